@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { registerSecret } from './scrub';
+
+/**
+ * A reference to a secret, never the secret itself: workflow inputs, history, search attributes and
+ * logs only ever carry the reference. The worker resolves it at the moment an activity needs it.
+ *
+ * - `file:/path/to/key.json` (relative paths resolve against the worker's working directory)
+ * - `env:NAME` (the value of an environment variable of the worker)
+ */
+export type SecretRef = `file:${string}` | `env:${string}`;
+
+export { SECRET_REF_PATTERN } from "../domain/validation";
+import { SECRET_REF_PATTERN } from "../domain/validation";
+
+export class SecretRefError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretRefError';
+  }
+}
+
+export function isSecretRef(value: string): value is SecretRef {
+  return SECRET_REF_PATTERN.test(value);
+}
+
+/** Resolve a reference to its value and register that value with the scrubber so it can never be logged. */
+export async function resolveSecretRef(ref: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (!isSecretRef(ref)) {
+    throw new SecretRefError(`"${ref}" is not a secret reference: use file:/path/to/secret or env:VARIABLE_NAME`);
+  }
+  let value: string | undefined;
+  if (ref.startsWith('env:')) {
+    const name = ref.slice(4);
+    value = env[name];
+    if (value === undefined || value === '') {
+      throw new SecretRefError(`secret reference ${ref}: the worker has no environment variable ${name}; set it on the worker`);
+    }
+  } else {
+    const path = ref.slice(5);
+    const full = isAbsolute(path) ? path : resolve(path);
+    try {
+      value = await readFile(full, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new SecretRefError(`secret reference ${ref}: the worker cannot read ${full} (${code}); put the file there or fix the path`);
+    }
+  }
+  registerSecret(value);
+  return value;
+}

@@ -1,0 +1,69 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type OnrampActivities } from './activities';
+import { loadConfig, type OnrampConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { installRuntime } from './temporal/runtime';
+
+export interface CreateWorkerOptions {
+  config: OnrampConfig;
+  /** Defaults to a new connection to `config.temporal.address`. */
+  connection?: NativeConnection;
+  /** Override activity endpoints (tests and the sandbox point them at simulators). */
+  activities?: OnrampActivities;
+  logger?: Logger;
+}
+
+/**
+ * The workflow code: a bundle pre-built at build time when ONRAMP_WORKFLOW_BUNDLE names one (production,
+ * tests: bundling costs seconds per worker), otherwise bundled from source at start.
+ */
+export function workflowSource(env: NodeJS.ProcessEnv = process.env): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const bundle = env.ONRAMP_WORKFLOW_BUNDLE;
+  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+}
+
+export function activitiesFromConfig(config: OnrampConfig): OnrampActivities {
+  return createActivities({
+    google: { tokenUrl: config.google.tokenUrl },
+    notify: { webhookUrl: config.notify.webhookUrl, secretRef: config.notify.secretRef },
+  });
+}
+
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const { config } = opts;
+  const connection = opts.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: opts.activities ?? activitiesFromConfig(config),
+    ...workflowSource(),
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    ...(config.worker.maxCachedWorkflows ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
+    // Give in-flight activities a moment to finish on SIGTERM instead of being retried elsewhere.
+    shutdownGraceTime: '10s',
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.log.level, format: config.log.format, name: 'onramp-worker' });
+  installRuntime(logger);
+  logger.info(
+    { mode: config.mode, address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
+    config.mode === 'sandbox' ? 'Onramp worker starting in SANDBOX mode (vendor simulators, no real vendor is called)' : 'Onramp worker starting in LIVE mode'
+  );
+  const worker = await createWorker({ config, logger });
+  // Worker.run() handles SIGINT/SIGTERM itself (graceful shutdown).
+  await worker.run();
+  logger.info('Onramp worker stopped');
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    // Config errors are for humans: print them plainly, without a stack.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`onramp worker: ${message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { OnrampActivities } from '../../src/activities';
+import { ensureTemporalCli } from '../../src/temporal/cli-binary';
+import { devServerExtraArgs } from '../../src/temporal/dev-server';
+import { ONRAMP_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { workflowSource } from '../../src/worker';
+
+let runtimeInstalled = false;
+
+/**
+ * A real Temporal server: the one `npm test` started (TEMPORAL_ADDRESS), or, when a test file is run on
+ * its own (`node --import tsx --test test/x.test.ts`), a dev server of its own.
+ */
+export async function testEnv(): Promise<TestWorkflowEnvironment> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
+  if (process.env.ONRAMP_TEST_SHARED_SERVER && process.env.TEMPORAL_ADDRESS) {
+    return TestWorkflowEnvironment.createFromExistingServer({
+      address: process.env.TEMPORAL_ADDRESS,
+      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    });
+  }
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: await ensureTemporalCli(),
+      searchAttributes: ONRAMP_SEARCH_ATTRIBUTES,
+      extraArgs: devServerExtraArgs({ fast: true }),
+    },
+  });
+}
+
+export function uniqueTaskQueue(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function createTestWorker(env: TestWorkflowEnvironment, taskQueue: string, activities: Partial<OnrampActivities>): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    activities,
+    ...workflowSource(),
+  });
+}
+
+/** Poll `fn` until it returns a truthy value (real time; tests never assert durations). */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
