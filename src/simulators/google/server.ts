@@ -65,7 +65,7 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
     if (!requested.length) return invalidGrant('Invalid JWT: no scope requested.');
     if (claims.sub) {
       if (!state.hasUser(claims.sub)) return invalidGrant('Invalid email or User ID');
-      const granted = state.effectiveScopes(sa.clientId);
+      const granted = state.effectiveScopes(sa.clientId, claims.sub.split('@')[1]);
       if (!requested.every((s) => granted.has(s))) {
         count('unauthorized_client');
         return reply.code(401).send(UNAUTHORIZED_CLIENT);
@@ -91,11 +91,13 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
   });
   app.put('/__sim/google/delegations/:clientId', async (req) => {
     const { clientId } = req.params as { clientId: string };
-    const b = req.body as { scopes: string[]; propagationDelayMs?: number };
-    state.setGrant(clientId, b.scopes, b.propagationDelayMs);
-    return state.configuredGrant(clientId);
+    const b = req.body as { scopes: string[]; propagationDelayMs?: number; domain?: string };
+    state.setGrant(clientId, b.scopes, b.propagationDelayMs, b.domain);
+    return state.configuredGrant(clientId, b.domain);
   });
-  app.get('/__sim/google/delegations/:clientId', async (req) => state.configuredGrant((req.params as { clientId: string }).clientId));
+  app.get('/__sim/google/delegations/:clientId', async (req) =>
+    state.configuredGrant((req.params as { clientId: string }).clientId, (req.query as { domain?: string }).domain)
+  );
 
   return {
     ...sim,

@@ -31,6 +31,10 @@ export interface GoogleStateOptions {
   now?: () => number;
 }
 
+function grantKey(clientId: string, domain?: string): string {
+  return domain ? `${domain.toLowerCase()}|${clientId}` : clientId;
+}
+
 export class GoogleTenantState {
   private serviceAccounts = new Map<string, ServiceAccountRecord>();
   private users = new Set<string>();
@@ -82,23 +86,31 @@ export class GoogleTenantState {
    * What an admin does in Admin console > API controls > Domain-wide delegation: replace the scope list
    * of a client ID. Visible to token requests only after the propagation delay.
    */
-  setGrant(clientId: string, scopes: string[], delayMs = this.propagationDelayMs): void {
-    const changes = this.grants.get(clientId) ?? [];
+  setGrant(clientId: string, scopes: string[], delayMs = this.propagationDelayMs, domain?: string): void {
+    const key = grantKey(clientId, domain);
+    const changes = this.grants.get(key) ?? [];
     changes.push({ scopes: [...new Set(scopes)], visibleAt: this.now() + delayMs });
-    this.grants.set(clientId, changes);
+    this.grants.set(key, changes);
     this.save();
   }
 
-  /** The scopes the token endpoint honours right now: the latest change that has propagated. */
-  effectiveScopes(clientId: string): Set<string> {
+  /**
+   * The scopes the token endpoint honours right now for a subject's Workspace tenant (its email domain):
+   * the latest change that has propagated. Each tenant has its own delegation list; a grant set without a
+   * domain applies to every tenant (test convenience).
+   */
+  effectiveScopes(clientId: string, domain?: string): Set<string> {
     const now = this.now();
-    const visible = (this.grants.get(clientId) ?? []).filter((c) => c.visibleAt <= now);
-    return new Set(visible.at(-1)?.scopes ?? []);
+    for (const key of domain ? [grantKey(clientId, domain), grantKey(clientId)] : [grantKey(clientId)]) {
+      const changes = this.grants.get(key);
+      if (changes) return new Set(changes.filter((c) => c.visibleAt <= now).at(-1)?.scopes ?? []);
+    }
+    return new Set();
   }
 
   /** The grant as the Admin console shows it (latest change, propagated or not). */
-  configuredGrant(clientId: string): { scopes: string[]; visibleAt?: string } {
-    const last = (this.grants.get(clientId) ?? []).at(-1);
+  configuredGrant(clientId: string, domain?: string): { scopes: string[]; visibleAt?: string } {
+    const last = (this.grants.get(grantKey(clientId, domain)) ?? []).at(-1);
     return { scopes: last?.scopes ?? [], visibleAt: last ? new Date(last.visibleAt).toISOString() : undefined };
   }
 }

@@ -1,0 +1,132 @@
+/**
+ * `npm start`: Onramp's main job on its embedded default, for a new user with no vendor credentials.
+ * One process runs a Temporal dev server (Web UI on :8233, SQLite under .onramp/), the vendor
+ * simulators (SANDBOX: no real vendor is ever called), and the Onramp worker. Ctrl-C stops it all;
+ * starting it again resumes the onboardings that were in flight.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { createGoogleSimulator } from '../simulators/google/server';
+import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../simulators/google/service-account';
+import { createNotifyReceiver } from '../simulators/notify-receiver';
+import { ensureTemporalCli } from '../temporal/cli-binary';
+import { installRuntime } from '../temporal/runtime';
+import { createWorker } from '../worker';
+import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor';
+import { startLocalTemporal } from './temporal-server';
+
+const envInt = (name: string, fallback: number): number => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name}=${v} must be a whole number`);
+  return n;
+};
+
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, ONRAMP_MODE: 'sandbox' });
+  const logger = createLogger({ level: config.log.level, format: process.env.LOG_FORMAT === 'json' ? 'json' : 'pretty', name: 'onramp' });
+  installRuntime(logger, 'WARN');
+  const dataDir = resolve(config.dataDir);
+  const dir = sandboxDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  logger.warn('SANDBOX MODE: Google is simulated on loopback; no real vendor API is called and no real credential is used.');
+
+  const exe = await ensureTemporalCli({ onProgress: (l) => logger.info(l) });
+  if (exe.type !== 'existing-path') {
+    throw new Error('npm start needs a Temporal CLI binary: install Go (>= 1.25) so Onramp can build one, or set TEMPORAL_CLI_PATH');
+  }
+  const temporalPort = envInt('ONRAMP_SANDBOX_TEMPORAL_PORT', 7233);
+  const temporal = await startLocalTemporal({
+    cliPath: exe.path,
+    dbFile: join(dataDir, 'temporal.db'),
+    port: temporalPort,
+    uiPort: envInt('ONRAMP_SANDBOX_UI_PORT', 8233),
+    namespace: config.temporal.namespace,
+    onLog: (l) => logger.debug({ component: 'temporal' }, l),
+  });
+
+  // Simulators on fixed ports, so the CLI and a browser find them; state persists beside the Temporal DB.
+  const propagationDelayMs = envInt('ONRAMP_SANDBOX_PROPAGATION_SECONDS', 20) * 1000;
+  const google = createGoogleSimulator({ propagationDelayMs, stateFile: join(dir, 'google-state.json') });
+  const googleUrl = await google.listen(envInt('ONRAMP_SANDBOX_GOOGLE_PORT', 8480));
+  const receiver = createNotifyReceiver();
+  const notifyBase = await receiver.listen(envInt('ONRAMP_SANDBOX_NOTIFY_PORT', 8481));
+
+  // The vendor's service account: minted once, kept on disk (its public half registered with the simulator).
+  const keyPath = join(dir, 'vendor-service-account.json');
+  const pubPath = join(dir, 'vendor-service-account.pub.pem');
+  if (!existsSync(keyPath) || !existsSync(pubPath)) {
+    const sa = createSandboxServiceAccount({ name: 'atera-autopilot' });
+    writeFileSync(keyPath, JSON.stringify(sa.keyFile, null, 2), { mode: 0o600 });
+    writeFileSync(pubPath, sa.publicKeyPem);
+  }
+  const keyFile = JSON.parse(readFileSync(keyPath, 'utf8')) as ServiceAccountKeyFile;
+  google.state.addServiceAccount({ clientId: keyFile.client_id, email: keyFile.client_email, publicKeyPem: readFileSync(pubPath, 'utf8') });
+
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await createWorker({
+    config: { ...config, temporal: { ...config.temporal, address: temporal.address } },
+    connection,
+    activities: createActivities({ google: { tokenUrl: `${googleUrl}/token` }, notify: { webhookUrl: `${notifyBase}/notify` } }),
+    logger,
+  });
+
+  const descriptor: SandboxDescriptor = {
+    pid: process.pid,
+    temporalAddress: temporal.address,
+    webUiUrl: temporal.webUiUrl,
+    googleUrl,
+    notifyUrl: `${notifyBase}/notify`,
+    serviceAccount: { clientId: keyFile.client_id, email: keyFile.client_email, keyRef: `file:${keyPath}` },
+    propagationDelayMs,
+  };
+  writeFileSync(descriptorPath(dataDir), JSON.stringify(descriptor, null, 2));
+
+  process.stdout.write(
+    [
+      '',
+      'Onramp sandbox is running (SANDBOX MODE: simulated vendors).',
+      `  Temporal Web UI     ${temporal.webUiUrl}/namespaces/${config.temporal.namespace}/workflows`,
+      `  Temporal gRPC       ${temporal.address}   (TEMPORAL_ADDRESS)`,
+      `  Google simulator    ${googleUrl}   (grants propagate after ${propagationDelayMs / 1000} s)`,
+      `  Vendor support inbox ${notifyBase}/__sim/notifications`,
+      `  Task queue          ${config.temporal.taskQueue}`,
+      '',
+      'Start a sandbox Google delegation onboarding in another terminal:',
+      '  npm run onboard:sandbox',
+      '',
+      'Ctrl-C stops everything; onboardings in flight resume at the next npm start.',
+      '',
+    ].join('\n')
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping the sandbox');
+    worker.shutdown();
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  await worker.run();
+  await connection.close();
+  await Promise.all([google.close(), receiver.close()]);
+  await temporal.stop();
+  rmSync(descriptorPath(dataDir), { force: true });
+  process.stdout.write('Onramp sandbox stopped.\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`onramp sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+);
