@@ -46,7 +46,9 @@ async function main(): Promise<number> {
     bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') }),
   ]);
   writeFileSync(bundlePath, bundle.code);
-  console.error(`[test] Temporal dev server at ${env.address}, workflows bundled (${Math.round((Date.now() - t0) / 100) / 10} s)`);
+  console.error(
+    `[test] Temporal dev server at ${env.address}, workflows bundled (${Math.round((Date.now() - t0) / 100) / 10} s)`
+  );
 
   try {
     return await new Promise<number>((resolveExit) => {

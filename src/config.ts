@@ -65,7 +65,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OnrampConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`)
+      parsed.error.issues.map(
+        (i) => `${i.path.join('.') || '(environment)'}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`
+      )
     );
   }
   const c = parsed.data;

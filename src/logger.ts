@@ -1,4 +1,4 @@
-import pino, { type Logger as PinoLogger } from 'pino';
+import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { scrubSecrets } from './secrets/scrub';
 
 /**
@@ -47,10 +47,12 @@ export interface LoggerOptions {
   level?: string;
   format?: 'json' | 'pretty';
   name?: string;
+  /** Write here instead of stdout (tests read what would be logged). */
+  destination?: DestinationStream;
 }
 
 export function createLogger(opts: LoggerOptions = {}): PinoLogger {
-  return pino({
+  const options: pino.LoggerOptions = {
     name: opts.name ?? 'onramp',
     level: opts.level ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
@@ -63,9 +65,15 @@ export function createLogger(opts: LoggerOptions = {}): PinoLogger {
       },
     },
     ...(opts.format === 'pretty'
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' },
+          },
+        }
       : {}),
-  });
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
 }
 
 export type Logger = PinoLogger;

@@ -17,7 +17,9 @@ export interface CreateWorkerOptions {
  * The workflow code: a bundle pre-built at build time when ONRAMP_WORKFLOW_BUNDLE names one (production,
  * tests: bundling costs seconds per worker), otherwise bundled from source at start.
  */
-export function workflowSource(env: NodeJS.ProcessEnv = process.env): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+export function workflowSource(
+  env: NodeJS.ProcessEnv = process.env
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   const bundle = env.ONRAMP_WORKFLOW_BUNDLE;
   return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
 }
@@ -50,8 +52,15 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, name: 'onramp-worker' });
   installRuntime(logger);
   logger.info(
-    { mode: config.mode, address: config.temporal.address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
-    config.mode === 'sandbox' ? 'Onramp worker starting in SANDBOX mode (vendor simulators, no real vendor is called)' : 'Onramp worker starting in LIVE mode'
+    {
+      mode: config.mode,
+      address: config.temporal.address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+    },
+    config.mode === 'sandbox'
+      ? 'Onramp worker starting in SANDBOX mode (vendor simulators, no real vendor is called)'
+      : 'Onramp worker starting in LIVE mode'
   );
   const worker = await createWorker({ config, logger });
   // Worker.run() handles SIGINT/SIGTERM itself (graceful shutdown).

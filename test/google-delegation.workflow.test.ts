@@ -52,13 +52,19 @@ describe('googleDelegationOnboarding (real Temporal server + Google simulator ov
     const sent = g.receiver.notifications.get(`${handle.workflowId}:delegation-verified`);
     assert.ok(sent, 'vendor support was notified');
     assert.equal(sent.deliveries, 1);
-    assert.equal((sent.body as { adminEmail: string }).adminEmail, status.instructions.text.match(/\(([^)]+@[^)]+)\)/)?.[1]);
+    assert.equal(
+      (sent.body as { adminEmail: string }).adminEmail,
+      status.instructions.text.match(/\(([^)]+@[^)]+)\)/)?.[1]
+    );
     const desc = await handle.describe();
     assert.equal(desc.typedSearchAttributes.get(OnrampState), 'completed');
     assert.equal(desc.typedSearchAttributes.get(OnrampStep), 'done');
     // Visible to the same query the CLI and the Web UI use.
     await eventually(async () => {
-      for await (const wf of env.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}" AND OnrampState = "completed"` })) return wf;
+      for await (const wf of env.client.workflow.list({
+        query: `WorkflowId = "${handle.workflowId}" AND OnrampState = "completed"`,
+      }))
+        return wf;
       return undefined;
     }, 'visibility to index the completed onboarding');
   });
@@ -70,16 +76,25 @@ describe('googleDelegationOnboarding (real Temporal server + Google simulator ov
     const handle = await startGoogleDelegation(env.client, config, g.request(c));
     const result = await handle.result();
     assert.ok(result.checks >= 2, `the first check saw the grant not propagated yet (checks=${result.checks})`);
-    assert.ok((g.sim.tokenOutcomes.get('unauthorized_client') ?? 0) > 0, 'the simulator answered unauthorized_client during propagation');
+    assert.ok(
+      (g.sim.tokenOutcomes.get('unauthorized_client') ?? 0) > 0,
+      'the simulator answered unauthorized_client during propagation'
+    );
   });
 
   it('names exactly the missing scope, keeps waiting, and completes after the grant and a checkNow signal', async () => {
     const missing = 'https://www.googleapis.com/auth/calendar.events';
-    g.grant(DEFAULT_DELEGATION_SCOPES.filter((s) => s !== missing), 0);
+    g.grant(
+      DEFAULT_DELEGATION_SCOPES.filter((s) => s !== missing),
+      0
+    );
     const handle = await startGoogleDelegation(
       env.client,
       config,
-      g.request({ ...freshCustomer(), polling: { initialIntervalSeconds: 600, maxIntervalSeconds: 600, deadlineHours: 1 } })
+      g.request({
+        ...freshCustomer(),
+        polling: { initialIntervalSeconds: 600, maxIntervalSeconds: 600, deadlineHours: 1 },
+      })
     );
     const status = await eventually(async () => {
       const s: DelegationStatus = await handle.query(delegationStatusQuery);
@@ -106,7 +121,11 @@ describe('googleDelegationOnboarding (real Temporal server + Google simulator ov
   it('fails at once with a clear message when the admin email is not a user (invalid_grant)', async () => {
     g.grant();
     const c = freshCustomer();
-    const handle = await startGoogleDelegation(env.client, config, g.request({ ...c, adminEmail: `nobody@${c.customer.domain}` }));
+    const handle = await startGoogleDelegation(
+      env.client,
+      config,
+      g.request({ ...c, adminEmail: `nobody@${c.customer.domain}` })
+    );
     const err = await handle.result().then(
       () => assert.fail('should have failed'),
       (e: unknown) => e
@@ -123,7 +142,10 @@ describe('googleDelegationOnboarding (real Temporal server + Google simulator ov
     const handle = await startGoogleDelegation(
       env.client,
       config,
-      g.request({ ...freshCustomer(), polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 2 / 3600 } })
+      g.request({
+        ...freshCustomer(),
+        polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 2 / 3600 },
+      })
     );
     const err = await handle.result().then(
       () => assert.fail('should have failed'),

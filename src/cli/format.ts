@@ -11,6 +11,7 @@ export function formatDelegationStatus(s: DelegationStatus): string {
   if (s.nextCheckAt) lines.push(`  next check ${s.nextCheckAt}   deadline ${s.deadlineAt}`);
   if (s.error) lines.push(`  error: ${s.error}`);
   const width = Math.max(...s.scopes.map((x) => x.scope.length));
-  for (const x of s.scopes) lines.push(`  ${(ICON[x.state] ?? x.state).padEnd(7)} ${x.scope.padEnd(width)} ${x.lastCheckedAt ?? ''}`);
+  for (const x of s.scopes)
+    lines.push(`  ${(ICON[x.state] ?? x.state).padEnd(7)} ${x.scope.padEnd(width)} ${x.lastCheckedAt ?? ''}`);
   return lines.join('\n');
 }

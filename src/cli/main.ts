@@ -12,6 +12,14 @@ import { loadConfig, type OnrampConfig } from '../config';
 import { DEFAULT_DELEGATION_SCOPES, type DelegationRequest, type DelegationStatus } from '../domain/google-delegation';
 import { InputError } from '../domain/validation';
 import { readSandboxDescriptor } from '../sandbox/descriptor';
+import {
+  type ONRAMP_SEARCH_ATTRIBUTES,
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampState,
+  OnrampStep,
+  OnrampVendor,
+} from '../temporal/search-attributes';
 import { checkNowSignal, delegationStatusQuery } from '../workflows';
 import { formatDelegationStatus } from './format';
 
@@ -37,7 +45,9 @@ async function withClient<T>(fn: (client: Client, config: OnrampConfig) => Promi
   try {
     client = await connectClient(config);
   } catch (err) {
-    throw new CliError(`cannot reach Temporal at ${config.temporal.address} (${(err as Error).message}). Is it running? (npm start runs one)`);
+    throw new CliError(
+      `cannot reach Temporal at ${config.temporal.address} (${(err as Error).message}). Is it running? (npm start runs one)`
+    );
   }
   try {
     return await fn(client, config);
@@ -74,7 +84,10 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   delegation
     .command('start')
     .description('start a delegation onboarding from an order file (JSON or YAML)')
-    .requiredOption('-f, --file <path>', 'order file: customer, adminEmail, vendor, serviceAccount {clientId, email, keyRef}, scopes?')
+    .requiredOption(
+      '-f, --file <path>',
+      'order file: customer, adminEmail, vendor, serviceAccount {clientId, email, keyRef}, scopes?'
+    )
     .option('--wait', 'follow progress until the onboarding ends')
     .action(async (opts: { file: string; wait?: boolean }) => {
       const order = readOrderFile(opts.file) as DelegationRequest;
@@ -127,9 +140,18 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       await withClient(async (client) => {
         let n = 0;
         for await (const wf of client.workflow.list({ query: parts.join(' AND ') })) {
-          const sa = wf.searchAttributes as Record<string, unknown[] | undefined>;
-          const v = (k: string) => String(sa[k]?.[0] ?? '-');
-          out(`${wf.workflowId}  ${v('OnrampIntegration')}  ${v('OnrampCustomer')}  ${v('OnrampVendor')}  ${v('OnrampStep')}  ${v('OnrampState')}`);
+          const sa = wf.typedSearchAttributes;
+          const v = (k: (typeof ONRAMP_SEARCH_ATTRIBUTES)[number]) => sa.get(k) ?? '-';
+          out(
+            [
+              wf.workflowId,
+              v(OnrampIntegration),
+              v(OnrampCustomer),
+              v(OnrampVendor),
+              v(OnrampStep),
+              v(OnrampState),
+            ].join('  ')
+          );
           if (++n >= limit) break;
         }
         if (!n) out('no onboardings match');
@@ -142,46 +164,70 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     .description('run a sandbox Google delegation onboarding end to end; this command also plays the customer admin')
     .option('--customer <domain>', 'customer domain', 'acme.example')
     .option('--admin <email>', 'super admin who grants (default admin@<customer>)')
-    .option('--omit-scope <url...>', 'the admin "forgets" these scopes (the onboarding waits; grant later with `onramp sandbox grant`)')
+    .option(
+      '--omit-scope <url...>',
+      'the admin "forgets" these scopes (the onboarding waits; grant later with `onramp sandbox grant`)'
+    )
     .option('--grant-after <seconds>', 'seconds before the simulated admin clicks Authorize', '3')
     .option('--no-grant', 'do not play the admin: grant nothing')
-    .action(async (opts: { customer: string; admin?: string; omitScope?: string[]; grantAfter: string; grant: boolean }) => {
-      const config = loadConfig();
-      const sb = readSandboxDescriptor(config.dataDir);
-      if (!sb) throw new CliError('no sandbox is running here: start it with `npm start` (in another terminal) first');
-      const admin = opts.admin ?? `admin@${opts.customer}`;
-      const post = async (path: string, method: string, body: unknown) => {
-        const res = await fetch(`${sb.googleUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        if (!res.ok) throw new CliError(`Google simulator ${method} ${path}: HTTP ${res.status}`);
-      };
-      await post('/__sim/google/users', 'POST', { email: admin });
-      const order: DelegationRequest = {
-        customer: { domain: opts.customer, name: 'Sandbox customer' },
-        adminEmail: admin,
-        vendor: { name: 'Atera', supportEmail: 'support@atera.com' },
-        serviceAccount: sb.serviceAccount,
-        polling: { initialIntervalSeconds: 5, maxIntervalSeconds: 60, deadlineHours: 24 },
-      };
-      await withClient(async (client, cfg) => {
-        const handle = await startGoogleDelegation(client, { temporal: { ...cfg.temporal, address: sb.temporalAddress } }, order);
-        out(`started ${handle.workflowId}`);
-        out(`watch it: ${sb.webUiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`);
-        const s = await handle.query(delegationStatusQuery);
-        out('\nInstruction for the customer admin (published by the workflow):');
-        out(s.instructions.text.replace(/^/gm, '  '));
-        if (opts.grant) {
-          const scopes = DEFAULT_DELEGATION_SCOPES.filter((x) => !(opts.omitScope ?? []).includes(x));
-          await sleep(Number(opts.grantAfter) * 1000);
-          await post(`/__sim/google/delegations/${sb.serviceAccount.clientId}`, 'PUT', { scopes, domain: opts.customer });
-          out(`\n(simulated admin) authorized ${scopes.length} scopes; Google propagates them in ~${sb.propagationDelayMs / 1000} s`);
-        }
-        const final = await follow(client, handle.workflowId, out);
-        out('');
-        out(formatDelegationStatus(final));
-        if (final.state === 'completed') out(`\nDone: vendor support notified (inbox: ${sb.notifyUrl.replace(/\/notify$/, '')}/__sim/notifications)`);
-        else throw new CliError(final.error ?? `onboarding ended in state ${final.state}`);
-      });
-    });
+    .action(
+      async (opts: { customer: string; admin?: string; omitScope?: string[]; grantAfter: string; grant: boolean }) => {
+        const config = loadConfig();
+        const sb = readSandboxDescriptor(config.dataDir);
+        if (!sb)
+          throw new CliError('no sandbox is running here: start it with `npm start` (in another terminal) first');
+        const admin = opts.admin ?? `admin@${opts.customer}`;
+        const post = async (path: string, method: string, body: unknown) => {
+          const res = await fetch(`${sb.googleUrl}${path}`, {
+            method,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          if (!res.ok) throw new CliError(`Google simulator ${method} ${path}: HTTP ${res.status}`);
+        };
+        await post('/__sim/google/users', 'POST', { email: admin });
+        const order: DelegationRequest = {
+          customer: { domain: opts.customer, name: 'Sandbox customer' },
+          adminEmail: admin,
+          vendor: { name: 'Atera', supportEmail: 'support@atera.com' },
+          serviceAccount: sb.serviceAccount,
+          polling: { initialIntervalSeconds: 5, maxIntervalSeconds: 60, deadlineHours: 24 },
+        };
+        await withClient(async (client, cfg) => {
+          const handle = await startGoogleDelegation(
+            client,
+            { temporal: { ...cfg.temporal, address: sb.temporalAddress } },
+            order
+          );
+          out(`started ${handle.workflowId}`);
+          out(
+            `watch it: ${sb.webUiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`
+          );
+          const s = await handle.query(delegationStatusQuery);
+          out('\nInstruction for the customer admin (published by the workflow):');
+          out(s.instructions.text.replace(/^/gm, '  '));
+          if (opts.grant) {
+            const scopes = DEFAULT_DELEGATION_SCOPES.filter((x) => !(opts.omitScope ?? []).includes(x));
+            await sleep(Number(opts.grantAfter) * 1000);
+            await post(`/__sim/google/delegations/${sb.serviceAccount.clientId}`, 'PUT', {
+              scopes,
+              domain: opts.customer,
+            });
+            out(
+              `\n(simulated admin) authorized ${scopes.length} scopes; Google propagates them in ~${sb.propagationDelayMs / 1000} s`
+            );
+          }
+          const final = await follow(client, handle.workflowId, out);
+          out('');
+          out(formatDelegationStatus(final));
+          if (final.state === 'completed')
+            out(
+              `\nDone: vendor support notified (inbox: ${sb.notifyUrl.replace(/\/notify$/, '')}/__sim/notifications)`
+            );
+          else throw new CliError(final.error ?? `onboarding ended in state ${final.state}`);
+        });
+      }
+    );
 
   sandbox
     .command('grant')
@@ -198,7 +244,9 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
         body: JSON.stringify({ scopes, domain: opts.customer }),
       });
       if (!res.ok) throw new CliError(`Google simulator answered HTTP ${res.status}`);
-      out(`(simulated admin) authorized ${scopes.length} scopes; visible after ~${sb.propagationDelayMs / 1000} s. Then: onramp check-now <workflowId>`);
+      out(
+        `(simulated admin) authorized ${scopes.length} scopes; visible after ~${sb.propagationDelayMs / 1000} s. Then: onramp check-now <workflowId>`
+      );
     });
 
   return program;
@@ -222,6 +270,8 @@ export async function runCli(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code), () => process.exit(1));
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    () => process.exit(1)
+  );
 }
-

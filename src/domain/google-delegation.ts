@@ -27,7 +27,8 @@ const NON_EXISTENT_SCOPES: Record<string, string> = {
   'https://www.googleapis.com/auth/gmail': 'use https://mail.google.com/ for full Gmail access',
 };
 
-const GOOGLE_SCOPE = /^https:\/\/(?:www\.googleapis\.com\/auth\/[a-z0-9._-]+|mail\.google\.com\/|www\.google\.com\/[a-z0-9._/-]+)$/;
+const GOOGLE_SCOPE =
+  /^https:\/\/(?:www\.googleapis\.com\/auth\/[a-z0-9._-]+|mail\.google\.com\/|www\.google\.com\/[a-z0-9._/-]+)$/;
 
 export const googleScope = z
   .string()
@@ -88,9 +89,18 @@ export const delegationInputSchema = z.object({
     .object({
       /** First wait between checks; doubles up to the cap. */
       initialIntervalSeconds: z.number().int().min(1).max(3600).default(30),
-      maxIntervalSeconds: z.number().int().min(1).max(24 * 3600).default(15 * 60),
+      maxIntervalSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 3600)
+        .default(15 * 60),
       /** How long to wait for the grant before giving up and asking a human. */
-      deadlineHours: z.number().positive().max(24 * 30).default(24),
+      deadlineHours: z
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(24),
     })
     .default({ initialIntervalSeconds: 30, maxIntervalSeconds: 900, deadlineHours: 24 })
     .refine((p) => p.maxIntervalSeconds >= p.initialIntervalSeconds, {
@@ -156,7 +166,8 @@ export interface DelegationInstructions {
 /** The admin's instruction, ready to paste (seed 000 steps 1-6). */
 export function delegationInstructions(input: DelegationInput): DelegationInstructions {
   const scopesCsv = input.scopes.join(',');
-  const consolePath = 'Admin console (admin.google.com) > Security > Access and data control > API controls > Manage Domain Wide Delegation > Add new';
+  const consolePath =
+    'Admin console (admin.google.com) > Security > Access and data control > API controls > Manage Domain Wide Delegation > Add new';
   const text = [
     `Sign in to the Google Admin console of ${input.customer.domain} as a super admin (${input.adminEmail}).`,
     `Go to ${consolePath}.`,

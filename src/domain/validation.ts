@@ -23,7 +23,11 @@ export const domainName = z
     'must be a DNS domain like example.com (no scheme, no path)'
   );
 
-export const emailAddress = z.string().trim().toLowerCase().pipe(z.email('must be an email address like admin@example.com'));
+export const emailAddress = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('must be an email address like admin@example.com'));
 
 export class InputError extends Error {
   constructor(

@@ -29,16 +29,24 @@ const envInt = (name: string, fallback: number): number => {
 
 async function main(): Promise<void> {
   const config = loadConfig({ ...process.env, ONRAMP_MODE: 'sandbox' });
-  const logger = createLogger({ level: config.log.level, format: process.env.LOG_FORMAT === 'json' ? 'json' : 'pretty', name: 'onramp' });
+  const logger = createLogger({
+    level: config.log.level,
+    format: process.env.LOG_FORMAT === 'json' ? 'json' : 'pretty',
+    name: 'onramp',
+  });
   installRuntime(logger, 'WARN');
   const dataDir = resolve(config.dataDir);
   const dir = sandboxDir(dataDir);
   mkdirSync(dir, { recursive: true });
-  logger.warn('SANDBOX MODE: Google is simulated on loopback; no real vendor API is called and no real credential is used.');
+  logger.warn(
+    'SANDBOX MODE: Google is simulated on loopback; no real vendor API is called and no real credential is used.'
+  );
 
   const exe = await ensureTemporalCli({ onProgress: (l) => logger.info(l) });
   if (exe.type !== 'existing-path') {
-    throw new Error('npm start needs a Temporal CLI binary: install Go (>= 1.25) so Onramp can build one, or set TEMPORAL_CLI_PATH');
+    throw new Error(
+      'npm start needs a Temporal CLI binary: install Go (>= 1.25) so Onramp can build one, or set TEMPORAL_CLI_PATH'
+    );
   }
   const temporalPort = envInt('ONRAMP_SANDBOX_TEMPORAL_PORT', 7233);
   const temporal = await startLocalTemporal({
@@ -66,13 +74,20 @@ async function main(): Promise<void> {
     writeFileSync(pubPath, sa.publicKeyPem);
   }
   const keyFile = JSON.parse(readFileSync(keyPath, 'utf8')) as ServiceAccountKeyFile;
-  google.state.addServiceAccount({ clientId: keyFile.client_id, email: keyFile.client_email, publicKeyPem: readFileSync(pubPath, 'utf8') });
+  google.state.addServiceAccount({
+    clientId: keyFile.client_id,
+    email: keyFile.client_email,
+    publicKeyPem: readFileSync(pubPath, 'utf8'),
+  });
 
   const connection = await NativeConnection.connect({ address: temporal.address });
   const worker = await createWorker({
     config: { ...config, temporal: { ...config.temporal, address: temporal.address } },
     connection,
-    activities: createActivities({ google: { tokenUrl: `${googleUrl}/token` }, notify: { webhookUrl: `${notifyBase}/notify` } }),
+    activities: createActivities({
+      google: { tokenUrl: `${googleUrl}/token` },
+      notify: { webhookUrl: `${notifyBase}/notify` },
+    }),
     logger,
   });
 

@@ -63,7 +63,12 @@ export async function startLocalTemporal(opts: {
     ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
   ];
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const forward = (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => opts.onLog?.(l));
+  const forward = (b: Buffer) =>
+    b
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .forEach((l) => opts.onLog?.(l));
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   let exited = false;
@@ -71,7 +76,8 @@ export async function startLocalTemporal(opts: {
 
   const deadline = Date.now() + 60_000;
   while (!(await reachable(address))) {
-    if (exited) throw new Error(`the Temporal dev server exited during start (port ${opts.port} or ${opts.uiPort} in use?)`);
+    if (exited)
+      throw new Error(`the Temporal dev server exited during start (port ${opts.port} or ${opts.uiPort} in use?)`);
     if (Date.now() > deadline) throw new Error(`the Temporal dev server did not answer at ${address} within 60 s`);
     await new Promise((r) => setTimeout(r, 250));
   }

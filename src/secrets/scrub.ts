@@ -34,7 +34,9 @@ export function scrubSecrets(text: string): string {
   let out = text;
   for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   for (const p of PATTERNS) {
-    out = out.replace(p, (_m, prefix?: string) => (typeof prefix === 'string' && /[:=]\s*$/.test(prefix) ? `${prefix}"${REDACTED}"` : REDACTED));
+    out = out.replace(p, (_m, prefix?: string) =>
+      typeof prefix === 'string' && /[:=]\s*$/.test(prefix) ? `${prefix}"${REDACTED}"` : REDACTED
+    );
   }
   return out;
 }

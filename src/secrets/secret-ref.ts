@@ -11,8 +11,8 @@ import { registerSecret } from './scrub';
  */
 export type SecretRef = `file:${string}` | `env:${string}`;
 
-export { SECRET_REF_PATTERN } from "../domain/validation";
-import { SECRET_REF_PATTERN } from "../domain/validation";
+export { SECRET_REF_PATTERN } from '../domain/validation';
+import { SECRET_REF_PATTERN } from '../domain/validation';
 
 export class SecretRefError extends Error {
   constructor(message: string) {
@@ -35,7 +35,9 @@ export async function resolveSecretRef(ref: string, env: NodeJS.ProcessEnv = pro
     const name = ref.slice(4);
     value = env[name];
     if (value === undefined || value === '') {
-      throw new SecretRefError(`secret reference ${ref}: the worker has no environment variable ${name}; set it on the worker`);
+      throw new SecretRefError(
+        `secret reference ${ref}: the worker has no environment variable ${name}; set it on the worker`
+      );
     }
   } else {
     const path = ref.slice(5);
@@ -44,7 +46,9 @@ export async function resolveSecretRef(ref: string, env: NodeJS.ProcessEnv = pro
       value = await readFile(full, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new SecretRefError(`secret reference ${ref}: the worker cannot read ${full} (${code}); put the file there or fix the path`);
+      throw new SecretRefError(
+        `secret reference ${ref}: the worker cannot read ${full} (${code}); put the file there or fix the path`
+      );
     }
   }
   registerSecret(value);

@@ -16,6 +16,11 @@ export interface ReceivedNotification {
  */
 export interface NotifyReceiver extends Simulator {
   notifications: Map<string, ReceivedNotification>;
+  /**
+   * Accept and store the next `count` notifications but answer only after `ms`: the window in which a
+   * crashed sender has delivered but never heard back (fault tests kill the worker there).
+   */
+  holdResponses(count: number, ms: number): void;
   listen(port?: number): Promise<string>;
   close(): Promise<void>;
 }
@@ -23,6 +28,7 @@ export interface NotifyReceiver extends Simulator {
 export function createNotifyReceiver(opts: { secret?: string } = {}): NotifyReceiver {
   const sim = createSimulatorApp({ name: 'notify' });
   const notifications = new Map<string, ReceivedNotification>();
+  const hold = { count: 0, ms: 0 };
   sim.app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   sim.app.post('/notify', async (req, reply) => {
@@ -41,10 +47,25 @@ export function createNotifyReceiver(opts: { secret?: string } = {}): NotifyRece
       existing.deliveries++;
       return reply.code(200).send({ ok: true, duplicate: true });
     }
-    notifications.set(key, { idempotencyKey: key, body: JSON.parse(raw) as unknown, receivedAt: new Date().toISOString(), deliveries: 1 });
+    notifications.set(key, {
+      idempotencyKey: key,
+      body: JSON.parse(raw) as unknown,
+      receivedAt: new Date().toISOString(),
+      deliveries: 1,
+    });
+    if (hold.count > 0) {
+      hold.count--;
+      await new Promise((r) => setTimeout(r, hold.ms));
+    }
     return reply.code(202).send({ ok: true });
   });
   sim.app.get('/__sim/notifications', async () => [...notifications.values()]);
 
-  return { ...sim, notifications, listen: (port?: number) => listen(sim.app, port), close: () => sim.app.close() };
+  return {
+    ...sim,
+    notifications,
+    holdResponses: (count, ms) => Object.assign(hold, { count, ms }),
+    listen: (port?: number) => listen(sim.app, port),
+    close: () => sim.app.close(),
+  };
 }

@@ -39,7 +39,8 @@ const CHECK_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 };
 const NOTIFY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
+  // Just above the webhook call's own 10 s timeout: a worker that dies mid-call is noticed quickly.
+  startToCloseTimeout: '15 seconds',
   // The vendor must hear of it eventually; the idempotency key makes every retry safe.
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 };
@@ -66,10 +67,16 @@ export interface DelegationResult {
 /** Rounds per run before continuing as new (each round is ~6 events). */
 const ROUNDS_PER_RUN = 150;
 
-export async function googleDelegationOnboarding(request: DelegationRequest, carry?: DelegationCarry): Promise<DelegationResult> {
+export async function googleDelegationOnboarding(
+  request: DelegationRequest,
+  carry?: DelegationCarry
+): Promise<DelegationResult> {
   const parsed = delegationInputSchema.safeParse(request);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`Invalid Google delegation input:\n${describeIssues(parsed.error).join('\n')}`, 'InvalidInput');
+    throw ApplicationFailure.nonRetryable(
+      `Invalid Google delegation input:\n${describeIssues(parsed.error).join('\n')}`,
+      'InvalidInput'
+    );
   }
   const input: DelegationInput = parsed.data;
   const { workflowId } = workflowInfo();
@@ -123,7 +130,12 @@ export async function googleDelegationOnboarding(request: DelegationRequest, car
 
   const record = (results: ScopeCheck[]) => {
     for (const r of results) {
-      scopes.set(r.scope, { scope: r.scope, state: r.granted ? 'granted' : 'missing', lastCheckedAt: r.checkedAt, detail: r.detail });
+      scopes.set(r.scope, {
+        scope: r.scope,
+        state: r.granted ? 'granted' : 'missing',
+        lastCheckedAt: r.checkedAt,
+        detail: r.detail,
+      });
     }
   };
 
@@ -143,9 +155,10 @@ export async function googleDelegationOnboarding(request: DelegationRequest, car
       );
     } catch (err) {
       const cause = err instanceof ActivityFailure ? err.cause : undefined;
-      if (cause instanceof ApplicationFailure && cause.nonRetryable) return fail(cause.message, cause.type ?? 'DelegationCheckFailed');
+      if (cause instanceof ApplicationFailure && cause.nonRetryable)
+        return fail(cause.message, cause.type ?? 'DelegationCheckFailed');
       // Transient trouble that outlasted the activity's retries: note it and keep polling.
-      log.warn('delegation check round failed; will try again', { error: (cause ?? err as Error).message });
+      log.warn('delegation check round failed; will try again', { error: (cause ?? (err as Error)).message });
       return undefined;
     }
   };
@@ -190,31 +203,56 @@ export async function googleDelegationOnboarding(request: DelegationRequest, car
     });
     checkNow = false;
     nextCheckAt = undefined;
-    delayMs = signalled ? input.polling.initialIntervalSeconds * 1000 : Math.min(delayMs * 2, input.polling.maxIntervalSeconds * 1000);
+    delayMs = signalled
+      ? input.polling.initialIntervalSeconds * 1000
+      : Math.min(delayMs * 2, input.polling.maxIntervalSeconds * 1000);
     if (++rounds >= ROUNDS_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof googleDelegationOnboarding>(request, { startedAt, checks, nextDelayMs: delayMs, scopes: [...scopes.values()] });
+      await continueAsNew<typeof googleDelegationOnboarding>(request, {
+        startedAt,
+        checks,
+        nextDelayMs: delayMs,
+        scopes: [...scopes.values()],
+      });
     }
   }
 
-  enter('notifying-vendor', 'running', `All ${input.scopes.length} scopes verified. Notifying ${input.vendor.name} support.`);
+  enter(
+    'notifying-vendor',
+    'running',
+    `All ${input.scopes.length} scopes verified. Notifying ${input.vendor.name} support.`
+  );
   const verifiedAt = new Date().toISOString();
-  await notifyVendor.executeWithOptions({ ...NOTIFY_OPTIONS, summary: `Tell ${input.vendor.supportEmail} the admin email` }, [
-    {
-      // The business key, not the run ID: a retried or continued run must not notify twice.
-      idempotencyKey: `${workflowId}:delegation-verified`,
-      event: 'google.delegation.verified',
-      payload: {
-        customerDomain: input.customer.domain,
-        adminEmail: input.adminEmail,
-        vendor: input.vendor.name,
-        vendorSupportEmail: input.vendor.supportEmail,
-        clientId: input.serviceAccount.clientId,
-        scopes: input.scopes,
-        verifiedAt,
+  await notifyVendor.executeWithOptions(
+    { ...NOTIFY_OPTIONS, summary: `Tell ${input.vendor.supportEmail} the admin email` },
+    [
+      {
+        // The business key, not the run ID: a retried or continued run must not notify twice.
+        idempotencyKey: `${workflowId}:delegation-verified`,
+        event: 'google.delegation.verified',
+        payload: {
+          customerDomain: input.customer.domain,
+          adminEmail: input.adminEmail,
+          vendor: input.vendor.name,
+          vendorSupportEmail: input.vendor.supportEmail,
+          clientId: input.serviceAccount.clientId,
+          scopes: input.scopes,
+          verifiedAt,
+        },
       },
-    },
-  ]);
+    ]
+  );
   notifiedAt = new Date().toISOString();
-  enter('done', 'completed', `Delegation verified for all ${input.scopes.length} scopes; ${input.vendor.name} support notified.`);
-  return { customer: input.customer.domain, adminEmail: input.adminEmail, scopes: input.scopes, checks, verifiedAt, notified: true };
+  enter(
+    'done',
+    'completed',
+    `Delegation verified for all ${input.scopes.length} scopes; ${input.vendor.name} support notified.`
+  );
+  return {
+    customer: input.customer.domain,
+    adminEmail: input.adminEmail,
+    scopes: input.scopes,
+    checks,
+    verifiedAt,
+    notified: true,
+  };
 }

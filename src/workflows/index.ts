@@ -1,2 +1,21 @@
 // The workflow bundle's entry point: every workflow type Onramp registers.
 export { googleDelegationOnboarding, delegationStatusQuery, checkNowSignal } from './google-delegation';
+export {
+  connectwiseOnboarding,
+  connectwiseStatusQuery,
+  provideConnectionUpdate,
+  recheckPermissionsSignal,
+} from './connectwise-onboarding';
+export { connectwiseCustomerSync, connectwiseSyncStatusQuery } from './connectwise-customer-sync';
+export {
+  autotaskOnboarding,
+  autotaskOnboardingStatusQuery,
+  supplyAutotaskCredentialsUpdate,
+} from './autotask-onboarding';
+export {
+  autotaskWebhookRotation,
+  autotaskRotationStatusQuery,
+  oldUserReactivatedSignal,
+  oldWebhooksDeletedSignal,
+} from './autotask-webhook-rotation';
+export { googleAdminRoleProvisioning, adminRoleStatusQuery } from './google-admin-roles';

@@ -39,7 +39,10 @@ export async function googleFixture(opts: { propagationDelayMs?: number } = {}):
   const domain = `customer${++counter}-${process.pid}.example`;
   const admin = `admin@${domain}`;
   sim.state.addUser(admin);
-  const activities = createActivities({ google: { tokenUrl: `${googleUrl}/token` }, notify: { webhookUrl: notifyUrl } });
+  const activities = createActivities({
+    google: { tokenUrl: `${googleUrl}/token` },
+    notify: { webhookUrl: notifyUrl },
+  });
   return {
     sim,
     googleUrl,

@@ -37,7 +37,11 @@ export function uniqueTaskQueue(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-export async function createTestWorker(env: TestWorkflowEnvironment, taskQueue: string, activities: Partial<OnrampActivities>): Promise<Worker> {
+export async function createTestWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  activities: Partial<OnrampActivities>
+): Promise<Worker> {
   return Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -48,7 +52,11 @@ export async function createTestWorker(env: TestWorkflowEnvironment, taskQueue: 
 }
 
 /** Poll `fn` until it returns a truthy value (real time; tests never assert durations). */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 60_000
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -58,7 +66,8 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, wh
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -45,8 +45,13 @@ export function classifyTokenError(err: unknown, ctx: { subject: string; service
   if (isNotGrantedYet(info.error, info.description)) {
     return `${info.error}: not granted yet, or the grant has not propagated`;
   }
-  const said = info.error ? `${info.error}${info.description ? `: ${info.description}` : ''}` : `HTTP ${info.status ?? '?'}`;
-  if (info.error === 'invalid_grant' && /(invalid email|user id|not a valid email|impersonation)/i.test(info.description ?? '')) {
+  const said = info.error
+    ? `${info.error}${info.description ? `: ${info.description}` : ''}`
+    : `HTTP ${info.status ?? '?'}`;
+  if (
+    info.error === 'invalid_grant' &&
+    /(invalid email|user id|not a valid email|impersonation)/i.test(info.description ?? '')
+  ) {
     throw permanent(
       `Google does not accept ${ctx.subject} as the user to impersonate (${said}). Fix adminEmail: it must be an existing super admin of the customer's Workspace domain.`,
       'GoogleInvalidSubject'
@@ -59,13 +64,23 @@ export function classifyTokenError(err: unknown, ctx: { subject: string; service
     );
   }
   if (info.status !== undefined && isRetryableStatus(info.status)) {
-    throw retryable(`Google token endpoint answered ${said}; retrying`, 'GoogleTokenEndpointUnavailable', parseRetryAfter(info.retryAfter));
+    throw retryable(
+      `Google token endpoint answered ${said}; retrying`,
+      'GoogleTokenEndpointUnavailable',
+      parseRetryAfter(info.retryAfter)
+    );
   }
   if (info.status === undefined && isNetworkError(err)) {
-    throw retryable(`Google token endpoint unreachable (${info.code ?? 'network error'}); retrying`, 'GoogleTokenEndpointUnreachable');
+    throw retryable(
+      `Google token endpoint unreachable (${info.code ?? 'network error'}); retrying`,
+      'GoogleTokenEndpointUnreachable'
+    );
   }
   if (info.status !== undefined) {
-    throw permanent(`Google token endpoint refused the request (${said}). Check the service account and scopes.`, 'GoogleTokenRequestRejected');
+    throw permanent(
+      `Google token endpoint refused the request (${said}). Check the service account and scopes.`,
+      'GoogleTokenRequestRejected'
+    );
   }
   // Not an HTTP answer and not a known network error: let the retry policy look at it again.
   throw retryable(`Google token request failed: ${(err as Error).message ?? String(err)}`, 'GoogleTokenRequestFailed');

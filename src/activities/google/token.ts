@@ -20,14 +20,14 @@ export interface GoogleAuthSettings {
 export function createGoogleTransporter(settings: GoogleAuthSettings): Gaxios {
   const transporter = new Gaxios();
   transporter.interceptors.request.add({
-    resolved: async (config) => {
+    resolved: (config) => {
       if (config.url.toString() === GOOGLE_TOKEN_URL && settings.tokenUrl !== GOOGLE_TOKEN_URL) {
         config.url = new URL(settings.tokenUrl);
       }
       config.retry = false;
       config.retryConfig = { ...config.retryConfig, retry: 0, noResponseRetries: 0 };
       config.timeout = settings.timeoutMs ?? 15_000;
-      return config;
+      return Promise.resolve(config);
     },
   });
   return transporter;
@@ -51,10 +51,18 @@ export async function loadServiceAccountKey(keyRef: string): Promise<ServiceAcco
   try {
     parsed = JSON.parse(raw) as Partial<ServiceAccountKey>;
   } catch {
-    throw new ServiceAccountKeyError(`the secret at ${keyRef} is not JSON: it must be a service-account key file downloaded from the Google Cloud console`);
+    throw new ServiceAccountKeyError(
+      `the secret at ${keyRef} is not JSON: it must be a service-account key file downloaded from the Google Cloud console`
+    );
   }
-  if (typeof parsed.client_email !== 'string' || typeof parsed.private_key !== 'string' || !parsed.private_key.includes('PRIVATE KEY')) {
-    throw new ServiceAccountKeyError(`the secret at ${keyRef} is not a service-account key file (client_email and private_key are required): download a JSON key for the service account`);
+  if (
+    typeof parsed.client_email !== 'string' ||
+    typeof parsed.private_key !== 'string' ||
+    !parsed.private_key.includes('PRIVATE KEY')
+  ) {
+    throw new ServiceAccountKeyError(
+      `the secret at ${keyRef} is not a service-account key file (client_email and private_key are required): download a JSON key for the service account`
+    );
   }
   return parsed as ServiceAccountKey;
 }
@@ -90,12 +98,14 @@ export interface TokenErrorInfo {
 }
 
 export function tokenErrorInfo(err: unknown): TokenErrorInfo {
-  const e = err as GaxiosError<{ error?: string; error_description?: string }>;
-  const data = e.response?.data;
+  const e = err as GaxiosError<unknown>;
+  const data = e.response?.data as { error?: unknown; error_description?: unknown } | undefined;
+  // OAuth errors are { error: "code", error_description }; API-style errors nest an object: ignore those.
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
     status: e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined),
-    error: typeof data === 'object' && data ? data.error : undefined,
-    description: typeof data === 'object' && data ? data.error_description : undefined,
+    error: str(data?.error),
+    description: str(data?.error_description),
     retryAfter: e.response?.headers?.get?.('retry-after') ?? null,
     code: typeof e.code === 'string' ? e.code : undefined,
   };

@@ -25,7 +25,10 @@ export function createNotifyActivities(settings: NotifySettings) {
   return {
     async notifyVendor(n: VendorNotification): Promise<NotifyResult> {
       if (!settings.webhookUrl) {
-        throw permanent('ONRAMP_NOTIFY_WEBHOOK_URL is not set on the worker: set it to the vendor support intake URL', 'NotifyNotConfigured');
+        throw permanent(
+          'ONRAMP_NOTIFY_WEBHOOK_URL is not set on the worker: set it to the vendor support intake URL',
+          'NotifyNotConfigured'
+        );
       }
       const body = JSON.stringify({ event: n.event, ...n.payload });
       const timestamp = String(Math.floor(Date.now() / 1000));
@@ -36,7 +39,8 @@ export function createNotifyActivities(settings: NotifySettings) {
       };
       if (settings.secretRef) {
         const secret = await resolveSecretRef(settings.secretRef);
-        headers['x-onramp-signature'] = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+        headers['x-onramp-signature'] =
+          `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
       }
       let res;
       try {
@@ -48,7 +52,11 @@ export function createNotifyActivities(settings: NotifySettings) {
           bodyTimeout: settings.timeoutMs ?? 10_000,
         });
       } catch (err) {
-        if (isNetworkError(err)) throw retryable(`vendor notification webhook unreachable (${(err as { code?: string }).code ?? 'network'}); retrying`, 'NotifyUnreachable');
+        if (isNetworkError(err))
+          throw retryable(
+            `vendor notification webhook unreachable (${(err as { code?: string }).code ?? 'network'}); retrying`,
+            'NotifyUnreachable'
+          );
         throw err;
       }
       const text = await res.body.text();
@@ -60,7 +68,11 @@ export function createNotifyActivities(settings: NotifySettings) {
       if (res.statusCode === 409) return { status: 409, duplicate: true };
       const retryAfter = res.headers['retry-after'];
       if (isRetryableStatus(res.statusCode)) {
-        throw retryable(`vendor notification webhook answered ${res.statusCode}; retrying`, 'NotifyUnavailable', parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter));
+        throw retryable(
+          `vendor notification webhook answered ${res.statusCode}; retrying`,
+          'NotifyUnavailable',
+          parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter)
+        );
       }
       throw permanent(
         `vendor notification webhook refused the notification with HTTP ${res.statusCode}: check ONRAMP_NOTIFY_WEBHOOK_URL and ONRAMP_NOTIFY_WEBHOOK_SECRET_REF`,

@@ -18,7 +18,7 @@ export function decodeJwt(token: string): { header: Record<string, unknown>; cla
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
-    return { header: b64urlJson(parts[0]!), claims: b64urlJson(parts[1]!) as JwtClaims };
+    return { header: b64urlJson(parts[0]!), claims: b64urlJson(parts[1]!) };
   } catch {
     return undefined;
   }

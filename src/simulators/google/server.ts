@@ -1,17 +1,26 @@
-import { randomBytes } from 'node:crypto';
 import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } from '../http';
+import { AccessTokenBook } from './access-tokens';
+import { registerDirectoryRoutes } from './directory-routes';
+import { DirectoryState, type DirectorySimOptions } from './directory-state';
 import { decodeJwt, verifyRs256 } from './jwt';
 import { GoogleTenantState, type GoogleStateOptions } from './state';
 
-export const GOOGLE_TOKEN_AUDIENCES = ['https://oauth2.googleapis.com/token', 'https://www.googleapis.com/oauth2/v4/token'];
+export const GOOGLE_TOKEN_AUDIENCES = [
+  'https://oauth2.googleapis.com/token',
+  'https://www.googleapis.com/oauth2/v4/token',
+];
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Google allows a little clock skew on iat/exp. */
 const SKEW_S = 60;
 
-export interface GoogleSimulatorOptions extends Partial<SimulatorOptions>, GoogleStateOptions {}
+export interface GoogleSimulatorOptions extends Partial<SimulatorOptions>, GoogleStateOptions {
+  /** The Cloud Identity / Directory tenant (groups, roles, org units, quotas, consistency delays). */
+  directory?: DirectorySimOptions;
+}
 
 export interface GoogleSimulator extends Simulator {
   state: GoogleTenantState;
+  directory: DirectoryState;
   /** Token requests answered, by outcome, for assertions and the benchmark. */
   tokenOutcomes: Map<string, number>;
   listen(port?: number): Promise<string>;
@@ -28,6 +37,8 @@ const UNAUTHORIZED_CLIENT = {
 export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): GoogleSimulator {
   const sim = createSimulatorApp({ name: 'google', ...opts });
   const state = new GoogleTenantState(opts);
+  const directory = new DirectoryState(opts.directory, opts.now);
+  const accessTokens = new AccessTokenBook(opts.now);
   const tokenOutcomes = new Map<string, number>();
   const count = (k: string) => tokenOutcomes.set(k, (tokenOutcomes.get(k) ?? 0) + 1);
   const { app } = sim;
@@ -41,11 +52,14 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
     };
     if (body.grant_type !== JWT_BEARER) {
       count('unsupported_grant_type');
-      return reply.code(400).send({ error: 'unsupported_grant_type', error_description: 'Invalid grant_type: ' + String(body.grant_type) });
+      return reply
+        .code(400)
+        .send({ error: 'unsupported_grant_type', error_description: 'Invalid grant_type: ' + String(body.grant_type) });
     }
     const assertion = body.assertion ?? '';
     const decoded = decodeJwt(assertion);
-    if (!decoded) return invalidGrant('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe');
+    if (!decoded)
+      return invalidGrant('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe');
     const { header, claims } = decoded;
     const sa = claims.iss ? state.serviceAccount(claims.iss) : undefined;
     if (header.alg !== 'RS256' || !sa) return invalidGrant('Invalid JWT: No valid verifier found for issuer.');
@@ -58,9 +72,12 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
       claims.exp < now - SKEW_S ||
       claims.exp - claims.iat > 3600
     ) {
-      return invalidGrant('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.');
+      return invalidGrant(
+        'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.'
+      );
     }
-    if (!claims.aud || !GOOGLE_TOKEN_AUDIENCES.includes(claims.aud)) return invalidGrant('Invalid JWT: Failed audience check.');
+    if (!claims.aud || !GOOGLE_TOKEN_AUDIENCES.includes(claims.aud))
+      return invalidGrant('Invalid JWT: Failed audience check.');
     const requested = (claims.scope ?? '').split(/\s+/).filter(Boolean);
     if (!requested.length) return invalidGrant('Invalid JWT: no scope requested.');
     if (claims.sub) {
@@ -73,7 +90,7 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
     }
     count('ok');
     return {
-      access_token: `ya29.sim-${randomBytes(24).toString('base64url')}`,
+      access_token: accessTokens.issue(claims.sub ?? sa.email, requested),
       expires_in: 3599,
       token_type: 'Bearer',
     };
@@ -99,9 +116,12 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
     state.configuredGrant((req.params as { clientId: string }).clientId, (req.query as { domain?: string }).domain)
   );
 
+  registerDirectoryRoutes(app, { state: directory, tokens: accessTokens, isUser: (email) => state.hasUser(email) });
+
   return {
     ...sim,
     state,
+    directory,
     tokenOutcomes,
     listen: (port?: number) => listen(app, port),
     close: () => app.close(),

@@ -1,0 +1,268 @@
+import { heartbeat } from '@temporalio/activity';
+import {
+  ENTITY_ENDPOINT,
+  type AutotaskAction,
+  type AutotaskCredentials,
+  type PermissionCheck,
+  type PermissionRequirement,
+  type WebhookEntity,
+  type WebhookSummary,
+} from '../../domain/autotask';
+import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
+import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../webhooks/autotask-secret';
+import { permanent } from '../failures';
+import { AutotaskApiError, AutotaskClient, toFailure, type AutotaskSession, type AutotaskSettings } from './client';
+
+export interface AutotaskTarget {
+  tenant: string;
+  credentials: AutotaskCredentials;
+  /** From verifyAutotaskCredentials; discovered again when absent. */
+  zoneUrl?: string;
+}
+
+export interface VerifiedCredentials {
+  zoneUrl: string;
+  zoneName?: string;
+  /** The API user's resource id (for ExcludedResources); undefined when Resources cannot be queried. */
+  resourceId?: number;
+  threshold: { used: number; limit: number };
+}
+
+export interface EnsureWebhookInput extends AutotaskTarget {
+  entity: WebhookEntity;
+  name: string;
+  webhookUrl: string;
+  deactivationUrl: string;
+  signingKeyRef: string;
+  fields: string[];
+  events: { create: boolean; update: boolean; delete: boolean };
+  excludedResourceIds: number[];
+  notificationEmail?: string;
+}
+
+export interface EnsureWebhookResult extends WebhookSummary {
+  created: boolean;
+  fieldsAdded: number;
+}
+
+interface WebhookItem {
+  id: number;
+  name: string;
+  webhookUrl: string;
+  isActive: boolean;
+  isReady: boolean;
+  ownerResourceID?: number;
+}
+
+async function secret(ref: string, field: string): Promise<string> {
+  try {
+    return await resolveSecretRef(ref);
+  } catch (err) {
+    if (err instanceof SecretRefError) throw permanent(`${field}: ${err.message}`, 'SecretUnavailable');
+    throw err;
+  }
+}
+
+const summary = (entity: WebhookEntity, h: WebhookItem): WebhookSummary => ({
+  entity,
+  id: h.id,
+  name: h.name,
+  isActive: h.isActive,
+  isReady: h.isReady,
+  ownerResourceId: h.ownerResourceID,
+});
+
+export function createAutotaskActivities(settings: AutotaskSettings) {
+  const client = new AutotaskClient(settings);
+
+  async function session(t: AutotaskTarget): Promise<AutotaskSession> {
+    const zoneUrl = t.zoneUrl ?? (await client.discoverZone(t.credentials.username)).zoneUrl;
+    return {
+      tenant: t.tenant,
+      zoneUrl,
+      username: t.credentials.username,
+      integrationCode: t.credentials.integrationCode,
+      secret: await secret(t.credentials.secretRef, 'secretRef'),
+    };
+  }
+
+  async function guarded<T>(t: AutotaskTarget, doing: string, fn: (s: AutotaskSession) => Promise<T>): Promise<T> {
+    const s = await session(t);
+    try {
+      return await fn(s);
+    } catch (err) {
+      throw toFailure(err, t.credentials.username, doing);
+    }
+  }
+
+  async function findWebhook(s: AutotaskSession, entity: WebhookEntity, filter: { field: string; value: unknown }) {
+    const r = await client.call<{ items: WebhookItem[] }>(s, 'POST', `${entity}Webhooks/query`, {
+      filter: [{ op: 'eq', field: filter.field, value: filter.value }],
+    });
+    return r.items[0];
+  }
+
+  return {
+    /** Zone discovery (host-checked) and one authenticated call. Read-only; a 401 is never retried. */
+    async verifyAutotaskCredentials(t: AutotaskTarget): Promise<VerifiedCredentials> {
+      const { zoneUrl, zoneName } = await client.discoverZone(t.credentials.username);
+      return guarded({ ...t, zoneUrl }, 'checking the credentials', async (s) => {
+        const threshold = await client.refreshThreshold(s);
+        let resourceId: number | undefined;
+        try {
+          const r = await client.call<{ items: { id: number }[] }>(s, 'POST', 'Resources/query', {
+            filter: [{ op: 'eq', field: 'userName', value: t.credentials.username }],
+            includeFields: ['id'],
+          });
+          resourceId = r.items[0]?.id;
+        } catch (err) {
+          if (!(err instanceof AutotaskApiError && (err.status === 403 || err.status === 500))) throw err;
+        }
+        return { zoneUrl, zoneName, resourceId, threshold };
+      });
+    },
+
+    /** entityInformation for each requirement: no side effects, unlike trying a create. */
+    async checkAutotaskPermissions(
+      input: AutotaskTarget & { requirements: PermissionRequirement[] }
+    ): Promise<PermissionCheck[]> {
+      return guarded(input, 'checking permissions', async (s) => {
+        const infos = await Promise.all(
+          input.requirements.map((r) =>
+            client
+              .call<{ info: Record<string, boolean> }>(s, 'GET', `${r.entity}/entityInformation`)
+              .then((res) => ({ r, info: res.info }))
+          )
+        );
+        const key: Record<AutotaskAction, string> = { query: 'canQuery', create: 'canCreate', update: 'canUpdate' };
+        return infos.flatMap(({ r, info }) =>
+          r.actions.map((action) => ({
+            entity: r.entity,
+            action,
+            allowed: info[key[action]] === true,
+            grantedBy: r.grantedBy,
+          }))
+        );
+      });
+    },
+
+    /**
+     * Create the webhook, or finish one a previous attempt started (looked up by name, so a crash between
+     * create and record never leaves a duplicate): fields added one at a time, the API user excluded.
+     */
+    async ensureAutotaskWebhook(input: EnsureWebhookInput): Promise<EnsureWebhookResult> {
+      const master = await secret(input.signingKeyRef, 'webhook.signingKeyRef');
+      const webhookUrl = webhookCalloutUrl(input.webhookUrl, input.name);
+      const deactivationUrl = webhookCalloutUrl(input.deactivationUrl, input.name);
+      return guarded(input, `creating the ${input.entity} webhook`, async (s) => {
+        let created = false;
+        let hook = await findWebhook(s, input.entity, { field: 'name', value: input.name });
+        if (hook && hook.webhookUrl !== webhookUrl) {
+          throw permanent(
+            `A ${input.entity} webhook named "${input.name}" already exists (id ${hook.id}) with another URL: choose another webhook.name, or delete that webhook`,
+            'AutotaskWebhookConflict'
+          );
+        }
+        if (!hook) {
+          const { itemId } = await client.call<{ itemId: number }>(s, 'POST', `${input.entity}Webhooks`, {
+            name: input.name,
+            webhookUrl,
+            deactivationUrl,
+            secretKey: deriveAutotaskWebhookSecret(master, input.name),
+            isActive: true,
+            isSubscribedToCreateEvents: input.events.create,
+            isSubscribedToUpdateEvents: input.events.update,
+            isSubscribedToDeleteEvents: input.events.delete,
+            sendThresholdExceededNotification: true,
+            ...(input.notificationEmail ? { notificationEmailAddress: input.notificationEmail } : {}),
+          });
+          created = true;
+          heartbeat({ webhookId: itemId });
+          hook = { id: itemId, name: input.name, webhookUrl, isActive: true, isReady: false };
+        }
+        const id = hook.id;
+        const defs = await client.call<{ fields: { id?: number; name: string; isSupportedWebhookField?: boolean }[] }>(
+          s,
+          'GET',
+          `${ENTITY_ENDPOINT[input.entity]}/entityInformation/fields`
+        );
+        const wanted = input.fields.map((name) => {
+          const def = defs.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+          if (!def?.isSupportedWebhookField || def.id === undefined) {
+            const supported = defs.fields.filter((f) => f.isSupportedWebhookField).map((f) => f.name);
+            throw permanent(
+              `webhook.fields.${input.entity}: "${name}" is not a webhook field of ${input.entity}; supported: ${supported.join(', ')}`,
+              'AutotaskWebhookFieldInvalid'
+            );
+          }
+          return def.id;
+        });
+        const present = await client.call<{ items: { fieldID: number }[] }>(
+          s,
+          'GET',
+          `${input.entity}Webhooks/${id}/Fields`
+        );
+        let fieldsAdded = 0;
+        // One at a time: concurrent child writes would eat the integration's 3 threads.
+        for (const fieldID of wanted) {
+          if (present.items.some((f) => f.fieldID === fieldID)) continue;
+          await client.call(s, 'POST', `${input.entity}Webhooks/${id}/Fields`, {
+            fieldID,
+            isSubscribedField: true,
+            isDisplayAlwaysField: false,
+          });
+          fieldsAdded++;
+          heartbeat({ webhookId: id, fieldsAdded });
+        }
+        const excluded = await client.call<{ items: { resourceID: number }[] }>(
+          s,
+          'GET',
+          `${input.entity}Webhooks/${id}/ExcludedResources`
+        );
+        for (const resourceID of input.excludedResourceIds) {
+          if (excluded.items.some((e) => e.resourceID === resourceID)) continue;
+          await client.call(s, 'POST', `${input.entity}Webhooks/${id}/ExcludedResources`, { resourceID });
+        }
+        const now = await client.call<{ item: WebhookItem | null }>(s, 'GET', `${input.entity}Webhooks/${id}`);
+        if (!now.item)
+          throw permanent(
+            `The ${input.entity} webhook ${id} disappeared while being set up; start again`,
+            'AutotaskWebhookVanished'
+          );
+        return { ...summary(input.entity, now.item), created, fieldsAdded };
+      });
+    },
+
+    async getAutotaskWebhook(
+      input: AutotaskTarget & { entity: WebhookEntity; id: number }
+    ): Promise<WebhookSummary | null> {
+      return guarded(input, `reading ${input.entity} webhook ${input.id}`, async (s) => {
+        const r = await client.call<{ item: WebhookItem | null }>(s, 'GET', `${input.entity}Webhooks/${input.id}`);
+        return r.item ? summary(input.entity, r.item) : null;
+      });
+    },
+
+    /** Delete with the owner's credentials; a webhook already gone is success. */
+    async deleteAutotaskWebhook(
+      input: AutotaskTarget & { entity: WebhookEntity; id: number }
+    ): Promise<'deleted' | 'already-gone'> {
+      return guarded(input, `deleting ${input.entity} webhook ${input.id}`, async (s) => {
+        try {
+          await client.call(s, 'DELETE', `${input.entity}Webhooks/${input.id}`);
+          return 'deleted';
+        } catch (err) {
+          if (err instanceof AutotaskApiError && err.status === 404) return 'already-gone';
+          if (err instanceof AutotaskApiError && err.status === 403) {
+            throw permanent(
+              `API user ${input.credentials.username} may not delete ${input.entity} webhook ${input.id}: only the API user that created a webhook can delete it. Use the old API user's credentials, or delete it by hand.`,
+              'AutotaskWebhookNotOwned'
+            );
+          }
+          throw err;
+        }
+      });
+    },
+  };
+}
+
+export type AutotaskActivities = ReturnType<typeof createAutotaskActivities>;

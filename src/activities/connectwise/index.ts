@@ -1,0 +1,126 @@
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  CW_KEY_PATTERN,
+  type ConnectwiseConnection,
+  type ConnectwiseSiteInfo,
+  type SyncBilling,
+  type SyncCustomer,
+  type SyncMode,
+} from '../../domain/connectwise';
+import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
+import { scrubSecrets } from '../../secrets/scrub';
+import { permanent } from '../failures';
+import { createCwClient, type CwClient } from './client';
+import { TenantLimiters } from './limiter';
+import { checkPermissions, type PermissionReport } from './permissions';
+import { discoverSite, type SiteSettings } from './site';
+import { ensureCatalogItem, syncCustomerBatch, type SyncBatchResult } from './sync';
+
+export interface ConnectwiseSettings extends SiteSettings {
+  /** Per-tenant pace, below ConnectWise's ~1,000 requests/min throttle. Default 600. */
+  requestsPerMinute?: number;
+  timeoutMs?: number;
+  /** Page size for list calls (ConnectWise caps it at 1,000). Default 1,000. */
+  pageSize?: number;
+}
+
+/** Everything an activity needs to reach one tenant; the private key is a reference only. */
+export interface CwTarget {
+  connection: ConnectwiseConnection;
+  site: ConnectwiseSiteInfo;
+}
+
+export type VerifyConnectionResult =
+  | { ok: true; site: ConnectwiseSiteInfo }
+  | { ok: false; field: 'site' | 'companyId' | 'privateKeyRef' | 'keys' | 'clientId'; message: string };
+
+/** Failures that mean "the operator gave a wrong value": reported back to them, not retried. */
+const FIELD_OF_FAILURE: Record<string, Exclude<VerifyConnectionResult, { ok: true }>['field']> = {
+  ConnectWiseSiteNotAllowed: 'site',
+  ConnectWiseCompanyUnknown: 'companyId',
+  ConnectWiseAuthRejected: 'keys',
+  ConnectWiseClientIdRejected: 'clientId',
+};
+
+export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) {
+  const limiters = new TenantLimiters(settings.requestsPerMinute ?? 600);
+  const timeoutMs = settings.timeoutMs ?? 30_000;
+
+  const privateKeyOf = async (connection: ConnectwiseConnection): Promise<string> => {
+    if (!connection.privateKeyRef)
+      throw permanent(
+        'connection.privateKeyRef is missing: supply the private key reference',
+        'ConnectWisePrivateKeyMissing'
+      );
+    let key: string;
+    try {
+      key = (await resolveSecretRef(connection.privateKeyRef)).trim();
+    } catch (err) {
+      if (err instanceof SecretRefError)
+        throw permanent(`connection.privateKeyRef: ${err.message}`, 'ConnectWisePrivateKeyUnavailable');
+      throw err;
+    }
+    if (!CW_KEY_PATTERN.test(key)) {
+      throw permanent(
+        `connection.privateKeyRef (${connection.privateKeyRef}) does not hold a ConnectWise private key (16 letters and digits). Store exactly the Private Key shown when the key was generated.`,
+        'ConnectWisePrivateKeyMalformed'
+      );
+    }
+    return key;
+  };
+
+  const clientFor = async ({ connection, site }: CwTarget): Promise<CwClient> =>
+    createCwClient({
+      apiBaseUrl: site.apiBaseUrl,
+      isCloud: site.isCloud,
+      credentials: {
+        companyId: connection.companyId,
+        publicKey: connection.publicKey,
+        privateKey: await privateKeyOf(connection),
+        clientId: connection.clientId,
+      },
+      limiter: limiters.for(`${site.apiBaseUrl}|${connection.companyId.toLowerCase()}`),
+      timeoutMs,
+      pageSize: settings.pageSize ?? 1000,
+    });
+
+  return {
+    /**
+     * Site check, codebase discovery and an authenticated `/system/info`: the proof that the keys work.
+     * A wrong value comes back as `ok: false` naming the field (the workflow keeps waiting for a fix);
+     * only transient trouble throws, for the retry policy.
+     */
+    async verifyConnectwiseConnection(connection: ConnectwiseConnection): Promise<VerifyConnectionResult> {
+      try {
+        const site = await discoverSite(connection.site, connection.companyId, settings, timeoutMs);
+        const client = await clientFor({ connection, site });
+        const info = await client.call<{ version?: string; isCloud?: boolean }>('GET', '/system/info');
+        return { ok: true, site: { ...site, version: info?.version ?? site.version } };
+      } catch (err) {
+        if (err instanceof ApplicationFailure && err.nonRetryable) {
+          const field =
+            FIELD_OF_FAILURE[err.type ?? ''] ??
+            (err.type?.startsWith('ConnectWisePrivateKey') ? 'privateKeyRef' : undefined);
+          if (field) return { ok: false, field, message: scrubSecrets(err.message) };
+        }
+        throw err;
+      }
+    },
+
+    async checkConnectwisePermissions(target: CwTarget): Promise<PermissionReport> {
+      return checkPermissions(await clientFor(target), target.connection.apiMember);
+    },
+
+    async ensureConnectwiseCatalogItem(input: CwTarget & { product: SyncBilling['product']; mode: SyncMode }) {
+      return ensureCatalogItem(await clientFor(input), input.product, input.mode);
+    },
+
+    async syncConnectwiseCustomerBatch(
+      input: CwTarget & { customers: SyncCustomer[]; agreement: SyncBilling['agreement']; mode: SyncMode }
+    ): Promise<SyncBatchResult> {
+      return syncCustomerBatch(await clientFor(input), input.customers, input.agreement, input.mode);
+    },
+  };
+}
+
+export type ConnectwiseActivities = ReturnType<typeof createConnectwiseActivities>;

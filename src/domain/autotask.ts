@@ -1,0 +1,304 @@
+import { z } from 'zod';
+import { emailAddress, parseOrThrow, secretRef } from './validation';
+
+/**
+ * Autotask PSA onboarding and webhook rotation (seeds 001 Office Protect, 004 Sophos Central).
+ * Pure: shared by entry points and workflows. Credentials are always secret *references*.
+ */
+
+/** Entities Autotask can call out for (vendor-apis.md B6); the webhook endpoint is `${entity}Webhooks`. */
+export const WEBHOOK_ENTITIES = ['Company', 'Contact', 'ConfigurationItem', 'Ticket', 'TicketNote'] as const;
+export type WebhookEntity = (typeof WEBHOOK_ENTITIES)[number];
+
+/** REST entity (plural) behind each webhook entity, for permission checks and field lookups. */
+export const ENTITY_ENDPOINT: Record<WebhookEntity, string> = {
+  Company: 'Companies',
+  Contact: 'Contacts',
+  ConfigurationItem: 'ConfigurationItems',
+  Ticket: 'Tickets',
+  TicketNote: 'TicketNotes',
+};
+
+export type AutotaskAction = 'query' | 'create' | 'update';
+
+export interface PermissionRequirement {
+  entity: string;
+  actions: AutotaskAction[];
+  /** Where the operator grants it, as the seed words it. */
+  grantedBy: string;
+}
+
+/** What seed 001 requires: CRM › Account & Contact Access (read), Service Desk › Tickets view/add/edit. */
+export const REQUIRED_PERMISSIONS: PermissionRequirement[] = [
+  { entity: 'Companies', actions: ['query'], grantedBy: 'CRM > Account & Contact Access (All)' },
+  { entity: 'Contacts', actions: ['query'], grantedBy: 'CRM > Account & Contact Access (All)' },
+  { entity: 'Tickets', actions: ['query', 'create', 'update'], grantedBy: 'Service Desk > Tickets (View, Add, Edit)' },
+];
+
+/** Autotask's tracking identifier (ApiIntegrationCode): not a secret, but a fixed-format token. */
+const integrationCode = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9]{10,40}$/,
+    'must be the API tracking identifier (ApiIntegrationCode) of the integration vendor: 10-40 letters and digits, as shown on the API user'
+  );
+
+export const autotaskCredentialsSchema = z.object({
+  /** The API user's "Username (key)": Autotask shows it as an email-like key. */
+  username: emailAddress,
+  secretRef: secretRef('secretRef'),
+  integrationCode,
+});
+export type AutotaskCredentials = z.output<typeof autotaskCredentialsSchema>;
+
+const webhookName = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/,
+    'must be 1-50 letters, digits, dots, dashes or underscores (Autotask limit: 50)'
+  );
+
+const httpsUrl = z
+  .string()
+  .trim()
+  .max(400, 'at most 400 characters: Onramp appends the webhook name and Autotask stores at most 500')
+  .refine((u) => {
+    try {
+      const p = new URL(u);
+      return p.protocol === 'https:' || p.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute URL such as https://onramp.example.com/webhooks/autotask/acme');
+
+export const webhookConfigSchema = z
+  .object({
+    /** Prefix of the webhook names; Onramp appends `-<entity>`. Rotation needs a different name than the old one. */
+    name: webhookName.default('onramp'),
+    entities: z
+      .array(z.enum(WEBHOOK_ENTITIES, { error: `must be one of ${WEBHOOK_ENTITIES.join(', ')}` }))
+      .min(1, 'list at least one entity, e.g. ["Ticket"]')
+      .default(['Ticket']),
+    webhookUrl: httpsUrl,
+    deactivationUrl: httpsUrl,
+    /**
+     * Master key the per-webhook secretKey is derived from (HMAC of the webhook name): the receiver derives the
+     * same value, so the generated secret never travels through workflow history.
+     */
+    signingKeyRef: secretRef('webhook.signingKeyRef'),
+    /** Subscribed fields per entity; defaults suit ticket sync. Added one at a time (3-thread limit). */
+    fields: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
+    events: z
+      .object({
+        create: z.boolean().default(true),
+        update: z.boolean().default(true),
+        delete: z.boolean().default(false),
+      })
+      .default({ create: true, update: true, delete: false }),
+    notificationEmail: emailAddress.optional(),
+  })
+  .refine((w) => w.webhookUrl !== w.deactivationUrl, {
+    message: 'must differ from webhookUrl so a deactivation is not mistaken for an event',
+    path: ['deactivationUrl'],
+  });
+
+export const DEFAULT_WEBHOOK_FIELDS: Record<WebhookEntity, string[]> = {
+  Ticket: ['status', 'priority', 'title'],
+  TicketNote: ['description'],
+  Company: ['companyName'],
+  Contact: ['emailAddress'],
+  ConfigurationItem: ['serialNumber'],
+};
+
+const customer = z.object({
+  /** Onramp's name for the Autotask database (one tenant): the rate limiter is keyed on it. */
+  id: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug like "acme-msp" (letters, digits, dashes)'),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+const operatorTiming = z
+  .object({
+    /** Checks of isReady: first wait, doubling to the cap. */
+    readyPollSeconds: z.number().min(0.2).max(600).default(2),
+    readyDeadlineMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(30),
+    /** How long the operator has to act (credentials, manual webhook deletion). */
+    operatorDeadlineHours: z
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(72),
+    reminderMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(60),
+  })
+  .default({ readyPollSeconds: 2, readyDeadlineMinutes: 30, operatorDeadlineHours: 72, reminderMinutes: 60 });
+
+export const autotaskOnboardingInputSchema = z.object({
+  customer,
+  vendor: z.object({
+    name: z.string().trim().min(1, 'name the vendor, e.g. "Office Protect"').max(100),
+    /** The Integration Vendor the operator must select on the API user (cannot be changed later). */
+    integrationVendor: z.string().trim().min(1).max(100),
+  }),
+  /** Slug of this integration for the customer, e.g. "office-protect": the business key of the workflow. */
+  integrationId: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug like "office-protect"'),
+  /** Supplied now, or later by the operator through the `supplyCredentials` update. */
+  credentials: autotaskCredentialsSchema.optional(),
+  webhook: webhookConfigSchema,
+  /** The webhook limit the operator is asked to set on the security level. */
+  maxWebhooks: z.number().int().min(1).max(100).default(5),
+  timing: operatorTiming,
+});
+export type AutotaskOnboardingRequest = z.input<typeof autotaskOnboardingInputSchema>;
+export type AutotaskOnboardingInput = z.output<typeof autotaskOnboardingInputSchema>;
+
+export function parseAutotaskOnboardingInput(value: unknown): AutotaskOnboardingInput {
+  return parseOrThrow(autotaskOnboardingInputSchema, value, 'Autotask onboarding input');
+}
+
+export function autotaskOnboardingWorkflowId(
+  input: Pick<AutotaskOnboardingInput, 'customer' | 'integrationId'>
+): string {
+  return `autotask-onboarding:${input.customer.id}:${input.integrationId}`;
+}
+
+export const autotaskRotationInputSchema = z
+  .object({
+    customer,
+    vendor: z.object({ name: z.string().trim().min(1).max(100) }),
+    integrationId: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug like "sophos-central"'),
+    oldUser: autotaskCredentialsSchema,
+    newUser: autotaskCredentialsSchema,
+    /** The webhook(s) owned by the old user, to delete once the new ones are ready. */
+    oldWebhooks: z
+      .array(z.object({ entity: z.enum(WEBHOOK_ENTITIES), id: z.number().int().positive() }))
+      .min(1, 'list the old webhook(s) by entity and id, e.g. [{"entity":"Ticket","id":123}]'),
+    /** The new webhook(s): name must differ from the old ones (Autotask collapses identical callouts). */
+    webhook: webhookConfigSchema,
+    timing: operatorTiming,
+  })
+  .refine((r) => r.oldUser.username !== r.newUser.username, {
+    message: 'must be a different API user than oldUser.username: rotation replaces one user by another',
+    path: ['newUser', 'username'],
+  });
+export type AutotaskRotationRequest = z.input<typeof autotaskRotationInputSchema>;
+export type AutotaskRotationInput = z.output<typeof autotaskRotationInputSchema>;
+
+export function parseAutotaskRotationInput(value: unknown): AutotaskRotationInput {
+  return parseOrThrow(autotaskRotationInputSchema, value, 'Autotask webhook rotation input');
+}
+
+export function autotaskRotationWorkflowId(
+  input: Pick<AutotaskRotationInput, 'customer' | 'integrationId' | 'newUser'>
+): string {
+  return `autotask-rotation:${input.customer.id}:${input.integrationId}:${input.newUser.username}`;
+}
+
+/** The name Onramp gives a webhook; the receiver derives its secret from the same name. */
+export function webhookNameFor(prefix: string, entity: WebhookEntity): string {
+  return `${prefix}-${entity}`.slice(0, 50);
+}
+
+/** The operator's checklist for the UI-only steps (seeds 001 and 004). */
+export function autotaskChecklist(input: Pick<AutotaskOnboardingInput, 'vendor' | 'maxWebhooks'>): string[] {
+  return [
+    'Admin > Account Settings & Users > Resources/Users (HR) > Security > Security Levels: copy "API User (system) (API-only)" (or its "Can\'t Read Costs" variant) and keep "Active" checked.',
+    ...REQUIRED_PERMISSIONS.map(
+      (p) => `On that security level grant ${p.grantedBy} (${p.entity}: ${p.actions.join(', ')}).`
+    ),
+    `Under "Other" enable Webhooks and set the maximum webhook count to at least ${input.maxWebhooks}.`,
+    'Resources/Users > New > New API User: "Active" checked, "Locked" unchecked, the security level above.',
+    'Generate the key (username) and the secret; copy the secret now: Autotask never shows it again.',
+    `API Tracking Identifier: Integration Vendor "${input.vendor.integrationVendor}" (cannot be changed after saving).`,
+    "Store the secret in the worker's secret store and send Onramp its reference (env:NAME or file:/path), never the secret itself.",
+  ];
+}
+
+export interface PermissionCheck {
+  entity: string;
+  action: AutotaskAction;
+  allowed: boolean;
+  grantedBy: string;
+}
+
+export function describeMissingPermissions(checks: PermissionCheck[]): string[] {
+  return checks
+    .filter((c) => !c.allowed)
+    .map((c) => `${c.entity}: cannot ${c.action} (grant ${c.grantedBy} on the API user's security level)`);
+}
+
+export type OnboardingStep =
+  | 'awaiting-credentials'
+  | 'verifying-credentials'
+  | 'checking-permissions'
+  | 'creating-webhooks'
+  | 'awaiting-webhook-ready'
+  | 'done';
+
+export interface WebhookSummary {
+  entity: WebhookEntity;
+  id: number;
+  name: string;
+  isActive: boolean;
+  isReady: boolean;
+  ownerResourceId?: number;
+}
+
+export interface AutotaskOnboardingStatus {
+  workflowId: string;
+  customer: string;
+  vendor: string;
+  step: OnboardingStep;
+  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
+  checklist: string[];
+  username?: string;
+  zoneUrl?: string;
+  resourceId?: number;
+  permissions: PermissionCheck[];
+  missing: string[];
+  webhooks: WebhookSummary[];
+  credentialAttempts: number;
+  lastCredentialError?: string;
+  error?: string;
+}
+
+export type RotationStep =
+  | 'verifying-new-user'
+  | 'creating-new-webhooks'
+  | 'awaiting-new-webhook-ready'
+  | 'deleting-old-webhooks'
+  | 'awaiting-operator'
+  | 'verifying-old-webhooks-gone'
+  | 'done';
+
+export interface AutotaskRotationStatus {
+  workflowId: string;
+  customer: string;
+  step: RotationStep;
+  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
+  newWebhooks: WebhookSummary[];
+  oldWebhooks: { entity: WebhookEntity; id: number; state: 'present' | 'deleted' | 'gone' | 'inactive' }[];
+  instructions?: string;
+  reminders: number;
+  error?: string;
+}
+
+/** Credentials as the operator sends them through the `supplyCredentials` update. */
+export type SupplyCredentialsRequest = z.input<typeof autotaskCredentialsSchema>;

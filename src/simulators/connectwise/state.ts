@@ -1,0 +1,149 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+export type Level = 'All' | 'My' | 'None';
+export interface AreaLevels {
+  add: Level;
+  edit: Level;
+  inquire: Level;
+  delete: Level;
+}
+export interface SimRole {
+  id: number;
+  name: string;
+  /** Keyed `Module/Area`, e.g. `Finance/Agreements`. Absent = None everywhere. */
+  settings: Map<string, AreaLevels>;
+}
+export interface SimApiKey {
+  publicKey: string;
+  /** Only a hash is kept: like ConnectWise, the private key cannot be shown again. */
+  privateKeySha256: string;
+  description: string;
+}
+export interface SimMember {
+  id: number;
+  identifier: string;
+  roleId: number;
+  keys: SimApiKey[];
+}
+export interface SimCompany {
+  id: number;
+  identifier: string;
+  name: string;
+  site?: { name: string };
+}
+export interface SimAgreement {
+  id: number;
+  name: string;
+  type: { id: number; name: string };
+  company: { id: number; identifier: string; name: string };
+  startDate?: string;
+}
+export interface SimCatalogItem {
+  id: number;
+  identifier: string;
+  description: string;
+  price: number;
+}
+
+export interface ConnectwiseStateOptions {
+  companyId?: string;
+  companyName?: string;
+  codebase?: string;
+  isCloud?: boolean;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** ConnectWise keys: 16 letters and digits. */
+const newKey = () =>
+  randomBytes(12)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, 'x')
+    .slice(0, 16);
+
+export const ALL_AREAS = [
+  'Companies/Company Maintenance',
+  'Finance/Agreements',
+  'Procurement/Product Catalog',
+  'System/Table Setup',
+  'System/Member Maintenance',
+  'Service Desk/Service Tickets',
+  'System/API Reports',
+  'System/Security Roles',
+] as const;
+
+export class ConnectwiseState {
+  readonly companyId: string;
+  readonly companyName: string;
+  readonly codebase: string;
+  readonly isCloud: boolean;
+  readonly roles = new Map<number, SimRole>();
+  readonly members = new Map<string, SimMember>();
+  readonly companies: SimCompany[] = [];
+  readonly agreements: SimAgreement[] = [];
+  readonly catalog: SimCatalogItem[] = [];
+  private readonly agreementTypes = new Map<string, number>();
+  private nextId = 100;
+
+  constructor(opts: ConnectwiseStateOptions = {}) {
+    this.companyId = opts.companyId ?? 'contoso';
+    this.companyName = opts.companyName ?? 'Contoso MSP';
+    this.codebase = opts.codebase ?? 'v2025_1/';
+    this.isCloud = opts.isCloud ?? false;
+  }
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  setRole(id: number, name: string, settings: Record<string, Partial<AreaLevels>>): SimRole {
+    const role: SimRole = { id, name, settings: new Map() };
+    for (const [area, l] of Object.entries(settings)) {
+      role.settings.set(area, {
+        add: l.add ?? 'None',
+        edit: l.edit ?? 'None',
+        inquire: l.inquire ?? 'None',
+        delete: l.delete ?? 'None',
+      });
+    }
+    this.roles.set(id, role);
+    return role;
+  }
+
+  addMember(identifier: string, roleId: number): SimMember {
+    const m: SimMember = { id: this.id(), identifier, roleId, keys: [] };
+    this.members.set(identifier.toLowerCase(), m);
+    return m;
+  }
+
+  /** System > Members > API Members > API Keys > +: the only moment the private key exists in clear. */
+  createApiKey(identifier: string, description: string): { publicKey: string; privateKey: string } {
+    const m = this.members.get(identifier.toLowerCase());
+    if (!m) throw new Error(`no API member ${identifier}`);
+    const publicKey = newKey();
+    const privateKey = newKey();
+    m.keys.push({ publicKey, privateKeySha256: sha256(privateKey), description });
+    return { publicKey, privateKey };
+  }
+
+  authenticate(companyId: string, publicKey: string, privateKey: string): SimMember | undefined {
+    if (companyId.toLowerCase() !== this.companyId.toLowerCase()) return undefined;
+    for (const m of this.members.values()) {
+      const k = m.keys.find((x) => x.publicKey === publicKey);
+      if (k) return k.privateKeySha256 === sha256(privateKey) ? m : undefined;
+    }
+    return undefined;
+  }
+
+  levels(member: SimMember, area: string): AreaLevels | undefined {
+    return this.roles.get(member.roleId)?.settings.get(area);
+  }
+
+  agreementTypeId(name: string): number {
+    let id = this.agreementTypes.get(name.toLowerCase());
+    if (id === undefined) {
+      id = this.id();
+      this.agreementTypes.set(name.toLowerCase(), id);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,361 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { OnrampActivities } from '../activities';
+import type { CwTarget, VerifyConnectionResult } from '../activities/connectwise';
+import {
+  connectionPatchProblems,
+  connectionPatchSchema,
+  connectionSchema,
+  connectwiseChecklist,
+  formatPermissionTable,
+  onboardingInputSchema,
+  type ConnectwiseConnection,
+  type ConnectwiseConnectionPatch,
+  type ConnectwiseOnboardingInput,
+  type ConnectwiseOnboardingRequest,
+  type ConnectwiseStatus,
+  type ConnectwiseStep,
+  type PermissionRow,
+  type SyncSummary,
+} from '../domain/connectwise';
+import { formatDuration } from '../domain/google-delegation';
+import { describeIssues } from '../domain/validation';
+import {
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampState,
+  OnrampStep,
+  OnrampVendor,
+  type OnboardingState,
+} from '../temporal/search-attributes';
+import { connectwiseCustomerSync } from './connectwise-customer-sync';
+
+export const connectwiseStatusQuery = defineQuery<ConnectwiseStatus>('status');
+/** The operator fixed the security role: check again now instead of at the next interval. */
+export const recheckPermissionsSignal = defineSignal('recheckPermissions');
+
+export interface ProvideConnectionResult {
+  verified: boolean;
+  /** Fields still needed before the connection can be verified. */
+  waitingFor: string[];
+  companyName?: string;
+}
+
+/**
+ * Connection details, most importantly the private key *reference*. The validator refuses malformed
+ * values at once (nothing enters history); the handler proves the keys against ConnectWise through an
+ * activity and fails the Update (not the workflow) when they do not work.
+ */
+export const provideConnectionUpdate = defineUpdate<ProvideConnectionResult, [ConnectwiseConnectionPatch]>(
+  'provideConnection'
+);
+
+const VERIFY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 },
+};
+const PERMISSION_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+};
+const REMINDER_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  // A reminder that cannot be delivered must not hold up the wait; the next one will try again.
+  retry: { initialInterval: '2s', maximumAttempts: 3 },
+};
+
+const { verifyConnectwiseConnection, checkConnectwisePermissions, notifyVendor } =
+  proxyActivities<OnrampActivities>(VERIFY_OPTIONS);
+
+export interface ConnectwiseOnboardingResult {
+  companyName: string;
+  apiBaseUrl: string;
+  permissions: PermissionRow[];
+  sync?: SyncSummary;
+}
+
+const REQUIRED_FIELDS = ['site', 'companyId', 'publicKey', 'privateKeyRef', 'clientId'] as const;
+
+export async function connectwiseOnboarding(
+  request: ConnectwiseOnboardingRequest
+): Promise<ConnectwiseOnboardingResult> {
+  const parsed = onboardingInputSchema.safeParse(request);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(
+      `Invalid ConnectWise onboarding input:\n${describeIssues(parsed.error).join('\n')}`,
+      'InvalidInput'
+    );
+  }
+  const input: ConnectwiseOnboardingInput = parsed.data;
+  const { workflowId } = workflowInfo();
+  const checklist = connectwiseChecklist(input.vendor.name);
+  const keyDeadlineAt = Date.now() + input.keyWait.deadlineHours * 3600_000;
+
+  let step: ConnectwiseStep = 'awaiting-connection';
+  let state: OnboardingState = 'running';
+  let conn: Partial<ConnectwiseConnection> = { ...input.connection };
+  let target: CwTarget | undefined;
+  let lastRejection: string | undefined;
+  let verifying = false;
+  let reminders = 0;
+  let permissionSource: ConnectwiseStatus['permissionSource'];
+  let permissions: PermissionRow[] | undefined;
+  let recheck = false;
+  let sync: SyncSummary | undefined;
+  let error: string | undefined;
+
+  const missingFields = () => REQUIRED_FIELDS.filter((f) => !conn[f]);
+
+  setHandler(connectwiseStatusQuery, () => ({
+    workflowId,
+    customer: input.customer.name,
+    vendor: input.vendor.name,
+    step,
+    state,
+    checklist,
+    connection: {
+      site: conn.site,
+      companyId: conn.companyId,
+      publicKey: conn.publicKey,
+      clientId: conn.clientId,
+      privateKey: target ? 'verified' : conn.privateKeyRef ? 'supplied' : 'missing',
+    },
+    lastRejection,
+    reminders,
+    keyDeadlineAt: new Date(keyDeadlineAt).toISOString(),
+    site: target?.site,
+    permissionSource,
+    permissions,
+    sync,
+    error,
+  }));
+  setHandler(recheckPermissionsSignal, () => {
+    recheck = true;
+  });
+
+  upsertSearchAttributes([
+    { key: OnrampCustomer, value: input.customer.name },
+    { key: OnrampVendor, value: input.vendor.name },
+    { key: OnrampIntegration, value: 'connectwise' },
+  ]);
+  const enter = (s: ConnectwiseStep, st: OnboardingState, details?: string) => {
+    step = s;
+    state = st;
+    upsertSearchAttributes([
+      { key: OnrampStep, value: s },
+      { key: OnrampState, value: st },
+    ]);
+    if (details) setCurrentDetails(details);
+  };
+  const fail = (message: string, type: string): never => {
+    error = message;
+    enter(step, 'failed', `**Failed:** ${message}`);
+    throw ApplicationFailure.nonRetryable(message, type);
+  };
+  const failFromActivity = (err: unknown): never => {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
+      return fail(err.cause.message, err.cause.type ?? 'ConnectWiseFailed');
+    throw err;
+  };
+
+  /** Prove the merged connection; a wrong value is remembered for the operator, never thrown. */
+  const verify = async (): Promise<VerifyConnectionResult> => {
+    const candidate = connectionSchema.parse(conn);
+    verifying = true;
+    try {
+      const r = await verifyConnectwiseConnection.executeWithOptions(
+        {
+          ...VERIFY_OPTIONS,
+          summary: `Verify ConnectWise keys for company ${candidate.companyId} on ${candidate.site}`,
+        },
+        [candidate]
+      );
+      if (r.ok) {
+        target = { connection: candidate, site: r.site };
+        lastRejection = undefined;
+      } else {
+        lastRejection = r.message;
+        // A rejected key is useless: forget its reference so the status says "missing" again.
+        if (r.field === 'keys' || r.field === 'privateKeyRef') conn = { ...conn, privateKeyRef: undefined };
+      }
+      return r;
+    } finally {
+      verifying = false;
+    }
+  };
+
+  setHandler(
+    provideConnectionUpdate,
+    async (patch) => {
+      const p = connectionPatchSchema.parse(patch);
+      conn = { ...conn, ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) };
+      const waitingFor = missingFields();
+      if (waitingFor.length) return { verified: false, waitingFor };
+      const r = await verify();
+      if (!r.ok) throw ApplicationFailure.nonRetryable(r.message, 'ConnectWiseConnectionRejected');
+      return { verified: true, waitingFor: [], companyName: r.site.companyName };
+    },
+    {
+      validator: (patch) => {
+        const problems = connectionPatchProblems(patch);
+        if (problems.length) throw new Error(`Connection details refused:\n${problems.join('\n')}`);
+        if (target) throw new Error('The ConnectWise connection is already verified; nothing to change.');
+        if (verifying) throw new Error('Another connection check is running; wait for its answer, then try again.');
+      },
+    }
+  );
+
+  // ---- 1-2. Operator step: the checklist, then a working key pair ----
+  enter(
+    'awaiting-connection',
+    'waiting-for-operator',
+    `**Waiting for the ConnectWise connection details.**\n\n${checklist.map((c, i) => `${i + 1}. ${c}`).join('\n')}`
+  );
+  if (!missingFields().length) {
+    try {
+      await verify();
+    } catch (err) {
+      failFromActivity(err);
+    }
+  }
+  while (!target) {
+    const left = keyDeadlineAt - Date.now();
+    if (left <= 0) {
+      await condition(allHandlersFinished);
+      if (target) break;
+      fail(
+        `No working ConnectWise API key after ${formatDuration(input.keyWait.deadlineHours * 3600_000)}${lastRejection ? ` (last problem: ${lastRejection})` : ''}. The private key is shown only once: generate a new key pair under System > Members > API Members > (the member) > API Keys > +, store the new private key for the worker, and start this onboarding again with the new public key and private key reference.`,
+        'ConnectWiseKeyNotProvided'
+      );
+    }
+    const wait = Math.min(input.keyWait.reminderIntervalSeconds * 1000, left);
+    const provided = await condition(() => target !== undefined, wait, {
+      summary: `Wait for ${missingFields().join(', ') || 'a working key'} (reminder in ${Math.round(wait / 1000)} s)`,
+    });
+    if (!provided && Date.now() < keyDeadlineAt) {
+      reminders++;
+      try {
+        await notifyVendor.executeWithOptions(
+          { ...REMINDER_OPTIONS, summary: `Reminder ${reminders}: ConnectWise key still needed` },
+          [
+            {
+              idempotencyKey: `${workflowId}:connectwise-key-reminder:${reminders}`,
+              event: 'connectwise.connection.reminder',
+              payload: {
+                customer: input.customer.name,
+                missing: missingFields(),
+                lastRejection,
+                deadlineAt: new Date(keyDeadlineAt).toISOString(),
+              },
+            },
+          ]
+        );
+      } catch (err) {
+        log.warn('reminder not delivered', { error: (err as Error).message });
+      }
+    }
+  }
+  const verified: CwTarget = target;
+  enter(
+    'verifying-connection',
+    'running',
+    `Keys verified: ${verified.site.companyName} at ${verified.site.apiBaseUrl}`
+  );
+
+  // ---- 5. Security role, area by area ----
+  const permDeadlineAt = Date.now() + input.permissionWait.deadlineHours * 3600_000;
+  for (;;) {
+    enter('checking-permissions', 'running');
+    let report;
+    try {
+      report = await checkConnectwisePermissions.executeWithOptions(
+        {
+          ...PERMISSION_OPTIONS,
+          summary: verified.connection.apiMember
+            ? `Read the security role of ${verified.connection.apiMember}`
+            : 'Probe each required area with reads',
+        },
+        [verified]
+      );
+    } catch (err) {
+      return failFromActivity(err);
+    }
+    permissions = report.rows;
+    permissionSource = report.source;
+    if (report.missing === 0) break;
+    const table = formatPermissionTable(report.rows);
+    if (Date.now() >= permDeadlineAt) {
+      fail(
+        `The API member's security role still lacks ${report.missing} permission(s) of seed 002:\n${table}`,
+        'ConnectWisePermissionsMissing'
+      );
+    }
+    enter(
+      'awaiting-permissions',
+      'waiting-for-operator',
+      `**${report.missing} permission(s) missing.** Fix them, then send recheckPermissions.\n\n${table}`
+    );
+    const wait = Math.min(input.permissionWait.recheckIntervalSeconds * 1000, permDeadlineAt - Date.now());
+    await condition(() => recheck, wait, {
+      summary: `Wait for ${report.missing} permission fix(es) or recheckPermissions`,
+    });
+    recheck = false;
+  }
+
+  // ---- 6. Customer sync ----
+  if (input.customers.length) {
+    enter(
+      'syncing-customers',
+      'running',
+      `${input.syncMode === 'plan' ? 'Planning' : 'Syncing'} ${input.customers.length} customers`
+    );
+    try {
+      sync = await executeChild(connectwiseCustomerSync, {
+        workflowId: `${workflowId}:customer-sync`,
+        args: [
+          {
+            customer: input.customer.name,
+            vendor: input.vendor.name,
+            target: verified,
+            customers: input.customers,
+            billing: input.billing,
+            mode: input.syncMode,
+          },
+        ],
+        staticSummary: `ConnectWise customer sync (${input.syncMode}) for ${input.customer.name}`,
+      });
+    } catch (err) {
+      if (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure)
+        fail(err.cause.message, err.cause.type ?? 'ConnectWiseSyncFailed');
+      throw err;
+    }
+  }
+
+  enter(
+    'done',
+    'completed',
+    `ConnectWise connected (${verified.site.companyName})${sync ? `; ${sync.customers} customers ${sync.mode === 'plan' ? 'planned' : 'synced'}` : ''}.`
+  );
+  return {
+    companyName: verified.site.companyName,
+    apiBaseUrl: verified.site.apiBaseUrl,
+    permissions: permissions ?? [],
+    sync,
+  };
+}

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import {
+  autotaskOnboardingWorkflowId,
+  parseAutotaskOnboardingInput,
+  type AutotaskOnboardingRequest,
+} from '../src/domain/autotask';
+import { OnrampCustomer, OnrampState, OnrampStep } from '../src/temporal/search-attributes';
+import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
+import { autotaskOnboarding, autotaskOnboardingStatusQuery, supplyAutotaskCredentialsUpdate } from '../src/workflows';
+import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
+import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+
+describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTTP)', () => {
+  let env: TestWorkflowEnvironment;
+  let at: AutotaskFixture;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueTaskQueue('autotask-onboarding');
+  let t = 0;
+  const tenant = () => `acme-${process.pid}-${++t}`;
+
+  before(async () => {
+    env = await testEnv();
+    at = await autotaskFixture();
+    worker = await createTestWorker(env, taskQueue, at.activities);
+    running = worker.run();
+  });
+  after(async () => {
+    worker.shutdown();
+    await running;
+    await at.close();
+    await env.teardown();
+  });
+
+  const start = (req: AutotaskOnboardingRequest): Promise<WorkflowHandle<typeof autotaskOnboarding>> =>
+    env.client.workflow.start(autotaskOnboarding, {
+      workflowId: autotaskOnboardingWorkflowId(parseAutotaskOnboardingInput(req)),
+      taskQueue,
+      args: [req],
+    });
+  const failureOf = async (h: WorkflowHandle) => {
+    const err = await h.result().then(
+      () => assert.fail('should have failed'),
+      (e: unknown) => e
+    );
+    assert.ok(err instanceof WorkflowFailedError);
+    return err.cause as Error & { type?: string };
+  };
+
+  it('publishes the checklist, accepts credentials by update, creates a ready webhook and receives signed events', async () => {
+    const tn = tenant();
+    const u = at.addUser();
+    const handle = await start(at.onboarding(tn, 'office-protect'));
+    const waiting = await eventually(async () => {
+      const s = await handle.query(autotaskOnboardingStatusQuery);
+      return s.state === 'waiting-for-operator' ? s : undefined;
+    }, 'the operator step');
+    assert.equal(waiting.step, 'awaiting-credentials');
+    assert.ok(waiting.checklist.some((l) => /Locked" unchecked/.test(l)));
+    assert.ok(waiting.checklist.some((l) => /Office Protect - Alert Integration/.test(l)));
+    assert.ok(waiting.checklist.some((l) => /maximum webhook count to at least 5/.test(l)));
+
+    // A secret pasted in clear is refused by the validator, before anything is recorded or sent.
+    await assert.rejects(
+      handle.executeUpdate(supplyAutotaskCredentialsUpdate, {
+        args: [{ ...u.credentials, secretRef: 'hunter2-the-secret' }],
+      }),
+      (e: unknown) => e instanceof WorkflowUpdateFailedError && /secret \*reference\*/.test(String(e.cause?.message))
+    );
+    const accepted = await handle.executeUpdate(supplyAutotaskCredentialsUpdate, { args: [u.credentials] });
+    assert.equal(accepted.resourceId, u.user.resourceId);
+    assert.equal(new URL(accepted.zoneUrl).host, new URL(at.simUrl).host);
+
+    const result = await handle.result();
+    assert.equal(result.webhooks.length, 1);
+    const hook = at.sim.db.webhooks.get(result.webhooks[0]!.id)!;
+    assert.equal(hook.name, 'office-protect-Ticket');
+    assert.ok(hook.isActive && at.sim.db.isReady(hook));
+    assert.equal(hook.fields.filter((f) => f.isSubscribedField).length, 3, 'three subscribed fields');
+    assert.deepEqual(
+      hook.excludedResources.map((e) => e.resourceID),
+      [u.user.resourceId],
+      "the integration's own user is excluded"
+    );
+    assert.equal(hook.ownerResourceID, u.user.resourceId);
+    assert.match(hook.webhookUrl, /\?webhook=office-protect-Ticket$/);
+    assert.equal(hook.secretKey, deriveAutotaskWebhookSecret(at.masterKey, hook.name));
+    assert.ok(
+      at.sim.maxConcurrency.get(`${u.credentials.integrationCode}|TicketWebhooks/Fields`)! <= 1,
+      'fields were added one at a time'
+    );
+
+    const desc = await handle.describe();
+    assert.equal(desc.typedSearchAttributes.get(OnrampState), 'completed');
+    assert.equal(desc.typedSearchAttributes.get(OnrampStep), 'done');
+    assert.equal(desc.typedSearchAttributes.get(OnrampCustomer), tn);
+
+    // Neither the API secret nor the generated webhook secret is in the history.
+    const history = JSON.stringify(await handle.fetchHistory());
+    assert.ok(!history.includes(u.user.secret), 'API secret not in history');
+    assert.ok(!history.includes(hook.secretKey), 'webhook secret not in history');
+
+    // A technician changes a ticket: Autotask calls out, signed; the receiver verifies and hands it on.
+    at.activeHooks.set(tn, new Set([hook.name]));
+    const ticket = at.sim.changeTicket(undefined, { title: 'Disk full', status: 1 });
+    const ev = await eventually(
+      async () => at.events.find((e) => e.tenant === tn && e.id === ticket),
+      'the signed callout'
+    );
+    assert.equal(ev.action, 'Create');
+    assert.equal(ev.webhook, 'office-protect-Ticket');
+    // Changes made by the integration's own API user are excluded by Autotask.
+    const before = at.sim.callouts.deliveries.length;
+    at.sim.changeTicket(ticket, { status: 5 }, u.user.resourceId);
+    await at.sim.callouts.drain();
+    assert.equal(at.sim.callouts.deliveries.length, before);
+  });
+
+  it('reports each missing permission by name and creates nothing', async () => {
+    const level = at.level('Restricted', { without: { Contacts: ['query'], Tickets: ['update'] } });
+    const u = at.addUser({ level });
+    const handle = await start(at.onboarding(tenant(), 'restricted', { credentials: u.credentials }));
+    const cause = await failureOf(handle);
+    assert.equal(cause.type, 'AutotaskPermissionsMissing');
+    assert.match(cause.message, /missing 2 permission/);
+    assert.match(cause.message, /Contacts: cannot query \(grant CRM > Account & Contact Access/);
+    assert.match(cause.message, /Tickets: cannot update \(grant Service Desk > Tickets/);
+    assert.doesNotMatch(cause.message, /Companies/);
+    const status = await handle.query(autotaskOnboardingStatusQuery);
+    assert.deepEqual(status.missing.length, 2);
+    assert.equal(status.state, 'failed');
+    assert.equal([...at.sim.db.webhooks.values()].filter((h) => h.ownerResourceID === u.user.resourceId).length, 0);
+  });
+
+  it('fails once on a wrong secret and never retries it (lockout)', async () => {
+    const u = at.addUser();
+    process.env[u.credentials.secretRef.slice(4)] = 'a-wrong-secret-value';
+    const handle = await start(at.onboarding(tenant(), 'wrong-secret', { credentials: u.credentials }));
+    const cause = await failureOf(handle);
+    assert.equal(cause.type, 'AutotaskCredentialsRejected');
+    assert.match(cause.message, /HTTP 401.*does not retry/);
+    assert.equal(at.sim.authFailures.get(u.user.username), 1, 'exactly one attempt reached Autotask');
+    assert.equal(u.user.locked, false);
+    assert.ok(!cause.message.includes('a-wrong-secret-value'));
+  });
+
+  it('explains an unknown integration code (Autotask answers 500)', async () => {
+    const u = at.addUser();
+    const handle = await start(
+      at.onboarding(tenant(), 'bad-code', { credentials: { ...u.credentials, integrationCode: 'NOTTHEVENDORCODE1' } })
+    );
+    const cause = await failureOf(handle);
+    assert.equal(cause.type, 'AutotaskIntegrationCodeRejected');
+    assert.match(cause.message, /tracking identifier/);
+  });
+
+  it('says clearly when webhooks are not enabled for the security level', async () => {
+    const u = at.addUser({ level: at.level('No webhooks', { webhooks: false }) });
+    const handle = await start(at.onboarding(tenant(), 'no-webhooks', { credentials: u.credentials }));
+    const cause = await failureOf(handle);
+    assert.equal(cause.type, 'AutotaskWebhooksDisabled');
+    assert.match(cause.message, /Webhooks are not enabled.*Other > Webhooks/);
+  });
+
+  it('says clearly when the webhook limit is reached', async () => {
+    const u = at.addUser({ level: at.level('One webhook', { max: 1 }) });
+    at.seedWebhook(u.user, 'elsewhere', 'earlier');
+    u.user.webhooksCreated = 1;
+    const handle = await start(at.onboarding(tenant(), 'limit', { credentials: u.credentials }));
+    const cause = await failureOf(handle);
+    assert.equal(cause.type, 'AutotaskWebhookLimitReached');
+    assert.match(cause.message, /maximum webhook count/);
+  });
+});
