@@ -11,6 +11,17 @@ import { z } from 'zod';
 const url = z.url({ protocol: /^https?$/ });
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), url.optional());
 const positiveInt = z.coerce.number().int().positive();
+const port = z.coerce.number().int().min(1).max(65535);
+const hostList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean)
+  )
+  .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'must be a comma-separated list of host or host:port')));
 
 const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
@@ -23,7 +34,7 @@ const schema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 
   /** Google OAuth token endpoint (JWT-bearer grant). Only overridden to reach the simulator. */
-  ONRAMP_GOOGLE_TOKEN_URL: url.default('https://oauth2.googleapis.com/token'),
+  ONRAMP_GOOGLE_TOKEN_URL: optionalUrl,
   /** Root URL for googleapis clients (Directory, Cloud Identity); unset means Google's own hosts. */
   ONRAMP_GOOGLE_API_ROOT_URL: optionalUrl,
 
@@ -34,6 +45,27 @@ const schema = z.object({
     .string()
     .regex(/^(env|file):.+$/, 'must be a secret reference like env:NAME or file:/path')
     .optional(),
+
+  /** Google Directory API quota to stay under (Google's default: 2,400 queries/min per user per project). */
+  ONRAMP_GOOGLE_DIRECTORY_QUOTA_PER_MINUTE: positiveInt.default(2400),
+
+  /** Autotask zone discovery root; only overridden to reach the simulator. */
+  ONRAMP_AUTOTASK_DISCOVERY_URL: optionalUrl,
+  /** Extra zone hosts (host[:port], comma-separated) trusted besides webservicesN.autotask.net. */
+  ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS: hostList,
+
+  /** Extra ConnectWise hosts (on-premises servers), comma-separated; cloud hosts are always allowed. */
+  ONRAMP_CONNECTWISE_ALLOWED_HOSTS: hostList,
+  /** Hosts among the above reached over plain http (the loopback simulator only). */
+  ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS: hostList,
+  /** Per-tenant pace below ConnectWise's ~1,000 requests/min throttle. */
+  ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE: positiveInt.default(600),
+
+  /** Loopback ports of the sandbox (`npm start`); in sandbox mode the vendor endpoints default to them. */
+  ONRAMP_SANDBOX_GOOGLE_PORT: port.default(8480),
+  ONRAMP_SANDBOX_NOTIFY_PORT: port.default(8481),
+  ONRAMP_SANDBOX_AUTOTASK_PORT: port.default(8482),
+  ONRAMP_SANDBOX_CONNECTWISE_PORT: port.default(8483),
 
   /** Worker tuning. */
   ONRAMP_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
@@ -47,8 +79,11 @@ export interface OnrampConfig {
   mode: 'sandbox' | 'live';
   dataDir: string;
   log: { level: RawConfig['LOG_LEVEL']; format: RawConfig['LOG_FORMAT'] };
-  google: { tokenUrl: string; apiRootUrl?: string };
+  google: { tokenUrl: string; apiRootUrl?: string; directoryQuotaPerMinute: number };
+  autotask: { discoveryUrl: string; allowedZoneHosts: string[] };
+  connectwise: { allowedHosts: string[]; insecureHttpHosts: string[]; requestsPerMinute: number };
   notify: { webhookUrl?: string; secretRef?: string };
+  sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number };
   worker: { maxConcurrentActivities: number; maxCachedWorkflows?: number };
 }
 
@@ -59,7 +94,14 @@ export class ConfigError extends Error {
   }
 }
 
-const LIVE_HINTS = ['ONRAMP_GOOGLE_API_ROOT_URL', 'ONRAMP_NOTIFY_WEBHOOK_URL'] as const;
+/** Settings that only make sense against real vendors: their presence means live mode unless ONRAMP_MODE says otherwise. */
+const LIVE_HINTS = ['ONRAMP_NOTIFY_WEBHOOK_URL'] as const;
+
+/** The real vendors' endpoints. */
+const LIVE = {
+  googleTokenUrl: 'https://oauth2.googleapis.com/token',
+  autotaskDiscoveryUrl: 'https://webservices.autotask.net',
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): OnrampConfig {
   const parsed = schema.safeParse(env);
@@ -72,6 +114,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OnrampConfig {
   }
   const c = parsed.data;
   const mode = c.ONRAMP_MODE ?? (LIVE_HINTS.some((k) => env[k]) ? 'live' : 'sandbox');
+  // In sandbox mode every vendor endpoint defaults to the simulators `npm start` runs on loopback, so a worker
+  // started on its own never reaches a real vendor by accident. Explicit settings win in both modes.
+  const sandbox = mode === 'sandbox';
+  const sim = (p: number) => `http://127.0.0.1:${p}`;
+  const googleSim = sim(c.ONRAMP_SANDBOX_GOOGLE_PORT);
+  const autotaskSim = `127.0.0.1:${c.ONRAMP_SANDBOX_AUTOTASK_PORT}`;
+  const connectwiseSim = `127.0.0.1:${c.ONRAMP_SANDBOX_CONNECTWISE_PORT}`;
+  const withSim = (hosts: string[], simHost: string) =>
+    sandbox && !hosts.includes(simHost) ? [...hosts, simHost] : hosts;
   const problems: string[] = [];
   if (mode === 'live' && !c.ONRAMP_NOTIFY_WEBHOOK_URL) {
     problems.push(
@@ -84,8 +135,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OnrampConfig {
     mode,
     dataDir: c.ONRAMP_DATA_DIR,
     log: { level: c.LOG_LEVEL, format: c.LOG_FORMAT },
-    google: { tokenUrl: c.ONRAMP_GOOGLE_TOKEN_URL, apiRootUrl: c.ONRAMP_GOOGLE_API_ROOT_URL },
-    notify: { webhookUrl: c.ONRAMP_NOTIFY_WEBHOOK_URL, secretRef: c.ONRAMP_NOTIFY_WEBHOOK_SECRET_REF },
+    google: {
+      tokenUrl: c.ONRAMP_GOOGLE_TOKEN_URL ?? (sandbox ? `${googleSim}/token` : LIVE.googleTokenUrl),
+      apiRootUrl: c.ONRAMP_GOOGLE_API_ROOT_URL ?? (sandbox ? `${googleSim}/` : undefined),
+      directoryQuotaPerMinute: c.ONRAMP_GOOGLE_DIRECTORY_QUOTA_PER_MINUTE,
+    },
+    autotask: {
+      discoveryUrl: c.ONRAMP_AUTOTASK_DISCOVERY_URL ?? (sandbox ? `http://${autotaskSim}` : LIVE.autotaskDiscoveryUrl),
+      allowedZoneHosts: withSim(c.ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS, autotaskSim),
+    },
+    connectwise: {
+      allowedHosts: withSim(c.ONRAMP_CONNECTWISE_ALLOWED_HOSTS, connectwiseSim),
+      insecureHttpHosts: withSim(c.ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS, connectwiseSim),
+      requestsPerMinute: c.ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE,
+    },
+    notify: {
+      webhookUrl: c.ONRAMP_NOTIFY_WEBHOOK_URL ?? (sandbox ? `${sim(c.ONRAMP_SANDBOX_NOTIFY_PORT)}/notify` : undefined),
+      secretRef: c.ONRAMP_NOTIFY_WEBHOOK_SECRET_REF,
+    },
+    sandboxPorts: {
+      google: c.ONRAMP_SANDBOX_GOOGLE_PORT,
+      notify: c.ONRAMP_SANDBOX_NOTIFY_PORT,
+      autotask: c.ONRAMP_SANDBOX_AUTOTASK_PORT,
+      connectwise: c.ONRAMP_SANDBOX_CONNECTWISE_PORT,
+    },
     worker: {
       maxConcurrentActivities: c.ONRAMP_MAX_CONCURRENT_ACTIVITIES,
       maxCachedWorkflows: c.ONRAMP_MAX_CACHED_WORKFLOWS,

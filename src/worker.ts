@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type OnrampActivities } from './activities';
+import { createActivities, type ActivityDeps, type OnrampActivities } from './activities';
 import { loadConfig, type OnrampConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { installRuntime } from './temporal/runtime';
@@ -24,11 +24,26 @@ export function workflowSource(
   return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
 }
 
-export function activitiesFromConfig(config: OnrampConfig): OnrampActivities {
-  return createActivities({
+/** The activities' vendor endpoints and limits, from configuration (the sandbox passes simulator URLs the same way). */
+export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
+  return {
     google: { tokenUrl: config.google.tokenUrl },
+    googleAdmin: {
+      apiRootUrl: config.google.apiRootUrl,
+      directoryQuota: { limit: config.google.directoryQuotaPerMinute, windowMs: 60_000 },
+    },
     notify: { webhookUrl: config.notify.webhookUrl, secretRef: config.notify.secretRef },
-  });
+    autotask: { discoveryUrl: config.autotask.discoveryUrl, allowedZoneHosts: config.autotask.allowedZoneHosts },
+    connectwise: {
+      extraAllowedHosts: config.connectwise.allowedHosts,
+      insecureHttpHosts: config.connectwise.insecureHttpHosts,
+      requestsPerMinute: config.connectwise.requestsPerMinute,
+    },
+  };
+}
+
+export function activitiesFromConfig(config: OnrampConfig): OnrampActivities {
+  return createActivities(activityDepsFromConfig(config));
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {

@@ -5,11 +5,23 @@ import { ConfigError, loadConfig } from '../src/config';
 import { ensureTemporalCli, temporalCliCacheDir } from '../src/temporal/cli-binary';
 
 describe('configuration from the environment', () => {
-  it('defaults to the sandbox and the official client variable names', () => {
+  it('defaults to the sandbox, whose vendor endpoints are the loopback simulators, and the official client variable names', () => {
     const c = loadConfig({});
     assert.equal(c.mode, 'sandbox');
     assert.deepEqual(c.temporal, { address: 'localhost:7233', namespace: 'default', taskQueue: 'onramp' });
+    assert.equal(c.google.tokenUrl, 'http://127.0.0.1:8480/token');
+    assert.equal(c.notify.webhookUrl, 'http://127.0.0.1:8481/notify');
+    assert.deepEqual(c.autotask.allowedZoneHosts, ['127.0.0.1:8482']);
+    assert.deepEqual(c.connectwise.insecureHttpHosts, ['127.0.0.1:8483']);
+  });
+
+  it('live mode talks to the real vendors and trusts no extra host', () => {
+    const c = loadConfig({ ONRAMP_MODE: 'live', ONRAMP_NOTIFY_WEBHOOK_URL: 'https://support.vendor.example/onramp' });
     assert.equal(c.google.tokenUrl, 'https://oauth2.googleapis.com/token');
+    assert.equal(c.google.apiRootUrl, undefined);
+    assert.equal(c.autotask.discoveryUrl, 'https://webservices.autotask.net');
+    assert.deepEqual(c.autotask.allowedZoneHosts, []);
+    assert.deepEqual(c.connectwise.allowedHosts, []);
   });
 
   it('a live setting switches to live mode, which requires the notification webhook', () => {

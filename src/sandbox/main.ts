@@ -15,11 +15,14 @@ import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../simu
 import { createNotifyReceiver } from '../simulators/notify-receiver';
 import { ensureTemporalCli } from '../temporal/cli-binary';
 import { installRuntime } from '../temporal/runtime';
-import { createWorker } from '../worker';
+import { activityDepsFromConfig, createWorker } from '../worker';
+import { createAutotaskSimulator } from '../simulators/autotask/server';
+import { createConnectwiseSimulator } from '../simulators/connectwise/server';
 import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor';
 import { startLocalTemporal } from './temporal-server';
 
 const envInt = (name: string, fallback: number): number => {
+  // Ports and delays of the sandbox's own Temporal server; vendor simulator ports come from the config.
   const v = process.env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
@@ -60,10 +63,15 @@ async function main(): Promise<void> {
 
   // Simulators on fixed ports, so the CLI and a browser find them; state persists beside the Temporal DB.
   const propagationDelayMs = envInt('ONRAMP_SANDBOX_PROPAGATION_SECONDS', 20) * 1000;
+  const ports = config.sandboxPorts;
   const google = createGoogleSimulator({ propagationDelayMs, stateFile: join(dir, 'google-state.json') });
-  const googleUrl = await google.listen(envInt('ONRAMP_SANDBOX_GOOGLE_PORT', 8480));
+  const googleUrl = await google.listen(ports.google);
   const receiver = createNotifyReceiver();
-  const notifyBase = await receiver.listen(envInt('ONRAMP_SANDBOX_NOTIFY_PORT', 8481));
+  const notifyBase = await receiver.listen(ports.notify);
+  const autotask = createAutotaskSimulator();
+  const autotaskUrl = await autotask.listen(ports.autotask);
+  const connectwise = createConnectwiseSimulator();
+  const connectwiseUrl = await connectwise.listen(ports.connectwise);
 
   // The vendor's service account: minted once, kept on disk (its public half registered with the simulator).
   const keyPath = join(dir, 'vendor-service-account.json');
@@ -84,10 +92,8 @@ async function main(): Promise<void> {
   const worker = await createWorker({
     config: { ...config, temporal: { ...config.temporal, address: temporal.address } },
     connection,
-    activities: createActivities({
-      google: { tokenUrl: `${googleUrl}/token` },
-      notify: { webhookUrl: `${notifyBase}/notify` },
-    }),
+    // The sandbox config already points every vendor at the simulators above (src/config.ts).
+    activities: createActivities(activityDepsFromConfig(config)),
     logger,
   });
 
@@ -110,6 +116,8 @@ async function main(): Promise<void> {
       `  Temporal gRPC       ${temporal.address}   (TEMPORAL_ADDRESS)`,
       `  Google simulator    ${googleUrl}   (grants propagate after ${propagationDelayMs / 1000} s)`,
       `  Vendor support inbox ${notifyBase}/__sim/notifications`,
+      `  Autotask simulator  ${autotaskUrl}`,
+      `  ConnectWise sim.    ${connectwiseUrl}`,
       `  Task queue          ${config.temporal.taskQueue}`,
       '',
       'Start a sandbox Google delegation onboarding in another terminal:',
@@ -132,7 +140,7 @@ async function main(): Promise<void> {
 
   await worker.run();
   await connection.close();
-  await Promise.all([google.close(), receiver.close()]);
+  await Promise.all([google.close(), receiver.close(), autotask.close(), connectwise.close()]);
   await temporal.stop();
   rmSync(descriptorPath(dataDir), { force: true });
   process.stdout.write('Onramp sandbox stopped.\n');
