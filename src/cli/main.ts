@@ -20,8 +20,24 @@ import {
   OnrampStep,
   OnrampVendor,
 } from '../temporal/search-attributes';
-import { checkNowSignal, delegationStatusQuery } from '../workflows';
-import { formatDelegationStatus } from './format';
+import { checkNowSignal, delegationStatusQuery, googleAdminRoleProvisioning } from '../workflows';
+import {
+  getOrderStatus,
+  OperatorActionError,
+  orderAction,
+  OrderConflictError,
+  OrderNotFoundError,
+  startOrder,
+} from '../orders';
+import {
+  INTEGRATIONS,
+  integrationWorkflowId,
+  parseOrder,
+  type IntegrationName,
+  type OrderRequest,
+} from '../domain/customer-onboarding';
+import { readSecret, storeSecret } from './secrets-input';
+import { followOrder, formatDelegationStatus, formatOrderStatus } from './format';
 
 class CliError extends Error {}
 
@@ -102,23 +118,150 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
     });
 
   program
-    .command('status <workflowId>')
-    .description('show an onboarding: step, state, each scope')
-    .option('--json', 'machine-readable output')
-    .action(async (workflowId: string, opts: { json?: boolean }) => {
-      await withClient(async (client) => {
-        const s = await client.workflow.getHandle(workflowId).query(delegationStatusQuery);
-        out(opts.json ? JSON.stringify(s, null, 2) : formatDelegationStatus(s));
+    .command('start')
+    .description('start the onboarding of a sales order (JSON or YAML file); idempotent on orderId')
+    .requiredOption(
+      '-f, --file <path>',
+      'order file: orderId, customer {id, name}, integrations {googleDelegation?, googleAdminRoles?, autotask?, connectwise?}'
+    )
+    .option('--wait', 'follow progress until the order ends')
+    .action(async (opts: { file: string; wait?: boolean }) => {
+      const order = readOrderFile(opts.file) as OrderRequest;
+      await withClient(async (client, config) => {
+        const started = await startOrder(client, config, order);
+        out(`accepted order ${started.orderId} (workflow ${started.workflowId})`);
+        if (opts.wait) {
+          const s = await followOrder(client, started.orderId, out);
+          if (s.state !== 'completed') throw new CliError(`order ended in state ${s.state}`);
+        }
       });
     });
 
   program
-    .command('check-now <workflowId>')
-    .description('"granted, check now": the admin has granted; verify without waiting for the next poll')
-    .action(async (workflowId: string) => {
+    .command('status <id>')
+    .description('show an order (by order ID) or one onboarding workflow (by workflow ID)')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: { json?: boolean }) => {
       await withClient(async (client) => {
-        await client.workflow.getHandle(workflowId).signal(checkNowSignal);
-        out(`signalled ${workflowId}: checking now`);
+        const orderId = id.startsWith('customer-onboarding:')
+          ? id.slice('customer-onboarding:'.length)
+          : id.includes(':')
+            ? undefined
+            : id;
+        if (orderId) {
+          const s = await getOrderStatus(client, orderId);
+          out(opts.json ? JSON.stringify(s, null, 2) : formatOrderStatus(s));
+          return;
+        }
+        const handle = client.workflow.getHandle(id);
+        const desc = await handle.describe();
+        const s: unknown = await handle.query('status');
+        if (!opts.json && desc.type === 'googleDelegationOnboarding')
+          out(formatDelegationStatus(s as DelegationStatus));
+        else out(JSON.stringify(s, null, 2));
+      });
+    });
+
+  for (const [action, description] of [
+    ['retry', 'start one failed integration of an order again'],
+    ['abandon', 'give up on one failed integration so the order can finish'],
+  ] as const) {
+    program
+      .command(`${action} <orderId>`)
+      .description(description)
+      .addOption(
+        new Option('--integration <name>', 'which integration').choices([...INTEGRATIONS]).makeOptionMandatory()
+      )
+      .action(async (orderId: string, opts: { integration: IntegrationName }) => {
+        await withClient(async (client) =>
+          out(await orderAction(client, orderId, action, { integration: opts.integration }))
+        );
+      });
+  }
+
+  program
+    .command('cancel <orderId>')
+    .description('cancel the onboarding of an order (its running integrations are cancelled too)')
+    .action(async (orderId: string) => {
+      await withClient(async (client) => out(await orderAction(client, orderId, 'cancel')));
+    });
+
+  program
+    .command('supply-credential <orderId>')
+    .description('give an integration the credential it waits for; the secret is read from stdin or a file, never argv')
+    .addOption(new Option('--integration <name>').choices(['autotask', 'connectwise']).makeOptionMandatory())
+    .option('--username <key>', 'autotask: API user "Username (key)"')
+    .option('--integration-code <code>', 'autotask: the tracking identifier')
+    .option('--site <host>', 'connectwise: site host, e.g. na.myconnectwise.net')
+    .option('--company-id <id>', 'connectwise: company ID')
+    .option('--public-key <key>', 'connectwise: public key (not secret)')
+    .option('--client-id <guid>', 'connectwise: integration clientId')
+    .option('--secret-stdin', 'read the secret (Autotask secret, ConnectWise private key) from stdin')
+    .option('--secret-file <path>', 'read the secret from this file')
+    .action(
+      async (
+        orderId: string,
+        opts: {
+          integration: 'autotask' | 'connectwise';
+          username?: string;
+          integrationCode?: string;
+          site?: string;
+          companyId?: string;
+          publicKey?: string;
+          clientId?: string;
+          secretStdin?: boolean;
+          secretFile?: string;
+        }
+      ) => {
+        const secret = opts.secretStdin || opts.secretFile ? await readSecret(opts) : undefined;
+        const ref = secret ? storeSecret(`${orderId}-${opts.integration}`, secret) : undefined;
+        const credential =
+          opts.integration === 'autotask'
+            ? { username: opts.username, integrationCode: opts.integrationCode, secretRef: ref }
+            : Object.fromEntries(
+                Object.entries({
+                  site: opts.site,
+                  companyId: opts.companyId,
+                  publicKey: opts.publicKey,
+                  clientId: opts.clientId,
+                  privateKeyRef: ref,
+                }).filter(([, v]) => v !== undefined)
+              );
+        await withClient(async (client) =>
+          out(await orderAction(client, orderId, 'supply-credential', { integration: opts.integration, credential }))
+        );
+      }
+    );
+
+  program
+    .command('plan')
+    .description('what the Google admin-role provisioning of an order would create, without writing anything')
+    .requiredOption('-f, --file <path>', 'order file with integrations.googleAdminRoles')
+    .action(async (opts: { file: string }) => {
+      const order = parseOrder(readOrderFile(opts.file));
+      const roles = order.integrations.googleAdminRoles;
+      if (!roles) throw new CliError(`${opts.file} has no integrations.googleAdminRoles to plan`);
+      await withClient(async (client, config) => {
+        const request = { ...roles, mode: 'plan' as const };
+        const result = await client.workflow.execute(googleAdminRoleProvisioning, {
+          workflowId: `${integrationWorkflowId(order.orderId, 'googleAdminRoles')}:plan:${Date.now()}`,
+          taskQueue: config.temporal.taskQueue,
+          args: [request],
+        });
+        out(JSON.stringify(result.plan, null, 2));
+      });
+    });
+
+  program
+    .command('check-now <id>')
+    .description(
+      '"granted, check now": the admin has granted; verify without waiting (order ID or delegation workflow ID)'
+    )
+    .action(async (id: string) => {
+      await withClient(async (client) => {
+        if (!id.includes(':')) return out(await orderAction(client, id, 'check-now'));
+        await client.workflow.getHandle(id).signal(checkNowSignal);
+        out(`signalled ${id}: checking now`);
       });
     });
 
@@ -263,6 +406,12 @@ export async function runCli(argv: string[]): Promise<number> {
     if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
     if (code?.startsWith('commander.')) return 2; // commander already printed the usage error
     if (err instanceof InputError || err instanceof CliError) process.stderr.write(`onramp: ${err.message}\n`);
+    else if (
+      err instanceof OrderNotFoundError ||
+      err instanceof OperatorActionError ||
+      err instanceof OrderConflictError
+    )
+      process.stderr.write(`onramp: ${err.message}\n`);
     else if (err instanceof WorkflowNotFoundError) process.stderr.write(`onramp: no such onboarding: ${err.message}\n`);
     else process.stderr.write(`onramp: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -4,10 +4,13 @@
  * simulators (SANDBOX: no real vendor is ever called), and the Onramp worker. Ctrl-C stops it all;
  * starting it again resumes the onboardings that were in flight.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { connectClient } from '../client';
+import { createIntakeServer } from '../intake/server';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createGoogleSimulator } from '../simulators/google/server';
@@ -97,6 +100,19 @@ async function main(): Promise<void> {
     logger,
   });
 
+  // The intake API for sales systems, with a sandbox bearer token kept beside the other sandbox state.
+  const tokenPath = join(dir, 'intake-token');
+  if (!existsSync(tokenPath)) writeFileSync(tokenPath, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  const intakeClient = await connectClient({ ...config, temporal: { ...config.temporal, address: temporal.address } });
+  const intake = createIntakeServer({
+    client: intakeClient,
+    config,
+    auth: { hmacSecrets: [], bearerTokens: [readFileSync(tokenPath, 'utf8').trim()] },
+    logger,
+  });
+  const intakePort = envInt('ONRAMP_INTAKE_PORT', 8484);
+  await intake.listen({ host: '127.0.0.1', port: intakePort });
+
   const descriptor: SandboxDescriptor = {
     pid: process.pid,
     temporalAddress: temporal.address,
@@ -118,6 +134,7 @@ async function main(): Promise<void> {
       `  Vendor support inbox ${notifyBase}/__sim/notifications`,
       `  Autotask simulator  ${autotaskUrl}`,
       `  ConnectWise sim.    ${connectwiseUrl}`,
+      `  Intake API          http://127.0.0.1:${intakePort}/v1/onboardings   (bearer token in ${tokenPath}; OpenAPI at /v1/openapi.json)`,
       `  Task queue          ${config.temporal.taskQueue}`,
       '',
       'Start a sandbox Google delegation onboarding in another terminal:',
@@ -139,6 +156,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   await worker.run();
+  await intake.close();
+  await intakeClient.connection.close();
   await connection.close();
   await Promise.all([google.close(), receiver.close(), autotask.close(), connectwise.close()]);
   await temporal.stop();

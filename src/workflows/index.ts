@@ -19,3 +19,9 @@ export {
   oldWebhooksDeletedSignal,
 } from './autotask-webhook-rotation';
 export { googleAdminRoleProvisioning, adminRoleStatusQuery } from './google-admin-roles';
+export {
+  customerOnboarding,
+  customerOnboardingStatusQuery,
+  retryIntegrationSignal,
+  abandonIntegrationSignal,
+} from './customer-onboarding';

@@ -1,0 +1,36 @@
+/** The intake service: `tsx src/intake/main.ts` (configured by the environment; see README). */
+import { connectClient } from '../client';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { resolveSecretRef } from '../secrets/secret-ref';
+import { loadIntakeConfig } from './config';
+import { createIntakeServer } from './server';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const intake = loadIntakeConfig();
+  const logger = createLogger({ level: config.log.level, format: config.log.format, name: 'onramp-intake' });
+  const [hmacSecrets, bearerTokens] = await Promise.all([
+    Promise.all(intake.hmacSecretRefs.map((r) => resolveSecretRef(r))),
+    Promise.all(intake.bearerTokenRefs.map((r) => resolveSecretRef(r))),
+  ]);
+  const client = await connectClient(config);
+  const app = createIntakeServer({ client, config, auth: { hmacSecrets, bearerTokens }, logger });
+  await app.listen({ host: intake.host, port: intake.port });
+  logger.info(
+    { host: intake.host, port: intake.port, temporal: config.temporal.address },
+    'Onramp intake API listening'
+  );
+  const stop = () =>
+    void app
+      .close()
+      .then(() => client.connection.close())
+      .then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`onramp intake: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
