@@ -10,6 +10,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { OnrampConfig } from './config';
+import { driftCheckFromOrder, ensureDriftSchedule } from './schedules';
 import {
   customerOnboardingWorkflowId,
   INTEGRATIONS,
@@ -114,6 +115,10 @@ export async function startOrder(
   }
   const desc = await handle.describe();
   if (desc.memo?.orderFingerprint !== fingerprint) throw new OrderConflictError(order.orderId);
+  const every = order.schedules?.driftCheckEveryHours;
+  const drift = every ? driftCheckFromOrder(order) : undefined;
+  // Idempotent as well: a resend updates the schedule to the same spec.
+  if (every && drift) await ensureDriftSchedule(client, config, drift, every * 3600_000);
   return { orderId: order.orderId, workflowId };
 }
 

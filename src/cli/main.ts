@@ -37,6 +37,8 @@ import {
   type OrderRequest,
 } from '../domain/customer-onboarding';
 import { readSecret, storeSecret } from './secrets-input';
+import { driftCheckFromOrder, ensureDriftSchedule, ensureSchedule } from '../schedules';
+import { autotaskRotationWorkflowId, parseAutotaskRotationInput } from '../domain/autotask';
 import { followOrder, formatDelegationStatus, formatOrderStatus } from './format';
 
 class CliError extends Error {}
@@ -298,6 +300,63 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
           if (++n >= limit) break;
         }
         if (!n) out('no onboardings match');
+      });
+    });
+
+  const schedule = program.command('schedule').description('Temporal Schedules: periodic drift checks and rotations');
+  schedule
+    .command('drift')
+    .description("create or update the periodic drift check of an order's customer (idempotent)")
+    .requiredOption('-f, --file <path>', 'the order file the customer was onboarded with')
+    .option('--every-hours <n>', 'interval in hours', '24')
+    .action(async (opts: { file: string; everyHours: string }) => {
+      const order = parseOrder(readOrderFile(opts.file));
+      const hours = Number(opts.everyHours);
+      if (!(hours > 0)) throw new CliError('--every-hours must be a positive number');
+      const drift = driftCheckFromOrder(order);
+      if (!drift) throw new CliError(`${opts.file} carries no credentials a drift check could verify`);
+      await withClient(async (client, config) => {
+        const r = await ensureDriftSchedule(client, config, drift, hours * 3600_000);
+        out(`${r.outcome} schedule ${r.scheduleId} (every ${hours} h, overlap SKIP)`);
+      });
+    });
+  schedule
+    .command('rotation')
+    .description('run a rotation workflow periodically, e.g. autotaskWebhookRotation (input validated now)')
+    .requiredOption('-f, --file <path>', 'the workflow input (JSON or YAML)')
+    .addOption(new Option('--workflow <type>').choices(['autotaskWebhookRotation']).default('autotaskWebhookRotation'))
+    .option('--every-days <n>', 'interval in days', '90')
+    .action(async (opts: { file: string; workflow: string; everyDays: string }) => {
+      const input = parseAutotaskRotationInput(readOrderFile(opts.file));
+      const days = Number(opts.everyDays);
+      if (!(days > 0)) throw new CliError('--every-days must be a positive number');
+      await withClient(async (client, config) => {
+        const scheduleId = `rotation:${autotaskRotationWorkflowId(input)}`;
+        const outcome = await ensureSchedule(client, config, {
+          scheduleId,
+          workflowType: opts.workflow,
+          args: [input],
+          everyMs: days * 86_400_000,
+          customerId: input.customer.id,
+          integration: 'autotask-webhook-rotation',
+          summary: `Autotask webhook rotation for ${input.customer.id}`,
+        });
+        out(`${outcome} schedule ${scheduleId} (every ${days} days, overlap SKIP)`);
+      });
+    });
+  schedule
+    .command('list')
+    .description("list Onramp's schedules")
+    .action(async () => {
+      await withClient(async (client) => {
+        let n = 0;
+        for await (const s of client.schedule.list()) {
+          out(
+            `${s.scheduleId}  ${s.action?.type === 'startWorkflow' ? s.action.workflowType : ''}  next ${s.info.nextActionTimes[0]?.toISOString() ?? '-'}`
+          );
+          n++;
+        }
+        if (!n) out('no schedules');
       });
     });
 

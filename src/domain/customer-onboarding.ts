@@ -52,6 +52,17 @@ export const orderSchema = z
         connectwise: connectwiseInputSchema.optional(),
       })
       .strict(),
+    /** Periodic checks Onramp keeps for this customer once the order is accepted (Temporal Schedules). */
+    schedules: z
+      .object({
+        /** Verify every N hours that what was set up is still true (scopes, credentials, permissions). */
+        driftCheckEveryHours: z
+          .number()
+          .positive()
+          .max(24 * 30)
+          .optional(),
+      })
+      .optional(),
   })
   .superRefine((order, ctx) => {
     const i = order.integrations;

@@ -25,3 +25,4 @@ export {
   retryIntegrationSignal,
   abandonIntegrationSignal,
 } from './customer-onboarding';
+export { driftCheck, driftFinding, driftFindingStatusQuery, resolveFindingSignal, driftClearedSignal } from './drift';

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { autotaskCredentialsSchema, WEBHOOK_ENTITIES } from './autotask';
+import { connectionSchema } from './connectwise';
+import { googleScope } from './google-delegation';
+import { emailAddress, parseOrThrow, secretRef } from './validation';
+
+/**
+ * What a periodic drift check verifies for one onboarded customer: that what the onboarding set up is
+ * still true (delegation scopes granted, PSA credentials and permissions valid, webhooks active).
+ * Carries only secret references.
+ */
+export const driftCheckInputSchema = z
+  .object({
+    customer: z.object({
+      id: z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug'),
+      name: z.string().trim().min(1).max(200),
+    }),
+    googleDelegation: z
+      .object({
+        adminEmail: emailAddress,
+        serviceAccount: z.object({
+          clientId: z.string().regex(/^\d{15,25}$/, "must be the service account's numeric client ID"),
+          email: emailAddress,
+          keyRef: secretRef('googleDelegation.serviceAccount.keyRef'),
+        }),
+        scopes: z.array(googleScope).min(1),
+      })
+      .optional(),
+    autotask: z
+      .object({
+        tenant: z
+          .string()
+          .trim()
+          .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be the Autotask tenant slug of the onboarding'),
+        credentials: autotaskCredentialsSchema,
+        webhooks: z.array(z.object({ entity: z.enum(WEBHOOK_ENTITIES), id: z.number().int().positive() })).default([]),
+      })
+      .optional(),
+    connectwise: z.object({ connection: connectionSchema.required({ privateKeyRef: true }) }).optional(),
+  })
+  .refine((v) => v.googleDelegation || v.autotask || v.connectwise, {
+    message: 'give at least one of googleDelegation, autotask, connectwise to check',
+  });
+
+export type DriftCheckRequest = z.input<typeof driftCheckInputSchema>;
+export type DriftCheckInput = z.output<typeof driftCheckInputSchema>;
+
+export function parseDriftCheckInput(value: unknown): DriftCheckInput {
+  return parseOrThrow(driftCheckInputSchema, value, 'drift check input');
+}
+
+export interface DriftFinding {
+  integration: 'googleDelegation' | 'autotask' | 'connectwise';
+  problem: string;
+  fix: string;
+}
+
+export interface DriftReport {
+  customer: string;
+  checkedAt: string;
+  drifted: boolean;
+  findings: DriftFinding[];
+}
+
+export const driftScheduleId = (customerId: string) => `drift-check:${customerId}`;
+export const driftFindingWorkflowId = (customerId: string) => `drift-finding:${customerId}`;

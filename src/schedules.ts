@@ -1,0 +1,97 @@
+/**
+ * Temporal Schedules Onramp keeps: periodic drift checks per onboarded customer, and periodic runs of a
+ * rotation workflow. Created idempotently (create, or update the existing one to the wanted spec), with
+ * overlap policy SKIP so a slow run is never stacked; visible in the Web UI's Schedules page.
+ */
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { OnrampConfig } from './config';
+import type { Order } from './domain/customer-onboarding';
+import { driftScheduleId, parseDriftCheckInput, type DriftCheckRequest } from './domain/drift';
+import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from './temporal/search-attributes';
+
+export interface ScheduleSpecInput {
+  scheduleId: string;
+  workflowType: string;
+  args: unknown[];
+  everyMs: number;
+  customerId: string;
+  integration: string;
+  summary: string;
+}
+
+export async function ensureSchedule(
+  client: Client,
+  config: Pick<OnrampConfig, 'temporal'>,
+  s: ScheduleSpecInput
+): Promise<'created' | 'updated'> {
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: s.workflowType,
+    args: s.args,
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `${s.scheduleId}:run`,
+    typedSearchAttributes: [
+      { key: OnrampCustomer, value: s.customerId },
+      { key: OnrampIntegration, value: s.integration },
+      { key: OnrampStep, value: 'scheduled' },
+      { key: OnrampState, value: 'running' },
+    ],
+    staticSummary: s.summary,
+  };
+  const spec = { intervals: [{ every: s.everyMs }] };
+  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' };
+  try {
+    await client.schedule.create({ scheduleId: s.scheduleId, spec, action, policies, memo: { summary: s.summary } });
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(s.scheduleId).update((prev) => ({ ...prev, spec, action, policies }));
+    return 'updated';
+  }
+}
+
+/** What a drift check can verify for an order: the parts whose credentials the order itself carries. */
+export function driftCheckFromOrder(order: Order): DriftCheckRequest | undefined {
+  const i = order.integrations;
+  const request: DriftCheckRequest = { customer: order.customer };
+  if (i.googleDelegation) {
+    const g = i.googleDelegation;
+    request.googleDelegation = { adminEmail: g.adminEmail, serviceAccount: g.serviceAccount, scopes: g.scopes };
+  }
+  if (i.autotask?.credentials)
+    request.autotask = { tenant: i.autotask.customer.id, credentials: i.autotask.credentials };
+  const cw = i.connectwise?.connection;
+  if (cw?.site && cw.companyId && cw.publicKey && cw.privateKeyRef && cw.clientId) {
+    request.connectwise = {
+      connection: {
+        ...cw,
+        site: cw.site,
+        companyId: cw.companyId,
+        publicKey: cw.publicKey,
+        privateKeyRef: cw.privateKeyRef,
+        clientId: cw.clientId,
+      },
+    };
+  }
+  return request.googleDelegation || request.autotask || request.connectwise ? request : undefined;
+}
+
+export async function ensureDriftSchedule(
+  client: Client,
+  config: Pick<OnrampConfig, 'temporal'>,
+  request: DriftCheckRequest,
+  everyMs: number
+): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }> {
+  const input = parseDriftCheckInput(request);
+  const scheduleId = driftScheduleId(input.customer.id);
+  const outcome = await ensureSchedule(client, config, {
+    scheduleId,
+    workflowType: 'driftCheck',
+    args: [input],
+    everyMs,
+    customerId: input.customer.id,
+    integration: 'drift-check',
+    summary: `Drift check of ${input.customer.name}`,
+  });
+  return { scheduleId, outcome };
+}

@@ -1,0 +1,243 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { OnrampActivities } from '../activities';
+import { REQUIRED_PERMISSIONS } from '../domain/autotask';
+import {
+  driftCheckInputSchema,
+  driftFindingWorkflowId,
+  type DriftCheckInput,
+  type DriftCheckRequest,
+  type DriftFinding,
+  type DriftReport,
+} from '../domain/drift';
+import { describeIssues } from '../domain/validation';
+import {
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampState,
+  OnrampStep,
+  OnrampVendor,
+} from '../temporal/search-attributes';
+
+const act = proxyActivities<OnrampActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+export const driftFindingStatusQuery = defineQuery<{ findings: DriftFinding[]; openedAt: string; resolved: boolean }>(
+  'status'
+);
+/** Operator: "I have fixed it" (or accept it); closes the finding. */
+export const resolveFindingSignal = defineSignal<[string?]>('resolveFinding');
+/** Sent by the next drift check that finds nothing wrong. */
+export const driftClearedSignal = defineSignal('driftCleared');
+
+/** A permanent activity failure is itself a finding (credentials revoked, user inactive…); transient ones propagate. */
+async function orFinding<T>(
+  integration: DriftFinding['integration'],
+  fix: string,
+  fn: () => Promise<T>
+): Promise<T | DriftFinding> {
+  try {
+    return await fn();
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.nonRetryable) return { integration, problem: cause.message, fix };
+    throw err;
+  }
+}
+const isFinding = (v: unknown): v is DriftFinding =>
+  typeof v === 'object' && v !== null && 'problem' in v && 'fix' in v;
+
+async function runChecks(input: DriftCheckInput): Promise<DriftFinding[]> {
+  const findings: DriftFinding[] = [];
+  const checks: Promise<void>[] = [];
+  const g = input.googleDelegation;
+  if (g) {
+    checks.push(
+      (async () => {
+        const r = await orFinding(
+          'googleDelegation',
+          'repair the service account key or admin, then run the delegation onboarding again',
+          () =>
+            act.checkDelegatedScopes({
+              subject: g.adminEmail,
+              serviceAccount: g.serviceAccount,
+              scopes: g.scopes,
+              mode: 'each',
+            })
+        );
+        if (isFinding(r)) return void findings.push(r);
+        const missing = r.filter((s) => !s.granted).map((s) => s.scope);
+        if (missing.length) {
+          findings.push({
+            integration: 'googleDelegation',
+            problem: `domain-wide delegation for client ID ${g.serviceAccount.clientId} no longer grants: ${missing.join(', ')}`,
+            fix: 'an admin removed scopes: add them again in Admin console > Security > API controls > Domain-wide delegation',
+          });
+        }
+      })()
+    );
+  }
+  const a = input.autotask;
+  if (a) {
+    checks.push(
+      (async () => {
+        const target = { tenant: a.tenant, credentials: a.credentials };
+        const fixCreds =
+          'the API user was deactivated, locked or its secret changed: fix it in Autotask (Admin > Resources/Users) or rotate to a new user';
+        const v = await orFinding('autotask', fixCreds, () => act.verifyAutotaskCredentials(target));
+        if (isFinding(v)) return void findings.push(v);
+        const t = { ...target, zoneUrl: v.zoneUrl };
+        const perms = await orFinding('autotask', fixCreds, () =>
+          act.checkAutotaskPermissions({ ...t, requirements: REQUIRED_PERMISSIONS })
+        );
+        if (isFinding(perms)) return void findings.push(perms);
+        const denied = perms.filter((p) => !p.allowed);
+        if (denied.length) {
+          findings.push({
+            integration: 'autotask',
+            problem: `the API user's security level lost: ${denied.map((p) => `${p.entity} ${p.action}`).join(', ')}`,
+            fix: `restore them on the security level (${[...new Set(denied.map((p) => p.grantedBy))].join('; ')})`,
+          });
+        }
+        for (const w of a.webhooks) {
+          const hook = await orFinding('autotask', fixCreds, () =>
+            act.getAutotaskWebhook({ ...t, entity: w.entity, id: w.id })
+          );
+          if (isFinding(hook)) findings.push(hook);
+          else if (!hook || !hook.isActive) {
+            findings.push({
+              integration: 'autotask',
+              problem: `${w.entity} webhook ${w.id} is ${hook ? 'inactive (Autotask disables a callout after 25 failed deliveries)' : 'gone'}`,
+              fix: 'run the Autotask onboarding again to recreate it, or reactivate it in Autotask',
+            });
+          }
+        }
+      })()
+    );
+  }
+  const c = input.connectwise;
+  if (c) {
+    checks.push(
+      (async () => {
+        const v = await act.verifyConnectwiseConnection(c.connection);
+        if (!v.ok) {
+          return void findings.push({
+            integration: 'connectwise',
+            problem: `the API member's connection no longer works (${v.field}): ${v.message}`,
+            fix: 'generate a new API key pair for the member (System > Members > API Members) and supply it',
+          });
+        }
+        const report = await act.checkConnectwisePermissions({ connection: c.connection, site: v.site });
+        if (report.missing > 0) {
+          findings.push({
+            integration: 'connectwise',
+            problem: `the security role lost ${report.missing} required permission(s)`,
+            fix: 'restore them in System > Security Roles (run `onramp status` on the ConnectWise onboarding for the table)',
+          });
+        }
+      })()
+    );
+  }
+  await Promise.all(checks);
+  return findings;
+}
+
+/**
+ * The periodic drift check of one customer (started by its schedule). When something drifted it opens an
+ * operator-visible finding (one per customer, kept open across checks); when nothing did, it clears it.
+ */
+export async function driftCheck(request: DriftCheckRequest): Promise<DriftReport> {
+  const parsed = driftCheckInputSchema.safeParse(request);
+  if (!parsed.success)
+    throw ApplicationFailure.nonRetryable(
+      `Invalid drift check input:\n${describeIssues(parsed.error).join('\n')}`,
+      'InvalidInput'
+    );
+  const input = parsed.data;
+  upsertSearchAttributes([
+    { key: OnrampCustomer, value: input.customer.id },
+    { key: OnrampIntegration, value: 'drift-check' },
+    { key: OnrampStep, value: 'checking' },
+    { key: OnrampState, value: 'running' },
+  ]);
+  const findings = await runChecks(input);
+  const report: DriftReport = {
+    customer: input.customer.id,
+    checkedAt: new Date().toISOString(),
+    drifted: findings.length > 0,
+    findings,
+  };
+  const findingId = driftFindingWorkflowId(input.customer.id);
+  if (findings.length) {
+    try {
+      await startChild(driftFinding, {
+        workflowId: findingId,
+        args: [{ customer: input.customer, findings }],
+        parentClosePolicy: 'ABANDON',
+        typedSearchAttributes: [
+          { key: OnrampCustomer, value: input.customer.id },
+          { key: OnrampVendor, value: [...new Set(findings.map((f) => f.integration))].join(', ') },
+          { key: OnrampIntegration, value: 'drift-finding' },
+          { key: OnrampStep, value: 'drift-found' },
+          { key: OnrampState, value: 'waiting-for-operator' },
+        ],
+        staticSummary: `Drift found for ${input.customer.name}`,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err; // a finding is already open
+    }
+  } else {
+    try {
+      await getExternalWorkflowHandle(findingId).signal(driftClearedSignal);
+    } catch {
+      /* no open finding: nothing to clear */
+    }
+  }
+  upsertSearchAttributes([
+    { key: OnrampStep, value: findings.length ? 'drift-found' : 'no-drift' },
+    { key: OnrampState, value: 'completed' },
+  ]);
+  setCurrentDetails(
+    findings.length
+      ? findings.map((f) => `- **${f.integration}**: ${f.problem}. Fix: ${f.fix}`).join('\n')
+      : 'No drift.'
+  );
+  return report;
+}
+
+/** An open drift finding: visible in the UI and `onramp list --state waiting-for-operator` until resolved or cleared. */
+export async function driftFinding(input: {
+  customer: { id: string; name: string };
+  findings: DriftFinding[];
+}): Promise<{ resolvedBy: string }> {
+  let resolvedBy: string | undefined;
+  const openedAt = new Date().toISOString();
+  setHandler(driftFindingStatusQuery, () => ({
+    findings: input.findings,
+    openedAt,
+    resolved: resolvedBy !== undefined,
+  }));
+  setHandler(resolveFindingSignal, (who) => void (resolvedBy = `operator${who ? ` (${who})` : ''}`));
+  setHandler(driftClearedSignal, () => void (resolvedBy = 'a later drift check found no drift'));
+  setCurrentDetails(input.findings.map((f) => `- **${f.integration}**: ${f.problem}. Fix: ${f.fix}`).join('\n'));
+  await condition(() => resolvedBy !== undefined);
+  upsertSearchAttributes([
+    { key: OnrampStep, value: 'resolved' },
+    { key: OnrampState, value: 'completed' },
+  ]);
+  return { resolvedBy: resolvedBy! };
+}
