@@ -12,4 +12,6 @@ ENV ONRAMP_WORKFLOW_BUNDLE=/app/lib/workflow-bundle.js \
     LOG_FORMAT=json \
     NODE_ENV=production
 USER node
+# 9464: worker Prometheus metrics when ONRAMP_METRICS_BIND_ADDRESS=0.0.0.0:9464; 8485: intake API (src/intake/main.ts).
+EXPOSE 9464 8485
 CMD ["npx", "tsx", "src/worker.ts"]

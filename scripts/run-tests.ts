@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../src/codec';
 import { ensureTemporalCli } from '../src/temporal/cli-binary';
 import { devServerExtraArgs } from '../src/temporal/dev-server';
 import { ONRAMP_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
@@ -43,7 +44,12 @@ async function main(): Promise<number> {
         log: { format: 'pretty', level: 'error' },
       },
     }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('WARN') }),
+    // Workflows convert their failures inside the bundle: encode them as production does (src/codec).
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../src/workflows'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: new DefaultLogger('WARN'),
+    }),
   ]);
   writeFileSync(bundlePath, bundle.code);
   console.error(

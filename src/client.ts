@@ -1,12 +1,15 @@
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { dataConverterFromConfig } from './codec';
 import type { OnrampConfig } from './config';
 import { delegationWorkflowId, parseDelegationInput, type DelegationRequest } from './domain/google-delegation';
 import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep, OnrampVendor } from './temporal/search-attributes';
 import type { googleDelegationOnboarding } from './workflows';
 
+/** Payloads and failures are encrypted with the configured key ring (src/codec), as the worker's are. */
 export async function connectClient(config: OnrampConfig): Promise<Client> {
+  const dataConverter = await dataConverterFromConfig(config);
   const connection = await Connection.connect({ address: config.temporal.address });
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return new Client({ connection, namespace: config.temporal.namespace, dataConverter });
 }
 
 export class OnboardingAlreadyCompletedError extends Error {

@@ -70,6 +70,37 @@ const schema = z.object({
   /** Worker tuning. */
   ONRAMP_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
   ONRAMP_MAX_CACHED_WORKFLOWS: positiveInt.optional(),
+  /** host:port where the worker serves Prometheus metrics from the SDK runtime at /metrics; unset: no metrics. */
+  ONRAMP_METRICS_BIND_ADDRESS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
+      .optional()
+  ),
+
+  /**
+   * Payload encryption keys, newest first: `id=env:NAME,id=file:/path` (each 32 random bytes, base64). The
+   * first encrypts, all decrypt. Required in live mode; the sandbox generates its own under .onramp/sandbox/.
+   */
+  ONRAMP_CODEC_KEYS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => !v || v.split(',').every((e) => /^\s*[A-Za-z0-9._-]{1,64}=(env|file):.+$/.test(e)),
+      'must list keys as id=env:NAME or id=file:/path, comma-separated, newest first'
+    ),
+  /** Codec server for the Web UI (`npm start` runs it on loopback). */
+  ONRAMP_CODEC_SERVER_PORT: port.default(8484),
+  /** Reference to the bearer token the codec server requires (required unless sandbox on loopback). */
+  ONRAMP_CODEC_SERVER_TOKEN_REF: z
+    .string()
+    .regex(/^(env|file):.+$/, 'must be a secret reference like env:NAME or file:/path')
+    .optional(),
+  /** Web UI origins allowed to call the codec server (CORS), comma-separated. */
+  ONRAMP_CODEC_SERVER_ALLOWED_ORIGINS: z.string().optional(),
+  /** Namespaces whose payloads the codec server decodes (X-Namespace); default: TEMPORAL_NAMESPACE. */
+  ONRAMP_CODEC_SERVER_NAMESPACES: z.string().optional(),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -85,6 +116,12 @@ export interface OnrampConfig {
   notify: { webhookUrl?: string; secretRef?: string };
   sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number };
   worker: { maxConcurrentActivities: number; maxCachedWorkflows?: number };
+  metrics: { bindAddress?: string };
+  /** Payload encryption (src/codec) and its codec server for the Web UI (src/codec-server). */
+  codec: {
+    keys?: string;
+    server: { port: number; tokenRef?: string; allowedOrigins: string[]; namespaces: string[] };
+  };
 }
 
 export class ConfigError extends Error {
@@ -102,6 +139,14 @@ const LIVE = {
   googleTokenUrl: 'https://oauth2.googleapis.com/token',
   autotaskDiscoveryUrl: 'https://webservices.autotask.net',
 };
+
+function splitList(v: string | undefined): string[] | undefined {
+  const items = (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items.length ? items : undefined;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): OnrampConfig {
   const parsed = schema.safeParse(env);
@@ -162,6 +207,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OnrampConfig {
     worker: {
       maxConcurrentActivities: c.ONRAMP_MAX_CONCURRENT_ACTIVITIES,
       maxCachedWorkflows: c.ONRAMP_MAX_CACHED_WORKFLOWS,
+    },
+    metrics: { bindAddress: c.ONRAMP_METRICS_BIND_ADDRESS },
+    codec: {
+      keys: c.ONRAMP_CODEC_KEYS || undefined,
+      server: {
+        port: c.ONRAMP_CODEC_SERVER_PORT,
+        tokenRef: c.ONRAMP_CODEC_SERVER_TOKEN_REF,
+        allowedOrigins: splitList(c.ONRAMP_CODEC_SERVER_ALLOWED_ORIGINS) ?? [
+          `http://localhost:${env.ONRAMP_SANDBOX_UI_PORT || 8233}`,
+          `http://127.0.0.1:${env.ONRAMP_SANDBOX_UI_PORT || 8233}`,
+        ],
+        namespaces: splitList(c.ONRAMP_CODEC_SERVER_NAMESPACES) ?? [c.TEMPORAL_NAMESPACE],
+      },
     },
   };
 }

@@ -16,7 +16,7 @@ import {
   oldWebhooksDeletedSignal,
 } from '../src/workflows';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { createTestWorker, eventually, testDataConverter, testEnv, uniqueTaskQueue } from './helpers/temporal';
 
 describe('autotaskWebhookRotation (real Temporal server + Autotask simulator over HTTP)', () => {
   let env: TestWorkflowEnvironment;
@@ -149,6 +149,7 @@ describe('autotaskWebhookRotation (real Temporal server + Autotask simulator ove
     let created = false;
     // Worker 1 creates the webhook in Autotask, then dies before reporting the result.
     const crashing = await Worker.create({
+      dataConverter: await testDataConverter(),
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: crashQueue,

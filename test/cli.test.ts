@@ -50,7 +50,8 @@ describe('onramp CLI against a running stack (real Temporal server, simulators)'
   it('--help lists the commands and exits 0; an unknown command exits non-zero with usage', async () => {
     const help = await cli(['--help']);
     assert.equal(help.code, 0);
-    for (const c of ['start', 'status', 'list', 'check-now', 'retry', 'cancel', 'supply-credential', 'plan']) assert.match(help.stdout, new RegExp(`\\b${c}\\b`));
+    for (const c of ['start', 'status', 'list', 'check-now', 'retry', 'cancel', 'supply-credential', 'plan'])
+      assert.match(help.stdout, new RegExp(`\\b${c}\\b`));
     const bad = await cli(['frobnicate']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /unknown command/);
@@ -64,7 +65,10 @@ describe('onramp CLI against a running stack (real Temporal server, simulators)'
       orderId,
       customer: { id: 'cli-customer', name: 'CLI Customer' },
       integrations: {
-        googleDelegation: { ...g.request({ customer: { domain }, adminEmail: `admin@${domain}` }), polling: { initialIntervalSeconds: 600, maxIntervalSeconds: 600, deadlineHours: 1 } },
+        googleDelegation: {
+          ...g.request({ customer: { domain }, adminEmail: `admin@${domain}` }),
+          polling: { initialIntervalSeconds: 600, maxIntervalSeconds: 600, deadlineHours: 1 },
+        },
       },
     };
     const file = join(dir, 'order.yaml');

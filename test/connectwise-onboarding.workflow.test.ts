@@ -3,10 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { request } from 'undici';
 import { apiHostFor, siteBaseUrl } from '../src/activities/connectwise/site';
+import { isEncrypted } from '../src/codec';
 import type { ConnectwiseOnboardingRequest, ConnectwiseStatus } from '../src/domain/connectwise';
 import { createConnectwiseSimulator } from '../src/simulators/connectwise/server';
 import { OnrampIntegration, OnrampState, OnrampStep } from '../src/temporal/search-attributes';
@@ -17,7 +19,7 @@ import {
   recheckPermissionsSignal,
 } from '../src/workflows';
 import { CLIENT_ID, connectwiseFixture, customers, fullRole, type ConnectwiseFixture } from './helpers/connectwise';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { createTestWorker, eventually, testDataConverter, testEnv, uniqueTaskQueue } from './helpers/temporal';
 
 const keyOf = (ref: string) => readFileSync(ref.slice('file:'.length), 'utf8');
 
@@ -47,16 +49,20 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
       taskQueue,
       args: [req],
     });
-  /** Every string and decoded payload byte in the history, as the server stores it (no codec yet). */
+  /** Every string and payload in the history, payloads decrypted with the test codec (as an operator with the key sees them). */
   const history = async (workflowId: string) => {
+    const codec = (await testDataConverter()).payloadCodecs?.[0];
     const parts: string[] = [];
-    const walk = (v: unknown): void => {
-      if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
+    const walk = async (v: unknown): Promise<void> => {
+      if (v && typeof v === 'object' && 'metadata' in v && isEncrypted(v as Payload) && codec) {
+        const [plain] = await codec.decode([v as Payload]);
+        parts.push(Buffer.from(plain?.data ?? new Uint8Array()).toString('utf8'));
+      } else if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
       else if (typeof v === 'string') parts.push(v);
-      else if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+      else if (Array.isArray(v)) for (const x of v) await walk(x);
+      else if (v && typeof v === 'object') for (const x of Object.values(v)) await walk(x);
     };
-    walk((await env.client.workflow.getHandle(workflowId).fetchHistory()).events);
+    await walk((await env.client.workflow.getHandle(workflowId).fetchHistory()).events);
     return parts.join('\n');
   };
   const failureOf = async (p: Promise<unknown>) =>

@@ -22,7 +22,7 @@ const refList = z
 
 const schema = z.object({
   ONRAMP_INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
-  ONRAMP_INTAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8484),
+  ONRAMP_INTAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8485),
   /** HMAC secrets of the sales systems (several during a rotation), as references. */
   ONRAMP_INTAKE_HMAC_SECRET_REFS: refList,
   /** Bearer tokens accepted, as references. */

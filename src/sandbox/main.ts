@@ -12,6 +12,7 @@ import { createActivities } from '../activities';
 import { connectClient } from '../client';
 import { createIntakeServer } from '../intake/server';
 import { loadConfig } from '../config';
+import { codecServerFromConfig } from '../codec-server';
 import { createLogger } from '../logger';
 import { createGoogleSimulator } from '../simulators/google/server';
 import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../simulators/google/service-account';
@@ -55,7 +56,12 @@ async function main(): Promise<void> {
     );
   }
   const temporalPort = envInt('ONRAMP_SANDBOX_TEMPORAL_PORT', 7233);
+  // Payloads are encrypted (key generated once under .onramp/sandbox/); the Web UI decodes them through this
+  // codec server, which the browser calls directly: loopback only, no token in the sandbox.
+  const codecServer = await codecServerFromConfig(config, { logger });
+  const codecUrl = await codecServer.listen(config.codec.server.port, '127.0.0.1');
   const temporal = await startLocalTemporal({
+    codecEndpoint: codecUrl,
     cliPath: exe.path,
     dbFile: join(dataDir, 'temporal.db'),
     port: temporalPort,
@@ -110,7 +116,7 @@ async function main(): Promise<void> {
     auth: { hmacSecrets: [], bearerTokens: [readFileSync(tokenPath, 'utf8').trim()] },
     logger,
   });
-  const intakePort = envInt('ONRAMP_INTAKE_PORT', 8484);
+  const intakePort = envInt('ONRAMP_INTAKE_PORT', 8485);
   await intake.listen({ host: '127.0.0.1', port: intakePort });
 
   const descriptor: SandboxDescriptor = {
@@ -136,6 +142,7 @@ async function main(): Promise<void> {
       `  ConnectWise sim.    ${connectwiseUrl}`,
       `  Intake API          http://127.0.0.1:${intakePort}/v1/onboardings   (bearer token in ${tokenPath}; OpenAPI at /v1/openapi.json)`,
       `  Task queue          ${config.temporal.taskQueue}`,
+      `  Codec server        ${codecUrl}   (payloads are encrypted; the Web UI decodes through it)`,
       '',
       'Start a sandbox Google delegation onboarding in another terminal:',
       '  npm run onboard:sandbox',
@@ -159,7 +166,7 @@ async function main(): Promise<void> {
   await intake.close();
   await intakeClient.connection.close();
   await connection.close();
-  await Promise.all([google.close(), receiver.close(), autotask.close(), connectwise.close()]);
+  await Promise.all([google.close(), receiver.close(), autotask.close(), connectwise.close(), codecServer.close()]);
   await temporal.stop();
   rmSync(descriptorPath(dataDir), { force: true });
   process.stdout.write('Onramp sandbox stopped.\n');

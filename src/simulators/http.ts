@@ -26,6 +26,26 @@ interface ArmedFault extends FaultSpec {
   fired: number;
 }
 
+/**
+ * Hold-after-commit: the route runs (its change is committed), then its successful answer is held back.
+ * That is the window in which a crashed caller has done the side effect but never learnt of it; fault
+ * tests kill the worker from `onCommitted`.
+ */
+export interface HoldSpec {
+  method: string;
+  path: string | RegExp;
+  /** How many successful (2xx) answers to hold. */
+  times: number;
+  /** The longest hold; `releaseHolds()` ends every pending hold sooner. */
+  holdMs: number;
+  onCommitted?: (request: { method: string; path: string; status: number }) => void;
+}
+
+interface ArmedHold extends HoldSpec {
+  id: number;
+  fired: number;
+}
+
 export interface RateLimitSpec {
   /** Requests allowed per window, counted across all routes that match `path`. */
   limit: number;
@@ -48,19 +68,62 @@ export class FaultBook {
   private faults: ArmedFault[] = [];
   private nextId = 1;
 
+  private holds: ArmedHold[] = [];
+  private pending = new Set<() => void>();
+
   add(spec: FaultSpec): number {
     const id = this.nextId++;
     this.faults.push({ ...spec, id, fired: 0 });
     return id;
   }
 
-  /** How often fault `id` fired (or all faults, summed). */
+  /** Arm a hold-after-commit; its id shares the numbering (and `fired`) of the faults. */
+  holdAfterCommit(spec: HoldSpec): number {
+    const id = this.nextId++;
+    this.holds.push({ ...spec, id, fired: 0 });
+    return id;
+  }
+
+  /** How often fault or hold `id` fired (or all of them, summed). */
   fired(id?: number): number {
-    return this.faults.filter((f) => id === undefined || f.id === id).reduce((n, f) => n + f.fired, 0);
+    return [...this.faults, ...this.holds]
+      .filter((f) => id === undefined || f.id === id)
+      .reduce((n, f) => n + f.fired, 0);
   }
 
   clear(): void {
     this.faults = [];
+    this.holds = [];
+    this.releaseHolds();
+  }
+
+  /** Answer every held request now (after the test has killed the caller, or before closing). */
+  releaseHolds(): void {
+    for (const release of this.pending) release();
+    this.pending.clear();
+  }
+
+  takeHold(method: string, path: string): ArmedHold | undefined {
+    const h = this.holds.find(
+      (x) =>
+        x.fired < x.times &&
+        (x.method === '*' || x.method === method) &&
+        (typeof x.path === 'string' ? x.path === path : x.path.test(path))
+    );
+    if (h) h.fired++;
+    return h;
+  }
+
+  hold(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const release = () => {
+        clearTimeout(timer);
+        this.pending.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      this.pending.add(release);
+    });
   }
 
   take(method: string, path: string): ArmedFault | undefined {
@@ -130,6 +193,18 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
       return reply.code(fault.status).send(fault.body ?? { error: { code: fault.status, message: 'injected fault' } });
     }
   });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const path = req.url.split('?')[0] ?? req.url;
+    if (path.startsWith('/__sim/') || reply.statusCode >= 300) return payload;
+    const hold = faults.takeHold(req.method, path);
+    if (hold) {
+      hold.onCommitted?.({ method: req.method, path, status: reply.statusCode });
+      await faults.hold(hold.holdMs);
+    }
+    return payload;
+  });
+  app.addHook('preClose', async () => faults.releaseHolds());
 
   app.get('/__sim/health', async () => ({ ok: true, simulator: options.name }));
 

@@ -1,13 +1,31 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { IllegalStateError, type DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { OnrampActivities } from '../../src/activities';
+import { createDataConverter, EncryptionCodec, loadKeyRing, parseKeySpec } from '../../src/codec';
 import { ensureTemporalCli } from '../../src/temporal/cli-binary';
 import { devServerExtraArgs } from '../../src/temporal/dev-server';
 import { ONRAMP_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { workflowSource } from '../../src/worker';
 
 let runtimeInstalled = false;
+let converter: Promise<DataConverter> | undefined;
+
+/**
+ * Tests run encrypted, as production does: a random key per test process, put in the environment so
+ * worker processes a test spawns (src/worker.ts) read the same ONRAMP_CODEC_KEYS.
+ */
+export function testDataConverter(): Promise<DataConverter> {
+  if (!process.env.ONRAMP_CODEC_KEYS) {
+    process.env.ONRAMP_TEST_CODEC_KEY = randomBytes(32).toString('base64');
+    process.env.ONRAMP_CODEC_KEYS = 'test=env:ONRAMP_TEST_CODEC_KEY';
+  }
+  converter ??= loadKeyRing(parseKeySpec(process.env.ONRAMP_CODEC_KEYS)).then((ring) =>
+    createDataConverter(new EncryptionCodec(ring))
+  );
+  return converter;
+}
 
 /**
  * A real Temporal server: the one `npm test` started (TEMPORAL_ADDRESS), or, when a test file is run on
@@ -15,16 +33,23 @@ let runtimeInstalled = false;
  */
 export async function testEnv(): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    try {
+      Runtime.install({ logger: new DefaultLogger('ERROR') });
+    } catch (err) {
+      // A test installed the production runtime first, to capture what the worker logs.
+      if (!(err instanceof IllegalStateError)) throw err;
+    }
     runtimeInstalled = true;
   }
   if (process.env.ONRAMP_TEST_SHARED_SERVER && process.env.TEMPORAL_ADDRESS) {
     return TestWorkflowEnvironment.createFromExistingServer({
       address: process.env.TEMPORAL_ADDRESS,
       namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      client: { dataConverter: await testDataConverter() },
     });
   }
   return TestWorkflowEnvironment.createLocal({
+    client: { dataConverter: await testDataConverter() },
     server: {
       executable: await ensureTemporalCli(),
       searchAttributes: ONRAMP_SEARCH_ATTRIBUTES,
@@ -47,6 +72,7 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue,
     activities,
+    dataConverter: await testDataConverter(),
     ...workflowSource(),
   });
 }

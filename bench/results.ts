@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BenchResult } from './bench';
+import { renderChart, type Panel } from './lib/svg-chart';
+
+/** The chart: completions per second of each delegation run, and Directory quota use over time. */
+export function chartFor(result: BenchResult): string {
+  const panels: Panel[] = [];
+  const d = result.scenarios.delegation;
+  if (d)
+    panels.push({
+      title: 'Throughput: delegation onboardings completed per second (one worker)',
+      yLabel: 'completed / s',
+      series: d.runs.map((r) => ({ label: `${r.concurrent} concurrent`, points: r.completionsPerSecond })),
+    });
+  const use = [
+    result.scenarios.limits && {
+      label: 'Google backlog, 400/10 s',
+      series: result.scenarios.limits.googleDirectory.limitUseSeries,
+    },
+    result.scenarios.limits && {
+      label: 'ConnectWise, ~1,000/min',
+      series: result.scenarios.limits.connectwise.limitUseSeries,
+    },
+    result.scenarios.group && {
+      label: `Google group ×${result.scenarios.group.members}`,
+      series: result.scenarios.group.limitUseSeries,
+    },
+  ].filter((x) => !!x);
+  if (use.length)
+    panels.push({
+      title: 'Vendor limit use (requests per second / limit rate)',
+      yLabel: 'fraction of limit',
+      series: use.map((u) => ({ label: u.label, points: u.series })),
+      refs: [
+        { value: 1, label: 'limit' },
+        { value: 0.9, label: 'goal 90 %' },
+      ],
+    });
+  return renderChart(`Onramp benchmark ${result.startedAt}${result.quick ? ' (quick)' : ''}`, panels);
+}
+
+export function writeResults(result: BenchResult, dir: string): { json: string; svg: string } {
+  const out = resolve(dir);
+  mkdirSync(out, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  const json = join(out, `${stamp}.json`);
+  const svg = join(out, `${stamp}.svg`);
+  writeFileSync(json, `${JSON.stringify({ ...result, chart: svg }, null, 2)}\n`);
+  writeFileSync(svg, chartFor(result));
+  return { json, svg };
+}

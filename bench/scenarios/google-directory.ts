@@ -1,0 +1,141 @@
+import {
+  adminRoleWorkflowId,
+  parseAdminRoleInput,
+  type AdminRoleRequest,
+  type AdminRoleResult,
+} from '../../src/domain/google-admin-roles';
+import type { googleAdminRoleProvisioning } from '../../src/workflows';
+import type { BenchContext } from '../lib/environment';
+import { startBenchGoogle } from '../lib/google';
+import { windowUse, type WindowUse } from '../lib/request-log';
+import { perSecond } from '../lib/stats';
+import { spawnWorker } from '../lib/worker-handle';
+
+export interface DirectoryQuota {
+  limit: number;
+  windowMs: number;
+  /** The worker limiter's guard: absorbs the latency between our send and Google's count. */
+  guardMs: number;
+}
+
+/** Google Directory API: 2,400 queries per minute per user per project (vendor-apis.md A6). */
+export const GOOGLE_DIRECTORY_QUOTA: DirectoryQuota = { limit: 2400, windowMs: 60_000, guardMs: 1000 };
+
+export interface GroupRunResult {
+  members: number;
+  quota: DirectoryQuota;
+  elapsedMs: number;
+  /** First to last members.insert: the part the quota bounds. */
+  memberPhaseMs: number;
+  requests: { total: number; directory: number; memberInserts: number; token: number; cloudIdentity: number };
+  quotaErrors: number;
+  http429s: number;
+  /** Directory requests at exactly the quota's sustained rate (limit per window): the floor for a backlog. */
+  quotaBoundMinimumMs: number;
+  /** elapsed / quotaBoundMinimum: ~1 means quota-bound and packed; below 1, the quota was not the bottleneck. */
+  ratioToQuotaBound: number;
+  added: number;
+  directoryUse: WindowUse;
+  /** Directory requests per second as a fraction of the quota's per-second rate (the chart's limit-use line). */
+  limitUseSeries: { t: number; value: number }[];
+}
+
+/**
+ * One googleAdminRoleProvisioning run with an `members`-member security group against the Google simulator
+ * enforcing `quota` per impersonated user (403 userRateLimitExceeded past it) and 50–150 ms per call; the
+ * worker's limiter is told the same quota, as production's configuration tells it Google's.
+ */
+export async function provisionGroup(
+  ctx: BenchContext,
+  members: number,
+  quota: DirectoryQuota
+): Promise<GroupRunResult> {
+  const google = await startBenchGoogle({ directoryQuota: { limit: quota.limit, windowMs: quota.windowMs } });
+  google.grantAll();
+  const taskQueue = ctx.taskQueue('group');
+  const worker = await spawnWorker({
+    address: ctx.address,
+    namespace: ctx.namespace,
+    taskQueue,
+    bundlePath: ctx.bundlePath,
+    deps: google.deps({ directoryQuota: quota }),
+    maxConcurrentActivities: 100,
+  });
+  try {
+    const domain = `school-${taskQueue}.example`;
+    const admin = google.admin(domain);
+    const emails = Array.from({ length: members }, (_, i) => {
+      const email = `student${i}@${domain}`;
+      google.sim.state.addUser(email);
+      return email;
+    });
+    const request: AdminRoleRequest = {
+      customer: { domain, customerId: google.customerId },
+      adminEmail: admin,
+      serviceAccount: { email: google.saEmail, keyRef: google.keyRef },
+      group: {
+        email: `bench-${members}@${domain}`,
+        displayName: 'Classroom analytics',
+        description: 'Benchmark group',
+      },
+      role: {
+        name: `Education Admin ${taskQueue}`,
+        description: 'Analytics',
+        privileges: ['EDU_ANALYTICS_DATA_ACCESS'],
+      },
+      scope: { type: 'ORG_UNIT', orgUnitPaths: ['/Students', '/Teachers'] },
+      membership: { propagationTimeoutMinutes: 10, pollSeconds: 1, batchSize: 250 },
+      members: emails.map((email) => ({ email })),
+    };
+    const input = parseAdminRoleInput(request);
+    const t0 = Date.now();
+    const handle = await ctx.client.workflow.start<typeof googleAdminRoleProvisioning>('googleAdminRoleProvisioning', {
+      workflowId: `${adminRoleWorkflowId(input)}:${taskQueue}`,
+      taskQueue,
+      args: [request],
+    });
+    const result: AdminRoleResult = await handle.result();
+    const elapsedMs = Date.now() - t0;
+
+    const log = google.requests.filter((r) => r.at >= t0);
+    const directory = log.filter((r) => r.path.startsWith('/admin/directory/'));
+    const inserts = directory.filter((r) => r.method === 'POST' && /\/groups\/[^/]+\/members$/.test(r.path));
+    const memberPhaseMs = inserts.length ? inserts[inserts.length - 1]!.at - inserts[0]!.at : 0;
+    const quotaBoundMinimumMs = Math.round((directory.length / quota.limit) * quota.windowMs);
+    const ratePerSecond = (quota.limit / quota.windowMs) * 1000;
+    const r: GroupRunResult = {
+      members,
+      quota,
+      elapsedMs,
+      memberPhaseMs,
+      requests: {
+        total: log.length,
+        directory: directory.length,
+        memberInserts: inserts.length,
+        token: log.filter((x) => x.path === '/token').length,
+        cloudIdentity: log.filter((x) => x.path.startsWith('/v1/')).length,
+      },
+      quotaErrors: google.sim.directory.quotaErrors,
+      http429s: log.filter((x) => x.status === 429).length,
+      quotaBoundMinimumMs,
+      ratioToQuotaBound: Math.round((elapsedMs / Math.max(quotaBoundMinimumMs, 1)) * 100) / 100,
+      added: result.members.added,
+      directoryUse: windowUse(
+        directory.map((x) => x.at),
+        quota.limit,
+        quota.windowMs
+      ),
+      limitUseSeries: perSecond(
+        directory.map((x) => x.at),
+        t0
+      ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+    };
+    ctx.log(
+      `google group ×${members} at ${quota.limit}/${quota.windowMs / 1000}s: ${r.added} added in ${(elapsedMs / 1000).toFixed(1)} s (members ${(memberPhaseMs / 1000).toFixed(1)} s); ${r.requests.total} requests (${r.requests.directory} Directory); ${r.quotaErrors} quota errors, ${r.http429s} 429s; quota-bound minimum ${(quotaBoundMinimumMs / 1000).toFixed(1)} s, ratio ${r.ratioToQuotaBound}; full-window use ${r.directoryUse.fractions.join(', ') || 'n/a (under one window)'}`
+    );
+    return r;
+  } finally {
+    await worker.stop();
+    await google.close();
+  }
+}

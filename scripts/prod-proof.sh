@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Production-shape proof without Docker: the topology of docker-compose.yml on this machine.
+#   PostgreSQL (Debian's packages) on loopback
+#   -> Temporal server v1.29.1 (the release Temporal CLI v1.5.1 pins), built from the Go module proxy,
+#      schema set up by Temporal's own SQL tool, config deploy/temporal/onramp.yaml.tmpl
+#   -> namespace + Onramp's search attributes registered with the Temporal CLI
+#   -> a pre-built workflow bundle and TWO `src/worker.ts` processes configured by environment only
+#   -> full sandbox onboardings through them (scripts/prod-proof-driver.ts), Prometheus endpoints scraped.
+#
+# Usage: bash scripts/prod-proof.sh          (or npm run prod-proof; CI: bash .ci/prod-proof)
+# Re-runnable: every run starts from a fresh database cluster; builds are cached outside the repo in
+# ${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}. Exits non-zero on any failure, printing where the logs are.
+#
+# Environment (all optional): ONRAMP_CACHE_DIR, ONRAMP_PROOF_PG_PORT (55432), ONRAMP_PROOF_TEMPORAL_PORT
+# (17233; the server also uses +1, +2, +6, +10, -300..-294 and 18000 for its metrics),
+# ONRAMP_PROOF_WORKERS (2), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_METRICS_PORT (19464),
+# ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+
+TEMPORAL_SERVER_VERSION=v1.29.1
+CACHE=${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}
+BIN=$CACHE/temporal-server-$TEMPORAL_SERVER_VERSION/bin
+RUN=$CACHE/prod-proof
+PG_PORT=${ONRAMP_PROOF_PG_PORT:-55432}
+TEMPORAL_PORT=${ONRAMP_PROOF_TEMPORAL_PORT:-17233}
+TEMPORAL_METRICS_PORT=${ONRAMP_PROOF_TEMPORAL_METRICS_PORT:-18000}
+NAMESPACE=default
+TASK_QUEUE=onramp-prod-proof
+
+t0=$(date +%s)
+figures=()
+step() { echo; echo "== $* ($(($(date +%s) - t0)) s)"; }
+fail() {
+  echo "prod-proof FAILED: $*" >&2
+  echo "logs: $RUN/logs" >&2
+  exit 1
+}
+timed() { # timed LABEL CMD...: run, and record the wall time as a figure
+  local label=$1 s e
+  shift
+  s=$(date +%s.%N)
+  "$@" || return # (set -e does not apply inside `timed ... || fail`: every step below chains with &&)
+  e=$(date +%s.%N)
+  figures+=("$(printf '%-34s %6.1f s' "$label" "$(awk "BEGIN { print $e - $s }")")")
+}
+as_postgres() { # PostgreSQL refuses to run as root: use the postgres account then
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# --- stop what a previous (interrupted) run left behind: only our own PIDs, from our own pid files ---------
+stop_pidfile() {
+  local f=$1 pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+PGDATA_FILE=$RUN/pgdata.path
+stop_postgres() {
+  [ -f "$PGDATA_FILE" ] || return 0
+  local d
+  d=$(cat "$PGDATA_FILE")
+  if [ -d "$d" ]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$d"
+  fi
+  rm -f "$PGDATA_FILE"
+}
+cleanup() {
+  local rc=$?
+  if [ "${ONRAMP_PROOF_KEEP:-}" = 1 ] && [ $rc = 0 ]; then
+    echo "ONRAMP_PROOF_KEEP=1: Temporal (127.0.0.1:$TEMPORAL_PORT) and PostgreSQL (127.0.0.1:$PG_PORT) left running;"
+    echo "  stop them by running this script again with ONRAMP_PROOF_STOP=1"
+    return
+  fi
+  stop_pidfile "$RUN/temporal.pid"
+  stop_postgres
+}
+
+# --- 1. PostgreSQL from Debian's packages ------------------------------------------------------------------
+step "PostgreSQL"
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  timed "apt-get install postgresql" bash -c "$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null"
+fi
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+echo "using $PG_BIN ($("$PG_BIN/postgres" --version))"
+
+mkdir -p "$RUN/logs"
+stop_pidfile "$RUN/temporal.pid"
+stop_postgres
+[ "${ONRAMP_PROOF_STOP:-}" = 1 ] && { echo "stopped"; exit 0; }
+trap cleanup EXIT
+rm -rf "$RUN/logs"/* "$RUN/driver"
+
+# The data directory lives in /tmp so the postgres account can reach it when we are root ($HOME is 0700).
+PGDATA=$(mktemp -d /tmp/onramp-prod-proof-pg.XXXXXX)
+echo "$PGDATA" >"$PGDATA_FILE"
+[ "$(id -u)" = 0 ] && chown postgres: "$PGDATA"
+chmod 0700 "$PGDATA"
+PG_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+init_and_start_postgres() {
+  as_postgres "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+    -E UTF8 --locale=C.UTF-8 >"$RUN/logs/initdb.log" &&
+    as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/postgres.log" -w -t 60 \
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PGDATA" start >/dev/null &&
+    # Temporal's own role, password-authenticated over TCP like any remote database.
+    as_postgres "$PG_BIN/psql" -q -h "$PGDATA" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE temporal LOGIN CREATEDB PASSWORD '$PG_PASSWORD'" >/dev/null
+}
+timed "PostgreSQL initdb + start" init_and_start_postgres || fail "PostgreSQL did not start (see $PGDATA/postgres.log)"
+echo "PostgreSQL on 127.0.0.1:$PG_PORT (data $PGDATA)"
+
+# --- 2. Temporal server + SQL schema tool from the Go module proxy ------------------------------------------
+step "Temporal server $TEMPORAL_SERVER_VERSION and its SQL tool (cached in $BIN)"
+command -v go >/dev/null || fail "Go (>= 1.25) is needed to build the Temporal server: https://go.dev/dl/"
+build_temporal() {
+  mkdir -p "$BIN" || return
+  # One `go install` for both: they share most packages, and two parallel builds would fight for 2 cores.
+  if ! GOBIN=$BIN GOFLAGS=-buildvcs=false go install \
+    "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" \
+    "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" 2>"$RUN/logs/go-install.log"; then
+    # `go install mod@version` refuses modules with replace directives; a throwaway module builds them anyway.
+    echo "go install refused (see $RUN/logs/go-install.log); building from a throwaway module"
+    local mod=$CACHE/temporal-server-$TEMPORAL_SERVER_VERSION/build
+    rm -rf "$mod" && mkdir -p "$mod" && (
+      cd "$mod" &&
+        go mod init onramp.local/temporal-build &&
+        go get "go.temporal.io/server@$TEMPORAL_SERVER_VERSION" &&
+        GOFLAGS=-buildvcs=false go build -o "$BIN/server" go.temporal.io/server/cmd/server &&
+        GOFLAGS=-buildvcs=false go build -o "$BIN/sql" go.temporal.io/server/cmd/tools/sql
+    ) >>"$RUN/logs/go-install.log" 2>&1
+  fi
+}
+if [ -x "$BIN/server" ] && [ -x "$BIN/sql" ]; then
+  echo "cached: $BIN/server, $BIN/sql"
+  figures+=("$(printf '%-34s %s' 'Temporal server + sql build' "cached (first build: $(cat "$BIN/build-seconds" 2>/dev/null || echo '?') s)")")
+else
+  echo "building (several minutes the first time)..."
+  bs=$(date +%s)
+  timed "Temporal server + sql build" build_temporal || fail "building the Temporal server failed"
+  echo $(($(date +%s) - bs)) >"$BIN/build-seconds"
+fi
+# The schema files ship in the server module; `go mod download` finds (or fetches) it in the module cache.
+MODDIR=$(GOFLAGS=-mod=mod go mod download -json "go.temporal.io/server@$TEMPORAL_SERVER_VERSION" |
+  sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+SCHEMA=$MODDIR/schema/postgresql/v12
+[ -d "$SCHEMA/temporal/versioned" ] || fail "no PostgreSQL schema under $SCHEMA"
+TEMPORAL_CLI=$(npx --no-install tsx scripts/ensure-temporal-cli.ts)
+[ -x "$TEMPORAL_CLI" ] || fail "no Temporal CLI binary ($TEMPORAL_CLI)"
+
+# --- 3. Schema, with Temporal's own tool ---------------------------------------------------------------------
+step "schema (temporal-sql-tool: create-database, setup-schema -v 0.0, update-schema)"
+export SQL_PLUGIN=postgres12 SQL_HOST=127.0.0.1 SQL_PORT=$PG_PORT SQL_USER=temporal SQL_PASSWORD=$PG_PASSWORD
+setup_schema() {
+  local db dir
+  for pair in temporal:temporal temporal_visibility:visibility; do
+    db=${pair%%:*}
+    dir=${pair##*:}
+    { "$BIN/sql" --database "$db" create-database &&
+      "$BIN/sql" --database "$db" setup-schema -v 0.0 &&
+      "$BIN/sql" --database "$db" update-schema -d "$SCHEMA/$dir/versioned"; } >>"$RUN/logs/schema.log" 2>&1 || return
+  done
+}
+timed "schema setup (2 databases)" setup_schema || fail "schema setup failed (see $RUN/logs/schema.log)"
+for db in temporal temporal_visibility; do
+  v=$(as_postgres "$PG_BIN/psql" -tA -h "$PGDATA" -p "$PG_PORT" -U postgres -d "$db" \
+    -c "SELECT curr_version FROM schema_version")
+  echo "$db: schema version $v"
+done
+unset SQL_PASSWORD
+
+# --- 4. Temporal server on PostgreSQL ----------------------------------------------------------------------
+step "Temporal server on 127.0.0.1:$TEMPORAL_PORT (config deploy/temporal/onramp.yaml.tmpl)"
+mkdir -p "$RUN/temporal/config"
+cp deploy/temporal/onramp.yaml.tmpl "$RUN/temporal/config/onramp.yaml" # rendered by the server itself
+start_temporal() {
+  TEMPORAL_POSTGRES_HOST=127.0.0.1 TEMPORAL_POSTGRES_PORT=$PG_PORT TEMPORAL_POSTGRES_USER=temporal \
+    TEMPORAL_POSTGRES_PASSWORD=$PG_PASSWORD TEMPORAL_HISTORY_SHARDS=4 TEMPORAL_FRONTEND_PORT=$TEMPORAL_PORT \
+    TEMPORAL_METRICS_PORT=$TEMPORAL_METRICS_PORT TEMPORAL_BIND_IP=127.0.0.1 \
+    TEMPORAL_DYNAMIC_CONFIG_FILE=$REPO/deploy/dynamicconfig/onramp.yaml \
+    "$BIN/server" --root "$RUN/temporal" --config config --env onramp --allow-no-auth start \
+    >"$RUN/logs/temporal.log" 2>&1 &
+  echo $! >"$RUN/temporal.pid"
+  for _ in $(seq 1 120); do
+    kill -0 "$(cat "$RUN/temporal.pid")" 2>/dev/null || return 1
+    "$TEMPORAL_CLI" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  return 1
+}
+timed "Temporal server start to healthy" start_temporal ||
+  { tail -20 "$RUN/logs/temporal.log" >&2; fail "the Temporal server did not become healthy"; }
+"$TEMPORAL_CLI" operator cluster describe --address "127.0.0.1:$TEMPORAL_PORT" -o json |
+  grep -E '"(serverVersion|persistenceStore|visibilityStore)"' | sed 's/^ */  /'
+
+step "namespace '$NAMESPACE' and Onramp's search attributes (Temporal CLI)"
+T=("$TEMPORAL_CLI" --address "127.0.0.1:$TEMPORAL_PORT")
+"${T[@]}" operator namespace create --namespace "$NAMESPACE" --retention 72h || fail "namespace create failed"
+# The list comes from the code, so a new search attribute is registered here too.
+SEARCH_ATTRIBUTES=$(npx --no-install tsx -e "
+  import { ONRAMP_SEARCH_ATTRIBUTES } from './src/temporal/search-attributes';
+  const cli = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' } as Record<string, string>;
+  console.log(ONRAMP_SEARCH_ATTRIBUTES.map((k) => k.name + ':' + cli[k.type]).join(' '));")
+for sa in $SEARCH_ATTRIBUTES; do
+  for _ in $(seq 1 30); do # the namespace takes a few seconds to reach every service
+    "${T[@]}" operator search-attribute create --namespace "$NAMESPACE" --name "${sa%%:*}" --type "${sa##*:}" \
+      >>"$RUN/logs/search-attributes.log" 2>&1 && break
+    sleep 1
+  done
+done
+registered=$("${T[@]}" operator search-attribute list --namespace "$NAMESPACE" | grep -c '^ *Onramp' || true)
+[ "$registered" -ge "$(echo "$SEARCH_ATTRIBUTES" | wc -w)" ] || fail "search attributes not registered (see $RUN/logs)"
+echo "registered: $(echo "$SEARCH_ATTRIBUTES" | tr ' ' '\n' | sed 's/:.*//' | paste -sd' ')"
+
+# --- 5. Production worker bundle, two worker processes, full onboardings -----------------------------------
+step "workflow bundle (bundleWorkflowCode at build time)"
+timed "workflow bundle build" npx --no-install tsx scripts/build-workflow-bundle.ts "$RUN/workflow-bundle.js" \
+  >"$RUN/logs/bundle.log" 2>&1 || fail "bundling the workflows failed (see $RUN/logs/bundle.log)"
+tail -1 "$RUN/logs/bundle.log"
+
+step "onboardings through ${ONRAMP_PROOF_WORKERS:-2} worker processes"
+s=$(date +%s.%N)
+TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT TEMPORAL_NAMESPACE=$NAMESPACE TEMPORAL_TASK_QUEUE=$TASK_QUEUE \
+  ONRAMP_WORKFLOW_BUNDLE=$RUN/workflow-bundle.js ONRAMP_PROOF_DIR=$RUN/driver \
+  npx --no-install tsx scripts/prod-proof-driver.ts || fail "the onboarding run failed (worker logs: $RUN/driver)"
+e=$(date +%s.%N)
+figures+=("$(printf '%-34s %6.1f s' 'workers start + onboardings' "$(awk "BEGIN { print $e - $s }")")")
+
+step "task queue $TASK_QUEUE as the server sees it (temporal task-queue describe)"
+"${T[@]}" task-queue describe --namespace "$NAMESPACE" --task-queue "$TASK_QUEUE" || true
+echo "Temporal server metrics: $(curl -fsS "http://127.0.0.1:$TEMPORAL_METRICS_PORT/metrics" | grep -c '^[a-z]') samples"
+rows=$(as_postgres "$PG_BIN/psql" -tA -h "$PGDATA" -p "$PG_PORT" -U postgres -d temporal \
+  -c "SELECT count(*) FROM executions")
+echo "PostgreSQL holds $rows workflow executions in temporal.executions"
+[ "$rows" -ge "${ONRAMP_PROOF_ONBOARDINGS:-4}" ] || fail "the executions are not in PostgreSQL"
+
+step "figures"
+for f in "${figures[@]}"; do echo "  $f"; done
+echo "  total                              $(($(date +%s) - t0)) s"
+echo
+echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL, ${ONRAMP_PROOF_WORKERS:-2} workers, onboardings completed"

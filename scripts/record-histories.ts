@@ -1,0 +1,256 @@
+/**
+ * Record one end-to-end history of every workflow type against the simulators, for the determinism
+ * replay test (test/replay.test.ts). Re-record (and commit) when a workflow changes on purpose; a change
+ * that breaks replay of these histories would break running onboardings after a deploy.
+ *
+ *   npx tsx scripts/record-histories.ts            # all, into test/histories/
+ *   npx tsx scripts/record-histories.ts autotaskOnboarding
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createActivities, type OnrampActivities } from '../src/activities';
+import { startGoogleDelegation } from '../src/client';
+import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask';
+import type { CwTarget } from '../src/activities/connectwise';
+import { billingSchema } from '../src/domain/connectwise';
+import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
+import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
+import { createNotifyReceiver } from '../src/simulators/notify-receiver';
+import { autotaskOnboardingStatusQuery, supplyAutotaskCredentialsUpdate } from '../src/workflows';
+import { autotaskFixture } from '../test/helpers/autotask';
+import { useReplayCodecKey } from '../test/helpers/faults';
+import { CLIENT_ID, connectwiseFixture, customers } from '../test/helpers/connectwise';
+import { googleAdminFixture, startProvisioning, type GoogleAdminFixture } from '../test/helpers/google-admin';
+import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from '../test/helpers/temporal';
+
+const OUT = resolve(__dirname, '..', 'test', 'histories');
+
+/** Each recording owns its simulators: they are created in `run` and the worker gets their activities. */
+type Recorder = (
+  env: TestWorkflowEnvironment,
+  withWorker: <T>(activities: Partial<OnrampActivities>, body: (taskQueue: string) => Promise<T>) => Promise<T>
+) => Promise<WorkflowHandle>;
+
+const recorders: Record<string, Recorder> = {
+  async googleDelegationOnboarding(env, withWorker) {
+    const g = await googleAdminFixture();
+    g.grant([...DEFAULT_DELEGATION_SCOPES]);
+    const receiver = createNotifyReceiver();
+    const notifyUrl = `${await receiver.listen()}/notify`;
+    try {
+      const activities = notifyActivities(g, notifyUrl);
+      return await withWorker(activities, async (taskQueue) => {
+        const h = await startGoogleDelegation(
+          env.client,
+          { temporal: { address: env.address, namespace: 'default', taskQueue } },
+          {
+            customer: { domain: g.domain },
+            adminEmail: g.admin,
+            vendor: { name: 'Atera', supportEmail: 'support@atera.example' },
+            serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
+            polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 2, deadlineHours: 1 },
+          }
+        );
+        await h.result();
+        return h;
+      });
+    } finally {
+      await receiver.close();
+      await g.close();
+    }
+  },
+
+  async googleAdminRoleProvisioning(env, withWorker) {
+    const g = await googleAdminFixture();
+    try {
+      return await withWorker(g.activities(), async (taskQueue) => {
+        const h = await startProvisioning(env.client, taskQueue, {
+          ...g.request('recorded'),
+          members: g.users('member', 3).map((email) => ({ email })),
+        });
+        await h.result();
+        return h;
+      });
+    } finally {
+      await g.close();
+    }
+  },
+
+  async 'googleAdminRoleProvisioning-undo'(env, withWorker) {
+    const g = await googleAdminFixture();
+    g.grant(Object.values(ADMIN_ROLE_SCOPES));
+    try {
+      return await withWorker(g.activities(), async (taskQueue) => {
+        const applied = await (await startProvisioning(env.client, taskQueue, g.request('recorded'))).result();
+        const h = await startProvisioning(env.client, taskQueue, {
+          ...g.request('recorded'),
+          mode: 'undo',
+          undo: { ledger: applied.ledger },
+        });
+        await h.result();
+        return h;
+      });
+    } finally {
+      await g.close();
+    }
+  },
+
+  async autotaskOnboarding(env, withWorker) {
+    const at = await autotaskFixture();
+    try {
+      const u = at.addUser();
+      return await withWorker(at.activities, async (taskQueue) => {
+        const req = at.onboarding('recorded-tenant', 'office-protect');
+        const h = await env.client.workflow.start('autotaskOnboarding', {
+          workflowId: autotaskOnboardingWorkflowId(parseAutotaskOnboardingInput(req)),
+          taskQueue,
+          args: [req],
+        });
+        await eventually(
+          async () => (await h.query(autotaskOnboardingStatusQuery)).state === 'waiting-for-operator',
+          'the operator step'
+        );
+        // The operator step by Update, so the recorded history covers it.
+        await h.executeUpdate(supplyAutotaskCredentialsUpdate, { args: [u.credentials] });
+        await h.result();
+        return h;
+      });
+    } finally {
+      await at.close();
+    }
+  },
+
+  async autotaskWebhookRotation(env, withWorker) {
+    const at = await autotaskFixture();
+    try {
+      const oldU = at.addUser();
+      const newU = at.addUser();
+      const tenant = 'recorded-rotation';
+      const oldId = at.seedWebhook(oldU.user, tenant, 'sophos-v1');
+      at.activeHooks.set(tenant, new Set(['sophos-v1-Ticket', 'sophos-v2-Ticket']));
+      return await withWorker(at.activities, async (taskQueue) => {
+        const h = await env.client.workflow.start('autotaskWebhookRotation', {
+          workflowId: `recorded-rotation-${randomUUID()}`,
+          taskQueue,
+          args: [at.rotation(tenant, oldU, newU, oldId, 'sophos-v2')],
+        });
+        await h.result();
+        return h;
+      });
+    } finally {
+      await at.close();
+    }
+  },
+
+  async connectwiseOnboarding(env, withWorker) {
+    const cw = await connectwiseFixture();
+    try {
+      const m = await cw.newMember();
+      return await withWorker(cw.activities, async (taskQueue) => {
+        const h = await env.client.workflow.start('connectwiseOnboarding', {
+          workflowId: `recorded-cw-${randomUUID()}`,
+          taskQueue,
+          args: [cw.request(m)],
+        });
+        await h.result();
+        return h;
+      });
+    } finally {
+      await cw.close();
+    }
+  },
+
+  async connectwiseCustomerSync(env, withWorker) {
+    const cw = await connectwiseFixture();
+    try {
+      const m = await cw.newMember();
+      const connection = {
+        site: cw.host,
+        companyId: cw.sim.state.companyId,
+        publicKey: m.publicKey,
+        privateKeyRef: m.keyRef,
+        clientId: CLIENT_ID,
+      };
+      const v = await cw.activities.verifyConnectwiseConnection(connection);
+      if (!v.ok) throw new Error('the ConnectWise connection did not verify');
+      const target: CwTarget = { connection, site: v.site };
+      return await withWorker(cw.activities, async (taskQueue) => {
+        const h = await env.client.workflow.start('connectwiseCustomerSync', {
+          workflowId: `recorded-cw-sync-${randomUUID()}`,
+          taskQueue,
+          args: [
+            {
+              customer: 'Contoso MSP',
+              vendor: 'Sophos Central',
+              target,
+              customers: customers(3, 'R'),
+              billing: billingSchema.parse({}),
+              mode: 'apply',
+            },
+          ],
+        });
+        await h.result();
+        return h;
+      });
+    } finally {
+      await cw.close();
+    }
+  },
+};
+
+/** The Google fixture's activities, with the notification pointed at a receiver. */
+function notifyActivities(g: GoogleAdminFixture, webhookUrl: string): OnrampActivities {
+  return createActivities({ google: { tokenUrl: `${g.url}/token` }, notify: { webhookUrl } });
+}
+
+/**
+ * Saved as protobufjs's JSON form of the History message (enum names, 64-bit integers as strings, bytes
+ * as base64), which `temporal.api.history.v1.History.fromObject` reads back (see test/replay.test.ts).
+ * Not the CLI's proto3 JSON: the SDK's historyFromJSON/historyToJSON fail in this install ("type must be
+ * a Type": @temporalio/common and @temporalio/proto load two different protobufjs copies).
+ */
+export async function recordHistory(env: TestWorkflowEnvironment, workflowId: string, name: string): Promise<string> {
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  const text = JSON.stringify(history, null, 1);
+  if (!temporal.api.history.v1.History.fromObject(JSON.parse(text) as object).events?.length) {
+    throw new Error(`${name}: the recorded history does not read back`);
+  }
+  const path = join(OUT, `${name}.json`);
+  writeFileSync(path, `${text}\n`);
+  return path;
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  // Before testEnv(): the recording workers and client encrypt with the fixed fixture key the replay uses.
+  useReplayCodecKey();
+  const env = await testEnv();
+  mkdirSync(OUT, { recursive: true });
+  try {
+    for (const [name, record] of Object.entries(recorders)) {
+      if (only.length && !only.includes(name)) continue;
+      const handle = await record(env, async (activities, body) => {
+        const taskQueue = uniqueTaskQueue(`record-${name}`);
+        const worker = await createTestWorker(env, taskQueue, activities);
+        return worker.runUntil(body(taskQueue));
+      });
+      console.log(`recorded ${name}: ${await recordHistory(env, handle.workflowId, name)}`);
+    }
+  } finally {
+    await env.teardown();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    }
+  );
+}

@@ -1,0 +1,2 @@
+export { createCodecServer, type CodecServer, type CodecServerOptions } from './server';
+export { codecServerFromConfig } from './from-config';
