@@ -39,7 +39,7 @@ interface PageCheck {
 }
 
 /** Drive headless Chromium over the DevTools protocol: open `url`, wait until `marker` renders, screenshot. */
-async function checkPage(
+export async function checkPage(
   chromium: string,
   profileDir: string,
   url: string,
@@ -187,10 +187,11 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`browser-check: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  }
-);
+if (require.main === module)
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`browser-check: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    }
+  );

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchWorkerConfig, ChildMessage } from './worker-process';
+
+export interface WorkerMemory {
+  /** VmRSS of the worker process read from /proc (the kernel's view), bytes. */
+  rssBytes: number;
+  /** process.memoryUsage() inside the worker after a full GC, bytes. */
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+}
+
+export interface BenchWorker {
+  pid: number;
+  memory(): Promise<WorkerMemory>;
+  stop(): Promise<void>;
+}
+
+/** VmRSS of `pid` in bytes, from /proc/<pid>/status (Linux); falls back to the process's own report. */
+export function procRss(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Start the worker process and resolve once it polls its task queue. */
+export async function spawnWorker(cfg: BenchWorkerConfig): Promise<BenchWorker> {
+  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'worker-process.ts')], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, BENCH_WORKER: JSON.stringify(cfg) },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const next = <T extends ChildMessage['type']>(type: T): Promise<Extract<ChildMessage, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m: ChildMessage) => {
+        if (m.type === type) {
+          cleanup();
+          resolve(m as Extract<ChildMessage, { type: T }>);
+        } else if (m.type === 'error') {
+          cleanup();
+          reject(new Error(`bench worker: ${m.message}`));
+        }
+      };
+      const onExit = (code: number | null) => {
+        cleanup();
+        reject(new Error(`bench worker exited (code ${code}) before "${type}"`));
+      };
+      const cleanup = () => {
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  await next('ready');
+  const pid = child.pid!;
+  return {
+    pid,
+    async memory() {
+      const reply = next('memory');
+      child.send({ type: 'memory' });
+      const m = await reply;
+      return {
+        rssBytes: procRss(pid) ?? m.rss,
+        heapUsedBytes: m.heapUsed,
+        heapTotalBytes: m.heapTotal,
+        externalBytes: m.external,
+      };
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
