@@ -35,6 +35,10 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
     bundlePath: ctx.bundlePath,
     deps: google.deps(),
     maxConcurrentActivities: 100,
+    // The production knob: waiting workflows need no cache slot, so a cap bounds memory however many are open.
+    ...(process.env.ONRAMP_MAX_CACHED_WORKFLOWS
+      ? { maxCachedWorkflows: Number(process.env.ONRAMP_MAX_CACHED_WORKFLOWS) }
+      : {}),
   });
   const scope = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
   const ids: string[] = [];
