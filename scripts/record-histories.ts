@@ -4,7 +4,7 @@
  * that breaks replay of these histories would break running onboardings after a deploy.
  *
  *   npx tsx scripts/record-histories.ts            # all, into test/histories/
- *   npx tsx scripts/record-histories.ts autotaskOnboarding
+ *   npx tsx scripts/record-histories.ts autotaskOnboarding driftCheck
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,8 @@ import { startGoogleDelegation } from '../src/client';
 import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask';
 import type { CwTarget } from '../src/activities/connectwise';
 import { billingSchema } from '../src/domain/connectwise';
+import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
+import { driftFindingWorkflowId, type DriftCheckRequest } from '../src/domain/drift';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
 import { createNotifyReceiver } from '../src/simulators/notify-receiver';
@@ -200,7 +202,104 @@ const recorders: Record<string, Recorder> = {
       await cw.close();
     }
   },
+
+  /** The parent workflow running one integration (delegation) as a child, as the intake API starts it. */
+  async customerOnboarding(env, withWorker) {
+    const g = await googleAdminFixture();
+    g.grant([...DEFAULT_DELEGATION_SCOPES]);
+    const receiver = createNotifyReceiver();
+    const notifyUrl = `${await receiver.listen()}/notify`;
+    try {
+      return await withWorker(notifyActivities(g, notifyUrl), async (taskQueue) => {
+        const orderId = `SO-RECORDED-${randomUUID().slice(0, 8)}`;
+        const order: OrderRequest = {
+          orderId,
+          customer: { id: 'recorded-customer', name: 'Recorded Customer' },
+          integrations: {
+            googleDelegation: {
+              customer: { domain: g.domain },
+              adminEmail: g.admin,
+              vendor: { name: 'Atera', supportEmail: 'support@atera.example' },
+              serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
+              polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 1 },
+            },
+          },
+        };
+        const h = await env.client.workflow.start('customerOnboarding', {
+          workflowId: customerOnboardingWorkflowId(orderId),
+          taskQueue,
+          args: [order],
+        });
+        await h.result();
+        return h;
+      });
+    } finally {
+      await receiver.close();
+      await g.close();
+    }
+  },
+
+  /** A check that finds drift (a scope removed), so the history covers starting the finding as a child. */
+  async driftCheck(env, withWorker) {
+    const g = await googleAdminFixture();
+    g.grant(DEFAULT_DELEGATION_SCOPES.slice(1));
+    try {
+      return await withWorker(g.activities(), async (taskQueue) => {
+        const request = driftRequest(g, `recorded-drift-${randomUUID().slice(0, 8)}`);
+        const h = await env.client.workflow.start('driftCheck', {
+          workflowId: `recorded-drift-check-${randomUUID()}`,
+          taskQueue,
+          args: [request],
+        });
+        await h.result();
+        // The abandoned finding child would wait for an operator: close it, the recording is done.
+        await env.client.workflow
+          .getHandle(driftFindingWorkflowId(request.customer.id))
+          .terminate('recording finished')
+          .catch(() => undefined);
+        return h;
+      });
+    } finally {
+      await g.close();
+    }
+  },
+
+  /** A finding opened by a drifted check and cleared by the next check once the scope is granted again. */
+  async driftFinding(env, withWorker) {
+    const g = await googleAdminFixture();
+    g.grant(DEFAULT_DELEGATION_SCOPES.slice(1));
+    try {
+      return await withWorker(g.activities(), async (taskQueue) => {
+        const request = driftRequest(g, `recorded-finding-${randomUUID().slice(0, 8)}`);
+        const check = (n: number) =>
+          env.client.workflow.execute('driftCheck', {
+            workflowId: `recorded-finding-check-${n}-${randomUUID()}`,
+            taskQueue,
+            args: [request],
+          });
+        await check(1);
+        g.grant([...DEFAULT_DELEGATION_SCOPES]);
+        await check(2);
+        const h = env.client.workflow.getHandle(driftFindingWorkflowId(request.customer.id));
+        await h.result();
+        return h;
+      });
+    } finally {
+      await g.close();
+    }
+  },
 };
+
+function driftRequest(g: GoogleAdminFixture, customerId: string): DriftCheckRequest {
+  return {
+    customer: { id: customerId, name: 'Recorded Customer' },
+    googleDelegation: {
+      adminEmail: g.admin,
+      serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
+      scopes: [...DEFAULT_DELEGATION_SCOPES],
+    },
+  };
+}
 
 /** The Google fixture's activities, with the notification pointed at a receiver. */
 function notifyActivities(g: GoogleAdminFixture, webhookUrl: string): OnrampActivities {

@@ -38,6 +38,9 @@ describe('replay of recorded workflow histories (determinism)', () => {
       'autotaskWebhookRotation',
       'connectwiseOnboarding',
       'connectwiseCustomerSync',
+      'customerOnboarding',
+      'driftCheck',
+      'driftFinding',
     ]) {
       assert.ok(types.has(type), `record a history of ${type}: npx tsx scripts/record-histories.ts ${type}`);
     }

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Simulator } from '../../src/simulators/http';
 import { ensureTemporalCli } from '../../src/temporal/cli-binary';
+import { devServerExtraArgs, searchAttributeArgs } from '../../src/temporal/dev-server';
 import { eventually } from './temporal';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -192,4 +194,97 @@ export const REPLAY_CODEC_KEY = Buffer.from('onramp-replay-fixture-codec-key!').
 export function useReplayCodecKey(env: NodeJS.ProcessEnv = process.env): void {
   env.ONRAMP_REPLAY_CODEC_KEY = REPLAY_CODEC_KEY;
   env.ONRAMP_CODEC_KEYS = 'replay=env:ONRAMP_REPLAY_CODEC_KEY';
+}
+
+/** A loopback TCP port free right now (the server restarts on it, so it is fixed rather than 0). */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? res(addr.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * A SQLite-backed Temporal dev server the test stops and starts itself, always on the same port and
+ * database file, so a restart keeps every workflow. Durable pragmas (not the test suite's fast ones).
+ */
+export class TemporalServerProcess {
+  private child?: ChildProcess;
+  /** Graceful stops (SIGTERM) while running: each one a fault injected. */
+  stops = 0;
+  readonly pids: number[] = [];
+
+  constructor(
+    private readonly cli: string,
+    readonly dbFile: string,
+    readonly port: number
+  ) {}
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Start and wait until the frontend answers (the namespace is registered). */
+  async start(): Promise<void> {
+    const args = [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(this.port),
+      '--db-filename',
+      this.dbFile,
+      '--namespace',
+      'default',
+      '--log-level',
+      'error',
+      ...searchAttributeArgs(),
+      ...devServerExtraArgs(),
+    ];
+    const child = spawn(this.cli, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    this.child = child;
+    if (child.pid) this.pids.push(child.pid);
+    let exited: string | undefined;
+    child.once('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
+    const { Connection } = await import('@temporalio/client');
+    await eventually(
+      async () => {
+        if (exited) throw new Error(`the Temporal dev server ${exited}`);
+        const c = await Connection.connect({ address: this.address, connectTimeout: 1000 });
+        try {
+          await c.workflowService.describeNamespace({ namespace: 'default' });
+          return true;
+        } finally {
+          await c.close();
+        }
+      },
+      `the Temporal dev server on ${this.address}`,
+      60_000
+    );
+  }
+
+  /** SIGTERM, then wait for the process to exit (SIGKILL after 20 s). */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.stops++;
+    await new Promise<void>((res) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        res();
+      });
+      child.kill('SIGTERM');
+    });
+  }
 }

@@ -26,7 +26,10 @@ export function createGoogleTransporter(settings: GoogleAuthSettings): Gaxios {
       }
       config.retry = false;
       config.retryConfig = { ...config.retryConfig, retry: 0, noResponseRetries: 0 };
-      config.timeout = settings.timeoutMs ?? 15_000;
+      // gaxios turns `timeout` into an AbortSignal *before* interceptors run, so setting it here would do
+      // nothing: add the timeout signal ourselves, so a hung connection fails fast and is retried.
+      const timeout = AbortSignal.timeout(settings.timeoutMs ?? 15_000);
+      config.signal = config.signal && !config.signal.aborted ? AbortSignal.any([config.signal, timeout]) : timeout;
       return Promise.resolve(config);
     },
   });
