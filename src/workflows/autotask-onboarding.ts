@@ -1,3 +1,4 @@
+import { Progress } from './progress';
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -5,7 +6,6 @@ import {
   defineQuery,
   defineUpdate,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -30,14 +30,7 @@ import {
   type WebhookSummary,
 } from '../domain/autotask';
 import { describeIssues } from '../domain/validation';
-import {
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampState,
-  OnrampStep,
-  OnrampVendor,
-  type OnboardingState,
-} from '../temporal/search-attributes';
+import { OnrampCustomer, OnrampIntegration, OnrampVendor, type OnboardingState } from '../temporal/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
 
 export const autotaskOnboardingStatusQuery = defineQuery<AutotaskOnboardingStatus>('status');
@@ -73,15 +66,13 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
   const { workflowId } = workflowInfo();
   const tenant = input.customer.id;
   const checklist = autotaskChecklist(input);
-  let step: OnboardingStep = 'awaiting-credentials';
-  let state: OnboardingState = 'running';
+  const progress = new Progress<OnboardingStep>('awaiting-credentials');
   let credentials: AutotaskCredentials | undefined;
   let verified: VerifiedCredentials | undefined;
   let verifying = false;
   let credentialAttempts = 0;
   let lastCredentialError: string | undefined;
   let permissions: PermissionCheck[] = [];
-  let error: string | undefined;
   const webhooks = new Map<string, WebhookSummary>();
 
   upsertSearchAttributes([
@@ -94,8 +85,8 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
     workflowId,
     customer: tenant,
     vendor: input.vendor.name,
-    step,
-    state,
+    step: progress.step,
+    state: progress.state,
     checklist,
     username: credentials?.username,
     zoneUrl: verified?.zoneUrl,
@@ -105,24 +96,12 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
     webhooks: [...webhooks.values()],
     credentialAttempts,
     lastCredentialError,
-    error,
+    error: progress.error,
   }));
 
-  const enter = (s: OnboardingStep, st: OnboardingState, details?: string) => {
-    step = s;
-    state = st;
-    upsertSearchAttributes([
-      { key: OnrampStep, value: s },
-      { key: OnrampState, value: st },
-    ]);
-    if (details) setCurrentDetails(details);
-  };
+  const enter = (s: OnboardingStep, st: OnboardingState, details?: string) => progress.enter(s, st, details);
 
-  const fail = (message: string, type: string): never => {
-    error = message;
-    enter(step, 'failed', `**Failed:** ${message}`);
-    throw ApplicationFailure.nonRetryable(message, type);
-  };
+  const fail = (message: string, type: string): never => progress.fail(message, type);
 
   /** One credential check: never retried on 401 (the activity marks it non-retryable). */
   const verify = async (c: AutotaskCredentials): Promise<VerifiedCredentials> => {

@@ -1,3 +1,4 @@
+import { Progress } from './progress';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -10,7 +11,6 @@ import {
   executeChild,
   log,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -36,14 +36,7 @@ import {
 } from '../domain/connectwise';
 import { formatDuration } from '../domain/google-delegation';
 import { describeIssues } from '../domain/validation';
-import {
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampState,
-  OnrampStep,
-  OnrampVendor,
-  type OnboardingState,
-} from '../temporal/search-attributes';
+import { OnrampCustomer, OnrampIntegration, OnrampVendor, type OnboardingState } from '../temporal/search-attributes';
 import { connectwiseCustomerSync } from './connectwise-customer-sync';
 
 export const connectwiseStatusQuery = defineQuery<ConnectwiseStatus>('status');
@@ -107,8 +100,7 @@ export async function connectwiseOnboarding(
   const checklist = connectwiseChecklist(input.vendor.name);
   const keyDeadlineAt = Date.now() + input.keyWait.deadlineHours * 3600_000;
 
-  let step: ConnectwiseStep = 'awaiting-connection';
-  let state: OnboardingState = 'running';
+  const progress = new Progress<ConnectwiseStep>('awaiting-connection');
   let conn: Partial<ConnectwiseConnection> = { ...input.connection };
   let target: CwTarget | undefined;
   let lastRejection: string | undefined;
@@ -118,7 +110,6 @@ export async function connectwiseOnboarding(
   let permissions: PermissionRow[] | undefined;
   let recheck = false;
   let sync: SyncSummary | undefined;
-  let error: string | undefined;
 
   const missingFields = () => REQUIRED_FIELDS.filter((f) => !conn[f]);
 
@@ -126,8 +117,8 @@ export async function connectwiseOnboarding(
     workflowId,
     customer: input.customer.name,
     vendor: input.vendor.name,
-    step,
-    state,
+    step: progress.step,
+    state: progress.state,
     checklist,
     connection: {
       site: conn.site,
@@ -143,7 +134,7 @@ export async function connectwiseOnboarding(
     permissionSource,
     permissions,
     sync,
-    error,
+    error: progress.error,
   }));
   setHandler(recheckPermissionsSignal, () => {
     recheck = true;
@@ -154,20 +145,8 @@ export async function connectwiseOnboarding(
     { key: OnrampVendor, value: input.vendor.name },
     { key: OnrampIntegration, value: 'connectwise' },
   ]);
-  const enter = (s: ConnectwiseStep, st: OnboardingState, details?: string) => {
-    step = s;
-    state = st;
-    upsertSearchAttributes([
-      { key: OnrampStep, value: s },
-      { key: OnrampState, value: st },
-    ]);
-    if (details) setCurrentDetails(details);
-  };
-  const fail = (message: string, type: string): never => {
-    error = message;
-    enter(step, 'failed', `**Failed:** ${message}`);
-    throw ApplicationFailure.nonRetryable(message, type);
-  };
+  const enter = (s: ConnectwiseStep, st: OnboardingState, details?: string) => progress.enter(s, st, details);
+  const fail = (message: string, type: string): never => progress.fail(message, type);
   const failFromActivity = (err: unknown): never => {
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
       return fail(err.cause.message, err.cause.type ?? 'ConnectWiseFailed');

@@ -1,3 +1,4 @@
+import { Progress } from './progress';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -7,9 +8,7 @@ import {
   defineSignal,
   log,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -26,7 +25,7 @@ import {
   type ScopeStatus,
 } from '../domain/google-delegation';
 import { describeIssues } from '../domain/validation';
-import { OnrampState, OnrampStep, type OnboardingState } from '../temporal/search-attributes';
+import { type OnboardingState } from '../temporal/search-attributes';
 
 export const delegationStatusQuery = defineQuery<DelegationStatus>('status');
 /** The operator's "granted, check now": cuts the current wait short. */
@@ -86,47 +85,33 @@ export async function googleDelegationOnboarding(
   const scopes = new Map<string, ScopeStatus>(input.scopes.map((s) => [s, { scope: s, state: 'unchecked' }]));
   for (const s of carry?.scopes ?? []) if (scopes.has(s.scope)) scopes.set(s.scope, s);
 
-  let step: DelegationStep = 'validating';
-  let state: OnboardingState = 'running';
+  const progress = new Progress<DelegationStep>('validating');
   let checks = carry?.checks ?? 0;
   let nextCheckAt: number | undefined;
   let notifiedAt: string | undefined;
-  let error: string | undefined;
   let checkNow = false;
 
   setHandler(delegationStatusQuery, () => ({
     workflowId,
     customer: input.customer.domain,
     vendor: input.vendor.name,
-    step,
-    state,
+    step: progress.step,
+    state: progress.state,
     scopes: [...scopes.values()],
     checks,
     nextCheckAt: nextCheckAt ? new Date(nextCheckAt).toISOString() : undefined,
     deadlineAt: new Date(deadlineAt).toISOString(),
     instructions,
     notifiedAt,
-    error,
+    error: progress.error,
   }));
   setHandler(checkNowSignal, () => {
     checkNow = true;
   });
 
-  const enter = (s: DelegationStep, st: OnboardingState, details?: string) => {
-    step = s;
-    state = st;
-    upsertSearchAttributes([
-      { key: OnrampStep, value: s },
-      { key: OnrampState, value: st },
-    ]);
-    if (details) setCurrentDetails(details);
-  };
+  const enter = (s: DelegationStep, st: OnboardingState, details?: string) => progress.enter(s, st, details);
 
-  const fail = (message: string, type: string): never => {
-    error = message;
-    enter(step, 'failed', `**Failed:** ${message}`);
-    throw ApplicationFailure.nonRetryable(message, type);
-  };
+  const fail = (message: string, type: string): never => progress.fail(message, type);
 
   const record = (results: ScopeCheck[]) => {
     for (const r of results) {
