@@ -7,14 +7,10 @@
  *   npm test -- test/config.test.ts   # some files
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../src/codec';
-import { ensureTemporalCli } from '../src/temporal/cli-binary';
-import { devServerExtraArgs } from '../src/temporal/dev-server';
-import { ONRAMP_SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startLocalTestStack } from '../src/temporal/local-stack';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir)
@@ -31,27 +27,10 @@ async function main(): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
   const t0 = Date.now();
-  const executable = await ensureTemporalCli({ onProgress: (l) => console.error(`[test] ${l}`) });
-  const outDir = join(root, '.onramp', 'test');
-  mkdirSync(outDir, { recursive: true });
-  const bundlePath = join(outDir, 'workflow-bundle.js');
-  const [env, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable,
-        searchAttributes: ONRAMP_SEARCH_ATTRIBUTES,
-        extraArgs: devServerExtraArgs({ fast: true }),
-        log: { format: 'pretty', level: 'error' },
-      },
-    }),
-    // Workflows convert their failures inside the bundle: encode them as production does (src/codec).
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../src/workflows'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: new DefaultLogger('WARN'),
-    }),
-  ]);
-  writeFileSync(bundlePath, bundle.code);
+  const { env, bundlePath } = await startLocalTestStack({
+    bundlePath: join(root, '.onramp', 'test', 'workflow-bundle.js'),
+    onProgress: (l) => console.error(`[test] ${l}`),
+  });
   console.error(
     `[test] Temporal dev server at ${env.address}, workflows bundled (${Math.round((Date.now() - t0) / 100) / 10} s)`
   );

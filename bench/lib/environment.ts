@@ -1,13 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../../src/codec';
-import { ensureTemporalCli } from '../../src/temporal/cli-binary';
-import { devServerExtraArgs } from '../../src/temporal/dev-server';
-import { ONRAMP_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startLocalTestStack } from '../../src/temporal/local-stack';
 import { benchDataConverter } from './codec';
 
 /** What every scenario gets: a real Temporal server, a client, and the pre-built workflow bundle. */
@@ -47,28 +43,11 @@ const taskQueue = (prefix: string) => `bench-${prefix}-${randomUUID().slice(0, 8
 export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
   installRuntime();
   const root = resolve(__dirname, '..', '..');
-  const executable = await ensureTemporalCli({ onProgress: (l) => log(l) });
-  const outDir = join(root, '.onramp', 'bench');
-  mkdirSync(outDir, { recursive: true });
-  const bundlePath = join(outDir, 'workflow-bundle.js');
-  const [env, bundle] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      client: { dataConverter: await benchDataConverter() },
-      server: {
-        executable,
-        searchAttributes: ONRAMP_SEARCH_ATTRIBUTES,
-        extraArgs: devServerExtraArgs({ fast: true }),
-        log: { format: 'pretty', level: 'error' },
-      },
-    }),
-    // Workflows convert their failures inside the bundle: built as production builds it (src/codec).
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('../../src/workflows'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: new DefaultLogger('WARN'),
-    }),
-  ]);
-  writeFileSync(bundlePath, bundle.code);
+  const { env, bundlePath } = await startLocalTestStack({
+    bundlePath: join(root, '.onramp', 'bench', 'workflow-bundle.js'),
+    dataConverter: await benchDataConverter(),
+    onProgress: log,
+  });
   return {
     ctx: {
       client: env.client,

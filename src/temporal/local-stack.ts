@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../codec';
+import { ensureTemporalCli } from './cli-binary';
+import { devServerExtraArgs } from './dev-server';
+import { ONRAMP_SEARCH_ATTRIBUTES } from './search-attributes';
+
+/**
+ * Bundle the workflow code as production does: the failure converter must be inside the bundle, because
+ * workflows convert their own failures (without it failure messages would be stored in clear).
+ */
+export async function writeWorkflowBundle(outPath: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'),
+  });
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileSync(outPath, code);
+  return outPath;
+}
+
+/**
+ * What `npm test` and `npm run bench` run against: one real dev server (the CLI found or built, handed to
+ * the SDK as an existing path; in-memory SQLite with WAL and synchronous=OFF; Onramp's search attributes
+ * and dynamic config) and the workflows bundled once, both started in parallel.
+ */
+export async function startLocalTestStack(opts: {
+  bundlePath: string;
+  dataConverter?: DataConverter;
+  onProgress?: (line: string) => void;
+}): Promise<{ env: TestWorkflowEnvironment; bundlePath: string }> {
+  const executable = await ensureTemporalCli({ onProgress: opts.onProgress });
+  const [env, bundlePath] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      ...(opts.dataConverter ? { client: { dataConverter: opts.dataConverter } } : {}),
+      server: {
+        executable,
+        searchAttributes: ONRAMP_SEARCH_ATTRIBUTES,
+        extraArgs: devServerExtraArgs({ fast: true }),
+        log: { format: 'pretty', level: 'error' },
+      },
+    }),
+    writeWorkflowBundle(opts.bundlePath),
+  ]);
+  return { env, bundlePath };
+}
