@@ -1,3 +1,4 @@
+import { Progress } from './progress';
 import {
   ApplicationFailure,
   condition,
@@ -22,14 +23,7 @@ import {
   type WebhookSummary,
 } from '../domain/autotask';
 import { describeIssues } from '../domain/validation';
-import {
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampState,
-  OnrampStep,
-  OnrampVendor,
-  type OnboardingState,
-} from '../temporal/search-attributes';
+import { OnrampCustomer, OnrampIntegration, OnrampVendor, type OnboardingState } from '../temporal/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
 
 export const autotaskRotationStatusQuery = defineQuery<AutotaskRotationStatus>('status');
@@ -63,11 +57,9 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
   const input: AutotaskRotationInput = parsed.data;
   const { workflowId } = workflowInfo();
   const tenant = input.customer.id;
-  let step: RotationStep = 'verifying-new-user';
-  let state: OnboardingState = 'running';
+  const progress = new Progress<RotationStep>('verifying-new-user');
   let instructions: string | undefined;
   let reminders = 0;
-  let error: string | undefined;
   let operator: 'reactivated' | 'deleted-by-hand' | undefined;
   const newWebhooks = new Map<string, WebhookSummary>();
   const oldWebhooks: AutotaskRotationStatus['oldWebhooks'] = input.oldWebhooks.map((w) => ({ ...w, state: 'present' }));
@@ -80,31 +72,21 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
   setHandler(autotaskRotationStatusQuery, () => ({
     workflowId,
     customer: tenant,
-    step,
-    state,
+    step: progress.step,
+    state: progress.state,
     newWebhooks: [...newWebhooks.values()],
     oldWebhooks,
     instructions,
     reminders,
-    error,
+    error: progress.error,
   }));
   setHandler(oldUserReactivatedSignal, () => void (operator = 'reactivated'));
   setHandler(oldWebhooksDeletedSignal, () => void (operator = 'deleted-by-hand'));
 
-  const enter = (s: RotationStep, st: OnboardingState, details?: string) => {
-    step = s;
-    state = st;
-    upsertSearchAttributes([
-      { key: OnrampStep, value: s },
-      { key: OnrampState, value: st },
-    ]);
-    if (details) setCurrentDetails(details);
-  };
+  const enter = (s: RotationStep, st: OnboardingState, details?: string) => progress.enter(s, st, details);
   const fail = (err: unknown, fallbackType: string): never => {
     const cause = activityCause(err);
-    error = cause?.message ?? (err as Error).message;
-    enter(step, 'failed', `**Failed:** ${error}`);
-    throw ApplicationFailure.nonRetryable(error, cause?.type ?? fallbackType);
+    return progress.fail(cause?.message ?? (err as Error).message, cause?.type ?? fallbackType);
   };
 
   enter('verifying-new-user', 'running', `Checking the new API user ${input.newUser.username}.`);

@@ -1,9 +1,9 @@
+import { Progress } from './progress';
 import {
   ActivityFailure,
   ApplicationFailure,
   defineQuery,
   proxyActivities,
-  setCurrentDetails,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -24,14 +24,7 @@ import {
   type ProvisioningLedger,
 } from '../domain/google-admin-roles';
 import { describeIssues } from '../domain/validation';
-import {
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampState,
-  OnrampStep,
-  OnrampVendor,
-  type OnboardingState,
-} from '../temporal/search-attributes';
+import { OnrampCustomer, OnrampIntegration, OnrampVendor, type OnboardingState } from '../temporal/search-attributes';
 
 export const adminRoleStatusQuery = defineQuery<AdminRoleStatus>('status');
 
@@ -67,9 +60,7 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
     serviceAccount: input.serviceAccount,
   };
 
-  let step: AdminRoleStep = 'validating';
-  let state: OnboardingState = 'running';
-  let error: string | undefined;
+  const tracker = new Progress<AdminRoleStep>('validating');
   let plan: AdminRolePlan | undefined;
   const steps: AdminRoleStatus['steps'] = {};
   const progress = new Map<string, MemberProgress>(
@@ -97,30 +88,20 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
     workflowId,
     mode: input.mode,
     customer: input.customer.domain,
-    step,
-    state: state === 'waiting-for-operator' ? 'running' : state,
+    step: tracker.step,
+    state: tracker.state === 'waiting-for-operator' ? 'running' : tracker.state,
     steps,
     members: memberCounts(),
     memberProblems: [...progress.values()].filter((p) => p.outcome === 'failed'),
     plan,
     ledger,
-    error,
+    error: tracker.error,
   }));
 
-  const enter = (s: AdminRoleStep, st: OnboardingState = 'running', details?: string) => {
-    step = s;
-    state = st;
-    upsertSearchAttributes([
-      { key: OnrampStep, value: s },
-      { key: OnrampState, value: st },
-    ]);
-    if (details) setCurrentDetails(details);
-  };
+  const enter = (s: AdminRoleStep, st: OnboardingState = 'running', details?: string) => tracker.enter(s, st, details);
   const fail = (message: string, type: string): never => {
-    error = message;
     for (const [k, v] of Object.entries(steps)) if (v === 'running') steps[k] = 'failed';
-    enter(step, 'failed', `**Failed:** ${message}`);
-    throw ApplicationFailure.nonRetryable(message, type);
+    return tracker.fail(message, type);
   };
   /** Run one step's activity; a non-retryable failure (or retries run out) fails the onboarding with its message. */
   const run = async <T>(key: StepKey, p: () => Promise<T>): Promise<T> => {

@@ -50,20 +50,7 @@ export class CalloutQueue {
 
   private async deliver(hook: Webhook, body: string): Promise<void> {
     for (let attempt = 1; attempt <= this.opts.attempts; attempt++) {
-      let status: number | 'network-error';
-      try {
-        const res = await request(hook.webhookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-hook-signature': signAutotaskBody(hook.secretKey, body) },
-          body,
-          headersTimeout: this.opts.timeoutMs,
-          bodyTimeout: this.opts.timeoutMs,
-        });
-        await res.body.dump();
-        status = res.statusCode;
-      } catch {
-        status = 'network-error';
-      }
+      const status = await this.postSigned(hook.webhookUrl, hook.secretKey, body);
       this.deliveries.push({ webhookId: hook.id, url: hook.webhookUrl, attempt, status, body, at: Date.now() });
       if (typeof status === 'number' && status >= 200 && status < 300) {
         this.consecutiveFailures.set(hook.id, 0);
@@ -84,21 +71,25 @@ export class CalloutQueue {
       Id: hook.id,
       EventTime: new Date().toISOString(),
     });
-    let status: number | 'network-error';
+    const status = await this.postSigned(hook.deactivationUrl, hook.secretKey, body);
+    this.deactivationCalls.push({ webhookId: hook.id, url: hook.deactivationUrl, status });
+  }
+
+  /** One signed callout, as Autotask sends it: the status, or 'network-error' when nothing answered. */
+  private async postSigned(url: string, secretKey: string, body: string): Promise<number | 'network-error'> {
     try {
-      const res = await request(hook.deactivationUrl, {
+      const res = await request(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hook-signature': signAutotaskBody(hook.secretKey, body) },
+        headers: { 'content-type': 'application/json', 'x-hook-signature': signAutotaskBody(secretKey, body) },
         body,
         headersTimeout: this.opts.timeoutMs,
         bodyTimeout: this.opts.timeoutMs,
       });
       await res.body.dump();
-      status = res.statusCode;
+      return res.statusCode;
     } catch {
-      status = 'network-error';
+      return 'network-error';
     }
-    this.deactivationCalls.push({ webhookId: hook.id, url: hook.deactivationUrl, status });
   }
 
   /** Wait for every delivery in progress (tests, shutdown). */
