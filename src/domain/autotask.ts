@@ -19,7 +19,30 @@ export const ENTITY_ENDPOINT: Record<WebhookEntity, string> = {
   TicketNote: 'TicketNotes',
 };
 
-export type AutotaskAction = 'query' | 'create' | 'update';
+export type AutotaskAction = 'query' | 'create' | 'update' | 'delete';
+
+/**
+ * The API user's own access to an action on an entity, as `entityInformation` reports it in
+ * `userAccessForCreate/Query/Update/Delete`: 0 None, 1 All, 2 Restricted (Autotask developer help, "The
+ * entityInformation REST API call", section "Autotask security"). Not `canCreate/canQuery/...`: those say
+ * whether the API supports the action on the entity at all.
+ */
+export type AutotaskAccess = 'all' | 'restricted' | 'none';
+
+export function accessFromCode(code: unknown): AutotaskAccess | undefined {
+  if (code === 1) return 'all';
+  if (code === 2) return 'restricted';
+  if (code === 0) return 'none';
+  return undefined;
+}
+
+/**
+ * Where an administrator changes a security level. Autotask renamed the second level over the releases
+ * ("Account Settings & Users" in seed 001, "Company Settings & Users" in seed 004, "Organization Settings &
+ * Users" in the current help page "Managing security levels").
+ */
+export const SECURITY_LEVELS_PATH =
+  'Admin > Organization Settings & Users (older releases: Account/Company Settings & Users) > Resources/Users (HR) > Security > Security Levels';
 
 export interface PermissionRequirement {
   entity: string;
@@ -219,7 +242,7 @@ export function webhookNameFor(prefix: string, entity: WebhookEntity): string {
 /** The operator's checklist for the UI-only steps (seeds 001 and 004). */
 export function autotaskChecklist(input: Pick<AutotaskOnboardingInput, 'vendor' | 'maxWebhooks'>): string[] {
   return [
-    'Admin > Account Settings & Users > Resources/Users (HR) > Security > Security Levels: copy "API User (system) (API-only)" (or its "Can\'t Read Costs" variant) and keep "Active" checked.',
+    `${SECURITY_LEVELS_PATH}: copy "API User (system) (API-only)" (or its "Can't Read Costs" variant) and keep "Active" checked.`,
     ...REQUIRED_PERMISSIONS.map(
       (p) => `On that security level grant ${p.grantedBy} (${p.entity}: ${p.actions.join(', ')}).`
     ),
@@ -234,14 +257,40 @@ export function autotaskChecklist(input: Pick<AutotaskOnboardingInput, 'vendor' 
 export interface PermissionCheck {
   entity: string;
   action: AutotaskAction;
+  /** False only for None (0), or when the API does not support the action on the entity at all. */
   allowed: boolean;
+  /**
+   * The API user's access from `userAccessFor*`. Absent in results recorded before Onramp read it (those
+   * only carried `allowed`, taken from `canX`).
+   */
+  access?: AutotaskAccess;
+  /** `canX` of entityInformation: whether the API can do this on the entity for anyone. */
+  apiSupports?: boolean;
   grantedBy: string;
 }
 
+/** None (0), or an action the API cannot do: the onboarding cannot go on. */
 export function describeMissingPermissions(checks: PermissionCheck[]): string[] {
   return checks
     .filter((c) => !c.allowed)
-    .map((c) => `${c.entity}: cannot ${c.action} (grant ${c.grantedBy} on the API user's security level)`);
+    .map((c) =>
+      c.apiSupports === false
+        ? `${c.entity}: Autotask's API cannot ${c.action} this entity for any user (entityInformation can${c.action[0]!.toUpperCase()}${c.action.slice(1)} is false); no security level can fix this`
+        : `${c.entity}: cannot ${c.action}, access None (grant ${c.grantedBy} on the API user's security level: ${SECURITY_LEVELS_PATH} > the API user's level)`
+    );
+}
+
+/**
+ * Restricted (2): the user may act only under conditions of the security level (e.g. "Mine" or a line of
+ * business), and Autotask then answers with fewer records instead of an error. A warning, not a failure.
+ */
+export function describeRestrictedPermissions(checks: PermissionCheck[]): string[] {
+  return checks
+    .filter((c) => c.allowed && c.access === 'restricted')
+    .map(
+      (c) =>
+        `${c.entity}: ${c.action} is Restricted, not All: open ${SECURITY_LEVELS_PATH} > the API user's level > ${c.grantedBy} and set it to All, or records outside the restriction stay invisible to the integration`
+    );
 }
 
 export type OnboardingStep =
@@ -273,6 +322,8 @@ export interface AutotaskOnboardingStatus {
   resourceId?: number;
   permissions: PermissionCheck[];
   missing: string[];
+  /** Restricted (2) permissions: the onboarding goes on, but the operator should look. */
+  warnings: string[];
   webhooks: WebhookSummary[];
   credentialAttempts: number;
   lastCredentialError?: string;

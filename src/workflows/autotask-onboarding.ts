@@ -19,6 +19,7 @@ import {
   autotaskCredentialsSchema,
   autotaskOnboardingInputSchema,
   describeMissingPermissions,
+  describeRestrictedPermissions,
   webhookNameFor,
   type AutotaskCredentials,
   type AutotaskOnboardingInput,
@@ -93,6 +94,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
     resourceId: verified?.resourceId,
     permissions,
     missing: describeMissingPermissions(permissions),
+    warnings: describeRestrictedPermissions(permissions),
     webhooks: [...webhooks.values()],
     credentialAttempts,
     lastCredentialError,
@@ -183,7 +185,14 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
     );
   }
 
-  enter('creating-webhooks', 'running', `Creating ${input.webhook.entities.length} webhook(s).`);
+  // Restricted (2) is not a failure: the integration can work, but may see fewer records. The warning goes to
+  // the status query and the Web UI's current details (neither is a command: recorded histories replay).
+  const warnings = describeRestrictedPermissions(permissions);
+  enter(
+    'creating-webhooks',
+    'running',
+    `Creating ${input.webhook.entities.length} webhook(s).${warnings.length ? `\n\n**Warning, restricted permissions:**\n${warnings.map((w) => `- ${w}`).join('\n')}` : ''}`
+  );
   for (const entity of input.webhook.entities) {
     const name = webhookNameFor(input.webhook.name, entity);
     try {

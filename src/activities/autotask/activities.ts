@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import {
   ENTITY_ENDPOINT,
-  type AutotaskAction,
+  accessFromCode,
   type AutotaskCredentials,
   type PermissionCheck,
   type PermissionRequirement,
@@ -122,7 +122,12 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
       });
     },
 
-    /** entityInformation for each requirement: no side effects, unlike trying a create. */
+    /**
+     * entityInformation for each requirement: no side effects, unlike trying a create. The API user's own
+     * access is `userAccessFor<Action>` (0 None, 1 All, 2 Restricted); `can<Action>` only says whether the
+     * API supports the action on the entity, whoever asks (Autotask developer help, "The entityInformation
+     * REST API call").
+     */
     async checkAutotaskPermissions(
       input: AutotaskTarget & { requirements: PermissionRequirement[] }
     ): Promise<PermissionCheck[]> {
@@ -130,18 +135,31 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
         const infos = await Promise.all(
           input.requirements.map((r) =>
             client
-              .call<{ info: Record<string, boolean> }>(s, 'GET', `${r.entity}/entityInformation`)
-              .then((res) => ({ r, info: res.info }))
+              .call<{ info: Record<string, unknown> }>(s, 'GET', `${r.entity}/entityInformation`)
+              .then((res) => ({ r, info: res.info ?? {} }))
           )
         );
-        const key: Record<AutotaskAction, string> = { query: 'canQuery', create: 'canCreate', update: 'canUpdate' };
         return infos.flatMap(({ r, info }) =>
-          r.actions.map((action) => ({
-            entity: r.entity,
-            action,
-            allowed: info[key[action]] === true,
-            grantedBy: r.grantedBy,
-          }))
+          r.actions.map((action): PermissionCheck => {
+            const suffix = `${action[0]!.toUpperCase()}${action.slice(1)}`;
+            const userAccess = info[`userAccessFor${suffix}`];
+            const access = accessFromCode(userAccess);
+            if (access === undefined) {
+              throw permanent(
+                `Autotask's entityInformation for ${r.entity} has no valid userAccessFor${suffix} (got ${JSON.stringify(userAccess)}), so the API user's permission cannot be checked. Fix: check the zone URL points at Autotask's REST API (ATServicesRest/V1.0).`,
+                'AutotaskContractMismatch'
+              );
+            }
+            const apiSupports = info[`can${suffix}`] !== false;
+            return {
+              entity: r.entity,
+              action,
+              access,
+              apiSupports,
+              allowed: apiSupports && access !== 'none',
+              grantedBy: r.grantedBy,
+            };
+          })
         );
       });
     },
