@@ -40,7 +40,16 @@ export interface AutotaskFixture {
   activities: OnrampActivities;
   addUser(opts?: { level?: string; secret?: string }): TestUser;
   /** A security level like "API User (system)" with webhooks enabled, minus `without` permissions. */
-  level(name: string, opts?: { webhooks?: boolean; max?: number; without?: Record<string, Action[]> }): string;
+  level(
+    name: string,
+    opts?: {
+      webhooks?: boolean;
+      max?: number;
+      without?: Record<string, Action[]>;
+      /** Actions granted as Restricted (userAccessFor* = 2) instead of All. */
+      restricted?: Record<string, Action[]>;
+    }
+  ): string;
   onboarding(
     tenant: string,
     integrationId: string,
@@ -119,6 +128,7 @@ export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): P
       sim.db.setLevel({
         name,
         permissions: { ...permissions, Tickets: permissions.Tickets ?? ALL },
+        restricted: opts.restricted,
         webhooks: { enabled: opts.webhooks ?? true, max: opts.max ?? 5 },
       });
       return name;

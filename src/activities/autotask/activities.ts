@@ -199,21 +199,29 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
           hook = { id: itemId, name: input.name, webhookUrl, isActive: true, isReady: false };
         }
         const id = hook.id;
-        const defs = await client.call<{ fields: { id?: number; name: string; isSupportedWebhookField?: boolean }[] }>(
+        // Which fields may be webhook fields: the entity's own field list (isSupportedWebhookField). Their
+        // numeric ids are not in that list (the Swagger FieldInformationModel has no id): they are the
+        // `fieldID` picklist of the webhook's Fields child entity (value = id, label = field name).
+        const defs = await client.call<{ fields: { name: string; isSupportedWebhookField?: boolean }[] }>(
           s,
           'GET',
           `${ENTITY_ENDPOINT[input.entity]}/entityInformation/fields`
         );
+        const childDefs = await client.call<{
+          fields: { name: string; picklistValues?: { value: string; label: string }[] | null }[];
+        }>(s, 'GET', `${input.entity}WebhookFields/entityInformation/fields`);
+        const ids = childDefs.fields.find((f) => f.name.toLowerCase() === 'fieldid')?.picklistValues ?? [];
         const wanted = input.fields.map((name) => {
           const def = defs.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
-          if (!def?.isSupportedWebhookField || def.id === undefined) {
+          const id = ids.find((v) => v.label.toLowerCase() === name.toLowerCase())?.value;
+          if (!def?.isSupportedWebhookField || id === undefined || !/^\d+$/.test(id)) {
             const supported = defs.fields.filter((f) => f.isSupportedWebhookField).map((f) => f.name);
             throw permanent(
               `webhook.fields.${input.entity}: "${name}" is not a webhook field of ${input.entity}; supported: ${supported.join(', ')}`,
               'AutotaskWebhookFieldInvalid'
             );
           }
-          return def.id;
+          return Number(id);
         });
         const present = await client.call<{ items: { fieldID: number }[] }>(
           s,
@@ -255,8 +263,14 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
       input: AutotaskTarget & { entity: WebhookEntity; id: number }
     ): Promise<WebhookSummary | null> {
       return guarded(input, `reading ${input.entity} webhook ${input.id}`, async (s) => {
-        const r = await client.call<{ item: WebhookItem | null }>(s, 'GET', `${input.entity}Webhooks/${input.id}`);
-        return r.item ? summary(input.entity, r.item) : null;
+        try {
+          const r = await client.call<{ item: WebhookItem | null }>(s, 'GET', `${input.entity}Webhooks/${input.id}`);
+          return r.item ? summary(input.entity, r.item) : null;
+        } catch (err) {
+          // Clients disagree whether a missing id answers 200 {"item": null} or 404: both mean gone.
+          if (err instanceof AutotaskApiError && err.status === 404) return null;
+          throw err;
+        }
       });
     },
 

@@ -9,10 +9,18 @@ export type Action = 'query' | 'create' | 'update' | 'delete';
 
 export interface SecurityLevel {
   name: string;
-  /** Allowed actions per REST entity (Companies, Contacts, Tickets, ...). */
+  /** Actions granted with access All per REST entity (Companies, Contacts, Tickets, ...). */
   permissions: Record<string, Action[]>;
+  /**
+   * Actions granted with access Restricted (e.g. "Mine", or limited to a line of business). Restricted wins
+   * over `permissions` for the same action.
+   */
+  restricted?: Record<string, Action[]>;
   webhooks: { enabled: boolean; max: number };
 }
+
+/** `userAccessFor*` of entityInformation: 0 None, 1 All, 2 Restricted. */
+export type AccessCode = 0 | 1 | 2;
 
 export interface ApiUser {
   username: string;
@@ -42,6 +50,7 @@ export interface Webhook {
   secretKey: string;
   notificationEmailAddress?: string;
   isActive: boolean;
+  sendThresholdExceededNotification: boolean;
   isSubscribedToCreateEvents: boolean;
   isSubscribedToUpdateEvents: boolean;
   isSubscribedToDeleteEvents: boolean;
@@ -53,35 +62,7 @@ export interface Webhook {
   readyAt?: number;
 }
 
-/** Field definitions per entity: `id` is what a webhook field's `fieldID` refers to. */
-export const ENTITY_FIELDS: Record<string, { id: number; name: string; isSupportedWebhookField: boolean }[]> = {
-  Tickets: [
-    { id: 1, name: 'id', isSupportedWebhookField: false },
-    { id: 2, name: 'title', isSupportedWebhookField: true },
-    { id: 3, name: 'status', isSupportedWebhookField: true },
-    { id: 4, name: 'priority', isSupportedWebhookField: true },
-    { id: 5, name: 'companyID', isSupportedWebhookField: true },
-    { id: 6, name: 'description', isSupportedWebhookField: false },
-  ],
-  TicketNotes: [{ id: 30, name: 'description', isSupportedWebhookField: true }],
-  Companies: [
-    { id: 10, name: 'companyName', isSupportedWebhookField: true },
-    { id: 11, name: 'phone', isSupportedWebhookField: true },
-  ],
-  Contacts: [
-    { id: 20, name: 'emailAddress', isSupportedWebhookField: true },
-    { id: 21, name: 'lastName', isSupportedWebhookField: true },
-  ],
-  ConfigurationItems: [{ id: 40, name: 'serialNumber', isSupportedWebhookField: true }],
-};
-
-export const WEBHOOK_ENTITY_TO_REST: Record<string, string> = {
-  Company: 'Companies',
-  Contact: 'Contacts',
-  ConfigurationItem: 'ConfigurationItems',
-  Ticket: 'Tickets',
-  TicketNote: 'TicketNotes',
-};
+export { WEBHOOK_ENTITY_TO_REST } from './catalog';
 
 const ALL: Action[] = ['query', 'create', 'update', 'delete'];
 
@@ -142,9 +123,22 @@ export class AutotaskDatabase {
     return this.levels.get(user.securityLevel) ?? SYSTEM_API_LEVEL;
   }
 
+  /**
+   * The user's access to an action on a REST entity, as the security level sets it. Webhook entities (and
+   * their children) follow the level's "Webhooks" setting under Other: query always, writes only when
+   * enabled (the docs do not say how userAccessFor* reports webhooks: a guess).
+   */
+  access(user: ApiUser, entity: string, action: Action): AccessCode {
+    if (/Webhook/i.test(entity)) return action === 'query' || this.level(user).webhooks.enabled ? 1 : 0;
+    const level = this.level(user);
+    const key = (m: Record<string, Action[]> | undefined) =>
+      Object.entries(m ?? {}).find(([e]) => e.toLowerCase() === entity.toLowerCase())?.[1] ?? [];
+    if (key(level.restricted).includes(action)) return 2;
+    return key(level.permissions).includes(action) ? 1 : 0;
+  }
+
   can(user: ApiUser, entity: string, action: Action): boolean {
-    if (/Webhooks$/.test(entity)) return action === 'query' ? true : this.level(user).webhooks.enabled;
-    return (this.level(user).permissions[entity] ?? []).includes(action);
+    return this.access(user, entity, action) !== 0;
   }
 
   table(entity: string): Map<number, Record<string, unknown>> {
@@ -164,6 +158,7 @@ export class AutotaskDatabase {
       notificationEmailAddress:
         typeof body.notificationEmailAddress === 'string' ? body.notificationEmailAddress : undefined,
       isActive: body.isActive !== false,
+      sendThresholdExceededNotification: body.sendThresholdExceededNotification === true,
       isSubscribedToCreateEvents: body.isSubscribedToCreateEvents === true,
       isSubscribedToUpdateEvents: body.isSubscribedToUpdateEvents === true,
       isSubscribedToDeleteEvents: body.isSubscribedToDeleteEvents === true,
