@@ -127,13 +127,35 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     const cause = await failureOf(handle);
     assert.equal(cause.type, 'AutotaskPermissionsMissing');
     assert.match(cause.message, /missing 2 permission/);
-    assert.match(cause.message, /Contacts: cannot query \(grant CRM > Account & Contact Access/);
-    assert.match(cause.message, /Tickets: cannot update \(grant Service Desk > Tickets/);
+    // entityInformation says the API can query Contacts and update Tickets (canQuery/canUpdate true): only
+    // userAccessForQuery/Update = 0 tells that this user cannot.
+    assert.match(cause.message, /Contacts: cannot query, access None \(grant CRM > Account & Contact Access/);
+    assert.match(cause.message, /Tickets: cannot update, access None \(grant Service Desk > Tickets/);
+    assert.match(cause.message, /Resources\/Users \(HR\) > Security > Security Levels/);
     assert.doesNotMatch(cause.message, /Companies/);
     const status = await handle.query(autotaskOnboardingStatusQuery);
     assert.deepEqual(status.missing.length, 2);
     assert.equal(status.state, 'failed');
     assert.equal([...at.sim.db.webhooks.values()].filter((h) => h.ownerResourceID === u.user.resourceId).length, 0);
+  });
+
+  it('Restricted (2) access is a warning naming the setting, not a failure', async () => {
+    const level = at.level('Mine only', { restricted: { Tickets: ['update'], Contacts: ['query'] } });
+    const u = at.addUser({ level });
+    const handle = await start(at.onboarding(tenant(), 'restricted-ok', { credentials: u.credentials }));
+    const result = await handle.result();
+    assert.equal(result.webhooks.length, 1);
+    const status = await handle.query(autotaskOnboardingStatusQuery);
+    assert.deepEqual(status.missing, []);
+    assert.equal(status.warnings.length, 2);
+    assert.match(
+      status.warnings.join('\n'),
+      /Tickets: update is Restricted, not All: open .*Security Levels > the API user's level > Service Desk > Tickets/
+    );
+    assert.match(status.warnings.join('\n'), /Contacts: query is Restricted/);
+    const tickets = status.permissions.find((p) => p.entity === 'Tickets' && p.action === 'update');
+    assert.equal(tickets?.access, 'restricted');
+    assert.equal(status.permissions.find((p) => p.entity === 'Tickets' && p.action === 'create')?.access, 'all');
   });
 
   it('fails once on a wrong secret and never retries it (lockout)', async () => {

@@ -45,7 +45,8 @@ export interface AutotaskSimulator extends Simulator {
 const BASE = /^\/atservicesrest\/v1\.0(\/|$)/i;
 const WEBHOOK_ENDPOINT = /^(Company|Contact|ConfigurationItem|Ticket|TicketNote)Webhooks$/i;
 /** Webhook child entities when addressed on their own (e.g. `TicketWebhookFields/entityInformation/fields`). */
-const WEBHOOK_CHILD_ENTITY = /^(Company|Contact|ConfigurationItem|Ticket|TicketNote)Webhook(Fields|ExcludedResources|UdfFields)$/i;
+const WEBHOOK_CHILD_ENTITY =
+  /^(Company|Contact|ConfigurationItem|Ticket|TicketNote)Webhook(Fields|ExcludedResources|UdfFields)$/i;
 /** A human technician (not an API user): webhooks fire for their changes. */
 const TECHNICIAN_RESOURCE_ID = 29_680_001;
 
@@ -53,7 +54,8 @@ const errors = (reply: FastifyReply, status: number, ...messages: string[]) =>
   reply.code(status).send({ errors: messages });
 
 /** Canonical spelling of a webhook entity prefix ("ticket" -> "Ticket"). */
-const canonicalHook = (s: string) => Object.keys(WEBHOOK_ENTITY_TO_REST).find((k) => k.toLowerCase() === s.toLowerCase());
+const canonicalHook = (s: string) =>
+  Object.keys(WEBHOOK_ENTITY_TO_REST).find((k) => k.toLowerCase() === s.toLowerCase());
 const canonicalChild = (s: string) =>
   ['Fields', 'ExcludedResources', 'UdfFields'].find((k) => k.toLowerCase() === s.toLowerCase());
 
@@ -152,7 +154,8 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     // and WYRE-AI/autotask-mcp #169: [community]) counts in throttled().
     const segments = rest.split('/');
     const entity = entityDef(segments[0] ?? '')?.name ?? segments[0] ?? '';
-    const child = segments[2] && /^\d+$/.test(segments[1] ?? '') ? canonicalChild(segments[2]) ?? segments[2] : undefined;
+    const child =
+      segments[2] && /^\d+$/.test(segments[1] ?? '') ? (canonicalChild(segments[2]) ?? segments[2]) : undefined;
     const endpoint = child ? `${entity}/${child}` : entity;
     const key = `${user.integrationCode}|${endpoint}`;
     const now = (concurrency.get(key) ?? 0) + 1;
@@ -162,7 +165,9 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
       return reply
         .code(429)
         .header('retry-after', '1')
-        .send({ errors: [`The Autotask API thread threshold of ${threadLimit} threads has been exceeded for ${endpoint}.`] });
+        .send({
+          errors: [`The Autotask API thread threshold of ${threadLimit} threads has been exceeded for ${endpoint}.`],
+        });
     }
     concurrency.set(key, now);
     (req as unknown as { threadKey: string }).threadKey = key;
@@ -181,7 +186,11 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
   const denied = (reply: FastifyReply, entity: string, action: Action) =>
     action === 'query'
       ? errors(reply, 403, `The logged in Resource does not have the adequate permissions to query ${entity}.`)
-      : errors(reply, 500, `The logged in Resource does not have the adequate permissions to ${action} this entity type.`);
+      : errors(
+          reply,
+          500,
+          `The logged in Resource does not have the adequate permissions to ${action} this entity type.`
+        );
 
   /** Rows of an entity as the API returns them (webhook children flattened with their webhookID). */
   function rows(entity: EntityDef): Record<string, unknown>[] {
@@ -260,12 +269,18 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     const level = db.level(user);
     if (!level.webhooks.enabled) return denied(reply, entityName, 'create');
     if (user.webhooksCreated >= level.webhooks.max) {
-      return errors(reply, 500, `The maximum number of webhooks (${level.webhooks.max}) for this resource has been reached.`);
+      return errors(
+        reply,
+        500,
+        `The maximum number of webhooks (${level.webhooks.max}) for this resource has been reached.`
+      );
     }
-    if (!body.webhookUrl || !body.deactivationUrl) return errors(reply, 400, 'WebhookUrl and DeactivationUrl are required.');
+    if (!body.webhookUrl || !body.deactivationUrl)
+      return errors(reply, 400, 'WebhookUrl and DeactivationUrl are required.');
     if (typeof body.secretKey === 'string' && body.secretKey.length > 64)
       return errors(reply, 400, 'SecretKey exceeds 64 characters.');
-    if (typeof body.name === 'string' && body.name.length > 50) return errors(reply, 400, 'Name exceeds 50 characters.');
+    if (typeof body.name === 'string' && body.name.length > 50)
+      return errors(reply, 400, 'Name exceeds 50 characters.');
     return { itemId: db.createWebhook(user, hookEntity, body).id };
   }
 
@@ -283,7 +298,13 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
   ] as const;
 
   /** PATCH changes what the body names; PUT replaces every writable field (missing ones become null/false). */
-  async function updateWebhook(req: FastifyRequest, reply: FastifyReply, entityName: string, hookEntity: string, put: boolean) {
+  async function updateWebhook(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    entityName: string,
+    hookEntity: string,
+    put: boolean
+  ) {
     const user = userOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const id = Number(key(body, 'id'));
@@ -304,7 +325,13 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     return { itemId: id };
   }
 
-  async function childWrite(req: FastifyRequest, reply: FastifyReply, entityName: string, hook: Webhook, child: string) {
+  async function childWrite(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    entityName: string,
+    hook: Webhook,
+    child: string
+  ) {
     const user = userOf(req);
     if (!db.level(user).webhooks.enabled) return denied(reply, entityName, 'create');
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -321,8 +348,10 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
       }
       const fieldID = Number(key(body, 'fieldID'));
       const def = entityDef(restEntity)!.fields.find((f) => f.fieldId === fieldID);
-      if (!def?.isSupportedWebhookField) return errors(reply, 400, `Field ${fieldID} is not a supported webhook field.`);
-      if (hook.fields.some((f) => f.fieldID === fieldID)) return errors(reply, 500, `Field ${fieldID} is already on this webhook.`);
+      if (!def?.isSupportedWebhookField)
+        return errors(reply, 400, `Field ${fieldID} is not a supported webhook field.`);
+      if (hook.fields.some((f) => f.fieldID === fieldID))
+        return errors(reply, 500, `Field ${fieldID} is already on this webhook.`);
       const field = {
         id: db.id(),
         fieldID,
@@ -348,9 +377,17 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     return errors(reply, 400, `UDF field ${String(key(body, 'udfFieldID'))} is not a supported webhook field.`);
   }
 
-  function childDelete(req: FastifyRequest, reply: FastifyReply, entityName: string, hook: Webhook, child: string, id: number) {
+  function childDelete(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    entityName: string,
+    hook: Webhook,
+    child: string,
+    id: number
+  ) {
     if (!db.level(userOf(req)).webhooks.enabled) return denied(reply, entityName, 'delete');
-    const list: { id: number }[] = child === 'Fields' ? hook.fields : child === 'ExcludedResources' ? hook.excludedResources : [];
+    const list: { id: number }[] =
+      child === 'Fields' ? hook.fields : child === 'ExcludedResources' ? hook.excludedResources : [];
     const i = list.findIndex((x) => x.id === id);
     if (i < 0) return notFound(reply, `${hook.entity}Webhook${child.replace(/s$/, '')} ${id}`);
     list.splice(i, 1);
@@ -366,7 +403,8 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
 
   async function dispatch(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const path = req.url.split('?')[0] ?? '';
-    if (/^\/atservicesrest\/versioninformation\/?$/i.test(path) && req.method === 'GET') return { apiVersions: ['1.0'] };
+    if (/^\/atservicesrest\/versioninformation\/?$/i.test(path) && req.method === 'GET')
+      return { apiVersions: ['1.0'] };
     const rest = restPath(req.url);
     if (rest === undefined) return errors(reply, 404, `No route for ${req.method} ${path}.`);
     const seg = rest.split('/').filter(Boolean);
@@ -375,7 +413,12 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
       const user = db.user((req.query as { user?: string }).user);
       // Autotask answers 500 (not 404) for a blank or unknown user.
       if (!user) return errors(reply, 500, 'Zone information could not be determined');
-      return { zoneName: opts.zoneName ?? 'Pre-Release', url: `${baseUrl}/ATServicesRest/`, webUrl: `${baseUrl}/`, ci: 0 };
+      return {
+        zoneName: opts.zoneName ?? 'Pre-Release',
+        url: `${baseUrl}/ATServicesRest/`,
+        webUrl: `${baseUrl}/`,
+        ci: 0,
+      };
     }
     if (seg.length === 1 && /^ThresholdInformation$/i.test(seg[0]!) && m === 'GET') {
       return {
@@ -394,7 +437,8 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     if (is(s1, 'entityInformation') && m === 'GET') {
       if (s2 === undefined) return entityInformation(req, entity);
       if (is(s2, 'fields') && s3 === undefined) return { fields: entity.fields.map(fieldInformation) };
-      if (is(s2, 'userDefinedFields') && s3 === undefined) return { fields: entity.hasUserDefinedFields ? (UDFS[entity.name] ?? []) : [] };
+      if (is(s2, 'userDefinedFields') && s3 === undefined)
+        return { fields: entity.hasUserDefinedFields ? (UDFS[entity.name] ?? []) : [] };
     }
     if (is(s1, 'query') && (m === 'POST' || m === 'GET')) {
       if (s2 === undefined) return query(req, reply, entity, false);
@@ -434,7 +478,8 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
         return { item: item ?? null };
       }
       if (m === 'DELETE') {
-        if (!entity.canDelete) return errors(reply, 405, `The requested resource does not support http method 'DELETE'.`);
+        if (!entity.canDelete)
+          return errors(reply, 405, `The requested resource does not support http method 'DELETE'.`);
         if (!hookEntity) {
           if (!db.can(user, entity.name, 'delete')) return denied(reply, entity.name, 'delete');
           if (!db.table(entity.name).delete(id)) return notFound(reply, `${entity.name} ${id}`);
@@ -444,7 +489,11 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
         if (!hook || hook.entity !== hookEntity) return notFound(reply, `${entity.name} ${id}`);
         // Simulator assumption (seed 004): only the API user that created a webhook can delete it.
         if (hook.ownerResourceID !== user.resourceId) {
-          return errors(reply, 403, 'The logged in Resource does not have the adequate permissions to delete this entity.');
+          return errors(
+            reply,
+            403,
+            'The logged in Resource does not have the adequate permissions to delete this entity.'
+          );
         }
         db.webhooks.delete(hook.id);
         if (hook.isActive) await callouts.callDeactivation(hook);
@@ -462,10 +511,16 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
           ...x,
           webhookID: hook.id,
         }));
-      if (m === 'GET' && s3 === undefined) return { items: list(), pageDetails: { count: list().length, requestCount: 500, prevPageUrl: null, nextPageUrl: null } };
+      if (m === 'GET' && s3 === undefined)
+        return {
+          items: list(),
+          pageDetails: { count: list().length, requestCount: 500, prevPageUrl: null, nextPageUrl: null },
+        };
       if (m === 'GET' && s3 !== undefined) return { item: list().find((x) => x.id === Number(s3)) ?? null };
-      if ((m === 'POST' || m === 'PATCH' || m === 'PUT') && s3 === undefined) return childWrite(req, reply, entity.name, hook, child);
-      if (m === 'DELETE' && s3 !== undefined && /^\d+$/.test(s3)) return childDelete(req, reply, entity.name, hook, child, Number(s3));
+      if ((m === 'POST' || m === 'PATCH' || m === 'PUT') && s3 === undefined)
+        return childWrite(req, reply, entity.name, hook, child);
+      if (m === 'DELETE' && s3 !== undefined && /^\d+$/.test(s3))
+        return childDelete(req, reply, entity.name, hook, child, Number(s3));
     }
     return errors(reply, 405, `The requested resource does not support http method '${m}'.`);
   }
@@ -477,7 +532,10 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     changed: Record<string, unknown>,
     actor: number
   ): void {
-    const defs = (entityDef(WEBHOOK_ENTITY_TO_REST[entityType]!)?.fields ?? []).map((d) => ({ id: d.fieldId, name: d.name }));
+    const defs = (entityDef(WEBHOOK_ENTITY_TO_REST[entityType]!)?.fields ?? []).map((d) => ({
+      id: d.fieldId,
+      name: d.name,
+    }));
     const row = db.table(WEBHOOK_ENTITY_TO_REST[entityType]!).get(id) ?? {};
     for (const hook of db.webhooks.values()) {
       if (hook.entity !== entityType || !hook.isActive || !db.isReady(hook)) continue;
@@ -578,4 +636,3 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     },
   };
 }
-
