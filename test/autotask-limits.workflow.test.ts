@@ -51,10 +51,9 @@ describe('Autotask physical limits (real Temporal server + simulator enforcing t
         });
       })
     );
-    const results = await Promise.all(handles.map((h) => h.result()));
-    assert.equal(results.length, 50);
-    assert.ok(results.every((r) => r.webhooks[0]?.isReady));
-    assert.equal(at.sim.faults.fired(fault), 1, 'the injected 429 happened and was honoured');
+    const settled = await Promise.allSettled(handles.map((h) => h.result()));
+    // The simulator records each endpoint's peak before refusing a 4th concurrent call, and counts its own
+    // 429s in throttled(): without Onramp's limiter both show, whatever the workflows then make of the 429s.
     const peaks = [...at.sim.maxConcurrency.entries()].filter(([k]) => k.startsWith(`${INTEGRATION_CODE}|`));
     assert.ok(peaks.length >= 5, 'several endpoints were used');
     for (const [key, peak] of peaks) assert.ok(peak <= 3, `${key} saw ${peak} concurrent calls`);
@@ -62,7 +61,11 @@ describe('Autotask physical limits (real Temporal server + simulator enforcing t
       peaks.some(([, peak]) => peak === 3),
       'the limiter let calls run in parallel up to the limit (otherwise this test proves nothing)'
     );
-    assert.equal(at.sim.throttled(), 0);
+    assert.equal(at.sim.throttled(), 0, 'the simulator never had to refuse a call for the thread or hourly limit');
+    const results = settled.map((r) => (r.status === 'fulfilled' ? r.value : assert.fail(String(r.reason))));
+    assert.equal(results.length, 50);
+    assert.ok(results.every((r) => r.webhooks[0]?.isReady));
+    assert.equal(at.sim.faults.fired(fault), 1, 'the injected 429 happened and was honoured');
   });
 });
 
