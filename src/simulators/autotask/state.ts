@@ -179,7 +179,8 @@ export class AutotaskDatabase {
   /** The public (API) view of a webhook: the secret key is write-only. */
   view(h: Webhook): Record<string, unknown> {
     const { fields: _f, excludedResources: _e, readyAt: _r, secretKey: _s, entity: _n, ...rest } = h;
-    return { ...rest, isReady: this.isReady(h) };
+    // Every documented field is present (REST_WebhooksEntity); a never-set e-mail address is null.
+    return { ...rest, notificationEmailAddress: h.notificationEmailAddress ?? null, isReady: this.isReady(h) };
   }
 
   ownerOf(h: Webhook): ApiUser | undefined {
