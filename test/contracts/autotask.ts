@@ -17,7 +17,7 @@ const access = z.union([z.literal(0), z.literal(1), z.literal(2)]);
 
 export const zoneInformation = z.object({
   zoneName: z.string(),
-  url: z.string().url(),
+  url: z.url(),
   webUrl: z.string(),
   ci: int,
 });
@@ -94,8 +94,8 @@ export const pageDetails = z.object({
   prevPageUrl: z.string().nullable(),
   nextPageUrl: z.string().nullable(),
 });
-export const queryResult = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), pageDetails });
-export const itemResult = <T extends z.ZodTypeAny>(item: T) => z.object({ item: item.nullable() });
+export const queryResult = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), pageDetails });
+export const itemResult = <T extends z.ZodType>(item: T) => z.object({ item: item.nullable() });
 /** A record of a business entity: an id, anything else. */
 export const itemLike = z.object({ id: int }).catchall(z.unknown());
 export const queryCount = z.object({ queryCount: int });
@@ -129,7 +129,7 @@ export const webhookExcludedResource = z.object({ id: int, resourceID: int, webh
 export const errorBody = z.object({ errors: z.array(z.string()).min(1) });
 
 /** Parse or throw with the path of the first mismatch: a contract break names itself. */
-export function expectShape<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.output<T> {
+export function expectShape<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const r = schema.safeParse(value);
   if (!r.success) {
     const i = r.error.issues[0]!;

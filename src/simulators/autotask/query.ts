@@ -78,12 +78,18 @@ function compare(a: unknown, b: unknown): number {
   const da = Date.parse(String(a));
   const db = Date.parse(String(b));
   if (typeof a === 'string' && typeof b === 'string' && !Number.isNaN(da) && !Number.isNaN(db)) return da - db;
-  return String(a).toLowerCase().localeCompare(String(b).toLowerCase());
+  return text(a).toLowerCase().localeCompare(text(b).toLowerCase());
 }
 
-const eq = (a: unknown, b: unknown) =>
-  a !== null && a !== undefined && String(a).toLowerCase() === String(b).toLowerCase();
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v).toLowerCase());
+/** Scalars as text; objects as JSON (field values are scalars; a filter value may be anything). */
+function text(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString();
+  return JSON.stringify(v) ?? '';
+}
+const eq = (a: unknown, b: unknown) => a !== null && a !== undefined && text(a).toLowerCase() === text(b).toLowerCase();
+const str = (v: unknown) => text(v).toLowerCase();
 
 export interface Query {
   filter: Filter[];

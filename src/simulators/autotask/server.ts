@@ -6,11 +6,14 @@ import { QueryError, countQuery, key, parseQuery, runQuery } from './query';
 import { AutotaskDatabase, type Action, type ApiUser, type SecurityLevel, type Webhook } from './state';
 
 /**
- * Autotask PSA REST simulator (vendor-apis.md B): zone discovery, the three auth headers with Autotask's
- * real (misleading) status codes, entityInformation per security level, Companies/Contacts/Tickets,
- * webhook entities with Fields/ExcludedResources children and isReady, the webhook limit,
+ * Autotask PSA REST simulator (vendor-apis.md B): zone discovery, VersionInformation, the three auth headers
+ * with Autotask's real (misleading) status codes, entityInformation (`canX` per entity, `userAccessFor*`
+ * per the API user's security level), field and UDF metadata, the query language (every documented
+ * operator, and/or groups, includeFields, query/count), Companies/Contacts/Tickets, webhook entities with
+ * Fields/ExcludedResources children (create, PATCH/PUT, delete) and isReady, the webhook limit,
  * ThresholdInformation, the thread limit (3 per tracking identifier x endpoint) and the rolling hourly
- * limit (429 + Retry-After), and real signed callouts when a ticket changes.
+ * limit (429 + Retry-After), and real signed callouts when a ticket changes. Paths ignore case, like the
+ * real service. Each behaviour's source (or "guess") is in docs/vendor-contracts.md, section Autotask.
  */
 export interface AutotaskSimulatorOptions extends Partial<SimulatorOptions> {
   zoneName?: string;
