@@ -163,7 +163,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     const path = req.url.split('?')[0] ?? req.url;
     const key = `${req.method} ${path}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
-    if (path.startsWith('/__sim/')) return; // the control plane is never slowed or faulted
+    if (path.startsWith('/__sim/') || path.startsWith('/_admin/')) return; // the control plane is never slowed or faulted
     if (options.latencyMs) {
       const [lo, hi] = options.latencyMs;
       await new Promise((r) => setTimeout(r, lo + Math.random() * (hi - lo)));
@@ -196,7 +196,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
 
   app.addHook('onSend', async (req, reply, payload) => {
     const path = req.url.split('?')[0] ?? req.url;
-    if (path.startsWith('/__sim/') || reply.statusCode >= 300) return payload;
+    if (path.startsWith('/__sim/') || path.startsWith('/_admin/') || reply.statusCode >= 300) return payload;
     const hold = faults.takeHold(req.method, path);
     if (hold) {
       hold.onCommitted?.({ method: req.method, path, status: reply.statusCode });

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } from '../http';
+import { registerAutotaskAdminRoutes } from './admin-routes';
 import { CalloutQueue, type DeliveryOptions } from './delivery';
 import { UDFS, WEBHOOK_ENTITY_TO_REST, entityDef, fieldInformation, type EntityDef } from './catalog';
 import { QueryError, countQuery, key, parseQuery, runQuery } from './query';
@@ -27,6 +28,8 @@ export interface AutotaskSimulatorOptions extends Partial<SimulatorOptions> {
   /** Consecutive bad secrets that lock the API user. */
   lockAfterFailures?: number;
   delivery?: Partial<DeliveryOptions>;
+  /** Persist the database to this JSON file (the sandbox does, so a restart keeps it). */
+  stateFile?: string;
 }
 
 export interface AutotaskSimulator extends Simulator {
@@ -592,6 +595,8 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     const b = req.body as { id?: number; fields: Record<string, unknown> };
     return { id: changeTicket(b.id, b.fields) };
   });
+
+  registerAutotaskAdminRoutes(app, { db, setUserActive, changeTicket, stateFile: opts.stateFile });
 
   async function setUserActive(username: string, active: boolean): Promise<void> {
     const user = db.user(username);

@@ -186,4 +186,34 @@ export class AutotaskDatabase {
   ownerOf(h: Webhook): ApiUser | undefined {
     return [...this.users.values()].find((u) => u.resourceId === h.ownerResourceID);
   }
+
+  /** Everything admins configured and the API wrote, for the sandbox's state file (survives restarts). */
+  snapshot(): AutotaskSnapshot {
+    return {
+      levels: [...this.levels.values()],
+      users: [...this.users.values()],
+      records: [...this.records].map(([entity, rows]) => [entity, [...rows.values()]]),
+      webhooks: [...this.webhooks.values()],
+      nextId: this.nextId,
+      nextResourceId: this.nextResourceId,
+    };
+  }
+
+  restore(s: AutotaskSnapshot): void {
+    for (const l of s.levels) this.levels.set(l.name, l);
+    for (const u of s.users) this.users.set(u.username, u);
+    for (const [entity, rows] of s.records) this.records.set(entity, new Map(rows.map((r) => [Number(r.id), r])));
+    for (const h of s.webhooks) this.webhooks.set(h.id, h);
+    this.nextId = Math.max(this.nextId, s.nextId);
+    this.nextResourceId = Math.max(this.nextResourceId, s.nextResourceId);
+  }
+}
+
+export interface AutotaskSnapshot {
+  levels: SecurityLevel[];
+  users: ApiUser[];
+  records: [string, Record<string, unknown>[]][];
+  webhooks: Webhook[];
+  nextId: number;
+  nextResourceId: number;
 }

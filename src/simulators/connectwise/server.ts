@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } from '../http';
+import { registerConnectwiseAdminRoutes } from './admin-routes';
 import { ConditionsError, matches, parseConditions } from './conditions';
 import { ALL_AREAS, ConnectwiseState, type AreaLevels, type ConnectwiseStateOptions, type SimMember } from './state';
 
@@ -13,6 +14,8 @@ export interface ConnectwiseSimulatorOptions extends Partial<SimulatorOptions>, 
   /** Requests per window before 429 (the API only; companyinfo and the control plane are exempt). */
   requestsPerWindow?: number;
   windowMs?: number;
+  /** Persist roles, API members and records to this JSON file (the sandbox does, so a restart keeps them). */
+  stateFile?: string;
 }
 
 export interface ConnectwiseSimulator extends Simulator {
@@ -318,6 +321,8 @@ export function createConnectwiseSimulator(opts: ConnectwiseSimulatorOptions = {
   // The codebase from companyinfo, and v4_6_release, which cloud sites accept too.
   void app.register(api, { prefix: `/${state.codebase}apis/3.0` });
   if (state.codebase !== 'v4_6_release/') void app.register(api, { prefix: '/v4_6_release/apis/3.0' });
+
+  registerConnectwiseAdminRoutes(app, { state, stateFile: opts.stateFile });
 
   // ---- Control plane: what the partner's admin does in the ConnectWise UI ----
   app.put('/__sim/cw/roles/:id', async (req) => {

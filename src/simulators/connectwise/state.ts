@@ -146,4 +146,37 @@ export class ConnectwiseState {
     }
     return id;
   }
+
+  /** Roles, API members (key hashes only), and what the API wrote, for the sandbox's state file. */
+  snapshot(): ConnectwiseSnapshot {
+    return {
+      roles: [...this.roles.values()].map((r) => ({ ...r, settings: Object.fromEntries(r.settings) })),
+      members: [...this.members.values()],
+      companies: this.companies,
+      agreements: this.agreements,
+      catalog: this.catalog,
+      agreementTypes: [...this.agreementTypes],
+      nextId: this.nextId,
+    };
+  }
+
+  restore(s: ConnectwiseSnapshot): void {
+    for (const r of s.roles) this.roles.set(r.id, { ...r, settings: new Map(Object.entries(r.settings)) });
+    for (const m of s.members) this.members.set(m.identifier.toLowerCase(), m);
+    this.companies.push(...s.companies);
+    this.agreements.push(...s.agreements);
+    this.catalog.push(...s.catalog);
+    for (const [name, id] of s.agreementTypes) this.agreementTypes.set(name, id);
+    this.nextId = Math.max(this.nextId, s.nextId);
+  }
+}
+
+export interface ConnectwiseSnapshot {
+  roles: (Omit<SimRole, 'settings'> & { settings: Record<string, AreaLevels> })[];
+  members: SimMember[];
+  companies: SimCompany[];
+  agreements: SimAgreement[];
+  catalog: SimCatalogItem[];
+  agreementTypes: [string, number][];
+  nextId: number;
 }

@@ -1,4 +1,5 @@
 import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } from '../http';
+import { registerGoogleAdminRoutes } from './admin-routes';
 import { AccessTokenBook } from './access-tokens';
 import { registerDirectoryRoutes } from './directory-routes';
 import { DirectoryState, type DirectorySimOptions } from './directory-state';
@@ -16,6 +17,8 @@ const SKEW_S = 60;
 export interface GoogleSimulatorOptions extends Partial<SimulatorOptions>, GoogleStateOptions {
   /** The Cloud Identity / Directory tenant (groups, roles, org units, quotas, consistency delays). */
   directory?: DirectorySimOptions;
+  /** Persist the Directory tenant (groups, roles, assignments, org units) to this JSON file. */
+  directoryStateFile?: string;
 }
 
 export interface GoogleSimulator extends Simulator {
@@ -117,6 +120,7 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
   );
 
   registerDirectoryRoutes(app, { state: directory, tokens: accessTokens, isUser: (email) => state.hasUser(email) });
+  registerGoogleAdminRoutes(app, { state, directory, directoryStateFile: opts.directoryStateFile });
 
   return {
     ...sim,
