@@ -9,9 +9,8 @@ import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { connectClient, startGoogleDelegation } from '../client';
 import { loadConfig, type OnrampConfig } from '../config';
-import { DEFAULT_DELEGATION_SCOPES, type DelegationRequest, type DelegationStatus } from '../domain/google-delegation';
+import type { DelegationRequest, DelegationStatus } from '../domain/google-delegation';
 import { InputError } from '../domain/validation';
-import { readSandboxDescriptor } from '../sandbox/descriptor';
 import {
   type ONRAMP_SEARCH_ATTRIBUTES,
   OnrampCustomer,
@@ -40,6 +39,7 @@ import { readSecret, storeSecret } from './secrets-input';
 import { driftCheckFromOrder, ensureDriftSchedule, ensureSchedule } from '../schedules';
 import { autotaskRotationWorkflowId, parseAutotaskRotationInput } from '../domain/autotask';
 import { followOrder, formatDelegationStatus, formatOrderStatus } from './format';
+import { registerSandboxCommands } from './sandbox';
 
 class CliError extends Error {}
 
@@ -360,96 +360,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
       });
     });
 
-  const sandbox = program.command('sandbox').description('try Onramp against the simulators started by `npm start`');
-  sandbox
-    .command('delegation')
-    .description('run a sandbox Google delegation onboarding end to end; this command also plays the customer admin')
-    .option('--customer <domain>', 'customer domain', 'acme.example')
-    .option('--admin <email>', 'super admin who grants (default admin@<customer>)')
-    .option(
-      '--omit-scope <url...>',
-      'the admin "forgets" these scopes (the onboarding waits; grant later with `onramp sandbox grant`)'
-    )
-    .option('--grant-after <seconds>', 'seconds before the simulated admin clicks Authorize', '3')
-    .option('--no-grant', 'do not play the admin: grant nothing')
-    .action(
-      async (opts: { customer: string; admin?: string; omitScope?: string[]; grantAfter: string; grant: boolean }) => {
-        const config = loadConfig();
-        const sb = readSandboxDescriptor(config.dataDir);
-        if (!sb)
-          throw new CliError('no sandbox is running here: start it with `npm start` (in another terminal) first');
-        const admin = opts.admin ?? `admin@${opts.customer}`;
-        const post = async (path: string, method: string, body: unknown) => {
-          const res = await fetch(`${sb.googleUrl}${path}`, {
-            method,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          });
-          if (!res.ok) throw new CliError(`Google simulator ${method} ${path}: HTTP ${res.status}`);
-        };
-        await post('/__sim/google/users', 'POST', { email: admin });
-        const order: DelegationRequest = {
-          customer: { domain: opts.customer, name: 'Sandbox customer' },
-          adminEmail: admin,
-          vendor: { name: 'Atera', supportEmail: 'support@atera.com' },
-          serviceAccount: sb.serviceAccount,
-          polling: { initialIntervalSeconds: 5, maxIntervalSeconds: 60, deadlineHours: 24 },
-        };
-        await withClient(async (client, cfg) => {
-          const handle = await startGoogleDelegation(
-            client,
-            { temporal: { ...cfg.temporal, address: sb.temporalAddress } },
-            order
-          );
-          out(`started ${handle.workflowId}`);
-          out(
-            `watch it: ${sb.webUiUrl}/namespaces/${cfg.temporal.namespace}/workflows/${encodeURIComponent(handle.workflowId)}`
-          );
-          const s = await handle.query(delegationStatusQuery);
-          out('\nInstruction for the customer admin (published by the workflow):');
-          out(s.instructions.text.replace(/^/gm, '  '));
-          if (opts.grant) {
-            const scopes = DEFAULT_DELEGATION_SCOPES.filter((x) => !(opts.omitScope ?? []).includes(x));
-            await sleep(Number(opts.grantAfter) * 1000);
-            await post(`/__sim/google/delegations/${sb.serviceAccount.clientId}`, 'PUT', {
-              scopes,
-              domain: opts.customer,
-            });
-            out(
-              `\n(simulated admin) authorized ${scopes.length} scopes; Google propagates them in ~${sb.propagationDelayMs / 1000} s`
-            );
-          }
-          const final = await follow(client, handle.workflowId, out);
-          out('');
-          out(formatDelegationStatus(final));
-          if (final.state === 'completed')
-            out(
-              `\nDone: vendor support notified (inbox: ${sb.notifyUrl.replace(/\/notify$/, '')}/__sim/notifications)`
-            );
-          else throw new CliError(final.error ?? `onboarding ended in state ${final.state}`);
-        });
-      }
-    );
-
-  sandbox
-    .command('grant')
-    .description('play the customer admin: authorize scopes for the sandbox service account')
-    .requiredOption('--customer <domain>', 'the customer tenant whose admin authorizes')
-    .option('--scope <url...>', 'scopes to authorize (default: the 16 of the guide)')
-    .action(async (opts: { customer: string; scope?: string[] }) => {
-      const sb = readSandboxDescriptor(loadConfig().dataDir);
-      if (!sb) throw new CliError('no sandbox is running here: start it with `npm start` first');
-      const scopes = opts.scope ?? [...DEFAULT_DELEGATION_SCOPES];
-      const res = await fetch(`${sb.googleUrl}/__sim/google/delegations/${sb.serviceAccount.clientId}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ scopes, domain: opts.customer }),
-      });
-      if (!res.ok) throw new CliError(`Google simulator answered HTTP ${res.status}`);
-      out(
-        `(simulated admin) authorized ${scopes.length} scopes; visible after ~${sb.propagationDelayMs / 1000} s. Then: onramp check-now <workflowId>`
-      );
-    });
+  registerSandboxCommands(program, out);
 
   return program;
 }

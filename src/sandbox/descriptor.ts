@@ -13,6 +13,18 @@ export interface SandboxDescriptor {
   notifyUrl: string;
   serviceAccount: { clientId: string; email: string; keyRef: string };
   propagationDelayMs: number;
+  namespace: string;
+  taskQueue: string;
+  autotaskUrl: string;
+  connectwiseUrl: string;
+  /** Onramp's intake API for sales systems, and the reference of its sandbox bearer token. */
+  intakeUrl: string;
+  intakeTokenRef: string;
+  /** Where the sandbox receives Autotask webhook callouts, and the master key their secrets derive from. */
+  autotaskReceiverUrl: string;
+  autotaskSigningKeyRef: string;
+  /** Where sandbox guides store the credentials the simulated admins hand out (the worker reads file: refs). */
+  secretsDir: string;
 }
 
 export function sandboxDir(dataDir: string): string {

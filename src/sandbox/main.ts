@@ -22,6 +22,8 @@ import { installRuntime } from '../temporal/runtime';
 import { activityDepsFromConfig, createWorker } from '../worker';
 import { createAutotaskSimulator } from '../simulators/autotask/server';
 import { createConnectwiseSimulator } from '../simulators/connectwise/server';
+import { listen } from '../simulators/http';
+import { createSandboxAutotaskReceiver } from './autotask-receiver';
 import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor';
 import { startLocalTemporal } from './temporal-server';
 
@@ -73,13 +75,22 @@ async function main(): Promise<void> {
   // Simulators on fixed ports, so the CLI and a browser find them; state persists beside the Temporal DB.
   const propagationDelayMs = envInt('ONRAMP_SANDBOX_PROPAGATION_SECONDS', 20) * 1000;
   const ports = config.sandboxPorts;
-  const google = createGoogleSimulator({ propagationDelayMs, stateFile: join(dir, 'google-state.json') });
+  const google = createGoogleSimulator({
+    propagationDelayMs,
+    stateFile: join(dir, 'google-state.json'),
+    directoryStateFile: join(dir, 'google-directory.json'),
+  });
   const googleUrl = await google.listen(ports.google);
   const receiver = createNotifyReceiver();
   const notifyBase = await receiver.listen(ports.notify);
-  const autotask = createAutotaskSimulator();
+  const autotask = createAutotaskSimulator({ stateFile: join(dir, 'autotask-state.json') });
   const autotaskUrl = await autotask.listen(ports.autotask);
-  const connectwise = createConnectwiseSimulator();
+  // ConnectWise throttles above ~1,000 requests/min (vendor-apis.md C); the sandbox shows it (429 + Retry-After).
+  const connectwise = createConnectwiseSimulator({
+    stateFile: join(dir, 'connectwise-state.json'),
+    requestsPerWindow: 1000,
+    windowMs: 60_000,
+  });
   const connectwiseUrl = await connectwise.listen(ports.connectwise);
 
   // The vendor's service account: minted once, kept on disk (its public half registered with the simulator).
@@ -96,6 +107,18 @@ async function main(): Promise<void> {
     email: keyFile.client_email,
     publicKeyPem: readFileSync(pubPath, 'utf8'),
   });
+
+  // Onramp's receiver of Autotask webhook callouts; their secrets derive from a master key kept here.
+  const signingKeyPath = join(dir, 'autotask-webhook-signing.key');
+  if (!existsSync(signingKeyPath))
+    writeFileSync(signingKeyPath, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  const autotaskReceiver = createSandboxAutotaskReceiver({
+    db: autotask.db,
+    masterKey: readFileSync(signingKeyPath, 'utf8').trim(),
+  });
+  const autotaskReceiverUrl = await listen(autotaskReceiver.app, envInt('ONRAMP_SANDBOX_RECEIVER_PORT', 8486));
+  const secretsDir = join(dir, 'secrets');
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
 
   const connection = await NativeConnection.connect({ address: temporal.address });
   const worker = await createWorker({
@@ -127,6 +150,15 @@ async function main(): Promise<void> {
     notifyUrl: `${notifyBase}/notify`,
     serviceAccount: { clientId: keyFile.client_id, email: keyFile.client_email, keyRef: `file:${keyPath}` },
     propagationDelayMs,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    autotaskUrl,
+    connectwiseUrl,
+    intakeUrl: `http://127.0.0.1:${intakePort}`,
+    intakeTokenRef: `file:${tokenPath}`,
+    autotaskReceiverUrl,
+    autotaskSigningKeyRef: `file:${signingKeyPath}`,
+    secretsDir,
   };
   writeFileSync(descriptorPath(dataDir), JSON.stringify(descriptor, null, 2));
 
@@ -139,13 +171,19 @@ async function main(): Promise<void> {
       `  Google simulator    ${googleUrl}   (grants propagate after ${propagationDelayMs / 1000} s)`,
       `  Vendor support inbox ${notifyBase}/__sim/notifications`,
       `  Autotask simulator  ${autotaskUrl}`,
-      `  ConnectWise sim.    ${connectwiseUrl}`,
+      `  ConnectWise sim.    ${connectwiseUrl}   (1,000 requests/min, then 429)`,
+      `  Simulator admin API <simulator>/_admin/openapi.json   (plays the vendor and customer admins)`,
+      `  Autotask callouts   ${autotaskReceiverUrl}/webhooks/autotask/<tenant>   (received: /events)`,
       `  Intake API          http://127.0.0.1:${intakePort}/v1/onboardings   (bearer token in ${tokenPath}; OpenAPI at /v1/openapi.json)`,
       `  Task queue          ${config.temporal.taskQueue}`,
       `  Codec server        ${codecUrl}   (payloads are encrypted; the Web UI decodes through it)`,
       '',
-      'Start a sandbox Google delegation onboarding in another terminal:',
-      '  npm run onboard:sandbox',
+      'Play a guide in another terminal (each command plays the humans too):',
+      '  ./bin/onramp sandbox delegation     # seed 000: Google domain-wide delegation',
+      '  ./bin/onramp sandbox admin-roles    # seed 003: Google custom admin role for a security group',
+      '  ./bin/onramp sandbox autotask       # seeds 001 + 004: Autotask API user, webhook, rotation',
+      '  ./bin/onramp sandbox connectwise    # seed 002: ConnectWise API member, key pair, security role',
+      '  ./bin/onramp sandbox order          # one sales order with all four, through the intake API',
       '',
       'Ctrl-C stops everything; onboardings in flight resume at the next npm start.',
       '',
@@ -166,7 +204,14 @@ async function main(): Promise<void> {
   await intake.close();
   await intakeClient.connection.close();
   await connection.close();
-  await Promise.all([google.close(), receiver.close(), autotask.close(), connectwise.close(), codecServer.close()]);
+  await Promise.all([
+    google.close(),
+    receiver.close(),
+    autotask.close(),
+    connectwise.close(),
+    codecServer.close(),
+    autotaskReceiver.app.close(),
+  ]);
   await temporal.stop();
   rmSync(descriptorPath(dataDir), { force: true });
   process.stdout.write('Onramp sandbox stopped.\n');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AdminApi, AdminError, persistState } from '../admin-api';
-import { SYSTEM_API_LEVEL, type Action, type AutotaskDatabase, type AutotaskSnapshot } from './state';
+import { SYSTEM_API_LEVEL, type AutotaskDatabase, type AutotaskSnapshot } from './state';
 
 /**
  * The Autotask simulator's admin API: what an Autotask administrator does in the web UI, which Autotask's
@@ -108,7 +108,7 @@ export function registerAutotaskAdminRoutes(app: FastifyInstance, deps: Autotask
       if (!base) throw new AdminError(404, `no security level "${body.copyOf}" to copy`);
       const level = {
         name: params.name!,
-        permissions: { ...base.permissions, ...(body.permissions as Record<string, Action[]> | undefined) },
+        permissions: { ...base.permissions, ...body.permissions },
         webhooks: body.webhooks ?? base.webhooks,
       };
       db.setLevel(level);
