@@ -9,15 +9,14 @@ import {
 import type { googleAdminRoleProvisioning } from '../../workflows';
 import { admin, follow, GuideError, GuideLog, runTag, sleep, type GuideContext } from './guide';
 
-/** Seed 003's steps, by the workflow step that performs them. */
-const SEED_STEP: Record<string, string> = {
-  'creating-group': '1. Create the security group (Cloud Identity groups.create, security label)',
-  'adding-members': '2. Add the members (Directory members.insert)',
-  'awaiting-membership-propagation': '2. ...and wait until Google shows every member',
-  'creating-role': '3. Create the custom admin role with EDU_ANALYTICS_DATA_ACCESS (roles.insert; privileges.list)',
-  'assigning-role':
-    '4-5. Look up the org unit IDs and assign the role to the group per org unit (roleAssignments.insert)',
-};
+/** Seed 003's steps, by the workflow step (status.steps key) that performs them. */
+const SEED_STEPS: [string, string, string][] = [
+  ['1', 'group', 'Create the security group (Cloud Identity groups.create with the security label)'],
+  ['2', 'members', 'Add the members (Directory members.insert)'],
+  ['2', 'propagation', '...and wait until Google lists every member'],
+  ['3', 'role', 'Create the custom admin role with EDU_ANALYTICS_DATA_ACCESS (privileges.list, roles.insert)'],
+  ['4-5', 'assignments', 'Look up the org unit IDs; assign the role to the group in each (roleAssignments.insert)'],
+];
 
 export interface AdminRolesGuideResult {
   workflowId: string;
@@ -98,15 +97,12 @@ export async function runAdminRolesGuide(
   log.webUi(handle.workflowId);
   const status = await follow<AdminRoleStatus>(
     handle,
-    (s) => SEED_STEP[s.step] ?? (s.step === 'done' ? undefined : `[${s.step}]`),
+    (s) => `[${s.step}]`,
     (s) => s.state !== 'running',
-    (line) => {
-      const m = /^([\d-]+)\. (.*)$/.exec(line);
-      if (m) log.step(m[1]!, 'Onramp', m[2]!);
-      else log.note(line);
-    },
+    log.note.bind(log),
     { intervalMs: ctx.fast ? 200 : 500 }
   );
+  for (const [n, key, text] of SEED_STEPS) log.step(n, 'Onramp', `${text}: ${status.steps[key] ?? 'not run'}`);
   if (status.state !== 'completed') throw new GuideError(status.error ?? `provisioning ended in state ${status.state}`);
   const result = await handle.result();
   const assignments = (

@@ -70,6 +70,14 @@ export async function runConnectwiseGuide(ctx: GuideContext): Promise<Connectwis
   );
   log.note(`(simulator) public key ${keys.publicKey}; the private key is shown this once`);
 
+  const customers = [1, 2, 3].map((i) => ({ identifier: `SC-${tag}-${i}`, name: `Sophos customer ${tag} ${i}` }));
+  log.step(
+    'Before',
+    'ConnectWise admin',
+    `Companies > Company > +: the MSP's clients ${customers.map((c) => c.identifier).join(', ')} exist (the role only lets the integration read companies)`
+  );
+  for (const c of customers) await admin(cw, 'POST', '/companies', c);
+
   const request: ConnectwiseOnboardingRequest = {
     customer: { name: customer },
     vendor: { name: 'Sophos Central' },
@@ -80,7 +88,7 @@ export async function runConnectwiseGuide(ctx: GuideContext): Promise<Connectwis
       clientId: SANDBOX_CW_CLIENT_ID,
       apiMember: identifier,
     },
-    customers: [1, 2, 3].map((i) => ({ identifier: `SC-${tag}-${i}`, name: `Sophos customer ${tag} ${i}` })),
+    customers,
   };
   const handle = await ctx.client.workflow.start<typeof connectwiseOnboarding>('connectwiseOnboarding', {
     workflowId: connectwiseWorkflowId(customer, company.companyId),
@@ -143,7 +151,7 @@ export async function runConnectwiseGuide(ctx: GuideContext): Promise<Connectwis
   log.result(
     `${company.companyName}: keys verified after ${rejections.length} refused attempt(s); permissions from the ${status.permissionSource}; ` +
       (sync
-        ? `companies created ${sync.companies.created}, agreements created ${sync.agreements.created}, catalog item ${sync.catalogItem}`
+        ? `companies matched ${sync.companies.unchanged + sync.companies.updated}, agreements created ${sync.agreements.created}, catalog item ${sync.catalogItem}`
         : 'no sync')
   );
   return { workflowId: handle.workflowId, customer, rejections, status, sync };

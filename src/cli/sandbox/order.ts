@@ -74,6 +74,7 @@ export async function runOrderGuide(ctx: GuideContext): Promise<OrderGuideResult
     settings: SEED_002_ROLE,
   });
   await admin(ctx.connectwiseUrl, 'POST', '/api-members', { identifier: `sophos${tag}`, roleId: role.id });
+  await admin(ctx.connectwiseUrl, 'POST', '/companies', { identifier: `SC-${tag}`, name: `Customer ${tag}` });
   const cwKeys = await admin<{ publicKey: string; privateKey: string }>(
     ctx.connectwiseUrl,
     'POST',
@@ -211,7 +212,7 @@ export async function runOrderGuide(ctx: GuideContext): Promise<OrderGuideResult
     const line = final.integrations.map((i) => `${i.name}:${i.state}`).join('  ');
     if (line !== last) log.note(`[${final.state}] ${line}`);
     last = line;
-    if (final.execution !== 'RUNNING') break;
+    if (final.execution !== 'RUNNING' || final.integrations.some((i) => i.state === 'failed')) break;
     if (Date.now() > deadline) throw new GuideError(`order ${orderId} still running after 10 min`);
     await sleep(ctx.fast ? 300 : 1000);
   }

@@ -91,6 +91,28 @@ export function registerConnectwiseAdminRoutes(app: FastifyInstance, { state, st
   api.operation(
     {
       method: 'POST',
+      path: '/companies',
+      operationId: 'createCompany',
+      summary: "Create one of the partner's client companies",
+      description:
+        "Companies > Company > +: the MSP's existing clients, which an integration maps its customers to (seed 002 grants the integration only Inquire on Company Maintenance). Idempotent on the identifier.",
+      body: z.object({
+        identifier: z.string().regex(/^[A-Za-z0-9_.-]{1,25}$/, 'must be 1-25 letters, digits, . _ -'),
+        name: z.string().min(1).max(50),
+      }),
+      response: z.object({ id: z.number().int(), identifier: z.string(), name: z.string() }),
+      status: 201,
+    },
+    async ({ body }) => {
+      let c = state.companies.find((x) => x.identifier.toLowerCase() === body.identifier.toLowerCase());
+      if (!c) state.companies.push((c = { id: state.id(), identifier: body.identifier, name: body.name }));
+      return { id: c.id, identifier: c.identifier, name: c.name };
+    }
+  );
+
+  api.operation(
+    {
+      method: 'POST',
       path: '/security-roles',
       operationId: 'createSecurityRole',
       summary: 'Create a security role with its permission levels',
