@@ -148,7 +148,7 @@ export async function runAutotaskGuide(
   log.step('-', 'Onramp', 'Check permissions per entity, create the Ticket webhook, add its fields, wait until ready');
   const done = await follow<AutotaskOnboardingStatus>(
     onboarding,
-    (s) => `[${s.step}] ${s.webhooks.map((h) => `webhook ${h.id} ${h.isReady ? 'ready' : 'not ready'}`).join(', ')}`,
+    (s) => [`[${s.step}]`, ...s.webhooks.map((h) => `webhook ${h.id} ${h.isReady ? 'ready' : 'not ready'}`)].join(' '),
     (s) => s.state === 'completed' || s.state === 'failed',
     log.note.bind(log),
     { intervalMs: ctx.fast ? 200 : 500 }

@@ -73,9 +73,9 @@ export class GuideLog {
     this.ctx.out(`\n== ${text} ==`);
   }
 
-  /** A step of the guide, numbered as the guide numbers it. */
+  /** A step of the guide, numbered as the guide numbers it ('-': a step the guide leaves implicit, e.g. Onramp's). */
   step(n: string, who: string, text: string): void {
-    this.ctx.out(`\n${n}. [${who}] ${text}`);
+    this.ctx.out(n === '-' ? `\n>> [${who}] ${text}` : `\n${n}. [${who}] ${text}`);
   }
 
   /** What happened, under the current step. */
