@@ -31,6 +31,7 @@ const permissions = z
 const levelView = z.object({
   name: z.string(),
   permissions,
+  restricted: permissions.optional(),
   webhooks: z.object({ enabled: z.boolean(), max: z.number().int() }),
 });
 
@@ -97,7 +98,12 @@ export function registerAutotaskAdminRoutes(app: FastifyInstance, deps: Autotask
         'Admin > Account Settings & Users > Resources/Users (HR) > Security > Security Levels. Seed 001 §1: copy "API User (system) (API-only)", adjust permissions, keep Active. Seed 004: under Other, enable Webhooks and set the maximum number of webhooks the API user may create over its lifetime.',
       body: z.object({
         copyOf: z.string().default(SYSTEM_API_LEVEL.name).describe('The level to copy (default the system API level).'),
-        permissions: permissions.optional().describe('Entities listed here replace the copied actions.'),
+        permissions: permissions.optional().describe('Access All: entities listed here replace the copied actions.'),
+        restricted: permissions
+          .optional()
+          .describe(
+            'Access Restricted (e.g. Mine, or one line of business): wins over `permissions` for the same action.'
+          ),
         webhooks: z.object({ enabled: z.boolean(), max: z.number().int().min(0).max(1000) }).optional(),
       }),
       response: levelView,
@@ -109,6 +115,7 @@ export function registerAutotaskAdminRoutes(app: FastifyInstance, deps: Autotask
       const level = {
         name: params.name!,
         permissions: { ...base.permissions, ...body.permissions },
+        restricted: body.restricted ?? base.restricted,
         webhooks: body.webhooks ?? base.webhooks,
       };
       db.setLevel(level);
