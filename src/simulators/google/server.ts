@@ -116,7 +116,12 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
     state.configuredGrant((req.params as { clientId: string }).clientId, (req.query as { domain?: string }).domain)
   );
 
-  registerDirectoryRoutes(app, { state: directory, tokens: accessTokens, isUser: (email) => state.hasUser(email) });
+  registerDirectoryRoutes(app, {
+    state: directory,
+    tokens: accessTokens,
+    isUser: (email) => state.hasUser(email),
+    users: () => state.listUsers(),
+  });
 
   return {
     ...sim,
