@@ -149,7 +149,10 @@ class Parser {
     if (tok?.t === 'op') {
       op = tok.v as Op;
       this.i++;
-    } else if (this.isWord('not') && (this.isWord('in', this.i + 1) || this.isWord('like', this.i + 1) || this.isWord('contains', this.i + 1))) {
+    } else if (
+      this.isWord('not') &&
+      (this.isWord('in', this.i + 1) || this.isWord('like', this.i + 1) || this.isWord('contains', this.i + 1))
+    ) {
       op = `not ${(this.toks[this.i + 1] as { v: string }).v.toLowerCase()}` as Op;
       this.i += 2;
     } else if (this.isWord('in') || this.isWord('like') || this.isWord('contains')) {

@@ -19,7 +19,8 @@ import {
  * routes, `{code, message, errors}` error bodies, and a rate limit answering 429 + Retry-After that is ON by
  * default at the documented ~1,000 requests/minute.
  */
-export interface ConnectwiseSimulatorOptions extends Partial<Omit<SimulatorOptions, 'rateLimit'>>, ConnectwiseStateOptions {
+export interface ConnectwiseSimulatorOptions
+  extends Partial<Omit<SimulatorOptions, 'rateLimit'>>, ConnectwiseStateOptions {
   /**
    * Requests per window before 429 (the API only; companyinfo and the control plane are exempt). Default
    * {@link CW_DOCUMENTED_RATE_LIMIT}; `rateLimit: false` turns throttling off.
@@ -172,7 +173,12 @@ export function createConnectwiseSimulator(opts: ConnectwiseSimulatorOptions = {
         const level = state.levels(member, area)?.[action] ?? 'None';
         if (level === 'None') {
           const [mod, fn] = area.split('/');
-          return cwError(reply, 403, 'Forbidden', `You do not have ${action} access to ${mod} > ${fn} (security role).`);
+          return cwError(
+            reply,
+            403,
+            'Forbidden',
+            `You do not have ${action} access to ${mod} > ${fn} (security role).`
+          );
         }
       }
       (req as FastifyRequest & { member: SimMember }).member = member;
@@ -270,14 +276,19 @@ export function createConnectwiseSimulator(opts: ConnectwiseSimulatorOptions = {
         ? slice.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => fields.includes(k.toLowerCase()))))
         : slice;
     };
-    const count = <T>(req: FastifyRequest, reply: FastifyReply, records: readonly T[]) => {
-      const rows = filter(req, reply, records, []);
+    const count = <T>(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      records: readonly T[],
+      known: readonly string[] = []
+    ) => {
+      const rows = filter(req, reply, records, known);
       return rows ? { count: rows.length } : reply;
     };
-    /** A list route and its `/count` twin. */
-    const listed = <T extends { id: number }>(path: string, records: () => readonly T[]) => {
-      scope.get(path, async (req, reply) => list(req, reply, records()));
-      scope.get(`${path}/count`, async (req, reply) => count(req, reply, records()));
+    /** A list route and its `/count` twin; `known` = schema fields a record may lack (still valid in conditions). */
+    const listed = <T extends { id: number }>(path: string, records: () => readonly T[], known: string[] = []) => {
+      scope.get(path, async (req, reply) => list(req, reply, records(), known));
+      scope.get(`${path}/count`, async (req, reply) => count(req, reply, records(), known));
     };
 
     type Patch = { op: string; path: string; value: unknown }[];
@@ -384,7 +395,7 @@ export function createConnectwiseSimulator(opts: ConnectwiseSimulatorOptions = {
     listed('/service/tickets', () => []);
     scope.get('/system/reports', async () => [{ name: 'Company' }, { name: 'Agreement' }, { name: 'Member' }]);
 
-    listed('/company/companies', () => state.companies);
+    listed('/company/companies', () => state.companies, ['site', 'types', 'deletedFlag', 'parentCompany']);
     scope.get('/company/companies/:id', async (req, reply) => {
       const c = state.companies.find((x) => x.id === Number((req.params as { id: string }).id));
       return c ?? cwError(reply, 404, 'NotFound', 'Company not found');
@@ -421,7 +432,7 @@ export function createConnectwiseSimulator(opts: ConnectwiseSimulatorOptions = {
       return applyPatch(reply, c as unknown as Record<string, unknown>, req.body, ['name']);
     });
 
-    listed('/finance/agreements', () => state.agreements);
+    listed('/finance/agreements', () => state.agreements, ['startDate', 'endDate', 'parentAgreement']);
     scope.post('/finance/agreements', async (req, reply) => {
       const b = (req.body ?? {}) as {
         name?: string;

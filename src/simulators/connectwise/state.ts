@@ -145,7 +145,8 @@ export class ConnectwiseState {
   private load(file: string): void {
     const p = JSON.parse(readFileSync(file, 'utf8')) as Persisted;
     this.nextId = p.nextId;
-    for (const r of p.roles) this.roles.set(r.id, { id: r.id, name: r.name, settings: new Map(Object.entries(r.settings)) });
+    for (const r of p.roles)
+      this.roles.set(r.id, { id: r.id, name: r.name, settings: new Map(Object.entries(r.settings)) });
     for (const m of p.members) this.members.set(m.identifier.toLowerCase(), m);
     this.companies.push(...p.companies);
     this.agreements.push(...p.agreements);
@@ -159,7 +160,11 @@ export class ConnectwiseState {
     if (!file) return;
     const p: Persisted = {
       nextId: this.nextId,
-      roles: [...this.roles.values()].map((r) => ({ id: r.id, name: r.name, settings: Object.fromEntries(r.settings) })),
+      roles: [...this.roles.values()].map((r) => ({
+        id: r.id,
+        name: r.name,
+        settings: Object.fromEntries(r.settings),
+      })),
       members: [...this.members.values()],
       companies: this.companies,
       agreements: this.agreements,

@@ -376,8 +376,7 @@ export function registerDirectoryRoutes(
     const p = req.params as { groupKey: string; memberKey: string };
     const g = groupOr404(p.groupKey, reply);
     if (!g) return reply;
-    if (state.groupByKey(p.memberKey, true))
-      return directoryError(reply, 400, 'invalid', 'Invalid Input: memberKey'); // a guess: groups are not accepted
+    if (state.groupByKey(p.memberKey, true)) return directoryError(reply, 400, 'invalid', 'Invalid Input: memberKey'); // a guess: groups are not accepted
     const email = userByKey(p.memberKey);
     if (!email) return directoryError(reply, 404, 'notFound', 'Resource Not Found: memberKey');
     const seen = new Set<string>();
@@ -509,7 +508,11 @@ export function registerDirectoryRoutes(
       if (!path.startsWith(`${base}/`)) return false;
       return type !== 'children' || !path.slice(base.length + 1).includes('/');
     });
-    return { kind: 'admin#directory#orgUnits', etag: '"orgunits"', organizationUnits: units.map(([p, id]) => ouJson(p, id)) };
+    return {
+      kind: 'admin#directory#orgUnits',
+      etag: '"orgunits"',
+      organizationUnits: units.map(([p, id]) => ouJson(p, id)),
+    };
   });
 
   // orgunits.get: `{+orgUnitPath}` is the full path without its leading slash, or `id:` + the org unit ID.
