@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { admin_directory_v1 as dir, cloudidentity_v1 as ci } from 'googleapis';
 import type { AccessTokenBook } from './access-tokens';
 import { DISCUSSION_LABEL, type DirectoryState, type SimGroup, type SimRoleAssignment } from './directory-state';
 
@@ -24,6 +25,7 @@ const S = {
     `${AUTH}admin.directory.group.readonly`,
     `${AUTH}admin.directory.group.member.readonly`,
   ],
+  groupsRead: [`${AUTH}admin.directory.group`, `${AUTH}admin.directory.group.readonly`],
   rolesWrite: [`${AUTH}admin.directory.rolemanagement`],
   rolesRead: [`${AUTH}admin.directory.rolemanagement`, `${AUTH}admin.directory.rolemanagement.readonly`],
   orgUnitsRead: [`${AUTH}admin.directory.orgunit`, `${AUTH}admin.directory.orgunit.readonly`],
@@ -118,16 +120,17 @@ export function registerDirectoryRoutes(
     return false;
   };
 
-  const ciGroup = (g: SimGroup) => ({
-    name: `groups/${g.id}`,
-    groupKey: { id: g.email },
-    parent: `customers/${state.customerId}`,
-    displayName: g.displayName,
-    description: g.description,
-    createTime: g.createTime,
-    updateTime: g.createTime,
-    labels: g.labels,
-  });
+  const ciGroup = (g: SimGroup) =>
+    ({
+      name: `groups/${g.id}`,
+      groupKey: { id: g.email },
+      parent: `customers/${state.customerId}`,
+      displayName: g.displayName,
+      description: g.description,
+      createTime: g.createTime,
+      updateTime: g.createTime,
+      labels: g.labels,
+    }) satisfies ci.Schema$Group;
 
   // ---- Cloud Identity groups ----
   app.post('/v1/groups', async (req, reply) => {
@@ -183,7 +186,7 @@ export function registerDirectoryRoutes(
     const key = (req.query as Record<string, string | undefined>)['groupKey.id'] ?? '';
     const g = state.groupByKey(key);
     if (!g) return ciError(reply, 404, 'Error(2015): Requested entity was not found.');
-    return { name: `groups/${g.id}` };
+    return { name: `groups/${g.id}` } satisfies ci.Schema$LookupGroupNameResponse;
   });
 
   app.get('/v1/groups/:id', async (req, reply) => {
@@ -205,15 +208,16 @@ export function registerDirectoryRoutes(
   });
 
   // ---- Directory: members ----
-  const memberJson = (m: { id: string; email: string; role: string; type: string }) => ({
-    kind: 'admin#directory#member',
-    etag: `"${m.id}/${m.role}"`,
-    id: m.id,
-    email: m.email,
-    role: m.role,
-    type: m.type,
-    status: 'ACTIVE',
-  });
+  const memberJson = (m: { id: string; email: string; role: string; type: string }) =>
+    ({
+      kind: 'admin#directory#member',
+      etag: `"${m.id}/${m.role}"`,
+      id: m.id,
+      email: m.email,
+      role: m.role,
+      type: m.type,
+      status: 'ACTIVE',
+    }) satisfies dir.Schema$Member;
   const groupOr404 = (key: string, reply: FastifyReply): SimGroup | undefined => {
     const g = state.groupByKey(key);
     if (!g) void directoryError(reply, 404, 'notFound', 'Resource Not Found: groupKey');
@@ -261,9 +265,10 @@ export function registerDirectoryRoutes(
     const page = all.slice(start, start + max);
     return {
       kind: 'admin#directory#members',
+      etag: `"members-${all.length}"`,
       members: page.map(memberJson),
       ...(start + max < all.length ? { nextPageToken: String(start + max) } : {}),
-    };
+    } satisfies dir.Schema$Members;
   });
 
   app.get(`${D}/groups/:groupKey/members/:memberKey`, async (req, reply) => {
@@ -312,7 +317,7 @@ export function registerDirectoryRoutes(
       isEnrolledIn2Sv: false,
       isEnforcedIn2Sv: false,
       includeInGlobalAddressList: true,
-    };
+    } satisfies dir.Schema$User;
   };
   /** A user by primary email or unique ID. */
   const userByKey = (key: string): string | undefined => {
@@ -349,12 +354,12 @@ export function registerDirectoryRoutes(
       etag: `"users-${all.length}"`,
       users: all.slice(start, start + max).map(userJson),
       ...(start + max < all.length ? { nextPageToken: String(start + max) } : {}),
-    };
+    } satisfies dir.Schema$Users;
   });
 
   // ---- Directory: groups (the Directory view of a Cloud Identity group) ----
   app.get(`${D}/groups/:groupKey`, async (req, reply) => {
-    if (!guard(req, reply, S.membersRead, 'directory')) return reply;
+    if (!guard(req, reply, S.groupsRead, 'directory')) return reply;
     const g = groupOr404((req.params as { groupKey: string }).groupKey, reply);
     if (!g) return reply;
     return {
@@ -367,7 +372,7 @@ export function registerDirectoryRoutes(
       description: g.description,
       adminCreated: true,
       nonEditableAliases: [],
-    };
+    } satisfies dir.Schema$Group;
   });
 
   // members.hasMember: direct or nested membership of a user (memberKey: a user's email or ID).
@@ -390,20 +395,24 @@ export function registerDirectoryRoutes(
       }
       return false;
     };
-    return { isMember: has(g.id) };
+    return { isMember: has(g.id) } satisfies dir.Schema$MembersHasMember;
   });
 
   // ---- Directory: privileges, roles ----
   app.get(`${D}/customer/:customer/roles/ALL/privileges`, async (req, reply) => {
     if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
     if (!customerOk((req.params as { customer: string }).customer, reply)) return reply;
-    const withKind = (p: (typeof state.privileges)[number]): Record<string, unknown> => ({
+    const withKind = (p: (typeof state.privileges)[number]): dir.Schema$Privilege => ({
       kind: 'admin#directory#privilege',
       etag: `"${p.serviceId}/${p.privilegeName}"`,
       ...p,
       ...(p.childPrivileges ? { childPrivileges: p.childPrivileges.map(withKind) } : {}),
     });
-    return { kind: 'admin#directory#privileges', etag: '"privileges"', items: state.privileges.map(withKind) };
+    return {
+      kind: 'admin#directory#privileges',
+      etag: '"privileges"',
+      items: state.privileges.map(withKind),
+    } satisfies dir.Schema$Privileges;
   });
 
   app.get(`${D}/customer/:customer/roles`, async (req, reply) => {
@@ -415,9 +424,10 @@ export function registerDirectoryRoutes(
     const all = [...state.roles.values()];
     return {
       kind: 'admin#directory#roles',
-      items: all.slice(start, start + max).map((r) => ({ kind: 'admin#directory#role', ...r })),
+      etag: `"roles-${all.length}"`,
+      items: all.slice(start, start + max).map((r) => ({ kind: 'admin#directory#role', etag: `"${r.roleId}"`, ...r })),
       ...(start + max < all.length ? { nextPageToken: String(start + max) } : {}),
-    };
+    } satisfies dir.Schema$Roles;
   });
 
   app.get(`${D}/customer/:customer/roles/:roleId`, async (req, reply) => {
@@ -426,7 +436,7 @@ export function registerDirectoryRoutes(
     if (!customerOk(p.customer, reply)) return reply;
     const role = state.roles.get(p.roleId);
     if (!role) return directoryError(reply, 404, 'notFound', 'Not Found');
-    return { kind: 'admin#directory#role', etag: `"${role.roleId}"`, ...role };
+    return { kind: 'admin#directory#role', etag: `"${role.roleId}"`, ...role } satisfies dir.Schema$Role;
   });
 
   app.post(`${D}/customer/:customer/roles`, async (req, reply) => {
@@ -462,7 +472,7 @@ export function registerDirectoryRoutes(
     };
     state.roles.set(role.roleId, role);
     state.wrote('role.insert');
-    return { kind: 'admin#directory#role', etag: `"${role.roleId}"`, ...role };
+    return { kind: 'admin#directory#role', etag: `"${role.roleId}"`, ...role } satisfies dir.Schema$Role;
   });
 
   app.delete(`${D}/customer/:customer/roles/:roleId`, async (req, reply) => {
@@ -492,7 +502,7 @@ export function registerDirectoryRoutes(
       parentOrgUnitPath: parent,
       parentOrgUnitId: `id:${parentId}`,
       blockInheritance: false,
-    };
+    } satisfies dir.Schema$OrgUnit;
   };
   // orgunits.list: orgUnitPath (default "/") and type children (default) | all | allIncludingParent.
   app.get(`${D}/customer/:customerId/orgunits`, async (req, reply) => {
@@ -512,7 +522,7 @@ export function registerDirectoryRoutes(
       kind: 'admin#directory#orgUnits',
       etag: '"orgunits"',
       organizationUnits: units.map(([p, id]) => ouJson(p, id)),
-    };
+    } satisfies dir.Schema$OrgUnits;
   });
 
   // orgunits.get: `{+orgUnitPath}` is the full path without its leading slash, or `id:` + the org unit ID.
@@ -528,11 +538,12 @@ export function registerDirectoryRoutes(
   });
 
   // ---- Directory: role assignments ----
-  const assignmentJson = (a: SimRoleAssignment) => ({
-    kind: 'admin#directory#roleAssignment',
-    etag: `"${a.roleAssignmentId}"`,
-    ...a,
-  });
+  const assignmentJson = (a: SimRoleAssignment) =>
+    ({
+      kind: 'admin#directory#roleAssignment',
+      etag: `"${a.roleAssignmentId}"`,
+      ...a,
+    }) satisfies dir.Schema$RoleAssignment;
 
   app.get(`${D}/customer/:customer/roleassignments`, async (req, reply) => {
     if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
@@ -544,7 +555,11 @@ export function registerDirectoryRoutes(
     const items = [...state.assignments.values()].filter(
       (a) => (!q.roleId || a.roleId === q.roleId) && (!assignee || a.assignedTo === assignee)
     );
-    return { kind: 'admin#directory#roleAssignments', items: items.map(assignmentJson) };
+    return {
+      kind: 'admin#directory#roleAssignments',
+      etag: `"assignments-${items.length}"`,
+      items: items.map(assignmentJson),
+    } satisfies dir.Schema$RoleAssignments;
   });
 
   app.get(`${D}/customer/:customer/roleassignments/:id`, async (req, reply) => {
