@@ -6,6 +6,7 @@
  */
 import type { components } from 'connectwise-rest/dist/ManageTypes';
 import { z } from 'zod';
+import type { CwRoleSetting } from '../../src/activities/connectwise/permissions';
 import type { SimAgreement, SimCatalogItem, SimCompany } from '../../src/simulators/connectwise/state';
 import type { AllTrue, Conforms } from './spec-check';
 
@@ -137,6 +138,8 @@ export type ConnectwiseContractChecks = AllTrue<
     Conforms<I<typeof cwCount>, S['Count']>,
     Conforms<I<typeof cwToken>, S['Token']>,
     Conforms<Omit<I<typeof cwError>, 'errors'> & { errors?: I<typeof cwValidationError>[] }, S['ErrorResponseMessage']>,
+    // What Onramp's permission check reads must be fields the spec has (issue 10: it read `module`).
+    Conforms<CwRoleSetting, S['SecurityRoleSetting']>,
     Conforms<SimCompany, S['Company']>,
     Conforms<SimAgreement, S['Agreement']>,
     Conforms<SimCatalogItem, S['CatalogItem']>,
