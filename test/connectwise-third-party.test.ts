@@ -357,7 +357,7 @@ describe('ConnectWise simulator rate limit (on by default, the documented ~1,000
     const url = await sim.listen();
     try {
       const codes: number[] = [];
-      let last;
+      let last: Awaited<ReturnType<typeof request>> | undefined;
       for (let i = 0; i < 4; i++) {
         last = await request(`${url}/${sim.state.codebase}apis/3.0/system/info`, { headers: { clientid: CLIENT_ID } });
         codes.push(last.statusCode);

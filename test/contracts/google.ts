@@ -80,7 +80,7 @@ export const gUser = z.strictObject({
   kind: z.literal('admin#directory#user'),
   id: z.string(),
   etag,
-  primaryEmail: z.string().email(),
+  primaryEmail: z.email(),
   name: z.strictObject({ givenName: z.string(), familyName: z.string(), fullName: z.string() }),
   isAdmin: z.boolean(),
   isDelegatedAdmin: z.boolean(),

@@ -219,7 +219,7 @@ export function hasPath(sample: unknown, path: string, known: readonly string[] 
   return (
     !!sample &&
     typeof sample === 'object' &&
-    Object.keys(sample as object).some((k) => k.toLowerCase() === head.toLowerCase())
+    Object.keys(sample).some((k) => k.toLowerCase() === head.toLowerCase())
   );
 }
 
@@ -309,7 +309,7 @@ export function orderByComparator(orderBy: string): (a: unknown, b: unknown) => 
       if (x === y) continue;
       if (x === null) return -k.dir;
       if (y === null) return k.dir;
-      const d = compare(x, y) ?? (String(x) < String(y) ? -1 : 1);
+      const d = compare(x, y) ?? (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1);
       if (d !== 0) return d * k.dir;
     }
     return 0;
