@@ -217,9 +217,7 @@ export function hasPath(sample: unknown, path: string, known: readonly string[] 
   if (known.some((k) => k.toLowerCase() === path.toLowerCase())) return true;
   const head = path.split('/')[0]!;
   return (
-    !!sample &&
-    typeof sample === 'object' &&
-    Object.keys(sample).some((k) => k.toLowerCase() === head.toLowerCase())
+    !!sample && typeof sample === 'object' && Object.keys(sample).some((k) => k.toLowerCase() === head.toLowerCase())
   );
 }
 
