@@ -6,8 +6,11 @@
  * against the contract schemas in test/contracts/connectwise.ts.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { ManageAPI } from 'connectwise-rest';
@@ -373,6 +376,57 @@ describe('ConnectWise simulator rate limit (on by default, the documented ~1,000
       assert.equal((await request(`${url}/login/companyinfo/${sim.state.companyId}`)).statusCode, 200);
     } finally {
       await sim.close();
+    }
+  });
+});
+
+describe('ConnectWise simulator state file (what the sandbox keeps across restarts)', () => {
+  it('roles, members, key hashes and records survive a restart; private keys are never written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onramp-cw-state-'));
+    const stateFile = join(dir, 'connectwise.json');
+    const first = createConnectwiseSimulator({ stateFile, rateLimit: false });
+    const url1 = await first.listen();
+    const post = async (base: string, path: string, body: unknown, method: 'POST' | 'PUT' = 'POST') =>
+      (
+        await request(`${base}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).body.json() as Promise<Record<string, string>>;
+    await post(url1, '/__sim/cw/roles/7', { name: 'Persisted', settings: fullRole() }, 'PUT');
+    await post(url1, '/__sim/cw/api-members', { identifier: 'keeper', roleId: 7 });
+    const keys = await post(url1, '/__sim/cw/api-members/keeper/keys', { description: 'x' });
+    const auth = `Basic ${Buffer.from(`${first.state.companyId}+${keys.publicKey}:${keys.privateKey}`).toString('base64')}`;
+    const api = (base: string) => `${base}/${first.state.codebase}apis/3.0`;
+    const headers = { authorization: auth, clientid: CLIENT_ID, 'content-type': 'application/json' };
+    const created = await request(`${api(url1)}/company/companies`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ identifier: 'KEEP', name: 'Kept' }),
+    });
+    assert.equal(created.statusCode, 201);
+    await created.body.dump();
+    await first.close();
+    assert.ok(!readFileSync(stateFile, 'utf8').includes(keys.privateKey!), 'no private key on disk');
+
+    const second = createConnectwiseSimulator({ stateFile, rateLimit: false });
+    const url2 = await second.listen();
+    try {
+      const res = await request(
+        `${api(url2)}/company/companies?conditions=${encodeURIComponent('identifier="KEEP"')}`,
+        {
+          headers,
+        }
+      );
+      assert.equal(res.statusCode, 200, 'the old key still authenticates');
+      assert.deepEqual(
+        ((await res.body.json()) as { name: string }[]).map((c) => c.name),
+        ['Kept']
+      );
+    } finally {
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

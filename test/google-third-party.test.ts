@@ -6,13 +6,16 @@
  * against test/contracts/google.ts; errors are checked for Google's shapes.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Gaxios, type GaxiosError } from 'gaxios';
 import { JWT } from 'google-auth-library';
 import { google, type admin_directory_v1, type cloudidentity_v1 } from 'googleapis';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import { CLASSROOM_SERVICE_ID, DISCUSSION_LABEL, SECURITY_LABEL } from '../src/simulators/google/directory-state';
+import { createGoogleSimulator } from '../src/simulators/google/server';
 import {
   ciGroup,
   ciLookup,
@@ -310,5 +313,45 @@ describe('Google simulator through googleapis (third-party client, Discovery-typ
     const noToken = await errorOf(anonymous.roles.list({ customer: 'my_customer' }));
     assert.equal(noToken.response?.status, 401);
     gDirectoryError.parse(noToken.response?.data);
+  });
+});
+
+describe('Google simulator directory state file (what the sandbox keeps across restarts)', () => {
+  it('groups, members, roles and assignments survive a restart beside the tenant state file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onramp-google-state-'));
+    const stateFile = join(dir, 'google-state.json');
+    const first = createGoogleSimulator({ stateFile });
+    const g1 = first.directory.createGroup('kept@school.example', 'Kept', '', {
+      [DISCUSSION_LABEL]: '',
+      [SECURITY_LABEL]: '',
+    });
+    first.directory.addMember(
+      g1.id,
+      'someone@school.example',
+      'MEMBER',
+      'USER',
+      first.directory.userId('someone@school.example')
+    );
+    first.directory.roles.set('42', {
+      roleId: '42',
+      roleName: 'Kept role',
+      roleDescription: '',
+      rolePrivileges: [],
+      isSystemRole: false,
+      isSuperAdminRole: false,
+    });
+    first.directory.wrote('role.insert');
+    await first.close();
+    assert.ok(existsSync(join(dir, 'google-state-directory.json')));
+
+    const second = createGoogleSimulator({ stateFile });
+    try {
+      assert.equal(second.directory.groupByKey('kept@school.example')?.id, g1.id);
+      assert.equal(second.directory.members.get(g1.id)?.get('someone@school.example')?.role, 'MEMBER');
+      assert.equal(second.directory.roles.get('42')?.roleName, 'Kept role');
+    } finally {
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

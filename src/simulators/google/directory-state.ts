@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * The Workspace tenant behind the simulated Cloud Identity and Directory APIs: groups, memberships,
@@ -20,6 +22,16 @@ export interface DirectorySimOptions {
   roleAssignmentLimit?: number;
   /** Answer a create of an existing group with 403 instead of 409 (a documented quirk). */
   existingGroupCreateStatus?: 403 | 409;
+  /** Persist groups, memberships, roles, role assignments and org units to this JSON file (restarts keep them). */
+  stateFile?: string;
+}
+
+interface PersistedDirectory {
+  groups: SimGroup[];
+  members: [string, SimMember[]][];
+  roles: SimRole[];
+  assignments: SimRoleAssignment[];
+  orgUnits: [string, string][];
 }
 
 export interface SimGroup {
@@ -187,10 +199,37 @@ export class DirectoryState {
         isSuperAdminRole: name === '_SEED_ADMIN_ROLE',
       });
     }
+    if (opts.stateFile && existsSync(opts.stateFile)) this.load(opts.stateFile);
   }
 
   wrote(kind: string): void {
     this.writes.set(kind, (this.writes.get(kind) ?? 0) + 1);
+    this.save();
+  }
+
+  private load(file: string): void {
+    const p = JSON.parse(readFileSync(file, 'utf8')) as PersistedDirectory;
+    for (const g of p.groups) this.groups.set(g.id, g);
+    for (const [id, ms] of p.members) this.members.set(id, new Map(ms.map((m) => [m.email, m])));
+    for (const r of p.roles) this.roles.set(r.roleId, r);
+    for (const a of p.assignments) this.assignments.set(a.roleAssignmentId, a);
+    for (const [path, id] of p.orgUnits) this.orgUnits.set(path, id);
+  }
+
+  /** Write the tenant to `opts.stateFile` after every change (no-op without one). */
+  save(): void {
+    const file = this.opts.stateFile;
+    if (!file) return;
+    const p: PersistedDirectory = {
+      groups: [...this.groups.values()],
+      members: [...this.members].map(([id, ms]) => [id, [...ms.values()]]),
+      roles: [...this.roles.values()],
+      assignments: [...this.assignments.values()],
+      orgUnits: [...this.orgUnits],
+    };
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(p));
+    renameSync(`${file}.tmp`, file);
   }
 
   addOrgUnit(path: string): string {
