@@ -54,7 +54,12 @@ let roleIds = 10;
 export async function connectwiseFixture(
   opts: ConnectwiseSimulatorOptions & { requestsPerMinute?: number; pageSize?: number } = {}
 ): Promise<ConnectwiseFixture> {
-  const sim = createConnectwiseSimulator(opts);
+  // The simulator throttles at ConnectWise's ~1,000/min by default; tests that are not about throttling
+  // pace Onramp far above that (60,000/min), so they turn it off unless they ask for a limit.
+  const sim = createConnectwiseSimulator({
+    ...(opts.requestsPerWindow === undefined ? { rateLimit: false as const } : {}),
+    ...opts,
+  });
   const url = await sim.listen();
   const host = new URL(url).host;
   const receiver = createNotifyReceiver();

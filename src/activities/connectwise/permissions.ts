@@ -9,20 +9,26 @@ import {
 } from '../../domain/connectwise';
 import { cwString, type CwClient } from './client';
 
-/** ConnectWise's SecurityRoleSetting, the fields Onramp reads. */
+/**
+ * ConnectWise's SecurityRoleSetting (OpenAPI `components.schemas.SecurityRoleSetting`), the fields Onramp
+ * reads: the area is `moduleFunctionName` within `moduleName` (both as the Security Roles screen labels
+ * them); every level is optional and nullable in the schema, and a missing level means None.
+ */
 export interface CwRoleSetting {
-  module?: string;
-  moduleFunctionName: string;
-  addLevel: PermissionLevel;
-  editLevel: PermissionLevel;
-  deleteLevel?: PermissionLevel;
-  inquireLevel: PermissionLevel;
+  moduleName?: string;
+  moduleDescription?: string;
+  moduleFunctionName?: string;
+  addLevel?: PermissionLevel | null;
+  editLevel?: PermissionLevel | null;
+  deleteLevel?: PermissionLevel | null;
+  inquireLevel?: PermissionLevel | null;
 }
 
 interface CwMember {
   id: number;
   identifier: string;
-  securityRole?: { id: number; name: string };
+  /** SecurityRoleReference: both fields optional in the schema, id nullable. */
+  securityRole?: { id?: number | null; name?: string };
 }
 
 /** Reads that change nothing, one per area: enough to prove Inquire, never Add/Edit. */
@@ -47,13 +53,14 @@ const isDenied = (err: unknown) => err instanceof ApplicationFailure && err.type
 
 function rowsFromSettings(roleName: string, settings: CwRoleSetting[]): PermissionRow[] {
   const levelOf = (req: PermissionRequirement, action: PermissionAction): PermissionLevel => {
+    const same = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
     const s = settings.find(
       (x) =>
-        x.moduleFunctionName.toLowerCase() === req.area.toLowerCase() &&
-        (!x.module || x.module.toLowerCase() === req.module.toLowerCase())
+        same(x.moduleFunctionName, req.area) &&
+        (same(x.moduleName, req.module) || (!x.moduleName && same(x.moduleDescription, req.module)))
     );
     if (!s) return 'None';
-    return action === 'add' ? s.addLevel : action === 'edit' ? s.editLevel : s.inquireLevel;
+    return (action === 'add' ? s.addLevel : action === 'edit' ? s.editLevel : s.inquireLevel) ?? 'None';
   };
   return REQUIRED_PERMISSIONS.flatMap((req) =>
     req.actions.map((action) => {
@@ -80,9 +87,11 @@ async function readRoleSettings(
     const [member] = await client.call<CwMember[]>('GET', '/system/members', {
       query: { conditions: `identifier=${cwString(apiMember)}`, fields: 'id,identifier,securityRole', pageSize: 1 },
     });
-    if (!member?.securityRole) return undefined;
-    const settings = await client.listAll<CwRoleSetting>(`/system/securityroles/${member.securityRole.id}/settings`);
-    return { roleName: member.securityRole.name, settings };
+    const roleId = member?.securityRole?.id;
+    if (roleId === undefined || roleId === null) return undefined;
+    // The path as the OpenAPI document spells it (ConnectWise routes ignore case).
+    const settings = await client.listAll<CwRoleSetting>(`/system/securityRoles/${roleId}/settings`);
+    return { roleName: member!.securityRole!.name ?? `role ${roleId}`, settings };
   } catch (err) {
     if (isDenied(err)) return undefined;
     throw err;

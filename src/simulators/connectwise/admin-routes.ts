@@ -104,8 +104,9 @@ export function registerConnectwiseAdminRoutes(app: FastifyInstance, { state, st
       status: 201,
     },
     async ({ body }) => {
-      let c = state.companies.find((x) => x.identifier.toLowerCase() === body.identifier.toLowerCase());
-      if (!c) state.companies.push((c = { id: state.id(), identifier: body.identifier, name: body.name }));
+      const c =
+        state.companies.find((x) => x.identifier.toLowerCase() === body.identifier.toLowerCase()) ??
+        state.addCompany(body.identifier, body.name);
       return { id: c.id, identifier: c.identifier, name: c.name };
     }
   );

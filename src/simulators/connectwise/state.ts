@@ -24,12 +24,17 @@ export interface SimMember {
   identifier: string;
   roleId: number;
   keys: SimApiKey[];
+  createdAt: string;
 }
+type Info = { lastUpdated?: string; updatedBy?: string };
+/** Records as the API returns them: field names and types from the OpenAPI schemas (Company, Agreement, CatalogItem). */
 export interface SimCompany {
   id: number;
   identifier: string;
   name: string;
+  status: { id: number; name: string };
   site?: { name: string };
+  _info: Info;
 }
 export interface SimAgreement {
   id: number;
@@ -37,12 +42,16 @@ export interface SimAgreement {
   type: { id: number; name: string };
   company: { id: number; identifier: string; name: string };
   startDate?: string;
+  cancelledFlag: boolean;
+  _info: Info;
 }
 export interface SimCatalogItem {
   id: number;
   identifier: string;
   description: string;
   price: number;
+  inactiveFlag: boolean;
+  _info: Info;
 }
 
 export interface ConnectwiseStateOptions {
@@ -50,6 +59,30 @@ export interface ConnectwiseStateOptions {
   companyName?: string;
   codebase?: string;
   isCloud?: boolean;
+}
+
+/**
+ * A security-role area as the role-settings API names it. `moduleName`/`moduleFunctionName` are the labels
+ * ConnectWise shows under System > Security Roles (confirmed by vendor permission guides, vendor-apis.md C3);
+ * the `*Identifier` values are a guess (the OpenAPI document gives their type, not their values).
+ */
+export interface SimModule {
+  moduleName: string;
+  moduleIdentifier: string;
+  functionName: string;
+  functionIdentifier: string;
+  functionDescription: string;
+}
+export function moduleOf(area: string): SimModule {
+  const [moduleName, functionName] = area.split('/') as [string, string];
+  const ident = (s: string) => s.replace(/[^A-Za-z]/g, '');
+  return {
+    moduleName,
+    moduleIdentifier: ident(moduleName),
+    functionName,
+    functionIdentifier: ident(functionName),
+    functionDescription: `${functionName} (${moduleName})`,
+  };
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -76,6 +109,9 @@ export class ConnectwiseState {
   readonly companyName: string;
   readonly codebase: string;
   readonly isCloud: boolean;
+  readonly versionCode = 'v2025.1';
+  readonly versionNumber = 'v2025.1.105720';
+  readonly startedAt = new Date().toISOString();
   readonly roles = new Map<number, SimRole>();
   readonly members = new Map<string, SimMember>();
   readonly companies: SimCompany[] = [];
@@ -84,11 +120,51 @@ export class ConnectwiseState {
   private readonly agreementTypes = new Map<string, number>();
   private nextId = 100;
 
-  constructor(opts: ConnectwiseStateOptions = {}) {
+  constructor(private readonly opts: ConnectwiseStateOptions = {}) {
     this.companyId = opts.companyId ?? 'contoso';
     this.companyName = opts.companyName ?? 'Contoso MSP';
     this.codebase = opts.codebase ?? 'v2025_1/';
     this.isCloud = opts.isCloud ?? false;
+  }
+
+  addCompany(identifier: string, name: string, site?: { name: string }): SimCompany {
+    const c: SimCompany = {
+      id: this.id(),
+      identifier,
+      name,
+      status: { id: 1, name: 'Active' },
+      ...(site ? { site } : {}),
+      _info: { lastUpdated: new Date().toISOString(), updatedBy: 'Onramp-Sim' },
+    };
+    this.companies.push(c);
+    return c;
+  }
+
+  addAgreement(name: string, typeName: string, company: SimCompany, startDate?: string): SimAgreement {
+    const a: SimAgreement = {
+      id: this.id(),
+      name,
+      type: { id: this.agreementTypeId(typeName), name: typeName },
+      company: { id: company.id, identifier: company.identifier, name: company.name },
+      ...(startDate ? { startDate } : {}),
+      cancelledFlag: false,
+      _info: { lastUpdated: new Date().toISOString(), updatedBy: 'Onramp-Sim' },
+    };
+    this.agreements.push(a);
+    return a;
+  }
+
+  addCatalogItem(identifier: string, description: string, price: number): SimCatalogItem {
+    const item: SimCatalogItem = {
+      id: this.id(),
+      identifier,
+      description,
+      price,
+      inactiveFlag: false,
+      _info: { lastUpdated: new Date().toISOString(), updatedBy: 'Onramp-Sim' },
+    };
+    this.catalog.push(item);
+    return item;
   }
 
   id(): number {
@@ -110,7 +186,7 @@ export class ConnectwiseState {
   }
 
   addMember(identifier: string, roleId: number): SimMember {
-    const m: SimMember = { id: this.id(), identifier, roleId, keys: [] };
+    const m: SimMember = { id: this.id(), identifier, roleId, keys: [], createdAt: new Date().toISOString() };
     this.members.set(identifier.toLowerCase(), m);
     return m;
   }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AdminApi, AdminError, persistState } from '../admin-api';
+import { AdminApi, AdminError } from '../admin-api';
 import type { DirectoryState, SimGroup, SimMember, SimRole, SimRoleAssignment } from './directory-state';
 import type { GoogleTenantState } from './state';
 
@@ -23,14 +23,9 @@ const grantView = z.object({
 export interface GoogleAdminDeps {
   state: GoogleTenantState;
   directory: DirectoryState;
-  /** Keep the Directory tenant (groups, roles, assignments, org units) in this file across restarts. */
-  directoryStateFile?: string;
 }
 
-export function registerGoogleAdminRoutes(
-  app: FastifyInstance,
-  { state, directory, directoryStateFile }: GoogleAdminDeps
-): void {
+export function registerGoogleAdminRoutes(app: FastifyInstance, { state, directory }: GoogleAdminDeps): void {
   const api = new AdminApi(app, {
     vendor: 'Google',
     title: 'Onramp Google Workspace simulator: admin API',
@@ -203,31 +198,8 @@ export function registerGoogleAdminRoutes(
     }
   );
 
-  // The Directory tenant survives restarts like the delegation grants (GoogleTenantState's own file).
-  interface Saved {
-    groups: SimGroup[];
-    members: [string, SimMember[]][];
-    roles: SimRole[];
-    assignments: SimRoleAssignment[];
-    orgUnits: [string, string][];
-  }
-  persistState(
-    app,
-    directoryStateFile,
-    (): Saved => ({
-      groups: [...directory.groups.values()],
-      members: [...directory.members].map(([g, ms]) => [g, [...ms.values()]]),
-      roles: [...directory.roles.values()],
-      assignments: [...directory.assignments.values()],
-      orgUnits: [...directory.orgUnits],
-    }),
-    (saved) => {
-      const s = saved as Saved;
-      for (const g of s.groups) directory.groups.set(g.id, g);
-      for (const [g, ms] of s.members) directory.members.set(g, new Map(ms.map((m) => [m.email, m])));
-      for (const r of s.roles) directory.roles.set(r.roleId, r);
-      for (const a of s.assignments) directory.assignments.set(a.roleAssignmentId, a);
-      for (const [p, id] of s.orgUnits) directory.orgUnits.set(p, id);
-    }
-  );
+  // What the admin changes is kept like what the API changes (DirectoryState's own file, if it has one).
+  app.addHook('onResponse', async (req) => {
+    if (req.method !== 'GET' && req.url.startsWith('/_admin/')) directory.save();
+  });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { admin_directory_v1 as dir, cloudidentity_v1 as ci } from 'googleapis';
 import type { AccessTokenBook } from './access-tokens';
 import { DISCUSSION_LABEL, type DirectoryState, type SimGroup, type SimRoleAssignment } from './directory-state';
 
@@ -24,22 +25,29 @@ const S = {
     `${AUTH}admin.directory.group.readonly`,
     `${AUTH}admin.directory.group.member.readonly`,
   ],
+  groupsRead: [`${AUTH}admin.directory.group`, `${AUTH}admin.directory.group.readonly`],
   rolesWrite: [`${AUTH}admin.directory.rolemanagement`],
   rolesRead: [`${AUTH}admin.directory.rolemanagement`, `${AUTH}admin.directory.rolemanagement.readonly`],
   orgUnitsRead: [`${AUTH}admin.directory.orgunit`, `${AUTH}admin.directory.orgunit.readonly`],
   usersRead: [`${AUTH}admin.directory.user`, `${AUTH}admin.directory.user.readonly`],
 };
 
+/** google.rpc.Code names per HTTP status (Google's JSON error format, AIP-193). */
 const CI_STATUS: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
   401: 'UNAUTHENTICATED',
   403: 'PERMISSION_DENIED',
   404: 'NOT_FOUND',
   409: 'ALREADY_EXISTS',
+  412: 'FAILED_PRECONDITION',
+  429: 'RESOURCE_EXHAUSTED',
 };
 
+/** Directory's error body: `{error:{code, message, errors:[{message, domain, reason}], status}}`. */
 export function directoryError(reply: FastifyReply, code: number, reason: string, message: string, domain = 'global') {
-  return reply.code(code).send({ error: { code, message, errors: [{ message, domain, reason }] } });
+  return reply
+    .code(code)
+    .send({ error: { code, message, errors: [{ message, domain, reason }], status: CI_STATUS[code] ?? 'UNKNOWN' } });
 }
 
 function ciError(reply: FastifyReply, code: number, message: string, status = CI_STATUS[code] ?? 'UNKNOWN') {
@@ -50,9 +58,14 @@ export interface DirectoryRouteDeps {
   state: DirectoryState;
   tokens: AccessTokenBook;
   isUser(email: string): boolean;
+  /** Every user's primary email. */
+  users(): string[];
 }
 
-export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, isUser }: DirectoryRouteDeps): void {
+export function registerDirectoryRoutes(
+  app: FastifyInstance,
+  { state, tokens, isUser, users }: DirectoryRouteDeps
+): void {
   const D = '/admin/directory/v1';
 
   /** Auth, scope and (for Directory) per-user quota; undefined when an error was already sent. */
@@ -107,16 +120,17 @@ export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, i
     return false;
   };
 
-  const ciGroup = (g: SimGroup) => ({
-    name: `groups/${g.id}`,
-    groupKey: { id: g.email },
-    parent: `customers/${state.customerId}`,
-    displayName: g.displayName,
-    description: g.description,
-    createTime: g.createTime,
-    updateTime: g.createTime,
-    labels: g.labels,
-  });
+  const ciGroup = (g: SimGroup) =>
+    ({
+      name: `groups/${g.id}`,
+      groupKey: { id: g.email },
+      parent: `customers/${state.customerId}`,
+      displayName: g.displayName,
+      description: g.description,
+      createTime: g.createTime,
+      updateTime: g.createTime,
+      labels: g.labels,
+    }) satisfies ci.Schema$Group;
 
   // ---- Cloud Identity groups ----
   app.post('/v1/groups', async (req, reply) => {
@@ -172,7 +186,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, i
     const key = (req.query as Record<string, string | undefined>)['groupKey.id'] ?? '';
     const g = state.groupByKey(key);
     if (!g) return ciError(reply, 404, 'Error(2015): Requested entity was not found.');
-    return { name: `groups/${g.id}` };
+    return { name: `groups/${g.id}` } satisfies ci.Schema$LookupGroupNameResponse;
   });
 
   app.get('/v1/groups/:id', async (req, reply) => {
@@ -194,15 +208,16 @@ export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, i
   });
 
   // ---- Directory: members ----
-  const memberJson = (m: { id: string; email: string; role: string; type: string }) => ({
-    kind: 'admin#directory#member',
-    etag: `"${m.id}/${m.role}"`,
-    id: m.id,
-    email: m.email,
-    role: m.role,
-    type: m.type,
-    status: 'ACTIVE',
-  });
+  const memberJson = (m: { id: string; email: string; role: string; type: string }) =>
+    ({
+      kind: 'admin#directory#member',
+      etag: `"${m.id}/${m.role}"`,
+      id: m.id,
+      email: m.email,
+      role: m.role,
+      type: m.type,
+      status: 'ACTIVE',
+    }) satisfies dir.Schema$Member;
   const groupOr404 = (key: string, reply: FastifyReply): SimGroup | undefined => {
     const g = state.groupByKey(key);
     if (!g) void directoryError(reply, 404, 'notFound', 'Resource Not Found: groupKey');
@@ -250,9 +265,10 @@ export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, i
     const page = all.slice(start, start + max);
     return {
       kind: 'admin#directory#members',
+      etag: `"members-${all.length}"`,
       members: page.map(memberJson),
       ...(start + max < all.length ? { nextPageToken: String(start + max) } : {}),
-    };
+    } satisfies dir.Schema$Members;
   });
 
   app.get(`${D}/groups/:groupKey/members/:memberKey`, async (req, reply) => {
@@ -276,20 +292,127 @@ export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, i
     return reply.code(204).send();
   });
 
-  // ---- Directory: users (to assign a role to one user) ----
+  // ---- Directory: users ----
+  const userJson = (email: string) => {
+    const [local, domain] = email.split('@') as [string, string];
+    return {
+      kind: 'admin#directory#user',
+      id: state.userId(email),
+      etag: `"${state.userId(email)}"`,
+      primaryEmail: email,
+      name: { givenName: local, familyName: domain.split('.')[0] ?? domain, fullName: `${local} ${domain}` },
+      isAdmin: local === 'admin',
+      isDelegatedAdmin: false,
+      lastLoginTime: '1970-01-01T00:00:00.000Z',
+      creationTime: '2024-01-01T00:00:00.000Z',
+      agreedToTerms: true,
+      suspended: false,
+      archived: false,
+      changePasswordAtNextLogin: false,
+      ipWhitelisted: false,
+      emails: [{ address: email, primary: true }],
+      customerId: state.customerId,
+      orgUnitPath: '/',
+      isMailboxSetup: true,
+      isEnrolledIn2Sv: false,
+      isEnforcedIn2Sv: false,
+      includeInGlobalAddressList: true,
+    } satisfies dir.Schema$User;
+  };
+  /** A user by primary email or unique ID. */
+  const userByKey = (key: string): string | undefined => {
+    const k = key.toLowerCase();
+    if (isUser(k)) return k;
+    return users().find((u) => state.userId(u) === key);
+  };
+
   app.get(`${D}/users/:userKey`, async (req, reply) => {
     if (!guard(req, reply, S.usersRead, 'directory')) return reply;
     const key = (req.params as { userKey: string }).userKey.toLowerCase();
     if (state.groupByKey(key, true)) return directoryError(reply, 400, 'invalid', 'Type not supported: userKey');
-    if (!isUser(key)) return directoryError(reply, 404, 'notFound', 'Resource Not Found: userKey');
-    return { kind: 'admin#directory#user', id: state.userId(key), primaryEmail: key };
+    const email = userByKey(key);
+    if (!email) return directoryError(reply, 404, 'notFound', 'Resource Not Found: userKey');
+    return userJson(email);
+  });
+
+  // users.list: `customer` or `domain` is required; maxResults 1–500 (default 100); pageToken; orderBy email.
+  app.get(`${D}/users`, async (req, reply) => {
+    if (!guard(req, reply, S.usersRead, 'directory')) return reply;
+    const q = req.query as Record<string, string | undefined>;
+    if (!q.customer && !q.domain) return directoryError(reply, 400, 'badRequest', 'Bad Request');
+    if (q.customer && !customerOk(q.customer, reply)) return reply;
+    const max = Math.min(Math.max(Number(q.maxResults ?? 100) || 100, 1), 500);
+    const start = Number(q.pageToken ?? 0) || 0;
+    let all = users().filter((u) => !q.domain || u.endsWith(`@${q.domain.toLowerCase()}`));
+    // The `query` language (developers.google.com/workspace/admin/directory/v1/guides/search-users): only
+    // `email:` prefix and exact match are simulated.
+    const email = /(?:^|\s)email:'?([^'\s]+)'?/i.exec(q.query ?? '')?.[1]?.toLowerCase();
+    if (email) all = all.filter((u) => (email.endsWith('*') ? u.startsWith(email.slice(0, -1)) : u === email));
+    if (q.sortOrder === 'DESCENDING') all = all.reverse();
+    return {
+      kind: 'admin#directory#users',
+      etag: `"users-${all.length}"`,
+      users: all.slice(start, start + max).map(userJson),
+      ...(start + max < all.length ? { nextPageToken: String(start + max) } : {}),
+    } satisfies dir.Schema$Users;
+  });
+
+  // ---- Directory: groups (the Directory view of a Cloud Identity group) ----
+  app.get(`${D}/groups/:groupKey`, async (req, reply) => {
+    if (!guard(req, reply, S.groupsRead, 'directory')) return reply;
+    const g = groupOr404((req.params as { groupKey: string }).groupKey, reply);
+    if (!g) return reply;
+    return {
+      kind: 'admin#directory#group',
+      id: g.id,
+      etag: `"${g.id}"`,
+      email: g.email,
+      name: g.displayName,
+      directMembersCount: String([...state.members.get(g.id)!.values()].filter((m) => state.visible(m)).length),
+      description: g.description,
+      adminCreated: true,
+      nonEditableAliases: [],
+    } satisfies dir.Schema$Group;
+  });
+
+  // members.hasMember: direct or nested membership of a user (memberKey: a user's email or ID).
+  app.get(`${D}/groups/:groupKey/hasMember/:memberKey`, async (req, reply) => {
+    if (!guard(req, reply, S.membersRead, 'directory')) return reply;
+    const p = req.params as { groupKey: string; memberKey: string };
+    const g = groupOr404(p.groupKey, reply);
+    if (!g) return reply;
+    if (state.groupByKey(p.memberKey, true)) return directoryError(reply, 400, 'invalid', 'Invalid Input: memberKey'); // a guess: groups are not accepted
+    const email = userByKey(p.memberKey);
+    if (!email) return directoryError(reply, 404, 'notFound', 'Resource Not Found: memberKey');
+    const seen = new Set<string>();
+    const has = (groupId: string): boolean => {
+      if (seen.has(groupId)) return false;
+      seen.add(groupId);
+      for (const m of state.members.get(groupId)?.values() ?? []) {
+        if (!state.visible(m)) continue;
+        if (m.type === 'USER' && m.email === email) return true;
+        if (m.type === 'GROUP' && has(m.id)) return true;
+      }
+      return false;
+    };
+    return { isMember: has(g.id) } satisfies dir.Schema$MembersHasMember;
   });
 
   // ---- Directory: privileges, roles ----
   app.get(`${D}/customer/:customer/roles/ALL/privileges`, async (req, reply) => {
     if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
     if (!customerOk((req.params as { customer: string }).customer, reply)) return reply;
-    return { kind: 'admin#directory#privileges', items: state.privileges };
+    const withKind = (p: (typeof state.privileges)[number]): dir.Schema$Privilege => ({
+      kind: 'admin#directory#privilege',
+      etag: `"${p.serviceId}/${p.privilegeName}"`,
+      ...p,
+      ...(p.childPrivileges ? { childPrivileges: p.childPrivileges.map(withKind) } : {}),
+    });
+    return {
+      kind: 'admin#directory#privileges',
+      etag: '"privileges"',
+      items: state.privileges.map(withKind),
+    } satisfies dir.Schema$Privileges;
   });
 
   app.get(`${D}/customer/:customer/roles`, async (req, reply) => {
@@ -301,9 +424,19 @@ export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, i
     const all = [...state.roles.values()];
     return {
       kind: 'admin#directory#roles',
-      items: all.slice(start, start + max).map((r) => ({ kind: 'admin#directory#role', ...r })),
+      etag: `"roles-${all.length}"`,
+      items: all.slice(start, start + max).map((r) => ({ kind: 'admin#directory#role', etag: `"${r.roleId}"`, ...r })),
       ...(start + max < all.length ? { nextPageToken: String(start + max) } : {}),
-    };
+    } satisfies dir.Schema$Roles;
+  });
+
+  app.get(`${D}/customer/:customer/roles/:roleId`, async (req, reply) => {
+    if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
+    const p = req.params as { customer: string; roleId: string };
+    if (!customerOk(p.customer, reply)) return reply;
+    const role = state.roles.get(p.roleId);
+    if (!role) return directoryError(reply, 404, 'notFound', 'Not Found');
+    return { kind: 'admin#directory#role', etag: `"${role.roleId}"`, ...role } satisfies dir.Schema$Role;
   });
 
   app.post(`${D}/customer/:customer/roles`, async (req, reply) => {
@@ -339,7 +472,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, i
     };
     state.roles.set(role.roleId, role);
     state.wrote('role.insert');
-    return { kind: 'admin#directory#role', etag: `"${role.roleId}"`, ...role };
+    return { kind: 'admin#directory#role', etag: `"${role.roleId}"`, ...role } satisfies dir.Schema$Role;
   });
 
   app.delete(`${D}/customer/:customer/roles/:roleId`, async (req, reply) => {
@@ -356,27 +489,61 @@ export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, i
   });
 
   // ---- Directory: org units ----
+  const ouJson = (path: string, id: string) => {
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    const parentId = parent === '/' ? state.rootOrgUnitId : state.orgUnits.get(parent);
+    return {
+      kind: 'admin#directory#orgUnit',
+      etag: `"${id}"`,
+      name: path.split('/').at(-1),
+      description: '',
+      orgUnitPath: path,
+      orgUnitId: `id:${id}`,
+      parentOrgUnitPath: parent,
+      parentOrgUnitId: `id:${parentId}`,
+      blockInheritance: false,
+    } satisfies dir.Schema$OrgUnit;
+  };
+  // orgunits.list: orgUnitPath (default "/") and type children (default) | all | allIncludingParent.
   app.get(`${D}/customer/:customerId/orgunits`, async (req, reply) => {
     if (!guard(req, reply, S.orgUnitsRead, 'directory')) return reply;
     if (!customerOk((req.params as { customerId: string }).customerId, reply)) return reply;
+    const q = req.query as Record<string, string | undefined>;
+    const base = `/${(q.orgUnitPath ?? '/').replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
+    const type = q.type ?? 'children';
+    if (!['all', 'children', 'allIncludingParent'].includes(type))
+      return directoryError(reply, 400, 'invalid', 'Invalid value for: type');
+    const units = [...state.orgUnits].filter(([path]) => {
+      if (type === 'allIncludingParent' && path === base) return true;
+      if (!path.startsWith(`${base}/`)) return false;
+      return type !== 'children' || !path.slice(base.length + 1).includes('/');
+    });
     return {
       kind: 'admin#directory#orgUnits',
-      organizationUnits: [...state.orgUnits].map(([path, id]) => ({
-        kind: 'admin#directory#orgUnit',
-        name: path.split('/').at(-1),
-        orgUnitPath: path,
-        orgUnitId: `id:${id}`,
-        parentOrgUnitPath: path.slice(0, path.lastIndexOf('/')) || '/',
-      })),
-    };
+      etag: '"orgunits"',
+      organizationUnits: units.map(([p, id]) => ouJson(p, id)),
+    } satisfies dir.Schema$OrgUnits;
+  });
+
+  // orgunits.get: `{+orgUnitPath}` is the full path without its leading slash, or `id:` + the org unit ID.
+  app.get(`${D}/customer/:customerId/orgunits/*`, async (req, reply) => {
+    if (!guard(req, reply, S.orgUnitsRead, 'directory')) return reply;
+    if (!customerOk((req.params as { customerId: string }).customerId, reply)) return reply;
+    const raw = decodeURIComponent((req.params as { '*': string })['*']);
+    const hit = raw.startsWith('id:')
+      ? [...state.orgUnits].find(([, id]) => id === raw.slice(3))
+      : [...state.orgUnits].find(([path]) => path.toLowerCase() === `/${raw.replace(/^\/+/, '')}`.toLowerCase());
+    if (!hit) return directoryError(reply, 404, 'notFound', 'Org unit not found');
+    return ouJson(hit[0], hit[1]);
   });
 
   // ---- Directory: role assignments ----
-  const assignmentJson = (a: SimRoleAssignment) => ({
-    kind: 'admin#directory#roleAssignment',
-    etag: `"${a.roleAssignmentId}"`,
-    ...a,
-  });
+  const assignmentJson = (a: SimRoleAssignment) =>
+    ({
+      kind: 'admin#directory#roleAssignment',
+      etag: `"${a.roleAssignmentId}"`,
+      ...a,
+    }) satisfies dir.Schema$RoleAssignment;
 
   app.get(`${D}/customer/:customer/roleassignments`, async (req, reply) => {
     if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
@@ -388,7 +555,20 @@ export function registerDirectoryRoutes(app: FastifyInstance, { state, tokens, i
     const items = [...state.assignments.values()].filter(
       (a) => (!q.roleId || a.roleId === q.roleId) && (!assignee || a.assignedTo === assignee)
     );
-    return { kind: 'admin#directory#roleAssignments', items: items.map(assignmentJson) };
+    return {
+      kind: 'admin#directory#roleAssignments',
+      etag: `"assignments-${items.length}"`,
+      items: items.map(assignmentJson),
+    } satisfies dir.Schema$RoleAssignments;
+  });
+
+  app.get(`${D}/customer/:customer/roleassignments/:id`, async (req, reply) => {
+    if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
+    const p = req.params as { customer: string; id: string };
+    if (!customerOk(p.customer, reply)) return reply;
+    const a = state.assignments.get(p.id);
+    if (!a) return directoryError(reply, 404, 'notFound', 'Not Found');
+    return assignmentJson(a);
   });
 
   app.post(`${D}/customer/:customer/roleassignments`, async (req, reply) => {

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * The Workspace tenant behind the simulated Cloud Identity and Directory APIs: groups, memberships,
@@ -20,6 +22,16 @@ export interface DirectorySimOptions {
   roleAssignmentLimit?: number;
   /** Answer a create of an existing group with 403 instead of 409 (a documented quirk). */
   existingGroupCreateStatus?: 403 | 409;
+  /** Persist groups, memberships, roles, role assignments and org units to this JSON file (restarts keep them). */
+  stateFile?: string;
+}
+
+interface PersistedDirectory {
+  groups: SimGroup[];
+  members: [string, SimMember[]][];
+  roles: SimRole[];
+  assignments: SimRoleAssignment[];
+  orgUnits: [string, string][];
 }
 
 export interface SimGroup {
@@ -70,7 +82,33 @@ export const CLASSROOM_SERVICE_ID = '019c6y1840fzfkt';
 export const SECURITY_LABEL = 'cloudidentity.googleapis.com/groups.security';
 export const DISCUSSION_LABEL = 'cloudidentity.googleapis.com/groups.discussion_forum';
 
-/** A realistic slice of privileges.list: the two privileges of seed 003 and nested children. */
+/**
+ * privileges.list as a tree per service (Privilege: privilegeName, serviceId, serviceName, isOuScopable,
+ * childPrivileges — Admin SDK reference "privileges.list"). The Classroom privileges are those of seed 003
+ * (Classroom's Education Admin guide); the other names follow the Admin console's privilege groups as GAM
+ * prints them (`gam print privileges`). The obfuscated serviceIds, the serviceName labels and most
+ * isOuScopable values are GUESSES: Google publishes no fixed list (each tenant asks privileges.list).
+ */
+const ADMIN_SERVICE_ID = '00haapch16h1ysv';
+const GMAIL_SERVICE_ID = '00tyjcwt49hlgdv';
+const DRIVE_SERVICE_ID = '00meukdy0whjl9a';
+const CALENDAR_SERVICE_ID = '03j2qqm31lnmc6x';
+const leafs = (serviceId: string, serviceName: string, isOuScopable: boolean, names: string[]): SimPrivilege[] =>
+  names.map((privilegeName) => ({ privilegeName, serviceId, serviceName, isOuScopable }));
+const tree = (
+  serviceId: string,
+  serviceName: string,
+  isOuScopable: boolean,
+  privilegeName: string,
+  children: string[]
+): SimPrivilege => ({
+  privilegeName,
+  serviceId,
+  serviceName,
+  isOuScopable,
+  childPrivileges: leafs(serviceId, serviceName, isOuScopable, children),
+});
+
 export const DEFAULT_PRIVILEGES: SimPrivilege[] = [
   {
     privilegeName: 'EDU_ANALYTICS_DATA_ACCESS',
@@ -78,43 +116,45 @@ export const DEFAULT_PRIVILEGES: SimPrivilege[] = [
     serviceName: 'classroom',
     isOuScopable: true,
   },
-  {
-    privilegeName: 'ADMIN_OVERSIGHT',
-    serviceId: CLASSROOM_SERVICE_ID,
-    serviceName: 'classroom',
-    isOuScopable: true,
-    childPrivileges: [
-      {
-        privilegeName: 'ADMIN_OVERSIGHT_MANAGE_CLASSES',
-        serviceId: CLASSROOM_SERVICE_ID,
-        serviceName: 'classroom',
-        isOuScopable: true,
-      },
-      {
-        privilegeName: 'ADMIN_OVERSIGHT_VIEW_CLASSES',
-        serviceId: CLASSROOM_SERVICE_ID,
-        serviceName: 'classroom',
-        isOuScopable: true,
-      },
-    ],
-  },
-  {
-    privilegeName: 'USERS_ALL',
-    serviceId: '00haapch16h1ysv',
-    serviceName: 'admin',
-    isOuScopable: true,
-    childPrivileges: [
-      { privilegeName: 'USERS_RETRIEVE', serviceId: '00haapch16h1ysv', serviceName: 'admin', isOuScopable: true },
-      { privilegeName: 'USERS_UPDATE', serviceId: '00haapch16h1ysv', serviceName: 'admin', isOuScopable: true },
-    ],
-  },
-  { privilegeName: 'GROUPS_ALL', serviceId: '00haapch16h1ysv', serviceName: 'admin', isOuScopable: false },
-  {
-    privilegeName: 'ORGANIZATION_UNITS_RETRIEVE',
-    serviceId: '00haapch16h1ysv',
-    serviceName: 'admin',
-    isOuScopable: true,
-  },
+  tree(CLASSROOM_SERVICE_ID, 'classroom', true, 'ADMIN_OVERSIGHT', [
+    'ADMIN_OVERSIGHT_MANAGE_CLASSES',
+    'ADMIN_OVERSIGHT_VIEW_CLASSES',
+  ]),
+  tree(ADMIN_SERVICE_ID, 'admin', true, 'USERS_ALL', [
+    'USERS_RETRIEVE',
+    'USERS_CREATE',
+    'USERS_UPDATE',
+    'USERS_DELETE',
+    'USERS_ALIAS',
+    'USERS_MOVE',
+    'USERS_RESET_PASSWORD',
+    'USERS_FORCE_PASSWORD_CHANGE',
+    'USERS_SUSPEND',
+    'USERS_UPDATE_CUSTOM_ATTRIBUTES',
+  ]),
+  tree(ADMIN_SERVICE_ID, 'admin', false, 'GROUPS_ALL', [
+    'GROUPS_RETRIEVE',
+    'GROUPS_CREATE',
+    'GROUPS_UPDATE',
+    'GROUPS_DELETE',
+  ]),
+  tree(ADMIN_SERVICE_ID, 'admin', true, 'ORGANIZATION_UNITS_ALL', [
+    'ORGANIZATION_UNITS_RETRIEVE',
+    'ORGANIZATION_UNITS_CREATE',
+    'ORGANIZATION_UNITS_UPDATE',
+    'ORGANIZATION_UNITS_DELETE',
+  ]),
+  ...leafs(ADMIN_SERVICE_ID, 'admin', false, [
+    'REPORTS_RETRIEVE',
+    'DOMAIN_MANAGEMENT',
+    'SUPPORT',
+    'DATA_TRANSFER',
+    'SCHEMA_MANAGEMENT',
+    'SECURITY_SETTINGS',
+  ]),
+  ...leafs(GMAIL_SERVICE_ID, 'gmail', true, ['MANAGE_GMAIL_SETTINGS', 'GMAIL_LOG_SEARCH']),
+  ...leafs(DRIVE_SERVICE_ID, 'drive', true, ['MANAGE_DRIVE_SETTINGS']),
+  ...leafs(CALENDAR_SERVICE_ID, 'calendar', true, ['CALENDAR_SETTINGS', 'MANAGE_CALENDAR_RESOURCES']),
 ];
 
 export const DEFAULT_ORG_UNITS = ['/Students', '/Teachers', '/Staff', '/Students/Grade 9'];
@@ -131,6 +171,8 @@ export class DirectoryState {
   readonly roles = new Map<string, SimRole>();
   readonly assignments = new Map<string, SimRoleAssignment>();
   readonly orgUnits = new Map<string, string>(); // path → id (without the "id:" prefix)
+  /** The root org unit ("/"), which orgunits.list never lists but children name as their parent. */
+  readonly rootOrgUnitId: string;
   privileges: SimPrivilege[] = DEFAULT_PRIVILEGES;
   /** Writes by kind (group.create, member.insert, role.insert, assignment.insert, …) that changed state. */
   readonly writes = new Map<string, number>();
@@ -142,6 +184,7 @@ export class DirectoryState {
     private readonly now: () => number = Date.now
   ) {
     this.customerId = opts.customerId ?? 'C03az79cb';
+    this.rootOrgUnitId = stableId('03ph8a2z', `${this.customerId}/`, 8);
     for (const p of DEFAULT_ORG_UNITS) this.addOrgUnit(p);
     for (const [name, id] of [
       ['_SEED_ADMIN_ROLE', '9170843028'],
@@ -156,10 +199,37 @@ export class DirectoryState {
         isSuperAdminRole: name === '_SEED_ADMIN_ROLE',
       });
     }
+    if (opts.stateFile && existsSync(opts.stateFile)) this.load(opts.stateFile);
   }
 
   wrote(kind: string): void {
     this.writes.set(kind, (this.writes.get(kind) ?? 0) + 1);
+    this.save();
+  }
+
+  private load(file: string): void {
+    const p = JSON.parse(readFileSync(file, 'utf8')) as PersistedDirectory;
+    for (const g of p.groups) this.groups.set(g.id, g);
+    for (const [id, ms] of p.members) this.members.set(id, new Map(ms.map((m) => [m.email, m])));
+    for (const r of p.roles) this.roles.set(r.roleId, r);
+    for (const a of p.assignments) this.assignments.set(a.roleAssignmentId, a);
+    for (const [path, id] of p.orgUnits) this.orgUnits.set(path, id);
+  }
+
+  /** Write the tenant to `opts.stateFile` after every change (no-op without one). */
+  save(): void {
+    const file = this.opts.stateFile;
+    if (!file) return;
+    const p: PersistedDirectory = {
+      groups: [...this.groups.values()],
+      members: [...this.members].map(([id, ms]) => [id, [...ms.values()]]),
+      roles: [...this.roles.values()],
+      assignments: [...this.assignments.values()],
+      orgUnits: [...this.orgUnits],
+    };
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(p));
+    renameSync(`${file}.tmp`, file);
   }
 
   addOrgUnit(path: string): string {

@@ -40,7 +40,12 @@ const UNAUTHORIZED_CLIENT = {
 export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): GoogleSimulator {
   const sim = createSimulatorApp({ name: 'google', ...opts });
   const state = new GoogleTenantState(opts);
-  const directory = new DirectoryState(opts.directory, opts.now);
+  // With a tenant state file, the directory (groups, roles, assignments…) is kept beside it unless told otherwise.
+  const directoryFile =
+    opts.directoryStateFile ??
+    opts.directory?.stateFile ??
+    (opts.stateFile ? opts.stateFile.replace(/(\.json)?$/, '-directory.json') : undefined);
+  const directory = new DirectoryState({ ...opts.directory, stateFile: directoryFile }, opts.now);
   const accessTokens = new AccessTokenBook(opts.now);
   const tokenOutcomes = new Map<string, number>();
   const count = (k: string) => tokenOutcomes.set(k, (tokenOutcomes.get(k) ?? 0) + 1);
@@ -119,8 +124,13 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
     state.configuredGrant((req.params as { clientId: string }).clientId, (req.query as { domain?: string }).domain)
   );
 
-  registerDirectoryRoutes(app, { state: directory, tokens: accessTokens, isUser: (email) => state.hasUser(email) });
-  registerGoogleAdminRoutes(app, { state, directory, directoryStateFile: opts.directoryStateFile });
+  registerDirectoryRoutes(app, {
+    state: directory,
+    tokens: accessTokens,
+    isUser: (email) => state.hasUser(email),
+    users: () => state.listUsers(),
+  });
+  registerGoogleAdminRoutes(app, { state, directory });
 
   return {
     ...sim,

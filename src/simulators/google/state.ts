@@ -82,6 +82,11 @@ export class GoogleTenantState {
     return this.users.has(email.toLowerCase());
   }
 
+  /** Every user of the tenant, sorted by email (users.list's default order). */
+  listUsers(): string[] {
+    return [...this.users].sort();
+  }
+
   /**
    * What an admin does in Admin console > API controls > Domain-wide delegation: replace the scope list
    * of a client ID. Visible to token requests only after the propagation delay.
