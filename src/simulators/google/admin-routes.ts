@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AdminApi, AdminError } from '../admin-api';
-import type { DirectoryState, SimGroup, SimMember, SimRole, SimRoleAssignment } from './directory-state';
+import type { DirectoryState } from './directory-state';
 import type { GoogleTenantState } from './state';
 
 /**
