@@ -199,6 +199,8 @@ export const autotaskOnboardingInputSchema = z.strictObject({
 });
 export type AutotaskOnboardingRequest = z.input<typeof autotaskOnboardingInputSchema>;
 export type AutotaskOnboardingInput = z.output<typeof autotaskOnboardingInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type AutotaskOnboardingInputV1 = AutotaskOnboardingInput;
 
 export function parseAutotaskOnboardingInput(value: unknown): AutotaskOnboardingInput {
   return parseOrThrow(autotaskOnboardingInputSchema, value, 'Autotask onboarding input');
@@ -234,6 +236,8 @@ export const autotaskRotationInputSchema = z
   });
 export type AutotaskRotationRequest = z.input<typeof autotaskRotationInputSchema>;
 export type AutotaskRotationInput = z.output<typeof autotaskRotationInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type AutotaskRotationInputV1 = AutotaskRotationInput;
 
 export function parseAutotaskRotationInput(value: unknown): AutotaskRotationInput {
   return parseOrThrow(autotaskRotationInputSchema, value, 'Autotask webhook rotation input');

@@ -194,6 +194,8 @@ export const onboardingInputSchema = z.strictObject({
 });
 export type ConnectwiseOnboardingRequest = z.input<typeof onboardingInputSchema>;
 export type ConnectwiseOnboardingInput = z.output<typeof onboardingInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type ConnectwiseOnboardingInputV1 = ConnectwiseOnboardingInput;
 
 export function parseConnectwiseOnboardingInput(value: unknown): ConnectwiseOnboardingInput {
   return parseOrThrow(onboardingInputSchema, value, 'ConnectWise onboarding input');

@@ -49,6 +49,8 @@ export const driftCheckInputSchema = z
 
 export type DriftCheckRequest = z.input<typeof driftCheckInputSchema>;
 export type DriftCheckInput = z.output<typeof driftCheckInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type DriftCheckInputV1 = DriftCheckInput;
 
 export function parseDriftCheckInput(value: unknown): DriftCheckInput {
   return parseOrThrow(driftCheckInputSchema, value, 'drift check input');

@@ -181,6 +181,8 @@ export const adminRoleInputSchema = z
 
 export type AdminRoleRequest = z.input<typeof adminRoleInputSchema>;
 export type AdminRoleInput = z.output<typeof adminRoleInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type AdminRoleInputV1 = AdminRoleInput;
 
 export function parseAdminRoleInput(value: unknown): AdminRoleInput {
   return parseOrThrow(adminRoleInputSchema, value, 'Google admin role provisioning input');

@@ -126,6 +126,8 @@ export const delegationInputSchema = z
 export type DelegationRequest = z.input<typeof delegationInputSchema>;
 /** What the workflow receives: validated, normalised, defaults filled. */
 export type DelegationInput = z.output<typeof delegationInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type DelegationInputV1 = DelegationInput;
 
 export function parseDelegationInput(value: unknown): DelegationInput {
   return parseOrThrow(delegationInputSchema, value, 'Google delegation onboarding input');

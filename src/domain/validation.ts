@@ -139,7 +139,7 @@ export function describeIssues(error: z.ZodError): string[] {
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
   const forbidden = forbiddenKeyPaths(value);
   if (forbidden.length) throw new InputError(what, forbidden);
-  const parsed = schema.safeParse(value, { error: errorMap as never });
+  const parsed = schema.safeParse(value, { error: errorMap });
   if (!parsed.success) throw new InputError(what, describeIssues(parsed.error));
   return parsed.data;
 }
@@ -148,6 +148,6 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, wha
 export function inputProblems<T extends z.ZodType>(schema: T, value: unknown): string[] {
   const forbidden = forbiddenKeyPaths(value);
   if (forbidden.length) return forbidden;
-  const parsed = schema.safeParse(value, { error: errorMap as never });
+  const parsed = schema.safeParse(value, { error: errorMap });
   return parsed.success ? [] : describeIssues(parsed.error);
 }
