@@ -7,7 +7,20 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 import type { OnrampConfig } from './config';
 import type { Order } from './domain/customer-onboarding';
 import { driftScheduleId, parseDriftCheckInput, type DriftCheckRequest } from './domain/drift';
+import { InputError } from './domain/validation';
 import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from './temporal/search-attributes';
+
+/** Shortest and longest interval of any Onramp schedule: checked before a schedule is created or updated. */
+export const SCHEDULE_INTERVAL_MS = { min: 3600_000, max: 365 * 86_400_000 } as const;
+
+/** `field: problem` when the interval is out of range (or not a number), else undefined. */
+export function scheduleIntervalProblem(everyMs: number, field: string, unit: 'hours' | 'days'): string | undefined {
+  const per = unit === 'hours' ? 3600_000 : 86_400_000;
+  const [min, max] = [SCHEDULE_INTERVAL_MS.min / per, SCHEDULE_INTERVAL_MS.max / per];
+  if (!Number.isFinite(everyMs) || everyMs < SCHEDULE_INTERVAL_MS.min || everyMs > SCHEDULE_INTERVAL_MS.max)
+    return `${field}: must be a number of ${unit} from ${+min.toFixed(4)} to ${max}, e.g. ${unit === 'hours' ? 24 : 90}`;
+  return undefined;
+}
 
 export interface ScheduleSpecInput {
   scheduleId: string;
@@ -24,6 +37,8 @@ export async function ensureSchedule(
   config: Pick<OnrampConfig, 'temporal'>,
   s: ScheduleSpecInput
 ): Promise<'created' | 'updated'> {
+  const problem = scheduleIntervalProblem(s.everyMs, 'interval', 'hours');
+  if (problem) throw new InputError(`schedule ${s.scheduleId}`, [problem]);
   const action = {
     type: 'startWorkflow' as const,
     workflowType: s.workflowType,
@@ -38,7 +53,7 @@ export async function ensureSchedule(
     ],
     staticSummary: s.summary,
   };
-  const spec = { intervals: [{ every: s.everyMs }] };
+  const spec = { intervals: [{ every: Math.round(s.everyMs) }] };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' };
   try {
     await client.schedule.create({ scheduleId: s.scheduleId, spec, action, policies, memo: { summary: s.summary } });
