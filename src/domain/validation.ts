@@ -115,7 +115,15 @@ function unknownKeyMessage(key: string, known: readonly string[]): string {
  * Per-parse error map: unknown keys get a "did you mean" from the object's own shape (one line per key,
  * tab-separated, which describeIssues splits back into one problem per key path).
  */
-const errorMap = (iss: { code?: string; keys?: string[]; inst?: unknown }): string | undefined => {
+const errorMap = (iss: {
+  code?: string;
+  keys?: string[];
+  inst?: unknown;
+  input?: unknown;
+  expected?: string;
+}): string | undefined => {
+  if (iss.code === 'invalid_type' && iss.input === undefined)
+    return `is required${iss.expected ? ` (${iss.expected === 'object' ? 'an object' : `a ${iss.expected}`})` : ''}`;
   if (iss.code !== 'unrecognized_keys' || !iss.keys) return undefined;
   const shape = (iss.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
   const known = shape ? Object.keys(shape) : [];
@@ -136,18 +144,25 @@ export function describeIssues(error: z.ZodError): string[] {
   });
 }
 
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+/** Every problem of a value: forbidden keys first, then the schema's (without repeating those keys). */
+function problemsOf(schema: z.ZodType, value: unknown): { problems: string[]; data?: unknown } {
   const forbidden = forbiddenKeyPaths(value);
-  if (forbidden.length) throw new InputError(what, forbidden);
-  const parsed = schema.safeParse(value, { error: errorMap });
-  if (!parsed.success) throw new InputError(what, describeIssues(parsed.error));
-  return parsed.data;
+  const parsed = schema.safeParse(value, { error: errorMap as never });
+  if (parsed.success && !forbidden.length) return { problems: [], data: parsed.data };
+  const prefixes = forbidden.map((f) => f.slice(0, f.indexOf(':')));
+  const rest = parsed.success
+    ? []
+    : describeIssues(parsed.error).filter((p) => !prefixes.some((f) => p.startsWith(`${f}:`) || p.startsWith(`${f}.`)));
+  return { problems: [...forbidden, ...rest] };
+}
+
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const { problems, data } = problemsOf(schema, value);
+  if (problems.length) throw new InputError(what, problems);
+  return data as z.infer<T>;
 }
 
 /** Problems as lines (empty when valid): for Update validators, which must not throw an InputError. */
 export function inputProblems<T extends z.ZodType>(schema: T, value: unknown): string[] {
-  const forbidden = forbiddenKeyPaths(value);
-  if (forbidden.length) return forbidden;
-  const parsed = schema.safeParse(value, { error: errorMap });
-  return parsed.success ? [] : describeIssues(parsed.error);
+  return problemsOf(schema, value).problems;
 }
