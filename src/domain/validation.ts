@@ -147,7 +147,7 @@ export function describeIssues(error: z.ZodError): string[] {
 /** Every problem of a value: forbidden keys first, then the schema's (without repeating those keys). */
 function problemsOf(schema: z.ZodType, value: unknown): { problems: string[]; data?: unknown } {
   const forbidden = forbiddenKeyPaths(value);
-  const parsed = schema.safeParse(value, { error: errorMap as never });
+  const parsed = schema.safeParse(value, { error: errorMap });
   if (parsed.success && !forbidden.length) return { problems: [], data: parsed.data };
   const prefixes = forbidden.map((f) => f.slice(0, f.indexOf(':')));
   const rest = parsed.success

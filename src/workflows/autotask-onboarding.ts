@@ -67,7 +67,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
   const input = inputV1<AutotaskOnboardingInputV1>(
     request,
     autotaskOnboardingInputSchema,
-    ['customer', 'vendor', 'integrationId', 'webhook', 'maxWebhooks', 'timing'],
+    ['customer', 'vendor', 'integrationId', 'webhook'],
     'Autotask onboarding input'
   );
   const { workflowId } = workflowInfo();

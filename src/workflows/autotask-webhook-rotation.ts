@@ -56,7 +56,7 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
   const input = inputV1<AutotaskRotationInputV1>(
     request,
     autotaskRotationInputSchema,
-    ['customer', 'vendor', 'integrationId', 'oldUser', 'newUser', 'oldWebhooks', 'webhook', 'timing'],
+    ['customer', 'vendor', 'integrationId', 'oldUser', 'newUser', 'oldWebhooks', 'webhook'],
     'Autotask webhook rotation input'
   );
   const { workflowId } = workflowInfo();

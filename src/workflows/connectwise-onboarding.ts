@@ -98,7 +98,7 @@ export async function connectwiseOnboarding(
   const input = inputV1<ConnectwiseOnboardingInputV1>(
     request,
     onboardingInputSchema,
-    ['customer', 'vendor', 'keyWait', 'permissionWait', 'customers', 'billing', 'syncMode'],
+    ['customer'],
     'ConnectWise onboarding input'
   );
   const { workflowId } = workflowInfo();

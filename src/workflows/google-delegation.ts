@@ -73,7 +73,7 @@ export async function googleDelegationOnboarding(
   const input = inputV1<DelegationInputV1>(
     request,
     delegationInputSchema,
-    ['customer', 'adminEmail', 'vendor', 'serviceAccount', 'scopes', 'polling'],
+    ['customer', 'adminEmail', 'vendor', 'serviceAccount'],
     'Google delegation input'
   );
   const { workflowId } = workflowInfo();
