@@ -113,7 +113,7 @@ export const delegationInputSchema = z
   })
   .superRefine((v, ctx) => {
     const domains = [v.customer.domain, ...(v.customer.secondaryDomains ?? [])];
-    if (!domains.some((d) => isWithinDomain(emailDomain(v.adminEmail), d))) {
+    if (v.adminEmail.includes('@') && !domains.some((d) => isWithinDomain(emailDomain(v.adminEmail), d))) {
       ctx.addIssue({
         code: 'custom',
         path: ['adminEmail'],

@@ -1,4 +1,5 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { describeIssues } from '../domain/validation';
 import type { z } from 'zod';
 
 /**
@@ -11,9 +12,9 @@ import type { z } from 'zod';
  * - a frozen shape check (an object with the V1 fields) turns a workflow started around the door with
  *   garbage into an InvalidInput failure instead of a stuck workflow task. Never make it stricter; a new
  *   input version gets its own check behind `patched()`;
- * - the schema is used only to fill defaults and normalise, as the door did. When today's schema no
- *   longer accepts an input that the door of its day accepted, the input is taken as it is: the door
- *   already normalised it.
+ * - the schema fills defaults and normalises, as the door did. A new run whose input today's schema
+ *   refuses fails at once with InvalidInput (started around the door); a *replayed* run whose input a
+ *   since-tightened schema refuses takes it as it is: it was accepted, and normalised, when it started.
  */
 export function inputV1<T>(request: unknown, schema: z.ZodType, required: readonly string[], what: string): T {
   if (!request || typeof request !== 'object' || Array.isArray(request)) {
@@ -30,7 +31,15 @@ export function inputV1<T>(request: unknown, schema: z.ZodType, required: readon
     );
   }
   const normalised = schema.safeParse(request);
-  return (normalised.success ? normalised.data : request) as T;
+  if (normalised.success) return normalised.data as T;
+  // Replaying a history: this input was accepted when the run started (by the door, and by this check
+  // then); a schema tightened since must not change what the run does. Taken as it is.
+  if (workflowInfo().unsafe.isReplaying) return request as T;
+  // A new run started around the door with input today's schema refuses: fail at once, naming the fields.
+  throw ApplicationFailure.nonRetryable(
+    `Invalid ${what}:\n${describeIssues(normalised.error).join('\n')}`,
+    'InvalidInput'
+  );
 }
 
 /**
