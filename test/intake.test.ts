@@ -188,7 +188,11 @@ describe('intake API and customerOnboarding (real Temporal server, simulators ov
         [/^orderId:/, /^customer\.id:/, /^customer\.name:/],
       ],
       ['no integrations', { ...o, integrations: {} }, [/^integrations: list at least one/]],
-      ['unknown integration', { ...o, integrations: { ...o.integrations, salesforce: {} } }, [/^integrations: /]],
+      [
+        'unknown integration',
+        { ...o, integrations: { ...o.integrations, salesforce: {} } },
+        [/^integrations\.salesforce: unknown field/],
+      ],
       [
         'a nested field of an integration',
         {
