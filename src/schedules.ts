@@ -13,15 +13,6 @@ import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from './te
 /** Shortest and longest interval of any Onramp schedule: checked before a schedule is created or updated. */
 export const SCHEDULE_INTERVAL_MS = { min: 3600_000, max: 365 * 86_400_000 } as const;
 
-/** `field: problem` when the interval is out of range (or not a number), else undefined. */
-export function scheduleIntervalProblem(everyMs: number, field: string, unit: 'hours' | 'days'): string | undefined {
-  const per = unit === 'hours' ? 3600_000 : 86_400_000;
-  const [min, max] = [SCHEDULE_INTERVAL_MS.min / per, SCHEDULE_INTERVAL_MS.max / per];
-  if (!Number.isFinite(everyMs) || everyMs < SCHEDULE_INTERVAL_MS.min || everyMs > SCHEDULE_INTERVAL_MS.max)
-    return `${field}: must be a number of ${unit} from ${+min.toFixed(4)} to ${max}, e.g. ${unit === 'hours' ? 24 : 90}`;
-  return undefined;
-}
-
 export interface ScheduleSpecInput {
   scheduleId: string;
   workflowType: string;
@@ -37,8 +28,12 @@ export async function ensureSchedule(
   config: Pick<OnrampConfig, 'temporal'>,
   s: ScheduleSpecInput
 ): Promise<'created' | 'updated'> {
-  const problem = scheduleIntervalProblem(s.everyMs, 'interval', 'hours');
-  if (problem) throw new InputError(`schedule ${s.scheduleId}`, [problem]);
+  // The doors hold intervals to their ranges (order schema, CLI options); this keeps any caller from
+  // reaching the SDK with one it cannot represent (Temporal's shortest interval is one second).
+  if (!Number.isFinite(s.everyMs) || s.everyMs < 1000 || s.everyMs > SCHEDULE_INTERVAL_MS.max)
+    throw new InputError(`schedule ${s.scheduleId}`, [
+      `interval: must be from 1 second to 365 days (got ${s.everyMs} ms); orders and the CLI take 1 to 720 hours`,
+    ]);
   const action = {
     type: 'startWorkflow' as const,
     workflowType: s.workflowType,
