@@ -4,23 +4,39 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  isGrpcServiceError,
+  ScheduleNotFoundError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { isConnectwiseCloudHost } from './activities/connectwise/site';
 import type { OnrampConfig } from './config';
+import { autotaskCredentialsSchema } from './domain/autotask';
+import { connectionPatchSchema } from './domain/connectwise';
+import { driftScheduleId, parseDriftCheckInput } from './domain/drift';
 import { driftCheckFromOrder, ensureDriftSchedule } from './schedules';
 import {
   customerOnboardingWorkflowId,
   INTEGRATIONS,
+  orderIdSchema,
   parseOrder,
   type CustomerOnboardingStatus,
   type IntegrationName,
   type IntegrationStatus,
+  type Order,
   type OrderRequest,
 } from './domain/customer-onboarding';
-import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep, OnrampVendor } from './temporal/search-attributes';
+import { InputError, parseOrThrow } from './domain/validation';
+import {
+  ONRAMP_INTEGRATION,
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampState,
+  OnrampStep,
+  OnrampVendor,
+} from './temporal/search-attributes';
 import {
   abandonIntegrationSignal,
   checkNowSignal,
@@ -51,6 +67,67 @@ export class OperatorActionError extends Error {
   override name = 'OperatorActionError';
 }
 
+/**
+ * Temporal itself could not be reached (or answered "unavailable"): the one case the intake answers 503
+ * and the CLI says "cannot reach Temporal". Everything else is either the client's mistake (4xx) or a bug.
+ */
+export function isTemporalUnavailable(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e = err; e && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    // gRPC UNAVAILABLE (14), DEADLINE_EXCEEDED (4): no server, or none answering.
+    if (isGrpcServiceError(e)) return [14, 4].includes(Number(e.code));
+  }
+  return false;
+}
+
+/** The settings a door check needs: the task queue, and the ConnectWise hosts the workers may reach. */
+export type OrderConfig = Pick<OnrampConfig, 'temporal'> & {
+  connectwise?: Pick<OnrampConfig['connectwise'], 'allowedHosts'>;
+};
+
+/** ConnectWise site allow-list at the door, as the worker applies it (cloud hosts plus configured ones). */
+function connectwiseSiteProblem(
+  site: string | undefined,
+  config: OrderConfig | undefined,
+  path: string
+): string | undefined {
+  if (!site) return undefined;
+  const host = site.toLowerCase();
+  const allowed = config?.connectwise?.allowedHosts.map((h) => h.toLowerCase()) ?? [];
+  if (isConnectwiseCloudHost(host) || allowed.includes(host)) return undefined;
+  return `${path}: "${site}" is not a ConnectWise host. Use the host you sign in to: na.myconnectwise.net, eu.myconnectwise.net, au.myconnectwise.net, aus.myconnectwise.net, za.myconnectwise.net or staging.connectwisedev.com; an on-premises server must first be added to ONRAMP_CONNECTWISE_ALLOWED_HOSTS`;
+}
+
+/** Validate an order ID taken from a URL or argv, as the order schema does. */
+export function parseOrderId(value: unknown): string {
+  return parseOrThrow(orderIdSchema, value, 'order ID');
+}
+
+/**
+ * Everything that can be known about an order without the vendor, checked before anything starts: the
+ * schema (strict: unknown keys refused), its cross-field rules, the ConnectWise allow-list, the drift
+ * schedule's input.
+ */
+export function validateOrder(request: unknown, config: OrderConfig): Order {
+  const order = parseOrder(request);
+  const problem = connectwiseSiteProblem(
+    order.integrations.connectwise?.connection?.site,
+    config,
+    'integrations.connectwise.connection.site'
+  );
+  if (problem) throw new InputError('onboarding order', [problem]);
+  if (order.schedules?.driftCheckEveryHours) {
+    const drift = driftCheckFromOrder(order);
+    if (!drift)
+      throw new InputError('onboarding order', [
+        'schedules.driftCheckEveryHours: this order carries no credentials a drift check could verify (a Google delegation, Autotask credentials or a complete ConnectWise connection); remove schedules or add them',
+      ]);
+    parseDriftCheckInput(drift);
+  }
+  return order;
+}
+
 /** A stable fingerprint of the validated order: a resend of the same order matches, a changed one does not. */
 function orderFingerprint(order: unknown): string {
   const canonical = (v: unknown): unknown =>
@@ -78,12 +155,8 @@ export interface StartedOrder {
  * USE_EXISTING conflict policy, later resends meet REJECT_DUPLICATE and get the existing run. A resend with
  * different content is refused (OrderConflictError) instead of being silently ignored.
  */
-export async function startOrder(
-  client: Client,
-  config: Pick<OnrampConfig, 'temporal'>,
-  request: OrderRequest
-): Promise<StartedOrder> {
-  const order = parseOrder(request);
+export async function startOrder(client: Client, config: OrderConfig, request: OrderRequest): Promise<StartedOrder> {
+  const order = validateOrder(request, config);
   const workflowId = customerOnboardingWorkflowId(order.orderId);
   const fingerprint = orderFingerprint(order);
   let handle: WorkflowHandle<typeof customerOnboarding>;
@@ -103,7 +176,7 @@ export async function startOrder(
             .map((n) => order.integrations[n]?.vendor?.name ?? n)
             .join(', '),
         },
-        { key: OnrampIntegration, value: 'customer-onboarding' },
+        { key: OnrampIntegration, value: ONRAMP_INTEGRATION.customerOnboarding },
         { key: OnrampStep, value: 'starting' },
         { key: OnrampState, value: 'running' },
       ],
@@ -131,6 +204,7 @@ export interface OrderStatus extends CustomerOnboardingStatus {
 }
 
 export async function getOrderStatus(client: Client, orderId: string): Promise<OrderStatus> {
+  parseOrderId(orderId);
   const workflowId = customerOnboardingWorkflowId(orderId);
   const handle = client.workflow.getHandle(workflowId);
   let status: CustomerOnboardingStatus;
@@ -164,24 +238,74 @@ function integrationOf(status: CustomerOnboardingStatus, name: IntegrationName):
   return i;
 }
 
-/** Operator actions on an order, by name; each checks the integration is in a state where it makes sense. */
-export async function orderAction(
-  client: Client,
-  orderId: string,
-  action: 'check-now' | 'retry' | 'abandon' | 'cancel' | 'supply-credential',
-  opts: { integration?: IntegrationName; credential?: unknown } = {}
-): Promise<string> {
-  const parent = client.workflow.getHandle(customerOnboardingWorkflowId(orderId));
-  let status: CustomerOnboardingStatus;
+export type OrderActionName = 'check-now' | 'retry' | 'abandon' | 'cancel' | 'supply-credential';
+
+async function orderStatusFor(client: Client, orderId: string): Promise<CustomerOnboardingStatus> {
+  parseOrderId(orderId);
   try {
-    status = await parent.query(customerOnboardingStatusQuery);
+    return await client.workflow.getHandle(customerOnboardingWorkflowId(orderId)).query(customerOnboardingStatusQuery);
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new OrderNotFoundError(orderId);
     throw err;
   }
+}
+
+/**
+ * Check that an integration of an order is waiting for a credential, before anything is written for it
+ * (the CLI stores the operator's secret only after this). Returns the child workflow to update.
+ */
+export async function credentialTarget(
+  client: Client,
+  orderId: string,
+  integration: IntegrationName
+): Promise<{ workflowId: string }> {
+  const status = await orderStatusFor(client, orderId);
+  const i = integrationOf(status, integration);
+  if (integration !== 'autotask' && integration !== 'connectwise')
+    throw new OperatorActionError(`${integration} takes no credential from the operator`);
+  if (i.state !== 'running' || !i.workflowId)
+    throw new OperatorActionError(`${integration} is ${i.state}, not waiting for a credential`);
+  return { workflowId: i.workflowId };
+}
+
+/** The credential's fields, validated at the door (strict) before the workflow's Update sees them. */
+export function validateCredential(integration: IntegrationName, credential: unknown, config?: OrderConfig): unknown {
+  if (integration === 'autotask') return parseOrThrow(autotaskCredentialsSchema, credential, 'Autotask credential');
+  if (integration === 'connectwise') {
+    const patch = parseOrThrow(connectionPatchSchema, credential, 'ConnectWise connection');
+    const problem = connectwiseSiteProblem(patch.site, config, 'credential.site');
+    if (problem) throw new InputError('ConnectWise connection', [problem]);
+    return patch;
+  }
+  throw new OperatorActionError(`${integration} takes no credential from the operator`);
+}
+
+/** Pause the customer's drift-check schedule: a cancelled order must not keep checking (and alerting). */
+async function pauseSchedulesOf(client: Client, order: CustomerOnboardingStatus): Promise<string[]> {
+  const paused: string[] = [];
+  const id = driftScheduleId(order.customer.id);
+  try {
+    await client.schedule.getHandle(id).pause(`order ${order.orderId} was cancelled; unpause to check again`);
+    paused.push(id);
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+  }
+  return paused;
+}
+
+/** Operator actions on an order, by name; each checks the integration is in a state where it makes sense. */
+export async function orderAction(
+  client: Client,
+  orderId: string,
+  action: OrderActionName,
+  opts: { integration?: IntegrationName; credential?: unknown; config?: OrderConfig } = {}
+): Promise<string> {
+  const status = await orderStatusFor(client, orderId);
+  const parent = client.workflow.getHandle(customerOnboardingWorkflowId(orderId));
   if (action === 'cancel') {
     await parent.cancel();
-    return `cancellation requested for order ${orderId}`;
+    const paused = await pauseSchedulesOf(client, status);
+    return `cancellation requested for order ${orderId}${paused.length ? `; paused schedule ${paused.join(', ')}` : ''}`;
   }
   const name = opts.integration ?? (action === 'check-now' ? 'googleDelegation' : undefined);
   if (!name)
@@ -204,16 +328,14 @@ export async function orderAction(
       await client.workflow.getHandle(integration.workflowId).signal(checkNowSignal);
       return `googleDelegation of order ${orderId} checks now`;
     case 'supply-credential': {
-      if (integration.state !== 'running' || !integration.workflowId)
-        throw new OperatorActionError(`${name} is ${integration.state}, not waiting for a credential`);
-      const child = client.workflow.getHandle(integration.workflowId);
+      const credential = validateCredential(name, opts.credential, opts.config);
+      const { workflowId } = await credentialTarget(client, orderId, name);
+      const child = client.workflow.getHandle(workflowId);
       if (name === 'autotask') {
-        await child.executeUpdate(supplyAutotaskCredentialsUpdate, { args: [opts.credential as never] });
-      } else if (name === 'connectwise') {
-        const r = await child.executeUpdate(provideConnectionUpdate, { args: [opts.credential as never] });
-        if (!r.verified) return `accepted; still waiting for ${r.waitingFor.join(', ')}`;
+        await child.executeUpdate(supplyAutotaskCredentialsUpdate, { args: [credential as never] });
       } else {
-        throw new OperatorActionError(`${name} takes no credential from the operator`);
+        const r = await child.executeUpdate(provideConnectionUpdate, { args: [credential as never] });
+        if (!r.verified) return `accepted; still waiting for ${r.waitingFor.join(', ')}`;
       }
       return `credential accepted and verified for ${name} of order ${orderId}`;
     }

@@ -7,7 +7,11 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 import type { OnrampConfig } from './config';
 import type { Order } from './domain/customer-onboarding';
 import { driftScheduleId, parseDriftCheckInput, type DriftCheckRequest } from './domain/drift';
+import { InputError } from './domain/validation';
 import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from './temporal/search-attributes';
+
+/** Shortest and longest interval of any Onramp schedule: checked before a schedule is created or updated. */
+export const SCHEDULE_INTERVAL_MS = { min: 3600_000, max: 365 * 86_400_000 } as const;
 
 export interface ScheduleSpecInput {
   scheduleId: string;
@@ -24,6 +28,12 @@ export async function ensureSchedule(
   config: Pick<OnrampConfig, 'temporal'>,
   s: ScheduleSpecInput
 ): Promise<'created' | 'updated'> {
+  // The doors hold intervals to their ranges (order schema, CLI options); this keeps any caller from
+  // reaching the SDK with one it cannot represent (Temporal's shortest interval is one second).
+  if (!Number.isFinite(s.everyMs) || s.everyMs < 1000 || s.everyMs > SCHEDULE_INTERVAL_MS.max)
+    throw new InputError(`schedule ${s.scheduleId}`, [
+      `interval: must be from 1 second to 365 days (got ${s.everyMs} ms); orders and the CLI take 1 to 720 hours`,
+    ]);
   const action = {
     type: 'startWorkflow' as const,
     workflowType: s.workflowType,
@@ -38,7 +48,7 @@ export async function ensureSchedule(
     ],
     staticSummary: s.summary,
   };
-  const spec = { intervals: [{ every: s.everyMs }] };
+  const spec = { intervals: [{ every: Math.round(s.everyMs) }] };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' };
   try {
     await client.schedule.create({ scheduleId: s.scheduleId, spec, action, policies, memo: { summary: s.summary } });

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../src/activities';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import type { OrderRequest } from '../src/domain/customer-onboarding';
+import { buildProgram } from '../src/cli/main';
 import { signBody } from '../src/intake/auth';
 import { createIntakeServer } from '../src/intake/server';
 import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
@@ -188,7 +189,11 @@ describe('intake API and customerOnboarding (real Temporal server, simulators ov
         [/^orderId:/, /^customer\.id:/, /^customer\.name:/],
       ],
       ['no integrations', { ...o, integrations: {} }, [/^integrations: list at least one/]],
-      ['unknown integration', { ...o, integrations: { ...o.integrations, salesforce: {} } }, [/^integrations: /]],
+      [
+        'unknown integration',
+        { ...o, integrations: { ...o.integrations, salesforce: {} } },
+        [/^integrations\.salesforce: unknown field/],
+      ],
       [
         'a nested field of an integration',
         {
@@ -226,6 +231,48 @@ describe('intake API and customerOnboarding (real Temporal server, simulators ov
     assert.equal(huge.status, 413);
     assert.equal(await exists(`customer-onboarding:${o.orderId}`), false);
     assert.equal((await get('/v1/onboardings/NO-SUCH-ORDER')).status, 404);
+  });
+
+  it('one customer filter finds every workflow of a four-integration order (CLI list --customer, OnrampCustomer)', async () => {
+    const tenant = `four-${process.pid}`;
+    const base = order();
+    const customerId = `four-${seq}`;
+    const o = order({
+      customer: { id: customerId, name: 'Four Integrations Inc' },
+      integrations: {
+        ...base.integrations,
+        googleAdminRoles: g.request(`four${seq}`),
+        // Both PSA onboardings wait for the operator (no credentials yet): running, findable, harmless.
+        autotask: at.onboarding(tenant, 'office-protect'),
+        connectwise: { customer: { name: 'Four Integrations Inc' } },
+      },
+    });
+    assert.equal((await post('/v1/onboardings', o)).status, 202);
+    const wf = `customer-onboarding:${o.orderId}`;
+    const expected = ['', ':googleDelegation', ':googleAdminRoles', ':autotask', ':connectwise'].map(
+      (x) => `${wf}${x}`
+    );
+    process.env.TEMPORAL_ADDRESS = env.address;
+    const listed = await eventually(
+      async () => {
+        const lines: string[] = [];
+        await buildProgram((l) => lines.push(l)).parseAsync(['list', '--customer', customerId], { from: 'user' });
+        const ids = lines.map((l) => l.split('  ')[0]!);
+        return expected.every((id) => ids.includes(id)) ? lines : undefined;
+      },
+      'every workflow of the order listed by its customer ID',
+      90_000
+    );
+    for (const line of listed) assert.match(line, new RegExp(`  ${customerId}  `), 'one OnrampCustomer value');
+    const integrations = listed.map((l) => l.split('  ')[1]).sort();
+    assert.deepEqual(integrations, [
+      'autotask-onboarding',
+      'connectwise',
+      'customer-onboarding',
+      'google-admin-roles',
+      'google-delegation',
+    ]);
+    assert.equal((await post(`/v1/onboardings/${o.orderId}/actions/cancel`, {})).status, 202);
   });
 
   it('serves its OpenAPI document, generated from the validating schema', async () => {

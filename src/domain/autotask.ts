@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailAddress, parseOrThrow, secretRef } from './validation';
+import { emailAddress, isLoopbackUrl, parseOrThrow, secretRef } from './validation';
 
 /**
  * Autotask PSA onboarding and webhook rotation (seeds 001 Office Protect, 004 Sophos Central).
@@ -67,7 +67,7 @@ const integrationCode = z
     'must be the API tracking identifier (ApiIntegrationCode) of the integration vendor: 10-40 letters and digits, as shown on the API user'
   );
 
-export const autotaskCredentialsSchema = z.object({
+export const autotaskCredentialsSchema = z.strictObject({
   /** The API user's "Username (key)": Autotask shows it as an email-like key. */
   username: emailAddress,
   secretRef: secretRef('secretRef'),
@@ -87,17 +87,28 @@ const httpsUrl = z
   .string()
   .trim()
   .max(400, 'at most 400 characters: Onramp appends the webhook name and Autotask stores at most 500')
-  .refine((u) => {
+  .superRefine((u, ctx) => {
+    let p: URL;
     try {
-      const p = new URL(u);
-      return p.protocol === 'https:' || p.protocol === 'http:';
+      p = new URL(u);
     } catch {
-      return false;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an absolute URL such as https://onramp.example.com/webhooks/autotask/acme',
+      });
+      return;
     }
-  }, 'must be an absolute URL such as https://onramp.example.com/webhooks/autotask/acme');
+    // Autotask posts the payload (and its signature) to this URL: plain http would expose both in transit.
+    // Loopback is the one exception: only the local simulator can reach it, never Autotask itself.
+    if (p.protocol !== 'https:' && !(p.protocol === 'http:' && isLoopbackUrl(p)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `must use https:// (got ${p.protocol}//): Autotask sends ticket data and a signature to it; e.g. https://${p.host || 'onramp.example.com'}${p.pathname}`,
+      });
+  });
 
 export const webhookConfigSchema = z
-  .object({
+  .strictObject({
     /** Prefix of the webhook names; Onramp appends `-<entity>`. Rotation needs a different name than the old one. */
     name: webhookName.default('onramp'),
     entities: z
@@ -114,7 +125,7 @@ export const webhookConfigSchema = z
     /** Subscribed fields per entity; defaults suit ticket sync. Added one at a time (3-thread limit). */
     fields: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
     events: z
-      .object({
+      .strictObject({
         create: z.boolean().default(true),
         update: z.boolean().default(true),
         delete: z.boolean().default(false),
@@ -135,7 +146,7 @@ export const DEFAULT_WEBHOOK_FIELDS: Record<WebhookEntity, string[]> = {
   ConfigurationItem: ['serialNumber'],
 };
 
-const customer = z.object({
+const customer = z.strictObject({
   /** Onramp's name for the Autotask database (one tenant): the rate limiter is keyed on it. */
   id: z
     .string()
@@ -145,7 +156,7 @@ const customer = z.object({
 });
 
 const operatorTiming = z
-  .object({
+  .strictObject({
     /** Checks of isReady: first wait, doubling to the cap. */
     readyPollSeconds: z.number().min(0.2).max(600).default(2),
     readyDeadlineMinutes: z
@@ -167,9 +178,9 @@ const operatorTiming = z
   })
   .default({ readyPollSeconds: 2, readyDeadlineMinutes: 30, operatorDeadlineHours: 72, reminderMinutes: 60 });
 
-export const autotaskOnboardingInputSchema = z.object({
+export const autotaskOnboardingInputSchema = z.strictObject({
   customer,
-  vendor: z.object({
+  vendor: z.strictObject({
     name: z.string().trim().min(1, 'name the vendor, e.g. "Office Protect"').max(100),
     /** The Integration Vendor the operator must select on the API user (cannot be changed later). */
     integrationVendor: z.string().trim().min(1).max(100),
@@ -188,6 +199,8 @@ export const autotaskOnboardingInputSchema = z.object({
 });
 export type AutotaskOnboardingRequest = z.input<typeof autotaskOnboardingInputSchema>;
 export type AutotaskOnboardingInput = z.output<typeof autotaskOnboardingInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type AutotaskOnboardingInputV1 = AutotaskOnboardingInput;
 
 export function parseAutotaskOnboardingInput(value: unknown): AutotaskOnboardingInput {
   return parseOrThrow(autotaskOnboardingInputSchema, value, 'Autotask onboarding input');
@@ -200,9 +213,9 @@ export function autotaskOnboardingWorkflowId(
 }
 
 export const autotaskRotationInputSchema = z
-  .object({
+  .strictObject({
     customer,
-    vendor: z.object({ name: z.string().trim().min(1).max(100) }),
+    vendor: z.strictObject({ name: z.string().trim().min(1).max(100) }),
     integrationId: z
       .string()
       .trim()
@@ -211,7 +224,7 @@ export const autotaskRotationInputSchema = z
     newUser: autotaskCredentialsSchema,
     /** The webhook(s) owned by the old user, to delete once the new ones are ready. */
     oldWebhooks: z
-      .array(z.object({ entity: z.enum(WEBHOOK_ENTITIES), id: z.number().int().positive() }))
+      .array(z.strictObject({ entity: z.enum(WEBHOOK_ENTITIES), id: z.number().int().positive() }))
       .min(1, 'list the old webhook(s) by entity and id, e.g. [{"entity":"Ticket","id":123}]'),
     /** The new webhook(s): name must differ from the old ones (Autotask collapses identical callouts). */
     webhook: webhookConfigSchema,
@@ -223,6 +236,8 @@ export const autotaskRotationInputSchema = z
   });
 export type AutotaskRotationRequest = z.input<typeof autotaskRotationInputSchema>;
 export type AutotaskRotationInput = z.output<typeof autotaskRotationInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type AutotaskRotationInputV1 = AutotaskRotationInput;
 
 export function parseAutotaskRotationInput(value: unknown): AutotaskRotationInput {
   return parseOrThrow(autotaskRotationInputSchema, value, 'Autotask webhook rotation input');

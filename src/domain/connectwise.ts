@@ -63,7 +63,7 @@ export const clientIdSchema = z
     'must be the integration clientId GUID registered at developer.connectwise.com, e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301'
   );
 
-export const connectionSchema = z.object({
+export const connectionSchema = z.strictObject({
   site: connectwiseSite,
   companyId: connectwiseCompanyId,
   publicKey,
@@ -87,7 +87,7 @@ export const connectionPatchSchema = connectionSchema
 export type ConnectwiseConnectionPatch = z.input<typeof connectionPatchSchema>;
 
 /** Company identifiers in ConnectWise are at most 25 characters; Onramp only queries by them, so keep them plain. */
-export const customerSchema = z.object({
+export const customerSchema = z.strictObject({
   identifier: z
     .string()
     .trim()
@@ -104,22 +104,22 @@ const plainName = (what: string, max: number) =>
     .max(max)
     .regex(/^[^"\\]+$/, `the ${what} must not contain " or \\ (they break ConnectWise conditions)`);
 
-export const billingSchema = z.object({
+export const billingSchema = z.strictObject({
   agreement: z
-    .object({
+    .strictObject({
       name: plainName('agreement', 50).default('Sophos Central'),
       type: plainName('agreement type', 50).default('Security Services'),
     })
     .default({ name: 'Sophos Central', type: 'Security Services' }),
   product: z
-    .object({
+    .strictObject({
       identifier: z
         .string()
         .trim()
         .regex(/^[A-Za-z0-9_.-]{1,25}$/, 'must be a catalog item identifier (1-25 letters, digits, . _ -)')
         .default('SOPHOS-CENTRAL'),
       description: plainName('product description', 60).default('Sophos Central endpoint protection'),
-      price: z.number().nonnegative().default(0),
+      price: z.number().nonnegative().max(1_000_000, 'at most 1,000,000 (a unit price)').default(0),
     })
     .default({ identifier: 'SOPHOS-CENTRAL', description: 'Sophos Central endpoint protection', price: 0 }),
 });
@@ -146,16 +146,16 @@ export const customerListSchema = z
 export const syncModeSchema = z.enum(['apply', 'plan']);
 export type SyncMode = z.output<typeof syncModeSchema>;
 
-export const onboardingInputSchema = z.object({
+export const onboardingInputSchema = z.strictObject({
   /** The MSP whose ConnectWise is being connected. */
-  customer: z.object({ name: plainName('customer', 100) }),
+  customer: z.strictObject({ name: plainName('customer', 100) }),
   vendor: z
-    .object({ name: z.string().trim().min(1).max(100).default('Sophos Central') })
+    .strictObject({ name: z.string().trim().min(1).max(100).default('Sophos Central') })
     .default({ name: 'Sophos Central' }),
   /** Known details; the rest (typically the private key) arrive through the provideConnection Update. */
   connection: connectionSchema.partial().optional(),
   keyWait: z
-    .object({
+    .strictObject({
       reminderIntervalSeconds: z
         .number()
         .int()
@@ -171,7 +171,7 @@ export const onboardingInputSchema = z.object({
     })
     .default({ reminderIntervalSeconds: 3600, deadlineHours: 72 }),
   permissionWait: z
-    .object({
+    .strictObject({
       recheckIntervalSeconds: z
         .number()
         .int()
@@ -194,6 +194,8 @@ export const onboardingInputSchema = z.object({
 });
 export type ConnectwiseOnboardingRequest = z.input<typeof onboardingInputSchema>;
 export type ConnectwiseOnboardingInput = z.output<typeof onboardingInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type ConnectwiseOnboardingInputV1 = ConnectwiseOnboardingInput;
 
 export function parseConnectwiseOnboardingInput(value: unknown): ConnectwiseOnboardingInput {
   return parseOrThrow(onboardingInputSchema, value, 'ConnectWise onboarding input');

@@ -10,8 +10,8 @@ import { emailAddress, parseOrThrow, secretRef } from './validation';
  * Carries only secret references.
  */
 export const driftCheckInputSchema = z
-  .object({
-    customer: z.object({
+  .strictObject({
+    customer: z.strictObject({
       id: z
         .string()
         .trim()
@@ -19,9 +19,9 @@ export const driftCheckInputSchema = z
       name: z.string().trim().min(1).max(200),
     }),
     googleDelegation: z
-      .object({
+      .strictObject({
         adminEmail: emailAddress,
-        serviceAccount: z.object({
+        serviceAccount: z.strictObject({
           clientId: z.string().regex(/^\d{15,25}$/, "must be the service account's numeric client ID"),
           email: emailAddress,
           keyRef: secretRef('googleDelegation.serviceAccount.keyRef'),
@@ -30,16 +30,18 @@ export const driftCheckInputSchema = z
       })
       .optional(),
     autotask: z
-      .object({
+      .strictObject({
         tenant: z
           .string()
           .trim()
           .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be the Autotask tenant slug of the onboarding'),
         credentials: autotaskCredentialsSchema,
-        webhooks: z.array(z.object({ entity: z.enum(WEBHOOK_ENTITIES), id: z.number().int().positive() })).default([]),
+        webhooks: z
+          .array(z.strictObject({ entity: z.enum(WEBHOOK_ENTITIES), id: z.number().int().positive() }))
+          .default([]),
       })
       .optional(),
-    connectwise: z.object({ connection: connectionSchema.required({ privateKeyRef: true }) }).optional(),
+    connectwise: z.strictObject({ connection: connectionSchema.required({ privateKeyRef: true }) }).optional(),
   })
   .refine((v) => v.googleDelegation || v.autotask || v.connectwise, {
     message: 'give at least one of googleDelegation, autotask, connectwise to check',
@@ -47,6 +49,8 @@ export const driftCheckInputSchema = z
 
 export type DriftCheckRequest = z.input<typeof driftCheckInputSchema>;
 export type DriftCheckInput = z.output<typeof driftCheckInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type DriftCheckInputV1 = DriftCheckInput;
 
 export function parseDriftCheckInput(value: unknown): DriftCheckInput {
   return parseOrThrow(driftCheckInputSchema, value, 'drift check input');

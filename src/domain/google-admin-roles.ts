@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { domainName, emailAddress, parseOrThrow, secretRef } from './validation';
+import { domainName, emailAddress, emailDomain, isWithinDomain, parseOrThrow, secretRef } from './validation';
 
 /**
  * Seed 003 (Workspace for Education: custom admin roles for Classroom analytics and temporary class
@@ -41,7 +41,7 @@ const orgUnitPath = z
   .regex(/^\/[^/].*[^/]$|^\/[^/]$/, 'must be an org unit path like /Students (leading slash, no trailing slash)');
 
 const memberSchema = z
-  .object({
+  .strictObject({
     email: emailAddress,
     role: z.enum(MEMBER_ROLES, { error: 'must be MEMBER, MANAGER or OWNER' }).default('MEMBER'),
     /** GROUP for a nested security group: Google only accepts them as MEMBER. */
@@ -58,7 +58,7 @@ const privilegeName = z
   .regex(/^[A-Z][A-Z0-9_]+$/, 'must be a privilege name as privileges.list returns it, e.g. EDU_ANALYTICS_DATA_ACCESS');
 
 /** What an apply run created (and only that), so undo removes nothing it did not make. */
-export const ledgerSchema = z.object({
+export const ledgerSchema = z.strictObject({
   groupName: z.string().optional(),
   groupCreated: z.boolean(),
   membersAdded: z.array(z.string()),
@@ -69,17 +69,17 @@ export const ledgerSchema = z.object({
 export type ProvisioningLedger = z.infer<typeof ledgerSchema>;
 
 export const adminRoleInputSchema = z
-  .object({
+  .strictObject({
     /** apply: create what is missing; plan: report only, write nothing; undo: remove what `undo.ledger` says an apply created. */
     mode: z.enum(['apply', 'plan', 'undo']).default('apply'),
-    customer: z.object({ domain: domainName, customerId: googleCustomerId }),
+    customer: z.strictObject({ domain: domainName, customerId: googleCustomerId }),
     /** The admin Onramp impersonates (domain-wide delegation must be granted for ADMIN_ROLE_SCOPES). */
     adminEmail: emailAddress,
     vendor: z
-      .object({ name: z.string().trim().min(1, 'name the vendor').max(100) })
+      .strictObject({ name: z.string().trim().min(1, 'name the vendor').max(100) })
       .default({ name: 'Google Workspace for Education' }),
-    serviceAccount: z.object({ email: emailAddress, keyRef: secretRef('serviceAccount.keyRef') }),
-    group: z.object({
+    serviceAccount: z.strictObject({ email: emailAddress, keyRef: secretRef('serviceAccount.keyRef') }),
+    group: z.strictObject({
       email: emailAddress,
       displayName: z.string().trim().min(1, 'give the group a display name').max(120),
       description: z.string().trim().max(4096).default(''),
@@ -103,7 +103,7 @@ export const adminRoleInputSchema = z
           else seen.set(m.email, i);
         });
       }),
-    role: z.object({
+    role: z.strictObject({
       name: z.string().trim().min(1, 'name the role, e.g. "Education Admin"').max(100),
       description: z.string().trim().max(1000).default(''),
       privileges: z
@@ -114,13 +114,13 @@ export const adminRoleInputSchema = z
     /** Who receives the role: the group above (default) or one user. */
     assignee: z
       .discriminatedUnion('type', [
-        z.object({ type: z.literal('group') }),
-        z.object({ type: z.literal('user'), email: emailAddress }),
+        z.strictObject({ type: z.literal('group') }),
+        z.strictObject({ type: z.literal('user'), email: emailAddress }),
       ])
       .default({ type: 'group' }),
     scope: z
       .discriminatedUnion('type', [
-        z.object({
+        z.strictObject({
           type: z.literal('ORG_UNIT'),
           orgUnitPaths: z
             .array(orgUnitPath)
@@ -130,11 +130,11 @@ export const adminRoleInputSchema = z
             )
             .refine((p) => new Set(p).size === p.length, 'list each org unit once'),
         }),
-        z.object({ type: z.literal('CUSTOMER') }),
+        z.strictObject({ type: z.literal('CUSTOMER') }),
       ])
       .default({ type: 'CUSTOMER' }),
     membership: z
-      .object({
+      .strictObject({
         /** How long to wait for added members to become visible before assigning the role (nested groups: up to 10 min). */
         propagationTimeoutMinutes: z.number().positive().max(120).default(15),
         pollSeconds: z.number().positive().max(600).default(10),
@@ -143,7 +143,7 @@ export const adminRoleInputSchema = z
       })
       .default({ propagationTimeoutMinutes: 15, pollSeconds: 10, batchSize: 250 }),
     /** Required in undo mode: the ledger an apply run returned. */
-    undo: z.object({ ledger: ledgerSchema }).optional(),
+    undo: z.strictObject({ ledger: ledgerSchema }).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.mode === 'undo' && !v.undo) {
@@ -153,6 +153,23 @@ export const adminRoleInputSchema = z
         message: 'undo needs the ledger returned by the apply run (its result.ledger)',
       });
     }
+    if (!isWithinDomain(emailDomain(v.adminEmail), v.customer.domain)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['adminEmail'],
+        message: `must be an admin of ${v.customer.domain} (an address at ${v.customer.domain}): Onramp acts as this admin inside that Workspace`,
+      });
+    }
+    v.members.forEach((m, i) => {
+      // A group can never contain itself (Google refuses the cycle); caught here, before the group is created.
+      if (m.email === v.group.email) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['members', i, 'email'],
+          message: `is the group itself (group.email): a group cannot be its own member; remove this entry`,
+        });
+      }
+    });
     if (v.assignee.type === 'user' && v.group.email === v.assignee.email) {
       ctx.addIssue({
         code: 'custom',
@@ -164,6 +181,8 @@ export const adminRoleInputSchema = z
 
 export type AdminRoleRequest = z.input<typeof adminRoleInputSchema>;
 export type AdminRoleInput = z.output<typeof adminRoleInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type AdminRoleInputV1 = AdminRoleInput;
 
 export function parseAdminRoleInput(value: unknown): AdminRoleInput {
   return parseOrThrow(adminRoleInputSchema, value, 'Google admin role provisioning input');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { domainName, emailAddress, parseOrThrow, secretRef } from './validation';
+import { domainName, emailAddress, emailDomain, isWithinDomain, parseOrThrow, secretRef } from './validation';
 
 /** The 16 scopes of seed 000 (Atera IT Autopilot), the default grant. */
 export const DEFAULT_DELEGATION_SCOPES = [
@@ -62,57 +62,72 @@ const scopeList = z
     });
   });
 
-export const delegationInputSchema = z.object({
-  customer: z.object({
-    domain: domainName,
-    name: z.string().trim().min(1).max(200).optional(),
-  }),
-  /** The super admin who grants delegation in the Admin console, and the user Onramp impersonates to verify it. */
-  adminEmail: emailAddress,
-  vendor: z.object({
-    name: z.string().trim().min(1, 'name the vendor, e.g. "Atera"').max(100),
-    supportEmail: emailAddress,
-  }),
-  serviceAccount: z.object({
-    clientId: z
-      .string()
-      .trim()
-      .regex(
-        /^\d{15,25}$/,
-        "must be the service account's numeric OAuth client ID (15-25 digits, its uniqueId), not its email"
-      ),
-    email: emailAddress,
-    keyRef: secretRef('serviceAccount.keyRef'),
-  }),
-  scopes: scopeList.default([...DEFAULT_DELEGATION_SCOPES]),
-  polling: z
-    .object({
-      /** First wait between checks; doubles up to the cap. */
-      initialIntervalSeconds: z.number().int().min(1).max(3600).default(30),
-      maxIntervalSeconds: z
-        .number()
-        .int()
-        .min(1)
-        .max(24 * 3600)
-        .default(15 * 60),
-      /** How long to wait for the grant before giving up and asking a human. */
-      deadlineHours: z
-        .number()
-        .positive()
-        .max(24 * 30)
-        .default(24),
-    })
-    .default({ initialIntervalSeconds: 30, maxIntervalSeconds: 900, deadlineHours: 24 })
-    .refine((p) => p.maxIntervalSeconds >= p.initialIntervalSeconds, {
-      message: 'maxIntervalSeconds must be at least initialIntervalSeconds',
-      path: ['maxIntervalSeconds'],
+export const delegationInputSchema = z
+  .strictObject({
+    customer: z.strictObject({
+      domain: domainName,
+      /** Other domains of the same Workspace (Admin console > Account > Domains), where the admin may live. */
+      secondaryDomains: z.array(domainName).max(100, 'at most 100 secondary domains').optional(),
+      name: z.string().trim().min(1).max(200).optional(),
     }),
-});
+    /** The super admin who grants delegation in the Admin console, and the user Onramp impersonates to verify it. */
+    adminEmail: emailAddress,
+    vendor: z.strictObject({
+      name: z.string().trim().min(1, 'name the vendor, e.g. "Atera"').max(100),
+      supportEmail: emailAddress,
+    }),
+    serviceAccount: z.strictObject({
+      clientId: z
+        .string()
+        .trim()
+        .regex(
+          /^\d{15,25}$/,
+          "must be the service account's numeric OAuth client ID (15-25 digits, its uniqueId), not its email"
+        ),
+      email: emailAddress,
+      keyRef: secretRef('serviceAccount.keyRef'),
+    }),
+    scopes: scopeList.default([...DEFAULT_DELEGATION_SCOPES]),
+    polling: z
+      .strictObject({
+        /** First wait between checks; doubles up to the cap. */
+        initialIntervalSeconds: z.number().int().min(1).max(3600).default(30),
+        maxIntervalSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 3600)
+          .default(15 * 60),
+        /** How long to wait for the grant before giving up and asking a human. */
+        deadlineHours: z
+          .number()
+          .positive()
+          .max(24 * 30)
+          .default(24),
+      })
+      .default({ initialIntervalSeconds: 30, maxIntervalSeconds: 900, deadlineHours: 24 })
+      .refine((p) => p.maxIntervalSeconds >= p.initialIntervalSeconds, {
+        message: 'maxIntervalSeconds must be at least initialIntervalSeconds',
+        path: ['maxIntervalSeconds'],
+      }),
+  })
+  .superRefine((v, ctx) => {
+    const domains = [v.customer.domain, ...(v.customer.secondaryDomains ?? [])];
+    if (v.adminEmail.includes('@') && !domains.some((d) => isWithinDomain(emailDomain(v.adminEmail), d))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['adminEmail'],
+        message: `must be a super admin of the customer's Workspace (an address at ${domains.join(' or ')}); an admin of another domain cannot grant delegation for ${v.customer.domain}. If the admin lives on another domain of the same Workspace, list it in customer.secondaryDomains`,
+      });
+    }
+  });
 
 /** What callers send (defaults optional). */
 export type DelegationRequest = z.input<typeof delegationInputSchema>;
 /** What the workflow receives: validated, normalised, defaults filled. */
 export type DelegationInput = z.output<typeof delegationInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type DelegationInputV1 = DelegationInput;
 
 export function parseDelegationInput(value: unknown): DelegationInput {
   return parseOrThrow(delegationInputSchema, value, 'Google delegation onboarding input');

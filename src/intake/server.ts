@@ -1,23 +1,27 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import type { OnrampConfig } from '../config';
-import { INTEGRATIONS, type IntegrationName } from '../domain/customer-onboarding';
-import { InputError } from '../domain/validation';
+import { z } from 'zod';
+import { INTEGRATIONS } from '../domain/customer-onboarding';
+import { InputError, parseOrThrow } from '../domain/validation';
 import type { Logger } from '../logger';
 import {
   getOrderStatus,
+  isTemporalUnavailable,
   OperatorActionError,
   orderAction,
   OrderConflictError,
   OrderNotFoundError,
+  parseOrderId,
   startOrder,
+  type OrderConfig,
 } from '../orders';
 import { IntakeAuthenticator, type IntakeAuthOptions } from './auth';
 import { openApiDocument } from './openapi';
 
 export interface IntakeServerOptions {
   client: Client;
-  config: Pick<OnrampConfig, 'temporal'>;
+  /** Task queue, and the ConnectWise hosts the workers may reach (checked at the door). */
+  config: OrderConfig;
   auth: IntakeAuthOptions;
   logger?: Logger;
   /** Largest accepted body; orders carry references, never files. */
@@ -26,13 +30,30 @@ export interface IntakeServerOptions {
 
 const ACTIONS = ['check-now', 'retry', 'abandon', 'cancel', 'supply-credential'] as const;
 
+/** The body of an action: optional, and when sent, a JSON object with only these fields. */
+const actionBodySchema = z.strictObject(
+  {
+    integration: z.enum(INTEGRATIONS, { error: `must be one of ${INTEGRATIONS.join(', ')}` }).optional(),
+    /** supply-credential: the fields the integration waits for (secrets as references). */
+    credential: z.record(z.string(), z.unknown(), { error: 'must be a JSON object of credential fields' }).optional(),
+  },
+  { error: (iss) => (iss.code === 'invalid_type' ? 'the body must be a JSON object (or empty)' : undefined) }
+);
+
+/** Path segments longer than this are answered 400 by the validator (naming the field), never 414. */
+const MAX_PARAM_LENGTH = 512;
+
 /**
  * The HTTP intake for sales/CRM systems: start an onboarding when a deal closes, read its status, act on
  * it. Every request is authenticated before its body is even parsed; invalid orders get a 400 naming
  * every bad field and start nothing.
  */
 export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimitBytes ?? 256 * 1024 });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimitBytes ?? 256 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+  });
   const auth = new IntakeAuthenticator(opts.auth);
   const openapi = openApiDocument();
 
@@ -65,43 +86,50 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
       // The workflow's validator or handler refused the credential: say why (its message names the field).
       return problem(reply, 400, 'credential_rejected', err.cause?.message ?? err.message);
     }
-    if (err.statusCode && err.statusCode < 500) return problem(reply, err.statusCode, 'bad_request', err.message);
+    if (err instanceof WorkflowNotFoundError)
+      return problem(reply, 409, 'not_possible', 'the integration is not running any more; read the order status');
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+      return problem(reply, err.statusCode, 'bad_request', err.message);
+    if (isTemporalUnavailable(err)) {
+      opts.logger?.error({ err }, 'intake: Temporal unreachable');
+      return problem(reply, 503, 'unavailable', 'Onramp could not reach Temporal; retry with the same order ID');
+    }
+    // Not the client's mistake and not Temporal's absence: a bug here. Say so, without the details.
     opts.logger?.error({ err }, 'intake request failed');
-    return problem(reply, 503, 'unavailable', 'Onramp could not reach Temporal; retry with the same order ID');
+    return problem(reply, 500, 'internal', 'Onramp failed to handle this request; it was logged');
   });
 
-  const parseJson = (body: unknown): unknown => {
+  const parseJson = (body: unknown, what: string): unknown => {
     const raw = Buffer.isBuffer(body) ? body.toString('utf8') : '';
     try {
       return JSON.parse(raw);
     } catch {
-      throw new InputError('onboarding order', ['(body): is not valid JSON']);
+      throw new InputError(what, ['(body): is not valid JSON']);
     }
   };
+  const orderIdParam = (params: unknown): string => parseOrderId((params as { orderId?: unknown }).orderId);
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/v1/openapi.json', async () => openapi);
 
   app.post('/v1/onboardings', async (req, reply) => {
-    const started = await startOrder(opts.client, opts.config, parseJson(req.body) as never);
+    const started = await startOrder(opts.client, opts.config, parseJson(req.body, 'onboarding order') as never);
     return reply.code(202).send({ ...started, statusUrl: `/v1/onboardings/${encodeURIComponent(started.orderId)}` });
   });
 
-  app.get('/v1/onboardings/:orderId', async (req) =>
-    getOrderStatus(opts.client, (req.params as { orderId: string }).orderId)
-  );
+  app.get('/v1/onboardings/:orderId', async (req) => getOrderStatus(opts.client, orderIdParam(req.params)));
 
   app.post('/v1/onboardings/:orderId/actions/:action', async (req, reply) => {
-    const { orderId, action } = req.params as { orderId: string; action: string };
+    const { action } = req.params as { action: string };
     if (!(ACTIONS as readonly string[]).includes(action))
       return problem(reply, 404, 'not_found', `unknown action ${action}: one of ${ACTIONS.join(', ')}`);
-    const body = (req.body ? parseJson(req.body) : {}) as { integration?: string; credential?: unknown };
-    if (body.integration !== undefined && !(INTEGRATIONS as readonly string[]).includes(body.integration)) {
-      throw new InputError('action', [`integration: must be one of ${INTEGRATIONS.join(', ')}`]);
-    }
+    const orderId = orderIdParam(req.params);
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const body = parseOrThrow(actionBodySchema, raw.length ? parseJson(raw, 'action') : {}, 'action');
     const message = await orderAction(opts.client, orderId, action as (typeof ACTIONS)[number], {
-      integration: body.integration as IntegrationName | undefined,
+      integration: body.integration,
       credential: body.credential,
+      config: opts.config,
     });
     return reply.code(202).send({ orderId, action, message });
   });

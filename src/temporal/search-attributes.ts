@@ -17,3 +17,19 @@ export const ONRAMP_SEARCH_ATTRIBUTES = [OnrampCustomer, OnrampVendor, OnrampInt
 
 /** Coarse lifecycle states shared by every onboarding, so one filter works across vendors. */
 export type OnboardingState = 'running' | 'waiting-for-operator' | 'completed' | 'failed';
+
+/**
+ * OnrampIntegration of each workflow type, the same whoever starts it (an order's parent, the CLI, a
+ * schedule), so `OnrampIntegration = "autotask-onboarding"` finds every Autotask onboarding.
+ */
+export const ONRAMP_INTEGRATION = {
+  customerOnboarding: 'customer-onboarding',
+  googleDelegationOnboarding: 'google-delegation',
+  googleAdminRoleProvisioning: 'google-admin-roles',
+  autotaskOnboarding: 'autotask-onboarding',
+  autotaskWebhookRotation: 'autotask-webhook-rotation',
+  connectwiseOnboarding: 'connectwise',
+  connectwiseCustomerSync: 'connectwise-customer-sync',
+  driftCheck: 'drift-check',
+  driftFinding: 'drift-finding',
+} as const;

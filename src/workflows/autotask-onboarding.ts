@@ -1,4 +1,5 @@
 import { Progress } from './progress';
+import { startedWith } from './identity';
 import {
   ApplicationFailure,
   allHandlersFinished,
@@ -17,21 +18,28 @@ import {
   REQUIRED_PERMISSIONS,
   autotaskChecklist,
   autotaskCredentialsSchema,
-  autotaskOnboardingInputSchema,
   describeMissingPermissions,
   describeRestrictedPermissions,
   webhookNameFor,
   type AutotaskCredentials,
-  type AutotaskOnboardingInput,
+  autotaskOnboardingInputSchema,
   type AutotaskOnboardingRequest,
+  type AutotaskOnboardingInputV1,
   type AutotaskOnboardingStatus,
   type OnboardingStep,
   type PermissionCheck,
   type SupplyCredentialsRequest,
   type WebhookSummary,
 } from '../domain/autotask';
-import { describeIssues } from '../domain/validation';
-import { OnrampCustomer, OnrampIntegration, OnrampVendor, type OnboardingState } from '../temporal/search-attributes';
+import { inputProblems } from '../domain/validation';
+import { acceptedUpdateArg, inputV1 } from './input';
+import {
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampVendor,
+  type OnboardingState,
+  ONRAMP_INTEGRATION,
+} from '../temporal/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
 
 export const autotaskOnboardingStatusQuery = defineQuery<AutotaskOnboardingStatus>('status');
@@ -56,14 +64,12 @@ export interface AutotaskOnboardingResult {
 }
 
 export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Promise<AutotaskOnboardingResult> {
-  const parsed = autotaskOnboardingInputSchema.safeParse(request);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Invalid Autotask onboarding input:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  }
-  const input: AutotaskOnboardingInput = parsed.data;
+  const input = inputV1<AutotaskOnboardingInputV1>(
+    request,
+    autotaskOnboardingInputSchema,
+    ['customer', 'vendor', 'integrationId', 'webhook'],
+    'Autotask onboarding input'
+  );
   const { workflowId } = workflowInfo();
   const tenant = input.customer.id;
   const checklist = autotaskChecklist(input);
@@ -77,9 +83,9 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
   const webhooks = new Map<string, WebhookSummary>();
 
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: tenant },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, tenant) },
     { key: OnrampVendor, value: input.vendor.name },
-    { key: OnrampIntegration, value: 'autotask-onboarding' },
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.autotaskOnboarding },
   ]);
 
   setHandler(autotaskOnboardingStatusQuery, () => ({
@@ -117,7 +123,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
   setHandler(
     supplyAutotaskCredentialsUpdate,
     async (req) => {
-      const c = autotaskCredentialsSchema.parse(req);
+      const c = acceptedUpdateArg(autotaskCredentialsSchema, req);
       verifying = true;
       try {
         const v = await verify(c);
@@ -137,8 +143,8 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
       validator: (req) => {
         if (verified) throw new Error('credentials were already accepted for this onboarding');
         if (verifying) throw new Error('credentials are being checked right now; wait for that answer');
-        const r = autotaskCredentialsSchema.safeParse(req);
-        if (!r.success) throw new Error(`Invalid credentials:\n${describeIssues(r.error).join('\n')}`);
+        const problems = inputProblems(autotaskCredentialsSchema, req);
+        if (problems.length) throw new Error(`Invalid credentials:\n${problems.join('\n')}`);
       },
     }
   );

@@ -1,6 +1,6 @@
 import { Progress } from './progress';
+import { startedWith } from './identity';
 import {
-  ApplicationFailure,
   condition,
   defineQuery,
   defineSignal,
@@ -14,16 +14,22 @@ import {
 import type { OnrampActivities } from '../activities';
 import {
   DEFAULT_WEBHOOK_FIELDS,
-  autotaskRotationInputSchema,
   webhookNameFor,
-  type AutotaskRotationInput,
+  autotaskRotationInputSchema,
   type AutotaskRotationRequest,
+  type AutotaskRotationInputV1,
   type AutotaskRotationStatus,
   type RotationStep,
   type WebhookSummary,
 } from '../domain/autotask';
-import { describeIssues } from '../domain/validation';
-import { OnrampCustomer, OnrampIntegration, OnrampVendor, type OnboardingState } from '../temporal/search-attributes';
+import { inputV1 } from './input';
+import {
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampVendor,
+  type OnboardingState,
+  ONRAMP_INTEGRATION,
+} from '../temporal/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
 
 export const autotaskRotationStatusQuery = defineQuery<AutotaskRotationStatus>('status');
@@ -47,14 +53,12 @@ export interface AutotaskRotationResult {
  * the new one is ready (never no webhook), and right after (the overlap is as short as the API allows).
  */
 export async function autotaskWebhookRotation(request: AutotaskRotationRequest): Promise<AutotaskRotationResult> {
-  const parsed = autotaskRotationInputSchema.safeParse(request);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Invalid Autotask webhook rotation input:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  }
-  const input: AutotaskRotationInput = parsed.data;
+  const input = inputV1<AutotaskRotationInputV1>(
+    request,
+    autotaskRotationInputSchema,
+    ['customer', 'vendor', 'integrationId', 'oldUser', 'newUser', 'oldWebhooks', 'webhook'],
+    'Autotask webhook rotation input'
+  );
   const { workflowId } = workflowInfo();
   const tenant = input.customer.id;
   const progress = new Progress<RotationStep>('verifying-new-user');
@@ -65,9 +69,9 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
   const oldWebhooks: AutotaskRotationStatus['oldWebhooks'] = input.oldWebhooks.map((w) => ({ ...w, state: 'present' }));
 
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: tenant },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, tenant) },
     { key: OnrampVendor, value: input.vendor.name },
-    { key: OnrampIntegration, value: 'autotask-webhook-rotation' },
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.autotaskWebhookRotation },
   ]);
   setHandler(autotaskRotationStatusQuery, () => ({
     workflowId,

@@ -1,3 +1,4 @@
+import { startedWith } from './identity';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -17,6 +18,7 @@ import {
   OnrampState,
   OnrampStep,
   OnrampVendor,
+  ONRAMP_INTEGRATION,
 } from '../temporal/search-attributes';
 
 export interface ConnectwiseSyncInput {
@@ -70,9 +72,9 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInput): Prom
     setCurrentDetails(details);
   };
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: input.customer },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer) },
     { key: OnrampVendor, value: input.vendor },
-    { key: OnrampIntegration, value: 'connectwise-customer-sync' },
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.connectwiseCustomerSync },
   ]);
   const verb = input.mode === 'plan' ? 'Plan' : 'Sync';
 

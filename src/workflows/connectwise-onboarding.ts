@@ -1,4 +1,5 @@
 import { Progress } from './progress';
+import { startedWith } from './identity';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -24,19 +25,25 @@ import {
   connectionSchema,
   connectwiseChecklist,
   formatPermissionTable,
-  onboardingInputSchema,
   type ConnectwiseConnection,
   type ConnectwiseConnectionPatch,
-  type ConnectwiseOnboardingInput,
+  onboardingInputSchema,
   type ConnectwiseOnboardingRequest,
+  type ConnectwiseOnboardingInputV1,
   type ConnectwiseStatus,
   type ConnectwiseStep,
   type PermissionRow,
   type SyncSummary,
 } from '../domain/connectwise';
 import { formatDuration } from '../domain/google-delegation';
-import { describeIssues } from '../domain/validation';
-import { OnrampCustomer, OnrampIntegration, OnrampVendor, type OnboardingState } from '../temporal/search-attributes';
+import { acceptedUpdateArg, inputV1 } from './input';
+import {
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampVendor,
+  type OnboardingState,
+  ONRAMP_INTEGRATION,
+} from '../temporal/search-attributes';
 import { connectwiseCustomerSync } from './connectwise-customer-sync';
 
 export const connectwiseStatusQuery = defineQuery<ConnectwiseStatus>('status');
@@ -88,14 +95,12 @@ const REQUIRED_FIELDS = ['site', 'companyId', 'publicKey', 'privateKeyRef', 'cli
 export async function connectwiseOnboarding(
   request: ConnectwiseOnboardingRequest
 ): Promise<ConnectwiseOnboardingResult> {
-  const parsed = onboardingInputSchema.safeParse(request);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Invalid ConnectWise onboarding input:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  }
-  const input: ConnectwiseOnboardingInput = parsed.data;
+  const input = inputV1<ConnectwiseOnboardingInputV1>(
+    request,
+    onboardingInputSchema,
+    ['customer'],
+    'ConnectWise onboarding input'
+  );
   const { workflowId } = workflowInfo();
   const checklist = connectwiseChecklist(input.vendor.name);
   const keyDeadlineAt = Date.now() + input.keyWait.deadlineHours * 3600_000;
@@ -141,9 +146,9 @@ export async function connectwiseOnboarding(
   });
 
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: input.customer.name },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.name) },
     { key: OnrampVendor, value: input.vendor.name },
-    { key: OnrampIntegration, value: 'connectwise' },
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.connectwiseOnboarding },
   ]);
   const enter = (s: ConnectwiseStep, st: OnboardingState, details?: string) => progress.enter(s, st, details);
   const fail = (message: string, type: string): never => progress.fail(message, type);
@@ -182,7 +187,7 @@ export async function connectwiseOnboarding(
   setHandler(
     provideConnectionUpdate,
     async (patch) => {
-      const p = connectionPatchSchema.parse(patch);
+      const p = acceptedUpdateArg(connectionPatchSchema, patch);
       conn = { ...conn, ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) };
       const waitingFor = missingFields();
       if (waitingFor.length) return { verified: false, waitingFor };
@@ -318,6 +323,8 @@ export async function connectwiseOnboarding(
           },
         ],
         staticSummary: `ConnectWise customer sync (${input.syncMode}) for ${input.customer.name}`,
+        // The sync is part of this onboarding (and of its order): findable by the same customer filter.
+        typedSearchAttributes: [{ key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.name) }],
       });
     } catch (err) {
       if (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure)

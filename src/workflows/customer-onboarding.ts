@@ -21,9 +21,10 @@ import {
   type IntegrationName,
   type IntegrationStatus,
   type Order,
+  type OrderV1,
   type OrderRequest,
 } from '../domain/customer-onboarding';
-import { describeIssues } from '../domain/validation';
+import { inputV1 } from './input';
 import {
   OnrampCustomer,
   OnrampIntegration,
@@ -31,6 +32,7 @@ import {
   OnrampStep,
   OnrampVendor,
   type OnboardingState,
+  ONRAMP_INTEGRATION,
 } from '../temporal/search-attributes';
 
 export const customerOnboardingStatusQuery = defineQuery<CustomerOnboardingStatus>('status');
@@ -54,14 +56,12 @@ const OPERATOR_DEADLINE_MS = 7 * 24 * 3600_000;
  * progress; the operator retries just that one, or abandons it.
  */
 export async function customerOnboarding(request: OrderRequest): Promise<CustomerOnboardingResult> {
-  const parsed = orderSchema.safeParse(request);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Invalid onboarding order:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  }
-  const order: Order = parsed.data;
+  const order: OrderV1 = inputV1<OrderV1>(
+    request,
+    orderSchema,
+    ['orderId', 'customer', 'integrations'],
+    'onboarding order'
+  );
   const names = INTEGRATIONS.filter((n) => order.integrations[n] !== undefined);
   const status = new Map<IntegrationName, IntegrationStatus>(
     names.map((name) => {
@@ -141,7 +141,10 @@ export async function customerOnboarding(request: OrderRequest): Promise<Custome
           typedSearchAttributes: [
             { key: OnrampCustomer, value: order.customer.id },
             { key: OnrampVendor, value: vendorOf(order, name) },
-            { key: OnrampIntegration, value: kebab(name) },
+            {
+              key: OnrampIntegration,
+              value: ONRAMP_INTEGRATION[INTEGRATION_WORKFLOW[name] as keyof typeof ONRAMP_INTEGRATION],
+            },
           ],
           staticSummary: `${name} for ${order.customer.name} (order ${order.orderId})`,
         });
@@ -192,10 +195,6 @@ export async function customerOnboarding(request: OrderRequest): Promise<Custome
     completed: all.filter((s) => s.state === 'completed').map((s) => s.name),
     abandoned: all.filter((s) => s.state === 'abandoned').map((s) => s.name),
   };
-}
-
-function kebab(name: IntegrationName): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function vendorOf(order: Order, name: IntegrationName): string {

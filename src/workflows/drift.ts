@@ -15,20 +15,22 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { OnrampActivities } from '../activities';
 import { REQUIRED_PERMISSIONS } from '../domain/autotask';
 import {
-  driftCheckInputSchema,
   driftFindingWorkflowId,
   type DriftCheckInput,
+  driftCheckInputSchema,
   type DriftCheckRequest,
+  type DriftCheckInputV1,
   type DriftFinding,
   type DriftReport,
 } from '../domain/drift';
-import { describeIssues } from '../domain/validation';
+import { inputV1 } from './input';
 import {
   OnrampCustomer,
   OnrampIntegration,
   OnrampState,
   OnrampStep,
   OnrampVendor,
+  ONRAMP_INTEGRATION,
 } from '../temporal/search-attributes';
 
 const act = proxyActivities<OnrampActivities>({
@@ -161,16 +163,10 @@ async function runChecks(input: DriftCheckInput): Promise<DriftFinding[]> {
  * operator-visible finding (one per customer, kept open across checks); when nothing did, it clears it.
  */
 export async function driftCheck(request: DriftCheckRequest): Promise<DriftReport> {
-  const parsed = driftCheckInputSchema.safeParse(request);
-  if (!parsed.success)
-    throw ApplicationFailure.nonRetryable(
-      `Invalid drift check input:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  const input = parsed.data;
+  const input = inputV1<DriftCheckInputV1>(request, driftCheckInputSchema, ['customer'], 'drift check input');
   upsertSearchAttributes([
     { key: OnrampCustomer, value: input.customer.id },
-    { key: OnrampIntegration, value: 'drift-check' },
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.driftCheck },
     { key: OnrampStep, value: 'checking' },
     { key: OnrampState, value: 'running' },
   ]);
@@ -191,7 +187,7 @@ export async function driftCheck(request: DriftCheckRequest): Promise<DriftRepor
         typedSearchAttributes: [
           { key: OnrampCustomer, value: input.customer.id },
           { key: OnrampVendor, value: [...new Set(findings.map((f) => f.integration))].join(', ') },
-          { key: OnrampIntegration, value: 'drift-finding' },
+          { key: OnrampIntegration, value: ONRAMP_INTEGRATION.driftFinding },
           { key: OnrampStep, value: 'drift-found' },
           { key: OnrampState, value: 'waiting-for-operator' },
         ],

@@ -1,4 +1,5 @@
 import { Progress } from './progress';
+import { startedWith } from './identity';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -15,6 +16,7 @@ import {
   adminRoleInputSchema,
   formatMemberFailures,
   type AdminRoleInput,
+  type AdminRoleInputV1,
   type AdminRolePlan,
   type AdminRoleRequest,
   type AdminRoleResult,
@@ -23,8 +25,14 @@ import {
   type MemberProgress,
   type ProvisioningLedger,
 } from '../domain/google-admin-roles';
-import { describeIssues } from '../domain/validation';
-import { OnrampCustomer, OnrampIntegration, OnrampVendor, type OnboardingState } from '../temporal/search-attributes';
+import { inputV1 } from './input';
+import {
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampVendor,
+  type OnboardingState,
+  ONRAMP_INTEGRATION,
+} from '../temporal/search-attributes';
 
 export const adminRoleStatusQuery = defineQuery<AdminRoleStatus>('status');
 
@@ -45,14 +53,12 @@ const acts = proxyActivities<OnrampActivities>(WRITE);
 type StepKey = 'inspect' | 'group' | 'members' | 'propagation' | 'role' | 'assignments' | 'undo';
 
 export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Promise<AdminRoleResult> {
-  const parsed = adminRoleInputSchema.safeParse(request);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Invalid Google admin role provisioning input:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  }
-  const input: AdminRoleInput = parsed.data;
+  const input: AdminRoleInputV1 = inputV1<AdminRoleInputV1>(
+    request,
+    adminRoleInputSchema,
+    ['customer', 'adminEmail', 'serviceAccount', 'group', 'role'],
+    'Google admin role provisioning input'
+  );
   const { workflowId } = workflowInfo();
   const caller = {
     customerId: input.customer.customerId,
@@ -118,9 +124,9 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
   };
 
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: input.customer.domain },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.domain) },
     { key: OnrampVendor, value: input.vendor.name },
-    { key: OnrampIntegration, value: 'google-admin-roles' },
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.googleAdminRoleProvisioning },
   ]);
 
   if (input.mode === 'undo') return undo(input, ledger, { enter, run, steps, memberCounts });

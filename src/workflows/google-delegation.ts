@@ -15,16 +15,16 @@ import {
 import type { OnrampActivities } from '../activities';
 import type { ScopeCheck } from '../activities/google/delegation';
 import {
-  delegationInputSchema,
   delegationInstructions,
   formatDuration,
-  type DelegationInput,
+  delegationInputSchema,
   type DelegationRequest,
+  type DelegationInputV1,
   type DelegationStatus,
   type DelegationStep,
   type ScopeStatus,
 } from '../domain/google-delegation';
-import { describeIssues } from '../domain/validation';
+import { inputV1 } from './input';
 import { type OnboardingState } from '../temporal/search-attributes';
 
 export const delegationStatusQuery = defineQuery<DelegationStatus>('status');
@@ -70,14 +70,12 @@ export async function googleDelegationOnboarding(
   request: DelegationRequest,
   carry?: DelegationCarry
 ): Promise<DelegationResult> {
-  const parsed = delegationInputSchema.safeParse(request);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(
-      `Invalid Google delegation input:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  }
-  const input: DelegationInput = parsed.data;
+  const input = inputV1<DelegationInputV1>(
+    request,
+    delegationInputSchema,
+    ['customer', 'adminEmail', 'vendor', 'serviceAccount'],
+    'Google delegation input'
+  );
   const { workflowId } = workflowInfo();
   const instructions = delegationInstructions(input);
   const startedAt = carry?.startedAt ?? Date.now();
