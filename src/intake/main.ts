@@ -1,6 +1,7 @@
-/** The intake service: `tsx src/intake/main.ts` (configured by the environment; see README). */
+/** The intake service: `node dist/intake/main.js` (configured by the environment; see README). */
 import { connectClient } from '../client';
 import { loadConfig } from '../config';
+import { describeConnection } from '../temporal/connection';
 import { createLogger } from '../logger';
 import { resolveSecretRef } from '../secrets/secret-ref';
 import { loadIntakeConfig } from './config';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const app = createIntakeServer({ client, config, auth: { hmacSecrets, bearerTokens }, logger });
   await app.listen({ host: intake.host, port: intake.port });
   logger.info(
-    { host: intake.host, port: intake.port, temporal: config.temporal.address },
+    { host: intake.host, port: intake.port, temporal: describeConnection(config.temporal) },
     'Onramp intake API listening'
   );
   const stop = () =>
