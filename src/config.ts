@@ -184,7 +184,21 @@ export const configSchema = z.object({
   ONRAMP_CODEC_SERVER_PORT: port.default(8484).describe('Port of the codec server for the Web UI.'),
   ONRAMP_CODEC_SERVER_TOKEN_REF: secretRef
     .optional()
-    .describe('Reference to the bearer token codec server callers send (required in live mode).'),
+    .describe(
+      'Reference to a fixed bearer token codec server callers may send (CLI, scripts); live mode needs it or OIDC.'
+    ),
+  ONRAMP_CODEC_SERVER_OIDC_ISSUER: url
+    .optional()
+    .describe(
+      "OIDC issuer of the Web UI's sign-in: the codec server accepts callers' access tokens signed by its JWKS (the UI forwards them with TEMPORAL_CODEC_PASS_ACCESS_TOKEN)."
+    ),
+  ONRAMP_CODEC_SERVER_OIDC_JWKS_URL: url
+    .optional()
+    .describe("JWKS of that issuer. Default: the `jwks_uri` of the issuer's `/.well-known/openid-configuration`."),
+  ONRAMP_CODEC_SERVER_OIDC_AUDIENCE: z
+    .string()
+    .optional()
+    .describe('Audience the access token must carry (`aud`); unset: not checked.'),
   ONRAMP_CODEC_SERVER_ALLOWED_ORIGINS: z
     .string()
     .optional()
@@ -285,7 +299,14 @@ export interface OnrampConfig {
   /** Payload encryption (src/codec) and its codec server for the Web UI (src/codec-server). */
   codec: {
     keys?: string;
-    server: { host: string; port: number; tokenRef?: string; allowedOrigins: string[]; namespaces: string[] };
+    server: {
+      host: string;
+      port: number;
+      tokenRef?: string;
+      oidc?: { issuer: string; jwksUrl?: string; audience?: string };
+      allowedOrigins: string[];
+      namespaces: string[];
+    };
   };
   intake: IntakeConfig;
   secretsDir: string;
@@ -457,6 +478,15 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
         host: c.ONRAMP_CODEC_SERVER_HOST,
         port: c.ONRAMP_CODEC_SERVER_PORT,
         tokenRef: c.ONRAMP_CODEC_SERVER_TOKEN_REF,
+        ...(c.ONRAMP_CODEC_SERVER_OIDC_ISSUER
+          ? {
+              oidc: {
+                issuer: c.ONRAMP_CODEC_SERVER_OIDC_ISSUER,
+                ...(c.ONRAMP_CODEC_SERVER_OIDC_JWKS_URL ? { jwksUrl: c.ONRAMP_CODEC_SERVER_OIDC_JWKS_URL } : {}),
+                ...(c.ONRAMP_CODEC_SERVER_OIDC_AUDIENCE ? { audience: c.ONRAMP_CODEC_SERVER_OIDC_AUDIENCE } : {}),
+              },
+            }
+          : {}),
         allowedOrigins: splitList(c.ONRAMP_CODEC_SERVER_ALLOWED_ORIGINS) ?? [
           `http://localhost:${c.ONRAMP_SANDBOX_UI_PORT}`,
           `http://127.0.0.1:${c.ONRAMP_SANDBOX_UI_PORT}`,
