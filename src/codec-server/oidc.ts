@@ -1,4 +1,7 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+// jose is ESM-only: loaded with import(), which this CommonJS build keeps as a real dynamic import.
+type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
+type JWTVerifyGetKey = ReturnType<Jose['createRemoteJWKSet']>;
+const loadJose = (): Promise<Jose> => import('jose');
 
 export interface OidcOptions {
   issuer: string;
@@ -24,10 +27,11 @@ export function oidcVerifier(opts: OidcOptions): (token: string) => Promise<stri
       url = ((await res.json()) as { jwks_uri?: string }).jwks_uri;
       if (!url) throw new Error(`OIDC discovery at ${opts.issuer} has no jwks_uri`);
     }
-    keys = createRemoteJWKSet(new URL(url));
+    keys = (await loadJose()).createRemoteJWKSet(new URL(url));
     return keys;
   };
   return async (token: string) => {
+    const { jwtVerify } = await loadJose();
     const { payload } = await jwtVerify(token, await jwks(), {
       issuer: opts.issuer,
       ...(opts.audience ? { audience: opts.audience } : {}),
