@@ -12,8 +12,9 @@ async function main(): Promise<void> {
   const intake = loadIntakeConfig();
   const logger = createLogger({ level: config.log.level, format: config.log.format, name: 'onramp-intake' });
   const [hmacSecrets, bearerTokens] = await Promise.all([
-    Promise.all(intake.hmacSecretRefs.map((r) => resolveSecretRef(r))),
-    Promise.all(intake.bearerTokenRefs.map((r) => resolveSecretRef(r))),
+    // Secret files end with a newline (`openssl rand -hex 32 > file`): it is not part of the secret.
+    Promise.all(intake.hmacSecretRefs.map(async (r) => (await resolveSecretRef(r)).trim())),
+    Promise.all(intake.bearerTokenRefs.map(async (r) => (await resolveSecretRef(r)).trim())),
   ]);
   const client = await connectClient(config);
   const app = createIntakeServer({ client, config, auth: { hmacSecrets, bearerTokens }, logger });
