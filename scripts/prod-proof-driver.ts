@@ -20,7 +20,7 @@ import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { connectClient } from '../src/client';
 import { loadConfig } from '../src/config';

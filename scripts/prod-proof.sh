@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Production-shape proof without Docker: the topology of docker-compose.yml on this machine.
+# docker-compose.yml's stack on this machine, without Docker:
 #   PostgreSQL (Debian's packages) on loopback
 #   -> Temporal server v1.29.1 (the release Temporal CLI v1.5.1 pins), built from the Go module proxy,
-#      schema set up by Temporal's own SQL tool, config deploy/temporal/onramp.yaml.tmpl
-#   -> namespace + Onramp's search attributes registered with the Temporal CLI
-#   -> a pre-built workflow bundle and TWO `src/worker.ts` processes configured by environment only
-#   -> full sandbox onboardings through them (scripts/prod-proof-driver.ts), Prometheus endpoints scraped.
+#      schema set up by Temporal's own SQL tool, config deploy/temporal/onramp.yaml.tmpl, serving mTLS only
+#      (CA + server + client certificates by deploy/make-secrets.sh, as README tells operators to run)
+#   -> namespace + Onramp's search attributes registered with the Temporal CLI over mTLS
+#   -> the image's build (tsc -p tsconfig.build.json + dist/workflow-bundle.js, as the Dockerfile does)
+#   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with README's .env (deploy/env.example);
+#      its Onramp services (codec-server, intake, worker x compose's replicas = 3) started as the image's
+#      `node dist/...` commands with compose's environment, container paths and hostnames mapped explicitly;
+#      full orders through the intake API; the codec server decoding for an OIDC access token.
 #
 # Usage: bash scripts/prod-proof.sh          (or npm run prod-proof; CI: bash .ci/prod-proof)
 # Re-runnable: every run starts from a fresh database cluster; builds are cached outside the repo in
-# ${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}. Exits non-zero on any failure, printing where the logs are.
+# ${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}. Exits non-zero on any failure (or any service exiting), printing
+# where the logs are.
 #
 # Environment (all optional): ONRAMP_CACHE_DIR, ONRAMP_PROOF_PG_PORT (55432), ONRAMP_PROOF_TEMPORAL_PORT
 # (17233; the server also uses +1, +2, +6, +10, -300..-294 and 18000 for its metrics),
-# ONRAMP_PROOF_WORKERS (2), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_METRICS_PORT (19464),
+# ONRAMP_PROOF_WORKERS (compose's replicas: 3), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
+# (19460: worker metrics 19464.., codec server 19484, intake 19485),
 # ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -58,7 +59,7 @@ services:
     assert.deepEqual(services.one!.imageEnv, { X: '1', Y: 'two' });
     assert.deepEqual(services.two!.environment, { K: 'dot', N: 'from-dotenv' });
     assert.deepEqual(services.two!.command, ['x', 'y']);
-    assert.throws(() => resolveCompose({ composeText: 'services:\n  a:\n    image: \${X:?need X}\n' }), ComposeError);
+    assert.throws(() => resolveCompose({ composeText: 'services:\n  a:\n    image: ${X:?need X}\n' }), ComposeError);
   });
 
   it("this repository's compose file with README's .env: every Onramp service runs the compiled image and its environment loads", () => {
@@ -91,7 +92,7 @@ services:
   });
 
   it("the Dockerfile's runtime stage runs node as a non-root user", () => {
-    const text = require('node:fs').readFileSync(join(repo, 'Dockerfile'), 'utf8') as string;
+    const text = readFileSync(join(repo, 'Dockerfile'), 'utf8');
     const rt = dockerfileRuntime(text);
     assert.deepEqual(rt.cmd, ['node', 'dist/worker.js']);
     const last = text.split(/^FROM\s/m).pop() ?? '';

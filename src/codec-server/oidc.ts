@@ -1,7 +1,7 @@
 // jose is ESM-only: loaded with import(), which this CommonJS build keeps as a real dynamic import.
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
-type JWTVerifyGetKey = ReturnType<Jose['createRemoteJWKSet']>;
-const loadJose = (): Promise<Jose> => import('jose');
+import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
+type JWTVerifyGetKey = ReturnType<typeof Jose.createRemoteJWKSet>;
+const loadJose = (): Promise<typeof Jose> => import('jose');
 
 export interface OidcOptions {
   issuer: string;
