@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { configTableMarkdown, ConfigError, loadConfig, loadIntakeConfig } from '../src/config';
+import { configSchema, configTableMarkdown, ConfigError, loadConfig, loadIntakeConfig } from '../src/config';
 import { ensureTemporalCli, temporalCliCacheDir } from '../src/temporal/cli-binary';
 import { temporalConnectionOptions } from '../src/temporal/connection';
+import { resolveComposeFiles } from '../scripts/compose-resolve';
 import { readmeTable, tableCells } from '../scripts/config-table';
 
 const repo = resolve(__dirname, '..');
@@ -218,14 +219,21 @@ describe('one place reads the environment, and README lists every variable', () 
     assert.deepEqual(offenders, []);
   });
 
-  it('every variable named in docker-compose.yml for Onramp is in the schema', () => {
-    const compose = readFileSync(join(repo, 'docker-compose.yml'), 'utf8');
-    const table = configTableMarkdown();
-    const names = new Set([...compose.matchAll(/^\s+((?:ONRAMP|TEMPORAL|LOG)_[A-Z0-9_]+):/gm)].map((m) => m[1]!));
-    // The Temporal server's and UI's own variables are not Onramp's.
-    const notOnramp =
-      /^TEMPORAL_(POSTGRES|HISTORY|FRONTEND|METRICS|DYNAMIC|BIND|BROADCAST|CORS|CODEC|TLS_(CA|CERT|KEY|SERVER_CA_CERT|SERVER_CERT|SERVER_KEY|ENABLE_HOST_VERIFICATION)$)/;
-    const missing = [...names].filter((n) => !notOnramp.test(n) && !table.includes(`\`${n}\``));
+  it('every variable docker-compose.yml or the image gives an Onramp service is in the schema', () => {
+    const services = resolveComposeFiles(
+      join(repo, 'docker-compose.yml'),
+      join(repo, 'deploy/env.example'),
+      {},
+      join(repo, 'Dockerfile')
+    );
+    const known = new Set([...Object.keys(configSchema.shape), 'NODE_ENV']);
+    const missing = Object.values(services)
+      .filter((svc) => svc.built)
+      .flatMap((svc) =>
+        Object.keys({ ...svc.imageEnv, ...svc.environment })
+          .filter((k) => !known.has(k))
+          .map((k) => `${svc.name}: ${k}`)
+      );
     assert.deepEqual(missing, []);
   });
 });
