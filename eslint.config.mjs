@@ -7,7 +7,9 @@ import globals from 'globals';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['bin/**', 'node_modules/**', 'lib/**', '.onramp/**', 'bench/results/**', 'eslint.config.mjs'] },
+  {
+    ignores: ['bin/**', 'node_modules/**', 'lib/**', 'dist/**', '.onramp/**', 'bench/results/**', 'eslint.config.mjs'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,8 +1,8 @@
-// Pre-bundle the workflow code (production workers load it with ONRAMP_WORKFLOW_BUNDLE instead of
-// running webpack at every start). Usage: tsx scripts/build-workflow-bundle.ts [out.js]
+// Pre-bundle the workflow code from the TypeScript sources (the image builds it from the compiled output
+// with `node dist/temporal/workflow-bundle.js`). Usage: tsx scripts/build-workflow-bundle.ts [out.js]
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { writeWorkflowBundle } from '../src/temporal/local-stack';
+import { writeWorkflowBundle } from '../src/temporal/workflow-bundle';
 
 async function main(): Promise<void> {
   const out = await writeWorkflowBundle(resolve(process.argv[2] ?? 'lib/workflow-bundle.js'));

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Production-shape proof without Docker: the topology of docker-compose.yml on this machine.
+# docker-compose.yml's stack on this machine, without Docker:
 #   PostgreSQL (Debian's packages) on loopback
 #   -> Temporal server v1.29.1 (the release Temporal CLI v1.5.1 pins), built from the Go module proxy,
-#      schema set up by Temporal's own SQL tool, config deploy/temporal/onramp.yaml.tmpl
-#   -> namespace + Onramp's search attributes registered with the Temporal CLI
-#   -> a pre-built workflow bundle and TWO `src/worker.ts` processes configured by environment only
-#   -> full sandbox onboardings through them (scripts/prod-proof-driver.ts), Prometheus endpoints scraped.
+#      schema set up by Temporal's own SQL tool, config deploy/temporal/onramp.yaml.tmpl, serving mTLS only
+#      (CA + server + client certificates by deploy/make-secrets.sh, as README tells operators to run)
+#   -> namespace + Onramp's search attributes registered with the Temporal CLI over mTLS
+#   -> the image's build (tsc -p tsconfig.build.json + dist/workflow-bundle.js, as the Dockerfile does)
+#   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with README's .env (deploy/env.example);
+#      its Onramp services (codec-server, intake, worker x compose's replicas = 3) started as the image's
+#      `node dist/...` commands with compose's environment, container paths and hostnames mapped explicitly;
+#      full orders through the intake API; the codec server decoding for an OIDC access token.
 #
 # Usage: bash scripts/prod-proof.sh          (or npm run prod-proof; CI: bash .ci/prod-proof)
 # Re-runnable: every run starts from a fresh database cluster; builds are cached outside the repo in
-# ${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}. Exits non-zero on any failure, printing where the logs are.
+# ${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}. Exits non-zero on any failure (or any service exiting), printing
+# where the logs are.
 #
 # Environment (all optional): ONRAMP_CACHE_DIR, ONRAMP_PROOF_PG_PORT (55432), ONRAMP_PROOF_TEMPORAL_PORT
 # (17233; the server also uses +1, +2, +6, +10, -300..-294 and 18000 for its metrics),
-# ONRAMP_PROOF_WORKERS (2), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_METRICS_PORT (19464),
+# ONRAMP_PROOF_WORKERS (compose's replicas: 3), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
+# (19460: worker metrics 19464.., codec server 19484, intake 19485),
 # ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -98,7 +104,7 @@ stop_pidfile "$RUN/temporal.pid"
 stop_postgres
 [ "${ONRAMP_PROOF_STOP:-}" = 1 ] && { echo "stopped"; exit 0; }
 trap cleanup EXIT
-rm -rf "$RUN/logs"/* "$RUN/driver"
+rm -rf "$RUN/logs"/* "$RUN"/*.log
 
 # The data directory lives in /tmp so the postgres account can reach it when we are root ($HOME is 0700).
 PGDATA=$(mktemp -d /tmp/onramp-prod-proof-pg.XXXXXX)
@@ -177,32 +183,48 @@ for db in temporal temporal_visibility; do
 done
 unset SQL_PASSWORD
 
-# --- 4. Temporal server on PostgreSQL ----------------------------------------------------------------------
-step "Temporal server on 127.0.0.1:$TEMPORAL_PORT (config deploy/temporal/onramp.yaml.tmpl)"
+# --- 4. Secrets as README says (deploy/make-secrets.sh): codec key, intake token, CA + server + client certs --
+step "secrets and mTLS certificates (deploy/make-secrets.sh, openssl)"
+SECRETS=$RUN/secrets
+rm -rf "$SECRETS"
+bash deploy/make-secrets.sh "$SECRETS"
+TLS_DIR=$SECRETS/temporal-tls
+openssl verify -CAfile "$TLS_DIR/ca.pem" "$TLS_DIR/server.pem" "$TLS_DIR/client.pem"
+
+# --- 5. Temporal server on PostgreSQL, mTLS only --------------------------------------------------------------
+step "Temporal server on 127.0.0.1:$TEMPORAL_PORT with mTLS (config deploy/temporal/onramp.yaml.tmpl)"
 mkdir -p "$RUN/temporal/config"
 cp deploy/temporal/onramp.yaml.tmpl "$RUN/temporal/config/onramp.yaml" # rendered by the server itself
+# The CLI as a client: the same client certificate the Onramp services use.
+T=("$TEMPORAL_CLI" --address "127.0.0.1:$TEMPORAL_PORT" --tls-ca-path "$TLS_DIR/ca.pem"
+  --tls-cert-path "$TLS_DIR/client.pem" --tls-key-path "$TLS_DIR/client.key" --tls-server-name temporal)
 start_temporal() {
   TEMPORAL_POSTGRES_HOST=127.0.0.1 TEMPORAL_POSTGRES_PORT=$PG_PORT TEMPORAL_POSTGRES_USER=temporal \
     TEMPORAL_POSTGRES_PASSWORD=$PG_PASSWORD TEMPORAL_HISTORY_SHARDS=4 TEMPORAL_FRONTEND_PORT=$TEMPORAL_PORT \
     TEMPORAL_METRICS_PORT=$TEMPORAL_METRICS_PORT TEMPORAL_BIND_IP=127.0.0.1 \
     TEMPORAL_DYNAMIC_CONFIG_FILE=$REPO/deploy/dynamicconfig/onramp.yaml \
+    TEMPORAL_TLS_SERVER_CERT=$TLS_DIR/server.pem TEMPORAL_TLS_SERVER_KEY=$TLS_DIR/server.key \
+    TEMPORAL_TLS_SERVER_CA_CERT=$TLS_DIR/ca.pem TEMPORAL_TLS_SERVER_NAME=temporal \
     "$BIN/server" --root "$RUN/temporal" --config config --env onramp --allow-no-auth start \
     >"$RUN/logs/temporal.log" 2>&1 &
   echo $! >"$RUN/temporal.pid"
   for _ in $(seq 1 120); do
     kill -0 "$(cat "$RUN/temporal.pid")" 2>/dev/null || return 1
-    "$TEMPORAL_CLI" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" >/dev/null 2>&1 && return 0
+    "${T[@]}" operator cluster health >/dev/null 2>&1 && return 0
     sleep 0.5
   done
   return 1
 }
 timed "Temporal server start to healthy" start_temporal ||
   { tail -20 "$RUN/logs/temporal.log" >&2; fail "the Temporal server did not become healthy"; }
-"$TEMPORAL_CLI" operator cluster describe --address "127.0.0.1:$TEMPORAL_PORT" -o json |
+"${T[@]}" operator cluster describe -o json |
   grep -E '"(serverVersion|persistenceStore|visibilityStore)"' | sed 's/^ */  /'
+if "$TEMPORAL_CLI" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" --command-timeout 5s >/dev/null 2>&1; then
+  fail "the server answered a plaintext client: TLS is not on"
+fi
+echo "plaintext client refused: the server speaks TLS only"
 
-step "namespace '$NAMESPACE' and Onramp's search attributes (Temporal CLI)"
-T=("$TEMPORAL_CLI" --address "127.0.0.1:$TEMPORAL_PORT")
+step "namespace '$NAMESPACE' and Onramp's search attributes (Temporal CLI over mTLS)"
 "${T[@]}" operator namespace create --namespace "$NAMESPACE" --retention 72h || fail "namespace create failed"
 # The list comes from the code, so a new search attribute is registered here too.
 SEARCH_ATTRIBUTES=$(npx --no-install tsx -e "
@@ -220,19 +242,21 @@ registered=$("${T[@]}" operator search-attribute list --namespace "$NAMESPACE" |
 [ "$registered" -ge "$(echo "$SEARCH_ATTRIBUTES" | wc -w)" ] || fail "search attributes not registered (see $RUN/logs)"
 echo "registered: $(echo "$SEARCH_ATTRIBUTES" | tr ' ' '\n' | sed 's/:.*//' | paste -sd' ')"
 
-# --- 5. Production worker bundle, two worker processes, full onboardings -----------------------------------
-step "workflow bundle (bundleWorkflowCode at build time)"
-timed "workflow bundle build" npx --no-install tsx scripts/build-workflow-bundle.ts "$RUN/workflow-bundle.js" \
-  >"$RUN/logs/bundle.log" 2>&1 || fail "bundling the workflows failed (see $RUN/logs/bundle.log)"
-tail -1 "$RUN/logs/bundle.log"
+# --- 6. The image's build: tsc + pre-built workflow bundle (the Dockerfile's build stage) --------------------
+step "compiled build as the Dockerfile makes it (tsc -p tsconfig.build.json; node dist/temporal/workflow-bundle.js)"
+build_image_code() {
+  rm -rf dist && npx --no-install tsc -p tsconfig.build.json && node dist/temporal/workflow-bundle.js dist/workflow-bundle.js
+}
+timed "tsc build + workflow bundle" build_image_code >"$RUN/logs/build.log" 2>&1 || fail "the build failed (see $RUN/logs/build.log)"
+tail -1 "$RUN/logs/build.log"
 
-step "onboardings through ${ONRAMP_PROOF_WORKERS:-2} worker processes"
+# --- 7. docker-compose.yml's Onramp services as processes, full orders through the intake --------------------
+step "docker-compose.yml's Onramp services (codec-server, intake, workers) as processes, orders through the intake"
 s=$(date +%s.%N)
-TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT TEMPORAL_NAMESPACE=$NAMESPACE TEMPORAL_TASK_QUEUE=$TASK_QUEUE \
-  ONRAMP_WORKFLOW_BUNDLE=$RUN/workflow-bundle.js ONRAMP_PROOF_DIR=$RUN/driver \
-  npx --no-install tsx scripts/prod-proof-driver.ts || fail "the onboarding run failed (worker logs: $RUN/driver)"
+ONRAMP_PROOF_TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT ONRAMP_PROOF_DIR=$RUN \
+  npx --no-install tsx scripts/prod-proof-driver.ts || fail "the services run failed (logs: $RUN/*.log)"
 e=$(date +%s.%N)
-figures+=("$(printf '%-34s %6.1f s' 'workers start + onboardings' "$(awk "BEGIN { print $e - $s }")")")
+figures+=("$(printf '%-34s %6.1f s' 'services start + orders + checks' "$(awk "BEGIN { print $e - $s }")")")
 
 step "task queue $TASK_QUEUE as the server sees it (temporal task-queue describe)"
 "${T[@]}" task-queue describe --namespace "$NAMESPACE" --task-queue "$TASK_QUEUE" || true
@@ -246,4 +270,4 @@ step "figures"
 for f in "${figures[@]}"; do echo "  $f"; done
 echo "  total                              $(($(date +%s) - t0)) s"
 echo
-echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL, ${ONRAMP_PROOF_WORKERS:-2} workers, onboardings completed"
+echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake"

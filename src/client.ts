@@ -1,14 +1,18 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { dataConverterFromConfig } from './codec';
 import type { OnrampConfig } from './config';
 import { delegationWorkflowId, parseDelegationInput, type DelegationRequest } from './domain/google-delegation';
+import { connectTemporal } from './temporal/connection';
 import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep, OnrampVendor } from './temporal/search-attributes';
 import type { googleDelegationOnboarding } from './workflows';
 
-/** Payloads and failures are encrypted with the configured key ring (src/codec), as the worker's are. */
+/**
+ * Payloads and failures are encrypted with the configured key ring (src/codec), as the worker's are. The
+ * connection (address, TLS / mTLS, API key) comes from src/temporal/connection.ts, as every process's does.
+ */
 export async function connectClient(config: OnrampConfig): Promise<Client> {
   const dataConverter = await dataConverterFromConfig(config);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await connectTemporal(config.temporal);
   return new Client({ connection, namespace: config.temporal.namespace, dataConverter });
 }
 

@@ -1,14 +1,15 @@
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type OnrampActivities } from './activities';
 import { dataConverterFromConfig } from './codec';
-import { loadConfig, type OnrampConfig } from './config';
+import { loadConfig, processEnv, type OnrampConfig } from './config';
 import { createLogger, type Logger } from './logger';
+import { connectTemporalNative, describeConnection } from './temporal/connection';
 import { installRuntime } from './temporal/runtime';
 
 export interface CreateWorkerOptions {
   config: OnrampConfig;
-  /** Defaults to a new connection to `config.temporal.address`. */
+  /** Defaults to a new connection from `config.temporal` (src/temporal/connection.ts). */
   connection?: NativeConnection;
   /** Override activity endpoints (tests and the sandbox point them at simulators). */
   activities?: OnrampActivities;
@@ -22,9 +23,8 @@ export interface CreateWorkerOptions {
  * tests: bundling costs seconds per worker), otherwise bundled from source at start.
  */
 export function workflowSource(
-  env: NodeJS.ProcessEnv = process.env
+  bundle: string | undefined = processEnv().ONRAMP_WORKFLOW_BUNDLE
 ): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  const bundle = env.ONRAMP_WORKFLOW_BUNDLE;
   return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
 }
 
@@ -52,14 +52,14 @@ export function activitiesFromConfig(config: OnrampConfig): OnrampActivities {
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const { config } = opts;
-  const connection = opts.connection ?? (await NativeConnection.connect({ address: config.temporal.address }));
+  const connection = opts.connection ?? (await connectTemporalNative(config.temporal));
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     dataConverter: opts.dataConverter ?? (await dataConverterFromConfig(config)),
     activities: opts.activities ?? activitiesFromConfig(config),
-    ...workflowSource(),
+    ...workflowSource(config.worker.workflowBundle ?? processEnv().ONRAMP_WORKFLOW_BUNDLE),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     ...(config.worker.maxCachedWorkflows ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
     // One V8 context shared by all cached workflows (the SDK 1.24 default, pinned here): far less memory and CPU
@@ -77,8 +77,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       mode: config.mode,
-      address: config.temporal.address,
-      namespace: config.temporal.namespace,
+      temporal: describeConnection(config.temporal),
       taskQueue: config.temporal.taskQueue,
       metrics: config.metrics.bindAddress ? `http://${config.metrics.bindAddress}/metrics` : undefined,
     },
@@ -86,7 +85,7 @@ async function main(): Promise<void> {
       ? 'Onramp worker starting in SANDBOX mode (vendor simulators, no real vendor is called)'
       : 'Onramp worker starting in LIVE mode'
   );
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await connectTemporalNative(config.temporal);
   const worker = await createWorker({ config, logger, connection });
   // Worker.run() handles SIGINT/SIGTERM itself (graceful shutdown).
   await worker.run();

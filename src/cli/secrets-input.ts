@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { processEnv } from '../config';
 
 /**
  * Secrets typed by an operator never travel on argv (shell history, `ps`) nor into Temporal: the CLI reads
@@ -19,7 +20,7 @@ export async function readSecret(opts: { secretStdin?: boolean; secretFile?: str
   throw new Error('give the secret with --secret-stdin or --secret-file <path> (never on the command line)');
 }
 
-export function storeSecret(name: string, value: string, env: NodeJS.ProcessEnv = process.env): string {
+export function storeSecret(name: string, value: string, env: NodeJS.ProcessEnv = processEnv()): string {
   const dir = resolve(env.ONRAMP_SECRETS_DIR ?? join(env.ONRAMP_DATA_DIR ?? '.onramp', 'secrets'));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, name.replace(/[^A-Za-z0-9._-]/g, '_'));

@@ -1,4 +1,4 @@
-/** The codec server on its own (docker-compose, production): `tsx src/codec-server/main.ts`. */
+/** The codec server on its own (docker-compose, production): `node dist/codec-server/main.js`. */
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { codecServerFromConfig } from './from-config';
@@ -7,9 +7,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.log.level, format: config.log.format, name: 'onramp-codec-server' });
   const server = await codecServerFromConfig(config, { logger });
-  // In a container the UI reaches it through a published port: bind all interfaces there.
-  const host = process.env.ONRAMP_CODEC_SERVER_HOST ?? '127.0.0.1';
-  const url = await server.listen(config.codec.server.port, host);
+  // In a container the UI reaches it through a published port: ONRAMP_CODEC_SERVER_HOST=0.0.0.0 there.
+  const url = await server.listen(config.codec.server.port, config.codec.server.host);
   logger.info({ url, namespaces: config.codec.server.namespaces }, 'Onramp codec server listening');
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -7,8 +7,10 @@ import { fromJson, payloadsBody, toJson } from './payload-json';
 
 export interface CodecServerOptions {
   codec: EncryptionCodec;
-  /** The bearer token callers must present. Without one, only loopback callers are served (sandbox). */
+  /** A fixed bearer token callers may present. Without it and without `verifyAccessToken`, only loopback callers are served (sandbox). */
   token?: string;
+  /** Verifies a caller's OIDC access token (the Web UI user's); resolves to the subject, rejects otherwise. */
+  verifyAccessToken?: (token: string) => Promise<string>;
   /** Browser origins (the Web UI) allowed to call, e.g. http://localhost:8233. */
   allowedOrigins: string[];
   /** Namespaces whose payloads this server may decode (checked against X-Namespace). */
@@ -40,7 +42,25 @@ export function createCodecServer(opts: CodecServerOptions): CodecServer {
   const fail = (reply: FastifyReply, status: number, error: string, message: string) =>
     reply.code(status).send({ error, message });
 
+  app.get('/healthz', async () => ({ ok: true }));
+
+  const authorize = async (req: FastifyRequest): Promise<boolean> => {
+    if (!opts.token && !opts.verifyAccessToken) return isLoopback(req.socket.remoteAddress);
+    if (opts.token && bearerMatches(req.headers.authorization, opts.token)) return true;
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    if (!opts.verifyAccessToken || !bearer) return false;
+    try {
+      const sub = await opts.verifyAccessToken(bearer);
+      opts.logger?.debug({ sub }, 'codec server: access token verified');
+      return true;
+    } catch (err) {
+      opts.logger?.warn({ reason: (err as Error).message }, 'codec server: access token refused');
+      return false;
+    }
+  };
+
   app.addHook('onRequest', async (req, reply) => {
+    if (req.method === 'GET' && req.url === '/healthz') return;
     const origin = req.headers.origin;
     if (origin && origins.has(origin)) {
       reply.header('access-control-allow-origin', origin);
@@ -58,17 +78,14 @@ export function createCodecServer(opts: CodecServerOptions): CodecServer {
     // A browser page from another origin must not use the codec server, even on loopback.
     if (origin && !origins.has(origin))
       return fail(reply, 403, 'origin_not_allowed', 'this origin may not call the codec server');
-    const authorized = opts.token
-      ? bearerMatches(req.headers.authorization, opts.token)
-      : isLoopback(req.socket.remoteAddress);
-    if (!authorized) {
+    if (!(await authorize(req))) {
       reply.header('www-authenticate', 'Bearer realm="onramp-codec"');
       return fail(
         reply,
         401,
         'unauthorized',
-        opts.token
-          ? 'send Authorization: Bearer <codec server token>'
+        opts.token || opts.verifyAccessToken
+          ? 'send Authorization: Bearer <OIDC access token or codec server token>'
           : 'only loopback callers are served without a token'
       );
     }

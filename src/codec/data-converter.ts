@@ -1,6 +1,6 @@
 import type { DataConverter } from '@temporalio/common';
 import { join } from 'node:path';
-import type { OnrampConfig } from '../config';
+import { processEnv, type OnrampConfig } from '../config';
 import { EncryptionCodec } from './encryption-codec';
 import { loadKeyRing, parseKeySpec, sandboxKeyRing, type KeyRing } from './key-ring';
 
@@ -25,7 +25,7 @@ export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
  */
 export async function keyRingFromConfig(
   config: Pick<OnrampConfig, 'mode' | 'dataDir' | 'codec'>,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = processEnv()
 ): Promise<KeyRing> {
   if (config.codec.keys) return loadKeyRing(parseKeySpec(config.codec.keys), env);
   if (config.mode === 'sandbox') return sandboxKeyRing(join(config.dataDir, 'sandbox'));
@@ -36,14 +36,14 @@ export async function keyRingFromConfig(
 
 export async function codecFromConfig(
   config: Pick<OnrampConfig, 'mode' | 'dataDir' | 'codec'>,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = processEnv()
 ): Promise<EncryptionCodec> {
   return new EncryptionCodec(await keyRingFromConfig(config, env));
 }
 
 export async function dataConverterFromConfig(
   config: Pick<OnrampConfig, 'mode' | 'dataDir' | 'codec'>,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv = processEnv()
 ): Promise<DataConverter> {
   return createDataConverter(await codecFromConfig(config, env));
 }

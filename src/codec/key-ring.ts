@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processEnv } from '../config';
 import { resolveSecretRef } from '../secrets/secret-ref';
 import { registerSecret } from '../secrets/scrub';
 
@@ -83,7 +84,7 @@ export function keyRing(keys: CodecKey[]): KeyRing {
 }
 
 /** Resolve every reference of the spec (the values are registered with the log scrubber). */
-export async function loadKeyRing(entries: KeySpecEntry[], env: NodeJS.ProcessEnv = process.env): Promise<KeyRing> {
+export async function loadKeyRing(entries: KeySpecEntry[], env: NodeJS.ProcessEnv = processEnv()): Promise<KeyRing> {
   const keys: CodecKey[] = [];
   for (const { id, ref } of entries) {
     const value = await resolveSecretRef(ref, env);

@@ -1,6 +1,7 @@
-/** The intake service: `tsx src/intake/main.ts` (configured by the environment; see README). */
+/** The intake service: `node dist/intake/main.js` (configured by the environment; see README). */
 import { connectClient } from '../client';
 import { loadConfig } from '../config';
+import { describeConnection } from '../temporal/connection';
 import { createLogger } from '../logger';
 import { resolveSecretRef } from '../secrets/secret-ref';
 import { loadIntakeConfig } from './config';
@@ -11,14 +12,15 @@ async function main(): Promise<void> {
   const intake = loadIntakeConfig();
   const logger = createLogger({ level: config.log.level, format: config.log.format, name: 'onramp-intake' });
   const [hmacSecrets, bearerTokens] = await Promise.all([
-    Promise.all(intake.hmacSecretRefs.map((r) => resolveSecretRef(r))),
-    Promise.all(intake.bearerTokenRefs.map((r) => resolveSecretRef(r))),
+    // Secret files end with a newline (`openssl rand -hex 32 > file`): it is not part of the secret.
+    Promise.all(intake.hmacSecretRefs.map(async (r) => (await resolveSecretRef(r)).trim())),
+    Promise.all(intake.bearerTokenRefs.map(async (r) => (await resolveSecretRef(r)).trim())),
   ]);
   const client = await connectClient(config);
   const app = createIntakeServer({ client, config, auth: { hmacSecrets, bearerTokens }, logger });
   await app.listen({ host: intake.host, port: intake.port });
   logger.info(
-    { host: intake.host, port: intake.port, temporal: config.temporal.address },
+    { host: intake.host, port: intake.port, temporal: describeConnection(config.temporal) },
     'Onramp intake API listening'
   );
   const stop = () =>

@@ -7,17 +7,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { connectClient } from '../client';
 import { createIntakeServer } from '../intake/server';
-import { loadConfig } from '../config';
+import { loadConfig, processEnv } from '../config';
 import { codecServerFromConfig } from '../codec-server';
 import { createLogger } from '../logger';
 import { createGoogleSimulator } from '../simulators/google/server';
 import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../simulators/google/service-account';
 import { createNotifyReceiver } from '../simulators/notify-receiver';
 import { ensureTemporalCli } from '../temporal/cli-binary';
+import { connectTemporalNative } from '../temporal/connection';
 import { installRuntime } from '../temporal/runtime';
 import { activityDepsFromConfig, createWorker } from '../worker';
 import { createAutotaskSimulator } from '../simulators/autotask/server';
@@ -27,20 +27,11 @@ import { createSandboxAutotaskReceiver } from './autotask-receiver';
 import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor';
 import { startLocalTemporal } from './temporal-server';
 
-const envInt = (name: string, fallback: number): number => {
-  // Ports and delays of the sandbox's own Temporal server; vendor simulator ports come from the config.
-  const v = process.env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name}=${v} must be a whole number`);
-  return n;
-};
-
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, ONRAMP_MODE: 'sandbox' });
+  const config = loadConfig({ ...processEnv(), ONRAMP_MODE: 'sandbox' });
   const logger = createLogger({
     level: config.log.level,
-    format: process.env.LOG_FORMAT === 'json' ? 'json' : 'pretty',
+    format: config.log.formatSet ? config.log.format : 'pretty',
     name: 'onramp',
   });
   installRuntime(logger, 'WARN');
@@ -57,7 +48,7 @@ async function main(): Promise<void> {
       'npm start needs a Temporal CLI binary: install Go (>= 1.25) so Onramp can build one, or set TEMPORAL_CLI_PATH'
     );
   }
-  const temporalPort = envInt('ONRAMP_SANDBOX_TEMPORAL_PORT', 7233);
+  const temporalPort = config.sandbox.temporalPort;
   // Payloads are encrypted (key generated once under .onramp/sandbox/); the Web UI decodes them through this
   // codec server, which the browser calls directly: loopback only, no token in the sandbox.
   const codecServer = await codecServerFromConfig(config, { logger });
@@ -67,13 +58,13 @@ async function main(): Promise<void> {
     cliPath: exe.path,
     dbFile: join(dataDir, 'temporal.db'),
     port: temporalPort,
-    uiPort: envInt('ONRAMP_SANDBOX_UI_PORT', 8233),
+    uiPort: config.sandbox.uiPort,
     namespace: config.temporal.namespace,
     onLog: (l) => logger.debug({ component: 'temporal' }, l),
   });
 
   // Simulators on fixed ports, so the CLI and a browser find them; state persists beside the Temporal DB.
-  const propagationDelayMs = envInt('ONRAMP_SANDBOX_PROPAGATION_SECONDS', 20) * 1000;
+  const propagationDelayMs = config.sandbox.propagationSeconds * 1000;
   const ports = config.sandboxPorts;
   const google = createGoogleSimulator({
     propagationDelayMs,
@@ -116,11 +107,11 @@ async function main(): Promise<void> {
     db: autotask.db,
     masterKey: readFileSync(signingKeyPath, 'utf8').trim(),
   });
-  const autotaskReceiverUrl = await listen(autotaskReceiver.app, envInt('ONRAMP_SANDBOX_RECEIVER_PORT', 8486));
+  const autotaskReceiverUrl = await listen(autotaskReceiver.app, config.sandbox.receiverPort);
   const secretsDir = join(dir, 'secrets');
   mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
 
-  const connection = await NativeConnection.connect({ address: temporal.address });
+  const connection = await connectTemporalNative({ ...config.temporal, address: temporal.address });
   const worker = await createWorker({
     config: { ...config, temporal: { ...config.temporal, address: temporal.address } },
     connection,
@@ -139,7 +130,7 @@ async function main(): Promise<void> {
     auth: { hmacSecrets: [], bearerTokens: [readFileSync(tokenPath, 'utf8').trim()] },
     logger,
   });
-  const intakePort = envInt('ONRAMP_INTAKE_PORT', 8485);
+  const intakePort = config.intake.port;
   await intake.listen({ host: '127.0.0.1', port: intakePort });
 
   const descriptor: SandboxDescriptor = {

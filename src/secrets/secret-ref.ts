@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { processEnv } from '../config';
 import { registerSecret } from './scrub';
 
 /**
@@ -26,7 +27,7 @@ export function isSecretRef(value: string): value is SecretRef {
 }
 
 /** Resolve a reference to its value and register that value with the scrubber so it can never be logged. */
-export async function resolveSecretRef(ref: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function resolveSecretRef(ref: string, env: NodeJS.ProcessEnv = processEnv()): Promise<string> {
   if (!isSecretRef(ref)) {
     throw new SecretRefError(`"${ref}" is not a secret reference: use file:/path/to/secret or env:VARIABLE_NAME`);
   }

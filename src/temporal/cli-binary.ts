@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { processEnv } from '../config';
 
 /** The CLI release we build: later releases carry a `replace` directive that `go install pkg@version` rejects. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -17,7 +18,7 @@ export interface EnsureOptions {
 }
 
 /** Where the built CLI is cached: outside the repo so a fresh clone reuses it. */
-export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+export function temporalCliCacheDir(env: NodeJS.ProcessEnv = processEnv()): string {
   const base = env.ONRAMP_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'onramp');
   return join(base, `temporal-cli-${TEMPORAL_CLI_VERSION}`);
 }
@@ -46,7 +47,7 @@ async function sleep(ms: number): Promise<void> {
  * 4. otherwise the SDK's own download (`cached-download`), for users with internet and no Go.
  */
 export async function ensureTemporalCli(opts: EnsureOptions = {}): Promise<TemporalExecutable> {
-  const env = opts.env ?? process.env;
+  const env = opts.env ?? processEnv();
   const progress = opts.onProgress ?? (() => undefined);
   const explicit = env.TEMPORAL_CLI_PATH;
   if (explicit) {

@@ -1,27 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { FAILURE_CONVERTER_PATH } from '../codec';
 import { ensureTemporalCli } from './cli-binary';
 import { devServerExtraArgs } from './dev-server';
 import { ONRAMP_SEARCH_ATTRIBUTES } from './search-attributes';
+import { writeWorkflowBundle } from './workflow-bundle';
 
-/**
- * Bundle the workflow code as production does: the failure converter must be inside the bundle, because
- * workflows convert their own failures (without it failure messages would be stored in clear).
- */
-export async function writeWorkflowBundle(outPath: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: new DefaultLogger('WARN'),
-  });
-  mkdirSync(dirname(outPath), { recursive: true });
-  writeFileSync(outPath, code);
-  return outPath;
-}
+/** Test tooling only (devDependencies): the production bundle builder is ./workflow-bundle.ts. */
+export { writeWorkflowBundle };
 
 /**
  * What `npm test` and `npm run bench` run against: one real dev server (the CLI found or built, handed to

@@ -1,0 +1,37 @@
+/**
+ * The production workflow bundle, built once at image build time (`node dist/temporal/workflow-bundle.js
+ * OUT.js`) and loaded by every worker through ONRAMP_WORKFLOW_BUNDLE instead of running webpack at each
+ * start. Only production dependencies here: the image's builder must not need test tooling.
+ */
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../codec';
+
+/**
+ * Bundle the workflow code as production does: the failure converter must be inside the bundle, because
+ * workflows convert their own failures (without it failure messages would be stored in clear).
+ */
+export async function writeWorkflowBundle(outPath: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'),
+  });
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileSync(outPath, code);
+  return outPath;
+}
+
+async function main(): Promise<void> {
+  const out = await writeWorkflowBundle(resolve(process.argv[2] ?? 'dist/workflow-bundle.js'));
+  const kib = Math.round(statSync(out).size / 1024);
+  process.stdout.write(`workflow bundle written to ${out} (${kib} KiB)\n`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
