@@ -91,32 +91,34 @@ describe('failures: classification', () => {
 describe('ConnectWise TenantLimiter (fake clock)', () => {
   it('spaces requests evenly and holds the tenant back after pauseFor', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    const flush = () => new Promise((r) => setImmediate(r));
     const l = new TenantLimiter(600); // one per 100 ms
     const done: number[] = [];
     const take = () => l.acquire().then(() => done.push(Date.now()));
-    const a = take();
-    const b = take();
-    const c = take();
-    await a;
+    void take();
+    void take();
+    void take();
+    await flush();
     assert.deepEqual(done, [1_000_000], 'the first goes at once');
     t.mock.timers.tick(99);
-    await Promise.resolve();
+    await flush();
     assert.equal(done.length, 1, 'not before its slot');
     t.mock.timers.tick(1);
-    await b;
+    await flush();
+    assert.equal(done.length, 2);
     t.mock.timers.tick(100);
-    await c;
+    await flush();
     assert.deepEqual(done, [1_000_000, 1_000_100, 1_000_200]);
 
     l.pauseFor(5000);
     l.pauseFor(1000); // a shorter pause does not shorten the longer one
-    const d = take();
+    void take();
     t.mock.timers.tick(4999);
-    await Promise.resolve();
-    assert.equal(done.length, 3);
+    await flush();
+    assert.equal(done.length, 3, 'held back by the pause');
     t.mock.timers.tick(1);
-    await d;
-    assert.equal(done[3], 1_000_200 + 5000);
+    await flush();
+    assert.deepEqual(done.slice(3), [1_000_200 + 5000]);
   });
 
   it('one limiter per tenant', () => {
