@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { notificationSignature } from '../../src/activities/notify/webhook';
-import { IntakeAuthenticator, signBody } from '../../src/intake/auth';
+import { IntakeAuthenticator, safeEqual, signBody } from '../../src/intake/auth';
 import { verifyAutotaskSignature } from '../../src/webhooks/autotask-receiver';
 
 const T = 1764460800; // 2025-11-30T00:00:00Z
@@ -119,5 +119,48 @@ describe('Autotask X-Hook-Signature: RFC 2202 vector in the documented sha1=<bas
 describe('notification signature: README vector', () => {
   it('notificationSignature produces the documented vector', () => {
     assert.equal(notificationSignature(NOTIFY.secret, String(T), NOTIFY.body), NOTIFY.header);
+  });
+});
+
+describe('intake bearer tokens and missing credentials', () => {
+  const bearer = (tokens: string[]) => new IntakeAuthenticator({ hmacSecrets: [INTAKE.secret], bearerTokens: tokens });
+  it('any configured token is accepted, case-insensitive scheme, surrounding space trimmed', () => {
+    const a = bearer(['tok-one-0123456789', 'tok-two-0123456789']);
+    assert.deepEqual(a.check({ authorization: 'Bearer tok-two-0123456789' }, body), { ok: true, method: 'bearer' });
+    assert.equal(a.check({ authorization: 'bearer   tok-one-0123456789 ' }, body).ok, true);
+  });
+  it('a wrong, prefixed or truncated token is refused, as is no credential at all', () => {
+    const a = bearer(['tok-one-0123456789']);
+    for (const h of [
+      'Bearer tok-one-012345678',
+      'Bearer tok-one-01234567890',
+      'Bearer x',
+      'Basic tok-one-0123456789',
+    ]) {
+      const r = a.check({ authorization: h }, body);
+      assert.equal(r.ok, false, h);
+    }
+    const wrong = a.check({ authorization: 'Bearer nope' }, body);
+    assert.match(String(!wrong.ok && wrong.reason), /bearer token not recognised/);
+    const none = a.check({}, body);
+    assert.match(String(!none.ok && none.reason), /missing credentials/);
+    assert.equal(bearer([]).check({ authorization: 'Bearer ' }, body).ok, false, 'no tokens configured, empty token');
+  });
+  it('a signature header wins over a bearer token; an empty one falls through to the token', () => {
+    const a = bearer(['tok-one-0123456789']);
+    assert.equal(
+      a.check({ 'x-onramp-signature': 'garbage', authorization: 'Bearer tok-one-0123456789' }, body).ok,
+      false
+    );
+    assert.equal(a.check({ 'x-onramp-signature': '', authorization: 'Bearer tok-one-0123456789' }, body).ok, true);
+  });
+});
+
+describe('safeEqual', () => {
+  it('equal only for the same string', () => {
+    assert.equal(safeEqual('abc', 'abc'), true);
+    assert.equal(safeEqual('abc', 'abd'), false);
+    assert.equal(safeEqual('abc', 'abcd'), false);
+    assert.equal(safeEqual('', ''), true);
   });
 });
