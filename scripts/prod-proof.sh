@@ -225,7 +225,7 @@ fi
 echo "plaintext client refused: the server speaks TLS only"
 
 step "namespace '$NAMESPACE' and Onramp's search attributes (Temporal CLI over mTLS)"
-"${T[@]}" operator namespace create --namespace "$NAMESPACE" --retention 72h || fail "namespace create failed"
+"${T[@]}" operator namespace create --namespace "$NAMESPACE" --retention 720h || fail "namespace create failed"
 # The list comes from the code, so a new search attribute is registered here too.
 SEARCH_ATTRIBUTES=$(npx --no-install tsx -e "
   import { ONRAMP_SEARCH_ATTRIBUTES } from './src/temporal/search-attributes';

@@ -32,12 +32,12 @@ import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from '../test/
 const OUT = resolve(__dirname, '..', 'test', 'histories');
 
 /** Each recording owns its simulators: they are created in `run` and the worker gets their activities. */
-type Recorder = (
+export type Recorder = (
   env: TestWorkflowEnvironment,
   withWorker: <T>(activities: Partial<OnrampActivities>, body: (taskQueue: string) => Promise<T>) => Promise<T>
 ) => Promise<WorkflowHandle>;
 
-const recorders: Record<string, Recorder> = {
+export const recorders: Record<string, Recorder> = {
   async googleDelegationOnboarding(env, withWorker) {
     const g = await googleAdminFixture();
     g.grant([...DEFAULT_DELEGATION_SCOPES]);
@@ -59,6 +59,47 @@ const recorders: Record<string, Recorder> = {
         );
         await h.result();
         return h;
+      });
+    } finally {
+      await receiver.close();
+      await g.close();
+    }
+  },
+
+  /**
+   * A delegation wait long enough to continue as new (`polling.roundsPerRun: 2`): the recorded run is the
+   * second of the chain, so it starts from a carry (deadline, checks, scope states) and ends continuing as new.
+   */
+  async 'googleDelegationOnboarding-continued-as-new'(env, withWorker) {
+    const g = await googleAdminFixture();
+    g.grant([DEFAULT_DELEGATION_SCOPES[0]]);
+    const receiver = createNotifyReceiver();
+    const notifyUrl = `${await receiver.listen()}/notify`;
+    try {
+      return await withWorker(notifyActivities(g, notifyUrl), async (taskQueue) => {
+        const h = await startGoogleDelegation(
+          env.client,
+          { temporal: { address: env.address, namespace: 'default', taskQueue } },
+          {
+            customer: { domain: g.domain },
+            adminEmail: g.admin,
+            vendor: { name: 'Atera', supportEmail: 'support@atera.example' },
+            serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
+            polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 1, roundsPerRun: 2 },
+          }
+        );
+        const firstRunId = (await h.describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
+        const nextRun = async (runId: string | undefined) => {
+          const events = (await env.client.workflow.getHandle(h.workflowId, runId).fetchHistory()).events ?? [];
+          return (
+            events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined
+          );
+        };
+        const second = await eventually(() => nextRun(firstRunId), 'the first continue-as-new');
+        await eventually(() => nextRun(second), 'the second continue-as-new');
+        g.grant([...DEFAULT_DELEGATION_SCOPES]);
+        await h.result();
+        return env.client.workflow.getHandle(h.workflowId, second);
       });
     } finally {
       await receiver.close();
@@ -312,8 +353,9 @@ function notifyActivities(g: GoogleAdminFixture, webhookUrl: string): OnrampActi
  * Not the CLI's proto3 JSON: the SDK's historyFromJSON/historyToJSON fail in this install ("type must be
  * a Type": @temporalio/common and @temporalio/proto load two different protobufjs copies).
  */
-export async function recordHistory(env: TestWorkflowEnvironment, workflowId: string, name: string): Promise<string> {
-  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+/** The history of the handle's run (a handle from getHandle(id, runId) records that run, else the latest). */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<string> {
+  const history = await handle.fetchHistory();
   const text = JSON.stringify(history, null, 1);
   if (!temporal.api.history.v1.History.fromObject(JSON.parse(text) as object).events?.length) {
     throw new Error(`${name}: the recorded history does not read back`);
@@ -337,7 +379,7 @@ async function main(): Promise<void> {
         const worker = await createTestWorker(env, taskQueue, activities);
         return worker.runUntil(body(taskQueue));
       });
-      console.log(`recorded ${name}: ${await recordHistory(env, handle.workflowId, name)}`);
+      console.log(`recorded ${name}: ${await recordHistory(handle, name)}`);
     }
   } finally {
     await env.teardown();

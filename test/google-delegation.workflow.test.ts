@@ -72,8 +72,18 @@ describe('googleDelegationOnboarding (real Temporal server + Google simulator ov
   it('waits through the propagation delay and completes once the grant is visible', async () => {
     const c = freshCustomer();
     g.grant([], 0); // the admin removed the entry earlier: nothing is in effect
-    g.grant(DEFAULT_DELEGATION_SCOPES, 2500);
+    // Granted, but not visible yet: it propagates only when the test says so (no race with a 2.5 s clock).
+    g.grant(DEFAULT_DELEGATION_SCOPES, 3600_000);
+    const refusedBefore = g.sim.tokenOutcomes.get('unauthorized_client') ?? 0;
     const handle = await startGoogleDelegation(env.client, config, g.request(c));
+    await eventually(
+      async () =>
+        (await handle.query(delegationStatusQuery)).checks >= 1 &&
+        (g.sim.tokenOutcomes.get('unauthorized_client') ?? 0) > refusedBefore,
+      'a check during propagation'
+    );
+    g.grant(DEFAULT_DELEGATION_SCOPES, 0); // propagated
+    await handle.signal(checkNowSignal);
     const result = await handle.result();
     assert.ok(result.checks >= 2, `the first check saw the grant not propagated yet (checks=${result.checks})`);
     assert.ok(

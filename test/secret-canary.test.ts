@@ -29,6 +29,7 @@ import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { googleAdminFixture, startProvisioning, type GoogleAdminFixture } from './helpers/google-admin';
+import { decodedWorkflow, leaks } from './helpers/integration';
 import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
 
 let logs = '';
@@ -82,13 +83,14 @@ describe('canary secrets never reach history, search attributes, memos, failures
     env = await testEnv();
     // A client with no data converter: what an operator with server access (or a leaked backup) sees.
     plain = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+    const notifySecret = `canary-notify-${randomBytes(12).toString('hex')}`;
     [g, ga, at, cw] = await Promise.all([
-      googleFixture(),
+      // The receiver verifies the signature: a notification signed wrongly (or not at all) is refused.
+      googleFixture({ notifySecret }),
       googleAdminFixture(),
       autotaskFixture(),
       connectwiseFixture(),
     ]);
-    const notifySecret = `canary-notify-${randomBytes(12).toString('hex')}`;
     process.env[notifySecretEnv] = notifySecret;
     canaries.set('notify webhook secret', notifySecret);
     // The private key's body (a slice, so a partial echo counts too).
@@ -206,6 +208,10 @@ describe('canary secrets never reach history, search attributes, memos, failures
         assert.ok(!attrs.includes(value), `${name} leaked into search attributes of ${handle.workflowId}`);
         assert.ok(!memo.includes(value), `${name} leaked into the memo of ${handle.workflowId}`);
       }
+      // And read with the codec key: every payload decrypted (inputs, results, failures, memo).
+      const decoded = await decodedWorkflow(env.client, handle.workflowId);
+      assert.ok(decoded.values.length > 0, `payloads of ${handle.workflowId} were decoded`);
+      assert.deepEqual(leaks(decoded.strings, canaries), [], `canaries in the decoded history of ${handle.workflowId}`);
       // Even references are invisible without the codec: inputs are ciphertext.
       for (const ref of refs) assert.ok(!history.includes(ref), `${ref} is in clear in ${handle.workflowId}`);
       assert.match(history, /binary\/encrypted/);

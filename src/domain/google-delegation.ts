@@ -104,6 +104,11 @@ export const delegationInputSchema = z
           .positive()
           .max(24 * 30)
           .default(24),
+        /**
+         * Check rounds per run before continuing as new (history stays small over a 24-hour wait). Only
+         * tests and operators debugging a long wait set it; each round is ~6 events.
+         */
+        roundsPerRun: z.number().int().min(1).max(1000).optional(),
       })
       .default({ initialIntervalSeconds: 30, maxIntervalSeconds: 900, deadlineHours: 24 })
       .refine((p) => p.maxIntervalSeconds >= p.initialIntervalSeconds, {

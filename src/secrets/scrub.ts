@@ -41,6 +41,11 @@ export function scrubSecrets(text: string): string {
   return out;
 }
 
+/** For tests: the secret canary searches decoded histories for every value the process resolved. */
+export function registeredSecrets(): ReadonlySet<string> {
+  return known;
+}
+
 /** For tests. */
 export function clearRegisteredSecrets(): void {
   known.clear();

@@ -63,7 +63,7 @@ export interface DelegationResult {
   notified: boolean;
 }
 
-/** Rounds per run before continuing as new (each round is ~6 events). */
+/** Rounds per run before continuing as new (each round is ~6 events); `polling.roundsPerRun` overrides it. */
 const ROUNDS_PER_RUN = 150;
 
 export async function googleDelegationOnboarding(
@@ -189,7 +189,7 @@ export async function googleDelegationOnboarding(
     delayMs = signalled
       ? input.polling.initialIntervalSeconds * 1000
       : Math.min(delayMs * 2, input.polling.maxIntervalSeconds * 1000);
-    if (++rounds >= ROUNDS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (++rounds >= (input.polling.roundsPerRun ?? ROUNDS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof googleDelegationOnboarding>(request, {
         startedAt,
         checks,

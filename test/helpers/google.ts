@@ -26,10 +26,15 @@ export interface GoogleFixture {
 let counter = 0;
 
 /** The Google simulator and the vendor-support receiver over real HTTP, with a real service-account key on disk. */
-export async function googleFixture(opts: { propagationDelayMs?: number } = {}): Promise<GoogleFixture> {
+export async function googleFixture(
+  opts: {
+    propagationDelayMs?: number;
+    /** The receiver then refuses a missing or wrong X-Onramp-Signature. */ notifySecret?: string;
+  } = {}
+): Promise<GoogleFixture> {
   const sim = createGoogleSimulator({ propagationDelayMs: opts.propagationDelayMs ?? 0 });
   const googleUrl = await sim.listen();
-  const receiver = createNotifyReceiver();
+  const receiver = createNotifyReceiver({ secret: opts.notifySecret });
   const notifyUrl = `${await receiver.listen()}/notify`;
   const { keyFile, publicKeyPem } = createSandboxServiceAccount();
   sim.state.addServiceAccount({ clientId: keyFile.client_id, email: keyFile.client_email, publicKeyPem });

@@ -21,6 +21,14 @@ export interface NotifyResult {
   duplicate: boolean;
 }
 
+/**
+ * The `X-Onramp-Signature` of a notification (README): `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`,
+ * where the timestamp is the `X-Onramp-Timestamp` header (unix seconds) and the body the exact bytes sent.
+ */
+export function notificationSignature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
 export function createNotifyActivities(settings: NotifySettings) {
   return {
     async notifyVendor(n: VendorNotification): Promise<NotifyResult> {
@@ -39,8 +47,7 @@ export function createNotifyActivities(settings: NotifySettings) {
       };
       if (settings.secretRef) {
         const secret = await resolveSecretRef(settings.secretRef);
-        headers['x-onramp-signature'] =
-          `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+        headers['x-onramp-signature'] = notificationSignature(secret, timestamp, body);
       }
       let res;
       try {
