@@ -58,14 +58,30 @@ const schema = z.object({
   ONRAMP_CONNECTWISE_ALLOWED_HOSTS: hostList,
   /** Hosts among the above reached over plain http (the loopback simulator only). */
   ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS: hostList,
-  /** Per-tenant pace below ConnectWise's ~1,000 requests/min throttle. */
-  ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE: positiveInt.default(600),
+  /** Per-tenant pace below ConnectWise's ~1,000 requests/min throttle (930: 93 % of it, summed over all workers). */
+  ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE: positiveInt.default(930),
 
   /** Loopback ports of the sandbox (`npm start`); in sandbox mode the vendor endpoints default to them. */
   ONRAMP_SANDBOX_GOOGLE_PORT: port.default(8480),
   ONRAMP_SANDBOX_NOTIFY_PORT: port.default(8481),
   ONRAMP_SANDBOX_AUTOTASK_PORT: port.default(8482),
   ONRAMP_SANDBOX_CONNECTWISE_PORT: port.default(8483),
+
+  // --- Vendor limiter store (issue 11 point 3; src/activities/limits) ---
+  /**
+   * PostgreSQL connection string (postgres://user:pass@host:port/db) where every worker keeps the vendor
+   * limiters' state, so Autotask's 3 concurrent calls per endpoint and hourly budget, ConnectWise's pace
+   * and Google's per-minute quota hold across all workers. Empty or unset: each worker limits itself alone
+   * (the sandbox and a single worker).
+   */
+  ONRAMP_LIMITER_POSTGRES_URL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/db')
+      .optional()
+  ),
+  // --- end of the vendor limiter store ---
 
   /** Worker tuning. */
   ONRAMP_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
@@ -116,6 +132,8 @@ export interface OnrampConfig {
   notify: { webhookUrl?: string; secretRef?: string };
   sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number };
   worker: { maxConcurrentActivities: number; maxCachedWorkflows?: number };
+  /** Vendor limiter state: shared by every worker through PostgreSQL, or in this process. */
+  limits: { postgresUrl?: string };
   metrics: { bindAddress?: string };
   /** Payload encryption (src/codec) and its codec server for the Web UI (src/codec-server). */
   codec: {
@@ -208,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OnrampConfig {
       maxConcurrentActivities: c.ONRAMP_MAX_CONCURRENT_ACTIVITIES,
       maxCachedWorkflows: c.ONRAMP_MAX_CACHED_WORKFLOWS,
     },
+    limits: { postgresUrl: c.ONRAMP_LIMITER_POSTGRES_URL },
     metrics: { bindAddress: c.ONRAMP_METRICS_BIND_ADDRESS },
     codec: {
       keys: c.ONRAMP_CODEC_KEYS || undefined,

@@ -43,6 +43,7 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
       insecureHttpHosts: config.connectwise.insecureHttpHosts,
       requestsPerMinute: config.connectwise.requestsPerMinute,
     },
+    limits: config.limits,
   };
 }
 

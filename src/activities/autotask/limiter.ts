@@ -1,13 +1,16 @@
+import { MemoryLimiterStore } from '../limits/limiter-memory';
+import type { LimiterStore } from '../limits/limiter-store';
+
 /**
- * Autotask's physical limits (reliability-security.md §3), enforced in-process for every Autotask call the
- * worker makes, across all workflows:
- * - at most `threadsPerEndpoint` (3) concurrent requests per tenant x tracking identifier x endpoint;
+ * Autotask's physical limits (reliability-security.md §3), enforced for every Autotask call, across all
+ * workflows and, with a shared limiter store (`ONRAMP_LIMITER_POSTGRES_URL`), across all workers:
+ * - at most `threadsPerEndpoint` (3) concurrent requests per tenant x tracking identifier x endpoint
+ *   (a distributed semaphore whose slots free themselves when a worker dies);
  * - the tenant's rolling hourly budget (10,000, shared with every other integration): our own calls are
- *   counted, and `ThresholdInformation` tells us what everyone else used;
+ *   counted in a sliding window, and `ThresholdInformation` tells us what everyone else used;
  * - a 429's Retry-After pauses the whole tenant, not just the one call.
  * Near the limit calls are slowed down; past the reserve they are refused with a retry delay so the
- * Temporal retry policy, not a sleeping activity, waits. One worker process = one limiter: several workers
- * for one tenant would need a shared store (not built).
+ * Temporal retry policy, not a sleeping activity, waits.
  */
 export interface LimiterOptions {
   threadsPerEndpoint?: number;
@@ -32,36 +35,19 @@ export class LimitReachedError extends Error {
 }
 
 interface TenantState {
-  calls: number[];
-  pausedUntil: number;
+  /** Our calls in the window, as the store last counted them (every worker's with a shared store). */
+  used: number;
   reported?: { used: number; limit: number; at: number };
+  /** This process's calls since the last ThresholdInformation. */
   callsSinceThreshold: number;
 }
 
-class Semaphore {
-  private active = 0;
-  private readonly waiters: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-  release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.active--;
-  }
-}
-
 export class AutotaskLimiter {
-  private readonly threads = new Map<string, Semaphore>();
   private readonly tenants = new Map<string, TenantState>();
   private readonly o: Required<Omit<LimiterOptions, 'now'>> & { now: () => number };
+  readonly store: LimiterStore;
 
-  constructor(opts: LimiterOptions = {}) {
+  constructor(opts: LimiterOptions = {}, store?: LimiterStore) {
     this.o = {
       threadsPerEndpoint: 3,
       hourlyLimit: 10_000,
@@ -72,11 +58,12 @@ export class AutotaskLimiter {
       now: Date.now,
       ...opts,
     };
+    this.store = store ?? new MemoryLimiterStore(this.o.now);
   }
 
   private tenant(t: string): TenantState {
     let s = this.tenants.get(t);
-    if (!s) this.tenants.set(t, (s = { calls: [], pausedUntil: 0, callsSinceThreshold: 0 }));
+    if (!s) this.tenants.set(t, (s = { used: 0, callsSinceThreshold: 0 }));
     return s;
   }
 
@@ -96,22 +83,21 @@ export class AutotaskLimiter {
     s.callsSinceThreshold = 0;
   }
 
-  /** A 429 (or any Retry-After) pauses every call of the tenant. */
+  /** A 429 (or any Retry-After) pauses every call of the tenant, in every worker sharing the store. */
   pause(tenant: string, ms: number): void {
-    const s = this.tenant(tenant);
-    s.pausedUntil = Math.max(s.pausedUntil, this.o.now() + ms);
+    void this.store.pause(hourKey(tenant), ms).catch(() => undefined);
+  }
+
+  private limitOf(s: TenantState): number {
+    return s.reported?.limit ?? this.o.hourlyLimit;
   }
 
   /** Estimated share of the tenant's hourly budget in use: the larger of our count and the reported one. */
   usage(tenant: string): number {
     const s = this.tenant(tenant);
-    const now = this.o.now();
-    s.calls = s.calls.filter((t) => t > now - this.o.hourMs);
-    const limit = s.reported?.limit ?? this.o.hourlyLimit;
     // Our calls since the report are on top of what the report saw.
-    const sinceReport = s.reported ? s.calls.filter((t) => t > s.reported!.at).length : 0;
-    const reported = s.reported ? s.reported.used + sinceReport : 0;
-    return Math.max(s.calls.length, reported) / limit;
+    const reported = s.reported ? s.reported.used + s.callsSinceThreshold : 0;
+    return Math.max(s.used, reported) / this.limitOf(s);
   }
 
   /** Delay before a call at this usage: Autotask itself slows down from 50 %, so we back off first. */
@@ -121,31 +107,37 @@ export class AutotaskLimiter {
     return 500;
   }
 
+  private refuse(tenant: string, usage: number): LimitReachedError {
+    return new LimitReachedError(
+      `tenant ${tenant} has used ${Math.round(usage * 100)} % of its hourly Autotask API limit; waiting so other integrations keep working`,
+      60_000
+    );
+  }
+
   async run<T>(tenant: string, endpointKey: string, fn: () => Promise<T>, sleep = defaultSleep): Promise<T> {
     const s = this.tenant(tenant);
-    const now = this.o.now();
-    if (s.pausedUntil > now)
-      throw new LimitReachedError(`Autotask asked us to wait (Retry-After) for tenant ${tenant}`, s.pausedUntil - now);
-    const usage = this.usage(tenant);
-    if (usage >= 1 - this.o.reserveFraction) {
-      throw new LimitReachedError(
-        `tenant ${tenant} has used ${Math.round(usage * 100)} % of its hourly Autotask API limit; waiting so other integrations keep working`,
-        60_000
-      );
-    }
-    const delay = this.spacingMs(usage);
+    const cap = 1 - this.o.reserveFraction;
+    const before = this.usage(tenant);
+    if (before >= cap) throw this.refuse(tenant, before);
+    const delay = this.spacingMs(before);
     if (delay) await sleep(delay);
-    let sem = this.threads.get(`${tenant}|${endpointKey}`);
-    if (!sem) this.threads.set(`${tenant}|${endpointKey}`, (sem = new Semaphore(this.o.threadsPerEndpoint)));
-    await sem.acquire();
+    const release = await this.store.acquire(`autotask:${tenant}|${endpointKey}`, this.o.threadsPerEndpoint);
     try {
-      s.calls.push(this.o.now());
+      // Counted only once a thread is ours, right before the request leaves: the window then matches Autotask's.
+      const r = await this.store.take(hourKey(tenant), Math.floor(this.limitOf(s) * cap), this.o.hourMs);
+      s.used = r.used;
+      if (!r.taken) {
+        if (r.used < Math.floor(this.limitOf(s) * cap))
+          throw new LimitReachedError(`Autotask asked us to wait (Retry-After) for tenant ${tenant}`, r.waitMs);
+        throw new LimitReachedError(this.refuse(tenant, r.used / this.limitOf(s)).message, r.waitMs);
+      }
       s.callsSinceThreshold++;
       return await fn();
     } finally {
-      sem.release();
+      await release();
     }
   }
 }
 
+const hourKey = (tenant: string) => `autotask-hour:${tenant}`;
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
