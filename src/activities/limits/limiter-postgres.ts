@@ -29,12 +29,10 @@ export class PostgresLimiterStore implements LimiterStore {
   private readonly local = new MemoryLimiterStore();
   private readonly t: { events: string; keys: string; fn: string };
 
-  constructor(
-    connectionString: string,
-    opts: { tablePrefix?: string; poolSize?: number; lockPoolSize?: number } = {}
-  ) {
+  constructor(connectionString: string, opts: { tablePrefix?: string; poolSize?: number; lockPoolSize?: number } = {}) {
     const prefix = opts.tablePrefix ?? 'onramp_limiter';
-    if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) throw new Error(`limiter table prefix "${prefix}" is not a plain SQL name`);
+    if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix))
+      throw new Error(`limiter table prefix "${prefix}" is not a plain SQL name`);
     this.t = { events: `${prefix}_events`, keys: `${prefix}_keys`, fn: prefix };
     // allowExitOnIdle: an idle pool never keeps a stopping worker alive.
     this.pool = new Pool({ connectionString, max: opts.poolSize ?? 4, allowExitOnIdle: true });
