@@ -112,7 +112,7 @@ describe('PostgresLimiterStore (every worker shares it)', { skip: !postgresAvail
     const survivor = new PostgresLimiterStore(url(), { tablePrefix: 'crash' });
     try {
       await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
         child.once('exit', (code) => reject(new Error(`slot holder exited early (${code})`)));
       });
       let got = false;
