@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type OnrampActivities } from './activities';
+import { autoHeartbeat } from './activities/heartbeat';
 import { dataConverterFromConfig } from './codec';
 import { loadConfig, type OnrampConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -60,6 +61,8 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     taskQueue: config.temporal.taskQueue,
     dataConverter: opts.dataConverter ?? (await dataConverterFromConfig(config)),
     activities: opts.activities ?? activitiesFromConfig(config),
+    // Running activities heartbeat on their own, so a dead worker's activities are retried within seconds.
+    interceptors: { activity: [autoHeartbeat] },
     ...workflowSource(),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     ...(config.worker.maxCachedWorkflows ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
