@@ -19,14 +19,45 @@ export interface CreateWorkerOptions {
 }
 
 /**
+ * Modules the workflow bundle evaluates once per worker and shares between all workflows (the SDK's
+ * `preloadModules`), instead of once per cached workflow. With a reused V8 context the SDK gives every
+ * workflow its own copy of every module it did not preload; Onramp's domain modules build ~600 zod schema
+ * objects at load, which made each cached workflow cost ~2 MB (heap snapshot diff, issue 13). They are
+ * pure (immutable schemas and functions, no per-workflow state), so sharing them is safe.
+ */
+export const WORKFLOW_PRELOAD_MODULES: string[] = [
+  'zod',
+  ...[
+    'validation',
+    'autotask',
+    'connectwise',
+    'google-delegation',
+    'google-admin-roles',
+    'customer-onboarding',
+    'drift',
+  ].map((m) => require.resolve(`./domain/${m}`)),
+];
+
+/**
+ * Cached workflows per worker unless ONRAMP_MAX_CACHED_WORKFLOWS says otherwise. The SDK's default grows with
+ * the heap limit (~2,300 on a 4 GB heap): every waiting onboarding stayed cached, and RSS grew ~1.9 MB per
+ * onboarding. Onboardings wait hours to days between steps, so a cache miss costs one history replay per
+ * step, while a cache slot costs memory for as long as the onboarding waits. 250 keeps every workflow that is
+ * actively moving (bursts of 100 concurrent activities) cached and bounds memory; see README's benchmark.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+
+/**
  * The workflow code: a bundle pre-built at build time when ONRAMP_WORKFLOW_BUNDLE names one (production,
  * tests: bundling costs seconds per worker), otherwise bundled from source at start.
  */
 export function workflowSource(
   env: NodeJS.ProcessEnv = process.env
-): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   const bundle = env.ONRAMP_WORKFLOW_BUNDLE;
-  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+  return bundle
+    ? { workflowBundle: { codePath: bundle } }
+    : { workflowsPath: require.resolve('./workflows'), bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } };
 }
 
 /** The activities' vendor endpoints and limits, from configuration (the sandbox passes simulator URLs the same way). */
@@ -65,7 +96,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     interceptors: { activity: [autoHeartbeat] },
     ...workflowSource(),
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
-    ...(config.worker.maxCachedWorkflows ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: config.worker.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     // One V8 context shared by all cached workflows (the SDK 1.24 default, pinned here): far less memory and CPU
     // per open onboarding than a context each, which matters with thousands waiting for an operator.
     reuseV8Context: true,

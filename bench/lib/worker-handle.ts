@@ -15,6 +15,8 @@ export interface WorkerMemory {
 export interface BenchWorker {
   pid: number;
   memory(): Promise<WorkerMemory>;
+  /** Diagnosis: a V8 heap snapshot of the worker's main isolate (after a full GC) written to `path`. */
+  heapSnapshot(path: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,11 @@ export async function spawnWorker(cfg: BenchWorkerConfig): Promise<BenchWorker> 
         heapTotalBytes: m.heapTotal,
         externalBytes: m.external,
       };
+    },
+    async heapSnapshot(path: string) {
+      const reply = next('memory');
+      child.send({ type: 'heapSnapshot', path });
+      await reply;
     },
     async stop() {
       if (child.exitCode !== null) return;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { startGoogleDelegation } from '../../src/client';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';
@@ -44,6 +45,8 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
   const ids: string[] = [];
   try {
     const idle = await worker.memory();
+    if (process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS)
+      await worker.heapSnapshot(join(process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS, 'idle.heapsnapshot'));
     const t0 = Date.now();
     await inParallel(
       Array.from({ length: n }, (_, i) => i),
@@ -76,6 +79,9 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
     // Let the last workflow tasks (timer scheduling after the check) finish before measuring.
     await new Promise((r) => setTimeout(r, 3000));
     const loaded = await worker.memory();
+    // Diagnosis (ONRAMP_BENCH_HEAP_SNAPSHOTS=dir): snapshots before and after the load, to diff by constructor.
+    if (process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS)
+      await worker.heapSnapshot(join(process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS, `loaded-${n}.heapsnapshot`));
     let stillOpen = 0;
     for await (const _ of ctx.client.workflow.list({
       query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
