@@ -19,33 +19,16 @@ export interface CreateWorkerOptions {
 }
 
 /**
- * Modules the workflow bundle evaluates once per worker and shares between all workflows (the SDK's
- * `preloadModules`), instead of once per cached workflow. With a reused V8 context the SDK gives every
- * workflow its own copy of every module it did not preload; Onramp's domain modules build ~600 zod schema
- * objects at load, which made each cached workflow cost ~2 MB (heap snapshot diff, issue 13). They are
- * pure (immutable schemas and functions, no per-workflow state), so sharing them is safe.
- */
-export const WORKFLOW_PRELOAD_MODULES: string[] = [
-  'zod',
-  ...[
-    'validation',
-    'autotask',
-    'connectwise',
-    'google-delegation',
-    'google-admin-roles',
-    'customer-onboarding',
-    'drift',
-  ].map((m) => require.resolve(`./domain/${m}`)),
-];
-
-/**
  * Cached workflows per worker unless ONRAMP_MAX_CACHED_WORKFLOWS says otherwise. The SDK's default grows with
- * the heap limit (~2,300 on a 4 GB heap): every waiting onboarding stayed cached, and RSS grew ~1.9 MB per
- * onboarding. Onboardings wait hours to days between steps, so a cache miss costs one history replay per
- * step, while a cache slot costs memory for as long as the onboarding waits. 250 keeps every workflow that is
- * actively moving (bursts of 100 concurrent activities) cached and bounds memory; see README's benchmark.
+ * the heap limit (~2,300 on a 4 GB heap), so every waiting onboarding stayed cached, at ~2 MB each: with a
+ * reused V8 context the SDK evaluates every bundled module once per workflow, and Onramp's domain modules
+ * build ~600 zod schema objects at load (heap snapshot diff, README benchmark section). They cannot be
+ * shared with `preloadModules`: the SDK deep-freezes shared modules and zod fills its schemas lazily.
+ * Onboardings wait hours to days between steps, so a cache miss costs one history replay per step, while a
+ * slot costs ~2 MB for as long as the onboarding waits. 100 bounds that to ~200 MB and still covers the
+ * worker's 100 concurrent activities' workflows in a burst.
  */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 /**
  * The workflow code: a bundle pre-built at build time when ONRAMP_WORKFLOW_BUNDLE names one (production,
@@ -53,11 +36,9 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
  */
 export function workflowSource(
   env: NodeJS.ProcessEnv = process.env
-): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
   const bundle = env.ONRAMP_WORKFLOW_BUNDLE;
-  return bundle
-    ? { workflowBundle: { codePath: bundle } }
-    : { workflowsPath: require.resolve('./workflows'), bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES } };
+  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
 }
 
 /** The activities' vendor endpoints and limits, from configuration (the sandbox passes simulator URLs the same way). */

@@ -9,7 +9,6 @@ import { runBench, type BenchOptions, type BenchResult } from '../bench/bench';
 import { contextOn } from '../bench/lib/environment';
 import { FAILURE_CONVERTER_PATH } from '../src/codec';
 import { writeResults } from '../bench/results';
-import { WORKFLOW_PRELOAD_MODULES } from '../src/worker';
 import { testEnv } from './helpers/temporal';
 
 /**
@@ -30,7 +29,6 @@ describe('benchmark smoke (tiny sizes)', () => {
       const bundle = await bundleWorkflowCode({
         workflowsPath: require.resolve('../src/workflows'),
         failureConverterPath: FAILURE_CONVERTER_PATH,
-        preloadModules: WORKFLOW_PRELOAD_MODULES,
       });
       writeFileSync(bundlePath, bundle.code);
     }

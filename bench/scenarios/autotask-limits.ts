@@ -109,7 +109,9 @@ export async function autotaskLimits(
       })
     );
     const elapsedMs = Date.now() - t0;
-    const api = log.filter((r) => r.at >= t0 && r.path.startsWith('/ATServicesRest/V1.0/') && !/zoneInformation$/i.test(r.path));
+    const api = log.filter(
+      (r) => r.at >= t0 && r.path.startsWith('/ATServicesRest/V1.0/') && !/zoneInformation$/i.test(r.path)
+    );
     const ratePerSecond = (limit / windowMs) * 1000;
     const result: AutotaskLimitResult = {
       onboardings,

@@ -59,7 +59,13 @@ export async function sandboxIntake(
   for (const n of names) ports[n] = String(await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/sandbox/main.ts')], {
     cwd: root,
-    env: { ...process.env, ...ports, ONRAMP_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ONRAMP_SANDBOX_PROPAGATION_SECONDS: '0' },
+    env: {
+      ...process.env,
+      ...ports,
+      ONRAMP_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ONRAMP_SANDBOX_PROPAGATION_SECONDS: '0',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -4,7 +4,6 @@ import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../codec';
-import { WORKFLOW_PRELOAD_MODULES } from '../worker';
 import { ensureTemporalCli } from './cli-binary';
 import { devServerExtraArgs } from './dev-server';
 import { ONRAMP_SEARCH_ATTRIBUTES } from './search-attributes';
@@ -17,8 +16,6 @@ export async function writeWorkflowBundle(outPath: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    // Shared by all workflows of a worker instead of evaluated per cached workflow (see src/worker.ts).
-    preloadModules: WORKFLOW_PRELOAD_MODULES,
     logger: new DefaultLogger('WARN'),
   });
   mkdirSync(dirname(outPath), { recursive: true });
