@@ -89,17 +89,26 @@ export async function runBench(ctx: BenchContext, options: BenchOptions): Promis
         scenario: 'limits',
         reason: 'no PostgreSQL server binaries: workers limited alone (apt-get install postgresql)',
       });
+    // ONRAMP_BENCH_LIMIT_VENDORS=autotask,... runs some vendors only (while working on one).
+    const only = process.env.ONRAMP_BENCH_LIMIT_VENDORS?.split(',');
+    const run = (v: string) => !only || only.includes(v);
     try {
       scenarios.limits = {
-        googleDirectory: await provisionGroup(ctx, options.limitMembers, COMPRESSED_DIRECTORY_QUOTA, workers, pg?.url),
-        connectwise: await connectwiseLimits(
-          ctx,
-          options.connectwiseCustomers,
-          options.connectwiseRequestsPerMinute,
-          workers,
-          pg?.url
-        ),
-        autotask: await autotaskLimits(ctx, options.autotaskOnboardings ?? (options.quick ? 10 : 40), workers, pg?.url),
+        googleDirectory: run('google')
+          ? await provisionGroup(ctx, options.limitMembers, COMPRESSED_DIRECTORY_QUOTA, workers, pg?.url)
+          : (undefined as never),
+        connectwise: run('connectwise')
+          ? await connectwiseLimits(
+              ctx,
+              options.connectwiseCustomers,
+              options.connectwiseRequestsPerMinute,
+              workers,
+              pg?.url
+            )
+          : (undefined as never),
+        autotask: run('autotask')
+          ? await autotaskLimits(ctx, options.autotaskOnboardings ?? (options.quick ? 10 : 40), workers, pg?.url)
+          : (undefined as never),
       };
     } finally {
       await pg?.stop();
