@@ -84,6 +84,8 @@ export async function autotaskLimits(
         reserveFraction,
         thresholdEveryCalls: 10,
         thresholdEveryMs: windowMs / 12,
+        // Waits for the compressed window happen inside the (heartbeating) activity, as short waits do in production.
+        maxWaitMs: windowMs,
       },
     },
     limits: { postgresUrl, tablePrefix: 'bench_autotask' },

@@ -42,6 +42,8 @@ interface TenantState {
   /** Our calls in the window, as the store last counted them (every worker's with a shared store). */
   used: number;
   reported?: { used: number; limit: number; at: number };
+  /** Calls of other integrations in the window at the last report: Autotask's count minus ours. */
+  others: number;
   /** This process's calls since the last ThresholdInformation. */
   callsSinceThreshold: number;
 }
@@ -68,7 +70,7 @@ export class AutotaskLimiter {
 
   private tenant(t: string): TenantState {
     let s = this.tenants.get(t);
-    if (!s) this.tenants.set(t, (s = { queue: Promise.resolve(), used: 0, callsSinceThreshold: 0 }));
+    if (!s) this.tenants.set(t, (s = { queue: Promise.resolve(), used: 0, others: 0, callsSinceThreshold: 0 }));
     return s;
   }
 
@@ -85,6 +87,7 @@ export class AutotaskLimiter {
   noteThreshold(tenant: string, used: number, limit: number): void {
     const s = this.tenant(tenant);
     s.reported = { used, limit, at: this.o.now() };
+    s.others = Math.max(0, used - s.used);
     s.callsSinceThreshold = 0;
   }
 
@@ -97,12 +100,10 @@ export class AutotaskLimiter {
     return s.reported?.limit ?? this.o.hourlyLimit;
   }
 
-  /** Estimated share of the tenant's hourly budget in use: the larger of our count and the reported one. */
+  /** Estimated share of the tenant's hourly budget in use: our calls (every worker's) plus the other integrations'. */
   usage(tenant: string): number {
     const s = this.tenant(tenant);
-    // Our calls since the report are on top of what the report saw.
-    const reported = s.reported ? s.reported.used + s.callsSinceThreshold : 0;
-    return Math.max(s.used, reported) / this.limitOf(s);
+    return (s.used + s.others) / this.limitOf(s);
   }
 
   /** Delay before a call at this usage: Autotask itself slows down from 50 %, so we back off first. */
@@ -123,7 +124,8 @@ export class AutotaskLimiter {
   /** One call's place in the tenant's hourly window (every worker's calls with a shared store), waiting briefly if need be. */
   private takeHour(tenant: string, s: TenantState, sleep: (ms: number) => Promise<void>): Promise<void> {
     const turn = s.queue.then(async () => {
-      const cap = Math.floor(this.limitOf(s) * (1 - this.o.reserveFraction));
+      // Our share: the limit less the reserve less what other integrations used (ThresholdInformation).
+      const cap = Math.max(0, Math.floor(this.limitOf(s) * (1 - this.o.reserveFraction)) - s.others);
       for (;;) {
         const r = await this.store.take(hourKey(tenant), cap, this.o.hourMs);
         s.used = r.used;
@@ -143,7 +145,6 @@ export class AutotaskLimiter {
   async run<T>(tenant: string, endpointKey: string, fn: () => Promise<T>, sleep = defaultSleep): Promise<T> {
     const s = this.tenant(tenant);
     const before = this.usage(tenant);
-    if (before >= 1 - this.o.reserveFraction) throw this.refuse(tenant, before);
     const delay = this.spacingMs(before);
     if (delay) await sleep(delay);
     await this.takeHour(tenant, s, sleep);
