@@ -147,10 +147,12 @@ export class AutotaskLimiter {
     const before = this.usage(tenant);
     const delay = this.spacingMs(before);
     if (delay) await sleep(delay);
-    await this.takeHour(tenant, s, sleep);
-    s.callsSinceThreshold++;
     const release = await this.store.acquire(`autotask:${tenant}|${endpointKey}`, this.o.threadsPerEndpoint);
     try {
+      // Counted once the thread is ours, right before the request leaves: counted earlier, our window would free
+      // the slot before Autotask's rolling hour does (the benchmark saw 6 threshold 429s of 549 calls that way).
+      await this.takeHour(tenant, s, sleep);
+      s.callsSinceThreshold++;
       return await fn();
     } finally {
       await release();
