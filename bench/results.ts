@@ -14,11 +14,11 @@ export function chartFor(result: BenchResult): string {
       series: d.runs.map((r) => ({ label: `${r.concurrent} concurrent`, points: r.completionsPerSecond })),
     });
   const use = [
-    result.scenarios.limits && {
+    result.scenarios.limits?.googleDirectory && {
       label: `Google backlog, 400/10 s (${result.scenarios.limits.googleDirectory.workers ?? 1} workers)`,
       series: result.scenarios.limits.googleDirectory.limitUseSeries,
     },
-    result.scenarios.limits && {
+    result.scenarios.limits?.connectwise && {
       label: `ConnectWise, ~1,000/min (${result.scenarios.limits.connectwise.workers ?? 1} workers)`,
       series: result.scenarios.limits.connectwise.limitUseSeries,
     },
