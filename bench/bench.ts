@@ -10,9 +10,13 @@ import {
 } from './scenarios/google-directory';
 import { idleMemory, type IdleMemoryResult } from './scenarios/idle-memory';
 import { intakeLatency, type IntakeResult } from './scenarios/intake';
+import { sandboxIntake } from './scenarios/intake-sandbox';
+import { autotaskLimits, type AutotaskLimitResult } from './scenarios/autotask-limits';
+import { recovery, type RecoveryResult } from './scenarios/recovery';
+import { postgresAvailable, startThrowawayPostgres } from './lib/postgres';
 import { orchestrationOverhead, type OverheadResult } from './scenarios/overhead';
 
-export const SCENARIOS = ['delegation', 'overhead', 'group', 'limits', 'intake', 'idle'] as const;
+export const SCENARIOS = ['delegation', 'overhead', 'group', 'limits', 'intake', 'idle', 'recovery'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -28,6 +32,14 @@ export interface BenchOptions {
   connectwiseCustomers: number;
   /** Onramp's ConnectWise pace (requests/min); default: what src/config.ts configures. */
   connectwiseRequestsPerMinute: number;
+  /** Worker processes sharing the vendor limiters (PostgreSQL) in the limits scenario (default 3). */
+  limitWorkers?: number;
+  /** Autotask onboardings of one database in the limits scenario (default 40; quick 10). */
+  autotaskOnboardings?: number;
+  /** Also measure the intake inside `npm start` (on free ports; default: on the benchmark's own server only). */
+  intakeSandbox?: boolean;
+  /** kill -9 trials of the recovery scenario (default 5; quick 1). */
+  recoveryKills?: number;
 }
 
 /**
@@ -49,8 +61,10 @@ export interface BenchResult {
     overhead?: OverheadResult;
     /** Issue #3: a 1,000-member group at Google's 2,400/min. */
     group?: GroupRunResult;
-    /** Vendor-limit use while a backlog exists. */
-    limits?: { googleDirectory: GroupRunResult; connectwise: ConnectwiseLimitResult };
+    /** Vendor-limit use while a backlog exists, N worker processes sharing the limiter through PostgreSQL. */
+    limits?: { googleDirectory: GroupRunResult; connectwise: ConnectwiseLimitResult; autotask: AutotaskLimitResult };
+    /** kill -9 of a worker mid-work: how long interrupted onboardings take to resume on a new worker. */
+    recovery?: RecoveryResult;
     /** Intake API latency at a steady rate; its orders run customerOnboarding end to end. */
     intake?: IntakeResult;
     idle?: IdleMemoryResult;
@@ -66,13 +80,51 @@ export async function runBench(ctx: BenchContext, options: BenchOptions): Promis
   if (want.has('delegation')) scenarios.delegation = await delegationThroughput(ctx, options.sizes);
   if (want.has('overhead')) scenarios.overhead = await orchestrationOverhead(ctx, options.overheadRepetitions);
   if (want.has('group')) scenarios.group = await provisionGroup(ctx, options.groupMembers, GOOGLE_DIRECTORY_QUOTA);
-  if (want.has('limits'))
-    scenarios.limits = {
-      googleDirectory: await provisionGroup(ctx, options.limitMembers, COMPRESSED_DIRECTORY_QUOTA),
-      connectwise: await connectwiseLimits(ctx, options.connectwiseCustomers, options.connectwiseRequestsPerMinute),
-    };
-  if (want.has('intake'))
+  if (want.has('limits')) {
+    const workers = options.limitWorkers ?? 3;
+    // The workers share their limiter state through PostgreSQL, as production's do (ONRAMP_LIMITER_POSTGRES_URL).
+    const pg = workers > 1 && postgresAvailable() ? await startThrowawayPostgres() : undefined;
+    if (workers > 1 && !pg)
+      skipped.push({
+        scenario: 'limits',
+        reason: 'no PostgreSQL server binaries: workers limited alone (apt-get install postgresql)',
+      });
+    // ONRAMP_BENCH_LIMIT_VENDORS=autotask,... runs some vendors only (while working on one).
+    const only = process.env.ONRAMP_BENCH_LIMIT_VENDORS?.split(',');
+    const run = (v: string) => !only || only.includes(v);
+    try {
+      scenarios.limits = {
+        googleDirectory: run('google')
+          ? await provisionGroup(ctx, options.limitMembers, COMPRESSED_DIRECTORY_QUOTA, workers, pg?.url)
+          : (undefined as never),
+        connectwise: run('connectwise')
+          ? await connectwiseLimits(
+              ctx,
+              options.connectwiseCustomers,
+              options.connectwiseRequestsPerMinute,
+              workers,
+              pg?.url
+            )
+          : (undefined as never),
+        autotask: run('autotask')
+          ? await autotaskLimits(ctx, options.autotaskOnboardings ?? (options.quick ? 10 : 40), workers, pg?.url)
+          : (undefined as never),
+      };
+    } finally {
+      await pg?.stop();
+    }
+  }
+  if (want.has('intake')) {
     scenarios.intake = await intakeLatency(ctx, options.intakeRatePerSecond, options.intakeSeconds);
+    if (options.intakeSandbox ?? ctx.ownServer) {
+      try {
+        scenarios.intake.sandbox = await sandboxIntake(ctx.log, options.intakeRatePerSecond, options.intakeSeconds);
+      } catch (err) {
+        skipped.push({ scenario: 'intake.sandbox', reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+  if (want.has('recovery')) scenarios.recovery = await recovery(ctx, options.recoveryKills ?? (options.quick ? 1 : 5));
   if (want.has('idle')) scenarios.idle = await idleMemory(ctx, options.idleOnboardings);
   return {
     schema: 'onramp-bench/1',

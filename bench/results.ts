@@ -14,13 +14,17 @@ export function chartFor(result: BenchResult): string {
       series: d.runs.map((r) => ({ label: `${r.concurrent} concurrent`, points: r.completionsPerSecond })),
     });
   const use = [
-    result.scenarios.limits && {
-      label: 'Google backlog, 400/10 s',
+    result.scenarios.limits?.googleDirectory && {
+      label: `Google backlog, 400/10 s (${result.scenarios.limits.googleDirectory.workers ?? 1} workers)`,
       series: result.scenarios.limits.googleDirectory.limitUseSeries,
     },
-    result.scenarios.limits && {
-      label: 'ConnectWise, ~1,000/min',
+    result.scenarios.limits?.connectwise && {
+      label: `ConnectWise, ~1,000/min (${result.scenarios.limits.connectwise.workers ?? 1} workers)`,
       series: result.scenarios.limits.connectwise.limitUseSeries,
+    },
+    result.scenarios.limits?.autotask && {
+      label: `Autotask, 10,000/h as ${result.scenarios.limits.autotask.vendorLimit.limit}/${result.scenarios.limits.autotask.vendorLimit.windowMs / 1000} s (${result.scenarios.limits.autotask.workers} workers)`,
+      series: result.scenarios.limits.autotask.limitUseSeries,
     },
     result.scenarios.group && {
       label: `Google group ×${result.scenarios.group.members}`,

@@ -50,6 +50,17 @@ async function main(): Promise<void> {
       "Onramp's ConnectWise pace per minute (default: ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE's)",
       count
     )
+    .option(
+      '--limit-workers <n>',
+      'worker processes sharing the vendor limiters in the limits scenario (default 3)',
+      count
+    )
+    .option(
+      '--autotask-onboardings <n>',
+      'Autotask onboardings of one database for its limits (default 40; quick 10)',
+      count
+    )
+    .option('--kills <n>', 'kill -9 trials of the recovery scenario (default 5; quick 1)', count)
     .option('--out <dir>', 'where results go', 'bench/results')
     .parse();
   const o = cmd.opts<{
@@ -64,6 +75,9 @@ async function main(): Promise<void> {
     intakeSeconds?: number;
     cwCustomers?: number;
     cwRpm?: number;
+    limitWorkers?: number;
+    autotaskOnboardings?: number;
+    kills?: number;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -78,6 +92,9 @@ async function main(): Promise<void> {
     intakeSeconds: o.intakeSeconds ?? (o.quick ? 5 : 20),
     connectwiseCustomers: o.cwCustomers ?? (o.quick ? 60 : 400),
     connectwiseRequestsPerMinute: o.cwRpm ?? loadConfig({}).connectwise.requestsPerMinute,
+    limitWorkers: o.limitWorkers,
+    autotaskOnboardings: o.autotaskOnboardings,
+    recoveryKills: o.kills,
   };
   const log = (line: string) => console.log(`[bench] ${line}`);
   log(

@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type OnrampActivities } from './activities';
+import { autoHeartbeat } from './activities/heartbeat';
 import { dataConverterFromConfig } from './codec';
 import { loadConfig, processEnv, type OnrampConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -17,6 +18,18 @@ export interface CreateWorkerOptions {
   /** Defaults to the encrypting converter built from `config.codec` (src/codec). */
   dataConverter?: DataConverter;
 }
+
+/**
+ * Cached workflows per worker unless ONRAMP_MAX_CACHED_WORKFLOWS says otherwise. The SDK's default grows with
+ * the heap limit (~2,300 on a 4 GB heap), so every waiting onboarding stayed cached, at ~2 MB each: with a
+ * reused V8 context the SDK evaluates every bundled module once per workflow, and Onramp's domain modules
+ * build ~600 zod schema objects at load (heap snapshot diff, README benchmark section). They cannot be
+ * shared with `preloadModules`: the SDK deep-freezes shared modules and zod fills its schemas lazily.
+ * Onboardings wait hours to days between steps, so a cache miss costs one history replay per step, while a
+ * slot costs ~2 MB for as long as the onboarding waits. 100 bounds that to ~200 MB and still covers the
+ * worker's 100 concurrent activities' workflows in a burst.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 /**
  * The workflow code: a bundle pre-built at build time when ONRAMP_WORKFLOW_BUNDLE names one (production,
@@ -43,6 +56,7 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
       insecureHttpHosts: config.connectwise.insecureHttpHosts,
       requestsPerMinute: config.connectwise.requestsPerMinute,
     },
+    limits: config.limits,
   };
 }
 
@@ -60,8 +74,10 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     dataConverter: opts.dataConverter ?? (await dataConverterFromConfig(config)),
     activities: opts.activities ?? activitiesFromConfig(config),
     ...workflowSource(config.worker.workflowBundle ?? processEnv().ONRAMP_WORKFLOW_BUNDLE),
+    // Running activities heartbeat on their own, so a dead worker's activities are retried within seconds.
+    interceptors: { activity: [autoHeartbeat] },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
-    ...(config.worker.maxCachedWorkflows ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: config.worker.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     // One V8 context shared by all cached workflows (the SDK 1.24 default, pinned here): far less memory and CPU
     // per open onboarding than a context each, which matters with thousands waiting for an operator.
     reuseV8Context: true,

@@ -15,7 +15,11 @@ export interface WorkerMemory {
 export interface BenchWorker {
   pid: number;
   memory(): Promise<WorkerMemory>;
+  /** Diagnosis: a V8 heap snapshot of the worker's main isolate (after a full GC) written to `path`. */
+  heapSnapshot(path: string): Promise<void>;
   stop(): Promise<void>;
+  /** kill -9: the worker dies mid-work, as a crashed host or an OOM kill would leave it. */
+  kill(): Promise<void>;
 }
 
 /** VmRSS of `pid` in bytes, from /proc/<pid>/status (Linux); falls back to the process's own report. */
@@ -71,6 +75,16 @@ export async function spawnWorker(cfg: BenchWorkerConfig): Promise<BenchWorker> 
         heapTotalBytes: m.heapTotal,
         externalBytes: m.external,
       };
+    },
+    async heapSnapshot(path: string) {
+      const reply = next('memory');
+      child.send({ type: 'heapSnapshot', path });
+      await reply;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
     async stop() {
       if (child.exitCode !== null) return;

@@ -3,8 +3,11 @@
  * (the simulators and the load generator live in the parent). Configured by BENCH_WORKER (JSON), driven
  * over IPC: it says `ready`, answers `memory`, and stops on `stop`.
  */
+import { writeHeapSnapshot } from 'node:v8';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../src/activities';
+import { autoHeartbeat } from '../../src/activities/heartbeat';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker';
 import { benchDataConverter } from './codec';
 
 export interface BenchWorkerConfig {
@@ -17,12 +20,17 @@ export interface BenchWorkerConfig {
   maxCachedWorkflows?: number;
 }
 
-export type ParentMessage = { type: 'memory' } | { type: 'stop' };
+export type ParentMessage = { type: 'memory' } | { type: 'stop' } | { type: 'heapSnapshot'; path: string };
 export type ChildMessage =
   | { type: 'ready' }
   | { type: 'memory'; rss: number; heapUsed: number; heapTotal: number; external: number; gcRan: boolean }
   | { type: 'stopped' }
   | { type: 'error'; message: string };
+
+function memoryNow() {
+  const u = process.memoryUsage();
+  return { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, gcRan: true };
+}
 
 function send(m: ChildMessage): void {
   process.send?.(m);
@@ -42,8 +50,14 @@ async function main(): Promise<void> {
     reuseV8Context: true,
     workflowBundle: { codePath: cfg.bundlePath },
     maxConcurrentActivityTaskExecutions: cfg.maxConcurrentActivities,
-    ...(cfg.maxCachedWorkflows ? { maxCachedWorkflows: cfg.maxCachedWorkflows } : {}),
+    // As src/worker.ts: its default cache size unless the scenario sets one.
+    maxCachedWorkflows: cfg.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+    // As src/worker.ts: running activities heartbeat on their own.
+    interceptors: { activity: [autoHeartbeat] },
     shutdownGraceTime: '2s',
+    // Diagnosis only (where does a waiting onboarding's memory live?): run workflows on the main thread,
+    // so gc() and process.memoryUsage() see the workflow isolate's heap too.
+    ...(process.env.ONRAMP_BENCH_WORKFLOWS_ON_MAIN_THREAD === '1' ? { debugMode: true } : {}),
   });
   process.on('message', (m: ParentMessage) => {
     if (m.type === 'memory') {
@@ -52,6 +66,10 @@ async function main(): Promise<void> {
       gc?.();
       const u = process.memoryUsage();
       send({ type: 'memory', rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, gcRan: !!gc });
+    } else if (m.type === 'heapSnapshot') {
+      (globalThis as { gc?: () => void }).gc?.();
+      writeHeapSnapshot(m.path);
+      send({ type: 'memory', ...memoryNow() });
     } else if (m.type === 'stop') worker.shutdown();
   });
   // The parent going away must not leave an orphan polling the server.

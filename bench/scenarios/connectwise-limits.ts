@@ -11,10 +11,12 @@ import type { BenchContext } from '../lib/environment';
 import { VENDOR_LATENCY_MS } from '../lib/google';
 import { recordRequests, windowUse, type WindowUse } from '../lib/request-log';
 import { perSecond } from '../lib/stats';
-import { spawnWorker } from '../lib/worker-handle';
+import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 
 export interface ConnectwiseLimitResult {
   customers: number;
+  /** Worker processes sharing the limiter (through PostgreSQL when more than one). */
+  workers: number;
   /** ConnectWise's ~1,000 requests/min, compressed to the same rate over `windowMs`. */
   vendorLimit: { limit: number; windowMs: number };
   /** The pace Onramp's limiter is configured with, in requests per real minute. */
@@ -22,6 +24,8 @@ export interface ConnectwiseLimitResult {
   elapsedMs: number;
   apiRequests: number;
   http429s: number;
+  /** Every throttling answer the simulator sent (its 429s). */
+  rejected: number;
   use: WindowUse;
   limitUseSeries: { t: number; value: number }[];
 }
@@ -31,12 +35,15 @@ const CLIENT_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 /**
  * connectwiseCustomerSync of `customers` companies (+ agreements) into one ConnectWise tenant that answers
  * 429 past ~1,000 requests/min, with 50–150 ms per call. Time is compressed (a 10 s window at the same
- * rate) so the backlog spans several windows; Onramp's per-tenant pace is scaled by the same factor.
+ * rate) so the backlog spans several windows; Onramp's pace, a rate, is the shipped one unchanged (an
+ * earlier version multiplied it by the compression too, which one sequential sync never reached).
  */
 export async function connectwiseLimits(
   ctx: BenchContext,
   customers: number,
-  onrampRequestsPerMinute: number
+  onrampRequestsPerMinute: number,
+  workers = 1,
+  postgresUrl?: string
 ): Promise<ConnectwiseLimitResult> {
   const windowMs = 10_000;
   const compression = 60_000 / windowMs;
@@ -76,8 +83,10 @@ export async function connectwiseLimits(
     connectwise: {
       extraAllowedHosts: [host],
       insecureHttpHosts: [host],
-      requestsPerMinute: onrampRequestsPerMinute * compression,
+      // A pace is a rate: the same per real minute whatever the window the simulator counts in.
+      requestsPerMinute: onrampRequestsPerMinute,
     },
+    limits: { postgresUrl, tablePrefix: 'bench_connectwise' },
   };
   const connection: ConnectwiseConnection = {
     site: host,
@@ -87,15 +96,19 @@ export async function connectwiseLimits(
     clientId: CLIENT_ID,
   };
   const taskQueue = ctx.taskQueue('cw');
-  const worker = await spawnWorker({
-    address: ctx.address,
-    namespace: ctx.namespace,
-    taskQueue,
-    bundlePath: ctx.bundlePath,
-    deps,
-    maxConcurrentActivities: 100,
-  });
+  const procs: BenchWorker[] = [];
   try {
+    for (let i = 0; i < workers; i++)
+      procs.push(
+        await spawnWorker({
+          address: ctx.address,
+          namespace: ctx.namespace,
+          taskQueue,
+          bundlePath: ctx.bundlePath,
+          deps,
+          maxConcurrentActivities: 100,
+        })
+      );
     const v = await createActivities(deps).verifyConnectwiseConnection(connection);
     if (!v.ok) throw new Error(`ConnectWise bench tenant refused the connection: ${v.message}`);
     const list = Array.from({ length: customers }, (_, i) => ({
@@ -103,20 +116,26 @@ export async function connectwiseLimits(
       name: `Bench customer ${i + 1}`,
     }));
     const t0 = Date.now();
-    await ctx.client.workflow.execute<typeof connectwiseCustomerSync>('connectwiseCustomerSync', {
-      workflowId: `bench-cw-sync-${taskQueue}`,
-      taskQueue,
-      args: [
-        {
-          customer: 'Bench MSP',
-          vendor: 'Bench Vendor',
-          target: { connection, site: v.site },
-          customers: list,
-          billing: billingSchema.parse({}),
-          mode: 'apply',
-        },
-      ],
-    });
+    // One sync per worker, all on the same tenant: their activities spread over the workers.
+    const parts = Array.from({ length: workers }, (_, w) => list.filter((_, i) => i % workers === w));
+    await Promise.all(
+      parts.map((part, w) =>
+        ctx.client.workflow.execute<typeof connectwiseCustomerSync>('connectwiseCustomerSync', {
+          workflowId: `bench-cw-sync-${taskQueue}-${w}`,
+          taskQueue,
+          args: [
+            {
+              customer: 'Bench MSP',
+              vendor: 'Bench Vendor',
+              target: { connection, site: v.site },
+              customers: part,
+              billing: billingSchema.parse({}),
+              mode: 'apply',
+            },
+          ],
+        })
+      )
+    );
     const elapsedMs = Date.now() - t0;
     const api = log.filter((r) => r.at >= t0 && r.path.includes('/apis/3.0/'));
     const ratePerSecond = (vendorLimit.limit / windowMs) * 1000;
@@ -127,6 +146,8 @@ export async function connectwiseLimits(
       elapsedMs,
       apiRequests: api.length,
       http429s: api.filter((r) => r.status === 429).length,
+      rejected: api.filter((r) => r.status === 429).length,
+      workers,
       use: windowUse(
         api.map((r) => r.at),
         vendorLimit.limit,
@@ -138,11 +159,11 @@ export async function connectwiseLimits(
       ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
     };
     ctx.log(
-      `connectwise sync ×${customers} at ${onrampRequestsPerMinute}/min (limit ~1,000/min): ${api.length} requests in ${(elapsedMs / 1000).toFixed(1)} s; ${result.http429s} 429s; full-window use ${result.use.fractions.join(', ') || 'n/a'}`
+      `connectwise sync ×${customers} on ${workers} worker(s) at ${onrampRequestsPerMinute}/min (limit ~1,000/min): ${api.length} requests in ${(elapsedMs / 1000).toFixed(1)} s; ${result.http429s} 429s; full-window use ${result.use.fractions.join(', ') || 'n/a'}`
     );
     return result;
   } finally {
-    await worker.stop();
+    await Promise.all(procs.map((p) => p.stop()));
     await sim.close();
     rmSync(dir, { recursive: true, force: true });
   }

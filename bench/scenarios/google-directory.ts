@@ -9,7 +9,7 @@ import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';
 import { windowUse, type WindowUse } from '../lib/request-log';
 import { perSecond } from '../lib/stats';
-import { spawnWorker } from '../lib/worker-handle';
+import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 
 export interface DirectoryQuota {
   limit: number;
@@ -23,6 +23,8 @@ export const GOOGLE_DIRECTORY_QUOTA: DirectoryQuota = { limit: 2400, windowMs: 6
 
 export interface GroupRunResult {
   members: number;
+  /** Worker processes sharing the quota limiter (through PostgreSQL when more than one), one group each. */
+  workers: number;
   quota: DirectoryQuota;
   elapsedMs: number;
   /** First to last members.insert: the part the quota bounds. */
@@ -36,6 +38,10 @@ export interface GroupRunResult {
   ratioToQuotaBound: number;
   added: number;
   directoryUse: WindowUse;
+  /** The same as directoryUse, under the name every vendor's limit result uses. */
+  use: WindowUse;
+  /** Every throttling answer the simulator sent: 403 userRateLimitExceeded + 429. */
+  rejected: number;
   /** Directory requests per second as a fraction of the quota's per-second rate (the chart's limit-use line). */
   limitUseSeries: { t: number; value: number }[];
 }
@@ -48,20 +54,26 @@ export interface GroupRunResult {
 export async function provisionGroup(
   ctx: BenchContext,
   members: number,
-  quota: DirectoryQuota
+  quota: DirectoryQuota,
+  workers = 1,
+  postgresUrl?: string
 ): Promise<GroupRunResult> {
   const google = await startBenchGoogle({ directoryQuota: { limit: quota.limit, windowMs: quota.windowMs } });
   google.grantAll();
   const taskQueue = ctx.taskQueue('group');
-  const worker = await spawnWorker({
-    address: ctx.address,
-    namespace: ctx.namespace,
-    taskQueue,
-    bundlePath: ctx.bundlePath,
-    deps: google.deps({ directoryQuota: quota }),
-    maxConcurrentActivities: 100,
-  });
+  const procs: BenchWorker[] = [];
   try {
+    for (let i = 0; i < workers; i++)
+      procs.push(
+        await spawnWorker({
+          address: ctx.address,
+          namespace: ctx.namespace,
+          taskQueue,
+          bundlePath: ctx.bundlePath,
+          deps: { ...google.deps({ directoryQuota: quota }), limits: { postgresUrl, tablePrefix: 'bench_google' } },
+          maxConcurrentActivities: 100,
+        })
+      );
     const domain = `school-${taskQueue}.example`;
     const admin = google.admin(domain);
     const emails = Array.from({ length: members }, (_, i) => {
@@ -69,38 +81,47 @@ export async function provisionGroup(
       google.sim.state.addUser(email);
       return email;
     });
-    const request: AdminRoleRequest = {
+    // One group per worker, all as the same admin: one Directory quota, shared by every worker.
+    const requests: AdminRoleRequest[] = Array.from({ length: workers }, (_, g) => ({
       customer: { domain, customerId: google.customerId },
       adminEmail: admin,
       serviceAccount: { email: google.saEmail, keyRef: google.keyRef },
       group: {
-        email: `bench-${members}@${domain}`,
-        displayName: 'Classroom analytics',
+        email: `bench-${members}-${g}@${domain}`,
+        displayName: `Classroom analytics ${g}`,
         description: 'Benchmark group',
       },
       role: {
-        name: `Education Admin ${taskQueue}`,
+        name: `Education Admin ${taskQueue} ${g}`,
         description: 'Analytics',
         privileges: ['EDU_ANALYTICS_DATA_ACCESS'],
       },
       scope: { type: 'ORG_UNIT', orgUnitPaths: ['/Students', '/Teachers'] },
       membership: { propagationTimeoutMinutes: 10, pollSeconds: 1, batchSize: 250 },
-      members: emails.map((email) => ({ email })),
-    };
-    const input = parseAdminRoleInput(request);
+      members: emails.filter((_, i) => i % workers === g).map((email) => ({ email })),
+    }));
     const t0 = Date.now();
-    const handle = await ctx.client.workflow.start<typeof googleAdminRoleProvisioning>('googleAdminRoleProvisioning', {
-      workflowId: `${adminRoleWorkflowId(input)}:${taskQueue}`,
-      taskQueue,
-      args: [request],
-    });
-    const result: AdminRoleResult = await handle.result();
+    const results: AdminRoleResult[] = await Promise.all(
+      requests.map(async (request) => {
+        const input = parseAdminRoleInput(request);
+        const handle = await ctx.client.workflow.start<typeof googleAdminRoleProvisioning>(
+          'googleAdminRoleProvisioning',
+          { workflowId: `${adminRoleWorkflowId(input)}:${taskQueue}`, taskQueue, args: [request] }
+        );
+        return handle.result();
+      })
+    );
     const elapsedMs = Date.now() - t0;
 
     const log = google.requests.filter((r) => r.at >= t0);
     const directory = log.filter((r) => r.path.startsWith('/admin/directory/'));
     const inserts = directory.filter((r) => r.method === 'POST' && /\/groups\/[^/]+\/members$/.test(r.path));
     const memberPhaseMs = inserts.length ? inserts[inserts.length - 1]!.at - inserts[0]!.at : 0;
+    const use = windowUse(
+      directory.map((x) => x.at),
+      quota.limit,
+      quota.windowMs
+    );
     const quotaBoundMinimumMs = Math.round((directory.length / quota.limit) * quota.windowMs);
     const ratePerSecond = (quota.limit / quota.windowMs) * 1000;
     const r: GroupRunResult = {
@@ -119,23 +140,22 @@ export async function provisionGroup(
       http429s: log.filter((x) => x.status === 429).length,
       quotaBoundMinimumMs,
       ratioToQuotaBound: Math.round((elapsedMs / Math.max(quotaBoundMinimumMs, 1)) * 100) / 100,
-      added: result.members.added,
-      directoryUse: windowUse(
-        directory.map((x) => x.at),
-        quota.limit,
-        quota.windowMs
-      ),
+      added: results.reduce((a, r) => a + r.members.added, 0),
+      workers,
+      rejected: google.sim.directory.quotaErrors + log.filter((x) => x.status === 429).length,
+      directoryUse: use,
+      use,
       limitUseSeries: perSecond(
         directory.map((x) => x.at),
         t0
       ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
     };
     ctx.log(
-      `google group ×${members} at ${quota.limit}/${quota.windowMs / 1000}s: ${r.added} added in ${(elapsedMs / 1000).toFixed(1)} s (members ${(memberPhaseMs / 1000).toFixed(1)} s); ${r.requests.total} requests (${r.requests.directory} Directory); ${r.quotaErrors} quota errors, ${r.http429s} 429s; quota-bound minimum ${(quotaBoundMinimumMs / 1000).toFixed(1)} s, ratio ${r.ratioToQuotaBound}; full-window use ${r.directoryUse.fractions.join(', ') || 'n/a (under one window)'}`
+      `google group ×${members} (${workers} group(s) on ${workers} worker(s)) at ${quota.limit}/${quota.windowMs / 1000}s: ${r.added} added in ${(elapsedMs / 1000).toFixed(1)} s (members ${(memberPhaseMs / 1000).toFixed(1)} s); ${r.requests.total} requests (${r.requests.directory} Directory); ${r.quotaErrors} quota errors, ${r.http429s} 429s; quota-bound minimum ${(quotaBoundMinimumMs / 1000).toFixed(1)} s, ratio ${r.ratioToQuotaBound}; full-window use ${r.directoryUse.fractions.join(', ') || 'n/a (under one window)'}`
     );
     return r;
   } finally {
-    await worker.stop();
+    await Promise.all(procs.map((p) => p.stop()));
     await google.close();
   }
 }

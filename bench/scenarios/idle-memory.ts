@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { startGoogleDelegation } from '../../src/client';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';
 import { inParallel } from '../lib/stats';
 import { spawnWorker, type WorkerMemory } from '../lib/worker-handle';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker';
 
 export interface IdleMemoryResult {
   openOnboardings: number;
@@ -12,6 +14,12 @@ export interface IdleMemoryResult {
   /** With every onboarding open and waiting for the customer's admin (first check done, timer pending). */
   loaded: WorkerMemory;
   perOnboardingBytes: { rss: number; heapUsed: number };
+  /** Memory with half of them open: the second half's growth is the marginal cost of one more waiting onboarding. */
+  mid: { openOnboardings: number; memory: WorkerMemory };
+  marginalPerOnboardingBytes: { rss: number };
+  /** RSS projected to 10,000 waiting: idle + 10,000 x average (issue 13's formula), and loaded + the rest x marginal. */
+  projected10kRssBytes: { fromAverage: number; fromMarginal: number };
+  maxCachedWorkflows: number;
   startSeconds: number;
   stillOpen: number;
 }
@@ -28,6 +36,8 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
   const google = await startBenchGoogle();
   google.sim.state.setGrant(google.clientId, [], 0);
   const taskQueue = ctx.taskQueue('idle');
+  // src/worker.ts's default unless ONRAMP_MAX_CACHED_WORKFLOWS sets one, as for a user.
+  const cacheSize = Number(process.env.ONRAMP_MAX_CACHED_WORKFLOWS || DEFAULT_MAX_CACHED_WORKFLOWS);
   const worker = await spawnWorker({
     address: ctx.address,
     namespace: ctx.namespace,
@@ -36,46 +46,56 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
     deps: google.deps(),
     maxConcurrentActivities: 100,
     // The production knob: waiting workflows need no cache slot, so a cap bounds memory however many are open.
-    ...(process.env.ONRAMP_MAX_CACHED_WORKFLOWS
-      ? { maxCachedWorkflows: Number(process.env.ONRAMP_MAX_CACHED_WORKFLOWS) }
-      : {}),
+    maxCachedWorkflows: cacheSize,
   });
   const scope = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
   const ids: string[] = [];
   try {
     const idle = await worker.memory();
+    if (process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS)
+      await worker.heapSnapshot(join(process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS, 'idle.heapsnapshot'));
     const t0 = Date.now();
-    await inParallel(
-      Array.from({ length: n }, (_, i) => i),
-      64,
-      async (i) => {
-        const handle = await startGoogleDelegation(
-          ctx.client,
-          { temporal: { address: '', namespace: ctx.namespace, taskQueue } },
-          google.delegationRequest(`idle${i}-${taskQueue}.example`, {
-            scopes: [scope],
-            polling: { initialIntervalSeconds: 3600, maxIntervalSeconds: 3600, deadlineHours: 24 },
-          })
-        );
-        ids.push(handle.workflowId);
-      }
-    );
-    const startSeconds = Math.round((Date.now() - t0) / 100) / 10;
-    // Every onboarding has made its first check (one refused token each) and is now waiting.
     const refused = () => google.sim.tokenOutcomes.get('unauthorized_client') ?? 0;
-    let last = -1;
-    let stalledSince = Date.now();
-    while (refused() < n) {
-      if (refused() !== last) {
-        last = refused();
-        stalledSince = Date.now();
-      } else if (Date.now() - stalledSince > 120_000)
-        throw new Error(`only ${refused()} of ${n} onboardings made their first check`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    // Let the last workflow tasks (timer scheduling after the check) finish before measuring.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Start onboardings [from, to) and wait until each has made its first check (one refused token each)
+    // and is waiting on its hour-long poll timer.
+    const open = async (from: number, to: number) => {
+      await inParallel(
+        Array.from({ length: to - from }, (_, i) => from + i),
+        64,
+        async (i) => {
+          const handle = await startGoogleDelegation(
+            ctx.client,
+            { temporal: { address: '', namespace: ctx.namespace, taskQueue } },
+            google.delegationRequest(`idle${i}-${taskQueue}.example`, {
+              scopes: [scope],
+              polling: { initialIntervalSeconds: 3600, maxIntervalSeconds: 3600, deadlineHours: 24 },
+            })
+          );
+          ids.push(handle.workflowId);
+        }
+      );
+      let last = -1;
+      let stalledSince = Date.now();
+      while (refused() < to) {
+        if (refused() !== last) {
+          last = refused();
+          stalledSince = Date.now();
+        } else if (Date.now() - stalledSince > 120_000)
+          throw new Error(`only ${refused()} of ${to} onboardings made their first check`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      // Let the last workflow tasks (timer scheduling after the check) finish before measuring.
+      await new Promise((r) => setTimeout(r, 3000));
+    };
+    const half = Math.floor(n / 2);
+    await open(0, half);
+    const mid = await worker.memory();
+    await open(half, n);
+    const startSeconds = Math.round((Date.now() - t0) / 100) / 10;
     const loaded = await worker.memory();
+    // Diagnosis (ONRAMP_BENCH_HEAP_SNAPSHOTS=dir): snapshots before and after the load, to diff by constructor.
+    if (process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS)
+      await worker.heapSnapshot(join(process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS, `loaded-${n}.heapsnapshot`));
     let stillOpen = 0;
     for await (const _ of ctx.client.workflow.list({
       query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
@@ -90,11 +110,20 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
         rss: Math.round((loaded.rssBytes - idle.rssBytes) / n),
         heapUsed: Math.round((loaded.heapUsedBytes - idle.heapUsedBytes) / n),
       },
+      mid: { openOnboardings: half, memory: mid },
+      marginalPerOnboardingBytes: { rss: Math.round((loaded.rssBytes - mid.rssBytes) / Math.max(n - half, 1)) },
+      projected10kRssBytes: {
+        fromAverage: Math.round(idle.rssBytes + 10_000 * ((loaded.rssBytes - idle.rssBytes) / n)),
+        fromMarginal: Math.round(
+          loaded.rssBytes + Math.max(0, 10_000 - n) * ((loaded.rssBytes - mid.rssBytes) / Math.max(n - half, 1))
+        ),
+      },
+      maxCachedWorkflows: cacheSize,
       startSeconds,
       stillOpen,
     };
     ctx.log(
-      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; started in ${startSeconds} s; ${stillOpen} open`
+      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); cache ${cacheSize}; started in ${startSeconds} s; ${stillOpen} open`
     );
     return result;
   } finally {

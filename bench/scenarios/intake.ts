@@ -4,6 +4,8 @@ import { customerOnboardingWorkflowId } from '../../src/domain/customer-onboardi
 import { createIntakeServer } from '../../src/intake/server';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';
+import { FloorProbe, ratio } from '../lib/floor';
+import type { SandboxIntakeResult } from './intake-sandbox';
 import { perSecond, summarize, type LatencySummary } from '../lib/stats';
 import { spawnWorker } from '../lib/worker-handle';
 
@@ -16,6 +18,12 @@ export interface IntakeResult {
   refused: Record<string, number>;
   /** POST /v1/onboardings on loopback, request sent to response read. */
   latency: LatencySummary;
+  /** Temporal's floor in the same window: start + describe of a workflow no worker runs, same server, same rate. */
+  floor: LatencySummary;
+  /** latency.p99Ms / floor.p99Ms (target <= 1.2). */
+  p99RatioToFloor: number;
+  /** The same measurement against the intake inside `npm start` (its own dev server, worker and simulators). */
+  sandbox?: SandboxIntakeResult;
   /** The orders' customerOnboarding (parent + Google delegation child, grant in place) from POST to result. */
   customerOnboarding: {
     completed: number;
@@ -59,6 +67,8 @@ export async function intakeLatency(
   const url = `http://127.0.0.1:${addr.port}/v1/onboardings`;
 
   const latencies: number[] = [];
+  const floor = new FloorProbe(ctx.client);
+  const floorDone: Promise<void>[] = [];
   const refused: Record<string, number> = {};
   const e2e: number[] = [];
   const doneAt: number[] = [];
@@ -76,6 +86,7 @@ export async function intakeLatency(
         customer: { id: `cust-${i}`, name: `Customer ${i}` },
         integrations: { googleDelegation: google.delegationRequest(`o${i}-${taskQueue}.example`) },
       });
+      floorDone.push(floor.once().catch(() => undefined));
       pending.push(
         (async () => {
           const sent = performance.now();
@@ -101,7 +112,7 @@ export async function intakeLatency(
         })()
       );
     }
-    await Promise.all(pending);
+    await Promise.all([...pending, ...floorDone]);
     const accepted = total - Object.values(refused).reduce((a, b) => a + b, 0);
     const span = Math.max(...doneAt, t0) - t0;
     const result: IntakeResult = {
@@ -111,6 +122,8 @@ export async function intakeLatency(
       accepted,
       refused,
       latency: summarize(latencies),
+      floor: summarize(floor.latencies),
+      p99RatioToFloor: ratio(summarize(latencies).p99Ms, summarize(floor.latencies).p99Ms),
       customerOnboarding: {
         completed: e2e.length,
         failed,
@@ -120,10 +133,11 @@ export async function intakeLatency(
       },
     };
     ctx.log(
-      `intake at ${ratePerSecond}/s for ${durationSeconds} s: ${accepted}/${total} accepted; POST latency p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms; customerOnboarding (delegation child) ${e2e.length} completed, ${failed} failed, end-to-end p50 ${result.customerOnboarding.endToEnd.p50Ms} ms, p99 ${result.customerOnboarding.endToEnd.p99Ms} ms`
+      `intake at ${ratePerSecond}/s for ${durationSeconds} s: ${accepted}/${total} accepted; POST latency p50 ${result.latency.p50Ms} ms, p99 ${result.latency.p99Ms} ms (Temporal floor in the same window p50 ${result.floor.p50Ms}, p99 ${result.floor.p99Ms} ms: ratio ${result.p99RatioToFloor}); customerOnboarding (delegation child) ${e2e.length} completed, ${failed} failed, end-to-end p50 ${result.customerOnboarding.endToEnd.p50Ms} ms, p99 ${result.customerOnboarding.endToEnd.p99Ms} ms`
     );
     return result;
   } finally {
+    if (!ctx.ownServer) await floor.cleanup();
     await app.close();
     await worker.stop();
     await google.close();

@@ -1,15 +1,17 @@
+import { HEARTBEAT } from './activity-timeouts';
 import { ActivityFailure, ApplicationFailure, sleep, type ActivityOptions } from '@temporalio/workflow';
 
 /** Activity options shared by the Autotask workflows. Permanent failures (401, 500 "unknown user") are nonRetryable at the source. */
 export const AUTOTASK_READ: ActivityOptions = {
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 };
 export const AUTOTASK_WRITE: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   // Heartbeats after every write: a crashed worker's attempt is retried within seconds, and the retry
   // finds what the crashed one created (lookup by name).
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
 };
 

@@ -1,3 +1,4 @@
+import { HEARTBEAT } from './activity-timeouts';
 import { startedWith } from './identity';
 import {
   ActivityFailure,
@@ -46,7 +47,7 @@ export const connectwiseSyncStatusQuery = defineQuery<SyncProgress>('status');
 
 const SYNC_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT,
   // 429s carry their own delay (nextRetryDelay from Retry-After); 5xx and network errors back off.
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30 },
 };

@@ -1,3 +1,4 @@
+import { HEARTBEAT } from './activity-timeouts';
 import { Progress } from './progress';
 import { startedWith } from './identity';
 import {
@@ -68,14 +69,17 @@ export const provideConnectionUpdate = defineUpdate<ProvideConnectionResult, [Co
 
 const VERIFY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 },
 };
 const PERMISSION_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 };
 const REMINDER_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: HEARTBEAT,
   // A reminder that cannot be delivered must not hold up the wait; the next one will try again.
   retry: { initialInterval: '2s', maximumAttempts: 3 },
 };

@@ -1,3 +1,4 @@
+import { HEARTBEAT } from './activity-timeouts';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -35,6 +36,7 @@ import {
 
 const act = proxyActivities<OnrampActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 

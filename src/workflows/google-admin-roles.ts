@@ -1,3 +1,4 @@
+import { HEARTBEAT } from './activity-timeouts';
 import { Progress } from './progress';
 import { startedWith } from './identity';
 import {
@@ -39,12 +40,12 @@ export const adminRoleStatusQuery = defineQuery<AdminRoleStatus>('status');
 // Google's rate limits are mostly 403 userRateLimitExceeded: the activities classify them as retryable,
 // and this policy (not the HTTP library) owns the backoff, as Google recommends (1 s, 2 s, 4 s, …).
 const RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 12 };
-const READ: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', retry: RETRY };
-const WRITE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: RETRY };
+const READ: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: HEARTBEAT, retry: RETRY };
+const WRITE: ActivityOptions = { startToCloseTimeout: '1 minute', heartbeatTimeout: HEARTBEAT, retry: RETRY };
 /** Members: long batches that heartbeat their progress, so a retry resumes instead of starting over. */
 const MEMBERS: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: HEARTBEAT,
   retry: { ...RETRY, maximumAttempts: 30 },
 };
 

@@ -1,3 +1,4 @@
+import { HEARTBEAT } from './activity-timeouts';
 import { Progress } from './progress';
 import {
   ActivityFailure,
@@ -33,13 +34,14 @@ export const checkNowSignal = defineSignal('checkNow');
 
 const CHECK_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT,
   // Network/5xx are retried here; a round whose retries run out is recorded and the polling loop goes on.
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 };
 const NOTIFY_OPTIONS: ActivityOptions = {
   // Just above the webhook call's own 10 s timeout: a worker that dies mid-call is noticed quickly.
   startToCloseTimeout: '15 seconds',
+  heartbeatTimeout: HEARTBEAT,
   // The vendor must hear of it eventually; the idempotency key makes every retry safe.
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 };

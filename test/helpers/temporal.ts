@@ -3,6 +3,7 @@ import { IllegalStateError, type DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { OnrampActivities } from '../../src/activities';
+import { autoHeartbeat } from '../../src/activities/heartbeat';
 import { createDataConverter, EncryptionCodec, loadKeyRing, parseKeySpec } from '../../src/codec';
 import { ensureTemporalCli } from '../../src/temporal/cli-binary';
 import { devServerExtraArgs } from '../../src/temporal/dev-server';
@@ -72,6 +73,8 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue,
     activities,
+    // As src/worker.ts: running activities heartbeat on their own.
+    interceptors: { activity: [autoHeartbeat] },
     dataConverter: await testDataConverter(),
     ...workflowSource(),
   });

@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
+import type { LimiterStore } from '../limits/limiter-store';
 import { AutotaskLimiter, LimitReachedError, type LimiterOptions } from './limiter';
 
 export interface AutotaskSettings {
@@ -13,6 +14,8 @@ export interface AutotaskSettings {
   timeoutMs?: number;
   /** One limiter per worker process, shared by every Autotask activity. */
   limiter?: AutotaskLimiter | LimiterOptions;
+  /** Where the limiter keeps its counts (shared by all workers with PostgreSQL); default: this process. */
+  limiterStore?: LimiterStore;
 }
 
 export interface AutotaskSession {
@@ -77,7 +80,9 @@ export class AutotaskClient {
   readonly limiter: AutotaskLimiter;
   constructor(readonly settings: AutotaskSettings) {
     this.limiter =
-      settings.limiter instanceof AutotaskLimiter ? settings.limiter : new AutotaskLimiter(settings.limiter);
+      settings.limiter instanceof AutotaskLimiter
+        ? settings.limiter
+        : new AutotaskLimiter(settings.limiter, settings.limiterStore);
   }
 
   private async http(method: string, url: string, headers: Record<string, string>, body?: unknown) {

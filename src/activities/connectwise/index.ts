@@ -11,14 +11,17 @@ import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
 import { scrubSecrets } from '../../secrets/scrub';
 import { permanent } from '../failures';
 import { createCwClient, type CwClient } from './client';
+import type { LimiterStore } from '../limits/limiter-store';
 import { TenantLimiters } from './limiter';
 import { checkPermissions, type PermissionReport } from './permissions';
 import { discoverSite, type SiteSettings } from './site';
 import { ensureCatalogItem, syncCustomerBatch, type SyncBatchResult } from './sync';
 
 export interface ConnectwiseSettings extends SiteSettings {
-  /** Per-tenant pace, below ConnectWise's ~1,000 requests/min throttle. Default 600. */
+  /** Per-tenant pace, below ConnectWise's ~1,000 requests/min throttle. Default 930 (93 % of it). */
   requestsPerMinute?: number;
+  /** Where the pace is kept (shared by all workers with PostgreSQL); default: this process. */
+  limiterStore?: LimiterStore;
   timeoutMs?: number;
   /** Page size for list calls (ConnectWise caps it at 1,000). Default 1,000. */
   pageSize?: number;
@@ -43,7 +46,7 @@ const FIELD_OF_FAILURE: Record<string, Exclude<VerifyConnectionResult, { ok: tru
 };
 
 export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) {
-  const limiters = new TenantLimiters(settings.requestsPerMinute ?? 600);
+  const limiters = new TenantLimiters(settings.requestsPerMinute ?? 930, settings.limiterStore);
   const timeoutMs = settings.timeoutMs ?? 30_000;
 
   const privateKeyOf = async (connection: ConnectwiseConnection): Promise<string> => {

@@ -3,6 +3,7 @@ import { JWT } from 'google-auth-library';
 import { google, type admin_directory_v1, type cloudidentity_v1 } from 'googleapis';
 import { SecretRefError } from '../../secrets/secret-ref';
 import { isNetworkError, parseRetryAfter, permanent, retryable } from '../failures';
+import type { LimiterStore } from '../limits/limiter-store';
 import { SlidingWindowLimiter } from './rate-limiter';
 import {
   createGoogleTransporter,
@@ -19,6 +20,8 @@ export interface GoogleAdminSettings extends GoogleAuthSettings {
   directoryQuota?: { limit: number; windowMs: number; guardMs?: number };
   /** Members inserted in parallel within one activity. */
   memberConcurrency?: number;
+  /** Where the quota window is kept (shared by all workers with PostgreSQL); default: this process. */
+  limiterStore?: LimiterStore;
 }
 
 /** Who Onramp acts as: the customer's admin, through the vendor's service account (domain-wide delegation). */
@@ -132,7 +135,7 @@ export function missingScope(what: string, scopes: string[]) {
  */
 export function createAdminClientFactory(settings: GoogleAdminSettings) {
   const q = settings.directoryQuota ?? { limit: 2400, windowMs: 60_000 };
-  const limiter = new SlidingWindowLimiter(q.limit, q.windowMs, q.guardMs ?? 1000);
+  const limiter = new SlidingWindowLimiter(q.limit, q.windowMs, q.guardMs ?? 1000, settings.limiterStore);
   const cache = new Map<string, { jwt: JWT; clients: AdminClients }>();
 
   async function clientsFor(caller: GoogleAdminCaller, scopes: string[], what: string): Promise<AdminClients> {

@@ -1,11 +1,15 @@
+import { MemoryLimiterStore } from '../limits/limiter-memory';
+import { sleep, type LimiterStore } from '../limits/limiter-store';
+
 /**
  * At most `limit` acquisitions in any rolling window of `windowMs` (+ `guardMs`). Google counts
  * Directory queries per minute per user; a rolling window never lets a burst straddle two of its
  * minutes, and the guard absorbs network latency between our clock and Google's counter. Allows an
- * immediate burst up to the limit, so small jobs are not slowed at all.
+ * immediate burst up to the limit, so small jobs are not slowed at all. The window lives in the limiter
+ * store, so every worker sharing it (PostgreSQL) shares one quota; callers of this process queue in order
+ * and only the head of the queue asks the store.
  */
 export class SlidingWindowLimiter {
-  private readonly sent: number[] = [];
   private queue: Promise<void> = Promise.resolve();
   /** Acquisitions that had to wait, for the benchmark. */
   waited = 0;
@@ -14,7 +18,8 @@ export class SlidingWindowLimiter {
     readonly limit: number,
     readonly windowMs: number,
     readonly guardMs = 1000,
-    private readonly now: () => number = Date.now
+    private readonly store: LimiterStore = new MemoryLimiterStore(),
+    private readonly key = 'google-directory'
   ) {}
 
   take(): Promise<void> {
@@ -26,14 +31,10 @@ export class SlidingWindowLimiter {
   private async acquire(): Promise<void> {
     const span = this.windowMs + this.guardMs;
     for (;;) {
-      const now = this.now();
-      while (this.sent.length && this.sent[0]! <= now - span) this.sent.shift();
-      if (this.sent.length < this.limit) {
-        this.sent.push(now);
-        return;
-      }
+      const r = await this.store.take(this.key, this.limit, span);
+      if (r.taken) return;
       this.waited++;
-      await new Promise((r) => setTimeout(r, this.sent[0]! + span - now + 1));
+      await sleep(r.waitMs + 1);
     }
   }
 }

@@ -1,0 +1,190 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ActivityDeps } from '../../src/activities';
+import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../../src/domain/autotask';
+import type { autotaskOnboarding } from '../../src/workflows';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AutotaskOnboardingRequest } from '../../src/domain/autotask';
+import { createAutotaskSimulator } from '../../src/simulators/autotask/server';
+import { SYSTEM_API_LEVEL } from '../../src/simulators/autotask/state';
+import type { BenchContext } from '../lib/environment';
+import { recordRequests, windowUse, type WindowUse } from '../lib/request-log';
+import { perSecond } from '../lib/stats';
+import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
+
+export interface AutotaskLimitResult {
+  onboardings: number;
+  completed: number;
+  failed: number;
+  /** The first failed onboarding's failure, if any. */
+  firstFailure?: string;
+  workers: number;
+  /** Autotask's 10,000 requests per rolling hour, compressed to the same rate over `windowMs`; 3 concurrent per endpoint. */
+  vendorLimit: { limit: number; windowMs: number; threadsPerEndpoint: number };
+  /** Share of the hour Onramp leaves to other integrations in this run (production default 0.1). */
+  reserveFraction: number;
+  elapsedMs: number;
+  apiRequests: number;
+  /** Every throttling answer the simulator sent: 429 threshold exceeded + 429 thread limit. */
+  rejected: number;
+  /** Highest concurrency the simulator saw on any endpoint. */
+  maxConcurrencyPerEndpoint: number;
+  use: WindowUse;
+  limitUseSeries: { t: number; value: number }[];
+}
+
+/**
+ * `onboardings` Autotask onboardings of one Autotask database (one tenant, each with its own API user),
+ * run by `workers` worker processes sharing the limiter through PostgreSQL, against the simulator enforcing
+ * 3 concurrent requests per tracking identifier x endpoint and the rolling hourly threshold with 50–150 ms
+ * per call. The hour is compressed: 10,000/h becomes 100 per 36 s (the same rate), so a backlog spans
+ * several "hours" within minutes; the workers' limiter is told the same compressed hour.
+ */
+export async function autotaskLimits(
+  ctx: BenchContext,
+  onboardings: number,
+  workers: number,
+  postgresUrl: string | undefined
+): Promise<AutotaskLimitResult> {
+  const windowMs = 36_000;
+  const limit = Math.round((10_000 * windowMs) / 3600_000);
+  const reserveFraction = 0.05;
+  const sim = createAutotaskSimulator({ callLatencyMs: [50, 150], hourlyLimit: limit, hourMs: windowMs });
+  const log = recordRequests(sim);
+  const simUrl = await sim.listen();
+  // The integration's webhook endpoints: the simulator only calls them when a ticket changes (never here).
+  const receiver = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  const addr = receiver.address();
+  const receiverUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const dir = mkdtempSync(join(tmpdir(), 'onramp-bench-at-'));
+  const host = new URL(simUrl).host;
+  const signingKey = join(dir, 'signing.key');
+  writeFileSync(signingKey, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  sim.db.setLevel({
+    name: 'Onramp API',
+    permissions: {
+      ...SYSTEM_API_LEVEL.permissions,
+      Tickets: SYSTEM_API_LEVEL.permissions.Tickets ?? ['query', 'create', 'update', 'delete'],
+    },
+    webhooks: { enabled: true, max: 5 },
+  });
+  const integrationCode = 'OFFICEPROTECTALERT0000001';
+  const deps: ActivityDeps = {
+    google: { tokenUrl: 'http://127.0.0.1:9/token' },
+    notify: {},
+    autotask: {
+      discoveryUrl: simUrl,
+      allowedZoneHosts: [host],
+      limiter: {
+        hourlyLimit: limit,
+        hourMs: windowMs,
+        reserveFraction,
+        thresholdEveryCalls: 10,
+        thresholdEveryMs: windowMs / 12,
+        // Waits for the compressed window happen inside the (heartbeating) activity, as short waits do in production.
+        maxWaitMs: windowMs,
+      },
+    },
+    limits: { postgresUrl, tablePrefix: 'bench_autotask' },
+  };
+  const taskQueue = ctx.taskQueue('autotask');
+  const procs: BenchWorker[] = [];
+  try {
+    for (let i = 0; i < workers; i++)
+      procs.push(
+        await spawnWorker({
+          address: ctx.address,
+          namespace: ctx.namespace,
+          taskQueue,
+          bundlePath: ctx.bundlePath,
+          deps,
+          maxConcurrentActivities: 100,
+        })
+      );
+    const tenant = `bench-${taskQueue}`;
+    const requests = Array.from({ length: onboardings }, (_, i): AutotaskOnboardingRequest => {
+      const secret = randomBytes(18).toString('base64url');
+      const user = sim.db.addUser({
+        username: `bench${i}-${taskQueue}@acme-msp.example`,
+        secret,
+        integrationCode,
+        securityLevel: 'Onramp API',
+      });
+      // Worker processes cannot see this process's environment: the secret goes to a file.
+      const secretPath = join(dir, `secret-${i}`);
+      writeFileSync(secretPath, secret, { mode: 0o600 });
+      return {
+        customer: { id: tenant },
+        vendor: { name: 'Office Protect', integrationVendor: 'Office Protect - Alert Integration' },
+        integrationId: `bench-${i}`,
+        credentials: { username: user.username, secretRef: `file:${secretPath}`, integrationCode },
+        webhook: {
+          name: `bench-${i}`,
+          webhookUrl: `${receiverUrl}/webhooks/autotask/${tenant}`,
+          deactivationUrl: `${receiverUrl}/webhooks/autotask/${tenant}/deactivated`,
+          signingKeyRef: `file:${signingKey}`,
+        },
+        timing: { readyPollSeconds: 0.5, readyDeadlineMinutes: 10, operatorDeadlineHours: 1, reminderMinutes: 60 },
+      };
+    });
+    const t0 = Date.now();
+    let failed = 0;
+    let firstFailure: string | undefined;
+    const results = await Promise.all(
+      requests.map(async (req) => {
+        const handle = await ctx.client.workflow.start<typeof autotaskOnboarding>('autotaskOnboarding', {
+          workflowId: `${autotaskOnboardingWorkflowId(parseAutotaskOnboardingInput(req))}:${taskQueue}`,
+          taskQueue,
+          args: [req],
+        });
+        return handle.result().then(
+          () => true,
+          (err: Error & { cause?: Error & { cause?: Error } }) => {
+            failed++;
+            firstFailure ??= [err.message, err.cause?.message, err.cause?.cause?.message].filter(Boolean).join(' / ');
+            return false;
+          }
+        );
+      })
+    );
+    const elapsedMs = Date.now() - t0;
+    const api = log.filter(
+      (r) => r.at >= t0 && r.path.startsWith('/ATServicesRest/V1.0/') && !/zoneInformation$/i.test(r.path)
+    );
+    const ratePerSecond = (limit / windowMs) * 1000;
+    const result: AutotaskLimitResult = {
+      onboardings,
+      completed: results.filter(Boolean).length,
+      failed,
+      firstFailure,
+      workers,
+      vendorLimit: { limit, windowMs, threadsPerEndpoint: 3 },
+      reserveFraction,
+      elapsedMs,
+      apiRequests: api.length,
+      rejected: api.filter((r) => r.status === 429).length,
+      maxConcurrencyPerEndpoint: Math.max(0, ...sim.maxConcurrency.values()),
+      use: windowUse(
+        api.map((r) => r.at),
+        limit,
+        windowMs
+      ),
+      limitUseSeries: perSecond(
+        api.map((r) => r.at),
+        t0
+      ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+    };
+    ctx.log(
+      `autotask ×${onboardings} onboardings, ${workers} workers sharing the limiter (limit ${limit}/${windowMs / 1000}s, reserve ${reserveFraction}): ${result.completed} completed, ${failed} failed in ${(elapsedMs / 1000).toFixed(1)} s${firstFailure ? ` (first failure: ${firstFailure})` : ''}; ${api.length} requests; ${result.rejected} throttled; peak ${result.maxConcurrencyPerEndpoint} concurrent per endpoint; full-window use ${result.use.fractions.join(', ') || 'n/a'}`
+    );
+    return result;
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+    await sim.close();
+    await new Promise<void>((r) => receiver.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
