@@ -149,7 +149,9 @@ export const configSchema = z.object({
   ),
   ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE: positiveInt
     .default(930)
-    .describe("Per-tenant pace below ConnectWise's ~1,000 requests/min throttle (93 % of it, summed over all workers)."),
+    .describe(
+      "Per-tenant pace below ConnectWise's ~1,000 requests/min throttle (93 % of it, summed over all workers)."
+    ),
 
   // --- Vendor limiter store (src/activities/limits) ---
   ONRAMP_LIMITER_POSTGRES_URL: z
