@@ -93,7 +93,10 @@ describe('sandbox guides (onramp sandbox ...) against the simulators and a real 
     running = worker.run();
     intake = createIntakeServer({
       client: env.client,
-      config: { temporal: { address: env.address, namespace: 'default', taskQueue } },
+      config: {
+        temporal: { address: env.address, namespace: 'default', taskQueue },
+        connectwise: { allowedHosts: [cwHost] },
+      },
       auth: { hmacSecrets: [], bearerTokens: [TOKEN] },
     });
     const intakeUrl = await listen(intake);

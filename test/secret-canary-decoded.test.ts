@@ -121,7 +121,7 @@ describe('positive controls: a leaked secret IS caught in the decoded history', 
     const handle = await startGoogleDelegation(
       it_.env.client,
       { temporal: { address: 'unused', namespace: 'default', taskQueue: w.taskQueue } },
-      g.request({ customer: { domain: `leaky-${g.domain}` } })
+      g.request({ customer: { domain: `leaky-${g.domain}` }, adminEmail: `admin@leaky-${g.domain}` })
     );
     await failureOf(handle);
     const decoded = await decodedWorkflow(it_.env.client, handle.workflowId);
