@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { domainName, emailAddress, emailDomain, isWithinDomain, parseOrThrow, secretRef } from './validation';
+import {
+  domainName,
+  editDistance,
+  emailAddress,
+  emailDomain,
+  isWithinDomain,
+  parseOrThrow,
+  secretRef,
+} from './validation';
 
 /**
  * Seed 003 (Workspace for Education: custom admin roles for Classroom analytics and temporary class
@@ -208,17 +216,6 @@ export function closeNames(name: string, candidates: readonly string[], max = 5)
     .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
     .slice(0, max)
     .map((x) => x.c);
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 export type MemberOutcome = 'added' | 'already-present' | 'failed' | 'pending';

@@ -92,7 +92,8 @@ function nearestKey(key: string, known: readonly string[]): string | undefined {
   return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance, for did-you-mean suggestions (unknown keys, privilege names). */
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
