@@ -285,66 +285,65 @@ describe('intake API and customerOnboarding (real Temporal server, simulators ov
     assert.ok(doc.components.schemas.Order.properties.integrations);
   });
 
-  it(
-    'runs dependent integrations in order and independent ones in parallel; a failure waits for the operator, who retries just that one',
-    { todo: 'red on merged main (a group.create seen before delegation failed): open, see the closing note' },
-    async () => {
-      const u = at.addUser();
-      const tenant = `intake-${process.pid}`;
-      const o = order({
-        integrations: {
-          ...order().integrations,
-          // Delegation first fails: the admin is not a user yet (the admin will be created before the retry).
-          googleDelegation: { ...order().integrations.googleDelegation!, adminEmail: `late-admin@${g.domain}` },
-          googleAdminRoles: { ...g.request(`parent${seq}`), adminEmail: `late-admin@${g.domain}` },
-          autotask: { ...at.onboarding(tenant, 'office-protect'), credentials: u.credentials },
-        },
-      });
-      const started = await post('/v1/onboardings', o);
-      assert.equal(started.status, 202, JSON.stringify(started.body));
-      const failed = await eventually(
-        async () => {
-          const s = await get(`/v1/onboardings/${o.orderId}`);
-          const i = s.body.integrations as { name: string; state: string; error?: string }[];
-          return i.find((x) => x.name === 'googleDelegation')?.state === 'failed' &&
-            i.find((x) => x.name === 'autotask')?.state === 'completed'
-            ? s.body
-            : undefined;
-        },
-        'delegation to fail while autotask completes in parallel',
-        90_000
-      );
-      const byName = Object.fromEntries(
-        (failed.integrations as { name: string; state: string; error?: string }[]).map((i) => [i.name, i])
-      );
-      assert.equal(failed.state, 'waiting-for-operator');
-      assert.match(String(byName.googleDelegation?.error), /late-admin@.*Fix adminEmail/);
-      assert.equal(byName.googleAdminRoles?.state, 'blocked', 'role provisioning waits for delegation');
-      assert.equal(g.writes()['group.create'] ?? 0, 0, 'nothing of the dependent integration ran');
+  it('runs dependent integrations in order and independent ones in parallel; a failure waits for the operator, who retries just that one', async () => {
+    const u = at.addUser();
+    const tenant = `intake-${process.pid}`;
+    const o = order({
+      integrations: {
+        ...order().integrations,
+        // Delegation first fails: the admin is not a user yet (the admin will be created before the retry).
+        googleDelegation: { ...order().integrations.googleDelegation!, adminEmail: `late-admin@${g.domain}` },
+        googleAdminRoles: { ...g.request(`parent${seq}`), adminEmail: `late-admin@${g.domain}` },
+        autotask: { ...at.onboarding(tenant, 'office-protect'), credentials: u.credentials },
+      },
+    });
+    const started = await post('/v1/onboardings', o);
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const failed = await eventually(
+      async () => {
+        const s = await get(`/v1/onboardings/${o.orderId}`);
+        const i = s.body.integrations as { name: string; state: string; error?: string }[];
+        return i.find((x) => x.name === 'googleDelegation')?.state === 'failed' &&
+          i.find((x) => x.name === 'autotask')?.state === 'completed'
+          ? s.body
+          : undefined;
+      },
+      'delegation to fail while autotask completes in parallel',
+      90_000
+    );
+    const byName = Object.fromEntries(
+      (failed.integrations as { name: string; state: string; error?: string }[]).map((i) => [i.name, i])
+    );
+    assert.equal(failed.state, 'waiting-for-operator');
+    assert.match(String(byName.googleDelegation?.error), /late-admin@.*Fix adminEmail/);
+    assert.equal(byName.googleAdminRoles?.state, 'blocked', 'role provisioning waits for delegation');
+    // The simulator is shared by every test of this file (another order's admin roles run meanwhile), so ask
+    // about this order's own group rather than a tenant-wide write counter.
+    const group = o.integrations.googleAdminRoles!.group.email;
+    assert.equal(g.sim.directory.groupByKey(group, true), undefined, 'nothing of the dependent integration ran');
 
-      // Retrying something that has not failed is refused with the reason.
-      const wrong = await post(`/v1/onboardings/${o.orderId}/actions/retry`, { integration: 'autotask' });
-      assert.equal(wrong.status, 409);
+    // Retrying something that has not failed is refused with the reason.
+    const wrong = await post(`/v1/onboardings/${o.orderId}/actions/retry`, { integration: 'autotask' });
+    assert.equal(wrong.status, 409);
 
-      g.sim.state.addUser(`late-admin@${g.domain}`);
-      assert.equal(
-        (await post(`/v1/onboardings/${o.orderId}/actions/retry`, { integration: 'googleDelegation' })).status,
-        202
-      );
-      await env.client.workflow.getHandle(`customer-onboarding:${o.orderId}`).result();
-      const done = await get(`/v1/onboardings/${o.orderId}`);
-      const finalStates = Object.fromEntries(
-        (done.body.integrations as { name: string; state: string; attempts: number }[]).map((i) => [
-          i.name,
-          [i.state, i.attempts],
-        ])
-      );
-      assert.deepEqual(finalStates, {
-        googleDelegation: ['completed', 2],
-        googleAdminRoles: ['completed', 1],
-        autotask: ['completed', 1],
-      });
-      assert.equal(g.writes()['group.create'], 1);
-    }
-  );
+    g.sim.state.addUser(`late-admin@${g.domain}`);
+    assert.equal(
+      (await post(`/v1/onboardings/${o.orderId}/actions/retry`, { integration: 'googleDelegation' })).status,
+      202
+    );
+    await env.client.workflow.getHandle(`customer-onboarding:${o.orderId}`).result();
+    const done = await get(`/v1/onboardings/${o.orderId}`);
+    const finalStates = Object.fromEntries(
+      (done.body.integrations as { name: string; state: string; attempts: number }[]).map((i) => [
+        i.name,
+        [i.state, i.attempts],
+      ])
+    );
+    assert.deepEqual(finalStates, {
+      googleDelegation: ['completed', 2],
+      googleAdminRoles: ['completed', 1],
+      autotask: ['completed', 1],
+    });
+    assert.ok(g.sim.directory.groupByKey(group, true), 'the dependent integration ran after the retry');
+  });
 });
