@@ -324,6 +324,10 @@ export interface SyncSummary {
   companies: SyncCounts;
   agreements: SyncCounts;
   catalogItem: 'created' | 'updated' | 'unchanged';
+  /** The catalog item as an addition on each agreement (absent in runs recorded before additions). */
+  additions?: SyncCounts;
+  /** Companies the sync created (offboarding removes only these). */
+  createdCompanies?: string[];
   /** Plan mode: what would change (capped). */
   plannedChanges: string[];
 }

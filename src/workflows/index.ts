@@ -26,3 +26,4 @@ export {
   abandonIntegrationSignal,
 } from './customer-onboarding';
 export { driftCheck, driftFinding, driftFindingStatusQuery, resolveFindingSignal, driftClearedSignal } from './drift';
+export { customerOffboarding, offboardingStatusQuery, offboardingOperatorDoneSignal } from './offboarding';
