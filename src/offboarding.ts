@@ -75,7 +75,7 @@ async function childState<R, S>(client: Client, workflowId: string | undefined) 
   const result = desc.status.name === 'COMPLETED' ? ((await handle.result()) as R) : undefined;
   let status: S | undefined;
   try {
-    status = (await handle.query('status')) as S;
+    status = await handle.query<S>('status');
   } catch {
     /* no worker for its task queue, or it never got far: the result (if any) is what we know */
   }

@@ -156,7 +156,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
       );
     await supply('autotask', u.credentials);
     await supply('connectwise', { privateKeyRef: m.keyRef });
-    const onboarded = await parent.result();
+    const onboarded = (await parent.result()) as { completed: string[] };
     assert.deepEqual([...onboarded.completed].sort(), [
       'autotask',
       'connectwise',

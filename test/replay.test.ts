@@ -41,6 +41,7 @@ describe('replay of recorded workflow histories (determinism)', () => {
       'customerOnboarding',
       'driftCheck',
       'driftFinding',
+      'customerOffboarding',
     ]) {
       assert.ok(types.has(type), `record a history of ${type}: npx tsx scripts/record-histories.ts ${type}`);
     }

@@ -8,7 +8,6 @@ import {
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
@@ -16,6 +15,7 @@ import type { CwTarget } from '../activities/connectwise';
 import type { CwObjectRef } from '../activities/connectwise/offboarding';
 import {
   offboardingInputSchema,
+  offboardingWorkflowId,
   type OffboardingInput,
   type OffboardingIntegration,
   type OffboardingReport,
@@ -64,7 +64,6 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
     );
   const input: OffboardingInput = parsed.data;
   const apply = input.mode === 'apply';
-  const { workflowId } = workflowInfo();
   const steps: OffboardingStep[] = [];
   const instructions = new Map<OffboardingIntegration, string>();
   const notes: string[] = [];
@@ -188,7 +187,8 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
           s.state = 'running';
           publish();
           await executeChild(googleAdminRoleProvisioning, {
-            workflowId: `${workflowId}:google-admin-roles-undo`,
+            // From the order, not workflowInfo(): the same ID on every run of this offboarding (and in replay).
+            workflowId: `${offboardingWorkflowId(input.orderId)}:google-admin-roles-undo`,
             args: [{ ...roles.request, mode: 'undo', undo: { ledger: l } }],
             staticSummary: `Undo Google admin roles of ${input.customer.name} (offboarding ${input.orderId})`,
           });
