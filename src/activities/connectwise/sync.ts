@@ -116,7 +116,9 @@ export async function syncCustomerBatch(
     if (!company) {
       if (mode === 'plan') {
         result.companies.created++;
-        plan(`create company ${c.identifier} "${c.name}" and its agreement "${agreement.name}"`);
+        plan(
+          `create company ${c.identifier} "${c.name}" and its agreement "${agreement.name}"${product ? ` with catalog item ${product.identifier}` : ''}`
+        );
         continue;
       }
       try {
