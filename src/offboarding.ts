@@ -89,12 +89,12 @@ async function childState<R, S>(client: Client, workflowId: string | undefined) 
 export async function offboardingInputFor(
   client: Client,
   orderId: string,
-  opts: { mode?: 'plan' | 'apply'; timing?: OffboardingRequest['timing'] } = {}
+  opts: { mode?: 'plan' | 'apply'; timing?: OffboardingRequest['timing']; allowRunning?: boolean } = {}
 ): Promise<OffboardingInput> {
   const parent = client.workflow.getHandle(customerOnboardingWorkflowId(orderId));
   const desc = await describeOrNull(parent);
   if (!desc) throw new OrderNotFoundError(orderId);
-  if (desc.status.name === 'RUNNING')
+  if (desc.status.name === 'RUNNING' && !opts.allowRunning)
     throw new OperatorActionError(
       `the onboarding of order ${orderId} is still running: cancel it first (onramp cancel ${orderId}), then offboard`
     );
