@@ -25,6 +25,9 @@ import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
 import { createNotifyReceiver } from '../src/simulators/notify-receiver';
 import {
   autotaskOnboardingStatusQuery,
+  cwKeyRotationStatusQuery,
+  oldKeyDeletedSignal,
+  provideNewKeyUpdate,
   offboardingOperatorDoneSignal,
   offboardingStatusQuery,
   supplyAutotaskCredentialsUpdate,
@@ -379,6 +382,48 @@ async function recordOffboarding(env: TestWorkflowEnvironment, withWorker: Param
   }
 }
 recorders.customerOffboarding = recordOffboarding;
+
+/** A key rotation: the operator's new key by Update, the switch notification, the old key deleted and verified refused. */
+recorders.connectwiseKeyRotation = async (env, withWorker) => {
+  const cw = await connectwiseFixture();
+  try {
+    const m = await cw.newMember();
+    return await withWorker(cw.activities, async (taskQueue) => {
+      const connection = {
+        site: cw.host,
+        companyId: cw.sim.state.companyId,
+        publicKey: m.publicKey,
+        privateKeyRef: m.keyRef,
+        clientId: CLIENT_ID,
+        apiMember: m.identifier,
+      };
+      const h = await env.client.workflow.start('connectwiseKeyRotation', {
+        workflowId: `recorded-cw-rotation-${randomUUID()}`,
+        taskQueue,
+        args: [{ customer: { name: 'Recorded MSP' }, connection, timing: { recheckSeconds: 60 } }],
+      });
+      await eventually(
+        async () => (await h.query(cwKeyRotationStatusQuery)).step === 'awaiting-new-key',
+        'the key step'
+      );
+      const fresh = cw.sim.state.createApiKey(m.identifier, 'rotated');
+      await h.executeUpdate(provideNewKeyUpdate, {
+        args: [{ publicKey: fresh.publicKey, privateKeyRef: cw.secretFile(fresh.privateKey) }],
+      });
+      await eventually(
+        async () => (await h.query(cwKeyRotationStatusQuery)).step === 'awaiting-old-key-removal',
+        'the revoke step'
+      );
+      const member = cw.sim.state.members.get(m.identifier.toLowerCase())!;
+      member.keys = member.keys.filter((k) => k.publicKey !== m.publicKey);
+      await h.signal(oldKeyDeletedSignal);
+      await h.result();
+      return h;
+    });
+  } finally {
+    await cw.close();
+  }
+};
 
 function driftRequest(g: GoogleAdminFixture, customerId: string): DriftCheckRequest {
   return {

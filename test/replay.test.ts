@@ -42,6 +42,7 @@ describe('replay of recorded workflow histories (determinism)', () => {
       'driftCheck',
       'driftFinding',
       'customerOffboarding',
+      'connectwiseKeyRotation',
     ]) {
       assert.ok(types.has(type), `record a history of ${type}: npx tsx scripts/record-histories.ts ${type}`);
     }

@@ -27,3 +27,9 @@ export {
 } from './customer-onboarding';
 export { driftCheck, driftFinding, driftFindingStatusQuery, resolveFindingSignal, driftClearedSignal } from './drift';
 export { customerOffboarding, offboardingStatusQuery, offboardingOperatorDoneSignal } from './offboarding';
+export {
+  connectwiseKeyRotation,
+  cwKeyRotationStatusQuery,
+  provideNewKeyUpdate,
+  oldKeyDeletedSignal,
+} from './connectwise-key-rotation';
