@@ -383,6 +383,32 @@ async function recordOffboarding(env: TestWorkflowEnvironment, withWorker: Param
 }
 recorders.customerOffboarding = recordOffboarding;
 
+/** Re-verification of delegation with a (new) service-account key: per-scope tokens, then one for all. */
+recorders.googleDelegationReverify = async (env, withWorker) => {
+  const g = await googleAdminFixture();
+  g.grant([...DEFAULT_DELEGATION_SCOPES]);
+  try {
+    return await withWorker(g.activities(), async (taskQueue) => {
+      const h = await env.client.workflow.start('googleDelegationReverify', {
+        workflowId: `recorded-reverify-${randomUUID()}`,
+        taskQueue,
+        args: [
+          {
+            customer: { domain: g.domain },
+            adminEmail: g.admin,
+            vendor: { name: 'Atera', supportEmail: 'support@atera.example' },
+            serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
+          },
+        ],
+      });
+      await h.result();
+      return h;
+    });
+  } finally {
+    await g.close();
+  }
+};
+
 /** A key rotation: the operator's new key by Update, the switch notification, the old key deleted and verified refused. */
 recorders.connectwiseKeyRotation = async (env, withWorker) => {
   const cw = await connectwiseFixture();

@@ -43,6 +43,7 @@ describe('replay of recorded workflow histories (determinism)', () => {
       'driftFinding',
       'customerOffboarding',
       'connectwiseKeyRotation',
+      'googleDelegationReverify',
     ]) {
       assert.ok(types.has(type), `record a history of ${type}: npx tsx scripts/record-histories.ts ${type}`);
     }

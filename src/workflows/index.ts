@@ -33,3 +33,4 @@ export {
   provideNewKeyUpdate,
   oldKeyDeletedSignal,
 } from './connectwise-key-rotation';
+export { googleDelegationReverify } from './google-delegation-reverify';
