@@ -51,7 +51,10 @@ export function registerOffboardCommand(program: Command, out: Out): void {
             if (text !== last) out(text);
             last = text;
             if (desc.status.name !== 'RUNNING' || !opts.wait) {
-              if (desc.status.name === 'FAILED') throw new CliError(`the offboarding of order ${orderId} failed: onramp offboard ${orderId} --plan shows what is left`);
+              if (desc.status.name === 'FAILED')
+                throw new CliError(
+                  `the offboarding of order ${orderId} failed: onramp offboard ${orderId} --plan shows what is left`
+                );
               return;
             }
             await sleep(1000);

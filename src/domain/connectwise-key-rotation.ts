@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { connectionSchema, privateKeyRef, publicKey, type PermissionRow } from './connectwise';
+import { connectionSchema, plainName, privateKeyRef, publicKey, type PermissionRow } from './connectwise';
 import { parseOrThrow } from './validation';
 
 /** Rotation of a ConnectWise API member's key pair (seed 002: keys are made in System > Members > API Members). */
-export const cwKeyRotationInputSchema = z.object({
-  customer: z.object({ name: z.string().trim().min(1).max(100) }),
+export const cwKeyRotationInputSchema = z.strictObject({
+  /** As in the ConnectWise onboarding of this customer. */
+  customer: z.strictObject({ name: plainName('customer', 100) }),
   vendor: z
-    .object({ name: z.string().trim().min(1).max(100).default('Sophos Central') })
+    .strictObject({ name: z.string().trim().min(1).max(100).default('Sophos Central') })
     .default({ name: 'Sophos Central' }),
   /** The connection in use now (its key is the one rotated away). */
   connection: connectionSchema.required({ privateKeyRef: true }),
   timing: z
-    .object({
+    .strictObject({
       reminderMinutes: z
         .number()
         .positive()
@@ -28,8 +29,10 @@ export const cwKeyRotationInputSchema = z.object({
 });
 export type CwKeyRotationRequest = z.input<typeof cwKeyRotationInputSchema>;
 export type CwKeyRotationInput = z.output<typeof cwKeyRotationInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type CwKeyRotationInputV1 = CwKeyRotationInput;
 
-export const newKeySchema = z.object({ publicKey, privateKeyRef });
+export const newKeySchema = z.strictObject({ publicKey, privateKeyRef });
 export type CwNewKey = z.input<typeof newKeySchema>;
 
 export function parseCwKeyRotationInput(value: unknown): CwKeyRotationInput {

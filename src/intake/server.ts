@@ -133,7 +133,9 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
       if (extra.length)
         throw new InputError(
           'action',
-          extra.map((k) => `${k}: offboard removes every integration of the order and takes no ${k}; send an empty body`)
+          extra.map(
+            (k) => `${k}: offboard removes every integration of the order and takes no ${k}; send an empty body`
+          )
         );
       const started = await startOffboarding(opts.client, opts.config, orderId);
       return reply.code(202).send({ action, message: `offboarding ${started.workflowId}`, ...started });

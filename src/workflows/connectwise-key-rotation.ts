@@ -13,27 +13,26 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
-import {
-  connectionSchema,
-  formatPermissionTable,
-  type ConnectwiseConnection,
-  type PermissionRow,
-} from '../domain/connectwise';
+import { formatPermissionTable, type ConnectwiseConnection, type PermissionRow } from '../domain/connectwise';
 import {
   cwKeyRotationInputSchema,
   newKeySchema,
+  type CwKeyRotationInputV1,
   type CwKeyRotationRequest,
   type CwKeyRotationStatus,
   type CwNewKey,
 } from '../domain/connectwise-key-rotation';
 import { describeIssues } from '../domain/validation';
 import {
+  ONRAMP_INTEGRATION,
   OnrampCustomer,
   OnrampIntegration,
   OnrampState,
   OnrampStep,
   OnrampVendor,
 } from '../temporal/search-attributes';
+import { startedWith } from './identity';
+import { acceptedUpdateArg, inputV1 } from './input';
 
 export const cwKeyRotationStatusQuery = defineQuery<CwKeyRotationStatus>('status');
 /** The operator generated the new key pair (System > Members > API Members > API Keys > +): its public key and the private key's reference. */
@@ -66,13 +65,12 @@ export interface CwKeyRotationResult {
  * vendor is told to switch to it, and only then is the old key deleted (by the operator) and verified refused.
  */
 export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Promise<CwKeyRotationResult> {
-  const parsed = cwKeyRotationInputSchema.safeParse(request);
-  if (!parsed.success)
-    throw ApplicationFailure.nonRetryable(
-      `Invalid ConnectWise key rotation input:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  const input = parsed.data;
+  const input = inputV1<CwKeyRotationInputV1>(
+    request,
+    cwKeyRotationInputSchema,
+    ['customer', 'connection'],
+    'ConnectWise key rotation input'
+  );
   const { workflowId } = workflowInfo();
   const old: ConnectwiseConnection = input.connection;
   let step: CwKeyRotationStatus['step'] = 'awaiting-new-key';
@@ -94,9 +92,9 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
     setCurrentDetails(details);
   };
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: input.customer.name },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.name) },
     { key: OnrampVendor, value: input.vendor.name },
-    { key: OnrampIntegration, value: 'connectwise-key-rotation' },
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.connectwiseKeyRotation },
   ]);
   setHandler(cwKeyRotationStatusQuery, () => ({
     workflowId,
@@ -114,7 +112,8 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
   setHandler(
     provideNewKeyUpdate,
     async (key) => {
-      const candidate = connectionSchema.parse({ ...old, ...newKeySchema.parse(key) });
+      // As the validator accepted it (validators do not run on replay; a later, stricter schema must not throw here).
+      const candidate: ConnectwiseConnection = { ...old, ...acceptedUpdateArg(newKeySchema, key) };
       verifying = true;
       try {
         const v = await act.verifyConnectwiseConnection(candidate);

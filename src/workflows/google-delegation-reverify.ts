@@ -1,15 +1,17 @@
 import { ApplicationFailure, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { activityCause } from './autotask-common';
-import { delegationInputSchema } from '../domain/google-delegation';
-import { describeIssues } from '../domain/validation';
+import { delegationInputSchema, type DelegationInputV1, type DelegationRequest } from '../domain/google-delegation';
 import {
+  ONRAMP_INTEGRATION,
   OnrampCustomer,
   OnrampIntegration,
   OnrampState,
   OnrampStep,
   OnrampVendor,
 } from '../temporal/search-attributes';
+import { startedWith } from './identity';
+import { inputV1 } from './input';
 
 const { checkDelegatedScopes } = proxyActivities<OnrampActivities>({
   startToCloseTimeout: '2 minutes',
@@ -30,18 +32,17 @@ export interface ReverifyResult {
  * works with the new key — same client ID, so no new grant — by minting a token per scope and then one for
  * all scopes. A key Google rejects fails with the fix; a scope missing is reported, not waited for.
  */
-export async function googleDelegationReverify(request: unknown): Promise<ReverifyResult> {
-  const parsed = delegationInputSchema.safeParse(request);
-  if (!parsed.success)
-    throw ApplicationFailure.nonRetryable(
-      `Invalid delegation re-verification input:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  const input = parsed.data;
+export async function googleDelegationReverify(request: DelegationRequest): Promise<ReverifyResult> {
+  const input = inputV1<DelegationInputV1>(
+    request,
+    delegationInputSchema,
+    ['customer', 'adminEmail', 'vendor', 'serviceAccount'],
+    'delegation re-verification input'
+  );
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: input.customer.domain },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.domain) },
     { key: OnrampVendor, value: input.vendor.name },
-    { key: OnrampIntegration, value: 'google-delegation-reverify' },
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.googleDelegationReverify },
     { key: OnrampStep, value: 'verifying' },
     { key: OnrampState, value: 'running' },
   ]);

@@ -16,17 +16,24 @@ import type { CwObjectRef } from '../activities/connectwise/offboarding';
 import {
   offboardingInputSchema,
   offboardingWorkflowId,
-  type OffboardingInput,
+  type OffboardingInputV1,
   type OffboardingIntegration,
   type OffboardingReport,
   type OffboardingRequest,
   type OffboardingStatus,
   type OffboardingStep,
 } from '../domain/offboarding';
-import { describeIssues } from '../domain/validation';
-import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from '../temporal/search-attributes';
+import {
+  ONRAMP_INTEGRATION,
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampState,
+  OnrampStep,
+} from '../temporal/search-attributes';
 import { activityCause } from './autotask-common';
 import { googleAdminRoleProvisioning } from './google-admin-roles';
+import { startedWith } from './identity';
+import { inputV1 } from './input';
 
 export const offboardingStatusQuery = defineQuery<OffboardingStatus>('status');
 /** The operator did the step the vendor allows only in its UI (for this integration): verify now. */
@@ -56,13 +63,12 @@ const REJECTED_AUTOTASK = new Set(['AutotaskCredentialsRejected', 'AutotaskUnkno
  * or a periodic re-check) and then verified. Plan mode lists the steps and writes nothing.
  */
 export async function customerOffboarding(request: OffboardingRequest): Promise<OffboardingReport> {
-  const parsed = offboardingInputSchema.safeParse(request);
-  if (!parsed.success)
-    throw ApplicationFailure.nonRetryable(
-      `Invalid offboarding input:\n${describeIssues(parsed.error).join('\n')}`,
-      'InvalidInput'
-    );
-  const input: OffboardingInput = parsed.data;
+  const input = inputV1<OffboardingInputV1>(
+    request,
+    offboardingInputSchema,
+    ['orderId', 'customer'],
+    'offboarding input'
+  );
   const apply = input.mode === 'apply';
   const steps: OffboardingStep[] = [];
   const instructions = new Map<OffboardingIntegration, string>();
@@ -114,8 +120,9 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
   };
 
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: input.customer.id },
-    { key: OnrampIntegration, value: apply ? 'customer-offboarding' : 'customer-offboarding-plan' },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.id) },
+    // One value per workflow type (plan runs too: their step says "plan" and their ID ends in :plan:…).
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.customerOffboarding },
   ]);
   publish();
 
@@ -190,6 +197,11 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
             // From the order, not workflowInfo(): the same ID on every run of this offboarding (and in replay).
             workflowId: `${offboardingWorkflowId(input.orderId)}:google-admin-roles-undo`,
             args: [{ ...roles.request, mode: 'undo', undo: { ledger: l } }],
+            // The order's customer, so `OnrampCustomer = <customer id>` finds the undo with the offboarding.
+            typedSearchAttributes: [
+              { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.id) },
+              { key: OnrampIntegration, value: ONRAMP_INTEGRATION.googleAdminRoleProvisioning },
+            ],
             staticSummary: `Undo Google admin roles of ${input.customer.name} (offboarding ${input.orderId})`,
           });
           s.state = 'removed';
