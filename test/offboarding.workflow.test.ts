@@ -8,7 +8,7 @@ import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/c
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import { offboardingWorkflowId, type OffboardingReport } from '../src/domain/offboarding';
 import { offboardingOperatorDone, planOffboarding, startOffboarding } from '../src/offboarding';
-import { orderAction, startOrder } from '../src/orders';
+import { orderAction, startOrder, type OrderConfig } from '../src/orders';
 import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
 import type { AreaLevels } from '../src/simulators/connectwise/state';
 import { offboardingStatusQuery, type driftCheck } from '../src/workflows';
@@ -38,11 +38,13 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
   let worker: Worker;
   let running: Promise<void>;
   const taskQueue = uniqueTaskQueue('offboarding');
-  const config = { temporal: { address: '', namespace: 'default', taskQueue } };
+  /** The door's ConnectWise allow-list names the simulator's host (set once the simulator listens). */
+  const config: OrderConfig = { temporal: { address: '', namespace: 'default', taskQueue } };
 
   before(async () => {
     env = await testEnv();
     [g, at, cw] = await Promise.all([googleAdminFixture(), autotaskFixture(), connectwiseFixture()]);
+    config.connectwise = { allowedHosts: [cw.host] };
     receiver = createNotifyReceiver();
     const notifyUrl = `${await receiver.listen()}/notify`;
     const google = createActivities({
@@ -152,7 +154,10 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     const parent = env.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId));
     const supply = async (integration: 'autotask' | 'connectwise', credential: unknown) =>
       eventually(
-        () => orderAction(env.client, o.orderId, 'supply-credential', { integration, credential }).catch(() => false),
+        () =>
+          orderAction(env.client, o.orderId, 'supply-credential', { integration, credential, config }).catch(
+            () => false
+          ),
         `${integration} to take its credential`
       );
     await supply('autotask', u.credentials);
@@ -239,7 +244,10 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
         ['connectwise', { privateKeyRef: m.keyRef }],
       ] as const)
         await eventually(
-          () => orderAction(env.client, o.orderId, 'supply-credential', { integration, credential }).catch(() => false),
+          () =>
+            orderAction(env.client, o.orderId, 'supply-credential', { integration, credential, config }).catch(
+              () => false
+            ),
           `${integration} to take its credential`
         );
       await env.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId)).result();

@@ -63,8 +63,8 @@ export const driftCheckInputSchema = z
     /** The group, role and role assignments the provisioning set up (re-inspected read-only). */
     googleAdminRoles: z.strictObject({ request: adminRoleInputSchema }).optional(),
   })
-  .refine((v) => v.googleDelegation || v.autotask || v.connectwise, {
-    message: 'give at least one of googleDelegation, autotask, connectwise to check',
+  .refine((v) => v.googleDelegation || v.googleAdminRoles || v.autotask || v.connectwise, {
+    message: 'give at least one of googleDelegation, googleAdminRoles, autotask, connectwise to check',
   });
 
 export type DriftCheckRequest = z.input<typeof driftCheckInputSchema>;
