@@ -1,6 +1,6 @@
 /** What `onramp schedule rotation` schedules, per rotation workflow: the input validated now, not at the first run. */
 import { autotaskRotationWorkflowId, parseAutotaskRotationInput } from '../domain/autotask';
-import { cwKeyRotationWorkflowId, parseCwKeyRotationInput } from '../domain/connectwise-key-rotation';
+import { cwCustomerSlug, cwKeyRotationWorkflowId, parseCwKeyRotationInput } from '../domain/connectwise-key-rotation';
 import type { Command } from 'commander';
 import { parseDelegationInput } from '../domain/google-delegation';
 import type { ScheduleSpecInput } from '../schedules';
@@ -14,13 +14,13 @@ export type RotationWorkflow = (typeof ROTATION_WORKFLOWS)[number];
 export function rotationSchedule(workflow: RotationWorkflow, raw: unknown, everyMs: number): ScheduleSpecInput {
   if (workflow === 'connectwiseKeyRotation') {
     const input = parseCwKeyRotationInput(raw);
-    const id = cwKeyRotationWorkflowId(input);
     return {
-      scheduleId: `rotation:${id.replace(/:[^:]+$/, '')}`,
+      // One schedule per customer: the workflow ID without the key it rotates.
+      scheduleId: `rotation:${cwKeyRotationWorkflowId(input).replace(/:[^:]+$/, '')}`,
       workflowType: workflow,
       args: [input],
       everyMs,
-      customerId: input.customer.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      customerId: cwCustomerSlug(input.customer.name),
       integration: ONRAMP_INTEGRATION.connectwiseKeyRotation,
       summary: `ConnectWise key rotation for ${input.customer.name}`,
     };

@@ -39,12 +39,16 @@ export function parseCwKeyRotationInput(value: unknown): CwKeyRotationInput {
   return parseOrThrow(cwKeyRotationInputSchema, value, 'ConnectWise key rotation input');
 }
 
-export function cwKeyRotationWorkflowId(input: Pick<CwKeyRotationInput, 'customer' | 'connection'>): string {
-  const slug = input.customer.name
+/** The customer's name as a slug: the rotation's business key and, for a scheduled run, its OnrampCustomer. */
+export function cwCustomerSlug(customerName: string): string {
+  return customerName
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  return `connectwise-key-rotation:${slug}:${input.connection.publicKey}`;
+}
+
+export function cwKeyRotationWorkflowId(input: Pick<CwKeyRotationInput, 'customer' | 'connection'>): string {
+  return `connectwise-key-rotation:${cwCustomerSlug(input.customer.name)}:${input.connection.publicKey}`;
 }
 
 export interface CwKeyRotationStatus {
