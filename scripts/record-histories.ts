@@ -19,10 +19,19 @@ import type { CwTarget } from '../src/activities/connectwise';
 import { billingSchema } from '../src/domain/connectwise';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
 import { driftFindingWorkflowId, type DriftCheckRequest } from '../src/domain/drift';
-import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
+import { ADMIN_ROLE_SCOPES, parseAdminRoleInput } from '../src/domain/google-admin-roles';
+import { offboardingWorkflowId, type OffboardingRequest } from '../src/domain/offboarding';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
 import { createNotifyReceiver } from '../src/simulators/notify-receiver';
-import { autotaskOnboardingStatusQuery, supplyAutotaskCredentialsUpdate } from '../src/workflows';
+import {
+  autotaskOnboardingStatusQuery,
+  cwKeyRotationStatusQuery,
+  oldKeyDeletedSignal,
+  provideNewKeyUpdate,
+  offboardingOperatorDoneSignal,
+  offboardingStatusQuery,
+  supplyAutotaskCredentialsUpdate,
+} from '../src/workflows';
 import { autotaskFixture } from '../test/helpers/autotask';
 import { useReplayCodecKey } from '../test/helpers/faults';
 import { CLIENT_ID, connectwiseFixture, customers } from '../test/helpers/connectwise';
@@ -329,6 +338,117 @@ export const recorders: Record<string, Recorder> = {
       await g.close();
     }
   },
+};
+
+/**
+ * An offboarding of the Google part: the admin-role undo as a child, then the delegation removal as an
+ * operator step (waited for, signalled, verified by unauthorized_client).
+ */
+async function recordOffboarding(env: TestWorkflowEnvironment, withWorker: Parameters<Recorder>[1]) {
+  const g = await googleAdminFixture();
+  g.grant(Object.values(ADMIN_ROLE_SCOPES));
+  try {
+    return await withWorker(g.activities(), async (taskQueue) => {
+      const applied = await (await startProvisioning(env.client, taskQueue, g.request('offboarded'))).result();
+      const orderId = `SO-RECORDED-OFF-${randomUUID().slice(0, 8)}`;
+      const input: OffboardingRequest = {
+        orderId,
+        customer: { id: 'recorded-offboarded', name: 'Recorded Offboarded' },
+        googleAdminRoles: { request: parseAdminRoleInput(g.request('offboarded')), ledger: applied.ledger },
+        googleDelegation: {
+          domain: g.domain,
+          adminEmail: g.admin,
+          serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
+          scopes: Object.values(ADMIN_ROLE_SCOPES),
+        },
+        timing: { recheckSeconds: 60, operatorDeadlineHours: 1 },
+      };
+      const h = await env.client.workflow.start('customerOffboarding', {
+        workflowId: offboardingWorkflowId(orderId),
+        taskQueue,
+        args: [input],
+      });
+      await eventually(
+        async () => (await h.query(offboardingStatusQuery)).instructions.length > 0,
+        'the delegation removal step'
+      );
+      g.grant([]);
+      await h.signal(offboardingOperatorDoneSignal, 'googleDelegation');
+      await h.result();
+      return h;
+    });
+  } finally {
+    await g.close();
+  }
+}
+recorders.customerOffboarding = recordOffboarding;
+
+/** Re-verification of delegation with a (new) service-account key: per-scope tokens, then one for all. */
+recorders.googleDelegationReverify = async (env, withWorker) => {
+  const g = await googleAdminFixture();
+  g.grant([...DEFAULT_DELEGATION_SCOPES]);
+  try {
+    return await withWorker(g.activities(), async (taskQueue) => {
+      const h = await env.client.workflow.start('googleDelegationReverify', {
+        workflowId: `recorded-reverify-${randomUUID()}`,
+        taskQueue,
+        args: [
+          {
+            customer: { domain: g.domain },
+            adminEmail: g.admin,
+            vendor: { name: 'Atera', supportEmail: 'support@atera.example' },
+            serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
+          },
+        ],
+      });
+      await h.result();
+      return h;
+    });
+  } finally {
+    await g.close();
+  }
+};
+
+/** A key rotation: the operator's new key by Update, the switch notification, the old key deleted and verified refused. */
+recorders.connectwiseKeyRotation = async (env, withWorker) => {
+  const cw = await connectwiseFixture();
+  try {
+    const m = await cw.newMember();
+    return await withWorker(cw.activities, async (taskQueue) => {
+      const connection = {
+        site: cw.host,
+        companyId: cw.sim.state.companyId,
+        publicKey: m.publicKey,
+        privateKeyRef: m.keyRef,
+        clientId: CLIENT_ID,
+        apiMember: m.identifier,
+      };
+      const h = await env.client.workflow.start('connectwiseKeyRotation', {
+        workflowId: `recorded-cw-rotation-${randomUUID()}`,
+        taskQueue,
+        args: [{ customer: { name: 'Recorded MSP' }, connection, timing: { recheckSeconds: 60 } }],
+      });
+      await eventually(
+        async () => (await h.query(cwKeyRotationStatusQuery)).step === 'awaiting-new-key',
+        'the key step'
+      );
+      const fresh = cw.sim.state.createApiKey(m.identifier, 'rotated');
+      await h.executeUpdate(provideNewKeyUpdate, {
+        args: [{ publicKey: fresh.publicKey, privateKeyRef: cw.secretFile(fresh.privateKey) }],
+      });
+      await eventually(
+        async () => (await h.query(cwKeyRotationStatusQuery)).step === 'awaiting-old-key-removal',
+        'the revoke step'
+      );
+      const member = cw.sim.state.members.get(m.identifier.toLowerCase())!;
+      member.keys = member.keys.filter((k) => k.publicKey !== m.publicKey);
+      await h.signal(oldKeyDeletedSignal);
+      await h.result();
+      return h;
+    });
+  } finally {
+    await cw.close();
+  }
 };
 
 function driftRequest(g: GoogleAdminFixture, customerId: string): DriftCheckRequest {

@@ -17,6 +17,7 @@ import { autotaskCredentialsSchema } from './domain/autotask';
 import { connectionPatchSchema } from './domain/connectwise';
 import { driftScheduleId, parseDriftCheckInput } from './domain/drift';
 import { driftCheckFromOrder, ensureDriftSchedule } from './schedules';
+import { refreshDriftScheduleArgs } from './drift-progress';
 import {
   customerOnboardingWorkflowId,
   INTEGRATIONS,
@@ -337,6 +338,8 @@ export async function orderAction(
         const r = await child.executeUpdate(provideConnectionUpdate, { args: [credential as never] });
         if (!r.verified) return `accepted; still waiting for ${r.waitingFor.join(', ')}`;
       }
+      // The drift check of this customer now checks with the credential too.
+      await refreshDriftScheduleArgs(client, orderId);
       return `credential accepted and verified for ${name} of order ${orderId}`;
     }
   }

@@ -44,7 +44,7 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
       clientId: CLIENT_ID,
     };
     const v = await cw.activities.verifyConnectwiseConnection(connection);
-    assert.ok(v.ok);
+    assert.ok(v.ok, JSON.stringify(v));
     const target: CwTarget = { connection, site: v.site };
     const sync = (list: SyncCustomer[], mode: SyncMode = 'apply') =>
       env.client.workflow.execute(connectwiseCustomerSync, {
@@ -62,6 +62,39 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
     assert.equal(new Set(perCompany).size, perCompany.length, 'one agreement per company');
     assert.equal(cw.sim.state.catalog.length, 1, 'one catalog item');
   };
+
+  it('puts the catalog item on each agreement as an addition, once: plan mode writes nothing, a re-run adds nothing, one removed by hand comes back', async () => {
+    const { cw, sync } = await setup();
+    const list = customers(3, 'A');
+    const plan = await sync(list, 'plan');
+    assert.deepEqual(plan.additions, { created: 3, updated: 0, unchanged: 0 });
+    assert.ok(
+      plan.plannedChanges
+        .filter((c) => /^create company/.test(c))
+        .every((c) => /with catalog item SOPHOS-CENTRAL$/.test(c)),
+      plan.plannedChanges.join('\n')
+    );
+    assert.equal(cw.sim.state.additions.length, 0, 'plan mode adds nothing');
+
+    const first = await sync(list);
+    assert.deepEqual(first.additions, { created: 3, updated: 0, unchanged: 0 });
+    const item = cw.sim.state.catalog[0]!;
+    for (const a of cw.sim.state.agreements) {
+      const on = cw.sim.state.additions.filter((x) => x.agreementId === a.id);
+      assert.equal(on.length, 1, `agreement ${a.id} carries one addition`);
+      assert.equal(on[0]!.product.id, item.id);
+      assert.equal(on[0]!.billCustomer, 'Billable');
+    }
+    const writes = cw.sim.writes();
+    const second = await sync(list);
+    assert.deepEqual(second.additions, { created: 0, updated: 0, unchanged: 3 });
+    assert.equal(cw.sim.writes(), writes, 'a re-run writes nothing');
+
+    cw.sim.state.additions.splice(0, 1);
+    const third = await sync(list);
+    assert.deepEqual(third.additions, { created: 1, updated: 0, unchanged: 2 });
+    assert.equal(cw.sim.state.additions.length, 3);
+  });
 
   it('syncs 500 customers with paging (pageSize 25); the second run writes nothing; plan mode reports without writing', async () => {
     const { cw, sync } = await setup({ pageSize: 25 });

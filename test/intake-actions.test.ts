@@ -1,11 +1,12 @@
 /**
- * README's intake promises that no other test held: the operator actions `abandon`, `cancel` and
- * `supply-credential` over HTTP, and an oversize body answered 413 before authentication.
+ * README's intake promises that no other test held: the operator actions `abandon`, `cancel`,
+ * `supply-credential` and `offboard` over HTTP, and an oversize body answered 413 before authentication.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
+import { offboardingWorkflowId, type OffboardingReport } from '../src/domain/offboarding';
 import { createIntakeServer } from '../src/intake/server';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { googleFixture, type GoogleFixture } from './helpers/google';
@@ -13,7 +14,7 @@ import { eventually, integration, type RunningWorker } from './helpers/integrati
 
 const TOKEN = `actions-token-${process.pid}-0123456789`;
 
-describe('intake actions abandon, cancel, supply-credential; 413 before auth', () => {
+describe('intake actions abandon, cancel, supply-credential, offboard; 413 before auth', () => {
   let h: Awaited<ReturnType<typeof integration>>;
   let g: GoogleFixture;
   let at: AutotaskFixture;
@@ -133,5 +134,40 @@ describe('intake actions abandon, cancel, supply-credential; 413 before auth', (
     assert.match(String(res.body.message), /credential accepted/);
     await h.env.client.workflow.getHandle(customerOnboardingWorkflowId(orderId)).result();
     assert.equal(await integrationState(orderId, 'autotask'), 'completed');
+  });
+
+  it('offboard: refused while the onboarding runs and with body fields (named); after cancel, the offboarding runs once', async () => {
+    g.sim.state.addUser(`admin@a${seq + 1}-${g.domain}`);
+    const o = delegationOrder(`admin@a${seq + 1}-${g.domain}`);
+    g.grant([]); // the onboarding waits for the grant, so it is still running below
+    assert.equal((await call('POST', '/v1/onboardings', o)).status, 202);
+    await eventually(async () => (await integrationState(o.orderId, 'googleDelegation')) === 'running', 'the wait');
+    const path = `/v1/onboardings/${o.orderId}/actions/offboard`;
+
+    const withField = await call('POST', path, { integration: 'googleDelegation' });
+    assert.equal(withField.status, 400, JSON.stringify(withField.body));
+    assert.match(JSON.stringify(withField.body), /integration: offboard removes every integration/);
+    const running = await call('POST', path, {});
+    assert.equal(running.status, 409, JSON.stringify(running.body));
+    assert.match(String(running.body.message), /cancel it first/);
+    assert.equal((await call('POST', '/v1/onboardings/SO-NEVER-SEEN/actions/offboard')).status, 404);
+
+    assert.equal((await call('POST', `/v1/onboardings/${o.orderId}/actions/cancel`, {})).status, 202);
+    await h.env.client.workflow
+      .getHandle(customerOnboardingWorkflowId(o.orderId))
+      .result()
+      .catch(() => undefined);
+    const res = await call('POST', path);
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    assert.equal(res.body.workflowId, offboardingWorkflowId(o.orderId));
+    const report = (await h.env.client.workflow
+      .getHandle(offboardingWorkflowId(o.orderId))
+      .result()) as OffboardingReport;
+    // Nothing was granted, so the delegation's removal is already verified: nothing waits for the admin.
+    assert.equal(report.state, 'completed');
+    assert.ok(
+      report.notes.some((n) => /^googleDelegation: .*already done/.test(n)),
+      JSON.stringify(report)
+    );
   });
 });

@@ -41,6 +41,9 @@ describe('replay of recorded workflow histories (determinism)', () => {
       'customerOnboarding',
       'driftCheck',
       'driftFinding',
+      'customerOffboarding',
+      'connectwiseKeyRotation',
+      'googleDelegationReverify',
     ]) {
       assert.ok(types.has(type), `record a history of ${type}: npx tsx scripts/record-histories.ts ${type}`);
     }

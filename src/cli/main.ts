@@ -12,6 +12,7 @@ import { registerOrderCommands } from './commands/orders';
 import { registerScheduleCommands } from './commands/schedules';
 import { CliError, type Out } from './context';
 import { registerSandboxCommands } from './sandbox';
+import { registerOffboardCommand } from './offboard';
 
 export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 
@@ -34,6 +35,7 @@ export function buildProgram(out: Out = (s) => process.stdout.write(`${s}\n`)): 
   registerOrderCommands(program, out);
   registerGoogleCommands(program, out);
   registerScheduleCommands(program, out);
+  registerOffboardCommand(program, out);
 
   // Sandbox commands (`onramp sandbox <guide>`): defined in ./sandbox/, registered here and only here.
   registerSandboxCommands(program, out);

@@ -75,7 +75,7 @@ export const autotaskCredentialsSchema = z.strictObject({
 });
 export type AutotaskCredentials = z.output<typeof autotaskCredentialsSchema>;
 
-const webhookName = z
+export const webhookName = z
   .string()
   .trim()
   .regex(

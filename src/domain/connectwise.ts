@@ -96,13 +96,18 @@ export const customerSchema = z.strictObject({
 });
 export type SyncCustomer = z.output<typeof customerSchema>;
 
-const plainName = (what: string, max: number) =>
+export const plainName = (what: string, max: number) =>
   z
     .string()
     .trim()
     .min(1, `name the ${what}`)
     .max(max)
     .regex(/^[^"\\]+$/, `the ${what} must not contain " or \\ (they break ConnectWise conditions)`);
+
+export const catalogItemIdentifier = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.-]{1,25}$/, 'must be a catalog item identifier (1-25 letters, digits, . _ -)');
 
 export const billingSchema = z.strictObject({
   agreement: z
@@ -113,11 +118,7 @@ export const billingSchema = z.strictObject({
     .default({ name: 'Sophos Central', type: 'Security Services' }),
   product: z
     .strictObject({
-      identifier: z
-        .string()
-        .trim()
-        .regex(/^[A-Za-z0-9_.-]{1,25}$/, 'must be a catalog item identifier (1-25 letters, digits, . _ -)')
-        .default('SOPHOS-CENTRAL'),
+      identifier: catalogItemIdentifier.default('SOPHOS-CENTRAL'),
       description: plainName('product description', 60).default('Sophos Central endpoint protection'),
       price: z.number().nonnegative().max(1_000_000, 'at most 1,000,000 (a unit price)').default(0),
     })
@@ -324,6 +325,10 @@ export interface SyncSummary {
   companies: SyncCounts;
   agreements: SyncCounts;
   catalogItem: 'created' | 'updated' | 'unchanged';
+  /** The catalog item as an addition on each agreement (absent in runs recorded before additions). */
+  additions?: SyncCounts;
+  /** Companies the sync created (offboarding removes only these). */
+  createdCompanies?: string[];
   /** Plan mode: what would change (capped). */
   plannedChanges: string[];
 }

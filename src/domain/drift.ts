@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { autotaskCredentialsSchema, WEBHOOK_ENTITIES } from './autotask';
-import { connectionSchema } from './connectwise';
+import { catalogItemIdentifier, connectionSchema, customerSchema, plainName } from './connectwise';
 import { googleScope } from './google-delegation';
+import { adminRoleInputSchema } from './google-admin-roles';
 import { emailAddress, parseOrThrow, secretRef } from './validation';
 
 /**
@@ -39,12 +40,31 @@ export const driftCheckInputSchema = z
         webhooks: z
           .array(z.strictObject({ entity: z.enum(WEBHOOK_ENTITIES), id: z.number().int().positive() }))
           .default([]),
+        /** The webhooks the onboarding names (found by name, so their IDs need not be known in advance). */
+        webhookNames: z
+          .array(z.strictObject({ entity: z.enum(WEBHOOK_ENTITIES), name: z.string().trim().min(1).max(50) }))
+          .max(WEBHOOK_ENTITIES.length, `at most one per entity (${WEBHOOK_ENTITIES.join(', ')})`)
+          .optional(),
       })
       .optional(),
-    connectwise: z.strictObject({ connection: connectionSchema.required({ privateKeyRef: true }) }).optional(),
+    connectwise: z
+      .strictObject({
+        connection: connectionSchema.required({ privateKeyRef: true }),
+        /** What the sync created for billing: each synced company's agreement and its catalog-item addition. */
+        billing: z
+          .strictObject({
+            customers: z.array(customerSchema.shape.identifier).min(1).max(5000),
+            agreementName: plainName('agreement', 50),
+            catalogItem: catalogItemIdentifier,
+          })
+          .optional(),
+      })
+      .optional(),
+    /** The group, role and role assignments the provisioning set up (re-inspected read-only). */
+    googleAdminRoles: z.strictObject({ request: adminRoleInputSchema }).optional(),
   })
-  .refine((v) => v.googleDelegation || v.autotask || v.connectwise, {
-    message: 'give at least one of googleDelegation, autotask, connectwise to check',
+  .refine((v) => v.googleDelegation || v.googleAdminRoles || v.autotask || v.connectwise, {
+    message: 'give at least one of googleDelegation, googleAdminRoles, autotask, connectwise to check',
   });
 
 export type DriftCheckRequest = z.input<typeof driftCheckInputSchema>;
@@ -57,7 +77,7 @@ export function parseDriftCheckInput(value: unknown): DriftCheckInput {
 }
 
 export interface DriftFinding {
-  integration: 'googleDelegation' | 'autotask' | 'connectwise';
+  integration: 'googleDelegation' | 'googleAdminRoles' | 'autotask' | 'connectwise';
   problem: string;
   fix: string;
 }

@@ -91,6 +91,9 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/onboardings/{orderId}/actions/retry': action('Retry one failed integration', integration),
       '/v1/onboardings/{orderId}/actions/abandon': action('Give up on one failed integration', integration),
       '/v1/onboardings/{orderId}/actions/cancel': action('Cancel the whole onboarding'),
+      '/v1/onboardings/{orderId}/actions/offboard': action(
+        'Offboard the customer: remove what the (finished or cancelled) onboarding set up, in reverse order'
+      ),
       '/v1/onboardings/{orderId}/actions/supply-credential': action(
         'Supply a credential (secret references only) to autotask or connectwise',
         {

@@ -15,6 +15,7 @@ import {
   startOrder,
   type OrderConfig,
 } from '../orders';
+import { startOffboarding } from '../offboarding';
 import { IntakeAuthenticator, type IntakeAuthOptions } from './auth';
 import { openApiDocument } from './openapi';
 
@@ -28,7 +29,7 @@ export interface IntakeServerOptions {
   bodyLimitBytes?: number;
 }
 
-const ACTIONS = ['check-now', 'retry', 'abandon', 'cancel', 'supply-credential'] as const;
+const ACTIONS = ['check-now', 'retry', 'abandon', 'cancel', 'supply-credential', 'offboard'] as const;
 
 /** The body of an action: optional, and when sent, a JSON object with only these fields. */
 const actionBodySchema = z.strictObject(
@@ -126,7 +127,20 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
     const orderId = orderIdParam(req.params);
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const body = parseOrThrow(actionBodySchema, raw.length ? parseJson(raw, 'action') : {}, 'action');
-    const message = await orderAction(opts.client, orderId, action as (typeof ACTIONS)[number], {
+    if (action === 'offboard') {
+      // Removes what the order's onboarding set up, in reverse order; idempotent on the order ID.
+      const extra = Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined);
+      if (extra.length)
+        throw new InputError(
+          'action',
+          extra.map(
+            (k) => `${k}: offboard removes every integration of the order and takes no ${k}; send an empty body`
+          )
+        );
+      const started = await startOffboarding(opts.client, opts.config, orderId);
+      return reply.code(202).send({ action, message: `offboarding ${started.workflowId}`, ...started });
+    }
+    const message = await orderAction(opts.client, orderId, action as Exclude<(typeof ACTIONS)[number], 'offboard'>, {
       integration: body.integration,
       credential: body.credential,
       config: opts.config,

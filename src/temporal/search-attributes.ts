@@ -32,4 +32,7 @@ export const ONRAMP_INTEGRATION = {
   connectwiseCustomerSync: 'connectwise-customer-sync',
   driftCheck: 'drift-check',
   driftFinding: 'drift-finding',
+  customerOffboarding: 'customer-offboarding',
+  connectwiseKeyRotation: 'connectwise-key-rotation',
+  googleDelegationReverify: 'google-delegation-reverify',
 } as const;

@@ -91,6 +91,8 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInput): Prom
       companies: { created: 0, updated: 0, unchanged: 0 },
       agreements: { created: 0, updated: 0, unchanged: 0 },
       catalogItem: item.action,
+      additions: { created: 0, updated: 0, unchanged: 0 },
+      createdCompanies: [],
       plannedChanges:
         input.mode === 'plan' && item.action !== 'unchanged'
           ? [`${item.action === 'created' ? 'create' : 'update'} catalog item ${input.billing.product.identifier}`]
@@ -101,10 +103,24 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInput): Prom
       stage('customers', 'running', `${verb}: customers ${i + 1}-${i + batch.length} of ${input.customers.length}`);
       const r = await syncConnectwiseCustomerBatch.executeWithOptions(
         { ...SYNC_OPTIONS, summary: `${verb} customers ${i + 1}-${i + batch.length} of ${input.customers.length}` },
-        [{ ...input.target, customers: batch, agreement: input.billing.agreement, mode: input.mode }]
+        [
+          {
+            ...input.target,
+            customers: batch,
+            agreement: input.billing.agreement,
+            mode: input.mode,
+            product: {
+              id: item.id,
+              identifier: input.billing.product.identifier,
+              description: input.billing.product.description,
+            },
+          },
+        ]
       );
       summary.companies = add(summary.companies, r.companies);
       summary.agreements = add(summary.agreements, r.agreements);
+      if (r.additions) summary.additions = add(summary.additions!, r.additions);
+      summary.createdCompanies!.push(...(r.createdCompanies ?? []));
       summary.plannedChanges.push(...r.plannedChanges.slice(0, Math.max(0, 200 - summary.plannedChanges.length)));
       progress.processed += batch.length;
       progress.batches++;

@@ -117,6 +117,22 @@ async function runChecks(input: DriftCheckInput): Promise<DriftFinding[]> {
             fix: `restore them on the security level (${[...new Set(denied.map((p) => p.grantedBy))].join('; ')})`,
           });
         }
+        if (a.webhookNames?.length) {
+          const found = await orFinding('autotask', fixCreds, () =>
+            act.findAutotaskWebhooksByName({ ...t, webhooks: a.webhookNames! })
+          );
+          if (isFinding(found)) findings.push(found);
+          else
+            for (const w of a.webhookNames) {
+              const hook = found.find((h) => h.entity === w.entity && h.name === w.name);
+              if (!hook || !hook.isActive || !hook.isReady)
+                findings.push({
+                  integration: 'autotask',
+                  problem: `${w.entity} webhook "${w.name}" is ${!hook ? 'gone' : !hook.isActive ? 'inactive (Autotask disables a callout after 25 failed deliveries)' : 'not ready (no subscribed field)'}`,
+                  fix: 'run the Autotask onboarding again to recreate or finish it, or reactivate it in Autotask',
+                });
+            }
+        }
         for (const w of a.webhooks) {
           const hook = await orFinding('autotask', fixCreds, () =>
             act.getAutotaskWebhook({ ...t, entity: w.entity, id: w.id })
@@ -147,12 +163,83 @@ async function runChecks(input: DriftCheckInput): Promise<DriftFinding[]> {
         }
         const report = await act.checkConnectwisePermissions({ connection: c.connection, site: v.site });
         if (report.missing > 0) {
+          const lost = report.rows.filter((r) => r.ok === false);
           findings.push({
             integration: 'connectwise',
-            problem: `the security role lost ${report.missing} required permission(s)`,
+            problem: `the security role lost ${report.missing} required permission(s)${lost.length ? `: ${lost.map((r) => `${r.module} › ${r.area} ${r.action} (found ${r.found})`).join(', ')}` : ''}`,
             fix: 'restore them in System > Security Roles (run `onramp status` on the ConnectWise onboarding for the table)',
           });
         }
+        const b = c.billing;
+        if (b) {
+          const objects = await act.inventoryConnectwiseBilling({
+            connection: c.connection,
+            site: v.site,
+            customers: b.customers,
+            agreementName: b.agreementName,
+            catalogItem: b.catalogItem,
+            createdCompanies: [],
+            catalogItemCreated: false,
+          });
+          const agreements = objects.filter((o) => o.kind === 'agreement');
+          const withAddition = new Set(objects.filter((o) => o.kind === 'addition').map((o) => o.agreementId));
+          const missingAgreements = b.customers.length - agreements.length;
+          const missingAdditions = agreements.filter((x) => !withAddition.has(x.id)).length;
+          if (missingAgreements > 0 || missingAdditions > 0)
+            findings.push({
+              integration: 'connectwise',
+              problem: [
+                missingAgreements > 0
+                  ? `${missingAgreements} synced compan(ies) lost agreement "${b.agreementName}"`
+                  : '',
+                missingAdditions > 0
+                  ? `${missingAdditions} agreement(s) no longer carry catalog item ${b.catalogItem}`
+                  : '',
+              ]
+                .filter(Boolean)
+                .join('; '),
+              fix: 'run the ConnectWise customer sync again (it recreates what is missing and changes nothing else)',
+            });
+        }
+      })()
+    );
+  }
+  const r = input.googleAdminRoles?.request;
+  if (r) {
+    checks.push(
+      (async () => {
+        const plan = await orFinding(
+          'googleAdminRoles',
+          'repair delegation for the role scopes, then run the admin-role provisioning again',
+          () =>
+            act.inspectAdminRoleTenant({
+              caller: { customerId: r.customer.customerId, adminEmail: r.adminEmail, serviceAccount: r.serviceAccount },
+              group: r.group,
+              members: r.members,
+              role: r.role,
+              assignee: r.assignee,
+              scope: r.scope,
+            })
+        );
+        if (isFinding(plan)) return void findings.push(plan);
+        const problems = [
+          plan.group.state !== 'present'
+            ? `group ${r.group.email} is ${plan.group.state === 'absent' ? 'gone' : `changed (${plan.group.differences.join('; ')})`}`
+            : '',
+          plan.members.toAdd.length ? `${plan.members.toAdd.length} member(s) left the group` : '',
+          plan.role.state !== 'present'
+            ? `role "${r.role.name}" is ${plan.role.state === 'absent' ? 'gone' : `changed (${plan.role.differences.join('; ')})`}`
+            : '',
+          plan.assignments.toCreate.length
+            ? `role assignment(s) on ${plan.assignments.toCreate.join(', ')} removed`
+            : '',
+        ].filter(Boolean);
+        if (problems.length)
+          findings.push({
+            integration: 'googleAdminRoles',
+            problem: problems.join('; '),
+            fix: 'run the Google admin-role provisioning again (it recreates only what is missing)',
+          });
       })()
     );
   }

@@ -26,3 +26,11 @@ export {
   abandonIntegrationSignal,
 } from './customer-onboarding';
 export { driftCheck, driftFinding, driftFindingStatusQuery, resolveFindingSignal, driftClearedSignal } from './drift';
+export { customerOffboarding, offboardingStatusQuery, offboardingOperatorDoneSignal } from './offboarding';
+export {
+  connectwiseKeyRotation,
+  cwKeyRotationStatusQuery,
+  provideNewKeyUpdate,
+  oldKeyDeletedSignal,
+} from './connectwise-key-rotation';
+export { googleDelegationReverify } from './google-delegation-reverify';

@@ -443,7 +443,11 @@ describe('vendor error table: every endpoint × fault classified as the table sa
       } catch (err) {
         error = err;
       }
-      assert.equal(sim.faults.fired(id), 1, 'the fault fired');
+      assert.equal(
+        sim.faults.fired(id),
+        1,
+        `the fault fired (the call ${error ? `failed: ${String((error as Error).message ?? error)}` : 'succeeded'})`
+      );
       injected++;
       const exp = row.expect;
       if ('result' in exp) {

@@ -274,6 +274,20 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
       });
     },
 
+    /** Offboarding and drift: the webhooks Onramp named, found by name (one a lost attempt created too). Read-only. */
+    async findAutotaskWebhooksByName(
+      input: AutotaskTarget & { webhooks: { entity: WebhookEntity; name: string }[] }
+    ): Promise<WebhookSummary[]> {
+      return guarded(input, 'looking up webhooks by name', async (s) => {
+        const found: WebhookSummary[] = [];
+        for (const w of input.webhooks) {
+          const hook = await findWebhook(s, w.entity, { field: 'name', value: w.name });
+          if (hook) found.push(summary(w.entity, hook));
+        }
+        return found;
+      });
+    },
+
     /** Delete with the owner's credentials; a webhook already gone is success. */
     async deleteAutotaskWebhook(
       input: AutotaskTarget & { entity: WebhookEntity; id: number }

@@ -15,7 +15,8 @@ import type { LimiterStore } from '../limits/limiter-store';
 import { TenantLimiters } from './limiter';
 import { checkPermissions, type PermissionReport } from './permissions';
 import { discoverSite, type SiteSettings } from './site';
-import { ensureCatalogItem, syncCustomerBatch, type SyncBatchResult } from './sync';
+import { deleteObject, inventoryBilling, type CwBillingInventoryInput, type CwObjectRef } from './offboarding';
+import { ensureCatalogItem, syncCustomerBatch, type AdditionProduct, type SyncBatchResult } from './sync';
 
 export interface ConnectwiseSettings extends SiteSettings {
   /** Per-tenant pace, below ConnectWise's ~1,000 requests/min throttle. Default 930 (93 % of it). */
@@ -119,9 +120,25 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
     },
 
     async syncConnectwiseCustomerBatch(
-      input: CwTarget & { customers: SyncCustomer[]; agreement: SyncBilling['agreement']; mode: SyncMode }
+      input: CwTarget & {
+        customers: SyncCustomer[];
+        agreement: SyncBilling['agreement'];
+        mode: SyncMode;
+        /** The catalog item each agreement carries as an addition (runs recorded before it had none). */
+        product?: AdditionProduct;
+      }
     ): Promise<SyncBatchResult> {
-      return syncCustomerBatch(await clientFor(input), input.customers, input.agreement, input.mode);
+      return syncCustomerBatch(await clientFor(input), input.customers, input.agreement, input.mode, input.product);
+    },
+
+    /** Offboarding: what the onboarding created for billing and still exists. Read-only. */
+    async inventoryConnectwiseBilling(input: CwTarget & CwBillingInventoryInput): Promise<CwObjectRef[]> {
+      return inventoryBilling(await clientFor(input), input);
+    },
+
+    /** Offboarding: delete one object; `forbidden` when the role has no Delete level there. */
+    async deleteConnectwiseObject(input: CwTarget & { ref: CwObjectRef }) {
+      return deleteObject(await clientFor(input), input.ref);
     },
   };
 }

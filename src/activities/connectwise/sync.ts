@@ -23,7 +23,23 @@ interface CwCatalogItem {
 export interface SyncBatchResult {
   companies: SyncCounts;
   agreements: SyncCounts;
+  /** The catalog item as an addition on each agreement (absent when no catalog item was given). */
+  additions?: SyncCounts;
+  /** Identifiers of companies this batch created (offboarding deletes only these). */
+  createdCompanies?: string[];
   plannedChanges: string[];
+}
+
+/** The billing product each agreement carries as an addition; `id` is absent in plan mode before it exists. */
+export interface AdditionProduct {
+  id?: number;
+  identifier: string;
+  description: string;
+}
+
+interface CwAddition {
+  id: number;
+  product?: { id?: number; identifier?: string };
 }
 
 /** Identifiers per `in (...)` condition: keeps each URL well under ConnectWise's ~2,000 characters. */
@@ -74,9 +90,16 @@ export async function syncCustomerBatch(
   client: CwClient,
   customers: readonly SyncCustomer[],
   agreement: SyncBilling['agreement'],
-  mode: SyncMode
+  mode: SyncMode,
+  product?: AdditionProduct
 ): Promise<SyncBatchResult> {
-  const result: SyncBatchResult = { companies: counts(), agreements: counts(), plannedChanges: [] };
+  const result: SyncBatchResult = {
+    companies: counts(),
+    agreements: counts(),
+    ...(product ? { additions: counts() } : {}),
+    createdCompanies: [],
+    plannedChanges: [],
+  };
   const plan = (change: string) => {
     if (result.plannedChanges.length < PLAN_CAP) result.plannedChanges.push(change);
   };
@@ -93,7 +116,9 @@ export async function syncCustomerBatch(
     if (!company) {
       if (mode === 'plan') {
         result.companies.created++;
-        plan(`create company ${c.identifier} "${c.name}" and its agreement "${agreement.name}"`);
+        plan(
+          `create company ${c.identifier} "${c.name}" and its agreement "${agreement.name}"${product ? ` with catalog item ${product.identifier}` : ''}`
+        );
         continue;
       }
       try {
@@ -101,6 +126,7 @@ export async function syncCustomerBatch(
           body: { identifier: c.identifier, name: c.name, site: { name: 'Main' } },
         });
         result.companies.created++;
+        result.createdCompanies!.push(c.identifier);
         companyIds.set(key, created.id);
         heartbeat({ phase: 'companies', done: ++done });
         continue;
@@ -128,12 +154,12 @@ export async function syncCustomerBatch(
   for (const c of customers) {
     const companyId = companyIds.get(c.identifier.toLowerCase());
     if (companyId === undefined) continue; // plan mode, company not there yet: counted above
-    const a = agreements.get(companyId);
+    let a = agreements.get(companyId);
     if (!a) {
       result.agreements.created++;
       if (mode === 'plan') plan(`create agreement "${agreement.name}" for ${c.identifier}`);
       else {
-        await client.call('POST', '/finance/agreements', {
+        a = await client.call<CwAgreement>('POST', '/finance/agreements', {
           body: {
             name: agreement.name,
             type: { name: agreement.type },
@@ -151,11 +177,48 @@ export async function syncCustomerBatch(
           body: [{ op: 'replace', path: 'type', value: { name: agreement.type } }],
         });
     } else result.agreements.unchanged++;
+    if (product && result.additions) {
+      const outcome = a ? await ensureAddition(client, a.id, product, mode) : 'created';
+      result.additions[outcome]++;
+      if (mode === 'plan' && outcome === 'created')
+        plan(`add catalog item ${product.identifier} to agreement "${agreement.name}" of ${c.identifier}`);
+    }
     heartbeat({ phase: 'agreements', done: ++done });
   }
-  if (mode === 'plan')
-    result.agreements.created += customers.filter((c) => !companyIds.has(c.identifier.toLowerCase())).length;
+  if (mode === 'plan') {
+    const missing = customers.filter((c) => !companyIds.has(c.identifier.toLowerCase())).length;
+    result.agreements.created += missing;
+    if (result.additions) result.additions.created += missing;
+  }
   return result;
+}
+
+/**
+ * The catalog item as an addition of one agreement (what ConnectWise bills through): looked up by product
+ * before it is created, so a retry or a re-run never adds it twice. ConnectWise itself accepts duplicate
+ * additions, so the lookup is the only guard; a crash between the POST and its answer is caught by the
+ * lookup of the retry.
+ */
+export async function ensureAddition(
+  client: CwClient,
+  agreementId: number,
+  product: AdditionProduct,
+  mode: SyncMode
+): Promise<'created' | 'unchanged'> {
+  const present = await client.listAll<CwAddition>(`/finance/agreements/${agreementId}/additions`, {
+    conditions: `product/identifier=${cwString(product.identifier)}`,
+  });
+  if (present.length) return 'unchanged';
+  if (mode === 'plan') return 'created';
+  await client.call('POST', `/finance/agreements/${agreementId}/additions`, {
+    body: {
+      product: product.id !== undefined ? { id: product.id } : { identifier: product.identifier },
+      quantity: 1,
+      billCustomer: 'Billable',
+      description: product.description,
+    },
+  });
+  return 'created';
 }
 
 /** The catalog item the integration bills with: found by identifier, created or corrected. */

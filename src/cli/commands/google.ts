@@ -8,6 +8,7 @@ import { parseAdminRoleInput } from '../../domain/google-admin-roles';
 import { validateOrder } from '../../orders';
 import { delegationStatusQuery, googleAdminRoleProvisioning } from '../../workflows';
 import { CliError, readInputFile, sleep, withClient, type Out } from '../context';
+import { registerReverifyCommand } from '../rotation';
 
 /** Print status changes until the onboarding ends; returns its final status. */
 export async function followDelegation(client: Client, workflowId: string, print: Out): Promise<DelegationStatus> {
@@ -47,6 +48,7 @@ export function registerGoogleCommands(program: Command, out: Out): void {
         }
       });
     });
+  registerReverifyCommand(delegation, out);
 
   program
     .command('plan')

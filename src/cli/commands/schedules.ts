@@ -1,12 +1,11 @@
 /** `onramp schedule ...`: Temporal Schedules for drift checks and rotations (validated before any change). */
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config';
-import { autotaskRotationWorkflowId, parseAutotaskRotationInput } from '../../domain/autotask';
 import { DRIFT_CHECK_HOURS } from '../../domain/customer-onboarding';
 import { validateOrder } from '../../orders';
 import { driftCheckFromOrder, ensureDriftSchedule, ensureSchedule } from '../../schedules';
-import { ONRAMP_INTEGRATION } from '../../temporal/search-attributes';
 import { CliError, numberOption, readInputFile, withClient, type Out } from '../context';
+import { rotationSchedule, ROTATION_WORKFLOWS, type RotationWorkflow } from '../rotation';
 
 export function registerScheduleCommands(program: Command, out: Out): void {
   const schedule = program.command('schedule').description('Temporal Schedules: periodic drift checks and rotations');
@@ -28,25 +27,18 @@ export function registerScheduleCommands(program: Command, out: Out): void {
     });
   schedule
     .command('rotation')
-    .description('run a rotation workflow periodically, e.g. autotaskWebhookRotation (input validated now)')
+    .description(
+      'run a rotation workflow periodically: autotaskWebhookRotation or connectwiseKeyRotation (input validated now)'
+    )
     .requiredOption('-f, --file <path>', 'the workflow input (JSON or YAML)')
-    .addOption(new Option('--workflow <type>').choices(['autotaskWebhookRotation']).default('autotaskWebhookRotation'))
+    .addOption(new Option('--workflow <type>').choices([...ROTATION_WORKFLOWS]).default('autotaskWebhookRotation'))
     .option('--every-days <n>', 'interval in days (1-365)', '90')
-    .action(async (opts: { file: string; workflow: string; everyDays: string }) => {
+    .action(async (opts: { file: string; workflow: RotationWorkflow; everyDays: string }) => {
       const days = numberOption(opts.everyDays, '--every-days', 1, 365, 90);
-      const input = parseAutotaskRotationInput(readInputFile(opts.file));
+      const spec = rotationSchedule(opts.workflow, readInputFile(opts.file), days * 86_400_000);
       await withClient(async (client, config) => {
-        const scheduleId = `rotation:${autotaskRotationWorkflowId(input)}`;
-        const outcome = await ensureSchedule(client, config, {
-          scheduleId,
-          workflowType: opts.workflow,
-          args: [input],
-          everyMs: days * 86_400_000,
-          customerId: input.customer.id,
-          integration: ONRAMP_INTEGRATION.autotaskWebhookRotation,
-          summary: `Autotask webhook rotation for ${input.customer.id}`,
-        });
-        out(`${outcome} schedule ${scheduleId} (every ${days} days, overlap SKIP)`);
+        const outcome = await ensureSchedule(client, config, spec);
+        out(`${outcome} schedule ${spec.scheduleId} (every ${days} days, overlap SKIP)`);
       });
     });
   schedule

@@ -10,6 +10,7 @@ import {
   type ConnectwiseStateOptions,
   type SimMember,
 } from './state';
+import { registerAgreementRoutes, registerApiKeyControlRoutes } from './agreement-routes';
 
 /**
  * ConnectWise PSA (Manage) REST API fake, shaped after ConnectWise's OpenAPI document (the types
@@ -478,6 +479,7 @@ export function createConnectwiseSimulator(opts: ConnectwiseSimulatorOptions = {
       if (!item) return cwError(reply, 404, 'NotFound', 'Catalog item not found');
       return applyPatch(reply, item as unknown as Record<string, unknown>, req.body, ['description', 'price']);
     });
+    registerAgreementRoutes(scope, { state, list, error: cwError });
   };
   // The codebase from companyinfo, and v4_6_release, which cloud sites accept too.
   void app.register(api, { prefix: `/${state.codebase.toLowerCase()}apis/3.0` });
@@ -496,6 +498,7 @@ export function createConnectwiseSimulator(opts: ConnectwiseSimulatorOptions = {
     const m = state.addMember(b.identifier, b.roleId);
     return { id: m.id, identifier: m.identifier };
   });
+  registerApiKeyControlRoutes(app, state);
   // The creation response is the only place the private key ever appears.
   app.post('/__sim/cw/api-members/:identifier/keys', async (req) =>
     state.createApiKey(

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { SimAddition } from './agreement-routes';
 
 export type Level = 'All' | 'My' | 'None';
 export interface AreaLevels {
@@ -117,6 +118,7 @@ export class ConnectwiseState {
   readonly companies: SimCompany[] = [];
   readonly agreements: SimAgreement[] = [];
   readonly catalog: SimCatalogItem[] = [];
+  readonly additions: SimAddition[] = [];
   private readonly agreementTypes = new Map<string, number>();
   private nextId = 100;
 

@@ -1,0 +1,71 @@
+/** What `onramp schedule rotation` schedules, per rotation workflow: the input validated now, not at the first run. */
+import { autotaskRotationWorkflowId, parseAutotaskRotationInput } from '../domain/autotask';
+import { cwCustomerSlug, cwKeyRotationWorkflowId, parseCwKeyRotationInput } from '../domain/connectwise-key-rotation';
+import type { Command } from 'commander';
+import { parseDelegationInput } from '../domain/google-delegation';
+import type { ScheduleSpecInput } from '../schedules';
+import { ONRAMP_INTEGRATION } from '../temporal/search-attributes';
+import type { googleDelegationReverify } from '../workflows';
+import { readInputFile, withClient, type Out } from './context';
+
+export const ROTATION_WORKFLOWS = ['autotaskWebhookRotation', 'connectwiseKeyRotation'] as const;
+export type RotationWorkflow = (typeof ROTATION_WORKFLOWS)[number];
+
+export function rotationSchedule(workflow: RotationWorkflow, raw: unknown, everyMs: number): ScheduleSpecInput {
+  if (workflow === 'connectwiseKeyRotation') {
+    const input = parseCwKeyRotationInput(raw);
+    return {
+      // One schedule per customer: the workflow ID without the key it rotates.
+      scheduleId: `rotation:${cwKeyRotationWorkflowId(input).replace(/:[^:]+$/, '')}`,
+      workflowType: workflow,
+      args: [input],
+      everyMs,
+      customerId: cwCustomerSlug(input.customer.name),
+      integration: ONRAMP_INTEGRATION.connectwiseKeyRotation,
+      summary: `ConnectWise key rotation for ${input.customer.name}`,
+    };
+  }
+  const input = parseAutotaskRotationInput(raw);
+  return {
+    scheduleId: `rotation:${autotaskRotationWorkflowId(input)}`,
+    workflowType: workflow,
+    args: [input],
+    everyMs,
+    customerId: input.customer.id,
+    integration: ONRAMP_INTEGRATION.autotaskWebhookRotation,
+    summary: `Autotask webhook rotation for ${input.customer.id}`,
+  };
+}
+
+/** `onramp delegation reverify -f <delegation input> --key-ref <ref>`: prove delegation with a new service-account key. */
+export function registerReverifyCommand(delegation: Command, out: Out): void {
+  delegation
+    .command('reverify')
+    .description('after the vendor made a new service-account key: verify delegation with it (no new grant needed)')
+    .requiredOption('-f, --file <path>', 'the delegation input (customer, adminEmail, vendor, serviceAccount, scopes?)')
+    .option(
+      '--key-ref <ref>',
+      'the new key as a secret reference (file:/path or env:NAME); default: the one in the file'
+    )
+    .action(async (opts: { file: string; keyRef?: string }) => {
+      const raw = readInputFile(opts.file) as { serviceAccount?: Record<string, unknown> } | null;
+      // The new key replaces the file's; validated with everything else (a bad reference names its field).
+      const input = parseDelegationInput(
+        opts.keyRef && raw && typeof raw === 'object'
+          ? { ...raw, serviceAccount: { ...raw.serviceAccount, keyRef: opts.keyRef } }
+          : raw
+      );
+      await withClient(async (client, config) => {
+        const r = await client.workflow.execute<typeof googleDelegationReverify>('googleDelegationReverify', {
+          workflowId: `google-delegation-reverify:${input.customer.domain}:${input.serviceAccount.clientId}:${Date.now()}`,
+          taskQueue: config.temporal.taskQueue,
+          args: [input],
+        });
+        out(
+          r.verified
+            ? `delegation verified with the new key for ${input.scopes.length} scopes`
+            : `not granted with the new key: ${r.missing.join(', ')}`
+        );
+      });
+    });
+}
