@@ -230,8 +230,9 @@ describe('googleAdminRoleProvisioning (real Temporal server + Google simulator o
         headers: body ? { 'content-type': 'application/json' } : {},
         body: body ? JSON.stringify(body) : undefined,
       });
-      assert.ok(r.ok, `${method} ${path}: ${r.status} ${await r.text()}`);
-      return r.json() as Promise<Record<string, number>>;
+      const text = await r.text();
+      assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+      return JSON.parse(text) as Record<string, number>;
     };
     const [teacher] = g.users('cycle-teacher', 1);
     const a = `cycle-a@${g.domain}`;
