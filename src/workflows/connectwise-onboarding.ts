@@ -167,7 +167,7 @@ export async function connectwiseOnboarding(
     // Every field was validated when it arrived (the input at the door, each patch by the Update's
     // validator), and nothing is verified before all required fields are there: this only normalises. A
     // replayed run whose connection a since-tightened schema refuses takes it as it was accepted.
-    const candidate = acceptedUpdateArg(connectionSchema, conn) as ConnectwiseConnection;
+    const candidate: ConnectwiseConnection = acceptedUpdateArg(connectionSchema, conn);
     verifying = true;
     try {
       const r = await verifyConnectwiseConnection.executeWithOptions(
