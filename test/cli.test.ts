@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { stringify } from 'yaml';
+import { MAX_INPUT_FILE_BYTES } from '../src/cli/context';
+import { INTEGRATION_CODE } from './helpers/autotask';
+import { cliRunner } from './helpers/cli';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
-
-const ROOT = resolve(__dirname, '..');
 
 describe('onramp CLI against a running stack (real Temporal server, simulators)', () => {
   let env: TestWorkflowEnvironment;
@@ -19,20 +19,12 @@ describe('onramp CLI against a running stack (real Temporal server, simulators)'
   let running: Promise<void>;
   const taskQueue = uniqueTaskQueue('cli');
   const dir = mkdtempSync(join(tmpdir(), 'onramp-cli-'));
-
-  const cli = (args: string[], stdin?: string) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        cwd: ROOT,
-        env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, ONRAMP_DATA_DIR: dir },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      child.stdin.end(stdin ?? '');
-      child.on('exit', (code) => res({ code: code ?? 1, stdout, stderr }));
-    });
+  const secretsDir = join(dir, 'secrets');
+  const cli = cliRunner(() => ({
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ONRAMP_DATA_DIR: dir,
+  }));
 
   before(async () => {
     env = await testEnv();
@@ -46,6 +38,8 @@ describe('onramp CLI against a running stack (real Temporal server, simulators)'
     await g.close();
     await env.teardown();
   });
+
+  const secretFiles = () => (existsSync(secretsDir) ? readdirSync(secretsDir) : []);
 
   it('--help lists the commands and exits 0; an unknown command exits non-zero with usage', async () => {
     const help = await cli(['--help']);
@@ -122,5 +116,68 @@ describe('onramp CLI against a running stack (real Temporal server, simulators)'
     assert.notEqual(r4.code, 0);
     assert.match(r4.stderr, /unknown option '--secret'/);
     assert.ok(!r4.stdout.includes('hunter2'));
+  });
+  it('usage errors exit 2 (README), other errors 1; a secret typed as --secret=… is never echoed', async () => {
+    for (const args of [
+      ['frobnicate'],
+      ['start'],
+      ['retry', 'SO-1', '--integration', 'bogus'],
+      ['list', '--state', 'sleeping'],
+      ['supply-credential', 'SO-1'],
+    ]) {
+      const r = await cli(args);
+      assert.equal(r.code, 2, `onramp ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /error: /, `onramp ${args.join(' ')} says what is wrong`);
+    }
+    const secret = await cli(['supply-credential', 'SO-1', '--integration', 'autotask', '--secret=hunter2']);
+    assert.equal(secret.code, 2, secret.stderr);
+    assert.match(secret.stderr, /unknown option '--secret=<redacted>'/);
+    assert.ok(!`${secret.stdout}${secret.stderr}`.includes('hunter2'), 'the secret is not echoed');
+    // Not a usage error: a well-formed command about an order that does not exist.
+    assert.equal((await cli(['status', 'NO-SUCH-ORDER-2'])).code, 1);
+  });
+
+  it('start -f /dev/zero is refused by the input size cap, at once, naming the cap', async () => {
+    const r = await cli(['start', '-f', '/dev/zero']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `/dev/zero is larger than ${MAX_INPUT_FILE_BYTES} bytes: an input file is at most ${MAX_INPUT_FILE_BYTES} bytes`
+      )
+    );
+    const big = join(dir, 'big.json');
+    writeFileSync(big, ' '.repeat(MAX_INPUT_FILE_BYTES + 1));
+    const r2 = await cli(['start', '-f', big]);
+    assert.equal(r2.code, 1, r2.stderr);
+    assert.match(
+      r2.stderr,
+      new RegExp(`is ${MAX_INPUT_FILE_BYTES + 1} bytes: an input file is at most ${MAX_INPUT_FILE_BYTES} bytes`)
+    );
+  });
+
+  it('supply-credential for an order that does not exist writes no secret', async () => {
+    const r = await cli(
+      [
+        'supply-credential',
+        'NO-SUCH-ORDER',
+        '--integration',
+        'autotask',
+        '--username',
+        'u@x.example',
+        '--integration-code',
+        INTEGRATION_CODE,
+        '--secret-stdin',
+      ],
+      'a-secret-for-nobody-0001'
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /no onboarding for order NO-SUCH-ORDER/);
+    assert.ok(!`${r.stdout}${r.stderr}`.includes('a-secret-for-nobody-0001'));
+    assert.deepEqual(
+      secretFiles().filter((f) => f.startsWith('NO-SUCH-ORDER')),
+      [],
+      'no secret file written'
+    );
   });
 });

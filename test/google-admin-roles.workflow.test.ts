@@ -10,6 +10,7 @@ import { OnrampIntegration, OnrampState } from '../src/temporal/search-attribute
 import { loadServiceAccountKey, mintDelegatedToken } from '../src/activities/google/token';
 import { adminRoleStatusQuery } from '../src/workflows';
 import { failureOf, googleAdminFixture, startProvisioning, type GoogleAdminFixture } from './helpers/google-admin';
+import { failureOf as integrationFailureOf } from './helpers/integration';
 import { createTestWorker, testEnv, uniqueTaskQueue } from './helpers/temporal';
 
 const SECURITY_LABELS = { [SECURITY_LABEL]: '', [DISCUSSION_LABEL]: '' };
@@ -218,6 +219,46 @@ describe('googleAdminRoleProvisioning (real Temporal server + Google simulator o
     });
     assert.match(await failureOf(handle), /Cyclic memberships not allowed.*Remove it from members/);
     assert.equal((await handle.query(adminRoleStatusQuery)).state, 'failed');
+  });
+
+  it('finds a membership cycle through groups that already exist before its first write (issue 12)', async () => {
+    // Seeded as the customer admin would, through the simulator's admin API: the order's group A exists,
+    // B contains C, C contains A. The order adds a user and B to A: A → B → C → A.
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${g.url}/_admin${path}`, {
+        method,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await r.text();
+      assert.ok(r.ok, `${method} ${path}: ${r.status} ${text}`);
+      return JSON.parse(text) as Record<string, number>;
+    };
+    const [teacher] = g.users('cycle-teacher', 1);
+    const a = `cycle-a@${g.domain}`;
+    const b = `cycle-b@${g.domain}`;
+    const c = `cycle-c@${g.domain}`;
+    await admin('POST', '/groups', { email: a, displayName: 'Group cycle-a' });
+    await admin('POST', '/groups', { email: c, members: [{ email: a, type: 'GROUP' }] });
+    await admin('POST', '/groups', { email: b, members: [{ email: c, type: 'GROUP' }] });
+    const before = await admin('GET', '/directory-writes');
+
+    const handle = await startProvisioning(env.client, taskQueue, {
+      ...g.request('cycle-a'),
+      members: [{ email: teacher! }, { email: b, type: 'GROUP' }],
+    });
+    const failure = await integrationFailureOf(handle);
+    assert.equal(failure.type, 'GoogleCyclicMembership');
+    const cause = failure.error.cause;
+    assert.ok(cause instanceof ApplicationFailure && cause.nonRetryable, 'a non-retryable failure');
+    assert.match(failure.message, new RegExp(`cannot add ${b} to ${a}: Cyclic memberships not allowed`));
+    assert.match(failure.message, new RegExp(`${a} → ${b} → ${c} → ${a}`));
+    assert.match(failure.message, /Nothing was changed/);
+    assert.deepEqual(await admin('GET', '/directory-writes'), before, 'the simulator saw no write');
+    const status = await handle.query(adminRoleStatusQuery);
+    assert.equal(status.state, 'failed');
+    assert.equal(status.steps.cycles, 'failed');
+    assert.equal(status.steps.group, undefined, 'no group or member step ran');
   });
 
   it('refuses unknown privileges, unknown org units, conflicting objects and missing scopes before creating anything', async () => {

@@ -6,6 +6,7 @@ import { defaultPayloadConverter, IllegalStateError, type Payload } from '@tempo
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createDataConverter, EncryptionCodec, loadKeyRing, parseKeySpec } from '../src/codec';
+import { connectionSchema, onboardingInputSchema as connectwiseInputSchema } from '../src/domain/connectwise';
 import { orderSchema } from '../src/domain/customer-onboarding';
 import { delegationInputSchema } from '../src/domain/google-delegation';
 import { workflowSource } from '../src/worker';
@@ -22,7 +23,7 @@ const codecEnv: NodeJS.ProcessEnv = {};
 async function tightened(
   file: string,
   mutate: (input: Record<string, unknown>) => void,
-  schema: typeof orderSchema | typeof delegationInputSchema
+  schema: typeof orderSchema | typeof delegationInputSchema | typeof connectwiseInputSchema
 ) {
   useReplayCodecKey(codecEnv);
   const codec = new EncryptionCodec(await loadKeyRing(parseKeySpec(codecEnv.ONRAMP_CODEC_KEYS!), codecEnv));
@@ -41,7 +42,7 @@ async function tightened(
 }
 
 describe('replay after a schema was tightened (input validated at the door, not on replay)', () => {
-  it("replays recorded orders and delegations whose input today's schema refuses", async () => {
+  it("replays recorded orders, delegations and ConnectWise onboardings whose input today's schema refuses", async () => {
     try {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
     } catch (err) {
@@ -61,6 +62,18 @@ describe('replay after a schema was tightened (input validated at the door, not 
       },
       delegationInputSchema
     );
+    // The ConnectWise onboarding verifies its connection (a verifyConnectwiseConnection activity in the
+    // recorded history): the connection it proves must not be re-validated with today's schema either.
+    const connectwise = await tightened(
+      'connectwiseOnboarding.json',
+      (c) => {
+        const connection = c.connection as Record<string, unknown>;
+        assert.ok(connection.privateKeyRef, 'the recorded run verified the connection of its input');
+        connection.legacyOption = 'accepted before unknown connection keys were refused';
+        assert.equal(connectionSchema.safeParse(connection).success, false);
+      },
+      connectwiseInputSchema
+    );
     const failures: string[] = [];
     let replayed = 0;
     for await (const r of Worker.runReplayHistories(
@@ -68,12 +81,13 @@ describe('replay after a schema was tightened (input validated at the door, not 
       [
         { workflowId: 'customerOnboarding-tightened', history: order.history },
         { workflowId: 'googleDelegationOnboarding-tightened', history: delegation.history },
+        { workflowId: 'connectwiseOnboarding-tightened', history: connectwise.history },
       ]
     )) {
       replayed++;
       if (r.error) failures.push(`${r.workflowId}: ${r.error.name}: ${r.error.message}`);
     }
-    assert.equal(replayed, 2);
+    assert.equal(replayed, 3);
     assert.deepEqual(failures, []);
   });
 });

@@ -164,7 +164,10 @@ export async function connectwiseOnboarding(
 
   /** Prove the merged connection; a wrong value is remembered for the operator, never thrown. */
   const verify = async (): Promise<VerifyConnectionResult> => {
-    const candidate = connectionSchema.parse(conn);
+    // Every field was validated when it arrived (the input at the door, each patch by the Update's
+    // validator), and nothing is verified before all required fields are there: this only normalises. A
+    // replayed run whose connection a since-tightened schema refuses takes it as it was accepted.
+    const candidate: ConnectwiseConnection = acceptedUpdateArg(connectionSchema, conn);
     verifying = true;
     try {
       const r = await verifyConnectwiseConnection.executeWithOptions(

@@ -5,6 +5,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   defineQuery,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -51,7 +52,13 @@ const MEMBERS: ActivityOptions = {
 
 const acts = proxyActivities<OnrampActivities>(WRITE);
 
-type StepKey = 'inspect' | 'group' | 'members' | 'propagation' | 'role' | 'assignments' | 'undo';
+type StepKey = 'inspect' | 'cycles' | 'group' | 'members' | 'propagation' | 'role' | 'assignments' | 'undo';
+
+/**
+ * Issue 12: membership cycles through groups that already exist are looked for before the first write
+ * (histories recorded before it have no such activity).
+ */
+export const CYCLE_CHECK_PATCH = 'google-admin-roles-cycle-check-before-write';
 
 export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Promise<AdminRoleResult> {
   const input: AdminRoleInputV1 = inputV1<AdminRoleInputV1>(
@@ -178,6 +185,32 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
       `role "${input.role.name}" already exists but ${plan.role.differences.join('; ')}. Rename the role in the input or fix the existing one. Nothing was changed.`,
       'GoogleRoleDiffers'
     );
+
+  // Nested groups that would close a membership cycle (B already contains this group, directly or through
+  // other groups): Google refuses the insert, but only after the group and the other members were written.
+  // Only an existing group can already be inside another one; a group created now cannot.
+  const toAddNow = new Set(plan.members.toAdd);
+  const nestedToAdd = input.members.filter((m) => m.type === 'GROUP' && toAddNow.has(m.email)).map((m) => m.email);
+  const existingGroup = plan.group.state === 'present' && plan.group.id ? { id: plan.group.id } : undefined;
+  if (existingGroup && nestedToAdd.length && patched(CYCLE_CHECK_PATCH)) {
+    enter('inspecting', 'running', `Checking ${nestedToAdd.length} nested group(s) for membership cycles`);
+    const { cycles } = await run('cycles', () =>
+      acts.findGroupMembershipCycles.executeWithOptions(
+        { ...READ, summary: `Check ${nestedToAdd.length} nested group(s) for a cycle back to ${input.group.email}` },
+        [{ caller, group: { id: existingGroup.id, email: input.group.email }, memberGroups: nestedToAdd }]
+      )
+    );
+    if (cycles.length)
+      fail(
+        `cannot add ${cycles.map((c) => c.member).join(', ')} to ${input.group.email}: Cyclic memberships not allowed (${cycles
+          .map((c) => `${c.member} already contains ${input.group.email}: ${c.path.join(' → ')}`)
+          .join(
+            '; '
+          )}). Remove ${cycles.length === 1 ? 'it' : 'them'} from members, or take ${input.group.email} out of ${cycles.length === 1 ? 'that group' : 'those groups'}. Nothing was changed.`,
+        'GoogleCyclicMembership'
+      );
+    steps.cycles = 'done';
+  }
 
   // 1. Security group.
   let groupName = plan.group.name;

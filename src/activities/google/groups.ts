@@ -217,6 +217,77 @@ export function createGroupActivities(clientsFor: ClientsFor, memberConcurrency:
       return { missing: input.emails.filter((e) => !visible.has(e)) };
     },
 
+    /**
+     * Read-only, before the first write: would adding any of `memberGroups` to the group close a membership
+     * cycle through groups that already exist (B already contains the group, directly or through nested
+     * groups)? Walks members.list of each nested group (type GROUP members only; Directory API
+     * admin_directory_v1 members.list). members.hasMember takes users only, so it cannot answer this.
+     * A member that is not (yet) a group is skipped: adding it fails, or succeeds, on its own merits.
+     */
+    async findGroupMembershipCycles(input: {
+      caller: GoogleAdminCaller;
+      group: { id: string; email: string };
+      memberGroups: string[];
+    }): Promise<{ cycles: { member: string; path: string[] }[]; groupsRead: number }> {
+      const what = `check nested groups of ${input.group.email} for membership cycles`;
+      const c = await clientsFor(input.caller, [ADMIN_ROLE_SCOPES.members], what);
+      const target = { id: input.group.id, email: input.group.email.toLowerCase() };
+      /** Nested group members of a group (email → id), read once; undefined when it is not a visible group. */
+      const nested = new Map<string, Map<string, string> | undefined>();
+      const groupsOf = async (email: string): Promise<Map<string, string> | undefined> => {
+        if (nested.has(email)) return nested.get(email);
+        let found: Map<string, string> | undefined;
+        try {
+          found = new Map();
+          let pageToken: string | undefined;
+          do {
+            const r = await c.directory.members.list({ groupKey: email, maxResults: 200, pageToken });
+            for (const m of r.data.members ?? [])
+              if (m.type === 'GROUP' && m.email) found.set(m.email.toLowerCase(), m.id ?? '');
+            pageToken = r.data.nextPageToken ?? undefined;
+          } while (pageToken);
+        } catch (err) {
+          const info = googleApiErrorInfo(err);
+          // Not a group (a user, or a group not visible yet): nothing nested below it.
+          if (info.status === 404 || (info.status === 400 && /groupKey/i.test(info.message))) found = undefined;
+          else return classifyGoogleApiError(err, what, ADMIN_ROLE_SCOPES.members);
+        }
+        nested.set(email, found);
+        heartbeatIfActivity({ groupsRead: nested.size });
+        return found;
+      };
+
+      const cycles: { member: string; path: string[] }[] = [];
+      for (const member of input.memberGroups.map((e) => e.toLowerCase())) {
+        if (member === target.email) {
+          cycles.push({ member, path: [target.email, member] });
+          continue;
+        }
+        // Breadth first: the shortest chain member → … → group, for the message.
+        const parent = new Map<string, string | undefined>([[member, undefined]]);
+        const queue = [member];
+        let hit: string | undefined;
+        while (queue.length && !hit) {
+          const g = queue.shift()!;
+          for (const [email, id] of (await groupsOf(g)) ?? []) {
+            if (parent.has(email)) continue;
+            parent.set(email, g);
+            if (email === target.email || (id && id === target.id)) {
+              hit = email;
+              break;
+            }
+            queue.push(email);
+          }
+        }
+        if (hit) {
+          const chain: string[] = [];
+          for (let x: string | undefined = hit; x !== undefined; x = parent.get(x)) chain.unshift(x);
+          cycles.push({ member, path: [target.email, ...chain] });
+        }
+      }
+      return { cycles, groupsRead: nested.size };
+    },
+
     /** Undo: remove the members this onboarding added. Already gone is success. */
     async removeGroupMembers(input: {
       caller: GoogleAdminCaller;

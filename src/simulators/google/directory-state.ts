@@ -257,7 +257,14 @@ export class DirectoryState {
     return includeInvisible ? g : this.visible(g);
   }
 
-  createGroup(email: string, displayName: string, description: string, labels: Record<string, string>): SimGroup {
+  /** `countWrite` false: a change by the admin API (the console), not an API write. */
+  createGroup(
+    email: string,
+    displayName: string,
+    description: string,
+    labels: Record<string, string>,
+    countWrite = true
+  ): SimGroup {
     const g: SimGroup = {
       id: `0${randomBytes(7).toString('hex')}`,
       email: email.toLowerCase(),
@@ -269,7 +276,8 @@ export class DirectoryState {
     };
     this.groups.set(g.id, g);
     this.members.set(g.id, new Map());
-    this.wrote('group.create');
+    if (countWrite) this.wrote('group.create');
+    else this.save();
     return g;
   }
 
@@ -291,12 +299,20 @@ export class DirectoryState {
     return false;
   }
 
-  addMember(groupId: string, email: string, role: string, type: 'USER' | 'GROUP', id: string): SimMember {
+  addMember(
+    groupId: string,
+    email: string,
+    role: string,
+    type: 'USER' | 'GROUP',
+    id: string,
+    countWrite = true
+  ): SimMember {
     const delay =
       type === 'GROUP' ? (this.opts.nestedMemberVisibilityDelayMs ?? 0) : (this.opts.memberVisibilityDelayMs ?? 0);
     const m: SimMember = { id, email: email.toLowerCase(), role, type, visibleAt: this.now() + delay };
     this.members.get(groupId)!.set(m.email, m);
-    this.wrote('member.insert');
+    if (countWrite) this.wrote('member.insert');
+    else this.save();
     return m;
   }
 
