@@ -240,7 +240,7 @@ export const configSchema = z.object({
   ONRAMP_SECRET_STORE_URL: postgresUrl
     .optional()
     .describe(
-      "PostgreSQL URL of the secret store: `supply-credential` (intake and CLI) writes the secret there, encrypted with `ONRAMP_CODEC_KEYS`, and hands the workflow a `store:` reference the workers resolve; who supplied what and when is recorded beside it (`onramp secrets audit`). Set it on the worker, intake and CLI alike. Unset: the CLI writes files under `ONRAMP_SECRETS_DIR` (sandbox) and the intake takes references only."
+      'PostgreSQL URL of the secret store: `supply-credential` (intake and CLI) writes the secret there, encrypted with `ONRAMP_CODEC_KEYS`, and hands the workflow a `store:` reference the workers resolve; who supplied what and when is recorded beside it (`onramp secrets audit`). Set it on the worker, intake and CLI alike. Unset: the CLI writes files under `ONRAMP_SECRETS_DIR` (sandbox) and the intake takes references only.'
     ),
   ONRAMP_SECRETS_DIR: z
     .string()

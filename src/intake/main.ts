@@ -42,7 +42,9 @@ async function main(): Promise<void> {
       host: intake.host,
       port: intake.port,
       temporal: describeConnection(config.temporal),
-      secretStore: secretStore ? 'PostgreSQL (ONRAMP_SECRET_STORE_URL)' : 'none: supply-credential takes references only',
+      secretStore: secretStore
+        ? 'PostgreSQL (ONRAMP_SECRET_STORE_URL)'
+        : 'none: supply-credential takes references only',
     },
     'Onramp intake API listening'
   );

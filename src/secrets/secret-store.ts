@@ -70,16 +70,23 @@ export class PostgresSecretStore implements SecretStore {
 
   constructor(
     connectionString: string,
-    private readonly codec: EncryptionCodec,
+    /** The payload codec that seals values; without it the store only reads its audit (`onramp secrets audit`). */
+    private readonly codec: EncryptionCodec | undefined,
     opts: { tablePrefix?: string; poolSize?: number } = {}
   ) {
     const prefix = opts.tablePrefix ?? 'onramp_secret';
-    if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) throw new Error(`secret table prefix "${prefix}" is not a plain SQL name`);
+    if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix))
+      throw new Error(`secret table prefix "${prefix}" is not a plain SQL name`);
     this.t = { secrets: `${prefix}s`, audit: `${prefix}_audit` };
     // allowExitOnIdle: an idle pool never keeps a stopping process alive.
     this.pool = new Pool({ connectionString, max: opts.poolSize ?? 4, allowExitOnIdle: true });
     // A broken idle connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+  }
+
+  /** Create the tables if they do not exist (every method does it on first use). */
+  init(): Promise<void> {
+    return this.schema();
   }
 
   /** Tables, created once per database (idempotent, serialised across processes by an advisory lock). */
@@ -130,7 +137,7 @@ export class PostgresSecretStore implements SecretStore {
       metadata: { [METADATA_ENCODING_KEY]: utf8('binary/plain'), [METADATA_SECRET_NAME]: utf8(name) },
       data: utf8(value),
     };
-    const [sealed] = await this.codec.encode([payload]);
+    const [sealed] = await this.sealer().encode([payload]);
     const keyId = Buffer.from(sealed!.metadata![METADATA_KEY_ID]!).toString('utf8');
     const ref = `${STORE_PREFIX}${name}`;
     const c = await this.pool.connect();
@@ -161,7 +168,7 @@ export class PostgresSecretStore implements SecretStore {
     );
     const row = r.rows[0];
     if (!row) return undefined;
-    const [plain] = await this.codec.decode([
+    const [plain] = await this.sealer().decode([
       {
         metadata: { [METADATA_ENCODING_KEY]: utf8(ENCODING_ENCRYPTED), [METADATA_KEY_ID]: utf8(row.key_id) },
         data: new Uint8Array(row.sealed),
@@ -169,7 +176,9 @@ export class PostgresSecretStore implements SecretStore {
     ]);
     const sealedName = plain?.metadata?.[METADATA_SECRET_NAME];
     if (!sealedName || Buffer.from(sealedName).toString('utf8') !== name) {
-      throw new SecretStoreError(`secret store row ${name} holds a value sealed for another name: it was tampered with`);
+      throw new SecretStoreError(
+        `secret store row ${name} holds a value sealed for another name: it was tampered with`
+      );
     }
     const value = Buffer.from(plain!.data ?? new Uint8Array()).toString('utf8');
     registerSecret(value);
@@ -220,6 +229,11 @@ export class PostgresSecretStore implements SecretStore {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  private sealer(): EncryptionCodec {
+    if (!this.codec) throw new SecretStoreError('this secret store was opened without the key ring (audit only)');
+    return this.codec;
   }
 
   private async record(
