@@ -64,6 +64,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
   const dataDir = mkdtempSync(join(tmpdir(), 'onramp-store-'));
   // A canary of its own shape: found anywhere, it leaked.
   const CANARY = `at-secret-${randomBytes(12).toString('hex')}`;
+  const WRONG = `at-wrong-${randomBytes(12).toString('hex')}`;
 
   before(async () => {
     [pg, h, g, at] = await Promise.all([startThrowawayPostgres(), integration(), googleFixture(), autotaskFixture()]);
@@ -149,6 +150,22 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     assert.equal(both.status, 400, JSON.stringify(both.body));
     assert.equal((await rowsText(pg.url, 'onramp_secrets')).rows.length, 0, 'nothing stored for a refused request');
 
+    // A wrong secret: stored, resolved by the worker, refused by Autotask, so the workflow refuses the
+    // credential and the intake removes the value again (both recorded).
+    const wrong = await call(`/v1/onboardings/${orderId}/actions/supply-credential`, {
+      integration: 'autotask',
+      credential: { username, integrationCode },
+      secret: WRONG,
+    });
+    assert.equal(wrong.status, 400, JSON.stringify(wrong.body));
+    assert.equal(wrong.body.error, 'credential_rejected');
+    assert.ok(!JSON.stringify(wrong.body).includes(WRONG));
+    assert.equal((await rowsText(pg.url, 'onramp_secrets')).rows.length, 0, 'a refused secret is not kept');
+    assert.deepEqual(
+      (await store.audit(orderId)).map((r) => r.action),
+      ['supplied', 'removed: the workflow did not accept the credential']
+    );
+
     const res = await call(`/v1/onboardings/${orderId}/actions/supply-credential`, {
       integration: 'autotask',
       credential: { username, integrationCode },
@@ -166,7 +183,10 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     // The simulator checks the Secret header on every call: the worker process read the value from the store.
 
     // The reference reached the workflow; the value did not (decoded as the codec key holder reads it).
-    const secrets = new Map([['the supplied Autotask secret', CANARY]]);
+    const secrets = new Map([
+      ['the supplied Autotask secret', CANARY],
+      ['the refused Autotask secret', WRONG],
+    ]);
     for (const id of [customerOnboardingWorkflowId(orderId), child.workflowId]) {
       const decoded = await decodedWorkflow(h.env.client, id);
       assert.deepEqual(leaks(decoded.strings, secrets), [], `the secret in the decoded history of ${id}`);
@@ -178,6 +198,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     }
     assert.ok(workerLog.length > 0, 'the worker logged');
     assert.ok(!workerLog.includes(CANARY), 'the secret in the worker log');
+    assert.ok(!workerLog.includes(WRONG), 'the refused secret in the worker log');
   });
 
   it('the stored row is sealed: no plaintext, the key id of the ring, and it opens only under its own name', async () => {
@@ -201,7 +222,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
 
   it('the audit names who supplied which reference for which order, and never the value', async () => {
     const { rows, text } = await rowsText(pg.url, 'onramp_secret_audit');
-    const mine = rows.filter((r) => r.order_id === orderId);
+    const mine = rows.filter((r) => r.order_id === orderId && r.ref === ref);
     assert.equal(mine.length, 1);
     assert.equal(mine[0]!.actor, `bearer ${TOKEN_NAME}`);
     assert.equal(mine[0]!.via, 'intake');
@@ -210,10 +231,15 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     assert.equal(mine[0]!.action, 'supplied');
     assert.ok(mine[0]!.at instanceof Date);
     assert.ok(!text.includes(CANARY), 'the secret in the audit');
+    assert.ok(!text.includes(WRONG), 'the refused secret in the audit');
     assert.ok(!text.includes(TOKEN), 'the bearer token in the audit');
     assert.deepEqual(
-      (await store.audit(orderId)).map((r) => [r.actor, r.ref]),
-      [[`bearer ${TOKEN_NAME}`, ref]]
+      (await store.audit(orderId)).map((r) => [r.actor, r.action, r.ref === ref]),
+      [
+        [`bearer ${TOKEN_NAME}`, 'supplied', false],
+        [`bearer ${TOKEN_NAME}`, 'removed: the workflow did not accept the credential', false],
+        [`bearer ${TOKEN_NAME}`, 'supplied', true],
+      ]
     );
   });
 
@@ -224,7 +250,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
       secret: `another-${CANARY}`,
     });
     assert.equal(res.status, 409, JSON.stringify(res.body));
-    assert.equal((await store.audit(orderId)).length, 1);
+    assert.equal((await store.audit(orderId)).length, 3);
     assert.equal((await rowsText(pg.url, 'onramp_secrets')).rows.length, 2);
   });
 
@@ -242,6 +268,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`autotask {2}supplied {2}${ref} {2}by bearer ${TOKEN_NAME} \\(intake\\)`));
+    assert.equal(r.stdout.trim().split('\n').length, 3);
     assert.ok(!r.stdout.includes(CANARY));
   });
 });
