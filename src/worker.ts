@@ -71,7 +71,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const codec = !opts.dataConverter || config.secretStore.url ? await codecFromConfig(config) : undefined;
   // `store:` references (credentials supplied through the intake or the CLI) resolve through the shared store,
   // its values sealed with the same key ring as the payloads.
-  if (config.secretStore.url && !secretStore()) useSecretStore(new PostgresSecretStore(config.secretStore.url, codec!));
+  if (config.secretStore.url && !secretStore()) useSecretStore(new PostgresSecretStore(config.secretStore.url, codec));
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -60,6 +60,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
   let base: string;
   let worker: ChildProcess;
   let workerLog = '';
+  let stopping = false;
   const taskQueue = uniqueTaskQueue('secret-store');
   const dataDir = mkdtempSync(join(tmpdir(), 'onramp-store-'));
   // A canary of its own shape: found anywhere, it leaked.
@@ -90,6 +91,9 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     });
     worker.stdout!.on('data', (b: Buffer) => (workerLog += b.toString()));
     worker.stderr!.on('data', (b: Buffer) => (workerLog += b.toString()));
+    worker.once('exit', (code, signal) => {
+      if (!stopping) process.stderr.write(`the worker exited early (${code ?? signal}):\n${workerLog.slice(-4000)}\n`);
+    });
     app = createIntakeServer({
       client: h.env.client,
       config: { temporal: { address: h.env.address, namespace: 'default', taskQueue } },
@@ -101,6 +105,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   });
   after(async () => {
+    stopping = true;
     if (worker && worker.exitCode === null) {
       const exited = new Promise((r) => worker.once('exit', r));
       worker.kill('SIGTERM');
@@ -254,22 +259,95 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     assert.equal((await rowsText(pg.url, 'onramp_secrets')).rows.length, 2);
   });
 
-  it('onramp secrets audit prints the trail without the value', async () => {
-    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'secrets', 'audit', orderId], {
+  const cli = (args: string[], stdin = '') =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
         cwd: ROOT,
-        env: { ...process.env, ONRAMP_SECRET_STORE_URL: pg.url, ONRAMP_DATA_DIR: dataDir },
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: h.env.address,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          ONRAMP_SECRET_STORE_URL: pg.url,
+          ONRAMP_DATA_DIR: dataDir,
+        },
       });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      child.on('exit', (code) => res({ code: code ?? 1, stdout, stderr }));
+      child.stdin.end(stdin);
+      // A CLI that hangs fails the test with what it printed, instead of the test timing out.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        res({ code: code ?? 1, stdout, stderr });
+      });
     });
+
+  it('onramp secrets audit prints the trail without the value', async () => {
+    const r = await cli(['secrets', 'audit', orderId]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`autotask {2}supplied {2}${ref} {2}by bearer ${TOKEN_NAME} \\(intake\\)`));
     assert.equal(r.stdout.trim().split('\n').length, 3);
     assert.ok(!r.stdout.includes(CANARY));
+  });
+
+  it('onramp supply-credential --secret-stdin writes to the store too, audited under --actor; the worker resolves it', async () => {
+    const secret = `cli-secret-${randomBytes(12).toString('hex')}`;
+    const u = at.addUser({ secret });
+    const cliOrder = `SO-STORE-CLI-${process.pid}`;
+    const o: OrderRequest = {
+      orderId: cliOrder,
+      customer: { id: 'store-cli', name: 'Store CLI' },
+      // A webhook name of its own (the integration ID): the simulator refuses a second webhook of one name.
+      integrations: { autotask: at.onboarding(`store-cli-${process.pid}`, 'office-protect-cli') },
+    };
+    assert.equal((await call('/v1/onboardings', o)).status, 202);
+    await eventually(async () => {
+      const s = await call(`/v1/onboardings/${cliOrder}`);
+      return (
+        (s.body.details as { autotask?: { state?: string } } | undefined)?.autotask?.state === 'waiting-for-operator'
+      );
+    }, 'the Autotask child to wait for the operator');
+    const r = await cli(
+      [
+        'supply-credential',
+        cliOrder,
+        '--integration',
+        'autotask',
+        '--username',
+        u.credentials.username,
+        '--integration-code',
+        u.credentials.integrationCode,
+        '--secret-stdin',
+        '--actor',
+        'alice@msp',
+      ],
+      secret
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`secret stored as store:${cliOrder}/autotask/`));
+    assert.ok(!`${r.stdout}${r.stderr}`.includes(secret));
+    let last = '';
+    await eventually(
+      async () => {
+        const s = await call(`/v1/onboardings/${cliOrder}`);
+        last = JSON.stringify(s.body.details);
+        return s.body.state === 'completed';
+      },
+      'the order to complete',
+      120_000
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last status ${last}`);
+    });
+    const audit = await store.audit(cliOrder);
+    assert.deepEqual(
+      audit.map((a) => [a.actor, a.via, a.action]),
+      [['alice@msp', 'cli', 'supplied']]
+    );
+    const { text } = await rowsText(pg.url, 'onramp_secrets');
+    assert.ok(!text.includes(secret), 'plaintext in the secret rows');
+    assert.ok(!existsSync(join(dataDir, 'secrets')), 'nothing written under ONRAMP_SECRETS_DIR');
   });
 });
 

@@ -180,7 +180,7 @@ export class PostgresSecretStore implements SecretStore {
         `secret store row ${name} holds a value sealed for another name: it was tampered with`
       );
     }
-    const value = Buffer.from(plain!.data ?? new Uint8Array()).toString('utf8');
+    const value = Buffer.from(plain.data ?? new Uint8Array()).toString('utf8');
     registerSecret(value);
     return value;
   }
