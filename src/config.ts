@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadClientConfigProfile, type ClientConfigTLS, type ConfigDataSource } from '@temporalio/envconfig';
 import { z } from 'zod';
-import { SECRET_REF_PATTERN } from './domain/validation';
 
 /**
  * Onramp's configuration, read from the environment once and validated at start. This module is the only
@@ -36,6 +35,11 @@ const url = z.url({ protocol: /^https?$/ });
 const positiveInt = z.coerce.number().int().positive();
 const port = z.coerce.number().int().min(1).max(65535);
 const secretRef = z.string().regex(/^(env|file):.+$/, 'must be a secret reference like env:NAME or file:/path');
+/** References a process resolves at start: `store:` needs the store (and its key ring) first, so not here. */
+const PROCESS_SECRET_REF = /^(file:.+|env:[A-Za-z_][A-Za-z0-9_]*)$/;
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/db');
 const bool = z.enum(['true', 'false', '1', '0']);
 const hostList = z
   .string()
@@ -60,7 +64,7 @@ const refList = z
     z.array(
       z
         .string()
-        .regex(SECRET_REF_PATTERN, 'each entry must be a secret reference (env:NAME or file:/path), comma-separated')
+        .regex(PROCESS_SECRET_REF, 'each entry must be a secret reference (env:NAME or file:/path), comma-separated')
     )
   );
 
@@ -154,9 +158,7 @@ export const configSchema = z.object({
     ),
 
   // --- Vendor limiter store (src/activities/limits) ---
-  ONRAMP_LIMITER_POSTGRES_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/db')
+  ONRAMP_LIMITER_POSTGRES_URL: postgresUrl
     .optional()
     .describe(
       "PostgreSQL URL where every worker keeps the vendor limiters' state (Autotask's 3 concurrent calls per endpoint and hourly budget, ConnectWise's pace, Google's per-minute quota hold across all workers); unset: each worker limits itself alone (sandbox, single worker)."
@@ -234,12 +236,17 @@ export const configSchema = z.object({
     'References to the bearer tokens the intake accepts, comma-separated.'
   ),
 
-  // --- Operator CLI ---
+  // --- Credentials operators supply (src/secrets/secret-store.ts) ---
+  ONRAMP_SECRET_STORE_URL: postgresUrl
+    .optional()
+    .describe(
+      'PostgreSQL URL of the secret store: `supply-credential` (intake and CLI) writes the secret there, encrypted with `ONRAMP_CODEC_KEYS`, and hands the workflow a `store:` reference the workers resolve; who supplied what and when is recorded beside it (`onramp secrets audit`). Set it on the worker, intake and CLI alike. Unset: the CLI writes files under `ONRAMP_SECRETS_DIR` (sandbox) and the intake takes references only.'
+    ),
   ONRAMP_SECRETS_DIR: z
     .string()
     .optional()
     .describe(
-      'Where `onramp supply-credential` stores secrets as files for the workers. Default: `$ONRAMP_DATA_DIR/secrets`.'
+      'Where `onramp supply-credential` stores secrets as files for the workers when no secret store is set. Default: `$ONRAMP_DATA_DIR/secrets`.'
     ),
 
   // --- Sandbox (`npm start`) ---
@@ -322,6 +329,8 @@ export interface OnrampConfig {
     };
   };
   intake: IntakeConfig;
+  /** Where supplied credentials go: the shared, encrypted store (PostgreSQL), or files under `secretsDir`. */
+  secretStore: { url?: string };
   secretsDir: string;
   tooling: { temporalCliPath?: string; cacheDir?: string };
 }
@@ -514,6 +523,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       hmacSecretRefs: c.ONRAMP_INTAKE_HMAC_SECRET_REFS,
       bearerTokenRefs: c.ONRAMP_INTAKE_BEARER_TOKEN_REFS,
     },
+    secretStore: { url: c.ONRAMP_SECRET_STORE_URL },
     secretsDir: c.ONRAMP_SECRETS_DIR ?? `${c.ONRAMP_DATA_DIR}/secrets`,
     tooling: { temporalCliPath: c.TEMPORAL_CLI_PATH, cacheDir: c.ONRAMP_CACHE_DIR },
   };

@@ -30,6 +30,7 @@ import {
   type OrderRequest,
 } from './domain/customer-onboarding';
 import { InputError, parseOrThrow } from './domain/validation';
+import type { SecretStore } from './secrets/secret-store';
 import {
   ONRAMP_INTEGRATION,
   OnrampCustomer,
@@ -299,7 +300,7 @@ export async function orderAction(
   client: Client,
   orderId: string,
   action: OrderActionName,
-  opts: { integration?: IntegrationName; credential?: unknown; config?: OrderConfig } = {}
+  opts: { integration?: IntegrationName; credential?: unknown; config?: OrderConfig; secret?: SuppliedSecret } = {}
 ): Promise<string> {
   const status = await orderStatusFor(client, orderId);
   const parent = client.workflow.getHandle(customerOnboardingWorkflowId(orderId));
@@ -328,19 +329,73 @@ export async function orderAction(
         throw new OperatorActionError(`googleDelegation is ${integration.state}, not waiting for a grant`);
       await client.workflow.getHandle(integration.workflowId).signal(checkNowSignal);
       return `googleDelegation of order ${orderId} checks now`;
-    case 'supply-credential': {
-      const credential = validateCredential(name, opts.credential, opts.config);
-      const { workflowId } = await credentialTarget(client, orderId, name);
-      const child = client.workflow.getHandle(workflowId);
-      if (name === 'autotask') {
-        await child.executeUpdate(supplyAutotaskCredentialsUpdate, { args: [credential as never] });
-      } else {
-        const r = await child.executeUpdate(provideConnectionUpdate, { args: [credential as never] });
-        if (!r.verified) return `accepted; still waiting for ${r.waitingFor.join(', ')}`;
-      }
-      // The drift check of this customer now checks with the credential too.
-      await refreshDriftScheduleArgs(client, orderId);
-      return `credential accepted and verified for ${name} of order ${orderId}`;
-    }
+    case 'supply-credential':
+      return supplyCredential(client, orderId, name, opts.credential, opts.config, opts.secret);
   }
+}
+
+/** A secret value handed over with a credential, to be written to the secret store (never into Temporal). */
+export interface SuppliedSecret {
+  value: string;
+  store: SecretStore;
+  /** Who supplies it (the intake's authenticated caller, the CLI's operator) and through what: for the audit. */
+  actor: string;
+  via: 'intake' | 'cli';
+}
+
+/** The credential field that carries the secret's reference. */
+export const CREDENTIAL_SECRET_FIELD = { autotask: 'secretRef', connectwise: 'privateKeyRef' } as const;
+
+/**
+ * Give a waiting integration its credential. With `secret`, the value is written to the secret store only
+ * after every field was checked and the integration was found waiting, and the workflow receives its
+ * `store:` reference; a credential the workflow refuses is removed from the store again (both audited).
+ */
+export async function supplyCredential(
+  client: Client,
+  orderId: string,
+  name: IntegrationName,
+  given: unknown,
+  config?: OrderConfig,
+  secret?: SuppliedSecret
+): Promise<string> {
+  const field = name === 'autotask' || name === 'connectwise' ? CREDENTIAL_SECRET_FIELD[name] : undefined;
+  let credential: Record<string, unknown>;
+  if (secret && field) {
+    const fields =
+      given && typeof given === 'object' && !Array.isArray(given) ? (given as Record<string, unknown>) : {};
+    if (fields[field] !== undefined)
+      throw new InputError('credential', [
+        `credential.${field}: give the secret itself in "secret" or a reference in credential.${field}, not both`,
+      ]);
+    // Every field checked, with a stand-in reference, before anything is written.
+    const { [field]: _standIn, ...rest } = validateCredential(
+      name,
+      given && typeof given === 'object' && !Array.isArray(given) ? { ...fields, [field]: 'store:stand-in' } : given,
+      config
+    ) as Record<string, unknown>;
+    credential = rest;
+  } else {
+    credential = validateCredential(name, given, config) as Record<string, unknown>;
+  }
+  const { workflowId } = await credentialTarget(client, orderId, name);
+  const entry = secret ? { actor: secret.actor, via: secret.via, orderId, integration: name } : undefined;
+  const ref = secret && field ? await secret.store.supply(secret.value, entry!) : undefined;
+  if (ref) credential = { ...credential, [field!]: ref };
+  const child = client.workflow.getHandle(workflowId);
+  try {
+    if (name === 'autotask') {
+      await child.executeUpdate(supplyAutotaskCredentialsUpdate, { args: [credential as never] });
+    } else {
+      const r = await child.executeUpdate(provideConnectionUpdate, { args: [credential as never] });
+      if (!r.verified) return `accepted (${ref ?? 'no secret'}); still waiting for ${r.waitingFor.join(', ')}`;
+    }
+  } catch (err) {
+    // A credential the workflow did not take is of no use to anyone: do not keep it.
+    if (ref) await secret!.store.remove(ref, entry!, 'the workflow did not accept the credential');
+    throw err;
+  }
+  // The drift check of this customer now checks with the credential too.
+  await refreshDriftScheduleArgs(client, orderId);
+  return `credential accepted and verified for ${name} of order ${orderId}${ref ? ` (secret stored as ${ref})` : ''}`;
 }

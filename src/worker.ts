@@ -2,9 +2,10 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type OnrampActivities } from './activities';
 import { autoHeartbeat } from './activities/heartbeat';
-import { dataConverterFromConfig } from './codec';
+import { codecFromConfig, createDataConverter } from './codec';
 import { loadConfig, processEnv, type OnrampConfig } from './config';
 import { createLogger, type Logger } from './logger';
+import { PostgresSecretStore, secretStore, useSecretStore } from './secrets/secret-store';
 import { connectTemporalNative, describeConnection } from './temporal/connection';
 import { installRuntime } from './temporal/runtime';
 
@@ -67,11 +68,15 @@ export function activitiesFromConfig(config: OnrampConfig): OnrampActivities {
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const { config } = opts;
   const connection = opts.connection ?? (await connectTemporalNative(config.temporal));
+  const codec = !opts.dataConverter || config.secretStore.url ? await codecFromConfig(config) : undefined;
+  // `store:` references (credentials supplied through the intake or the CLI) resolve through the shared store,
+  // its values sealed with the same key ring as the payloads.
+  if (config.secretStore.url && !secretStore()) useSecretStore(new PostgresSecretStore(config.secretStore.url, codec));
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    dataConverter: opts.dataConverter ?? (await dataConverterFromConfig(config)),
+    dataConverter: opts.dataConverter ?? createDataConverter(codec!),
     activities: opts.activities ?? activitiesFromConfig(config),
     ...workflowSource(config.worker.workflowBundle ?? processEnv().ONRAMP_WORKFLOW_BUNDLE),
     // Running activities heartbeat on their own, so a dead worker's activities are retried within seconds.
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
       temporal: describeConnection(config.temporal),
       taskQueue: config.temporal.taskQueue,
       metrics: config.metrics.bindAddress ? `http://${config.metrics.bindAddress}/metrics` : undefined,
+      secretStore: config.secretStore.url ? 'PostgreSQL (ONRAMP_SECRET_STORE_URL)' : 'none: store: references fail',
     },
     config.mode === 'sandbox'
       ? 'Onramp worker starting in SANDBOX mode (vendor simulators, no real vendor is called)'
@@ -107,6 +113,7 @@ async function main(): Promise<void> {
   await worker.run();
   // An open connection keeps the process alive after a SIGTERM drain: a replica must exit to be replaced.
   await connection.close();
+  await secretStore()?.close();
   logger.info('Onramp worker stopped');
 }
 

@@ -10,6 +10,7 @@ import { isTemporalUnavailable, OperatorActionError, OrderConflictError, OrderNo
 import { registerGoogleCommands } from './commands/google';
 import { registerOrderCommands } from './commands/orders';
 import { registerScheduleCommands } from './commands/schedules';
+import { registerSecretsCommands } from './commands/secrets';
 import { CliError, type Out } from './context';
 import { registerSandboxCommands } from './sandbox';
 import { registerOffboardCommand } from './offboard';
@@ -36,6 +37,7 @@ export function buildProgram(out: Out = (s) => process.stdout.write(`${s}\n`)): 
   registerGoogleCommands(program, out);
   registerScheduleCommands(program, out);
   registerOffboardCommand(program, out);
+  registerSecretsCommands(program, out);
 
   // Sandbox commands (`onramp sandbox <guide>`): defined in ./sandbox/, registered here and only here.
   registerSandboxCommands(program, out);

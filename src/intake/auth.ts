@@ -9,11 +9,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export interface IntakeAuthOptions {
   hmacSecrets: string[];
   bearerTokens: string[];
+  /**
+   * What to call the caller holding each secret / token (same order), e.g. its reference
+   * `file:/run/secrets/intake-token`: recorded in the secret store's audit. Default: `hmac #1`, `bearer #1`, ...
+   */
+  hmacSecretNames?: string[];
+  bearerTokenNames?: string[];
   toleranceSeconds?: number;
   now?: () => number;
 }
 
-export type AuthResult = { ok: true; method: 'hmac' | 'bearer' } | { ok: false; reason: string };
+/** `caller`: which configured secret or token authenticated the request (its name, never its value). */
+export type AuthResult = { ok: true; method: 'hmac' | 'bearer'; caller: string } | { ok: false; reason: string };
 
 const SIG_HEADER = /^t=(\d{1,12}),(v1=[0-9a-f]{64}(?:,v1=[0-9a-f]{64})*)$/;
 
@@ -45,8 +52,10 @@ export class IntakeAuthenticator {
     if (typeof authz === 'string' && /^Bearer\s+/i.test(authz)) {
       const token = authz.replace(/^Bearer\s+/i, '').trim();
       // Every configured token is compared, so timing does not tell which one nearly matched.
-      const ok = this.opts.bearerTokens.reduce((acc, t) => safeEqual(token, t) || acc, false);
-      return ok ? { ok: true, method: 'bearer' } : { ok: false, reason: 'bearer token not recognised' };
+      const index = this.opts.bearerTokens.reduce((acc, t, i) => (safeEqual(token, t) && acc < 0 ? i : acc), -1);
+      return index >= 0
+        ? { ok: true, method: 'bearer', caller: this.name('bearer', index) }
+        : { ok: false, reason: 'bearer token not recognised' };
     }
     return {
       ok: false,
@@ -62,16 +71,21 @@ export class IntakeAuthenticator {
     if (Math.abs(nowS - t) > this.tolerance)
       return { ok: false, reason: `signature timestamp outside the ${this.tolerance} s window` };
     const given = m[2]!.split(',').map((v) => v.slice(3));
-    const valid = this.opts.hmacSecrets.some((secret) => {
+    const index = this.opts.hmacSecrets.findIndex((secret) => {
       const expected = signBody(secret, t, rawBody);
       return given.reduce((acc, g) => safeEqual(g, expected) || acc, false);
     });
-    if (!valid) return { ok: false, reason: 'signature does not match the body' };
+    if (index < 0) return { ok: false, reason: 'signature does not match the body' };
     this.forgetOld(nowS);
     const key = `${t}:${given.join(',')}`;
     if (this.seen.has(key)) return { ok: false, reason: 'replayed request: this signature was already used' };
     this.seen.set(key, t);
-    return { ok: true, method: 'hmac' };
+    return { ok: true, method: 'hmac', caller: this.name('hmac', index) };
+  }
+
+  private name(method: 'hmac' | 'bearer', index: number): string {
+    const names = method === 'hmac' ? this.opts.hmacSecretNames : this.opts.bearerTokenNames;
+    return `${method} ${names?.[index] ?? `#${index + 1}`}`;
   }
 
   private forgetOld(nowS: number): void {

@@ -95,11 +95,21 @@ export function openApiDocument(): Record<string, unknown> {
         'Offboard the customer: remove what the (finished or cancelled) onboarding set up, in reverse order'
       ),
       '/v1/onboardings/{orderId}/actions/supply-credential': action(
-        'Supply a credential (secret references only) to autotask or connectwise',
+        'Supply a credential to autotask or connectwise: the secret as a reference in the credential, or (with a secret store, ONRAMP_SECRET_STORE_URL) as `secret`, stored encrypted and handed to the workflow as a store: reference',
         {
           type: 'object',
           required: ['integration', 'credential'],
-          properties: { integration: { enum: ['autotask', 'connectwise'] }, credential: { type: 'object' } },
+          properties: {
+            integration: { enum: ['autotask', 'connectwise'] },
+            credential: { type: 'object' },
+            secret: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 16384,
+              description:
+                'The Autotask secret or ConnectWise private key itself; 409 no_secret_store when the intake has no secret store',
+            },
+          },
         }
       ),
     },

@@ -16,6 +16,8 @@ import {
   type OrderConfig,
 } from '../orders';
 import { startOffboarding } from '../offboarding';
+import { registerSecret } from '../secrets/scrub';
+import type { SecretStore } from '../secrets/secret-store';
 import { IntakeAuthenticator, type IntakeAuthOptions } from './auth';
 import { openApiDocument } from './openapi';
 
@@ -27,6 +29,11 @@ export interface IntakeServerOptions {
   logger?: Logger;
   /** Largest accepted body; orders carry references, never files. */
   bodyLimitBytes?: number;
+  /**
+   * Where `supply-credential` writes a secret sent as a value (`"secret"`): the workflow gets its `store:`
+   * reference. Unset (sandbox): the intake takes references only.
+   */
+  secretStore?: SecretStore;
 }
 
 const ACTIONS = ['check-now', 'retry', 'abandon', 'cancel', 'supply-credential', 'offboard'] as const;
@@ -37,6 +44,12 @@ const actionBodySchema = z.strictObject(
     integration: z.enum(INTEGRATIONS, { error: `must be one of ${INTEGRATIONS.join(', ')}` }).optional(),
     /** supply-credential: the fields the integration waits for (secrets as references). */
     credential: z.record(z.string(), z.unknown(), { error: 'must be a JSON object of credential fields' }).optional(),
+    /** supply-credential: the secret itself (Autotask secret, ConnectWise private key), kept in the secret store. */
+    secret: z
+      .string({ error: 'must be the secret as a string' })
+      .min(1, 'must not be empty')
+      .max(16 * 1024, 'must be at most 16 KiB')
+      .optional(),
   },
   { error: (iss) => (iss.code === 'invalid_type' ? 'the body must be a JSON object (or empty)' : undefined) }
 );
@@ -57,6 +70,8 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
   });
   const auth = new IntakeAuthenticator(opts.auth);
   const openapi = openApiDocument();
+  /** Which configured secret or token authenticated each request (its name): the secret store's audit. */
+  const callers = new WeakMap<object, string>();
 
   // Keep the raw bytes: the HMAC covers exactly what was sent, not a re-serialisation.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -72,6 +87,7 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
       opts.logger?.warn({ path: req.url, reason: result.reason }, 'intake request refused');
       return problem(reply, 401, 'unauthorized', result.reason);
     }
+    callers.set(req, result.caller);
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
@@ -140,10 +156,33 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
       const started = await startOffboarding(opts.client, opts.config, orderId);
       return reply.code(202).send({ action, message: `offboarding ${started.workflowId}`, ...started });
     }
+    if (body.secret !== undefined) {
+      // From here on, the value is redacted wherever it might be echoed.
+      registerSecret(body.secret);
+      if (action !== 'supply-credential')
+        throw new InputError('action', [`secret: only supply-credential takes a secret`]);
+      if (!opts.secretStore)
+        return problem(
+          reply,
+          409,
+          'no_secret_store',
+          'this intake has no secret store (ONRAMP_SECRET_STORE_URL): send a reference (file:, env:) in the credential instead of the secret'
+        );
+    }
     const message = await orderAction(opts.client, orderId, action as Exclude<(typeof ACTIONS)[number], 'offboard'>, {
       integration: body.integration,
       credential: body.credential,
       config: opts.config,
+      ...(body.secret !== undefined && opts.secretStore
+        ? {
+            secret: {
+              value: body.secret,
+              store: opts.secretStore,
+              actor: callers.get(req) ?? 'unknown caller',
+              via: 'intake' as const,
+            },
+          }
+        : {}),
     });
     return reply.code(202).send({ orderId, action, message });
   });

@@ -181,18 +181,27 @@ export async function decodedWorkflow(client: Client, workflowId: string): Promi
   // A client without the codec: what is stored, not what the SDK would hand back.
   const plain = new Client({ connection: client.connection, namespace: client.options.namespace });
   const handle = plain.workflow.getHandle(workflowId);
-  const desc = await handle.describe();
+  // The raw service calls: the SDK's describe() and list() convert memos, which fails for an encrypted memo.
+  const namespace = client.options.namespace;
+  const desc = await plain.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId } });
+  const runId = desc.workflowExecutionInfo?.execution?.runId;
   const history = await handle.fetchHistory();
   const runs: unknown[] = [history];
   // Earlier runs of a continue-as-new chain: listed by workflow ID.
-  for await (const exec of plain.workflow.list({ query: `WorkflowId = '${workflowId.replace(/'/g, "\\'")}'` })) {
-    if (exec.runId === desc.runId) continue;
-    runs.push(await plain.workflow.getHandle(workflowId, exec.runId).fetchHistory());
+  const listed = await plain.workflowService.listWorkflowExecutions({
+    namespace,
+    pageSize: 1000,
+    query: `WorkflowId = '${workflowId.replace(/'/g, "\\'")}'`,
+  });
+  for (const exec of listed.executions ?? []) {
+    const other = exec.execution?.runId;
+    if (!other || other === runId) continue;
+    runs.push(await plain.workflow.getHandle(workflowId, other).fetchHistory());
   }
   const decoded = await decodeAll([
     runs,
-    desc.raw.workflowExecutionInfo?.memo ?? {},
-    desc.raw.workflowExecutionInfo?.searchAttributes ?? {},
+    desc.workflowExecutionInfo?.memo ?? {},
+    desc.workflowExecutionInfo?.searchAttributes ?? {},
   ]);
   const events = runs.reduce<number>((n, h) => n + ((h as { events?: unknown[] }).events?.length ?? 0), 0);
   return { ...decoded, events };

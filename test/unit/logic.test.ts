@@ -181,8 +181,20 @@ describe('Google SlidingWindowLimiter (fake clock)', () => {
 
 describe('shared validators', () => {
   it('secret references only', () => {
-    for (const ok of ['file:/k.json', 'file:rel/k', 'env:A', 'env:_A1']) assert.ok(SECRET_REF_PATTERN.test(ok), ok);
-    for (const bad of ['file:', 'env:', 'env:1A', 'env:A-B', 'sk-live-abc', ' env:A', 'xenv:A'])
+    for (const ok of ['file:/k.json', 'file:rel/k', 'env:A', 'env:_A1', 'store:SO-1/autotask/ab12'])
+      assert.ok(SECRET_REF_PATTERN.test(ok), ok);
+    for (const bad of [
+      'file:',
+      'env:',
+      'env:1A',
+      'env:A-B',
+      'sk-live-abc',
+      ' env:A',
+      'xenv:A',
+      'store:',
+      'store:/x',
+      'store:a b',
+    ])
       assert.equal(SECRET_REF_PATTERN.test(bad), false, bad);
     const r = secretRef('x.keyRef').safeParse('secret-itself');
     assert.equal(r.success, false);

@@ -44,7 +44,7 @@ describe('intake signature: README vector, v1= lists, timestamps', () => {
   });
 
   it('the authenticator accepts the documented header', () => {
-    assert.deepEqual(auth(T).check(sign(INTAKE.header), body), { ok: true, method: 'hmac' });
+    assert.deepEqual(auth(T).check(sign(INTAKE.header), body), { ok: true, method: 'hmac', caller: 'hmac #1' });
   });
 
   it('one changed byte of body, timestamp or secret is refused', () => {
@@ -126,8 +126,23 @@ describe('intake bearer tokens and missing credentials', () => {
   const bearer = (tokens: string[]) => new IntakeAuthenticator({ hmacSecrets: [INTAKE.secret], bearerTokens: tokens });
   it('any configured token is accepted, case-insensitive scheme, surrounding space trimmed', () => {
     const a = bearer(['tok-one-0123456789', 'tok-two-0123456789']);
-    assert.deepEqual(a.check({ authorization: 'Bearer tok-two-0123456789' }, body), { ok: true, method: 'bearer' });
+    assert.deepEqual(a.check({ authorization: 'Bearer tok-two-0123456789' }, body), {
+      ok: true,
+      method: 'bearer',
+      caller: 'bearer #2',
+    });
     assert.equal(a.check({ authorization: 'bearer   tok-one-0123456789 ' }, body).ok, true);
+    // The caller is named by the token's configured name (its reference), never by the token.
+    const named = new IntakeAuthenticator({
+      hmacSecrets: [],
+      bearerTokens: ['tok-one-0123456789', 'tok-two-0123456789'],
+      bearerTokenNames: ['file:/run/secrets/crm', 'env:PARTNER_TOKEN'],
+    });
+    assert.deepEqual(named.check({ authorization: 'Bearer tok-two-0123456789' }, body), {
+      ok: true,
+      method: 'bearer',
+      caller: 'bearer env:PARTNER_TOKEN',
+    });
   });
   it('a wrong, prefixed or truncated token is refused, as is no credential at all', () => {
     const a = bearer(['tok-one-0123456789']);

@@ -4,8 +4,10 @@
  * once the order is known to be waiting for them.
  */
 import { rmSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Option, type Command } from 'commander';
+import { codecFromConfig } from '../../codec';
 import { loadConfig } from '../../config';
 import { customerOnboardingWorkflowId, INTEGRATIONS, type IntegrationName } from '../../domain/customer-onboarding';
 import type { DelegationStatus } from '../../domain/google-delegation';
@@ -30,7 +32,18 @@ import {
 import { checkNowSignal, customerOnboardingStatusQuery } from '../../workflows';
 import { CliError, readInputFile, withClient, type Out } from '../context';
 import { followOrder, formatDelegationStatus, formatOrderStatus } from '../format';
+import { PostgresSecretStore } from '../../secrets/secret-store';
 import { readSecret, storeSecret } from '../secrets-input';
+
+/** Who runs the CLI, for the secret store's audit: `--actor`, else the OS user and host. */
+function operatorName(actor?: string): string {
+  if (actor) return actor;
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}@${hostname()}`;
+  }
+}
 
 /** An ID that exists, or undefined: the describe is how `status` learns a workflow's type. */
 async function describeIfExists(client: Client, workflowId: string) {
@@ -154,6 +167,7 @@ export function registerOrderCommands(program: Command, out: Out): void {
     .option('--client-id <guid>', 'connectwise: integration clientId')
     .option('--secret-stdin', 'read the secret (Autotask secret, ConnectWise private key) from stdin')
     .option('--secret-file <path>', 'read the secret from this file')
+    .option('--actor <name>', 'who supplies it, for the secret store audit (default: the OS user@host)')
     .action(
       async (
         orderId: string,
@@ -167,6 +181,7 @@ export function registerOrderCommands(program: Command, out: Out): void {
           clientId?: string;
           secretStdin?: boolean;
           secretFile?: string;
+          actor?: string;
         }
       ) => {
         parseOrderId(orderId);
@@ -196,6 +211,23 @@ export function registerOrderCommands(program: Command, out: Out): void {
           // The order must exist and wait for this credential before the secret is written anywhere.
           await credentialTarget(client, orderId, opts.integration);
           const secret = withSecret ? await readSecret(opts) : undefined;
+          if (secret && config.secretStore.url) {
+            // The shared store the workers read (ONRAMP_SECRET_STORE_URL): the workflow gets a store: reference.
+            const store = new PostgresSecretStore(config.secretStore.url, await codecFromConfig(config));
+            try {
+              out(
+                await orderAction(client, orderId, 'supply-credential', {
+                  integration: opts.integration,
+                  credential: credential(undefined),
+                  config,
+                  secret: { value: secret, store, actor: operatorName(opts.actor), via: 'cli' },
+                })
+              );
+            } finally {
+              await store.close();
+            }
+            return;
+          }
           const ref = secret ? storeSecret(`${orderId}-${opts.integration}`, secret) : undefined;
           try {
             out(
