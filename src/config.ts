@@ -366,12 +366,27 @@ function splitList(v: string | undefined): string[] | undefined {
   return items.length ? items : undefined;
 }
 
+/** Variables whose value may carry a secret (key material, tokens, passwords inside URLs). */
+const SECRET_BEARING = /KEY|SECRET|TOKEN|PASSWORD|_URL$/;
+
+/** What a config error may print of a value: never a secret, and no password from a URL's userinfo. */
+export function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (!SECRET_BEARING.test(name)) return JSON.stringify(value);
+  if (/_URL$/.test(name)) {
+    const redacted = value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+    return redacted !== value || !/@/.test(value) ? JSON.stringify(redacted) : `a value of ${value.length} characters`;
+  }
+  return `a value of ${value.length} characters (not shown: it may be a secret)`;
+}
+
 function parse(env: Record<string, string>): RawConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map(
-        (i) => `${i.path.join('.') || '(environment)'}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`
+        (i) =>
+          `${i.path.join('.') || '(environment)'}: ${i.message} (got ${shownValue(String(i.path[0]), env[String(i.path[0])])})`
       )
     );
   }

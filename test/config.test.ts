@@ -60,6 +60,26 @@ describe('configuration from the environment', () => {
     );
   });
 
+  it('a refused variable that may carry a secret is never printed back (URL passwords, keys)', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          ONRAMP_SECRET_STORE_URL: 'postgres://onramp:s3cr3t-pw@db:5432/onramp with a space',
+          ONRAMP_LIMITER_POSTGRES_URL: 'mysql://root:other-pw@db/x',
+          ONRAMP_CODEC_KEYS: 'not-a-key-ring-but-maybe-key-material',
+        }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /ONRAMP_SECRET_STORE_URL: .*postgres:\/\/onramp:\*\*\*@db/);
+        assert.match(e.message, /ONRAMP_LIMITER_POSTGRES_URL: /);
+        assert.match(e.message, /ONRAMP_CODEC_KEYS: .*not shown/);
+        for (const secret of ['s3cr3t-pw', 'other-pw', 'maybe-key-material'])
+          assert.doesNotMatch(e.message, new RegExp(secret));
+        return true;
+      }
+    );
+  });
+
   it('refuses a secret where a secret reference belongs', () => {
     assert.throws(
       () => loadConfig({ ONRAMP_NOTIFY_WEBHOOK_SECRET_REF: 'hunter2-the-secret' }),
