@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SECRET_REF_PATTERN } from './core/validation';
 
 /**
  * Validators shared by every entry point (HTTP intake, CLI, schedules, each workflow's start helper). Pure:
@@ -8,11 +9,7 @@ import { z } from 'zod';
  * Input schemas are zod *strict* objects: an unknown key (a typo such as `scope` for `scopes`) is refused
  * with its path instead of being dropped silently.
  */
-/**
- * `file:/path`, `env:NAME`, or `store:NAME` (a value in the secret store the workers share, written by
- * `supply-credential`: src/secrets/secret-store.ts).
- */
-export const SECRET_REF_PATTERN = /^(file:.+|env:[A-Za-z_][A-Za-z0-9_]*|store:[A-Za-z0-9][A-Za-z0-9._/-]{0,199})$/;
+export { SECRET_REF_PATTERN };
 
 export const secretRef = (what: string) =>
   z
