@@ -10,6 +10,8 @@ export interface WorkerMemory {
   heapUsedBytes: number;
   heapTotalBytes: number;
   externalBytes: number;
+  /** process.memoryUsage().arrayBuffers (part of external): Buffers and ArrayBuffers, e.g. payloads in flight. */
+  arrayBuffersBytes: number;
 }
 
 export interface BenchWorker {
@@ -74,6 +76,7 @@ export async function spawnWorker(cfg: BenchWorkerConfig): Promise<BenchWorker> 
         heapUsedBytes: m.heapUsed,
         heapTotalBytes: m.heapTotal,
         externalBytes: m.external,
+        arrayBuffersBytes: m.arrayBuffers,
       };
     },
     async heapSnapshot(path: string) {

@@ -23,13 +23,28 @@ export interface BenchWorkerConfig {
 export type ParentMessage = { type: 'memory' } | { type: 'stop' } | { type: 'heapSnapshot'; path: string };
 export type ChildMessage =
   | { type: 'ready' }
-  | { type: 'memory'; rss: number; heapUsed: number; heapTotal: number; external: number; gcRan: boolean }
+  | {
+      type: 'memory';
+      rss: number;
+      heapUsed: number;
+      heapTotal: number;
+      external: number;
+      arrayBuffers: number;
+      gcRan: boolean;
+    }
   | { type: 'stopped' }
   | { type: 'error'; message: string };
 
 function memoryNow() {
   const u = process.memoryUsage();
-  return { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, gcRan: true };
+  return {
+    rss: u.rss,
+    heapUsed: u.heapUsed,
+    heapTotal: u.heapTotal,
+    external: u.external,
+    arrayBuffers: u.arrayBuffers,
+    gcRan: true,
+  };
 }
 
 function send(m: ChildMessage): void {
@@ -64,8 +79,7 @@ async function main(): Promise<void> {
       // A full GC first (when --expose-gc), so the heap figure is what is retained, not garbage not yet collected.
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
-      const u = process.memoryUsage();
-      send({ type: 'memory', rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, gcRan: !!gc });
+      send({ type: 'memory', ...memoryNow(), gcRan: !!gc });
     } else if (m.type === 'heapSnapshot') {
       (globalThis as { gc?: () => void }).gc?.();
       writeHeapSnapshot(m.path);

@@ -13,15 +13,40 @@ export interface IdleMemoryResult {
   idle: WorkerMemory;
   /** With every onboarding open and waiting for the customer's admin (first check done, timer pending). */
   loaded: WorkerMemory;
-  perOnboardingBytes: { rss: number; heapUsed: number };
+  perOnboardingBytes: { rss: number; heapUsed: number; external: number };
   /** Memory with half of them open: the second half's growth is the marginal cost of one more waiting onboarding. */
   mid: { openOnboardings: number; memory: WorkerMemory };
   marginalPerOnboardingBytes: { rss: number };
   /** RSS projected to 10,000 waiting: idle + 10,000 x average (issue 13's formula), and loaded + the rest x marginal. */
   projected10kRssBytes: { fromAverage: number; fromMarginal: number };
+  /**
+   * After every onboarding was terminated (closed), same process: what the worker keeps once nothing is
+   * open. `loaded.rssBytes - closed.rssBytes` is what the open onboardings themselves held; the rest of the
+   * growth from `idle` is high-water memory the process does not give back (allocator, V8 heap capacity).
+   */
+  closed: WorkerMemory;
   maxCachedWorkflows: number;
+  /** MALLOC_ARENA_MAX of the worker process, when set (glibc allocator arenas; the Rust core allocates on many threads). */
+  mallocArenaMax?: string;
   startSeconds: number;
   stillOpen: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Memory once the worker is quiet: evictions done, garbage collected. Read every 5 s until RSS moves less
+ * than 1 % between two reads (at most a minute), so a figure is not caught mid-eviction.
+ */
+async function settled(worker: { memory(): Promise<WorkerMemory> }): Promise<WorkerMemory> {
+  let prev = await worker.memory();
+  for (let i = 0; i < 12; i++) {
+    await sleep(5000);
+    const m = await worker.memory();
+    if (Math.abs(m.rssBytes - prev.rssBytes) < 0.01 * prev.rssBytes) return m;
+    prev = m;
+  }
+  return prev;
 }
 
 const MB = 1024 * 1024;
@@ -85,14 +110,14 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
         await new Promise((r) => setTimeout(r, 500));
       }
       // Let the last workflow tasks (timer scheduling after the check) finish before measuring.
-      await new Promise((r) => setTimeout(r, 3000));
+      await sleep(3000);
     };
     const half = Math.floor(n / 2);
     await open(0, half);
-    const mid = await worker.memory();
+    const mid = await settled(worker);
     await open(half, n);
     const startSeconds = Math.round((Date.now() - t0) / 100) / 10;
-    const loaded = await worker.memory();
+    const loaded = await settled(worker);
     // Diagnosis (ONRAMP_BENCH_HEAP_SNAPSHOTS=dir): snapshots before and after the load, to diff by constructor.
     if (process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS)
       await worker.heapSnapshot(join(process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS, `loaded-${n}.heapsnapshot`));
@@ -101,6 +126,14 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
       query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
     }))
       stillOpen++;
+    // Close them all (as a finished onboarding would be), then see what the worker gives back.
+    await inParallel(ids, 32, (id) =>
+      ctx.client.workflow
+        .getHandle(id)
+        .terminate('benchmark: measuring the worker with nothing open')
+        .catch(() => undefined)
+    );
+    const closed = await settled(worker);
     const result: IdleMemoryResult = {
       openOnboardings: n,
       scopesPerOnboarding: 1,
@@ -109,6 +142,7 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
       perOnboardingBytes: {
         rss: Math.round((loaded.rssBytes - idle.rssBytes) / n),
         heapUsed: Math.round((loaded.heapUsedBytes - idle.heapUsedBytes) / n),
+        external: Math.round((loaded.externalBytes - idle.externalBytes) / n),
       },
       mid: { openOnboardings: half, memory: mid },
       marginalPerOnboardingBytes: { rss: Math.round((loaded.rssBytes - mid.rssBytes) / Math.max(n - half, 1)) },
@@ -118,12 +152,14 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
           loaded.rssBytes + Math.max(0, 10_000 - n) * ((loaded.rssBytes - mid.rssBytes) / Math.max(n - half, 1))
         ),
       },
+      closed,
       maxCachedWorkflows: cacheSize,
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX,
       startSeconds,
       stillOpen,
     };
     ctx.log(
-      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); cache ${cacheSize}; started in ${startSeconds} s; ${stillOpen} open`
+      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); after closing all: RSS ${(closed.rssBytes / MB).toFixed(0)} MB, heap ${(closed.heapUsedBytes / MB).toFixed(0)} MB; external ${(idle.externalBytes / MB).toFixed(1)} → ${(loaded.externalBytes / MB).toFixed(1)} MB; cache ${cacheSize}${process.env.MALLOC_ARENA_MAX ? `; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : ''}; started in ${startSeconds} s; ${stillOpen} open`
     );
     return result;
   } finally {
