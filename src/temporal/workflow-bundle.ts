@@ -12,9 +12,12 @@ import { FAILURE_CONVERTER_PATH } from '../codec';
  * Bundle the workflow code as production does: the failure converter must be inside the bundle, because
  * workflows convert their own failures (without it failure messages would be stored in clear).
  */
-export async function writeWorkflowBundle(outPath: string): Promise<string> {
+export async function writeWorkflowBundle(
+  outPath: string,
+  workflowsPath: string = require.resolve('../workflows')
+): Promise<string> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath,
     failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: new DefaultLogger('WARN'),
   });
