@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import { emailAddress, isLoopbackUrl, parseOrThrow, secretRef } from './validation';
 export * from './core/autotask';
-import {
-  INTEGRATION_CODE_MESSAGE,
-  INTEGRATION_CODE_PATTERN,
-  REQUIRED_PERMISSIONS,
-  WEBHOOK_ENTITIES,
-  type WebhookEntity,
-} from './core/autotask';
+import { INTEGRATION_CODE_MESSAGE, INTEGRATION_CODE_PATTERN, WEBHOOK_ENTITIES } from './core/autotask';
 
 /** Autotask's tracking identifier (ApiIntegrationCode): not a secret, but a fixed-format token. */
 const integrationCode = z.string().trim().regex(INTEGRATION_CODE_PATTERN, INTEGRATION_CODE_MESSAGE);

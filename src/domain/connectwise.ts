@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { describeIssues, parseOrThrow, SECRET_REF_PATTERN } from './validation';
+import { parseOrThrow, SECRET_REF_PATTERN } from './validation';
 export * from './core/connectwise';
 import { CW_KEY_PATTERN, GUID, PRIVATE_KEY_NOT_A_REF, PRIVATE_KEY_PASTED, stripSiteUrl } from './core/connectwise';
 
 /**
  * ConnectWise PSA (Manage) onboarding, seed 002 (Sophos Central ↔ ConnectWise): shapes shared by the
- * entry points, the workflows and the activities. Pure: workflows import it.
+ * entry points and the activities; the workflows import only ./core/connectwise (no zod in the workflow bundle).
  */
 
 /** A site as typed by the operator: `na.myconnectwise.net`, `https://na.myconnectwise.net/`, or host:port. */

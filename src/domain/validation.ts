@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { SECRET_REF_PATTERN } from './core/validation';
 
 /**
- * Validators shared by every entry point (HTTP intake, CLI, schedules, each workflow's start helper). Pure:
- * workflows import them. Every message says what is wrong *and* how to fix it, because it is shown to the
+ * Validators shared by every entry point (HTTP intake, CLI, schedules, each workflow's start helper). The
+ * workflows never import them (no zod in the workflow bundle: src/domain/core holds what they use). Every message says what is wrong *and* how to fix it, because it is shown to the
  * person who typed the value.
  *
  * Input schemas are zod *strict* objects: an unknown key (a typo such as `scope` for `scopes`) is refused

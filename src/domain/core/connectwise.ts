@@ -197,7 +197,10 @@ export function connectionPatchProblems(value: unknown): string[] {
 /** A patch as the schema normalises it (trimmed; the site lower-cased, without scheme or trailing slash). */
 export function normaliseConnectionPatch<T extends Record<string, unknown>>(patch: T): T {
   const out: Record<string, unknown> = { ...patch };
-  for (const key of CONNECTION_FIELDS) if (typeof out[key] === 'string') out[key] = (out[key] as string).trim();
+  for (const key of CONNECTION_FIELDS) {
+    const v = out[key];
+    if (typeof v === 'string') out[key] = v.trim();
+  }
   if (typeof out.site === 'string') out.site = stripSiteUrl(out.site.toLowerCase());
   return out as T;
 }
