@@ -4,13 +4,19 @@ import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';
 import { inParallel } from '../lib/stats';
 import { spawnWorker, type WorkerMemory } from '../lib/worker-handle';
-import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, WORKER_PROCESS_ENV } from '../../src/worker';
 
 export interface IdleMemoryResult {
   openOnboardings: number;
   scopesPerOnboarding: number;
-  /** The worker with nothing open, after start-up (same process, measured before the load). */
+  /**
+   * The worker with nothing open, after a warm-up (`warmUpOnboardings` opened, then closed) and settling:
+   * a worker that has run onboardings, as every production worker has. Same process, before the load.
+   */
   idle: WorkerMemory;
+  /** The worker right after start-up, before it ran any workflow (the one-time costs are the gap to `idle`). */
+  startup: WorkerMemory;
+  warmUpOnboardings: number;
   /** With every onboarding open and waiting for the customer's admin (first check done, timer pending). */
   loaded: WorkerMemory;
   perOnboardingBytes: { rss: number; heapUsed: number; external: number };
@@ -31,6 +37,9 @@ export interface IdleMemoryResult {
   startSeconds: number;
   stillOpen: number;
 }
+
+/** Onboardings opened and closed before `idle` is measured: twice the default cache. */
+const WARM_UP = 200;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,10 +85,17 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
   const scope = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
   const ids: string[] = [];
   try {
-    const idle = await worker.memory();
+    const startup = await worker.memory();
     if (process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS)
       await worker.heapSnapshot(join(process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS, 'idle.heapsnapshot'));
     const t0 = Date.now();
+    const closeAll = (list: string[]) =>
+      inParallel(list, 32, (id) =>
+        ctx.client.workflow
+          .getHandle(id)
+          .terminate('benchmark: measuring the worker with nothing open')
+          .catch(() => undefined)
+      );
     const refused = () => google.sim.tokenOutcomes.get('unauthorized_client') ?? 0;
     // Start onboardings [from, to) and wait until each has made its first check (one refused token each)
     // and is waiting on its hour-long poll timer.
@@ -112,10 +128,17 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
       // Let the last workflow tasks (timer scheduling after the check) finish before measuring.
       await sleep(3000);
     };
+    // Warm-up: WARM_UP onboardings opened and closed, so `idle` is a worker that has run onboardings and has
+    // none open (JIT code, the workflow thread's heap, connection buffers, allocator arenas are one-time
+    // costs a started-but-never-used process has not paid yet; they do not grow with the open onboardings).
+    const warmUp = Math.min(WARM_UP, n);
+    await open(0, warmUp);
+    await closeAll(ids.splice(0));
+    const idle = await settled(worker);
     const half = Math.floor(n / 2);
-    await open(0, half);
+    await open(warmUp, warmUp + half);
     const mid = await settled(worker);
-    await open(half, n);
+    await open(warmUp + half, warmUp + n);
     const startSeconds = Math.round((Date.now() - t0) / 100) / 10;
     const loaded = await settled(worker);
     // Diagnosis (ONRAMP_BENCH_HEAP_SNAPSHOTS=dir): snapshots before and after the load, to diff by constructor.
@@ -127,17 +150,14 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
     }))
       stillOpen++;
     // Close them all (as a finished onboarding would be), then see what the worker gives back.
-    await inParallel(ids, 32, (id) =>
-      ctx.client.workflow
-        .getHandle(id)
-        .terminate('benchmark: measuring the worker with nothing open')
-        .catch(() => undefined)
-    );
+    await closeAll(ids);
     const closed = await settled(worker);
     const result: IdleMemoryResult = {
       openOnboardings: n,
       scopesPerOnboarding: 1,
       idle,
+      startup,
+      warmUpOnboardings: warmUp,
       loaded,
       perOnboardingBytes: {
         rss: Math.round((loaded.rssBytes - idle.rssBytes) / n),
@@ -154,12 +174,12 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
       },
       closed,
       maxCachedWorkflows: cacheSize,
-      mallocArenaMax: process.env.MALLOC_ARENA_MAX,
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? WORKER_PROCESS_ENV.MALLOC_ARENA_MAX,
       startSeconds,
       stillOpen,
     };
     ctx.log(
-      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); after closing all: RSS ${(closed.rssBytes / MB).toFixed(0)} MB, heap ${(closed.heapUsedBytes / MB).toFixed(0)} MB; external ${(idle.externalBytes / MB).toFixed(1)} → ${(loaded.externalBytes / MB).toFixed(1)} MB; cache ${cacheSize}${process.env.MALLOC_ARENA_MAX ? `; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : ''}; started in ${startSeconds} s; ${stillOpen} open`
+      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB after a warm-up of ${warmUp}; ${(startup.rssBytes / MB).toFixed(0)} MB at start-up), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); after closing all: RSS ${(closed.rssBytes / MB).toFixed(0)} MB, heap ${(closed.heapUsedBytes / MB).toFixed(0)} MB; external ${(idle.externalBytes / MB).toFixed(1)} → ${(loaded.externalBytes / MB).toFixed(1)} MB; cache ${cacheSize}; MALLOC_ARENA_MAX=${result.mallocArenaMax ?? 'unset'}; started in ${startSeconds} s; ${stillOpen} open`
     );
     return result;
   } finally {
