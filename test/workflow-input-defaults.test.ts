@@ -19,6 +19,10 @@ import { orderSchema } from '../src/domain/customer-onboarding';
 import { driftCheckInputSchema } from '../src/domain/drift';
 import { adminRoleInputSchema } from '../src/domain/google-admin-roles';
 import { delegationInputSchema } from '../src/domain/google-delegation';
+import { cwKeyRotationInputSchema } from '../src/domain/connectwise-key-rotation';
+import { fillCwKeyRotationDefaults } from '../src/domain/core/connectwise-key-rotation';
+import { fillOffboardingDefaults } from '../src/domain/core/offboarding';
+import { offboardingInputSchema } from '../src/domain/offboarding';
 import { useReplayCodecKey } from './helpers/faults';
 
 /**
@@ -35,6 +39,9 @@ const BY_TYPE: Record<string, [z.ZodType, Filler]> = {
   connectwiseOnboarding: [connectwiseInputSchema, fillConnectwiseOnboardingDefaults],
   customerOnboarding: [orderSchema, fillOrderDefaults],
   driftCheck: [driftCheckInputSchema, fillDriftCheckDefaults],
+  customerOffboarding: [offboardingInputSchema, fillOffboardingDefaults],
+  connectwiseKeyRotation: [cwKeyRotationInputSchema, fillCwKeyRotationDefaults],
+  googleDelegationReverify: [delegationInputSchema, fillDelegationDefaults],
 };
 
 const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
@@ -76,7 +83,7 @@ async function recordedInputs(): Promise<{ file: string; type: string; input: un
 describe("workflow input defaults without zod (src/domain/core) match the schemas'", () => {
   it('on every recorded input, and on each variant of it missing one field the schema accepts', async () => {
     const inputs = (await recordedInputs()).filter((r) => BY_TYPE[r.type]);
-    assert.ok(inputs.length >= 7, 'a recorded input of every workflow that takes one');
+    assert.ok(inputs.length >= 10, 'a recorded input of every workflow that takes one');
     let compared = 0;
     for (const { file, type, input } of inputs) {
       const [schema, fill] = BY_TYPE[type]!;
