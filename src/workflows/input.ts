@@ -31,4 +31,3 @@ export function inputV1<T>(request: unknown, fill: Filler, required: readonly st
   }
   return fill(request) as T;
 }
-
