@@ -9,9 +9,15 @@ export function chartFor(result: BenchResult): string {
   const d = result.scenarios.delegation;
   if (d)
     panels.push({
-      title: 'Throughput: delegation onboardings completed per second (one worker)',
+      title: 'Throughput: delegation onboardings completed per second (one worker), and the Temporal floor',
       yLabel: 'completed / s',
-      series: d.runs.map((r) => ({ label: `${r.concurrent} concurrent`, points: r.completionsPerSecond })),
+      series: d.runs.flatMap((r) => [
+        { label: `${r.concurrent} concurrent`, points: r.completionsPerSecond },
+        // The same server's floor (no-op activities, same commands), measured right after in the same run.
+        ...(r.floorCompletionsPerSecond?.length
+          ? [{ label: `${r.concurrent} floor (ratio ${r.ratioToFloor})`, points: r.floorCompletionsPerSecond }]
+          : []),
+      ]),
     });
   const use = [
     result.scenarios.limits?.googleDirectory && {

@@ -168,7 +168,7 @@ export const configSchema = z.object({
   ONRAMP_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100).describe('Activities one worker runs at once.'),
   ONRAMP_MAX_CACHED_WORKFLOWS: positiveInt
     .optional()
-    .describe('Workflows one worker keeps cached; unset: 100 (bench: each cached workflow holds ~2 MB of V8 heap).'),
+    .describe('Workflows one worker keeps cached; unset: 100 (a waiting onboarding needs no slot; README benchmark).'),
   ONRAMP_METRICS_BIND_ADDRESS: z
     .string()
     .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')

@@ -21,16 +21,28 @@ export interface CreateWorkerOptions {
 }
 
 /**
- * Cached workflows per worker unless ONRAMP_MAX_CACHED_WORKFLOWS says otherwise. The SDK's default grows with
- * the heap limit (~2,300 on a 4 GB heap), so every waiting onboarding stayed cached, at ~2 MB each: with a
- * reused V8 context the SDK evaluates every bundled module once per workflow, and Onramp's domain modules
- * build ~600 zod schema objects at load (heap snapshot diff, README benchmark section). They cannot be
- * shared with `preloadModules`: the SDK deep-freezes shared modules and zod fills its schemas lazily.
- * Onboardings wait hours to days between steps, so a cache miss costs one history replay per step, while a
- * slot costs ~2 MB for as long as the onboarding waits. 100 bounds that to ~200 MB and still covers the
- * worker's 100 concurrent activities' workflows in a burst.
+ * Cached workflows per worker unless ONRAMP_MAX_CACHED_WORKFLOWS says otherwise. With reuseV8Context the SDK
+ * keeps a module cache per workflow, so every bundled module is evaluated once per cached workflow. While
+ * the workflows imported the zod schemas (~600 of them) that was ~2 MB each; the workflow bundle now
+ * loads no zod (src/temporal/workflow-bundle.ts refuses it) and a cached workflow costs too little to
+ * tell 50 from 100 apart with 2,000 onboardings waiting (README, benchmark section). Evicted waiting
+ * workflows cost nothing measurable in the worker. 100: at least the SDK's 40 concurrent workflow tasks,
+ * and the workflows of the worker's 100 concurrent activities stay cached through a burst (a miss costs
+ * a history fetch and replay). The SDK's own default (~2,300 on a 4 GB heap) is not bounded by need.
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
+
+/**
+ * How the worker process is launched (Dockerfile, `npm run worker`, the benchmark's worker): both act
+ * before the process starts, so they cannot be set from here.
+ * - MALLOC_ARENA_MAX=2: the Temporal core (Rust, glibc malloc) allocates on many threads, and glibc gives
+ *   each thread an arena of its own (up to 8 per core) that keeps its high-water mark;
+ * - a 2 MB V8 semi-space (young generation) instead of 16 MB: each of the worker's two isolates (main
+ *   thread and workflow thread) otherwise keeps up to 3 x 16 MB of young generation after a burst.
+ * Measured with 2,000 onboardings waiting (README, benchmark section).
+ */
+export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
 /**
  * The workflow code: a bundle pre-built at build time when ONRAMP_WORKFLOW_BUNDLE names one (production,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchWorkerConfig, ChildMessage } from './worker-process';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/worker';
 
 export interface WorkerMemory {
   /** VmRSS of the worker process read from /proc (the kernel's view), bytes. */
@@ -10,6 +11,8 @@ export interface WorkerMemory {
   heapUsedBytes: number;
   heapTotalBytes: number;
   externalBytes: number;
+  /** process.memoryUsage().arrayBuffers (part of external): Buffers and ArrayBuffers, e.g. payloads in flight. */
+  arrayBuffersBytes: number;
 }
 
 export interface BenchWorker {
@@ -34,10 +37,17 @@ export function procRss(pid: number): number | undefined {
 
 /** Start the worker process and resolve once it polls its task queue. */
 export async function spawnWorker(cfg: BenchWorkerConfig): Promise<BenchWorker> {
-  const child: ChildProcess = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'worker-process.ts')], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, BENCH_WORKER: JSON.stringify(cfg) },
-  });
+  // Launched as src/worker.ts's process is (Dockerfile, `npm run worker`); ONRAMP_BENCH_NODE_FLAGS (space-separated)
+  // and the environment (e.g. MALLOC_ARENA_MAX) override, for comparisons.
+  const flags = process.env.ONRAMP_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? WORKER_NODE_FLAGS;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...flags, '--expose-gc', '--import', 'tsx', join(__dirname, 'worker-process.ts')],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...WORKER_PROCESS_ENV, ...process.env, BENCH_WORKER: JSON.stringify(cfg) },
+    }
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const next = <T extends ChildMessage['type']>(type: T): Promise<Extract<ChildMessage, { type: T }>> =>
     new Promise((resolve, reject) => {
@@ -74,6 +84,7 @@ export async function spawnWorker(cfg: BenchWorkerConfig): Promise<BenchWorker> 
         heapUsedBytes: m.heapUsed,
         heapTotalBytes: m.heapTotal,
         externalBytes: m.external,
+        arrayBuffersBytes: m.arrayBuffers,
       };
     },
     async heapSnapshot(path: string) {

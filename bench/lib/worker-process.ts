@@ -9,6 +9,7 @@ import { createActivities, type ActivityDeps } from '../../src/activities';
 import { autoHeartbeat } from '../../src/activities/heartbeat';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker';
 import { benchDataConverter } from './codec';
+import { floorActivities } from './floor-activities';
 
 export interface BenchWorkerConfig {
   address: string;
@@ -18,18 +19,35 @@ export interface BenchWorkerConfig {
   deps: ActivityDeps;
   maxConcurrentActivities: number;
   maxCachedWorkflows?: number;
+  /** Bench-only: run the floor workflow's no-op activities (bench/workflows/floor.ts) instead of Onramp's. */
+  floorActivities?: boolean;
 }
 
 export type ParentMessage = { type: 'memory' } | { type: 'stop' } | { type: 'heapSnapshot'; path: string };
 export type ChildMessage =
   | { type: 'ready' }
-  | { type: 'memory'; rss: number; heapUsed: number; heapTotal: number; external: number; gcRan: boolean }
+  | {
+      type: 'memory';
+      rss: number;
+      heapUsed: number;
+      heapTotal: number;
+      external: number;
+      arrayBuffers: number;
+      gcRan: boolean;
+    }
   | { type: 'stopped' }
   | { type: 'error'; message: string };
 
 function memoryNow() {
   const u = process.memoryUsage();
-  return { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, gcRan: true };
+  return {
+    rss: u.rss,
+    heapUsed: u.heapUsed,
+    heapTotal: u.heapTotal,
+    external: u.external,
+    arrayBuffers: u.arrayBuffers,
+    gcRan: true,
+  };
 }
 
 function send(m: ChildMessage): void {
@@ -44,7 +62,7 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
-    activities: createActivities(cfg.deps),
+    activities: cfg.floorActivities ? floorActivities : createActivities(cfg.deps),
     dataConverter: await benchDataConverter(),
     // As src/worker.ts: one V8 context for all cached workflows.
     reuseV8Context: true,
@@ -64,8 +82,7 @@ async function main(): Promise<void> {
       // A full GC first (when --expose-gc), so the heap figure is what is retained, not garbage not yet collected.
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
-      const u = process.memoryUsage();
-      send({ type: 'memory', rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, gcRan: !!gc });
+      send({ type: 'memory', ...memoryNow(), gcRan: !!gc });
     } else if (m.type === 'heapSnapshot') {
       (globalThis as { gc?: () => void }).gc?.();
       writeHeapSnapshot(m.path);

@@ -4,24 +4,58 @@ import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';
 import { inParallel } from '../lib/stats';
 import { spawnWorker, type WorkerMemory } from '../lib/worker-handle';
-import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, WORKER_PROCESS_ENV } from '../../src/worker';
 
 export interface IdleMemoryResult {
   openOnboardings: number;
   scopesPerOnboarding: number;
-  /** The worker with nothing open, after start-up (same process, measured before the load). */
+  /**
+   * The worker with nothing open, after a warm-up (`warmUpOnboardings` opened, then closed) and settling:
+   * a worker that has run onboardings, as every production worker has. Same process, before the load.
+   */
   idle: WorkerMemory;
+  /** The worker right after start-up, before it ran any workflow (the one-time costs are the gap to `idle`). */
+  startup: WorkerMemory;
+  warmUpOnboardings: number;
   /** With every onboarding open and waiting for the customer's admin (first check done, timer pending). */
   loaded: WorkerMemory;
-  perOnboardingBytes: { rss: number; heapUsed: number };
+  perOnboardingBytes: { rss: number; heapUsed: number; external: number };
   /** Memory with half of them open: the second half's growth is the marginal cost of one more waiting onboarding. */
   mid: { openOnboardings: number; memory: WorkerMemory };
   marginalPerOnboardingBytes: { rss: number };
   /** RSS projected to 10,000 waiting: idle + 10,000 x average (issue 13's formula), and loaded + the rest x marginal. */
   projected10kRssBytes: { fromAverage: number; fromMarginal: number };
+  /**
+   * After every onboarding was terminated (closed), same process: what the worker keeps once nothing is
+   * open. `loaded.rssBytes - closed.rssBytes` is what the open onboardings themselves held; the rest of the
+   * growth from `idle` is high-water memory the process does not give back (allocator, V8 heap capacity).
+   */
+  closed: WorkerMemory;
   maxCachedWorkflows: number;
+  /** MALLOC_ARENA_MAX of the worker process, when set (glibc allocator arenas; the Rust core allocates on many threads). */
+  mallocArenaMax?: string;
   startSeconds: number;
   stillOpen: number;
+}
+
+/** Onboardings opened and closed before `idle` is measured: twice the default cache. */
+const WARM_UP = 200;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Memory once the worker is quiet: evictions done, garbage collected. Read every 5 s until RSS moves less
+ * than 1 % between two reads (at most a minute), so a figure is not caught mid-eviction.
+ */
+async function settled(worker: { memory(): Promise<WorkerMemory> }): Promise<WorkerMemory> {
+  let prev = await worker.memory();
+  for (let i = 0; i < 12; i++) {
+    await sleep(5000);
+    const m = await worker.memory();
+    if (Math.abs(m.rssBytes - prev.rssBytes) < 0.01 * prev.rssBytes) return m;
+    prev = m;
+  }
+  return prev;
 }
 
 const MB = 1024 * 1024;
@@ -51,10 +85,17 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
   const scope = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
   const ids: string[] = [];
   try {
-    const idle = await worker.memory();
+    const startup = await worker.memory();
     if (process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS)
       await worker.heapSnapshot(join(process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS, 'idle.heapsnapshot'));
     const t0 = Date.now();
+    const closeAll = (list: string[]) =>
+      inParallel(list, 32, (id) =>
+        ctx.client.workflow
+          .getHandle(id)
+          .terminate('benchmark: measuring the worker with nothing open')
+          .catch(() => undefined)
+      );
     const refused = () => google.sim.tokenOutcomes.get('unauthorized_client') ?? 0;
     // Start onboardings [from, to) and wait until each has made its first check (one refused token each)
     // and is waiting on its hour-long poll timer.
@@ -85,14 +126,21 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
         await new Promise((r) => setTimeout(r, 500));
       }
       // Let the last workflow tasks (timer scheduling after the check) finish before measuring.
-      await new Promise((r) => setTimeout(r, 3000));
+      await sleep(3000);
     };
+    // Warm-up: WARM_UP onboardings opened and closed, so `idle` is a worker that has run onboardings and has
+    // none open (JIT code, the workflow thread's heap, connection buffers, allocator arenas are one-time
+    // costs a started-but-never-used process has not paid yet; they do not grow with the open onboardings).
+    const warmUp = Math.min(WARM_UP, n);
+    await open(0, warmUp);
+    await closeAll(ids.splice(0));
+    const idle = await settled(worker);
     const half = Math.floor(n / 2);
-    await open(0, half);
-    const mid = await worker.memory();
-    await open(half, n);
+    await open(warmUp, warmUp + half);
+    const mid = await settled(worker);
+    await open(warmUp + half, warmUp + n);
     const startSeconds = Math.round((Date.now() - t0) / 100) / 10;
-    const loaded = await worker.memory();
+    const loaded = await settled(worker);
     // Diagnosis (ONRAMP_BENCH_HEAP_SNAPSHOTS=dir): snapshots before and after the load, to diff by constructor.
     if (process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS)
       await worker.heapSnapshot(join(process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS, `loaded-${n}.heapsnapshot`));
@@ -101,14 +149,20 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
       query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`,
     }))
       stillOpen++;
+    // Close them all (as a finished onboarding would be), then see what the worker gives back.
+    await closeAll(ids);
+    const closed = await settled(worker);
     const result: IdleMemoryResult = {
       openOnboardings: n,
       scopesPerOnboarding: 1,
       idle,
+      startup,
+      warmUpOnboardings: warmUp,
       loaded,
       perOnboardingBytes: {
         rss: Math.round((loaded.rssBytes - idle.rssBytes) / n),
         heapUsed: Math.round((loaded.heapUsedBytes - idle.heapUsedBytes) / n),
+        external: Math.round((loaded.externalBytes - idle.externalBytes) / n),
       },
       mid: { openOnboardings: half, memory: mid },
       marginalPerOnboardingBytes: { rss: Math.round((loaded.rssBytes - mid.rssBytes) / Math.max(n - half, 1)) },
@@ -118,12 +172,14 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
           loaded.rssBytes + Math.max(0, 10_000 - n) * ((loaded.rssBytes - mid.rssBytes) / Math.max(n - half, 1))
         ),
       },
+      closed,
       maxCachedWorkflows: cacheSize,
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? WORKER_PROCESS_ENV.MALLOC_ARENA_MAX,
       startSeconds,
       stillOpen,
     };
     ctx.log(
-      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); cache ${cacheSize}; started in ${startSeconds} s; ${stillOpen} open`
+      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB after a warm-up of ${warmUp}; ${(startup.rssBytes / MB).toFixed(0)} MB at start-up), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); after closing all: RSS ${(closed.rssBytes / MB).toFixed(0)} MB, heap ${(closed.heapUsedBytes / MB).toFixed(0)} MB; external ${(idle.externalBytes / MB).toFixed(1)} → ${(loaded.externalBytes / MB).toFixed(1)} MB; cache ${cacheSize}; MALLOC_ARENA_MAX=${result.mallocArenaMax ?? 'unset'}; started in ${startSeconds} s; ${stillOpen} open`
     );
     return result;
   } finally {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { connectionSchema, plainName, privateKeyRef, publicKey, type PermissionRow } from './connectwise';
+import { connectionSchema, plainName, privateKeyRef, publicKey } from './connectwise';
 import { parseOrThrow } from './validation';
+export * from './core/connectwise-key-rotation';
 
 /** Rotation of a ConnectWise API member's key pair (seed 002: keys are made in System > Members > API Members). */
 export const cwKeyRotationInputSchema = z.strictObject({
@@ -37,28 +38,4 @@ export type CwNewKey = z.input<typeof newKeySchema>;
 
 export function parseCwKeyRotationInput(value: unknown): CwKeyRotationInput {
   return parseOrThrow(cwKeyRotationInputSchema, value, 'ConnectWise key rotation input');
-}
-
-/** The customer's name as a slug: the rotation's business key and, for a scheduled run, its OnrampCustomer. */
-export function cwCustomerSlug(customerName: string): string {
-  return customerName
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
-
-export function cwKeyRotationWorkflowId(input: Pick<CwKeyRotationInput, 'customer' | 'connection'>): string {
-  return `connectwise-key-rotation:${cwCustomerSlug(input.customer.name)}:${input.connection.publicKey}`;
-}
-
-export interface CwKeyRotationStatus {
-  workflowId: string;
-  customer: string;
-  step: 'awaiting-new-key' | 'switching' | 'awaiting-old-key-removal' | 'done';
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  oldPublicKey: string;
-  newPublicKey?: string;
-  permissions: PermissionRow[];
-  lastRejection?: string;
-  reminders: number;
 }

@@ -1,21 +1,19 @@
 import { z } from 'zod';
-import { describeIssues, parseOrThrow, SECRET_REF_PATTERN } from './validation';
+import { parseOrThrow, SECRET_REF_PATTERN } from './validation';
+export * from './core/connectwise';
+import { CW_KEY_PATTERN, GUID, PRIVATE_KEY_NOT_A_REF, PRIVATE_KEY_PASTED, stripSiteUrl } from './core/connectwise';
 
 /**
  * ConnectWise PSA (Manage) onboarding, seed 002 (Sophos Central ↔ ConnectWise): shapes shared by the
- * entry points, the workflows and the activities. Pure: workflows import it.
+ * entry points and the activities; the workflows import only ./core/connectwise (no zod in the workflow bundle).
  */
-
-/** ConnectWise API keys are 16 alphanumeric characters (public and private alike). */
-export const CW_KEY_PATTERN = /^[A-Za-z0-9]{16}$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A site as typed by the operator: `na.myconnectwise.net`, `https://na.myconnectwise.net/`, or host:port. */
 export const connectwiseSite = z
   .string()
   .trim()
   .toLowerCase()
-  .transform((s) => s.replace(/^https?:\/\//, '').replace(/\/+$/, ''))
+  .transform(stripSiteUrl)
   .pipe(
     z
       .string()
@@ -47,11 +45,10 @@ export const privateKeyRef = z
     if (CW_KEY_PATTERN.test(s)) {
       ctx.addIssue({
         code: 'custom',
-        message:
-          'this looks like the private key itself: never paste it here. Store it (e.g. in a file readable by the worker) and give its reference, file:/path/to/key or env:VARIABLE_NAME',
+        message: PRIVATE_KEY_PASTED,
       });
     } else if (!SECRET_REF_PATTERN.test(s)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a secret reference, file:/path/to/key or env:VARIABLE_NAME' });
+      ctx.addIssue({ code: 'custom', message: PRIVATE_KEY_NOT_A_REF });
     }
   });
 
@@ -202,158 +199,10 @@ export function parseConnectwiseOnboardingInput(value: unknown): ConnectwiseOnbo
   return parseOrThrow(onboardingInputSchema, value, 'ConnectWise onboarding input');
 }
 
-/** Validator-friendly: problems as lines, empty when the patch is well-formed. */
-export function connectionPatchProblems(value: unknown): string[] {
-  const parsed = connectionPatchSchema.safeParse(value);
-  return parsed.success ? [] : describeIssues(parsed.error);
-}
-
 export function connectwiseWorkflowId(customerName: string, companyId: string | undefined): string {
   const slug = customerName
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
   return `connectwise-onboarding:${slug}${companyId ? `:${companyId.toLowerCase()}` : ''}`;
-}
-
-// ---- Security role (seed 002 step 9) ----
-
-export type PermissionAction = 'add' | 'edit' | 'inquire';
-export type PermissionLevel = 'All' | 'My' | 'None';
-
-export interface PermissionRequirement {
-  module: string;
-  area: string;
-  actions: PermissionAction[];
-}
-
-/** Exactly the seed's list, in its order. */
-export const REQUIRED_PERMISSIONS: readonly PermissionRequirement[] = [
-  { module: 'Companies', area: 'Company Maintenance', actions: ['inquire'] },
-  { module: 'Finance', area: 'Agreements', actions: ['add', 'edit', 'inquire'] },
-  { module: 'Procurement', area: 'Product Catalog', actions: ['add', 'edit', 'inquire'] },
-  { module: 'System', area: 'Table Setup', actions: ['add', 'edit', 'inquire'] },
-  { module: 'System', area: 'Member Maintenance', actions: ['inquire'] },
-  { module: 'Service Desk', area: 'Service Tickets', actions: ['add', 'edit', 'inquire'] },
-  { module: 'System', area: 'API Reports', actions: ['inquire'] },
-];
-
-const ACTION_LABEL: Record<PermissionAction, string> = {
-  add: 'Add Level',
-  edit: 'Edit Level',
-  inquire: 'Inquire Level',
-};
-
-export interface PermissionRow {
-  module: string;
-  area: string;
-  action: PermissionAction;
-  required: PermissionLevel;
-  /**
-   * `readable`: a read succeeded (All or My, a probe cannot tell); `unknown`: could only have been proved by
-   * writing, which Onramp does not do to check a permission.
-   */
-  found: PermissionLevel | 'readable' | 'unknown';
-  ok: boolean | 'unverified';
-  /** Where to fix it, in ConnectWise's menus. */
-  menuPath: string;
-}
-
-export function permissionMenuPath(
-  roleName: string | undefined,
-  module: string,
-  area: string,
-  action: PermissionAction
-): string {
-  return `System > Security Roles > ${roleName ?? '(the API member’s role)'} > ${module} > ${area}: set ${ACTION_LABEL[action]} = All`;
-}
-
-/** The table as text, for the operator (details pane, failure message). */
-export function formatPermissionTable(rows: readonly PermissionRow[]): string {
-  return rows
-    .map(
-      (r) =>
-        `${r.ok === true ? 'OK ' : r.ok === false ? 'FIX' : '?  '} ${r.module} › ${r.area} ${ACTION_LABEL[r.action]}: required ${r.required}, found ${r.found}${r.ok === true ? '' : ` → ${r.menuPath}`}`
-    )
-    .join('\n');
-}
-
-/** The seed's checklist, as the operator step publishes it. */
-export function connectwiseChecklist(vendorName: string): string[] {
-  return [
-    'The Integrator Login account exists in ConnectWise (recreate it first if it was removed).',
-    'System > Members > API Members tab > + : add an API member with an administrator’s details and save it.',
-    `Open the member > API Keys tab > + : Description "${vendorName} integration" > Save (not Save and Close).`,
-    'Copy the Public Key and the Private Key now: the Private Key is shown only once. Store the private key where the Onramp worker can read it and give its reference (file:/path or env:NAME), never the key itself.',
-    'System > Security Roles > the member’s role: Security Permission = Member, and ' +
-      REQUIRED_PERMISSIONS.map(
-        (p) =>
-          `${p.module} › ${p.area} (${p.actions.map((a) => ACTION_LABEL[a].replace(' Level', '')).join('/')} = All)`
-      ).join('; ') +
-      '.',
-    'Give Onramp the site (e.g. na.myconnectwise.net), the Company ID, the Public Key, the private key reference and the integration clientId.',
-  ];
-}
-
-// ---- Status ----
-
-export type ConnectwiseStep =
-  | 'awaiting-connection'
-  | 'verifying-connection'
-  | 'checking-permissions'
-  | 'awaiting-permissions'
-  | 'syncing-customers'
-  | 'done';
-
-export interface ConnectwiseSiteInfo {
-  apiBaseUrl: string;
-  codebase: string;
-  isCloud: boolean;
-  companyName: string;
-  version?: string;
-}
-
-export interface SyncCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
-export interface SyncSummary {
-  mode: SyncMode;
-  customers: number;
-  companies: SyncCounts;
-  agreements: SyncCounts;
-  catalogItem: 'created' | 'updated' | 'unchanged';
-  /** The catalog item as an addition on each agreement (absent in runs recorded before additions). */
-  additions?: SyncCounts;
-  /** Companies the sync created (offboarding removes only these). */
-  createdCompanies?: string[];
-  /** Plan mode: what would change (capped). */
-  plannedChanges: string[];
-}
-
-export interface ConnectwiseStatus {
-  workflowId: string;
-  customer: string;
-  vendor: string;
-  step: ConnectwiseStep;
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  checklist: string[];
-  connection: {
-    site?: string;
-    companyId?: string;
-    publicKey?: string;
-    clientId?: string;
-    privateKey: 'missing' | 'supplied' | 'verified';
-  };
-  /** Why the last key or connection was refused (never contains the key). */
-  lastRejection?: string;
-  reminders: number;
-  keyDeadlineAt?: string;
-  site?: ConnectwiseSiteInfo;
-  permissionSource?: 'security-role' | 'probe';
-  permissions?: PermissionRow[];
-  sync?: SyncSummary;
-  error?: string;
 }

@@ -4,27 +4,8 @@ import { autotaskOnboardingInputSchema } from './autotask';
 import { ADMIN_ROLE_SCOPES, adminRoleInputSchema } from './google-admin-roles';
 import { delegationInputSchema } from './google-delegation';
 import { parseOrThrow } from './validation';
-
-/**
- * A sales order: one customer and the integrations a closed deal bought, each with the input of its vendor
- * workflow. Validated whole before anything starts, so an order is never half-started.
- */
-export const INTEGRATIONS = ['googleDelegation', 'googleAdminRoles', 'autotask', 'connectwise'] as const;
-export type IntegrationName = (typeof INTEGRATIONS)[number];
-
-/** Which integration must have completed before another may start. */
-export const DEPENDS_ON: Partial<Record<IntegrationName, IntegrationName>> = {
-  // Role provisioning impersonates the admin through domain-wide delegation: it must be verified first.
-  googleAdminRoles: 'googleDelegation',
-};
-
-/** The workflow type each integration runs as a child. */
-export const INTEGRATION_WORKFLOW: Record<IntegrationName, string> = {
-  googleDelegation: 'googleDelegationOnboarding',
-  googleAdminRoles: 'googleAdminRoleProvisioning',
-  autotask: 'autotaskOnboarding',
-  connectwise: 'connectwiseOnboarding',
-};
+export * from './core/customer-onboarding';
+import { INTEGRATIONS } from './core/customer-onboarding';
 
 /**
  * Longest order ID: every name built from it must stay within what carries it. The longest is a retried or
@@ -143,33 +124,4 @@ export type OrderV1 = Order;
 
 export function parseOrder(value: unknown): Order {
   return parseOrThrow(orderSchema, value, 'onboarding order');
-}
-
-export function customerOnboardingWorkflowId(orderId: string): string {
-  return `customer-onboarding:${orderId}`;
-}
-
-/** Child IDs derive from the order, so a retried integration is findable and never collides with another order's. */
-export function integrationWorkflowId(orderId: string, name: IntegrationName, attempt = 1): string {
-  return `${customerOnboardingWorkflowId(orderId)}:${name}${attempt > 1 ? `:retry-${attempt}` : ''}`;
-}
-
-export type IntegrationState = 'pending' | 'blocked' | 'running' | 'completed' | 'failed' | 'abandoned';
-
-export interface IntegrationStatus {
-  name: IntegrationName;
-  state: IntegrationState;
-  /** The current (or last) child workflow. */
-  workflowId?: string;
-  attempts: number;
-  error?: string;
-  dependsOn?: IntegrationName;
-  completedAt?: string;
-}
-
-export interface CustomerOnboardingStatus {
-  orderId: string;
-  customer: { id: string; name: string };
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  integrations: IntegrationStatus[];
 }

@@ -4,6 +4,7 @@ import { catalogItemIdentifier, connectionSchema, customerSchema, plainName } fr
 import { googleScope } from './google-delegation';
 import { adminRoleInputSchema } from './google-admin-roles';
 import { emailAddress, parseOrThrow, secretRef } from './validation';
+export * from './core/drift';
 
 /**
  * What a periodic drift check verifies for one onboarded customer: that what the onboarding set up is
@@ -75,19 +76,3 @@ export type DriftCheckInputV1 = DriftCheckInput;
 export function parseDriftCheckInput(value: unknown): DriftCheckInput {
   return parseOrThrow(driftCheckInputSchema, value, 'drift check input');
 }
-
-export interface DriftFinding {
-  integration: 'googleDelegation' | 'googleAdminRoles' | 'autotask' | 'connectwise';
-  problem: string;
-  fix: string;
-}
-
-export interface DriftReport {
-  customer: string;
-  checkedAt: string;
-  drifted: boolean;
-  findings: DriftFinding[];
-}
-
-export const driftScheduleId = (customerId: string) => `drift-check:${customerId}`;
-export const driftFindingWorkflowId = (customerId: string) => `drift-finding:${customerId}`;

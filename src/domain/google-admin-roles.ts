@@ -8,23 +8,13 @@ import {
   parseOrThrow,
   secretRef,
 } from './validation';
+export * from './core/google-admin-roles';
+import { MEMBER_ROLES, withCustomerIdPrefix } from './core/google-admin-roles';
 
 /**
  * Seed 003 (Workspace for Education: custom admin roles for Classroom analytics and temporary class
  * access): a security group, its members, a custom admin role, and its assignment to the group per org unit.
  */
-
-/** The delegated scopes this onboarding needs (grant them with the delegation onboarding first). */
-export const ADMIN_ROLE_SCOPES = {
-  groups: 'https://www.googleapis.com/auth/cloud-identity.groups',
-  members: 'https://www.googleapis.com/auth/admin.directory.group.member',
-  roles: 'https://www.googleapis.com/auth/admin.directory.rolemanagement',
-  orgUnits: 'https://www.googleapis.com/auth/admin.directory.orgunit.readonly',
-  users: 'https://www.googleapis.com/auth/admin.directory.user.readonly',
-} as const;
-
-export const MEMBER_ROLES = ['MEMBER', 'MANAGER', 'OWNER'] as const;
-export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 /**
  * Cloud Identity wants the customer ID with its "C" prefix (C046psxkn); the Admin console often shows it
@@ -33,7 +23,7 @@ export type MemberRole = (typeof MEMBER_ROLES)[number];
 export const googleCustomerId = z
   .string()
   .trim()
-  .transform((s) => (/^C/i.test(s) ? `C${s.slice(1)}` : `C${s}`))
+  .transform(withCustomerIdPrefix)
   .pipe(
     z
       .string()
@@ -216,68 +206,4 @@ export function closeNames(name: string, candidates: readonly string[], max = 5)
     .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
     .slice(0, max)
     .map((x) => x.c);
-}
-
-export type MemberOutcome = 'added' | 'already-present' | 'failed' | 'pending';
-
-export interface MemberProgress {
-  email: string;
-  role: MemberRole;
-  outcome: MemberOutcome;
-  reason?: string;
-}
-
-/** "a@x (reason); b@y (reason)", at most `max` of them, for failure messages. */
-export function formatMemberFailures(failed: MemberProgress[], max = 10): string {
-  const shown = failed.slice(0, max).map((f) => `${f.email} (${f.reason ?? 'failed'})`);
-  return shown.join('; ') + (failed.length > max ? `; and ${failed.length - max} more (see the status query)` : '');
-}
-
-/** The read-only inspection of a tenant: the plan mode's output and the apply mode's starting point. */
-export interface AdminRolePlan {
-  privileges: { name: string; serviceId: string }[];
-  orgUnits: { path: string; orgUnitId: string }[];
-  group: { state: 'absent' | 'present' | 'differs'; name?: string; id?: string; differences: string[] };
-  members: { toAdd: string[]; present: string[]; differs: { email: string; detail: string }[] };
-  role: { state: 'absent' | 'present' | 'differs'; roleId?: string; differences: string[] };
-  assignee: { type: 'group' | 'user'; id?: string; email: string };
-  assignments: { toCreate: string[]; present: { scope: string; roleAssignmentId: string }[] };
-  /** One line per action, for humans: "create group x", "group y exists", "role z differs: ...". */
-  summary: string[];
-}
-
-export type AdminRoleStep =
-  | 'validating'
-  | 'inspecting'
-  | 'creating-group'
-  | 'adding-members'
-  | 'awaiting-membership-propagation'
-  | 'creating-role'
-  | 'assigning-role'
-  | 'undoing'
-  | 'done';
-
-export interface AdminRoleStatus {
-  workflowId: string;
-  mode: AdminRoleInput['mode'];
-  customer: string;
-  step: AdminRoleStep;
-  state: 'running' | 'completed' | 'failed';
-  steps: Record<string, 'pending' | 'running' | 'done' | 'skipped' | 'failed'>;
-  members: { total: number; added: number; alreadyPresent: number; failed: number; pending: number };
-  /** Only members that are not simply added/present, to keep the query small for thousands of members. */
-  memberProblems: MemberProgress[];
-  plan?: AdminRolePlan;
-  ledger: ProvisioningLedger;
-  error?: string;
-}
-
-export interface AdminRoleResult {
-  mode: AdminRoleInput['mode'];
-  plan: AdminRolePlan;
-  ledger: ProvisioningLedger;
-  members: AdminRoleStatus['members'];
-  groupName?: string;
-  roleId?: string;
-  assignmentIds: string[];
 }

@@ -5,6 +5,7 @@ import { customerIdSchema, orderIdSchema } from './customer-onboarding';
 import { adminRoleInputSchema, ledgerSchema } from './google-admin-roles';
 import { googleScope } from './google-delegation';
 import { domainName, emailAddress, parseOrThrow, secretRef } from './validation';
+export * from './core/offboarding';
 
 /**
  * Offboarding of one order: what its onboarding set up, removed in reverse order (seed steps undone).
@@ -89,36 +90,3 @@ export type OffboardingInputV1 = OffboardingInput;
 export function parseOffboardingInput(value: unknown): OffboardingInput {
   return parseOrThrow(offboardingInputSchema, value, 'offboarding input');
 }
-
-export const OFFBOARDING_INTEGRATIONS = ['googleAdminRoles', 'googleDelegation', 'autotask', 'connectwise'] as const;
-export type OffboardingIntegration = (typeof OFFBOARDING_INTEGRATIONS)[number];
-
-export function offboardingWorkflowId(orderId: string, mode: 'plan' | 'apply' = 'apply', tag?: string): string {
-  return `customer-offboarding:${orderId}${mode === 'plan' ? `:plan${tag ? `:${tag}` : ''}` : ''}`;
-}
-
-/**
- * One removal, as the plan lists it and the report records it. `operator` steps are the ones a vendor
- * allows only in its UI: Onramp asks, waits for the signal (or re-checks periodically), then verifies.
- */
-export interface OffboardingStep {
-  integration: OffboardingIntegration;
-  action: string;
-  /** Who removes it: Onramp through the vendor API, or the operator/admin in the vendor's UI. */
-  by: 'onramp' | 'operator';
-  state: 'planned' | 'running' | 'removed' | 'already-gone' | 'waiting-for-operator' | 'verified' | 'failed';
-  detail?: string;
-}
-
-export interface OffboardingStatus {
-  orderId: string;
-  customer: string;
-  mode: 'plan' | 'apply';
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  steps: OffboardingStep[];
-  /** What the operator must do now (one entry per integration waiting). */
-  instructions: { integration: OffboardingIntegration; text: string }[];
-  notes: string[];
-}
-
-export type OffboardingReport = OffboardingStatus;

@@ -1,18 +1,15 @@
 import { z } from 'zod';
+import { SECRET_REF_PATTERN } from './core/validation';
 
 /**
- * Validators shared by every entry point (HTTP intake, CLI, schedules, each workflow's start helper). Pure:
- * workflows import them. Every message says what is wrong *and* how to fix it, because it is shown to the
+ * Validators shared by every entry point (HTTP intake, CLI, schedules, each workflow's start helper). The
+ * workflows never import them (no zod in the workflow bundle: src/domain/core holds what they use). Every message says what is wrong *and* how to fix it, because it is shown to the
  * person who typed the value.
  *
  * Input schemas are zod *strict* objects: an unknown key (a typo such as `scope` for `scopes`) is refused
  * with its path instead of being dropped silently.
  */
-/**
- * `file:/path`, `env:NAME`, or `store:NAME` (a value in the secret store the workers share, written by
- * `supply-credential`: src/secrets/secret-store.ts).
- */
-export const SECRET_REF_PATTERN = /^(file:.+|env:[A-Za-z_][A-Za-z0-9_]*|store:[A-Za-z0-9][A-Za-z0-9._/-]{0,199})$/;
+export { SECRET_REF_PATTERN };
 
 export const secretRef = (what: string) =>
   z

@@ -17,22 +17,24 @@ import {
   DEFAULT_WEBHOOK_FIELDS,
   REQUIRED_PERMISSIONS,
   autotaskChecklist,
-  autotaskCredentialsSchema,
   describeMissingPermissions,
   describeRestrictedPermissions,
   webhookNameFor,
-  type AutotaskCredentials,
-  autotaskOnboardingInputSchema,
-  type AutotaskOnboardingRequest,
-  type AutotaskOnboardingInputV1,
-  type AutotaskOnboardingStatus,
-  type OnboardingStep,
-  type PermissionCheck,
-  type SupplyCredentialsRequest,
-  type WebhookSummary,
+  fillAutotaskOnboardingDefaults,
+  credentialProblems,
+  normaliseCredentials,
+} from '../domain/core/autotask';
+import type {
+  AutotaskCredentials,
+  AutotaskOnboardingRequest,
+  AutotaskOnboardingInputV1,
+  AutotaskOnboardingStatus,
+  OnboardingStep,
+  PermissionCheck,
+  SupplyCredentialsRequest,
+  WebhookSummary,
 } from '../domain/autotask';
-import { inputProblems } from '../domain/validation';
-import { acceptedUpdateArg, inputV1 } from './input';
+import { inputV1 } from './input';
 import {
   OnrampCustomer,
   OnrampIntegration,
@@ -66,7 +68,7 @@ export interface AutotaskOnboardingResult {
 export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Promise<AutotaskOnboardingResult> {
   const input = inputV1<AutotaskOnboardingInputV1>(
     request,
-    autotaskOnboardingInputSchema,
+    fillAutotaskOnboardingDefaults,
     ['customer', 'vendor', 'integrationId', 'webhook'],
     'Autotask onboarding input'
   );
@@ -123,7 +125,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
   setHandler(
     supplyAutotaskCredentialsUpdate,
     async (req) => {
-      const c = acceptedUpdateArg(autotaskCredentialsSchema, req);
+      const c = normaliseCredentials(req);
       verifying = true;
       try {
         const v = await verify(c);
@@ -143,7 +145,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
       validator: (req) => {
         if (verified) throw new Error('credentials were already accepted for this onboarding');
         if (verifying) throw new Error('credentials are being checked right now; wait for that answer');
-        const problems = inputProblems(autotaskCredentialsSchema, req);
+        const problems = credentialProblems(req);
         if (problems.length) throw new Error(`Invalid credentials:\n${problems.join('\n')}`);
       },
     }

@@ -12,15 +12,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import {
-  DEFAULT_WEBHOOK_FIELDS,
-  webhookNameFor,
-  autotaskRotationInputSchema,
-  type AutotaskRotationRequest,
-  type AutotaskRotationInputV1,
-  type AutotaskRotationStatus,
-  type RotationStep,
-  type WebhookSummary,
+import { DEFAULT_WEBHOOK_FIELDS, webhookNameFor, fillAutotaskRotationDefaults } from '../domain/core/autotask';
+import type {
+  AutotaskRotationRequest,
+  AutotaskRotationInputV1,
+  AutotaskRotationStatus,
+  RotationStep,
+  WebhookSummary,
 } from '../domain/autotask';
 import { inputV1 } from './input';
 import {
@@ -55,7 +53,7 @@ export interface AutotaskRotationResult {
 export async function autotaskWebhookRotation(request: AutotaskRotationRequest): Promise<AutotaskRotationResult> {
   const input = inputV1<AutotaskRotationInputV1>(
     request,
-    autotaskRotationInputSchema,
+    fillAutotaskRotationDefaults,
     ['customer', 'vendor', 'integrationId', 'oldUser', 'newUser', 'oldWebhooks', 'webhook'],
     'Autotask webhook rotation input'
   );

@@ -13,16 +13,15 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
-import { formatPermissionTable, type ConnectwiseConnection, type PermissionRow } from '../domain/connectwise';
-import {
-  cwKeyRotationInputSchema,
-  newKeySchema,
-  type CwKeyRotationInputV1,
-  type CwKeyRotationRequest,
-  type CwKeyRotationStatus,
-  type CwNewKey,
+import { formatPermissionTable } from '../domain/core/connectwise';
+import type { ConnectwiseConnection, PermissionRow } from '../domain/connectwise';
+import { fillCwKeyRotationDefaults, newKeyProblems, normaliseNewKey } from '../domain/core/connectwise-key-rotation';
+import type {
+  CwKeyRotationInputV1,
+  CwKeyRotationRequest,
+  CwKeyRotationStatus,
+  CwNewKey,
 } from '../domain/connectwise-key-rotation';
-import { describeIssues } from '../domain/validation';
 import {
   ONRAMP_INTEGRATION,
   OnrampCustomer,
@@ -32,7 +31,7 @@ import {
   OnrampVendor,
 } from '../temporal/search-attributes';
 import { startedWith } from './identity';
-import { acceptedUpdateArg, inputV1 } from './input';
+import { inputV1 } from './input';
 
 export const cwKeyRotationStatusQuery = defineQuery<CwKeyRotationStatus>('status');
 /** The operator generated the new key pair (System > Members > API Members > API Keys > +): its public key and the private key's reference. */
@@ -67,7 +66,7 @@ export interface CwKeyRotationResult {
 export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Promise<CwKeyRotationResult> {
   const input = inputV1<CwKeyRotationInputV1>(
     request,
-    cwKeyRotationInputSchema,
+    fillCwKeyRotationDefaults,
     ['customer', 'connection'],
     'ConnectWise key rotation input'
   );
@@ -112,8 +111,8 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
   setHandler(
     provideNewKeyUpdate,
     async (key) => {
-      // As the validator accepted it (validators do not run on replay; a later, stricter schema must not throw here).
-      const candidate: ConnectwiseConnection = { ...old, ...acceptedUpdateArg(newKeySchema, key) };
+      // As the validator accepted it, trimmed as the door's schema trims it (no zod in workflows).
+      const candidate: ConnectwiseConnection = { ...old, ...normaliseNewKey(key) };
       verifying = true;
       try {
         const v = await act.verifyConnectwiseConnection(candidate);
@@ -134,9 +133,10 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
     },
     {
       validator: (key) => {
-        const r = newKeySchema.safeParse(key);
-        if (!r.success) throw new Error(`Key refused:\n${describeIssues(r.error).join('\n')}`);
-        if (r.data.publicKey === old.publicKey) throw new Error('that is the old key: generate a new key pair');
+        const problems = newKeyProblems(key);
+        if (problems.length) throw new Error(`Key refused:\n${problems.join('\n')}`);
+        if (normaliseNewKey(key as { publicKey: string; privateKeyRef: string }).publicKey === old.publicKey)
+          throw new Error('that is the old key: generate a new key pair');
         if (next) throw new Error('a new key was already verified for this rotation');
         if (verifying) throw new Error('a key is being checked right now; wait for that answer');
       },

@@ -22,22 +22,23 @@ import type { OnrampActivities } from '../activities';
 import type { CwTarget, VerifyConnectionResult } from '../activities/connectwise';
 import {
   connectionPatchProblems,
-  connectionPatchSchema,
-  connectionSchema,
   connectwiseChecklist,
   formatPermissionTable,
-  type ConnectwiseConnection,
-  type ConnectwiseConnectionPatch,
-  onboardingInputSchema,
-  type ConnectwiseOnboardingRequest,
-  type ConnectwiseOnboardingInputV1,
-  type ConnectwiseStatus,
-  type ConnectwiseStep,
-  type PermissionRow,
-  type SyncSummary,
+  fillConnectwiseOnboardingDefaults,
+  normaliseConnectionPatch,
+} from '../domain/core/connectwise';
+import type {
+  ConnectwiseConnection,
+  ConnectwiseConnectionPatch,
+  ConnectwiseOnboardingRequest,
+  ConnectwiseOnboardingInputV1,
+  ConnectwiseStatus,
+  ConnectwiseStep,
+  PermissionRow,
+  SyncSummary,
 } from '../domain/connectwise';
-import { formatDuration } from '../domain/google-delegation';
-import { acceptedUpdateArg, inputV1 } from './input';
+import { formatDuration } from '../domain/core/google-delegation';
+import { inputV1 } from './input';
 import {
   OnrampCustomer,
   OnrampIntegration,
@@ -101,7 +102,7 @@ export async function connectwiseOnboarding(
 ): Promise<ConnectwiseOnboardingResult> {
   const input = inputV1<ConnectwiseOnboardingInputV1>(
     request,
-    onboardingInputSchema,
+    fillConnectwiseOnboardingDefaults,
     ['customer'],
     'ConnectWise onboarding input'
   );
@@ -164,10 +165,9 @@ export async function connectwiseOnboarding(
 
   /** Prove the merged connection; a wrong value is remembered for the operator, never thrown. */
   const verify = async (): Promise<VerifyConnectionResult> => {
-    // Every field was validated when it arrived (the input at the door, each patch by the Update's
-    // validator), and nothing is verified before all required fields are there: this only normalises. A
-    // replayed run whose connection a since-tightened schema refuses takes it as it was accepted.
-    const candidate: ConnectwiseConnection = acceptedUpdateArg(connectionSchema, conn);
+    // Every required field is present (missingFields() is empty before each call), each as the door or the
+    // Update handler normalised it.
+    const candidate = conn as ConnectwiseConnection;
     verifying = true;
     try {
       const r = await verifyConnectwiseConnection.executeWithOptions(
@@ -194,7 +194,7 @@ export async function connectwiseOnboarding(
   setHandler(
     provideConnectionUpdate,
     async (patch) => {
-      const p = acceptedUpdateArg(connectionPatchSchema, patch);
+      const p = normaliseConnectionPatch(patch);
       conn = { ...conn, ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) };
       const waitingFor = missingFields();
       if (waitingFor.length) return { verified: false, waitingFor };

@@ -16,13 +16,15 @@ import {
   INTEGRATION_WORKFLOW,
   INTEGRATIONS,
   integrationWorkflowId,
-  orderSchema,
-  type CustomerOnboardingStatus,
-  type IntegrationName,
-  type IntegrationStatus,
-  type Order,
-  type OrderV1,
-  type OrderRequest,
+  fillOrderDefaults,
+} from '../domain/core/customer-onboarding';
+import type {
+  CustomerOnboardingStatus,
+  IntegrationName,
+  IntegrationStatus,
+  Order,
+  OrderV1,
+  OrderRequest,
 } from '../domain/customer-onboarding';
 import { inputV1 } from './input';
 import {
@@ -58,7 +60,7 @@ const OPERATOR_DEADLINE_MS = 7 * 24 * 3600_000;
 export async function customerOnboarding(request: OrderRequest): Promise<CustomerOnboardingResult> {
   const order: OrderV1 = inputV1<OrderV1>(
     request,
-    orderSchema,
+    fillOrderDefaults,
     ['orderId', 'customer', 'integrations'],
     'onboarding order'
   );

@@ -14,16 +14,9 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { OnrampActivities } from '../activities';
-import { REQUIRED_PERMISSIONS } from '../domain/autotask';
-import {
-  driftFindingWorkflowId,
-  type DriftCheckInput,
-  driftCheckInputSchema,
-  type DriftCheckRequest,
-  type DriftCheckInputV1,
-  type DriftFinding,
-  type DriftReport,
-} from '../domain/drift';
+import { REQUIRED_PERMISSIONS } from '../domain/core/autotask';
+import { driftFindingWorkflowId, fillDriftCheckDefaults } from '../domain/core/drift';
+import type { DriftCheckInput, DriftCheckRequest, DriftCheckInputV1, DriftFinding, DriftReport } from '../domain/drift';
 import { inputV1 } from './input';
 import {
   OnrampCustomer,
@@ -252,7 +245,7 @@ async function runChecks(input: DriftCheckInput): Promise<DriftFinding[]> {
  * operator-visible finding (one per customer, kept open across checks); when nothing did, it clears it.
  */
 export async function driftCheck(request: DriftCheckRequest): Promise<DriftReport> {
-  const input = inputV1<DriftCheckInputV1>(request, driftCheckInputSchema, ['customer'], 'drift check input');
+  const input = inputV1<DriftCheckInputV1>(request, fillDriftCheckDefaults, ['customer'], 'drift check input');
   upsertSearchAttributes([
     { key: OnrampCustomer, value: input.customer.id },
     { key: OnrampIntegration, value: ONRAMP_INTEGRATION.driftCheck },

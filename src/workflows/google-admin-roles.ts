@@ -14,18 +14,17 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import {
-  adminRoleInputSchema,
-  formatMemberFailures,
-  type AdminRoleInput,
-  type AdminRoleInputV1,
-  type AdminRolePlan,
-  type AdminRoleRequest,
-  type AdminRoleResult,
-  type AdminRoleStatus,
-  type AdminRoleStep,
-  type MemberProgress,
-  type ProvisioningLedger,
+import { fillAdminRoleDefaults, formatMemberFailures } from '../domain/core/google-admin-roles';
+import type {
+  AdminRoleInput,
+  AdminRoleInputV1,
+  AdminRolePlan,
+  AdminRoleRequest,
+  AdminRoleResult,
+  AdminRoleStatus,
+  AdminRoleStep,
+  MemberProgress,
+  ProvisioningLedger,
 } from '../domain/google-admin-roles';
 import { inputV1 } from './input';
 import {
@@ -63,7 +62,7 @@ export const CYCLE_CHECK_PATCH = 'google-admin-roles-cycle-check-before-write';
 export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Promise<AdminRoleResult> {
   const input: AdminRoleInputV1 = inputV1<AdminRoleInputV1>(
     request,
-    adminRoleInputSchema,
+    fillAdminRoleDefaults,
     ['customer', 'adminEmail', 'serviceAccount', 'group', 'role'],
     'Google admin role provisioning input'
   );

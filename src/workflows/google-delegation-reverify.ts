@@ -1,7 +1,8 @@
 import { ApplicationFailure, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { activityCause } from './autotask-common';
-import { delegationInputSchema, type DelegationInputV1, type DelegationRequest } from '../domain/google-delegation';
+import { fillDelegationDefaults } from '../domain/core/google-delegation';
+import type { DelegationInputV1, DelegationRequest } from '../domain/google-delegation';
 import {
   ONRAMP_INTEGRATION,
   OnrampCustomer,
@@ -35,7 +36,7 @@ export interface ReverifyResult {
 export async function googleDelegationReverify(request: DelegationRequest): Promise<ReverifyResult> {
   const input = inputV1<DelegationInputV1>(
     request,
-    delegationInputSchema,
+    fillDelegationDefaults,
     ['customer', 'adminEmail', 'vendor', 'serviceAccount'],
     'delegation re-verification input'
   );

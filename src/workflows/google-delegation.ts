@@ -15,15 +15,13 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { ScopeCheck } from '../activities/google/delegation';
-import {
-  delegationInstructions,
-  formatDuration,
-  delegationInputSchema,
-  type DelegationRequest,
-  type DelegationInputV1,
-  type DelegationStatus,
-  type DelegationStep,
-  type ScopeStatus,
+import { delegationInstructions, formatDuration, fillDelegationDefaults } from '../domain/core/google-delegation';
+import type {
+  DelegationRequest,
+  DelegationInputV1,
+  DelegationStatus,
+  DelegationStep,
+  ScopeStatus,
 } from '../domain/google-delegation';
 import { inputV1 } from './input';
 import { type OnboardingState } from '../temporal/search-attributes';
@@ -74,7 +72,7 @@ export async function googleDelegationOnboarding(
 ): Promise<DelegationResult> {
   const input = inputV1<DelegationInputV1>(
     request,
-    delegationInputSchema,
+    fillDelegationDefaults,
     ['customer', 'adminEmail', 'vendor', 'serviceAccount'],
     'Google delegation input'
   );

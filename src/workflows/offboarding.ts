@@ -13,15 +13,14 @@ import {
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
 import type { CwObjectRef } from '../activities/connectwise/offboarding';
-import {
-  offboardingInputSchema,
-  offboardingWorkflowId,
-  type OffboardingInputV1,
-  type OffboardingIntegration,
-  type OffboardingReport,
-  type OffboardingRequest,
-  type OffboardingStatus,
-  type OffboardingStep,
+import { fillOffboardingDefaults, offboardingWorkflowId } from '../domain/core/offboarding';
+import type {
+  OffboardingInputV1,
+  OffboardingIntegration,
+  OffboardingReport,
+  OffboardingRequest,
+  OffboardingStatus,
+  OffboardingStep,
 } from '../domain/offboarding';
 import {
   ONRAMP_INTEGRATION,
@@ -65,7 +64,7 @@ const REJECTED_AUTOTASK = new Set(['AutotaskCredentialsRejected', 'AutotaskUnkno
 export async function customerOffboarding(request: OffboardingRequest): Promise<OffboardingReport> {
   const input = inputV1<OffboardingInputV1>(
     request,
-    offboardingInputSchema,
+    fillOffboardingDefaults,
     ['orderId', 'customer'],
     'offboarding input'
   );

@@ -15,7 +15,6 @@ import {
   retryable,
 } from '../../src/activities/failures';
 import { SlidingWindowLimiter } from '../../src/activities/google/rate-limiter';
-import { withDefaults } from '../../src/workflows/input';
 import { MemoryLimiterStore } from '../../src/activities/limits/limiter-memory';
 import {
   describeIssues,
@@ -244,28 +243,5 @@ describe('derived Autotask webhook secret', () => {
       webhookCalloutUrl('https://hooks.example/webhooks/autotask/t1?x=1', 'sophos v1'),
       'https://hooks.example/webhooks/autotask/t1?x=1&webhook=sophos+v1'
     );
-  });
-});
-
-describe('replayed input a tightened schema refuses (withDefaults)', () => {
-  const schema = z.strictObject({
-    customer: z.strictObject({ name: z.string().trim() }),
-    vendor: z.strictObject({ name: z.string().default('Sophos Central') }).default({ name: 'Sophos Central' }),
-    site: z.string().regex(/^[a-z.]+$/),
-  });
-
-  it('keeps the defaults and normalisation, and what the schema no longer knows, as it was', () => {
-    const raw = { customer: { name: ' MSP ', legacy: 1 }, site: 'na.example', old: true };
-    assert.deepEqual(withDefaults(schema, raw), {
-      customer: { name: 'MSP', legacy: 1 },
-      vendor: { name: 'Sophos Central' },
-      site: 'na.example',
-      old: true,
-    });
-  });
-
-  it('takes the request as it is when a required field is refused', () => {
-    const raw = { customer: { name: 'MSP' }, site: 'NOT VALID' };
-    assert.deepEqual(withDefaults(schema, raw), raw);
   });
 });
