@@ -1,72 +1,48 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { EncryptionCodec, keyRing } from '../src/codec';
 import { codecServerFromConfig, type CodecServer } from '../src/codec-server';
 import { loadConfig } from '../src/config';
+import { startOidcIssuer, type OidcIssuer } from '../src/simulators/oidc-issuer';
 
 /**
  * The Web UI in production forwards its signed-in user's OIDC access token to the codec server
  * (TEMPORAL_CODEC_PASS_ACCESS_TOKEN); the codec server must accept exactly the tokens the issuer's JWKS
- * signed for it. A local issuer (discovery + JWKS over real HTTP) stands in for the identity provider.
+ * signed for it. The local issuer (src/simulators/oidc-issuer.ts: discovery + JWKS over real HTTP) stands in for the identity provider.
  */
 describe('codec server: OIDC access tokens verified against the issuer JWKS', () => {
-  let issuerServer: Server;
-  let issuer = '';
+  let issuer: OidcIssuer;
   let server: CodecServer;
   let url = '';
-  let sign: (
+  const sign = (
     claims: { sub?: string; iss?: string; aud?: string; exp?: string | number },
-    otherKey?: boolean
-  ) => Promise<string>;
+    otherKey = false
+  ): Promise<string> => (otherKey ? issuer.strangerSign(claims) : issuer.sign(claims));
   // The codec server loads its key ring from the environment, as in production (ONRAMP_CODEC_KEYS=k1=env:…).
   const key = randomBytes(32);
   process.env.ONRAMP_TEST_OIDC_CODEC_KEY = key.toString('base64');
   const codec = new EncryptionCodec(keyRing([{ id: 'k1', key }]));
 
   before(async () => {
-    const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
-    const good = await generateKeyPair('ES256');
-    const stranger = await generateKeyPair('ES256');
-    const jwk = { ...(await exportJWK(good.publicKey)), kid: 'k1', alg: 'ES256' };
-    issuerServer = createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/.well-known/openid-configuration')
-        return res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
-      if (req.url === '/jwks') return res.end(JSON.stringify({ keys: [jwk] }));
-      res.statusCode = 404;
-      res.end('{}');
-    });
-    await new Promise<void>((r) => issuerServer.listen(0, '127.0.0.1', r));
-    const a = issuerServer.address();
-    issuer = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
-    sign = (c, otherKey = false) =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-        .setIssuer(c.iss ?? issuer)
-        .setSubject(c.sub ?? 'operator@example.com')
-        .setAudience(c.aud ?? 'temporal-ui')
-        .setIssuedAt()
-        .setExpirationTime(c.exp ?? '5m')
-        .sign(otherKey ? stranger.privateKey : good.privateKey);
+    issuer = await startOidcIssuer({ audience: 'temporal-ui' });
     const config = loadConfig({
       ONRAMP_MODE: 'live',
       ONRAMP_NOTIFY_WEBHOOK_URL: 'https://support.vendor.example/onramp',
       ONRAMP_CODEC_KEYS: 'k1=env:ONRAMP_TEST_OIDC_CODEC_KEY',
-      ONRAMP_CODEC_SERVER_OIDC_ISSUER: issuer,
+      ONRAMP_CODEC_SERVER_OIDC_ISSUER: issuer.url,
       ONRAMP_CODEC_SERVER_OIDC_AUDIENCE: 'temporal-ui',
       ONRAMP_CODEC_SERVER_TOKEN_REF: '', // compose's empty value: no fixed token
     });
-    assert.deepEqual(config.codec.server.oidc, { issuer, audience: 'temporal-ui' });
+    assert.deepEqual(config.codec.server.oidc, { issuer: issuer.url, audience: 'temporal-ui' });
     server = await codecServerFromConfig(config);
     url = await server.listen(0, '127.0.0.1');
   });
 
   after(async () => {
     await server?.close();
-    issuerServer?.close();
+    await issuer?.close();
   });
 
   const decode = async (authorization?: string) => {
