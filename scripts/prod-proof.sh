@@ -162,6 +162,30 @@ SCHEMA=$MODDIR/schema/postgresql/v12
 TEMPORAL_CLI=$(npx --no-install tsx scripts/ensure-temporal-cli.ts)
 [ -x "$TEMPORAL_CLI" ] || fail "no Temporal CLI binary ($TEMPORAL_CLI)"
 
+# The Web UI: docker-compose.yml's temporalio/ui image is ui-server at the same version, which embeds the built
+# UI; built from the Go module proxy like the server (its module also ships the image's config/docker.yaml).
+UI_VERSION=v$(sed -n 's/^ *image: temporalio\/ui:\(.*\)$/\1/p' docker-compose.yml)
+[ "$UI_VERSION" != v ] || fail "no temporalio/ui image in docker-compose.yml"
+UI_BIN=$CACHE/temporal-ui-server-$UI_VERSION/bin
+if [ -x "$UI_BIN/server" ]; then
+  echo "cached: $UI_BIN/server"
+else
+  mkdir -p "$UI_BIN"
+  timed "ui-server $UI_VERSION build" env GOBIN="$UI_BIN" GOFLAGS=-buildvcs=false \
+    go install "github.com/temporalio/ui-server/v2/cmd/server@$UI_VERSION" 2>"$RUN/logs/ui-build.log" ||
+    fail "building ui-server $UI_VERSION failed (see $RUN/logs/ui-build.log)"
+fi
+UI_MODDIR=$(GOFLAGS=-mod=mod go mod download -json "github.com/temporalio/ui-server/v2@$UI_VERSION" |
+  sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+[ -f "$UI_MODDIR/config/docker.yaml" ] || fail "no config/docker.yaml in ui-server $UI_VERSION"
+# Headless Chromium (Debian's package) drives the Web UI's sign-in.
+if ! command -v "${CHROMIUM:-chromium}" >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  timed "apt-get install chromium" bash -c "$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null"
+fi
+echo "browser: $("${CHROMIUM:-chromium}" --version 2>/dev/null)"
+
 # --- 3. Schema, with Temporal's own tool ---------------------------------------------------------------------
 step "schema (temporal-sql-tool: create-database, setup-schema -v 0.0, update-schema)"
 export SQL_PLUGIN=postgres12 SQL_HOST=127.0.0.1 SQL_PORT=$PG_PORT SQL_USER=temporal SQL_PASSWORD=$PG_PASSWORD
@@ -174,8 +198,10 @@ setup_schema() {
       "$BIN/sql" --database "$db" setup-schema -v 0.0 &&
       "$BIN/sql" --database "$db" update-schema -d "$SCHEMA/$dir/versioned"; } >>"$RUN/logs/schema.log" 2>&1 || return
   done
+  # The workers' shared vendor limiter, as docker-compose.yml's temporal-schema creates it.
+  "$BIN/sql" --database onramp_limiter create-database >>"$RUN/logs/schema.log" 2>&1
 }
-timed "schema setup (2 databases)" setup_schema || fail "schema setup failed (see $RUN/logs/schema.log)"
+timed "schema setup (2 databases + limiter)" setup_schema || fail "schema setup failed (see $RUN/logs/schema.log)"
 for db in temporal temporal_visibility; do
   v=$(as_postgres "$PG_BIN/psql" -tA -h "$PGDATA" -p "$PG_PORT" -U postgres -d "$db" \
     -c "SELECT curr_version FROM schema_version")
@@ -254,6 +280,8 @@ tail -1 "$RUN/logs/build.log"
 step "docker-compose.yml's Onramp services (codec-server, intake, workers) as processes, orders through the intake"
 s=$(date +%s.%N)
 ONRAMP_PROOF_TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT ONRAMP_PROOF_DIR=$RUN \
+  ONRAMP_PROOF_PG_ADDRESS=127.0.0.1:$PG_PORT TEMPORAL_POSTGRES_PASSWORD=$PG_PASSWORD \
+  ONRAMP_PROOF_UI_SERVER=$UI_BIN/server ONRAMP_PROOF_UI_CONFIG=$UI_MODDIR/config/docker.yaml \
   npx --no-install tsx scripts/prod-proof-driver.ts || fail "the services run failed (logs: $RUN/*.log)"
 e=$(date +%s.%N)
 figures+=("$(printf '%-34s %6.1f s' 'services start + orders + checks' "$(awk "BEGIN { print $e - $s }")")")
@@ -265,6 +293,13 @@ rows=$(as_postgres "$PG_BIN/psql" -tA -h "$PGDATA" -p "$PG_PORT" -U postgres -d 
   -c "SELECT count(*) FROM executions")
 echo "PostgreSQL holds $rows workflow executions in temporal.executions"
 [ "$rows" -ge "${ONRAMP_PROOF_ONBOARDINGS:-4}" ] || fail "the executions are not in PostgreSQL"
+if [[ ",${ONRAMP_PROOF_SKIP:-}," != *,load,* ]]; then
+  echo "the workers' shared limiter in PostgreSQL (database onramp_limiter):"
+  as_postgres "$PG_BIN/psql" -h "$PGDATA" -p "$PG_PORT" -U postgres -d onramp_limiter -c \
+    "SELECT split_part(key, ':', 1) AS limiter, count(*) AS keys FROM onramp_limiter_keys GROUP BY 1 ORDER BY 1" \
+    -c "SELECT split_part(key, ':', 1) AS window, count(*) AS events_in_window FROM onramp_limiter_events GROUP BY 1 ORDER BY 1" ||
+    fail "no limiter state in PostgreSQL"
+fi
 
 step "figures"
 for f in "${figures[@]}"; do echo "  $f"; done

@@ -7,6 +7,7 @@ import { createActivities, type ActivityDeps } from '../../src/activities';
 import { billingSchema, type ConnectwiseConnection, type ConnectwiseSiteInfo } from '../../src/domain/connectwise';
 import { createConnectwiseSimulator } from '../../src/simulators/connectwise/server';
 import { ALL_AREAS } from '../../src/simulators/connectwise/state';
+import type { Simulator } from '../../src/simulators/http';
 import type { connectwiseCustomerSync } from '../../src/workflows';
 import type { BenchContext } from '../lib/environment';
 import { VENDOR_LATENCY_MS } from '../lib/google';
@@ -51,6 +52,7 @@ export interface ConnectwiseLimitTenant {
   site: ConnectwiseSiteInfo;
   /** Every answered request (time, path, status), recorded by the simulator itself. */
   log: LoggedRequest[];
+  sim: Simulator;
   close(): Promise<void>;
 }
 
@@ -104,7 +106,7 @@ export async function startConnectwiseLimitTenant(windowMs = 10_000): Promise<Co
       connectwise: { extraAllowedHosts: [host], insecureHttpHosts: [host] },
     }).verifyConnectwiseConnection(connection);
     if (!v.ok) throw new Error(`ConnectWise bench tenant refused the connection: ${v.message}`);
-    return { url, host, vendorLimit, connection, site: v.site, log, close };
+    return { url, host, vendorLimit, connection, site: v.site, log, sim, close };
   } catch (err) {
     await close();
     throw err;
