@@ -237,7 +237,8 @@ async function main(): Promise<void> {
     clients: [
       { clientId: 'temporal-ui', clientSecret: uiClientSecret, redirectUris: [`${uiOrigin}/auth/sso/callback`] },
     ],
-    audience: 'temporal-ui',
+    // The codec server's audience, not the UI's client ID: an ID token (audience: the client) is not accepted.
+    audience: 'onramp-codec',
   });
   // The vendor's service account key, supplied as a file in the secrets volume like every secret.
   const keyFile = google.keyFile as { client_id: string; client_email: string };
@@ -259,7 +260,7 @@ async function main(): Promise<void> {
     ONRAMP_AUTOTASK_DISCOVERY_URL: at.url,
     ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS: at.host,
     ONRAMP_OIDC_ISSUER: oidc.url,
-    ONRAMP_OIDC_AUDIENCE: 'temporal-ui',
+    ONRAMP_OIDC_AUDIENCE: 'onramp-codec',
     ONRAMP_OIDC_UI_CLIENT_SECRET: uiClientSecret,
     ONRAMP_UI_ORIGIN: uiOrigin,
     ONRAMP_CODEC_SERVER_PUBLIC_URL: codecPublicUrl,

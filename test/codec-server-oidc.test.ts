@@ -26,7 +26,12 @@ describe('codec server: OIDC access tokens verified against the issuer JWKS', ()
   const codec = new EncryptionCodec(keyRing([{ id: 'k1', key }]));
 
   before(async () => {
-    issuer = await startOidcIssuer({ audience: 'temporal-ui' });
+    issuer = await startOidcIssuer({
+      audience: 'temporal-ui',
+      clients: [
+        { clientId: 'web-ui', clientSecret: 'ui-secret', redirectUris: ['http://127.0.0.1:9/auth/sso/callback'] },
+      ],
+    });
     const config = loadConfig({
       ONRAMP_MODE: 'live',
       ONRAMP_NOTIFY_WEBHOOK_URL: 'https://support.vendor.example/onramp',
@@ -91,5 +96,47 @@ describe('codec server: OIDC access tokens verified against the issuer JWKS', ()
       assert.equal(r.status, 401, `${what}: ${r.status} ${r.body}`);
       assert.doesNotMatch(r.body, /SO-1/);
     }
+  });
+
+  it("accepts the access token the UI gets through the provider's authorization code flow, not its ID token", async () => {
+    // What ui-server does at /auth/sso and /auth/sso/callback (golang.org/x/oauth2 + go-oidc), over HTTP.
+    const authorize = new URL(`${issuer.url}/authorize`);
+    const q = { client_id: 'web-ui', redirect_uri: 'http://127.0.0.1:9/auth/sso/callback', response_type: 'code' };
+    for (const [k, v] of Object.entries({ ...q, scope: 'openid profile email', state: 'st-1', nonce: 'n-1' }))
+      authorize.searchParams.set(k, v);
+    const redirect = await fetch(authorize, { redirect: 'manual' });
+    assert.equal(redirect.status, 302);
+    const back = new URL(redirect.headers.get('location')!);
+    assert.equal(back.searchParams.get('state'), 'st-1');
+    const token = (body: Record<string, string>, secret = 'ui-secret') =>
+      fetch(`${issuer.url}/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`web-ui:${secret}`).toString('base64')}`,
+        },
+        body: new URLSearchParams(body),
+      });
+    const grant = {
+      grant_type: 'authorization_code',
+      code: back.searchParams.get('code')!,
+      redirect_uri: q.redirect_uri,
+    };
+    assert.equal((await token(grant, 'wrong')).status, 401, 'a wrong client secret is refused');
+    const res = await token(grant);
+    assert.equal(res.status, 200);
+    const tokens = (await res.json()) as { access_token: string; id_token: string };
+    assert.equal((await token(grant)).status, 400, 'a code is used once');
+    const idClaims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1]!, 'base64url').toString()) as {
+      aud: string;
+      nonce: string;
+    };
+    assert.deepEqual([idClaims.aud, idClaims.nonce], ['web-ui', 'n-1']);
+    assert.equal((await decode(`Bearer ${tokens.access_token}`)).status, 200);
+    assert.equal(
+      (await decode(`Bearer ${tokens.id_token}`)).status,
+      401,
+      'the ID token is for the UI, not the codec server'
+    );
   });
 });
