@@ -55,7 +55,8 @@ export async function checkPage(
   marker: string,
   screenshot: string,
   timeoutMs = 60_000,
-  watch?: string
+  watch?: string,
+  chromiumArgs: string[] = []
 ): Promise<PageCheck> {
   const child = spawn(
     chromium,
@@ -71,6 +72,7 @@ export async function checkPage(
       `--user-data-dir=${profileDir}`,
       '--window-size=1400,1000',
       '--remote-debugging-port=0',
+      ...chromiumArgs,
       'about:blank',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] }

@@ -31,7 +31,9 @@ import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { X509Certificate, createHash } from 'node:crypto';
 import { Connection, type Client } from '@temporalio/client';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { temporal } from '@temporalio/proto';
 import { connectClient } from '../src/client';
 import { loadConfig } from '../src/config';
@@ -79,7 +81,7 @@ const pgAddress = env('ONRAMP_PROOF_PG_ADDRESS', '127.0.0.1:55432');
 const skip = new Set(env('ONRAMP_PROOF_SKIP', '').split(',').filter(Boolean));
 /** What the browser calls: both on loopback, one site (the UI's cookies are SameSite=Strict). */
 const uiOrigin = `http://127.0.0.1:${PORTS.ui}`;
-const codecPublicUrl = `http://127.0.0.1:${PORTS.codec}`;
+const codecPublicUrl = `https://127.0.0.1:${PORTS.codec}`;
 /** A password inside a URL is never printed. */
 const redact = (v: string) => v.replace(/(\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@');
 
@@ -456,20 +458,23 @@ async function main(): Promise<void> {
         },
       ],
     });
+    // The codec server serves HTTPS with deploy/make-secrets.sh's certificate, signed by the private CA.
+    const codecTls = new Agent({ connect: { ca: readFileSync(join(secretsDir, 'temporal-tls/ca.pem')) } });
     const decode = (authorization?: string) =>
-      fetch(`http://127.0.0.1:${PORTS.codec}/decode`, {
+      undiciFetch(`${codecPublicUrl}/decode`, {
+        dispatcher: codecTls,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'x-namespace': config.temporal.namespace,
-          origin: 'http://localhost:8080',
+          origin: uiOrigin,
           ...(authorization ? { authorization } : {}),
         },
         body,
       });
     await eventually('codec server /healthz', async () => {
       alive();
-      const r = await fetch(`http://127.0.0.1:${PORTS.codec}/healthz`);
+      const r = await undiciFetch(`${codecPublicUrl}/healthz`, { dispatcher: codecTls });
       if (!r.ok) throw new Error(String(r.status));
     });
     const ok = await decode(`Bearer ${await oidc.sign({ sub: 'operator@example.com' })}`);
@@ -537,6 +542,10 @@ async function main(): Promise<void> {
       mkdirSync(dirname(shot), { recursive: true });
       const profile = mkdtempSync(join(tmpdir(), 'onramp-proof-chromium-'));
       const issuedBefore = oidc.issued.length;
+      const codecCert = new X509Certificate(readFileSync(join(secretsDir, 'codec-tls/server.pem')));
+      const codecSpki = createHash('sha256')
+        .update(codecCert.publicKey.export({ type: 'spki', format: 'der' }))
+        .digest('base64');
       let page;
       try {
         // "Sign in": the UI's login button leads to /auth/sso; the provider signs the user in and sends the
@@ -548,10 +557,19 @@ async function main(): Promise<void> {
           orders[0]!.orderId,
           shot,
           120_000,
-          codecPublicUrl
+          codecPublicUrl,
+          // Chromium trusts exactly the codec server's certificate (its key's SPKI hash), as an operator's browser
+          // trusts the organisation's CA; nothing else is exempted from certificate checks.
+          [`--ignore-certificate-errors-spki-list=${codecSpki}`]
         );
       } finally {
-        rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+        // Chromium may still be writing its profile as it exits: a leftover temp directory is no failure.
+        await sleep(1000);
+        try {
+          rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+        } catch {
+          say(`    (left ${profile} behind: Chromium was still writing it)`);
+        }
       }
       const tokens = oidc.issued.slice(issuedBefore);
       check(

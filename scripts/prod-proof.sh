@@ -6,12 +6,18 @@
 #      (CA + server + client certificates by deploy/make-secrets.sh, as README tells operators to run)
 #   -> namespace + Onramp's search attributes registered with the Temporal CLI over mTLS
 #   -> the image's build (tsc -p tsconfig.build.json + dist/workflow-bundle.js, as the Dockerfile does)
+#   -> database onramp_limiter for the workers' shared vendor limiter (as compose's temporal-schema creates it)
+#   -> the Web UI server: ui-server at compose's temporalio/ui tag (v2.42.1), built from the Go module proxy
+#      (cached), and Debian's chromium
 #   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with README's .env (deploy/env.example);
 #      its Onramp services (codec-server, intake, worker x compose's replicas = 3) started as the image's
 #      `node dist/...` commands with compose's environment, container paths and hostnames mapped explicitly;
-#      full orders through the intake API; the codec server decoding for an OIDC access token.
+#      full orders through the intake API; the codec server decoding for an OIDC access token; compose's
+#      temporal-ui signing a user in with a local OIDC provider in headless Chromium and showing a decoded
+#      payload (screenshot); the vendor limits under load across the 3 workers: 0 throttling answers.
 #
 # Usage: bash scripts/prod-proof.sh          (or npm run prod-proof; CI: bash .ci/prod-proof)
+#   ONRAMP_PROOF_SCREENSHOT=docs/codec-ui-oidc-decoded.png bash scripts/prod-proof.sh   refreshes the docs' one
 # Re-runnable: every run starts from a fresh database cluster; builds are cached outside the repo in
 # ${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}. Exits non-zero on any failure (or any service exiting), printing
 # where the logs are.
@@ -19,7 +25,8 @@
 # Environment (all optional): ONRAMP_CACHE_DIR, ONRAMP_PROOF_PG_PORT (55432), ONRAMP_PROOF_TEMPORAL_PORT
 # (17233; the server also uses +1, +2, +6, +10, -300..-294 and 18000 for its metrics),
 # ONRAMP_PROOF_WORKERS (compose's replicas: 3), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
-# (19460: worker metrics 19464.., codec server 19484, intake 19485),
+# (19460: worker metrics 19464.., Web UI 19480, codec server 19484, intake 19485), ONRAMP_PROOF_SKIP=ui,load,
+# load sizes (scripts/prod-proof-driver.ts),
 # ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
