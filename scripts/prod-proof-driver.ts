@@ -698,7 +698,9 @@ async function main(): Promise<void> {
     alive();
     const sorted = [...durations].sort((a, b) => a - b);
     say('figures:');
-    say(`  Onramp processes                 ${running.length} (codec-server, intake, ${replicas} workers)`);
+    say(
+      `  Onramp processes                 ${running.filter((r) => r.name !== 'temporal-ui').length} (codec-server, intake, ${replicas} workers)${running.some((r) => r.name === 'temporal-ui') ? ' + the Web UI server' : ''}`
+    );
     say(`  orders completed                 ${onboardings}/${onboardings} through the intake API`);
     say(`  wall time (first POST to last)   ${((sorted.at(-1) ?? 0) / 1000).toFixed(2)} s`);
     for (const w of running.filter((s) => s.name.startsWith('worker-'))) {
