@@ -494,7 +494,7 @@ async function main(): Promise<void> {
     // --- The Web UI decodes in production: compose's temporal-ui, OIDC sign-in, the token to the codec server --
     if (!skip.has('ui')) {
       const ui = services['temporal-ui']!;
-      const image = String(ui.raw.image ?? '');
+      const image = typeof ui.raw.image === 'string' ? ui.raw.image : '';
       const uiServer = process.env.ONRAMP_PROOF_UI_SERVER;
       const uiConfig = process.env.ONRAMP_PROOF_UI_CONFIG;
       if (!uiServer || !uiConfig) throw new ProofFailure('ONRAMP_PROOF_UI_SERVER / ONRAMP_PROOF_UI_CONFIG not set');

@@ -41,9 +41,7 @@ const ALLOWED_HEADERS = 'content-type, x-namespace, authorization, authorization
 export function createCodecServer(opts: CodecServerOptions): CodecServer {
   const limits = { logger: false, bodyLimit: opts.bodyLimit ?? 4 * 1024 * 1024 } as const;
   // The same routes over HTTPS when given a certificate (the UI sends access tokens to https:// only).
-  const app: FastifyInstance = opts.https
-    ? (Fastify({ ...limits, https: opts.https }) as unknown as FastifyInstance)
-    : Fastify(limits);
+  const app: FastifyInstance = opts.https ? Fastify({ ...limits, https: opts.https }) : Fastify(limits);
   const origins = new Set(opts.allowedOrigins);
   const namespaces = new Set(opts.namespaces);
 
