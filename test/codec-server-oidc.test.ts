@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { EncryptionCodec, keyRing } from '../src/codec';
 import { codecServerFromConfig, type CodecServer } from '../src/codec-server';
 import { loadConfig } from '../src/config';
@@ -138,5 +143,35 @@ describe('codec server: OIDC access tokens verified against the issuer JWKS', ()
       401,
       'the ID token is for the UI, not the codec server'
     );
+  });
+
+  it('serves HTTPS with the certificate make-secrets.sh issues (the UI passes tokens to https:// only)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onramp-codec-tls-'));
+    try {
+      execFileSync('bash', ['deploy/make-secrets.sh', dir], { stdio: 'ignore' });
+      const base = {
+        ONRAMP_MODE: 'live',
+        ONRAMP_NOTIFY_WEBHOOK_URL: 'https://support.vendor.example/onramp',
+        ONRAMP_CODEC_KEYS: 'k1=env:ONRAMP_TEST_OIDC_CODEC_KEY',
+        ONRAMP_CODEC_SERVER_OIDC_ISSUER: issuer.url,
+        ONRAMP_CODEC_SERVER_TLS_CERT_PATH: join(dir, 'codec-tls/server.pem'),
+      };
+      assert.throws(() => loadConfig(base), /set both/);
+      const tlsServer = await codecServerFromConfig(
+        loadConfig({ ...base, ONRAMP_CODEC_SERVER_TLS_KEY_PATH: join(dir, 'codec-tls/server.key') })
+      );
+      try {
+        const tlsUrl = await tlsServer.listen(0, '127.0.0.1');
+        assert.match(tlsUrl, /^https:\/\/127\.0\.0\.1:\d+$/);
+        const ca = readFileSync(join(dir, 'temporal-tls/ca.pem'));
+        const res = await undiciFetch(`${tlsUrl}/healthz`, { dispatcher: new Agent({ connect: { ca } }) });
+        assert.equal(res.status, 200);
+        await assert.rejects(fetch(`${tlsUrl.replace('https:', 'http:')}/healthz`));
+      } finally {
+        await tlsServer.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
