@@ -312,4 +312,4 @@ step "figures"
 for f in "${figures[@]}"; do echo "  $f"; done
 echo "  total                              $(($(date +%s) - t0)) s"
 echo
-echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake"
+echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake; the Web UI decoding for an OIDC-signed-in user; vendor limits shared by the workers under load (0 throttling responses)"
