@@ -305,9 +305,7 @@ async function main(): Promise<void> {
     let workerEnv: Record<string, string> = {};
     for (let i = 0; i < replicas; i++) workerEnv = start(workerService, `worker-${i + 1}`, i);
     check(
-      /^postgres:\/\/temporal:[^@]+@127\.0\.0\.1:\d+\/onramp_limiter$/.test(
-        workerEnv.ONRAMP_LIMITER_POSTGRES_URL ?? ''
-      ),
+      /^postgres:\/\/temporal:[^@]+@127\.0\.0\.1:\d+\/onramp$/.test(workerEnv.ONRAMP_LIMITER_POSTGRES_URL ?? ''),
       `every worker keeps its vendor limits in PostgreSQL: ONRAMP_LIMITER_POSTGRES_URL=${redact(workerEnv.ONRAMP_LIMITER_POSTGRES_URL ?? '(unset)')}`
     );
     const alive = () => {

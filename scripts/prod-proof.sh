@@ -6,7 +6,7 @@
 #      (CA + server + client certificates by deploy/make-secrets.sh, as README tells operators to run)
 #   -> namespace + Onramp's search attributes registered with the Temporal CLI over mTLS
 #   -> the image's build (tsc -p tsconfig.build.json + dist/workflow-bundle.js, as the Dockerfile does)
-#   -> database onramp_limiter for the workers' shared vendor limiter (as compose's temporal-schema creates it)
+#   -> database onramp (the secret store, the workers' shared vendor limiter), as compose's temporal-schema creates it
 #   -> the Web UI server: ui-server at compose's temporalio/ui tag (v2.42.1), built from the Go module proxy
 #      (cached), and Debian's chromium
 #   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with README's .env (deploy/env.example);
@@ -205,10 +205,10 @@ setup_schema() {
       "$BIN/sql" --database "$db" setup-schema -v 0.0 &&
       "$BIN/sql" --database "$db" update-schema -d "$SCHEMA/$dir/versioned"; } >>"$RUN/logs/schema.log" 2>&1 || return
   done
-  # The workers' shared vendor limiter, as docker-compose.yml's temporal-schema creates it.
-  "$BIN/sql" --database onramp_limiter create-database >>"$RUN/logs/schema.log" 2>&1
+  # Onramp's own database (secret store, shared vendor limiter), as docker-compose.yml's temporal-schema creates it.
+  "$BIN/sql" --database onramp create-database >>"$RUN/logs/schema.log" 2>&1
 }
-timed "schema setup (2 databases + limiter)" setup_schema || fail "schema setup failed (see $RUN/logs/schema.log)"
+timed "schema setup (temporal x 2, onramp)" setup_schema || fail "schema setup failed (see $RUN/logs/schema.log)"
 for db in temporal temporal_visibility; do
   v=$(as_postgres "$PG_BIN/psql" -tA -h "$PGDATA" -p "$PG_PORT" -U postgres -d "$db" \
     -c "SELECT curr_version FROM schema_version")
@@ -301,8 +301,8 @@ rows=$(as_postgres "$PG_BIN/psql" -tA -h "$PGDATA" -p "$PG_PORT" -U postgres -d 
 echo "PostgreSQL holds $rows workflow executions in temporal.executions"
 [ "$rows" -ge "${ONRAMP_PROOF_ONBOARDINGS:-4}" ] || fail "the executions are not in PostgreSQL"
 if [[ ",${ONRAMP_PROOF_SKIP:-}," != *,load,* ]]; then
-  echo "the workers' shared limiter in PostgreSQL (database onramp_limiter):"
-  as_postgres "$PG_BIN/psql" -h "$PGDATA" -p "$PG_PORT" -U postgres -d onramp_limiter -c \
+  echo "the workers' shared limiter in PostgreSQL (database onramp, tables onramp_limiter_*):"
+  as_postgres "$PG_BIN/psql" -h "$PGDATA" -p "$PG_PORT" -U postgres -d onramp -c \
     "SELECT split_part(key, ':', 1) AS limiter, count(*) AS keys FROM onramp_limiter_keys GROUP BY 1 ORDER BY 1" \
     -c "SELECT split_part(key, ':', 1) AS window, count(*) AS events_in_window FROM onramp_limiter_events GROUP BY 1 ORDER BY 1" ||
     fail "no limiter state in PostgreSQL"
