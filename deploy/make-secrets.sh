@@ -6,6 +6,10 @@
 #   temporal-tls/ca.pem       a private CA (its key stays in temporal-tls/ca.key: move it offline)
 #   temporal-tls/server.pem   the Temporal server (DNS temporal, localhost; IP 127.0.0.1), serverAuth+clientAuth
 #   temporal-tls/client.pem   Onramp's client certificate (CN onramp), clientAuth
+#   codec-tls/server.pem      the codec server's HTTPS certificate (DNS localhost, codec-server; IP 127.0.0.1),
+#                             signed by the same CA: the Web UI sends access tokens to an https:// endpoint only,
+#                             so operators' browsers must trust it (import ca.pem, or replace it with a
+#                             certificate of your own CA for ONRAMP_CODEC_SERVER_PUBLIC_URL's host)
 # Existing files are kept (re-running never rotates a key by accident).
 set -euo pipefail
 DIR=${1:-secrets}
@@ -19,20 +23,23 @@ if [ ! -s "$TLS/ca.pem" ]; then
     -keyout "$TLS/ca.key" -out "$TLS/ca.pem" \
     -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 fi
-issue() { # issue NAME CN EXTFILE-LINES
-  local name=$1 cn=$2 ext=$3
-  [ -s "$TLS/$name.pem" ] && return 0
+issue() { # issue NAME CN EXTFILE-LINES [DIR]
+  local name=$1 cn=$2 ext=$3 out=${4:-$TLS}
+  [ -s "$out/$name.pem" ] && return 0
+  mkdir -p "$out"
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" \
-    -keyout "$TLS/$name.key" -out "$TLS/$name.csr" 2>/dev/null
-  printf '%b\n' "$ext" >"$TLS/$name.ext"
-  openssl x509 -req -in "$TLS/$name.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial -days 397 \
-    -extfile "$TLS/$name.ext" -out "$TLS/$name.pem" 2>/dev/null
-  rm -f "$TLS/$name.csr" "$TLS/$name.ext"
+    -keyout "$out/$name.key" -out "$out/$name.csr" 2>/dev/null
+  printf '%b\n' "$ext" >"$out/$name.ext"
+  openssl x509 -req -in "$out/$name.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial -days 397 \
+    -extfile "$out/$name.ext" -out "$out/$name.pem" 2>/dev/null
+  rm -f "$out/$name.csr" "$out/$name.ext"
 }
 issue server temporal "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:temporal,DNS:localhost,IP:127.0.0.1"
 issue client onramp "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth"
+issue server codec-server "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,DNS:codec-server,IP:127.0.0.1" "$DIR/codec-tls"
 # Containers run as non-root users (node, temporal): the mounted files must be readable by them.
-chmod 0644 "$DIR/codec-key" "$DIR/intake-token" "$TLS"/*.pem "$TLS/server.key" "$TLS/client.key"
+chmod 0644 "$DIR/codec-key" "$DIR/intake-token" "$TLS"/*.pem "$TLS/server.key" "$TLS/client.key" \
+  "$DIR/codec-tls/server.pem" "$DIR/codec-tls/server.key"
 chmod 0600 "$TLS/ca.key"
-chmod 0755 "$DIR" "$TLS"
-echo "secrets in $DIR: codec-key, intake-token, temporal-tls/{ca,server,client}.pem + keys"
+chmod 0755 "$DIR" "$TLS" "$DIR/codec-tls"
+echo "secrets in $DIR: codec-key, intake-token, temporal-tls/{ca,server,client}.pem + keys, codec-tls/server.pem + key"

@@ -36,6 +36,15 @@ const PAGE_TEXT = `(() => {
 interface PageCheck {
   found: boolean;
   text: string;
+  /** Requests the page sent to URLs starting with `watch` (method, URL, Authorization header, status). */
+  watched: WatchedRequest[];
+}
+
+export interface WatchedRequest {
+  method: string;
+  url: string;
+  authorization?: string;
+  status?: number;
 }
 
 /** Drive headless Chromium over the DevTools protocol: open `url`, wait until `marker` renders, screenshot. */
@@ -45,7 +54,9 @@ export async function checkPage(
   url: string,
   marker: string,
   screenshot: string,
-  timeoutMs = 60_000
+  timeoutMs = 60_000,
+  watch?: string,
+  chromiumArgs: string[] = []
 ): Promise<PageCheck> {
   const child = spawn(
     chromium,
@@ -61,6 +72,7 @@ export async function checkPage(
       `--user-data-dir=${profileDir}`,
       '--window-size=1400,1000',
       '--remote-debugging-port=0',
+      ...chromiumArgs,
       'about:blank',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] }
@@ -93,12 +105,29 @@ export async function checkPage(
     });
     let id = 0;
     const pending = new Map<number, (v: unknown) => void>();
+    const watched = new Map<string, WatchedRequest>();
     ws.onmessage = (ev) => {
-      const msg = JSON.parse(String(ev.data)) as { id?: number; result?: unknown };
+      const msg = JSON.parse(String(ev.data)) as {
+        id?: number;
+        result?: unknown;
+        method?: string;
+        params?: {
+          requestId: string;
+          request?: { method: string; url: string; headers: Record<string, string> };
+          response?: { status: number };
+        };
+      };
       if (msg.id && pending.has(msg.id)) {
         pending.get(msg.id)?.(msg.result);
         pending.delete(msg.id);
       }
+      const p = msg.params;
+      if (watch && p && msg.method === 'Network.requestWillBeSent' && p.request?.url.startsWith(watch)) {
+        const h = Object.fromEntries(Object.entries(p.request.headers).map(([k, v]) => [k.toLowerCase(), v]));
+        watched.set(p.requestId, { method: p.request.method, url: p.request.url, authorization: h.authorization });
+      }
+      if (p && msg.method === 'Network.responseReceived' && watched.has(p.requestId))
+        watched.get(p.requestId)!.status = p.response?.status;
     };
     const send = <T>(method: string, params: object = {}) =>
       new Promise<T>((r) => {
@@ -107,6 +136,7 @@ export async function checkPage(
         ws.send(JSON.stringify({ id: n, method, params }));
       });
     await send('Page.enable');
+    if (watch) await send('Network.enable');
     await send('Page.navigate', { url });
     const deadline = Date.now() + timeoutMs;
     let text = '';
@@ -123,7 +153,7 @@ export async function checkPage(
     const shot = await send<{ data: string }>('Page.captureScreenshot', { format: 'png' });
     writeFileSync(screenshot, Buffer.from(shot.data, 'base64'));
     ws.close();
-    return { found: text.includes(marker), text };
+    return { found: text.includes(marker), text, watched: [...watched.values()] };
   } finally {
     child.kill('SIGTERM');
   }

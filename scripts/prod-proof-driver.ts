@@ -8,19 +8,32 @@
  * Then: N worker replicas (compose's `deploy.replicas`, overridable) all polling; full orders through the
  * intake API over HTTP; every order completes and the vendor is notified exactly once; a client without a
  * certificate is refused by the server; the codec server decodes a real history payload for a caller
- * presenting an OIDC access token signed by the (local) issuer's JWKS, and refuses one without. It fails
- * as soon as any service exits.
+ * presenting an OIDC access token signed by the (local) issuer's JWKS, and refuses one without; the Temporal
+ * Web UI (compose's `temporal-ui`: ui-server at the image's version, with compose's environment) signs a user
+ * in with that issuer in headless Chromium and shows a decoded payload, the browser sending the user's
+ * access token to the codec server; then the vendor limits under load across the workers: the simulators
+ * enforce ConnectWise's ~1,000/min, Autotask's 3 threads per endpoint and hourly threshold and Google's
+ * per-minute Directory quota, the workers share one limiter in PostgreSQL (ONRAMP_LIMITER_POSTGRES_URL),
+ * and the simulators must count 0 throttling answers. It fails as soon as any service exits.
  *
  * Environment: ONRAMP_PROOF_DIR (logs, secrets), ONRAMP_PROOF_TEMPORAL_ADDRESS (loopback host:port of the
- * server), ONRAMP_PROOF_WORKERS (compose's replicas), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
- * (19460: intake +25, codec server +24, worker i metrics +4+i).
+ * server), ONRAMP_PROOF_PG_ADDRESS (loopback host:port of PostgreSQL), TEMPORAL_POSTGRES_PASSWORD,
+ * ONRAMP_PROOF_UI_SERVER (the ui-server binary) and ONRAMP_PROOF_UI_CONFIG (its module's config/docker.yaml),
+ * ONRAMP_PROOF_WORKERS (compose's replicas), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
+ * (19460: Web UI +20, intake +25, codec server +24, worker i metrics +4+i), ONRAMP_PROOF_SCREENSHOT
+ * (where the Web UI screenshot goes), load sizes ONRAMP_PROOF_CW_CUSTOMERS (240), ONRAMP_PROOF_GOOGLE_QUOTA
+ * (300/min), ONRAMP_PROOF_GOOGLE_MEMBERS (330), ONRAMP_PROOF_AUTOTASK_HOURLY_LIMIT (150),
+ * ONRAMP_PROOF_AUTOTASK_ONBOARDINGS (9); ONRAMP_PROOF_SKIP=ui,load leaves phases out (while working on one).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { X509Certificate, createHash } from 'node:crypto';
 import { Connection, type Client } from '@temporalio/client';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { temporal } from '@temporalio/proto';
 import { connectClient } from '../src/client';
 import { loadConfig } from '../src/config';
@@ -28,10 +41,22 @@ import { temporalConnectionOptions } from '../src/temporal/connection';
 import type { OrderRequest } from '../src/domain/customer-onboarding';
 import { customerOnboardingWorkflowId } from '../src/domain/customer-onboarding';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
-import { createGoogleSimulator } from '../src/simulators/google/server';
-import { createSandboxServiceAccount } from '../src/simulators/google/service-account';
 import { createNotifyReceiver } from '../src/simulators/notify-receiver';
+import { startOidcIssuer } from '../src/simulators/oidc-issuer';
 import type { customerOnboarding } from '../src/workflows/customer-onboarding';
+import { startBenchGoogle } from '../bench/lib/google';
+import {
+  measureAutotask,
+  startAutotaskLimitTenant,
+  startAutotaskOnboardings,
+} from '../bench/scenarios/autotask-limits';
+import {
+  measureConnectwise,
+  runConnectwiseSyncs,
+  startConnectwiseLimitTenant,
+} from '../bench/scenarios/connectwise-limits';
+import { groupRequests, measureGroups, runGroupProvisioning } from '../bench/scenarios/google-directory';
+import { checkPage } from './browser-check';
 import { resolveComposeFiles, type ResolvedService } from './compose-resolve';
 
 const repoRoot = resolve(__dirname, '..');
@@ -46,7 +71,19 @@ const secretsDir = join(proofDir, 'secrets');
 const temporalAddress = env('ONRAMP_PROOF_TEMPORAL_ADDRESS', '127.0.0.1:17233');
 const onboardings = int('ONRAMP_PROOF_ONBOARDINGS', 4);
 const portBase = int('ONRAMP_PROOF_PORT_BASE', 19460);
-const PORTS = { intake: portBase + 25, codec: portBase + 24, metrics: (i: number) => portBase + 4 + i };
+const PORTS = {
+  ui: portBase + 20,
+  intake: portBase + 25,
+  codec: portBase + 24,
+  metrics: (i: number) => portBase + 4 + i,
+};
+const pgAddress = env('ONRAMP_PROOF_PG_ADDRESS', '127.0.0.1:55432');
+const skip = new Set(env('ONRAMP_PROOF_SKIP', '').split(',').filter(Boolean));
+/** What the browser calls: both on loopback, one site (the UI's cookies are SameSite=Strict). */
+const uiOrigin = `http://127.0.0.1:${PORTS.ui}`;
+const codecPublicUrl = `https://127.0.0.1:${PORTS.codec}`;
+/** A password inside a URL is never printed. */
+const redact = (v: string) => v.replace(/(\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@');
 
 const say = (line: string) => process.stdout.write(`[driver] ${line}\n`);
 class ProofFailure extends Error {}
@@ -92,6 +129,11 @@ function mapService(
       why: 'compose service hostname',
     },
     {
+      test: (_k, v) => v.includes('@postgresql:5432/'),
+      map: (v) => v.replace('@postgresql:5432/', `@${pgAddress}/`),
+      why: 'compose service hostname',
+    },
+    {
       test: (_k, v) => mounts.some((m) => v.includes(m.from)),
       map: (v) => mounts.reduce((acc, m) => acc.split(m.from).join(m.to), v),
       why: 'volume',
@@ -99,6 +141,7 @@ function mapService(
     { test: (_k, v) => v.startsWith('/app/'), map: (v) => join(repoRoot, v.slice(5)), why: 'image WORKDIR /app' },
     { test: (k) => k === 'ONRAMP_INTAKE_PORT', map: () => String(PORTS.intake), why: 'published port' },
     { test: (k) => k === 'ONRAMP_CODEC_SERVER_PORT', map: () => String(PORTS.codec), why: 'published port' },
+    { test: (k) => k === 'TEMPORAL_UI_PORT', map: () => String(PORTS.ui), why: 'published port' },
     {
       test: (k) => k === 'ONRAMP_METRICS_BIND_ADDRESS',
       map: () => `127.0.0.1:${PORTS.metrics(replica)}`,
@@ -114,16 +157,17 @@ function mapService(
     for (const r of rules) {
       if (r.test(k, v)) {
         const nv = r.map(v);
-        if (nv !== v) mapped.push(`${k}: ${v} -> ${nv} (${r.why})`);
+        if (nv !== v) mapped.push(`${k}: ${redact(v)} -> ${redact(nv)} (${r.why})`);
         v = nv;
       }
     }
     out[k] = v;
   }
   for (const [k, v] of Object.entries(out)) {
-    if (/temporal:7233|\/run\/secrets|^\/app\/|0\.0\.0\.0/.test(v))
-      throw new ProofFailure(`${s.name}: ${k}=${v} still names something that exists only inside a container`);
+    if (/temporal:7233|@postgresql:|\/run\/secrets|^\/app\/|0\.0\.0\.0/.test(v))
+      throw new ProofFailure(`${s.name}: ${k}=${redact(v)} still names something that exists only inside a container`);
   }
+  if (!s.built) return { argv: [], env: out, mapped };
   const [cmd, ...args] = s.command;
   if (cmd !== 'node')
     throw new ProofFailure(`${s.name}: command ${s.command.join(' ')} is not the compiled image command`);
@@ -137,10 +181,16 @@ interface RunningService {
   exited?: string;
 }
 
-function startService(name: string, argv: string[], serviceEnv: Record<string, string>): RunningService {
+function startService(
+  name: string,
+  argv: string[],
+  serviceEnv: Record<string, string>,
+  exe = 'node',
+  cwd = repoRoot
+): RunningService {
   const log = join(proofDir, `${name}.log`);
-  const child = spawn('node', argv, {
-    cwd: repoRoot,
+  const child = spawn(exe, argv, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...serviceEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -164,56 +214,58 @@ async function stopService(s: RunningService): Promise<string> {
   return s.exited ?? 'stopped';
 }
 
-/** A minimal OIDC issuer on loopback: discovery document + JWKS, tokens signed with its ES256 key. */
-async function startIssuer(): Promise<{ issuer: string; sign: (sub: string) => Promise<string>; server: Server }> {
-  const { exportJWK, generateKeyPair, SignJWT } = await import('jose');
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'proof-1', alg: 'ES256', use: 'sig' };
-  let issuer = '';
-  const server = createServer((req, res) => {
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/.well-known/openid-configuration')
-      return res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
-    if (req.url === '/jwks') return res.end(JSON.stringify({ keys: [jwk] }));
-    res.statusCode = 404;
-    res.end('{}');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  issuer = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const sign = (sub: string) =>
-    new SignJWT({ scope: 'openid' })
-      .setProtectedHeader({ alg: 'ES256', kid: 'proof-1' })
-      .setIssuer(issuer)
-      .setSubject(sub)
-      .setAudience('temporal-ui')
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(privateKey);
-  return { issuer, sign, server };
-}
-
 async function main(): Promise<void> {
-  const google = createGoogleSimulator({ propagationDelayMs: 1000 });
-  const googleUrl = await google.listen();
+  // The vendors, at their documented limits (the benchmark's tenants: bench/scenarios/*-limits.ts):
+  // - Google: the Directory quota per impersonated admin, 2,400/min scaled down (the workers' window is Google's
+  //   real minute; ONRAMP_GOOGLE_DIRECTORY_QUOTA_PER_MINUTE tells them the same number);
+  // - ConnectWise: ~1,000 requests/min per tenant, compressed to the same rate over 10 s (Onramp's pace is a
+  //   rate, so the workers' shipped default, 930/min, applies unchanged);
+  // - Autotask: 3 threads per endpoint, and the rolling hourly threshold lowered to ONRAMP_PROOF_AUTOTASK_HOURLY_LIMIT
+  //   (the workers learn it from ThresholdInformation, as in production; their hour is Autotask's real hour).
+  const googleQuota = { limit: int('ONRAMP_PROOF_GOOGLE_QUOTA', 300), windowMs: 60_000, guardMs: 1000 };
+  const google = await startBenchGoogle({
+    directoryQuota: { limit: googleQuota.limit, windowMs: googleQuota.windowMs },
+  });
+  const googleUrl = `http://${new URL(google.deps().google.tokenUrl).host}`;
+  const cw = await startConnectwiseLimitTenant(10_000);
+  const atHourly = int('ONRAMP_PROOF_AUTOTASK_HOURLY_LIMIT', 150);
+  const at = await startAutotaskLimitTenant(atHourly, 3600_000, mkdtempSync(join(tmpdir(), 'onramp-proof-at-')));
   const receiver = createNotifyReceiver();
   const notifyUrl = `${await receiver.listen()}/notify`;
-  const oidc = await startIssuer();
-  const { keyFile, publicKeyPem } = createSandboxServiceAccount({ name: 'prod-proof' });
-  google.state.addServiceAccount({ clientId: keyFile.client_id, email: keyFile.client_email, publicKeyPem });
+  // The identity provider the Web UI signs users in with (OIDC authorization code flow) and whose JWKS the
+  // codec server verifies the forwarded access tokens against.
+  const uiClientSecret = randomBytes(16).toString('hex');
+  const oidc = await startOidcIssuer({
+    clients: [
+      { clientId: 'temporal-ui', clientSecret: uiClientSecret, redirectUris: [`${uiOrigin}/auth/sso/callback`] },
+    ],
+    // The codec server's audience, not the UI's client ID: an ID token (audience: the client) is not accepted.
+    audience: 'onramp-codec',
+  });
   // The vendor's service account key, supplied as a file in the secrets volume like every secret.
+  const keyFile = google.keyFile as { client_id: string; client_email: string };
   const keyName = 'vendor-service-account.json';
   writeFileSync(join(secretsDir, keyName), JSON.stringify(keyFile), { mode: 0o644 });
 
   // What an operator puts in the shell / .env for this machine: the vendor endpoints of the simulators, the
-  // local OIDC issuer, and the secrets directory. Everything else comes from README's .env (deploy/env.example).
+  // local OIDC issuer and UI origin, the database password, the secrets directory. Everything else comes from
+  // README's .env (deploy/env.example).
   const shellEnv: Record<string, string> = {
     ONRAMP_SECRETS_DIR: secretsDir,
+    TEMPORAL_POSTGRES_PASSWORD: env('TEMPORAL_POSTGRES_PASSWORD', ''),
     ONRAMP_NOTIFY_WEBHOOK_URL: notifyUrl,
     ONRAMP_GOOGLE_TOKEN_URL: `${googleUrl}/token`,
     ONRAMP_GOOGLE_API_ROOT_URL: `${googleUrl}/`,
-    ONRAMP_OIDC_ISSUER: oidc.issuer,
-    ONRAMP_OIDC_AUDIENCE: 'temporal-ui',
+    ONRAMP_GOOGLE_DIRECTORY_QUOTA_PER_MINUTE: String(googleQuota.limit),
+    ONRAMP_CONNECTWISE_ALLOWED_HOSTS: cw.host,
+    ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS: cw.host,
+    ONRAMP_AUTOTASK_DISCOVERY_URL: at.url,
+    ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS: at.host,
+    ONRAMP_OIDC_ISSUER: oidc.url,
+    ONRAMP_OIDC_AUDIENCE: 'onramp-codec',
+    ONRAMP_OIDC_UI_CLIENT_SECRET: uiClientSecret,
+    ONRAMP_UI_ORIGIN: uiOrigin,
+    ONRAMP_CODEC_SERVER_PUBLIC_URL: codecPublicUrl,
     TEMPORAL_TASK_QUEUE: 'onramp-prod-proof',
   };
   say(`shell overrides (the rest from deploy/env.example as .env): ${Object.keys(shellEnv).join(', ')}`);
@@ -252,6 +304,10 @@ async function main(): Promise<void> {
     const intakeEnv = start(services.intake!, 'intake');
     let workerEnv: Record<string, string> = {};
     for (let i = 0; i < replicas; i++) workerEnv = start(workerService, `worker-${i + 1}`, i);
+    check(
+      /^postgres:\/\/temporal:[^@]+@127\.0\.0\.1:\d+\/onramp$/.test(workerEnv.ONRAMP_LIMITER_POSTGRES_URL ?? ''),
+      `every worker keeps its vendor limits in PostgreSQL: ONRAMP_LIMITER_POSTGRES_URL=${redact(workerEnv.ONRAMP_LIMITER_POSTGRES_URL ?? '(unset)')}`
+    );
     const alive = () => {
       const dead = running.find((s) => s.exited);
       if (dead) throw new ProofFailure(`${dead.name} ${dead.exited}: see ${dead.log}`);
@@ -318,7 +374,7 @@ async function main(): Promise<void> {
     const run = Date.now().toString(36);
     const orders: OrderRequest[] = Array.from({ length: onboardings }, (_, i) => {
       const domain = `proof${i + 1}-${run}.example`;
-      google.state.addUser(`admin@${domain}`);
+      google.sim.state.addUser(`admin@${domain}`);
       return {
         orderId: `prod-proof-${run}-${i + 1}`,
         customer: { id: `proof${i + 1}-${run}`, name: `Proof customer ${i + 1}` },
@@ -348,7 +404,7 @@ async function main(): Promise<void> {
       check(res.status === 202, `intake accepted order ${o.orderId} (${res.status} ${body.slice(0, 120)})`);
     }
     for (const o of orders) {
-      google.state.setGrant(
+      google.sim.state.setGrant(
         keyFile.client_id,
         [...DEFAULT_DELEGATION_SCOPES],
         undefined,
@@ -400,23 +456,26 @@ async function main(): Promise<void> {
         },
       ],
     });
+    // The codec server serves HTTPS with deploy/make-secrets.sh's certificate, signed by the private CA.
+    const codecTls = new Agent({ connect: { ca: readFileSync(join(secretsDir, 'temporal-tls/ca.pem')) } });
     const decode = (authorization?: string) =>
-      fetch(`http://127.0.0.1:${PORTS.codec}/decode`, {
+      undiciFetch(`${codecPublicUrl}/decode`, {
+        dispatcher: codecTls,
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'x-namespace': config.temporal.namespace,
-          origin: 'http://localhost:8080',
+          origin: uiOrigin,
           ...(authorization ? { authorization } : {}),
         },
         body,
       });
     await eventually('codec server /healthz', async () => {
       alive();
-      const r = await fetch(`http://127.0.0.1:${PORTS.codec}/healthz`);
+      const r = await undiciFetch(`${codecPublicUrl}/healthz`, { dispatcher: codecTls });
       if (!r.ok) throw new Error(String(r.status));
     });
-    const ok = await decode(`Bearer ${await oidc.sign('operator@example.com')}`);
+    const ok = await decode(`Bearer ${await oidc.sign({ sub: 'operator@example.com' })}`);
     const decoded = (await ok.json()) as { payloads: { data: string }[] };
     const text = Buffer.from(decoded.payloads?.[0]?.data ?? '', 'base64').toString();
     check(
@@ -424,16 +483,222 @@ async function main(): Promise<void> {
       `codec server decodes for a verified OIDC access token (${ok.status}, ${text.length} bytes of JSON)`
     );
     const none = await decode();
-    const forged = await decode(`Bearer ${(await oidc.sign('x')).slice(0, -4)}AAAA`);
+    const forged = await decode(`Bearer ${(await oidc.sign({ sub: 'x' })).slice(0, -4)}AAAA`);
     check(
       none.status === 401 && forged.status === 401,
       `codec server refuses no token (${none.status}) and a forged one (${forged.status})`
     );
 
+    // --- The Web UI decodes in production: compose's temporal-ui, OIDC sign-in, the token to the codec server --
+    if (!skip.has('ui')) {
+      const ui = services['temporal-ui']!;
+      const image = typeof ui.raw.image === 'string' ? ui.raw.image : '';
+      const uiServer = process.env.ONRAMP_PROOF_UI_SERVER;
+      const uiConfig = process.env.ONRAMP_PROOF_UI_CONFIG;
+      if (!uiServer || !uiConfig) throw new ProofFailure('ONRAMP_PROOF_UI_SERVER / ONRAMP_PROOF_UI_CONFIG not set');
+      // The image's server: ui-server at the image's tag, run as its entrypoint runs it (`ui-server --env docker
+      // start`) with the image's config template (config/docker.yaml) and compose's environment.
+      const version = /^temporalio\/ui:(.+)$/.exec(image)?.[1];
+      check(
+        version && uiServer.includes(`v${version}`),
+        `temporal-ui: ${image} as ui-server v${version} (${uiServer})`
+      );
+      const root = mkdtempSync(join(tmpdir(), 'onramp-proof-ui-'));
+      mkdirSync(join(root, 'config'));
+      copyFileSync(uiConfig, join(root, 'config', 'docker.yaml'));
+      // base.yaml is read before docker.yaml: the one setting the image leaves to the container network.
+      writeFileSync(join(root, 'config', 'base.yaml'), 'host: 127.0.0.1\n');
+      say(
+        '    temporal-ui: config/base.yaml host: 127.0.0.1 (loopback only on this machine; the image binds all interfaces)'
+      );
+      const m = mapService({ ...ui, environment: { TEMPORAL_UI_PORT: '8080', ...ui.environment } }, 0);
+      say(`temporal-ui: ${uiServer} --env docker start; ${Object.keys(m.env).length} variables from compose`);
+      for (const line of m.mapped) say(`    ${line}`);
+      running.push(
+        startService(
+          'temporal-ui',
+          ['--root', root, '--config', 'config', '--env', 'docker', 'start'],
+          m.env,
+          uiServer,
+          root
+        )
+      );
+      await eventually(
+        'Web UI /healthz',
+        async () => {
+          alive();
+          const r = await fetch(`${uiOrigin}/healthz`);
+          if (!r.ok) throw new Error(String(r.status));
+        },
+        120_000
+      );
+      // The order's start event holds its input; the UI must decode it through the codec server to show it.
+      const h = client.workflow.getHandle(customerOnboardingWorkflowId(orders[0]!.orderId));
+      const runId = (await h.describe()).runId;
+      const path = `/namespaces/${config.temporal.namespace}/workflows/${h.workflowId}/${runId}/history`;
+      const shot = resolve(env('ONRAMP_PROOF_SCREENSHOT', join(proofDir, 'codec-ui-oidc-decoded.png')));
+      mkdirSync(dirname(shot), { recursive: true });
+      const profile = mkdtempSync(join(tmpdir(), 'onramp-proof-chromium-'));
+      const issuedBefore = oidc.issued.length;
+      const codecCert = new X509Certificate(readFileSync(join(secretsDir, 'codec-tls/server.pem')));
+      const codecSpki = createHash('sha256')
+        .update(codecCert.publicKey.export({ type: 'spki', format: 'der' }))
+        .digest('base64');
+      let page;
+      try {
+        // "Sign in": the UI's login button leads to /auth/sso; the provider signs the user in and sends the
+        // browser back to the callback, where ui-server exchanges the code and hands the UI the tokens.
+        page = await checkPage(
+          process.env.CHROMIUM ?? 'chromium',
+          profile,
+          `${uiOrigin}/auth/sso?returnUrl=${encodeURIComponent(path)}`,
+          orders[0]!.orderId,
+          shot,
+          120_000,
+          codecPublicUrl,
+          // Chromium trusts exactly the codec server's certificate (its key's SPKI hash), as an operator's browser
+          // trusts the organisation's CA; nothing else is exempted from certificate checks.
+          [`--ignore-certificate-errors-spki-list=${codecSpki}`]
+        );
+      } finally {
+        // Chromium may still be writing its profile as it exits: a leftover temp directory is no failure.
+        await sleep(1000);
+        try {
+          rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+        } catch {
+          say(`    (left ${profile} behind: Chromium was still writing it)`);
+        }
+      }
+      const tokens = oidc.issued.slice(issuedBefore);
+      check(
+        tokens.length >= 1,
+        `the Web UI signed the user in with the OIDC provider (${tokens.length} code exchange)`
+      );
+      const decodes = page.watched.filter((r) => r.method === 'POST' && r.url === `${codecPublicUrl}/decode`);
+      const withToken = decodes.filter((r) => tokens.some((t) => r.authorization === `Bearer ${t}`));
+      check(
+        withToken.length > 0 && withToken.every((r) => r.status === 200),
+        `the browser sent the signed-in user's access token to the codec server: ${withToken.length} of ${decodes.length} /decode calls carried it, answered ${[...new Set(decodes.map((r) => r.status))].join(', ')}`
+      );
+      check(
+        page.found,
+        `the Web UI shows the decoded order input (${orders[0]!.orderId}) on ${path}; screenshot ${shot}`
+      );
+      rmSync(root, { recursive: true, force: true });
+    }
+
+    // --- Vendor limits shared by every worker, under load ------------------------------------------------------
+    if (!skip.has('load')) {
+      const run2 = `${run}-load`;
+      const cwCustomers = int('ONRAMP_PROOF_CW_CUSTOMERS', 240);
+      const googleMembers = int('ONRAMP_PROOF_GOOGLE_MEMBERS', 330);
+      const atOnboardings = int('ONRAMP_PROOF_AUTOTASK_ONBOARDINGS', 9);
+      const atCap = Math.floor(atHourly * 0.9); // the workers leave 10 % of the hour to other integrations
+      google.grantAll();
+      say(
+        `load on ${replicas} workers: ConnectWise ${cwCustomers} customers (${cw.vendorLimit.limit}/${cw.vendorLimit.windowMs / 1000} s), Google ${googleMembers} members in ${replicas} groups (${googleQuota.limit}/min), Autotask ${atOnboardings} onboardings (${atHourly}/h, 3 threads per endpoint)`
+      );
+      const t0 = Date.now();
+      const throttledBefore = { cw: cw.sim.throttled(), at: at.sim.throttled(), google: google.sim.throttled() };
+      const atHandles = await startAutotaskOnboardings(client, taskQueue, at.requests(atOnboardings, `proof-${run2}`));
+      const atDone = new Set<string>();
+      for (const handle of atHandles)
+        void handle.result().then(
+          () => atDone.add(handle.workflowId),
+          () => undefined
+        );
+      const stopWatch = { stop: false };
+      const watchAlive = (async () => {
+        while (!stopWatch.stop) {
+          alive();
+          await sleep(500);
+        }
+      })();
+      const cwRun = (async () => {
+        const s0 = Date.now();
+        await runConnectwiseSyncs(client, taskQueue, cw, cwCustomers, replicas, `prod-proof-cw-${run2}`);
+        return Date.now() - s0;
+      })();
+      const googleRun = (async () => {
+        const s0 = Date.now();
+        const reqs = groupRequests(google, `school-${run2}.example`, googleMembers, replicas, run2);
+        const results = await runGroupProvisioning(client, taskQueue, reqs);
+        return { ms: Date.now() - s0, results };
+      })();
+      const [cwMs, g] = await Promise.race([
+        Promise.all([cwRun, googleRun]),
+        watchAlive.then(() => {
+          throw new ProofFailure('load stopped');
+        }),
+      ]);
+      // Autotask: the backlog is bigger than the hourly budget; the workers together stop at the cap.
+      await eventually(
+        `Autotask backlog at the shared hourly cap (${atCap} of ${atHourly})`,
+        async () => {
+          alive();
+          if (atDone.size === atOnboardings)
+            throw new ProofFailure(
+              `all ${atOnboardings} Autotask onboardings completed within the hourly budget: raise ONRAMP_PROOF_AUTOTASK_ONBOARDINGS`
+            );
+          if (at.sim.hourlyCount() < atCap - replicas) throw new Error(`${at.sim.hourlyCount()} calls so far`);
+        },
+        180_000
+      );
+      stopWatch.stop = true;
+      await watchAlive;
+      const cwM = measureConnectwise(cw, t0);
+      const gM = measureGroups(google, googleQuota, t0, g.ms, g.results, googleMembers, replicas);
+      const atM = measureAutotask(at, t0);
+      const throttled = {
+        cw: cw.sim.throttled() - throttledBefore.cw,
+        at: at.sim.throttled() - throttledBefore.at,
+        google: google.sim.throttled() - throttledBefore.google,
+      };
+      const held = atOnboardings - atDone.size;
+      const perProcess = (n: number) => `${replicas} x ${n} = ${replicas * n} if each worker limited alone`;
+      say('load figures:');
+      say(
+        `  ConnectWise  ${cwCustomers} customers in ${(cwMs / 1000).toFixed(1)} s: ${cwM.apiRequests} API requests, ${cwM.http429s} 429s (simulator's count ${throttled.cw}); limit ${cw.vendorLimit.limit}/${cw.vendorLimit.windowMs / 1000} s (~1,000/min), Onramp pace 930/min shared (${perProcess(930)}/min); full windows used ${cwM.use.fractions.join(', ') || 'n/a'} (mean ${cwM.use.meanFraction}), busiest sliding window ${cwM.use.maxInAnySlidingWindow}/${cw.vendorLimit.limit}`
+      );
+      say(
+        `  Google       ${gM.added}/${googleMembers} members added in ${(g.ms / 1000).toFixed(1)} s: ${gM.requests.directory} Directory requests, ${gM.quotaErrors} quota errors (403 userRateLimitExceeded), ${gM.http429s} 429s (simulator's count ${throttled.google}); quota ${googleQuota.limit}/min (${perProcess(googleQuota.limit)}/min); full windows used ${gM.use.fractions.join(', ') || 'n/a'}, busiest sliding minute ${gM.use.maxInAnySlidingWindow}/${googleQuota.limit}`
+      );
+      say(
+        `  Autotask     ${atOnboardings} onboardings: ${atDone.size} completed, ${held} held back by the shared hourly budget; ${at.sim.hourlyCount()} calls in the hour = ${(at.sim.hourlyCount() / atHourly).toFixed(3)} of the ${atHourly}/h threshold (cap ${atCap} = 90 %, ${perProcess(atCap)}); ${atM.rejected} 429s (simulator's count ${throttled.at}); peak ${atM.maxConcurrencyPerEndpoint} concurrent calls per endpoint (limit 3, ${perProcess(3)})`
+      );
+      check(
+        cwM.http429s === 0 && throttled.cw === 0,
+        `ConnectWise answered 0 throttling responses to ${cwM.apiRequests} requests from ${replicas} workers`
+      );
+      check(
+        gM.rejected === 0 && throttled.google === 0 && gM.added === googleMembers,
+        `Google answered 0 quota errors / 429s to ${gM.requests.directory} Directory requests from ${replicas} workers`
+      );
+      check(
+        atM.rejected === 0 &&
+          throttled.at === 0 &&
+          atM.maxConcurrencyPerEndpoint <= 3 &&
+          at.sim.hourlyCount() <= atHourly,
+        `Autotask answered 0 throttling responses (threads, hourly threshold) to ${atM.apiRequests} calls from ${replicas} workers; held ${held} onboardings at the cap`
+      );
+      check(
+        cwM.apiRequests > cw.vendorLimit.limit * 2 && gM.requests.directory > googleQuota.limit,
+        'the load exceeded every limit it was held to (more requests than one window allows)'
+      );
+      // The held onboardings would resume when Autotask's hour rolls on; the proof ends here.
+      await Promise.all(
+        atHandles
+          .filter((h) => !atDone.has(h.workflowId))
+          .map((h) => h.terminate('prod-proof: Autotask hourly budget reached, load phase over').catch(() => undefined))
+      );
+    }
+
     alive();
     const sorted = [...durations].sort((a, b) => a - b);
     say('figures:');
-    say(`  Onramp processes                 ${running.length} (codec-server, intake, ${replicas} workers)`);
+    say(
+      `  Onramp processes                 ${running.filter((r) => r.name !== 'temporal-ui').length} (codec-server, intake, ${replicas} workers)${running.some((r) => r.name === 'temporal-ui') ? ' + the Web UI server' : ''}`
+    );
     say(`  orders completed                 ${onboardings}/${onboardings} through the intake API`);
     say(`  wall time (first POST to last)   ${((sorted.at(-1) ?? 0) / 1000).toFixed(2)} s`);
     for (const w of running.filter((s) => s.name.startsWith('worker-'))) {
@@ -448,7 +713,6 @@ async function main(): Promise<void> {
         `  ${w.name} (pid ${w.child.pid}): ${sum('temporal_workflow_task_execution_latency_seconds_count')} workflow tasks, ${sum('temporal_activity_execution_latency_seconds_count')} activities`
       );
     }
-    void workerEnv;
   } catch (err) {
     failed = true;
     process.stderr.write(`[driver] FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -457,8 +721,7 @@ async function main(): Promise<void> {
     const codes = await Promise.all(running.map(async (s) => `${s.name} ${await stopService(s)}`));
     say(`services stopped: ${codes.join(', ')}`);
     await client?.connection.close();
-    await Promise.all([google.close(), receiver.close()]);
-    oidc.server.close();
+    await Promise.all([google.close(), receiver.close(), cw.close(), at.close(), oidc.close()]);
   }
   process.exit(failed ? 1 : 0);
 }

@@ -6,12 +6,18 @@
 #      (CA + server + client certificates by deploy/make-secrets.sh, as README tells operators to run)
 #   -> namespace + Onramp's search attributes registered with the Temporal CLI over mTLS
 #   -> the image's build (tsc -p tsconfig.build.json + dist/workflow-bundle.js, as the Dockerfile does)
+#   -> database onramp (the secret store, the workers' shared vendor limiter), as compose's temporal-schema creates it
+#   -> the Web UI server: ui-server at compose's temporalio/ui tag (v2.42.1), built from the Go module proxy
+#      (cached), and Debian's chromium
 #   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with README's .env (deploy/env.example);
 #      its Onramp services (codec-server, intake, worker x compose's replicas = 3) started as the image's
 #      `node dist/...` commands with compose's environment, container paths and hostnames mapped explicitly;
-#      full orders through the intake API; the codec server decoding for an OIDC access token.
+#      full orders through the intake API; the codec server decoding for an OIDC access token; compose's
+#      temporal-ui signing a user in with a local OIDC provider in headless Chromium and showing a decoded
+#      payload (screenshot); the vendor limits under load across the 3 workers: 0 throttling answers.
 #
 # Usage: bash scripts/prod-proof.sh          (or npm run prod-proof; CI: bash .ci/prod-proof)
+#   ONRAMP_PROOF_SCREENSHOT=docs/codec-ui-oidc-decoded.png bash scripts/prod-proof.sh   refreshes the docs' one
 # Re-runnable: every run starts from a fresh database cluster; builds are cached outside the repo in
 # ${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}. Exits non-zero on any failure (or any service exiting), printing
 # where the logs are.
@@ -19,7 +25,8 @@
 # Environment (all optional): ONRAMP_CACHE_DIR, ONRAMP_PROOF_PG_PORT (55432), ONRAMP_PROOF_TEMPORAL_PORT
 # (17233; the server also uses +1, +2, +6, +10, -300..-294 and 18000 for its metrics),
 # ONRAMP_PROOF_WORKERS (compose's replicas: 3), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
-# (19460: worker metrics 19464.., codec server 19484, intake 19485),
+# (19460: worker metrics 19464.., Web UI 19480, codec server 19484, intake 19485), ONRAMP_PROOF_SKIP=ui,load,
+# load sizes (scripts/prod-proof-driver.ts),
 # ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -162,6 +169,30 @@ SCHEMA=$MODDIR/schema/postgresql/v12
 TEMPORAL_CLI=$(npx --no-install tsx scripts/ensure-temporal-cli.ts)
 [ -x "$TEMPORAL_CLI" ] || fail "no Temporal CLI binary ($TEMPORAL_CLI)"
 
+# The Web UI: docker-compose.yml's temporalio/ui image is ui-server at the same version, which embeds the built
+# UI; built from the Go module proxy like the server (its module also ships the image's config/docker.yaml).
+UI_VERSION=v$(sed -n 's/^ *image: temporalio\/ui:\(.*\)$/\1/p' docker-compose.yml)
+[ "$UI_VERSION" != v ] || fail "no temporalio/ui image in docker-compose.yml"
+UI_BIN=$CACHE/temporal-ui-server-$UI_VERSION/bin
+if [ -x "$UI_BIN/server" ]; then
+  echo "cached: $UI_BIN/server"
+else
+  mkdir -p "$UI_BIN"
+  timed "ui-server $UI_VERSION build" env GOBIN="$UI_BIN" GOFLAGS=-buildvcs=false \
+    go install "github.com/temporalio/ui-server/v2/cmd/server@$UI_VERSION" 2>"$RUN/logs/ui-build.log" ||
+    fail "building ui-server $UI_VERSION failed (see $RUN/logs/ui-build.log)"
+fi
+UI_MODDIR=$(GOFLAGS=-mod=mod go mod download -json "github.com/temporalio/ui-server/v2@$UI_VERSION" |
+  sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+[ -f "$UI_MODDIR/config/docker.yaml" ] || fail "no config/docker.yaml in ui-server $UI_VERSION"
+# Headless Chromium (Debian's package) drives the Web UI's sign-in.
+if ! command -v "${CHROMIUM:-chromium}" >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  timed "apt-get install chromium" bash -c "$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null"
+fi
+echo "browser: $("${CHROMIUM:-chromium}" --version 2>/dev/null)"
+
 # --- 3. Schema, with Temporal's own tool ---------------------------------------------------------------------
 step "schema (temporal-sql-tool: create-database, setup-schema -v 0.0, update-schema)"
 export SQL_PLUGIN=postgres12 SQL_HOST=127.0.0.1 SQL_PORT=$PG_PORT SQL_USER=temporal SQL_PASSWORD=$PG_PASSWORD
@@ -174,8 +205,10 @@ setup_schema() {
       "$BIN/sql" --database "$db" setup-schema -v 0.0 &&
       "$BIN/sql" --database "$db" update-schema -d "$SCHEMA/$dir/versioned"; } >>"$RUN/logs/schema.log" 2>&1 || return
   done
+  # Onramp's own database (secret store, shared vendor limiter), as docker-compose.yml's temporal-schema creates it.
+  "$BIN/sql" --database onramp create-database >>"$RUN/logs/schema.log" 2>&1
 }
-timed "schema setup (2 databases)" setup_schema || fail "schema setup failed (see $RUN/logs/schema.log)"
+timed "schema setup (temporal x 2, onramp)" setup_schema || fail "schema setup failed (see $RUN/logs/schema.log)"
 for db in temporal temporal_visibility; do
   v=$(as_postgres "$PG_BIN/psql" -tA -h "$PGDATA" -p "$PG_PORT" -U postgres -d "$db" \
     -c "SELECT curr_version FROM schema_version")
@@ -254,6 +287,8 @@ tail -1 "$RUN/logs/build.log"
 step "docker-compose.yml's Onramp services (codec-server, intake, workers) as processes, orders through the intake"
 s=$(date +%s.%N)
 ONRAMP_PROOF_TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT ONRAMP_PROOF_DIR=$RUN \
+  ONRAMP_PROOF_PG_ADDRESS=127.0.0.1:$PG_PORT TEMPORAL_POSTGRES_PASSWORD=$PG_PASSWORD \
+  ONRAMP_PROOF_UI_SERVER=$UI_BIN/server ONRAMP_PROOF_UI_CONFIG=$UI_MODDIR/config/docker.yaml \
   npx --no-install tsx scripts/prod-proof-driver.ts || fail "the services run failed (logs: $RUN/*.log)"
 e=$(date +%s.%N)
 figures+=("$(printf '%-34s %6.1f s' 'services start + orders + checks' "$(awk "BEGIN { print $e - $s }")")")
@@ -265,9 +300,16 @@ rows=$(as_postgres "$PG_BIN/psql" -tA -h "$PGDATA" -p "$PG_PORT" -U postgres -d 
   -c "SELECT count(*) FROM executions")
 echo "PostgreSQL holds $rows workflow executions in temporal.executions"
 [ "$rows" -ge "${ONRAMP_PROOF_ONBOARDINGS:-4}" ] || fail "the executions are not in PostgreSQL"
+if [[ ",${ONRAMP_PROOF_SKIP:-}," != *,load,* ]]; then
+  echo "the workers' shared limiter in PostgreSQL (database onramp, tables onramp_limiter_*):"
+  as_postgres "$PG_BIN/psql" -h "$PGDATA" -p "$PG_PORT" -U postgres -d onramp -c \
+    "SELECT split_part(key, ':', 1) AS limiter, count(*) AS keys FROM onramp_limiter_keys GROUP BY 1 ORDER BY 1" \
+    -c "SELECT split_part(key, ':', 1) AS window, count(*) AS events_in_window FROM onramp_limiter_events GROUP BY 1 ORDER BY 1" ||
+    fail "no limiter state in PostgreSQL"
+fi
 
 step "figures"
 for f in "${figures[@]}"; do echo "  $f"; done
 echo "  total                              $(($(date +%s) - t0)) s"
 echo
-echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake"
+echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake; the Web UI decoding for an OIDC-signed-in user; vendor limits shared by the workers under load (0 throttling responses)"

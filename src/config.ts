@@ -195,6 +195,13 @@ export const configSchema = z.object({
     .default('127.0.0.1')
     .describe('Interface the codec server binds (containers: `0.0.0.0`).'),
   ONRAMP_CODEC_SERVER_PORT: port.default(8484).describe('Port of the codec server for the Web UI.'),
+  ONRAMP_CODEC_SERVER_TLS_CERT_PATH: z
+    .string()
+    .optional()
+    .describe(
+      'PEM certificate (chain) the codec server serves HTTPS with; the Web UI sends the access token only to an https:// codec endpoint. Unset: plain HTTP (sandbox, or TLS ended by a proxy).'
+    ),
+  ONRAMP_CODEC_SERVER_TLS_KEY_PATH: z.string().optional().describe('PEM private key of that certificate.'),
   ONRAMP_CODEC_SERVER_TOKEN_REF: secretRef
     .optional()
     .describe(
@@ -323,6 +330,8 @@ export interface OnrampConfig {
       host: string;
       port: number;
       tokenRef?: string;
+      /** HTTPS: certificate and key files. */
+      tls?: { certPath: string; keyPath: string };
       oidc?: { issuer: string; jwksUrl?: string; audience?: string };
       allowedOrigins: string[];
       namespaces: string[];
@@ -461,6 +470,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
   const withSim = (hosts: string[], simHost: string) =>
     sandbox && !hosts.includes(simHost) ? [...hosts, simHost] : hosts;
   const problems: string[] = [];
+  if (!c.ONRAMP_CODEC_SERVER_TLS_CERT_PATH !== !c.ONRAMP_CODEC_SERVER_TLS_KEY_PATH) {
+    problems.push(
+      'ONRAMP_CODEC_SERVER_TLS_CERT_PATH and ONRAMP_CODEC_SERVER_TLS_KEY_PATH: set both (HTTPS) or neither (HTTP)'
+    );
+  }
   if (mode === 'live' && !c.ONRAMP_NOTIFY_WEBHOOK_URL) {
     problems.push(
       'ONRAMP_NOTIFY_WEBHOOK_URL: required in live mode: set it to the vendor support intake that must learn of each completed delegation'
@@ -516,6 +530,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
         host: c.ONRAMP_CODEC_SERVER_HOST,
         port: c.ONRAMP_CODEC_SERVER_PORT,
         tokenRef: c.ONRAMP_CODEC_SERVER_TOKEN_REF,
+        ...(c.ONRAMP_CODEC_SERVER_TLS_CERT_PATH && c.ONRAMP_CODEC_SERVER_TLS_KEY_PATH
+          ? { tls: { certPath: c.ONRAMP_CODEC_SERVER_TLS_CERT_PATH, keyPath: c.ONRAMP_CODEC_SERVER_TLS_KEY_PATH } }
+          : {}),
         ...(c.ONRAMP_CODEC_SERVER_OIDC_ISSUER
           ? {
               oidc: {

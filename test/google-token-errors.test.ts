@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../src/activities';
+import { GOOGLE_TOKEN_URL, createGoogleTransporter } from '../src/activities/google/token';
 import type { CheckDelegationInput, ScopeCheck } from '../src/activities/google/delegation';
 import { createSandboxServiceAccount } from '../src/simulators/google/service-account';
 import { googleFixture, type GoogleFixture } from './helpers/google';
@@ -153,5 +156,46 @@ describe('checkDelegatedScopes: error classification', () => {
     assert.equal(g.receiver.faults.fired(id2), 1);
     assert.equal(f2.nonRetryable, true);
     assert.match(f2.message, /ONRAMP_NOTIFY_WEBHOOK_URL/);
+  });
+});
+
+/**
+ * The transporter every Google call goes through: the Directory quota wait happens before the request's
+ * timeout starts (the prod proof's worker died under load when a Directory POST was sent with a signal the
+ * quota wait had already expired: node-fetch, gaxios's default in Node, then emits an unhandled 'error'),
+ * and a request aborted by its timeout is an error to classify.
+ */
+describe('createGoogleTransporter: quota wait and timeout', () => {
+  let server: Server;
+  let url = '';
+  before(async () => {
+    server = createServer((req, res) => {
+      // Headers and half a body, then nothing: the abort lands while the response body is being read.
+      if (req.url === '/hang') return void res.writeHead(200, { 'content-type': 'application/json' }).write('{"ok":');
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const a = server.address();
+    url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('a request that waited for the quota longer than its timeout is still sent and answered', async () => {
+    const t = createGoogleTransporter({ tokenUrl: GOOGLE_TOKEN_URL, timeoutMs: 300 }, () => sleep(900));
+    const res = await t.request<{ ok: boolean }>({
+      url: `${url}/admin/directory/v1/x`,
+      method: 'POST',
+      data: { a: 1 },
+    });
+    assert.deepEqual(res.data, { ok: true });
+  });
+
+  it('a POST aborted by its timeout rejects (the process survives to classify it)', async () => {
+    const t = createGoogleTransporter({ tokenUrl: GOOGLE_TOKEN_URL, timeoutMs: 200 });
+    await assert.rejects(t.request({ url: `${url}/hang`, method: 'POST', data: { a: 1 } }));
   });
 });

@@ -21,6 +21,8 @@ export interface BenchGoogle {
   clientId: string;
   saEmail: string;
   keyRef: string;
+  /** The service account's key file (JSON), for a caller that supplies it elsewhere (a secrets volume). */
+  keyFile: object;
   customerId: string;
   /** Activity dependencies for the worker process (plain data: crosses the process boundary as JSON). */
   deps(admin?: Omit<GoogleAdminSettings, 'tokenUrl'>): ActivityDeps;
@@ -58,6 +60,7 @@ export async function startBenchGoogle(directory: DirectorySimOptions = {}): Pro
     clientId: keyFile.client_id,
     saEmail: keyFile.client_email,
     keyRef,
+    keyFile,
     customerId: sim.directory.customerId,
     deps: (adminSettings) => ({
       google: { tokenUrl: `${url}/token` },

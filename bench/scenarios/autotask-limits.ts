@@ -1,3 +1,4 @@
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +8,10 @@ import type { autotaskOnboarding } from '../../src/workflows';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AutotaskOnboardingRequest } from '../../src/domain/autotask';
-import { createAutotaskSimulator } from '../../src/simulators/autotask/server';
+import { createAutotaskSimulator, type AutotaskSimulator } from '../../src/simulators/autotask/server';
 import { SYSTEM_API_LEVEL } from '../../src/simulators/autotask/state';
 import type { BenchContext } from '../lib/environment';
-import { recordRequests, windowUse, type WindowUse } from '../lib/request-log';
+import { recordRequests, windowUse, type LoggedRequest, type WindowUse } from '../lib/request-log';
 import { perSecond } from '../lib/stats';
 import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 
@@ -35,6 +36,137 @@ export interface AutotaskLimitResult {
   limitUseSeries: { t: number; value: number }[];
 }
 
+/** Autotask's documented limits: 10,000 requests per rolling hour per database, 3 threads per endpoint. */
+export const AUTOTASK_HOURLY_LIMIT = 10_000;
+
+/**
+ * One Autotask database on the simulator enforcing 3 concurrent requests per tracking identifier x endpoint
+ * and a rolling `hourlyLimit` per `hourMs` (429 past either), 50–150 ms per call, with an API security level
+ * that may do what the onboarding does, and a receiver for the integration's webhooks. Workers need
+ * `url` (zone discovery) and `host` (allowed zone host). Shared by the benchmark and
+ * scripts/prod-proof-driver.ts (which keeps the real hour and lowers the limit instead: production workers
+ * learn the limit from ThresholdInformation but always count an hour).
+ */
+export interface AutotaskLimitTenant {
+  url: string;
+  host: string;
+  vendorLimit: { limit: number; windowMs: number; threadsPerEndpoint: number };
+  sim: AutotaskSimulator;
+  log: LoggedRequest[];
+  /** `n` onboarding requests of one customer, each with its own API user (secrets in files workers can read). */
+  requests(n: number, tenant: string): AutotaskOnboardingRequest[];
+  close(): Promise<void>;
+}
+
+export async function startAutotaskLimitTenant(
+  hourlyLimit: number,
+  hourMs: number,
+  dir = mkdtempSync(join(tmpdir(), 'onramp-bench-at-'))
+): Promise<AutotaskLimitTenant> {
+  const sim = createAutotaskSimulator({ callLatencyMs: [50, 150], hourlyLimit, hourMs });
+  const log = recordRequests(sim);
+  const url = await sim.listen();
+  // The integration's webhook endpoints: the simulator only calls them when a ticket changes (never here).
+  const receiver = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  const addr = receiver.address();
+  const receiverUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const signingKey = join(dir, 'signing.key');
+  writeFileSync(signingKey, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  sim.db.setLevel({
+    name: 'Onramp API',
+    permissions: {
+      ...SYSTEM_API_LEVEL.permissions,
+      Tickets: SYSTEM_API_LEVEL.permissions.Tickets ?? ['query', 'create', 'update', 'delete'],
+    },
+    webhooks: { enabled: true, max: 5 },
+  });
+  const integrationCode = 'OFFICEPROTECTALERT0000001';
+  let users = 0;
+  return {
+    url,
+    host: new URL(url).host,
+    vendorLimit: { limit: hourlyLimit, windowMs: hourMs, threadsPerEndpoint: 3 },
+    sim,
+    log,
+    requests: (n, tenant) =>
+      Array.from({ length: n }, (): AutotaskOnboardingRequest => {
+        const i = users++;
+        const secret = randomBytes(18).toString('base64url');
+        const user = sim.db.addUser({
+          username: `bench${i}-${tenant}@acme-msp.example`,
+          secret,
+          integrationCode,
+          securityLevel: 'Onramp API',
+        });
+        // Worker processes cannot see this process's environment: the secret goes to a file.
+        const secretPath = join(dir, `secret-${i}`);
+        writeFileSync(secretPath, secret, { mode: 0o600 });
+        return {
+          customer: { id: tenant },
+          vendor: { name: 'Office Protect', integrationVendor: 'Office Protect - Alert Integration' },
+          integrationId: `bench-${i}`,
+          credentials: { username: user.username, secretRef: `file:${secretPath}`, integrationCode },
+          webhook: {
+            name: `bench-${i}`,
+            webhookUrl: `${receiverUrl}/webhooks/autotask/${tenant}`,
+            deactivationUrl: `${receiverUrl}/webhooks/autotask/${tenant}/deactivated`,
+            signingKeyRef: `file:${signingKey}`,
+          },
+          timing: { readyPollSeconds: 0.5, readyDeadlineMinutes: 10, operatorDeadlineHours: 1, reminderMinutes: 60 },
+        };
+      }),
+    close: async () => {
+      await sim.close();
+      await new Promise<void>((r) => receiver.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Start one autotaskOnboarding per request on `taskQueue`; the handles' results are the caller's to await. */
+export async function startAutotaskOnboardings(
+  client: Client,
+  taskQueue: string,
+  requests: AutotaskOnboardingRequest[]
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof autotaskOnboarding>[]> {
+  return Promise.all(
+    requests.map((req) =>
+      client.workflow.start<typeof autotaskOnboarding>('autotaskOnboarding', {
+        workflowId: `${autotaskOnboardingWorkflowId(parseAutotaskOnboardingInput(req))}:${taskQueue}`,
+        taskQueue,
+        args: [req],
+      })
+    )
+  );
+}
+
+/** The database's API calls since `t0` (zone discovery excluded) against its hourly limit and thread limit. */
+export function measureAutotask(
+  tenant: AutotaskLimitTenant,
+  t0: number
+): Pick<AutotaskLimitResult, 'apiRequests' | 'rejected' | 'maxConcurrencyPerEndpoint' | 'use' | 'limitUseSeries'> {
+  const { limit, windowMs } = tenant.vendorLimit;
+  const api = tenant.log.filter(
+    (r) => r.at >= t0 && r.path.startsWith('/ATServicesRest/V1.0/') && !/zoneInformation$/i.test(r.path)
+  );
+  const ratePerSecond = (limit / windowMs) * 1000;
+  return {
+    apiRequests: api.length,
+    rejected: api.filter((r) => r.status === 429).length,
+    maxConcurrencyPerEndpoint: Math.max(0, ...tenant.sim.maxConcurrency.values()),
+    use: windowUse(
+      api.map((r) => r.at),
+      limit,
+      windowMs
+    ),
+    limitUseSeries: perSecond(
+      api.map((r) => r.at),
+      t0
+    ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+  };
+}
+
 /**
  * `onboardings` Autotask onboardings of one Autotask database (one tenant, each with its own API user),
  * run by `workers` worker processes sharing the limiter through PostgreSQL, against the simulator enforcing
@@ -49,35 +181,15 @@ export async function autotaskLimits(
   postgresUrl: string | undefined
 ): Promise<AutotaskLimitResult> {
   const windowMs = 36_000;
-  const limit = Math.round((10_000 * windowMs) / 3600_000);
+  const limit = Math.round((AUTOTASK_HOURLY_LIMIT * windowMs) / 3600_000);
   const reserveFraction = 0.05;
-  const sim = createAutotaskSimulator({ callLatencyMs: [50, 150], hourlyLimit: limit, hourMs: windowMs });
-  const log = recordRequests(sim);
-  const simUrl = await sim.listen();
-  // The integration's webhook endpoints: the simulator only calls them when a ticket changes (never here).
-  const receiver = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-  const addr = receiver.address();
-  const receiverUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  const dir = mkdtempSync(join(tmpdir(), 'onramp-bench-at-'));
-  const host = new URL(simUrl).host;
-  const signingKey = join(dir, 'signing.key');
-  writeFileSync(signingKey, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  sim.db.setLevel({
-    name: 'Onramp API',
-    permissions: {
-      ...SYSTEM_API_LEVEL.permissions,
-      Tickets: SYSTEM_API_LEVEL.permissions.Tickets ?? ['query', 'create', 'update', 'delete'],
-    },
-    webhooks: { enabled: true, max: 5 },
-  });
-  const integrationCode = 'OFFICEPROTECTALERT0000001';
+  const at = await startAutotaskLimitTenant(limit, windowMs);
   const deps: ActivityDeps = {
     google: { tokenUrl: 'http://127.0.0.1:9/token' },
     notify: {},
     autotask: {
-      discoveryUrl: simUrl,
-      allowedZoneHosts: [host],
+      discoveryUrl: at.url,
+      allowedZoneHosts: [at.host],
       limiter: {
         hourlyLimit: limit,
         hourMs: windowMs,
@@ -104,87 +216,41 @@ export async function autotaskLimits(
           maxConcurrentActivities: 100,
         })
       );
-    const tenant = `bench-${taskQueue}`;
-    const requests = Array.from({ length: onboardings }, (_, i): AutotaskOnboardingRequest => {
-      const secret = randomBytes(18).toString('base64url');
-      const user = sim.db.addUser({
-        username: `bench${i}-${taskQueue}@acme-msp.example`,
-        secret,
-        integrationCode,
-        securityLevel: 'Onramp API',
-      });
-      // Worker processes cannot see this process's environment: the secret goes to a file.
-      const secretPath = join(dir, `secret-${i}`);
-      writeFileSync(secretPath, secret, { mode: 0o600 });
-      return {
-        customer: { id: tenant },
-        vendor: { name: 'Office Protect', integrationVendor: 'Office Protect - Alert Integration' },
-        integrationId: `bench-${i}`,
-        credentials: { username: user.username, secretRef: `file:${secretPath}`, integrationCode },
-        webhook: {
-          name: `bench-${i}`,
-          webhookUrl: `${receiverUrl}/webhooks/autotask/${tenant}`,
-          deactivationUrl: `${receiverUrl}/webhooks/autotask/${tenant}/deactivated`,
-          signingKeyRef: `file:${signingKey}`,
-        },
-        timing: { readyPollSeconds: 0.5, readyDeadlineMinutes: 10, operatorDeadlineHours: 1, reminderMinutes: 60 },
-      };
-    });
+    const requests = at.requests(onboardings, `bench-${taskQueue}`);
     const t0 = Date.now();
     let failed = 0;
     let firstFailure: string | undefined;
+    const handles = await startAutotaskOnboardings(ctx.client, taskQueue, requests);
     const results = await Promise.all(
-      requests.map(async (req) => {
-        const handle = await ctx.client.workflow.start<typeof autotaskOnboarding>('autotaskOnboarding', {
-          workflowId: `${autotaskOnboardingWorkflowId(parseAutotaskOnboardingInput(req))}:${taskQueue}`,
-          taskQueue,
-          args: [req],
-        });
-        return handle.result().then(
+      handles.map((handle) =>
+        handle.result().then(
           () => true,
           (err: Error & { cause?: Error & { cause?: Error } }) => {
             failed++;
             firstFailure ??= [err.message, err.cause?.message, err.cause?.cause?.message].filter(Boolean).join(' / ');
             return false;
           }
-        );
-      })
+        )
+      )
     );
     const elapsedMs = Date.now() - t0;
-    const api = log.filter(
-      (r) => r.at >= t0 && r.path.startsWith('/ATServicesRest/V1.0/') && !/zoneInformation$/i.test(r.path)
-    );
-    const ratePerSecond = (limit / windowMs) * 1000;
     const result: AutotaskLimitResult = {
       onboardings,
       completed: results.filter(Boolean).length,
       failed,
       firstFailure,
       workers,
-      vendorLimit: { limit, windowMs, threadsPerEndpoint: 3 },
+      vendorLimit: at.vendorLimit,
       reserveFraction,
       elapsedMs,
-      apiRequests: api.length,
-      rejected: api.filter((r) => r.status === 429).length,
-      maxConcurrencyPerEndpoint: Math.max(0, ...sim.maxConcurrency.values()),
-      use: windowUse(
-        api.map((r) => r.at),
-        limit,
-        windowMs
-      ),
-      limitUseSeries: perSecond(
-        api.map((r) => r.at),
-        t0
-      ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+      ...measureAutotask(at, t0),
     };
     ctx.log(
-      `autotask ×${onboardings} onboardings, ${workers} workers sharing the limiter (limit ${limit}/${windowMs / 1000}s, reserve ${reserveFraction}): ${result.completed} completed, ${failed} failed in ${(elapsedMs / 1000).toFixed(1)} s${firstFailure ? ` (first failure: ${firstFailure})` : ''}; ${api.length} requests; ${result.rejected} throttled; peak ${result.maxConcurrencyPerEndpoint} concurrent per endpoint; full-window use ${result.use.fractions.join(', ') || 'n/a'}`
+      `autotask ×${onboardings} onboardings, ${workers} workers sharing the limiter (limit ${limit}/${windowMs / 1000}s, reserve ${reserveFraction}): ${result.completed} completed, ${failed} failed in ${(elapsedMs / 1000).toFixed(1)} s${firstFailure ? ` (first failure: ${firstFailure})` : ''}; ${result.apiRequests} requests; ${result.rejected} throttled; peak ${result.maxConcurrencyPerEndpoint} concurrent per endpoint; full-window use ${result.use.fractions.join(', ') || 'n/a'}`
     );
     return result;
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
-    await sim.close();
-    await new Promise<void>((r) => receiver.close(() => r()));
-    rmSync(dir, { recursive: true, force: true });
+    await at.close();
   }
 }

@@ -1,15 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
 import { request } from 'undici';
 import { createActivities, type ActivityDeps } from '../../src/activities';
-import { billingSchema, type ConnectwiseConnection } from '../../src/domain/connectwise';
+import { billingSchema, type ConnectwiseConnection, type ConnectwiseSiteInfo } from '../../src/domain/connectwise';
 import { createConnectwiseSimulator } from '../../src/simulators/connectwise/server';
 import { ALL_AREAS } from '../../src/simulators/connectwise/state';
+import type { Simulator } from '../../src/simulators/http';
 import type { connectwiseCustomerSync } from '../../src/workflows';
 import type { BenchContext } from '../lib/environment';
 import { VENDOR_LATENCY_MS } from '../lib/google';
-import { recordRequests, windowUse, type WindowUse } from '../lib/request-log';
+import { recordRequests, windowUse, type LoggedRequest, type WindowUse } from '../lib/request-log';
 import { perSecond } from '../lib/stats';
 import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 
@@ -32,6 +34,147 @@ export interface ConnectwiseLimitResult {
 
 const CLIENT_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 
+/** ConnectWise's documented throttle: ~1,000 requests per minute per tenant (vendor-apis.md). */
+export const CONNECTWISE_REQUESTS_PER_MINUTE_LIMIT = 1000;
+
+/**
+ * One ConnectWise tenant on the simulator answering 429 past ~1,000 requests/min (compressed to the same rate
+ * over `windowMs`), 50–150 ms per call, with an API member whose role may do everything the sync does. What
+ * a worker needs to reach it: `host` among the allowed (and plain-http) hosts, and `connection`. Shared by the
+ * benchmark (its own worker processes) and scripts/prod-proof-driver.ts (docker-compose.yml's workers).
+ */
+export interface ConnectwiseLimitTenant {
+  url: string;
+  host: string;
+  vendorLimit: { limit: number; windowMs: number };
+  connection: ConnectwiseConnection;
+  /** The site as the tenant's verification answered it (the sync's target). */
+  site: ConnectwiseSiteInfo;
+  /** Every answered request (time, path, status), recorded by the simulator itself. */
+  log: LoggedRequest[];
+  sim: Simulator;
+  close(): Promise<void>;
+}
+
+export async function startConnectwiseLimitTenant(windowMs = 10_000): Promise<ConnectwiseLimitTenant> {
+  const compression = 60_000 / windowMs;
+  const vendorLimit = { limit: Math.floor(CONNECTWISE_REQUESTS_PER_MINUTE_LIMIT / compression), windowMs };
+  const sim = createConnectwiseSimulator({
+    latencyMs: VENDOR_LATENCY_MS,
+    requestsPerWindow: vendorLimit.limit,
+    windowMs,
+  });
+  const log = recordRequests(sim);
+  const url = await sim.listen();
+  const host = new URL(url).host;
+  const dir = mkdtempSync(join(tmpdir(), 'onramp-bench-cw-'));
+  const close = async () => {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const control = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
+      const res = await request(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return res.body.json();
+    };
+    const all = { add: 'All', edit: 'All', inquire: 'All', delete: 'None' };
+    await control('PUT', '/__sim/cw/roles/10', {
+      name: 'Bench Integration',
+      settings: Object.fromEntries(ALL_AREAS.map((a) => [a, all])),
+    });
+    await control('POST', '/__sim/cw/api-members', { identifier: 'bench', roleId: 10 });
+    const keys = (await control('POST', '/__sim/cw/api-members/bench/keys', { description: 'bench' })) as {
+      publicKey: string;
+      privateKey: string;
+    };
+    const keyPath = join(dir, 'cw.key');
+    writeFileSync(keyPath, keys.privateKey, { mode: 0o600 });
+    const connection: ConnectwiseConnection = {
+      site: host,
+      companyId: sim.state.companyId,
+      publicKey: keys.publicKey,
+      privateKeyRef: `file:${keyPath}`,
+      clientId: CLIENT_ID,
+    };
+    const v = await createActivities({
+      google: { tokenUrl: 'http://127.0.0.1:9/token' },
+      notify: {},
+      connectwise: { extraAllowedHosts: [host], insecureHttpHosts: [host] },
+    }).verifyConnectwiseConnection(connection);
+    if (!v.ok) throw new Error(`ConnectWise bench tenant refused the connection: ${v.message}`);
+    return { url, host, vendorLimit, connection, site: v.site, log, sim, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/**
+ * `customers` companies (+ agreements) synced into the tenant by `parts` connectwiseCustomerSync workflows on
+ * `taskQueue` at once (their activities spread over the workers polling it); resolves when all completed.
+ */
+export async function runConnectwiseSyncs(
+  client: Client,
+  taskQueue: string,
+  tenant: ConnectwiseLimitTenant,
+  customers: number,
+  parts: number,
+  idPrefix = `bench-cw-sync-${taskQueue}`
+): Promise<void> {
+  const list = Array.from({ length: customers }, (_, i) => ({
+    identifier: `B${String(i + 1).padStart(5, '0')}`,
+    name: `Bench customer ${i + 1}`,
+  }));
+  const split = Array.from({ length: parts }, (_, w) => list.filter((_, i) => i % parts === w));
+  await Promise.all(
+    split.map((part, w) =>
+      client.workflow.execute<typeof connectwiseCustomerSync>('connectwiseCustomerSync', {
+        workflowId: `${idPrefix}-${w}`,
+        taskQueue,
+        args: [
+          {
+            customer: 'Bench MSP',
+            vendor: 'Bench Vendor',
+            target: { connection: tenant.connection, site: tenant.site },
+            customers: part,
+            billing: billingSchema.parse({}),
+            mode: 'apply',
+          },
+        ],
+      })
+    )
+  );
+}
+
+/** The tenant's API requests since `t0` against its limit: count, 429s, use of each full window, per-second series. */
+export function measureConnectwise(
+  tenant: ConnectwiseLimitTenant,
+  t0: number
+): Pick<ConnectwiseLimitResult, 'apiRequests' | 'http429s' | 'rejected' | 'use' | 'limitUseSeries'> {
+  const { limit, windowMs } = tenant.vendorLimit;
+  const api = tenant.log.filter((r) => r.at >= t0 && r.path.includes('/apis/3.0/'));
+  const ratePerSecond = (limit / windowMs) * 1000;
+  const http429s = api.filter((r) => r.status === 429).length;
+  return {
+    apiRequests: api.length,
+    http429s,
+    rejected: http429s,
+    use: windowUse(
+      api.map((r) => r.at),
+      limit,
+      windowMs
+    ),
+    limitUseSeries: perSecond(
+      api.map((r) => r.at),
+      t0
+    ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+  };
+}
+
 /**
  * connectwiseCustomerSync of `customers` companies (+ agreements) into one ConnectWise tenant that answers
  * 429 past ~1,000 requests/min, with 50–150 ms per call. Time is compressed (a 10 s window at the same
@@ -45,55 +188,17 @@ export async function connectwiseLimits(
   workers = 1,
   postgresUrl?: string
 ): Promise<ConnectwiseLimitResult> {
-  const windowMs = 10_000;
-  const compression = 60_000 / windowMs;
-  const vendorLimit = { limit: Math.floor(1000 / compression), windowMs };
-  const sim = createConnectwiseSimulator({
-    latencyMs: VENDOR_LATENCY_MS,
-    requestsPerWindow: vendorLimit.limit,
-    windowMs,
-  });
-  const log = recordRequests(sim);
-  const url = await sim.listen();
-  const host = new URL(url).host;
-  const dir = mkdtempSync(join(tmpdir(), 'onramp-bench-cw-'));
-  const control = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
-    const res = await request(`${url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return res.body.json();
-  };
-  const all = { add: 'All', edit: 'All', inquire: 'All', delete: 'None' };
-  await control('PUT', '/__sim/cw/roles/10', {
-    name: 'Bench Integration',
-    settings: Object.fromEntries(ALL_AREAS.map((a) => [a, all])),
-  });
-  await control('POST', '/__sim/cw/api-members', { identifier: 'bench', roleId: 10 });
-  const keys = (await control('POST', '/__sim/cw/api-members/bench/keys', { description: 'bench' })) as {
-    publicKey: string;
-    privateKey: string;
-  };
-  const keyPath = join(dir, 'cw.key');
-  writeFileSync(keyPath, keys.privateKey, { mode: 0o600 });
+  const tenant = await startConnectwiseLimitTenant();
   const deps: ActivityDeps = {
     google: { tokenUrl: 'http://127.0.0.1:9/token' },
     notify: {},
     connectwise: {
-      extraAllowedHosts: [host],
-      insecureHttpHosts: [host],
+      extraAllowedHosts: [tenant.host],
+      insecureHttpHosts: [tenant.host],
       // A pace is a rate: the same per real minute whatever the window the simulator counts in.
       requestsPerMinute: onrampRequestsPerMinute,
     },
     limits: { postgresUrl, tablePrefix: 'bench_connectwise' },
-  };
-  const connection: ConnectwiseConnection = {
-    site: host,
-    companyId: sim.state.companyId,
-    publicKey: keys.publicKey,
-    privateKeyRef: `file:${keyPath}`,
-    clientId: CLIENT_ID,
   };
   const taskQueue = ctx.taskQueue('cw');
   const procs: BenchWorker[] = [];
@@ -109,62 +214,24 @@ export async function connectwiseLimits(
           maxConcurrentActivities: 100,
         })
       );
-    const v = await createActivities(deps).verifyConnectwiseConnection(connection);
-    if (!v.ok) throw new Error(`ConnectWise bench tenant refused the connection: ${v.message}`);
-    const list = Array.from({ length: customers }, (_, i) => ({
-      identifier: `B${String(i + 1).padStart(5, '0')}`,
-      name: `Bench customer ${i + 1}`,
-    }));
     const t0 = Date.now();
     // One sync per worker, all on the same tenant: their activities spread over the workers.
-    const parts = Array.from({ length: workers }, (_, w) => list.filter((_, i) => i % workers === w));
-    await Promise.all(
-      parts.map((part, w) =>
-        ctx.client.workflow.execute<typeof connectwiseCustomerSync>('connectwiseCustomerSync', {
-          workflowId: `bench-cw-sync-${taskQueue}-${w}`,
-          taskQueue,
-          args: [
-            {
-              customer: 'Bench MSP',
-              vendor: 'Bench Vendor',
-              target: { connection, site: v.site },
-              customers: part,
-              billing: billingSchema.parse({}),
-              mode: 'apply',
-            },
-          ],
-        })
-      )
-    );
+    await runConnectwiseSyncs(ctx.client, taskQueue, tenant, customers, workers);
     const elapsedMs = Date.now() - t0;
-    const api = log.filter((r) => r.at >= t0 && r.path.includes('/apis/3.0/'));
-    const ratePerSecond = (vendorLimit.limit / windowMs) * 1000;
     const result: ConnectwiseLimitResult = {
       customers,
-      vendorLimit,
+      vendorLimit: tenant.vendorLimit,
       onrampRequestsPerMinute,
       elapsedMs,
-      apiRequests: api.length,
-      http429s: api.filter((r) => r.status === 429).length,
-      rejected: api.filter((r) => r.status === 429).length,
       workers,
-      use: windowUse(
-        api.map((r) => r.at),
-        vendorLimit.limit,
-        windowMs
-      ),
-      limitUseSeries: perSecond(
-        api.map((r) => r.at),
-        t0
-      ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+      ...measureConnectwise(tenant, t0),
     };
     ctx.log(
-      `connectwise sync ×${customers} on ${workers} worker(s) at ${onrampRequestsPerMinute}/min (limit ~1,000/min): ${api.length} requests in ${(elapsedMs / 1000).toFixed(1)} s; ${result.http429s} 429s; full-window use ${result.use.fractions.join(', ') || 'n/a'}`
+      `connectwise sync ×${customers} on ${workers} worker(s) at ${onrampRequestsPerMinute}/min (limit ~1,000/min): ${result.apiRequests} requests in ${(elapsedMs / 1000).toFixed(1)} s; ${result.http429s} 429s; full-window use ${result.use.fractions.join(', ') || 'n/a'}`
     );
     return result;
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
-    await sim.close();
-    rmSync(dir, { recursive: true, force: true });
+    await tenant.close();
   }
 }

@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import {
   adminRoleWorkflowId,
   parseAdminRoleInput,
@@ -6,7 +7,7 @@ import {
 } from '../../src/domain/google-admin-roles';
 import type { googleAdminRoleProvisioning } from '../../src/workflows';
 import type { BenchContext } from '../lib/environment';
-import { startBenchGoogle } from '../lib/google';
+import { startBenchGoogle, type BenchGoogle } from '../lib/google';
 import { windowUse, type WindowUse } from '../lib/request-log';
 import { perSecond } from '../lib/stats';
 import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
@@ -47,6 +48,111 @@ export interface GroupRunResult {
 }
 
 /**
+ * `groups` security groups of `members` members in all (split evenly), each with its admin role, all as the
+ * same admin of `domain` on the bench Google: one Directory quota shared by every workflow and worker.
+ */
+export function groupRequests(
+  google: BenchGoogle,
+  domain: string,
+  members: number,
+  groups: number,
+  label: string
+): AdminRoleRequest[] {
+  const admin = google.admin(domain);
+  const emails = Array.from({ length: members }, (_, i) => {
+    const email = `student${i}@${domain}`;
+    google.sim.state.addUser(email);
+    return email;
+  });
+  return Array.from({ length: groups }, (_, g) => ({
+    customer: { domain, customerId: google.customerId },
+    adminEmail: admin,
+    serviceAccount: { email: google.saEmail, keyRef: google.keyRef },
+    group: {
+      email: `bench-${members}-${g}@${domain}`,
+      displayName: `Classroom analytics ${g}`,
+      description: 'Benchmark group',
+    },
+    role: {
+      name: `Education Admin ${label} ${g}`,
+      description: 'Analytics',
+      privileges: ['EDU_ANALYTICS_DATA_ACCESS'],
+    },
+    scope: { type: 'ORG_UNIT', orgUnitPaths: ['/Students', '/Teachers'] },
+    membership: { propagationTimeoutMinutes: 10, pollSeconds: 1, batchSize: 250 },
+    members: emails.filter((_, i) => i % groups === g).map((email) => ({ email })),
+  }));
+}
+
+/** One googleAdminRoleProvisioning per request on `taskQueue`, all at once; resolves to their results. */
+export async function runGroupProvisioning(
+  client: Client,
+  taskQueue: string,
+  requests: AdminRoleRequest[]
+): Promise<AdminRoleResult[]> {
+  return Promise.all(
+    requests.map(async (request) => {
+      const input = parseAdminRoleInput(request);
+      const handle = await client.workflow.start<typeof googleAdminRoleProvisioning>('googleAdminRoleProvisioning', {
+        workflowId: `${adminRoleWorkflowId(input)}:${taskQueue}`,
+        taskQueue,
+        args: [request],
+      });
+      return handle.result();
+    })
+  );
+}
+
+/** The Google simulator's log since `t0` against `quota`: requests by kind, quota errors, 429s, window use. */
+export function measureGroups(
+  google: BenchGoogle,
+  quota: DirectoryQuota,
+  t0: number,
+  elapsedMs: number,
+  results: AdminRoleResult[],
+  members: number,
+  workers: number
+): GroupRunResult {
+  const log = google.requests.filter((r) => r.at >= t0);
+  const directory = log.filter((r) => r.path.startsWith('/admin/directory/'));
+  const inserts = directory.filter((r) => r.method === 'POST' && /\/groups\/[^/]+\/members$/.test(r.path));
+  const memberPhaseMs = inserts.length ? inserts[inserts.length - 1]!.at - inserts[0]!.at : 0;
+  const use = windowUse(
+    directory.map((x) => x.at),
+    quota.limit,
+    quota.windowMs
+  );
+  const quotaBoundMinimumMs = Math.round((directory.length / quota.limit) * quota.windowMs);
+  const ratePerSecond = (quota.limit / quota.windowMs) * 1000;
+  return {
+    members,
+    quota,
+    elapsedMs,
+    memberPhaseMs,
+    requests: {
+      total: log.length,
+      directory: directory.length,
+      memberInserts: inserts.length,
+      token: log.filter((x) => x.path === '/token').length,
+      cloudIdentity: log.filter((x) => x.path.startsWith('/v1/')).length,
+    },
+    quotaErrors: google.sim.directory.quotaErrors,
+    http429s: log.filter((x) => x.status === 429).length,
+    quotaBoundMinimumMs,
+    ratioToQuotaBound: Math.round((elapsedMs / Math.max(quotaBoundMinimumMs, 1)) * 100) / 100,
+    added: results.reduce((a, r) => a + r.members.added, 0),
+    workers,
+    rejected: google.sim.directory.quotaErrors + log.filter((x) => x.status === 429).length,
+    directoryUse: use,
+    use,
+    limitUseSeries: perSecond(
+      directory.map((x) => x.at),
+      t0
+    ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+  };
+}
+
+/**
  * One googleAdminRoleProvisioning run with an `members`-member security group against the Google simulator
  * enforcing `quota` per impersonated user (403 userRateLimitExceeded past it) and 50–150 ms per call; the
  * worker's limiter is told the same quota, as production's configuration tells it Google's.
@@ -74,84 +180,13 @@ export async function provisionGroup(
           maxConcurrentActivities: 100,
         })
       );
-    const domain = `school-${taskQueue}.example`;
-    const admin = google.admin(domain);
-    const emails = Array.from({ length: members }, (_, i) => {
-      const email = `student${i}@${domain}`;
-      google.sim.state.addUser(email);
-      return email;
-    });
     // One group per worker, all as the same admin: one Directory quota, shared by every worker.
-    const requests: AdminRoleRequest[] = Array.from({ length: workers }, (_, g) => ({
-      customer: { domain, customerId: google.customerId },
-      adminEmail: admin,
-      serviceAccount: { email: google.saEmail, keyRef: google.keyRef },
-      group: {
-        email: `bench-${members}-${g}@${domain}`,
-        displayName: `Classroom analytics ${g}`,
-        description: 'Benchmark group',
-      },
-      role: {
-        name: `Education Admin ${taskQueue} ${g}`,
-        description: 'Analytics',
-        privileges: ['EDU_ANALYTICS_DATA_ACCESS'],
-      },
-      scope: { type: 'ORG_UNIT', orgUnitPaths: ['/Students', '/Teachers'] },
-      membership: { propagationTimeoutMinutes: 10, pollSeconds: 1, batchSize: 250 },
-      members: emails.filter((_, i) => i % workers === g).map((email) => ({ email })),
-    }));
+    const requests = groupRequests(google, `school-${taskQueue}.example`, members, workers, taskQueue);
     const t0 = Date.now();
-    const results: AdminRoleResult[] = await Promise.all(
-      requests.map(async (request) => {
-        const input = parseAdminRoleInput(request);
-        const handle = await ctx.client.workflow.start<typeof googleAdminRoleProvisioning>(
-          'googleAdminRoleProvisioning',
-          { workflowId: `${adminRoleWorkflowId(input)}:${taskQueue}`, taskQueue, args: [request] }
-        );
-        return handle.result();
-      })
-    );
-    const elapsedMs = Date.now() - t0;
-
-    const log = google.requests.filter((r) => r.at >= t0);
-    const directory = log.filter((r) => r.path.startsWith('/admin/directory/'));
-    const inserts = directory.filter((r) => r.method === 'POST' && /\/groups\/[^/]+\/members$/.test(r.path));
-    const memberPhaseMs = inserts.length ? inserts[inserts.length - 1]!.at - inserts[0]!.at : 0;
-    const use = windowUse(
-      directory.map((x) => x.at),
-      quota.limit,
-      quota.windowMs
-    );
-    const quotaBoundMinimumMs = Math.round((directory.length / quota.limit) * quota.windowMs);
-    const ratePerSecond = (quota.limit / quota.windowMs) * 1000;
-    const r: GroupRunResult = {
-      members,
-      quota,
-      elapsedMs,
-      memberPhaseMs,
-      requests: {
-        total: log.length,
-        directory: directory.length,
-        memberInserts: inserts.length,
-        token: log.filter((x) => x.path === '/token').length,
-        cloudIdentity: log.filter((x) => x.path.startsWith('/v1/')).length,
-      },
-      quotaErrors: google.sim.directory.quotaErrors,
-      http429s: log.filter((x) => x.status === 429).length,
-      quotaBoundMinimumMs,
-      ratioToQuotaBound: Math.round((elapsedMs / Math.max(quotaBoundMinimumMs, 1)) * 100) / 100,
-      added: results.reduce((a, r) => a + r.members.added, 0),
-      workers,
-      rejected: google.sim.directory.quotaErrors + log.filter((x) => x.status === 429).length,
-      directoryUse: use,
-      use,
-      limitUseSeries: perSecond(
-        directory.map((x) => x.at),
-        t0
-      ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
-    };
+    const results = await runGroupProvisioning(ctx.client, taskQueue, requests);
+    const r = measureGroups(google, quota, t0, Date.now() - t0, results, members, workers);
     ctx.log(
-      `google group ×${members} (${workers} group(s) on ${workers} worker(s)) at ${quota.limit}/${quota.windowMs / 1000}s: ${r.added} added in ${(elapsedMs / 1000).toFixed(1)} s (members ${(memberPhaseMs / 1000).toFixed(1)} s); ${r.requests.total} requests (${r.requests.directory} Directory); ${r.quotaErrors} quota errors, ${r.http429s} 429s; quota-bound minimum ${(quotaBoundMinimumMs / 1000).toFixed(1)} s, ratio ${r.ratioToQuotaBound}; full-window use ${r.directoryUse.fractions.join(', ') || 'n/a (under one window)'}`
+      `google group ×${members} (${workers} group(s) on ${workers} worker(s)) at ${quota.limit}/${quota.windowMs / 1000}s: ${r.added} added in ${(r.elapsedMs / 1000).toFixed(1)} s (members ${(r.memberPhaseMs / 1000).toFixed(1)} s); ${r.requests.total} requests (${r.requests.directory} Directory); ${r.quotaErrors} quota errors, ${r.http429s} 429s; quota-bound minimum ${(r.quotaBoundMinimumMs / 1000).toFixed(1)} s, ratio ${r.ratioToQuotaBound}; full-window use ${r.directoryUse.fractions.join(', ') || 'n/a (under one window)'}`
     );
     return r;
   } finally {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { codecFromConfig } from '../codec';
 import type { OnrampConfig } from '../config';
 import type { Logger } from '../logger';
@@ -28,5 +29,8 @@ export async function codecServerFromConfig(
     allowedOrigins: opts.allowedOrigins ?? server.allowedOrigins,
     namespaces: server.namespaces,
     logger: opts.logger,
+    ...(server.tls
+      ? { https: { cert: await readFile(server.tls.certPath), key: await readFile(server.tls.keyPath) } }
+      : {}),
   });
 }

@@ -18,6 +18,8 @@ export interface CodecServerOptions {
   /** Largest request body in bytes (default 4 MiB: a few of Temporal's 2 MB payloads). */
   bodyLimit?: number;
   logger?: Logger;
+  /** Serve HTTPS with this certificate (chain) and key, PEM. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 export interface CodecServer {
@@ -26,7 +28,9 @@ export interface CodecServer {
   close(): Promise<void>;
 }
 
-const ALLOWED_HEADERS = 'content-type, x-namespace, authorization';
+// The Web UI (2.42.1, data-encoder) sends Authorization-Extras (the user's ID token) beside Authorization when
+// it passes the access token: the preflight must allow it, though only the access token is verified.
+const ALLOWED_HEADERS = 'content-type, x-namespace, authorization, authorization-extras';
 
 /**
  * The codec server behind the Temporal Web UI (and `temporal --codec-endpoint`): `POST /encode` and
@@ -35,7 +39,9 @@ const ALLOWED_HEADERS = 'content-type, x-namespace, authorization';
  * the configured UI origins get CORS; bodies are bounded. Payload contents are never logged.
  */
 export function createCodecServer(opts: CodecServerOptions): CodecServer {
-  const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 4 * 1024 * 1024 });
+  const limits = { logger: false, bodyLimit: opts.bodyLimit ?? 4 * 1024 * 1024 } as const;
+  // The same routes over HTTPS when given a certificate (the UI sends access tokens to https:// only).
+  const app: FastifyInstance = opts.https ? Fastify({ ...limits, https: opts.https }) : Fastify(limits);
   const origins = new Set(opts.allowedOrigins);
   const namespaces = new Set(opts.namespaces);
 
@@ -139,7 +145,7 @@ export function createCodecServer(opts: CodecServerOptions): CodecServer {
       await app.listen({ port, host });
       const addr = app.server.address();
       const actualPort = typeof addr === 'object' && addr ? addr.port : port;
-      return `http://${host}:${actualPort}`;
+      return `${opts.https ? 'https' : 'http'}://${host}:${actualPort}`;
     },
     close: () => app.close(),
   };

@@ -150,12 +150,9 @@ export function createAdminClientFactory(settings: GoogleAdminSettings) {
           throw permanent(`serviceAccount.keyRef: ${err.message}`, 'ServiceAccountKeyUnavailable');
         throw err;
       }
-      const transporter = createGoogleTransporter(settings);
-      transporter.interceptors.request.add({
-        resolved: async (config) => {
-          if (config.url.toString().includes('/admin/directory/')) await limiter.take();
-          return config;
-        },
+      // Directory calls wait for the shared quota first; their timeout starts once they may be sent.
+      const transporter = createGoogleTransporter(settings, async (config) => {
+        if (config.url.toString().includes('/admin/directory/')) await limiter.take();
       });
       const jwt = new JWT({
         email: key.client_email,

@@ -14,23 +14,31 @@ export interface GoogleAuthSettings {
 
 /**
  * A Gaxios transporter for google-auth-library that (1) sends the hard-coded token URL to
- * `settings.tokenUrl` (there is no URL option; `token_uri` in key files is ignored) and (2) turns off
- * the library's own retries so Temporal's retry policy is the only one.
+ * `settings.tokenUrl` (there is no URL option; `token_uri` in key files is ignored), (2) turns off
+ * the library's own retries so Temporal's retry policy is the only one, (3) runs `beforeSend` (the Directory
+ * quota limiter's wait) and only then starts the request's timeout, so a wait for the quota never eats
+ * into it, and (4) sends with Node's own fetch: gaxios's default in Node, node-fetch v3, emits an
+ * unhandled 'error' when a request with a body is aborted (node-fetch/node-fetch#1801, open), which kills
+ * the worker process: the prod proof saw it under load, a Directory call aborted by its timeout.
  */
-export function createGoogleTransporter(settings: GoogleAuthSettings): Gaxios {
-  const transporter = new Gaxios();
+export function createGoogleTransporter(
+  settings: GoogleAuthSettings,
+  beforeSend?: (config: { url: URL | string }) => Promise<void>
+): Gaxios {
+  const transporter = new Gaxios({ fetchImplementation: globalThis.fetch });
   transporter.interceptors.request.add({
-    resolved: (config) => {
+    resolved: async (config) => {
       if (config.url.toString() === GOOGLE_TOKEN_URL && settings.tokenUrl !== GOOGLE_TOKEN_URL) {
         config.url = new URL(settings.tokenUrl);
       }
       config.retry = false;
       config.retryConfig = { ...config.retryConfig, retry: 0, noResponseRetries: 0 };
+      await beforeSend?.(config);
       // gaxios turns `timeout` into an AbortSignal *before* interceptors run, so setting it here would do
       // nothing: add the timeout signal ourselves, so a hung connection fails fast and is retried.
       const timeout = AbortSignal.timeout(settings.timeoutMs ?? 15_000);
       config.signal = config.signal && !config.signal.aborted ? AbortSignal.any([config.signal, timeout]) : timeout;
-      return Promise.resolve(config);
+      return config;
     },
   });
   return transporter;
