@@ -214,8 +214,8 @@ describe('drift (real Temporal server, Google/Autotask/ConnectWise simulators ov
       const hookKey = keys.find((k) => k.startsWith('autotask:webhook:'))!;
       assert.deepEqual(third.closed, [hookKey], 'the fixed problem is closed');
       assert.equal(third.opened?.length, 1, 'the new problem opens its own finding');
-      assert.match(third.opened![0]!, /^googleAdminRoles:member:/);
-      const open = [...keys.filter((k) => k !== hookKey), third.opened![0]!].sort();
+      assert.match(third.opened[0]!, /^googleAdminRoles:member:/);
+      const open = [...keys.filter((k) => k !== hookKey), third.opened[0]!].sort();
       await eventually(async () => JSON.stringify(await findingsOf()) === JSON.stringify(open) || undefined, 'listed');
 
       // Everything undone by hand: a clean check closes every open finding.
