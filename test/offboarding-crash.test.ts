@@ -199,7 +199,7 @@ describe('offboarding: worker killed (SIGKILL) mid-offboarding and restarted', (
               body: JSON.stringify({ active: false }),
             });
           if (integration === 'connectwise')
-            await request(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys/${m.publicKey}`, { method: 'DELETE' });
+            await request(`${cw.url}/_admin/api-members/${m.identifier}/api-keys/${m.publicKey}`, { method: 'DELETE' });
           await offboardingOperatorDone(env.client, o.orderId, integration).catch(() => undefined);
         }
         await new Promise((r) => setTimeout(r, 200));
@@ -210,10 +210,14 @@ describe('offboarding: worker killed (SIGKILL) mid-offboarding and restarted', (
     assert.equal(await kill9(first), 'SIGKILL');
     cw.sim.faults.releaseHolds();
     const second = spawnWorker();
-    const report = (await handle.result()) as OffboardingReport;
-    stop = true;
-    await operators;
-    await kill9(second);
+    let report: OffboardingReport;
+    try {
+      report = (await handle.result()) as OffboardingReport;
+    } finally {
+      stop = true;
+      await operators;
+      await kill9(second);
+    }
 
     assert.equal(report.state, 'completed');
     const desc = await handle.describe();
