@@ -245,7 +245,9 @@ export function registerConnectwiseAdminRoutes(app: FastifyInstance, { state, st
       const m = state.members.get(String(params.identifier).toLowerCase());
       if (!m) throw new AdminError(404, `no API member ${params.identifier}`);
       const before = m.keys.length;
-      m.keys = m.keys.filter((k) => k.publicKey !== params.publicKey);
+      // The simulator lower-cases request paths (ConnectWise routes ignore case), so the key is compared so too.
+      const publicKey = String(params.publicKey).toLowerCase();
+      m.keys = m.keys.filter((k) => k.publicKey.toLowerCase() !== publicKey);
       return { removed: before - m.keys.length };
     }
   );
