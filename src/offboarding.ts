@@ -91,6 +91,25 @@ export async function offboardingInputFor(
   orderId: string,
   opts: { mode?: 'plan' | 'apply'; timing?: OffboardingRequest['timing']; allowRunning?: boolean } = {}
 ): Promise<OffboardingInput> {
+  return (await orderFacts(client, orderId, opts)).input;
+}
+
+/** What an order's onboarding has done so far: the offboarding input, the order, what completed. */
+export interface OrderFacts {
+  input: OffboardingInput;
+  order: Order;
+  /** Integrations the onboarding completed. */
+  completed: IntegrationName[];
+  /** The ConnectWise sync ran in apply mode (its companies, agreements and additions exist). */
+  syncApplied: boolean;
+}
+
+export async function orderFacts(
+  client: Client,
+  orderId: string,
+  opts: { mode?: 'plan' | 'apply'; timing?: OffboardingRequest['timing']; allowRunning?: boolean } = {}
+): Promise<OrderFacts> {
+  let syncApplied = false;
   const parent = client.workflow.getHandle(customerOnboardingWorkflowId(orderId));
   const desc = await describeOrNull(parent);
   if (!desc) throw new OrderNotFoundError(orderId);
@@ -178,6 +197,7 @@ export async function offboardingInputFor(
       );
       sync = s.result ?? s.status?.summary;
     }
+    syncApplied = sync?.mode === 'apply';
     const complete =
       conn.site && conn.companyId && conn.publicKey && conn.privateKeyRef && conn.clientId
         ? (conn as ConnectwiseConnection & { privateKeyRef: string })
@@ -193,7 +213,12 @@ export async function offboardingInputFor(
       },
     };
   }
-  return parseOffboardingInput(request);
+  return {
+    input: parseOffboardingInput(request),
+    order,
+    completed: (status?.integrations ?? []).filter((x) => x.state === 'completed').map((x) => x.name),
+    syncApplied,
+  };
 }
 
 function mergeLedgers(ledgers: ProvisioningLedger[]): ProvisioningLedger {

@@ -15,9 +15,8 @@ import { isConnectwiseCloudHost } from './activities/connectwise/site';
 import type { OnrampConfig } from './config';
 import { autotaskCredentialsSchema } from './domain/autotask';
 import { connectionPatchSchema } from './domain/connectwise';
-import { driftScheduleId, parseDriftCheckInput } from './domain/drift';
+import { driftScheduleId } from './domain/drift';
 import { driftCheckFromOrder, ensureDriftSchedule } from './schedules';
-import { refreshDriftScheduleArgs } from './drift-progress';
 import {
   customerOnboardingWorkflowId,
   INTEGRATIONS,
@@ -108,8 +107,8 @@ export function parseOrderId(value: unknown): string {
 
 /**
  * Everything that can be known about an order without the vendor, checked before anything starts: the
- * schema (strict: unknown keys refused), its cross-field rules, the ConnectWise allow-list, the drift
- * schedule's input.
+ * schema (strict: unknown keys refused), its cross-field rules, the ConnectWise allow-list. (A drift
+ * interval needs nothing checkable at start: the check reads the onboarding's progress at each run.)
  */
 export function validateOrder(request: unknown, config: OrderConfig): Order {
   const order = parseOrder(request);
@@ -119,14 +118,6 @@ export function validateOrder(request: unknown, config: OrderConfig): Order {
     'integrations.connectwise.connection.site'
   );
   if (problem) throw new InputError('onboarding order', [problem]);
-  if (order.schedules?.driftCheckEveryHours) {
-    const drift = driftCheckFromOrder(order);
-    if (!drift)
-      throw new InputError('onboarding order', [
-        'schedules.driftCheckEveryHours: this order carries no credentials a drift check could verify (a Google delegation, Autotask credentials or a complete ConnectWise connection); remove schedules or add them',
-      ]);
-    parseDriftCheckInput(drift);
-  }
   return order;
 }
 
@@ -191,9 +182,9 @@ export async function startOrder(client: Client, config: OrderConfig, request: O
   const desc = await handle.describe();
   if (desc.memo?.orderFingerprint !== fingerprint) throw new OrderConflictError(order.orderId);
   const every = order.schedules?.driftCheckEveryHours;
-  const drift = every ? driftCheckFromOrder(order) : undefined;
+  // One drift check per order, from its start (each run reads what the onboarding has learnt by then).
   // Idempotent as well: a resend updates the schedule to the same spec.
-  if (every && drift) await ensureDriftSchedule(client, config, drift, every * 3600_000);
+  if (every) await ensureDriftSchedule(client, config, driftCheckFromOrder(order), every * 3600_000);
   return { orderId: order.orderId, workflowId };
 }
 
@@ -395,7 +386,5 @@ export async function supplyCredential(
     if (ref) await secret!.store.remove(ref, entry!, 'the workflow did not accept the credential');
     throw err;
   }
-  // The drift check of this customer now checks with the credential too.
-  await refreshDriftScheduleArgs(client, orderId);
   return `credential accepted and verified for ${name} of order ${orderId}${ref ? ` (secret stored as ${ref})` : ''}`;
 }

@@ -60,30 +60,13 @@ export async function ensureSchedule(
   }
 }
 
-/** What a drift check can verify for an order: the parts whose credentials the order itself carries. */
-export function driftCheckFromOrder(order: Order): DriftCheckRequest | undefined {
-  const i = order.integrations;
-  const request: DriftCheckRequest = { customer: order.customer };
-  if (i.googleDelegation) {
-    const g = i.googleDelegation;
-    request.googleDelegation = { adminEmail: g.adminEmail, serviceAccount: g.serviceAccount, scopes: g.scopes };
-  }
-  if (i.autotask?.credentials)
-    request.autotask = { tenant: i.autotask.customer.id, credentials: i.autotask.credentials };
-  const cw = i.connectwise?.connection;
-  if (cw?.site && cw.companyId && cw.publicKey && cw.privateKeyRef && cw.clientId) {
-    request.connectwise = {
-      connection: {
-        ...cw,
-        site: cw.site,
-        companyId: cw.companyId,
-        publicKey: cw.publicKey,
-        privateKeyRef: cw.privateKeyRef,
-        clientId: cw.clientId,
-      },
-    };
-  }
-  return request.googleDelegation || request.autotask || request.connectwise ? request : undefined;
+/**
+ * The drift check of an order: its customer and order ID only. Each run reads what the order's onboarding
+ * has learnt by then (src/drift-progress.ts), so the schedule exists from the order's start and never
+ * needs refreshing when a credential is supplied or a webhook created.
+ */
+export function driftCheckFromOrder(order: Pick<Order, 'orderId' | 'customer'>): DriftCheckRequest {
+  return { customer: order.customer, orderId: order.orderId };
 }
 
 export async function ensureDriftSchedule(

@@ -4,6 +4,7 @@ import { createActivities, type ActivityDeps, type OnrampActivities } from './ac
 import { autoHeartbeat } from './activities/heartbeat';
 import { codecFromConfig, createDataConverter } from './codec';
 import { loadConfig, processEnv, type OnrampConfig } from './config';
+import { connectClient } from './client';
 import { createLogger, type Logger } from './logger';
 import { PostgresSecretStore, secretStore, useSecretStore } from './secrets/secret-store';
 import { connectTemporalNative, describeConnection } from './temporal/connection';
@@ -56,7 +57,16 @@ export function workflowSource(
 
 /** The activities' vendor endpoints and limits, from configuration (the sandbox passes simulator URLs the same way). */
 export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
+  let client: ReturnType<typeof connectClient> | undefined;
   return {
+    // Connected on first use (drift checks of an order read its onboarding's progress), then shared.
+    onramp: {
+      client: () =>
+        (client ??= connectClient(config).catch((err: unknown) => {
+          client = undefined;
+          throw err;
+        })),
+    },
     google: { tokenUrl: config.google.tokenUrl },
     googleAdmin: {
       apiRootUrl: config.google.apiRootUrl,

@@ -11,8 +11,7 @@ import { offboardingOperatorDone, planOffboarding, startOffboarding } from '../s
 import { orderAction, startOrder, type OrderConfig } from '../src/orders';
 import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
 import type { AreaLevels } from '../src/simulators/connectwise/state';
-import { offboardingStatusQuery, type driftCheck } from '../src/workflows';
-import { driftScheduleId, type DriftCheckRequest } from '../src/domain/drift';
+import { offboardingStatusQuery } from '../src/workflows';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { connectwiseFixture, customers, fullRole, type ConnectwiseFixture, type CwMember } from './helpers/connectwise';
 import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-admin';
@@ -224,68 +223,6 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     );
     assert.deepEqual(writes(), w1, 'no vendor write');
     assert.deepEqual(snapshot(), before);
-  });
-
-  it('drift: the schedule follows the onboarding (credentials supplied later), a clean check writes nothing, hand changes in every simulator are found', async () => {
-    const m = await cw.newMember();
-    const u = at.addUser();
-    g.grant(Object.values(ADMIN_ROLE_SCOPES));
-    const o = { ...order(m, 'drift'), schedules: { driftCheckEveryHours: 24 } };
-    await startOrder(env.client, config, o);
-    const schedule = env.client.schedule.getHandle(driftScheduleId(o.customer.id));
-    try {
-      const argsOf = async () => {
-        const d = await schedule.describe();
-        return (d.action as { args: DriftCheckRequest[] }).args[0]!;
-      };
-      assert.equal((await argsOf()).autotask, undefined, 'the order alone carries no Autotask credentials');
-      for (const [integration, credential] of [
-        ['autotask', u.credentials],
-        ['connectwise', { privateKeyRef: m.keyRef }],
-      ] as const)
-        await eventually(
-          () =>
-            orderAction(env.client, o.orderId, 'supply-credential', { integration, credential, config }).catch(
-              () => false
-            ),
-          `${integration} to take its credential`
-        );
-      await env.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId)).result();
-      const args = await argsOf();
-      assert.equal(args.autotask?.credentials.username, u.credentials.username, 'kept up to date');
-      assert.equal(args.connectwise?.connection.privateKeyRef, m.keyRef);
-
-      const check = () =>
-        env.client.workflow.execute<typeof driftCheck>('driftCheck', {
-          workflowId: `drift-test-${o.orderId}-${Date.now()}`,
-          taskQueue,
-          args: [args],
-        });
-      const w0 = writes();
-      const clean = await check();
-      assert.deepEqual(clean.findings, [], 'no drift right after onboarding');
-      assert.deepEqual(writes(), w0, 'a drift check writes nothing');
-
-      // Changes by hand in each vendor's UI.
-      const assignment = [...g.sim.directory.assignments.keys()][0]!;
-      g.sim.directory.assignments.delete(assignment);
-      const hook = [...at.sim.db.webhooks.values()].find((h) => h.name.startsWith(`office-protect-${seq}`))!;
-      hook.isActive = false;
-      const agreementIds = new Set(
-        cw.sim.state.agreements.filter((a) => a.company.identifier.startsWith(`OF${seq}`)).map((a) => a.id)
-      );
-      const i = cw.sim.state.additions.findIndex((x) => agreementIds.has(x.agreementId));
-      cw.sim.state.additions.splice(i, 1);
-      const w1 = writes();
-      const drifted = await check();
-      assert.deepEqual(writes(), w1, 'a drift check writes nothing');
-      const by = (name: string) => drifted.findings.filter((f) => f.integration === name).map((f) => f.problem);
-      assert.match(by('googleAdminRoles').join(), /role assignment\(s\) on .* removed/);
-      assert.match(by('autotask').join(), /webhook .* is inactive/);
-      assert.match(by('connectwise').join(), /1 agreement\(s\) no longer carry catalog item/);
-    } finally {
-      await schedule.delete().catch(() => undefined);
-    }
   });
 
   it('after a partial onboarding (cancelled while Autotask and ConnectWise waited for credentials): removes only what exists', async () => {

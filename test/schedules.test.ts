@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
 import { driftFindingWorkflowId, driftScheduleId } from '../src/domain/drift';
+import { createOnrampStateActivities } from '../src/activities/onramp';
 import { ensureDriftSchedule } from '../src/schedules';
 import { driftFindingStatusQuery } from '../src/workflows';
 import { googleFixture, type GoogleFixture } from './helpers/google';
@@ -21,7 +22,10 @@ describe('schedules: periodic drift check (real Temporal server, Google simulato
   before(async () => {
     env = await testEnv();
     g = await googleFixture();
-    worker = await createTestWorker(env, taskQueue, g.activities);
+    worker = await createTestWorker(env, taskQueue, {
+      ...g.activities,
+      ...createOnrampStateActivities({ client: async () => env.client }),
+    });
     running = worker.run();
   });
   after(async () => {
@@ -72,10 +76,12 @@ describe('schedules: periodic drift check (real Temporal server, Google simulato
       DEFAULT_DELEGATION_SCOPES.filter((s) => s !== removed),
       0
     );
-    const finding = env.client.workflow.getHandle(driftFindingWorkflowId(customer.id));
+    const finding = env.client.workflow.getHandle(
+      driftFindingWorkflowId(customer.id, `googleDelegation:scope:${removed}`)
+    );
     const status = await eventually(async () => finding.query(driftFindingStatusQuery), 'a drift finding', 60_000);
     assert.equal(status.findings[0]?.integration, 'googleDelegation');
-    assert.match(status.findings[0]?.problem ?? '', /no longer grants: https:\/\/www\.googleapis\.com\/auth\/drive$/);
+    assert.match(status.findings[0]?.problem ?? '', /no longer grants https:\/\/www\.googleapis\.com\/auth\/drive$/);
     assert.equal((await finding.describe()).status.name, 'RUNNING');
 
     // Fixed in the console: a later check clears the finding by itself.

@@ -7,6 +7,7 @@ import { createDelegationActivities } from './google/delegation';
 import type { GoogleAuthSettings } from './google/token';
 import { createLimiterStore, type LimiterSettings, type LimiterStore } from './limits/limiters';
 import { createNotifyActivities, type NotifySettings } from './notify/webhook';
+import { createOnrampStateActivities, type OnrampStateSettings } from './onramp';
 
 export interface ActivityDeps {
   google: GoogleAuthSettings;
@@ -19,6 +20,8 @@ export interface ActivityDeps {
   googleAdmin?: Omit<GoogleAdminSettings, keyof GoogleAuthSettings | 'limiterStore'>;
   /** Where the vendor limiters keep their state: PostgreSQL shared by every worker, or (default) this process. */
   limits?: LimiterSettings;
+  /** Onramp's own state in Temporal (drift checks read the order's progress); without it those activities refuse. */
+  onramp?: OnrampStateSettings;
 }
 
 /**
@@ -32,6 +35,7 @@ export function createActivities(deps: ActivityDeps, limiterStore: LimiterStore 
     ...createAutotaskActivities({ ...deps.autotask, limiterStore }),
     ...createConnectwiseActivities({ ...deps.connectwise, limiterStore }),
     ...createAdminRoleActivities({ ...deps.google, ...deps.googleAdmin, limiterStore }),
+    ...createOnrampStateActivities(deps.onramp),
   };
 }
 

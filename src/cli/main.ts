@@ -11,6 +11,7 @@ import { registerGoogleCommands } from './commands/google';
 import { registerOrderCommands } from './commands/orders';
 import { registerScheduleCommands } from './commands/schedules';
 import { registerSecretsCommands } from './commands/secrets';
+import { registerFindingCommands } from './commands/findings';
 import { CliError, type Out } from './context';
 import { registerSandboxCommands } from './sandbox';
 import { registerOffboardCommand } from './offboard';
@@ -36,6 +37,7 @@ export function buildProgram(out: Out = (s) => process.stdout.write(`${s}\n`)): 
   registerOrderCommands(program, out);
   registerGoogleCommands(program, out);
   registerScheduleCommands(program, out);
+  registerFindingCommands(program, out);
   registerOffboardCommand(program, out);
   registerSecretsCommands(program, out);
 

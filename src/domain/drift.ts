@@ -3,6 +3,7 @@ import { autotaskCredentialsSchema, WEBHOOK_ENTITIES } from './autotask';
 import { catalogItemIdentifier, connectionSchema, customerSchema, plainName } from './connectwise';
 import { googleScope } from './google-delegation';
 import { adminRoleInputSchema } from './google-admin-roles';
+import { orderIdSchema } from './customer-onboarding';
 import { emailAddress, parseOrThrow, secretRef } from './validation';
 export * from './core/drift';
 
@@ -20,6 +21,12 @@ export const driftCheckInputSchema = z
         .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug'),
       name: z.string().trim().min(1).max(200),
     }),
+    /**
+     * The order whose drift this is: each run first reads what the order's onboarding has learnt so far
+     * (credentials supplied later, webhooks named, what the sync created, the Google roles) and checks
+     * that, so the schedule created with the order never goes stale. The other fields are then unused.
+     */
+    orderId: orderIdSchema.optional(),
     googleDelegation: z
       .strictObject({
         adminEmail: emailAddress,
@@ -43,7 +50,14 @@ export const driftCheckInputSchema = z
           .default([]),
         /** The webhooks the onboarding names (found by name, so their IDs need not be known in advance). */
         webhookNames: z
-          .array(z.strictObject({ entity: z.enum(WEBHOOK_ENTITIES), name: z.string().trim().min(1).max(50) }))
+          .array(
+            z.strictObject({
+              entity: z.enum(WEBHOOK_ENTITIES),
+              name: z.string().trim().min(1).max(50),
+              /** The subscribed fields it should carry (default: the onboarding's defaults for the entity). */
+              fields: z.array(z.string().min(1)).min(1).optional(),
+            })
+          )
           .max(WEBHOOK_ENTITIES.length, `at most one per entity (${WEBHOOK_ENTITIES.join(', ')})`)
           .optional(),
       })
@@ -64,8 +78,8 @@ export const driftCheckInputSchema = z
     /** The group, role and role assignments the provisioning set up (re-inspected read-only). */
     googleAdminRoles: z.strictObject({ request: adminRoleInputSchema }).optional(),
   })
-  .refine((v) => v.googleDelegation || v.googleAdminRoles || v.autotask || v.connectwise, {
-    message: 'give at least one of googleDelegation, googleAdminRoles, autotask, connectwise to check',
+  .refine((v) => v.orderId || v.googleDelegation || v.googleAdminRoles || v.autotask || v.connectwise, {
+    message: 'give orderId, or at least one of googleDelegation, googleAdminRoles, autotask, connectwise to check',
   });
 
 export type DriftCheckRequest = z.input<typeof driftCheckInputSchema>;

@@ -270,7 +270,7 @@ describe('orders and drift', () => {
   it('a drift check needs something to check', () => {
     const p = problemsOf(() => parseDriftCheckInput({ customer: { id: 'c1', name: 'C' } }));
     assert.deepEqual(p, [
-      '(input): give at least one of googleDelegation, googleAdminRoles, autotask, connectwise to check',
+      '(input): give orderId, or at least one of googleDelegation, googleAdminRoles, autotask, connectwise to check',
     ]);
     assert.ok(
       problemsOf(() => parseDriftCheckInput({ customer: { id: 'C1', name: 'C' } })).some((x) =>

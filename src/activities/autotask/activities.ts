@@ -288,6 +288,38 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
       });
     },
 
+    /**
+     * Drift: each named webhook with the subscribed fields it should carry (by field name), and which of
+     * them it lost. Read-only.
+     */
+    async inspectAutotaskWebhooks(
+      input: AutotaskTarget & { webhooks: { entity: WebhookEntity; name: string; fields: string[] }[] }
+    ): Promise<(WebhookSummary & { missingFields: string[] })[]> {
+      return guarded(input, 'inspecting webhooks', async (s) => {
+        const out: (WebhookSummary & { missingFields: string[] })[] = [];
+        for (const w of input.webhooks) {
+          const hook = await findWebhook(s, w.entity, { field: 'name', value: w.name });
+          if (!hook) continue;
+          const childDefs = await client.call<{
+            fields: { name: string; picklistValues?: { value: string; label: string }[] | null }[];
+          }>(s, 'GET', `${w.entity}WebhookFields/entityInformation/fields`);
+          const ids = childDefs.fields.find((f) => f.name.toLowerCase() === 'fieldid')?.picklistValues ?? [];
+          const present = await client.call<{ items: { fieldID: number }[] }>(
+            s,
+            'GET',
+            `${w.entity}Webhooks/${hook.id}/Fields`
+          );
+          const have = new Set(present.items.map((f) => String(f.fieldID)));
+          const missingFields = w.fields.filter((name) => {
+            const id = ids.find((v) => v.label.toLowerCase() === name.toLowerCase())?.value;
+            return id === undefined || !have.has(id);
+          });
+          out.push({ ...summary(w.entity, hook), missingFields });
+        }
+        return out;
+      });
+    },
+
     /** Delete with the owner's credentials; a webhook already gone is success. */
     async deleteAutotaskWebhook(
       input: AutotaskTarget & { entity: WebhookEntity; id: number }

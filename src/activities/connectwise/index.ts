@@ -15,7 +15,13 @@ import type { LimiterStore } from '../limits/limiter-store';
 import { TenantLimiters } from './limiter';
 import { checkPermissions, type PermissionReport } from './permissions';
 import { discoverSite, type SiteSettings } from './site';
-import { deleteObject, inventoryBilling, type CwBillingInventoryInput, type CwObjectRef } from './offboarding';
+import {
+  billingState,
+  deleteObject,
+  inventoryBilling,
+  type CwBillingInventoryInput,
+  type CwObjectRef,
+} from './offboarding';
 import { ensureCatalogItem, syncCustomerBatch, type AdditionProduct, type SyncBatchResult } from './sync';
 
 export interface ConnectwiseSettings extends SiteSettings {
@@ -134,6 +140,13 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
     /** Offboarding: what the onboarding created for billing and still exists. Read-only. */
     async inventoryConnectwiseBilling(input: CwTarget & CwBillingInventoryInput): Promise<CwObjectRef[]> {
       return inventoryBilling(await clientFor(input), input);
+    },
+
+    /** Drift: per synced company, whether it, its agreement and the agreement's addition still exist. Read-only. */
+    async connectwiseBillingState(
+      input: CwTarget & Pick<CwBillingInventoryInput, 'customers' | 'agreementName' | 'catalogItem'>
+    ) {
+      return billingState(await clientFor(input), input);
     },
 
     /** Offboarding: delete one object; `forbidden` when the role has no Delete level there. */

@@ -22,6 +22,8 @@ export interface CwObjectRef {
   id: number;
   /** Parent agreement of an addition. */
   agreementId?: number;
+  /** Company identifier of an agreement or a company. */
+  company?: string;
   label: string;
   path: string;
 }
@@ -55,6 +57,7 @@ export async function inventoryBilling(client: CwClient, input: CwBillingInvento
       agreements.push({
         kind: 'agreement',
         id: a.id,
+        ...(a.company?.identifier ? { company: a.company.identifier } : {}),
         label: `agreement "${a.name}" (${a.id}) of ${a.company?.identifier ?? 'its company'}`,
         path: `/finance/agreements/${a.id}`,
       });
@@ -93,6 +96,7 @@ export async function inventoryBilling(client: CwClient, input: CwBillingInvento
       out.push({
         kind: 'company',
         id: c.id,
+        company: c.identifier,
         label: `company ${c.identifier} (${c.id})`,
         path: `/company/companies/${c.id}`,
       });
@@ -125,4 +129,42 @@ async function exists(client: CwClient, ref: CwObjectRef): Promise<boolean> {
     query: { conditions: `id=${ref.id}`, pageSize: 1 },
   });
   return list.length > 0;
+}
+
+/** Drift: per synced company, whether it, its agreement and the agreement's addition are still there. */
+export interface CwBillingState {
+  catalogItem: boolean;
+  companies: { identifier: string; company: boolean; agreement: boolean; addition: boolean }[];
+}
+
+/** Read-only: the state of what the sync set up for billing, company by company (drift checks). */
+export async function billingState(
+  client: CwClient,
+  input: Pick<CwBillingInventoryInput, 'customers' | 'agreementName' | 'catalogItem'>
+): Promise<CwBillingState> {
+  const refs = await inventoryBilling(client, {
+    ...input,
+    createdCompanies: input.customers,
+    catalogItemCreated: true,
+  });
+  const companies = new Set(refs.filter((r) => r.kind === 'company').map((r) => r.company?.toLowerCase()));
+  const withAddition = new Set(refs.filter((r) => r.kind === 'addition').map((r) => r.agreementId));
+  const agreementsOf = new Map<string, number[]>();
+  for (const r of refs.filter((x) => x.kind === 'agreement')) {
+    const of = r.company?.toLowerCase() ?? '';
+    agreementsOf.set(of, [...(agreementsOf.get(of) ?? []), r.id]);
+  }
+  return {
+    catalogItem: refs.some((r) => r.kind === 'catalog-item'),
+    companies: input.customers.map((identifier) => {
+      const key = identifier.toLowerCase();
+      const agreements = agreementsOf.get(key) ?? [];
+      return {
+        identifier,
+        company: companies.has(key),
+        agreement: agreements.length > 0,
+        addition: agreements.some((id) => withAddition.has(id)),
+      };
+    }),
+  };
 }

@@ -2,11 +2,30 @@ import { stripSiteUrl } from './connectwise';
 import { mapped, object, value } from './defaults';
 import { fillAdminRoleDefaults } from './google-admin-roles';
 
+export type DriftIntegration = 'googleDelegation' | 'googleAdminRoles' | 'autotask' | 'connectwise';
+
 export interface DriftFinding {
-  integration: 'googleDelegation' | 'googleAdminRoles' | 'autotask' | 'connectwise';
+  integration: DriftIntegration;
+  /**
+   * Names the problem, stable from check to check (`autotask:webhook:Ticket:acme-tickets`): one open
+   * finding per key. Runs recorded before keys existed have none.
+   */
+  key?: string;
   problem: string;
   fix: string;
 }
+
+/**
+ * OnrampIntegration of a finding: the value of the onboarding it is about, so `OnrampCustomer = "acme" AND
+ * OnrampIntegration = "autotask-onboarding"` finds the Autotask onboarding and its open findings
+ * (`WorkflowType = "driftFinding"` narrows to findings).
+ */
+export const FINDING_INTEGRATION: Record<DriftIntegration, string> = {
+  googleDelegation: 'google-delegation',
+  googleAdminRoles: 'google-admin-roles',
+  autotask: 'autotask-onboarding',
+  connectwise: 'connectwise',
+};
 
 export interface DriftReport {
   customer: string;
@@ -16,7 +35,14 @@ export interface DriftReport {
 }
 
 export const driftScheduleId = (customerId: string) => `drift-check:${customerId}`;
-export const driftFindingWorkflowId = (customerId: string) => `drift-finding:${customerId}`;
+/** One finding per customer and problem key (without a key: the one-per-customer finding of older runs). */
+export const driftFindingWorkflowId = (customerId: string, key?: string) =>
+  key ? `drift-finding:${customerId}:${key}` : `drift-finding:${customerId}`;
+/** The problem key of a per-problem finding's workflow ID. */
+export const findingKeyOf = (customerId: string, workflowId: string): string | undefined =>
+  workflowId.startsWith(`drift-finding:${customerId}:`)
+    ? workflowId.slice(`drift-finding:${customerId}:`.length)
+    : undefined;
 
 /** The schema's defaults, for a workflow started around the door: see core/defaults.ts. */
 export const fillDriftCheckDefaults = object({

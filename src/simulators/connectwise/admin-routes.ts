@@ -230,6 +230,28 @@ export function registerConnectwiseAdminRoutes(app: FastifyInstance, { state, st
     }
   );
 
+  api.operation(
+    {
+      method: 'DELETE',
+      path: '/api-members/{identifier}/api-keys/{publicKey}',
+      operationId: 'deleteApiKey',
+      summary: 'Delete an API key pair: requests signed with it are refused from then on',
+      description:
+        'System > Members > API Members > (the member) > API Keys > (the key) > Delete (seed 002: keys are managed in that UI). What offboarding and key rotation ask the operator to do; Onramp then verifies the key is refused.',
+      response: z.object({ removed: z.number().int().describe('1 when the key existed, 0 when it was already gone.') }),
+      errors: { 404: 'No such API member.' },
+    },
+    async ({ params }) => {
+      const m = state.members.get(String(params.identifier).toLowerCase());
+      if (!m) throw new AdminError(404, `no API member ${params.identifier}`);
+      const before = m.keys.length;
+      // The simulator lower-cases request paths (ConnectWise routes ignore case), so the key is compared so too.
+      const publicKey = String(params.publicKey).toLowerCase();
+      m.keys = m.keys.filter((k) => k.publicKey.toLowerCase() !== publicKey);
+      return { removed: before - m.keys.length };
+    }
+  );
+
   persistState(
     app,
     stateFile,
