@@ -30,9 +30,14 @@ describe('googleAdminRoleProvisioning (real Temporal server + Google simulator o
 
   before(async () => {
     env = await testEnv();
-    // Tight Directory quota (400 per 5 s) so pacing is really exercised; the worker's limiter knows it.
+    // Tight Directory quota (400 per 5 s) so pacing is really exercised. The worker's limiter admits 360 per
+    // 5 s counted when a request leaves, with no guard: the simulator counts arrivals, and a request that
+    // arrives in a later window than it left in is one still in flight at that window's start. At most 20
+    // member calls are in flight per activity (memberConcurrency), 40 if a timed-out attempt still runs
+    // beside its retry, so no simulator window sees more than 360 + 40 whatever the machine's stalls: no
+    // timing margin (the old 300 ms guard) is relied on.
     g = await googleAdminFixture({ directoryQuota: { limit: 400, windowMs: 5000 } });
-    activities = g.activities({ directoryQuota: { limit: 400, windowMs: 5000, guardMs: 300 } });
+    activities = g.activities({ directoryQuota: { limit: 360, windowMs: 5000, guardMs: 0 }, memberConcurrency: 20 });
     await startWorker(taskQueue, activities);
   });
   after(async () => {
