@@ -44,6 +44,8 @@ export async function startWorker(
   };
 }
 
+export type Integration = Awaited<ReturnType<typeof integration>>;
+
 /**
  * An environment plus workers that all stop on `teardown()`: the lifecycle block every integration file
  * used to copy. Use as `const it = await integration(); ... after(() => it.teardown())`.
