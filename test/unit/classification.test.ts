@@ -255,6 +255,7 @@ describe('Google token endpoint errors (delegation)', () => {
     assert.equal(down.type, 'GoogleTokenEndpointUnreachable');
     assert.equal(down.nonRetryable, false);
     assert.equal(down.message, 'Google token endpoint unreachable (ECONNREFUSED); retrying');
+    assert.equal(down.nextRetryDelay, undefined, 'no Retry-After without an answer: the policy backs off');
     const aborted = thrown(() => classifyTokenError(Object.assign(new Error('x'), { name: 'AbortError' }), ctx));
     assert.equal(aborted.message, 'Google token endpoint unreachable (network error); retrying');
 
