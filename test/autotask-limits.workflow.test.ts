@@ -2,33 +2,29 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createAutotaskActivities } from '../src/activities/autotask/activities';
 import { checkZoneUrl } from '../src/activities/autotask/client';
 import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask';
 import { autotaskOnboarding } from '../src/workflows';
 import { autotaskFixture, INTEGRATION_CODE, type AutotaskFixture } from './helpers/autotask';
-import { createTestWorker, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 describe('Autotask physical limits (real Temporal server + simulator enforcing them)', () => {
   let env: TestWorkflowEnvironment;
   let at: AutotaskFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('autotask-limits');
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     // Each call holds its thread for a while, so 50 onboardings really overlap.
     at = await autotaskFixture({ callLatencyMs: [5, 25] });
-    worker = await createTestWorker(env, taskQueue, at.activities);
-    running = worker.run();
+    await stack.worker(at.activities, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await at.close();
-    await env.teardown();
   });
 
   it('50 onboardings at once on one tenant: never more than 3 concurrent calls per endpoint, all complete', async () => {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import {
   autotaskOnboardingWorkflowId,
   parseAutotaskOnboardingInput,
@@ -12,28 +11,33 @@ import { OnrampCustomer, OnrampState, OnrampStep } from '../src/temporal/search-
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { autotaskOnboarding, autotaskOnboardingStatusQuery, supplyAutotaskCredentialsUpdate } from '../src/workflows';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import {
+  decodedWorkflow,
+  eventually,
+  failureOf,
+  integration,
+  leaks,
+  resolvedSecrets,
+  type Integration,
+} from './helpers/integration';
 
 describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTTP)', () => {
+  let stack: Integration;
   let env: TestWorkflowEnvironment;
   let at: AutotaskFixture;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('autotask-onboarding');
+  let taskQueue: string;
   let t = 0;
   const tenant = () => `acme-${process.pid}-${++t}`;
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     at = await autotaskFixture();
-    worker = await createTestWorker(env, taskQueue, at.activities);
-    running = worker.run();
+    ({ taskQueue } = await stack.worker(at.activities, 'autotask-onboarding'));
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await at.close();
-    await env.teardown();
   });
 
   const start = (req: AutotaskOnboardingRequest): Promise<WorkflowHandle<typeof autotaskOnboarding>> =>
@@ -42,14 +46,6 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
       taskQueue,
       args: [req],
     });
-  const failureOf = async (h: WorkflowHandle) => {
-    const err = await h.result().then(
-      () => assert.fail('should have failed'),
-      (e: unknown) => e
-    );
-    assert.ok(err instanceof WorkflowFailedError);
-    return err.cause as Error & { type?: string };
-  };
 
   it('publishes the checklist, accepts credentials by update, creates a ready webhook and receives signed events', async () => {
     const tn = tenant();
@@ -99,10 +95,16 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     assert.equal(desc.typedSearchAttributes.get(OnrampStep), 'done');
     assert.equal(desc.typedSearchAttributes.get(OnrampCustomer), tn);
 
-    // Neither the API secret nor the generated webhook secret is in the history.
-    const history = JSON.stringify(await handle.fetchHistory());
-    assert.ok(!history.includes(u.user.secret), 'API secret not in history');
-    assert.ok(!history.includes(hook.secretKey), 'webhook secret not in history');
+    // Neither the API secret nor the generated webhook secret is in the history, decoded as anyone holding
+    // the codec key (or the Web UI through the codec server) reads it: not merely absent from ciphertext.
+    const decoded = await decodedWorkflow(env.client, handle.workflowId);
+    assert.ok(decoded.values.length > 0, 'payloads were decoded');
+    const secrets = new Map([
+      ['the API secret', u.user.secret],
+      ['the webhook secret', hook.secretKey],
+    ]);
+    assert.deepEqual(leaks(decoded.strings, secrets), []);
+    assert.deepEqual(leaks(decoded.strings, resolvedSecrets()), [], 'no secret this process resolved');
 
     // A technician changes a ticket: Autotask calls out, signed; the receiver verifies and hands it on.
     at.activeHooks.set(tn, new Set([hook.name]));

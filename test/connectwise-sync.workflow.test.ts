@@ -145,7 +145,11 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
   });
 
   it('a 429 storm completes, honouring Retry-After, without exceeding the simulator rate', async () => {
-    // Simulator: 20 requests/s; Onramp paces this tenant at 15/s.
+    // Simulator: 20 requests/s; Onramp paces this tenant at 15/s. Pacing alone reserves slots ahead, so a
+    // stalled event loop used to release them together into one simulator window; the limiter now also
+    // counts requests as they leave (never more than 15 in any second, pinned by the fake-clock unit test
+    // in test/unit/logic.test.ts), so this holds on a loaded machine: the margin of 5 is for requests
+    // already in flight when a stall begins.
     const { cw, sync } = await setup({ requestsPerWindow: 20, windowMs: 1000, requestsPerMinute: 900 });
     const storm = cw.sim.faults.add({
       method: '*',

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { startGoogleDelegation } from '../src/client';
 import {
   DEFAULT_DELEGATION_SCOPES,
@@ -11,7 +10,7 @@ import {
   type DelegationRequest,
 } from '../src/domain/google-delegation';
 import { InputError } from '../src/domain/validation';
-import { createTestWorker, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 const valid: DelegationRequest = {
   customer: { domain: 'Acme.Example' },
@@ -133,19 +132,16 @@ describe('delegation input validation', () => {
 
 describe('bad input at the Temporal boundary (real server)', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('input');
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     // No activity may run for bad input: an empty activity set proves it.
-    worker = await createTestWorker(env, taskQueue, {});
-    running = worker.run();
+    await stack.worker({}, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
-    await env.teardown();
+    await stack.teardown();
   });
 
   it('starts no workflow for an invalid request', async () => {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { OnrampActivities } from '../src/activities';
 import { ADMIN_ROLE_SCOPES, type AdminRoleResult } from '../src/domain/google-admin-roles';
 import { CLASSROOM_SERVICE_ID, SECURITY_LABEL, DISCUSSION_LABEL } from '../src/simulators/google/directory-state';
@@ -10,36 +9,34 @@ import { OnrampIntegration, OnrampState } from '../src/temporal/search-attribute
 import { loadServiceAccountKey, mintDelegatedToken } from '../src/activities/google/token';
 import { adminRoleStatusQuery } from '../src/workflows';
 import { failureOf, googleAdminFixture, startProvisioning, type GoogleAdminFixture } from './helpers/google-admin';
-import { failureOf as integrationFailureOf } from './helpers/integration';
-import { createTestWorker, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { failureOf as integrationFailureOf, integration, type Integration } from './helpers/integration';
 
 const SECURITY_LABELS = { [SECURITY_LABEL]: '', [DISCUSSION_LABEL]: '' };
 
 describe('googleAdminRoleProvisioning (real Temporal server + Google simulator over HTTP)', () => {
+  let stack: Integration;
   let env: TestWorkflowEnvironment;
   let g: GoogleAdminFixture;
-  const workers: { worker: Worker; running: Promise<void> }[] = [];
-  const taskQueue = uniqueTaskQueue('admin-roles');
+  let taskQueue: string;
   /** One worker process = one quota limiter: every worker of this file shares it, as they share the admin's quota. */
   let activities: OnrampActivities;
 
-  const startWorker = async (queue: string, activities: Partial<OnrampActivities>) => {
-    const worker = await createTestWorker(env, queue, activities);
-    workers.push({ worker, running: worker.run() });
-  };
-
   before(async () => {
-    env = await testEnv();
-    // Tight Directory quota (400 per 5 s) so pacing is really exercised; the worker's limiter knows it.
+    stack = await integration();
+    env = stack.env;
+    // Tight Directory quota (400 per 5 s) so pacing is really exercised. The worker's limiter admits 360 per
+    // 5 s counted when a request leaves, with no guard: the simulator counts arrivals, and a request that
+    // arrives in a later window than it left in is one still in flight at that window's start. At most 20
+    // member calls are in flight per activity (memberConcurrency), 40 if a timed-out attempt still runs
+    // beside its retry, so no simulator window sees more than 360 + 40 whatever the machine's stalls: no
+    // timing margin (the old 300 ms guard) is relied on.
     g = await googleAdminFixture({ directoryQuota: { limit: 400, windowMs: 5000 } });
-    activities = g.activities({ directoryQuota: { limit: 400, windowMs: 5000, guardMs: 300 } });
-    await startWorker(taskQueue, activities);
+    activities = g.activities({ directoryQuota: { limit: 360, windowMs: 5000, guardMs: 0 }, memberConcurrency: 20 });
+    ({ taskQueue } = await stack.worker(activities, 'admin-roles'));
   });
   after(async () => {
-    for (const w of workers) w.worker.shutdown();
-    await Promise.all(workers.map((w) => w.running));
+    await stack.teardown();
     await g.close();
-    await env.teardown();
   });
 
   it('provisions the Classroom analytics role on two org units, then a re-run creates nothing', async () => {
@@ -156,7 +153,6 @@ describe('googleAdminRoleProvisioning (real Temporal server + Google simulator o
   });
 
   it('survives a lost completion (worker crash) after every side-effecting step without duplicates', async () => {
-    const queue = uniqueTaskQueue('admin-roles-crash');
     const real = activities;
     const crashed = new Map<string, number>();
     // The vendor call succeeds, then the worker "dies" before reporting: Temporal retries the activity.
@@ -169,13 +165,16 @@ describe('googleAdminRoleProvisioning (real Temporal server + Google simulator o
         }
         return r;
       }) as OnrampActivities[K];
-    await startWorker(queue, {
-      ...real,
-      ensureSecurityGroup: crashAfter('ensureSecurityGroup'),
-      addGroupMembers: crashAfter('addGroupMembers'),
-      ensureAdminRole: crashAfter('ensureAdminRole'),
-      ensureRoleAssignment: crashAfter('ensureRoleAssignment'),
-    });
+    const { taskQueue: queue } = await stack.worker(
+      {
+        ...real,
+        ensureSecurityGroup: crashAfter('ensureSecurityGroup'),
+        addGroupMembers: crashAfter('addGroupMembers'),
+        ensureAdminRole: crashAfter('ensureAdminRole'),
+        ensureRoleAssignment: crashAfter('ensureRoleAssignment'),
+      },
+      'admin-roles-crash'
+    );
     const members = g.users('crash', 30).map((email) => ({ email }));
     const before = g.writes();
     const result = await (await startProvisioning(env.client, queue, { ...g.request('crashy'), members })).result();
@@ -483,5 +482,38 @@ describe('ensureSecurityGroup against Cloud Identity quirks (simulator over HTTP
     );
     const rightScope = await mintDelegatedToken(settings, key, g.admin, [ADMIN_ROLE_SCOPES.roles]);
     assert.equal((await fetch(url, { headers: { authorization: `Bearer ${rightScope}` } })).status, 200);
+  });
+});
+
+describe('Directory quota pacing, with a window no machine speed decides', () => {
+  // The simulator allows 25 Directory calls per 10 s for the admin; Onramp's limiter 15 per 10 s, with 5
+  // member inserts at once (10 in flight at most, if a timed-out attempt still runs beside its retry). A
+  // request counted in one limiter window can only reach a later simulator window while in flight, so a
+  // paced run never sees a quota error however the machine stalls (15 + 10 = 25). Unpaced, the 40 inserts
+  // land in one simulator window on any machine that manages 4 requests a second.
+  let stack: Integration;
+  let g: GoogleAdminFixture;
+
+  before(async () => {
+    stack = await integration();
+    g = await googleAdminFixture({ directoryQuota: { limit: 25, windowMs: 10_000 } });
+  });
+  after(async () => {
+    await stack.teardown();
+    await g.close();
+  });
+
+  it('40 member inserts at 15 per 10 s: not a single userRateLimitExceeded from a 25 per 10 s simulator', async () => {
+    const activities = g.activities({
+      directoryQuota: { limit: 15, windowMs: 10_000, guardMs: 0 },
+      memberConcurrency: 5,
+    });
+    const { taskQueue } = await stack.worker(activities, 'admin-roles-pace');
+    const members = g.users('paced', 40).map((email) => ({ email }));
+    const result = await (
+      await startProvisioning(stack.env.client, taskQueue, { ...g.request('paced'), members })
+    ).result();
+    assert.equal(g.sim.directory.quotaErrors, 0, 'the simulator never answered userRateLimitExceeded');
+    assert.equal(result.members.added, 40);
   });
 });

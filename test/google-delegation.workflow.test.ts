@@ -2,33 +2,29 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { startGoogleDelegation } from '../src/client';
 import { DEFAULT_DELEGATION_SCOPES, type DelegationStatus } from '../src/domain/google-delegation';
 import { OnrampState, OnrampStep } from '../src/temporal/search-attributes';
 import { checkNowSignal, delegationStatusQuery } from '../src/workflows';
 import { googleFixture, type GoogleFixture } from './helpers/google';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 describe('googleDelegationOnboarding (real Temporal server + Google simulator over HTTP)', () => {
   let env: TestWorkflowEnvironment;
   let g: GoogleFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('delegation');
   const config = { temporal: { address: '', namespace: 'default', taskQueue } };
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     g = await googleFixture();
-    worker = await createTestWorker(env, taskQueue, g.activities);
-    running = worker.run();
+    await stack.worker(g.activities, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await g.close();
-    await env.teardown();
   });
 
   /** A fresh customer domain per test so workflow IDs and grants never collide. */

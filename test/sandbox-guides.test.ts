@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../src/activities';
 import { runAdminRolesGuide } from '../src/cli/sandbox/admin-roles';
@@ -28,7 +27,7 @@ import { createGoogleSimulator, type GoogleSimulator } from '../src/simulators/g
 import { createSandboxServiceAccount } from '../src/simulators/google/service-account';
 import { listen } from '../src/simulators/http';
 import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
-import { createTestWorker, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { integration, uniqueTaskQueue, type Integration } from './helpers/integration';
 
 const ROOT = resolve(__dirname, '..');
 const TOKEN = 'sandbox-guides-intake-token-0001';
@@ -42,8 +41,7 @@ describe('sandbox guides (onramp sandbox ...) against the simulators and a real 
   let notify: NotifyReceiver;
   let receiver: FastifyInstance;
   let intake: FastifyInstance;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration | undefined;
   let ctx: GuideContext;
   const lines: string[] = [];
   const taskQueue = uniqueTaskQueue('sandbox-guides');
@@ -51,7 +49,8 @@ describe('sandbox guides (onramp sandbox ...) against the simulators and a real 
   const cwState = () => join(dir, 'connectwise-state.json');
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     dir = mkdtempSync(join(tmpdir(), 'onramp-guides-'));
     google = createGoogleSimulator({ propagationDelayMs: 0, directoryStateFile: join(dir, 'google-directory.json') });
     const googleUrl = await google.listen();
@@ -79,18 +78,16 @@ describe('sandbox guides (onramp sandbox ...) against the simulators and a real 
     receiver = createSandboxAutotaskReceiver({ db: autotask.db, masterKey }).app;
     const autotaskReceiverUrl = await listen(receiver);
 
-    worker = await createTestWorker(
-      env,
-      taskQueue,
+    await stack.worker(
       createActivities({
         google: { tokenUrl: `${googleUrl}/token` },
         notify: { webhookUrl: notifyUrl },
         googleAdmin: { apiRootUrl: googleUrl },
         autotask: { discoveryUrl: autotaskUrl, allowedZoneHosts: [new URL(autotaskUrl).host], timeoutMs: 10_000 },
         connectwise: { extraAllowedHosts: [cwHost], insecureHttpHosts: [cwHost], requestsPerMinute: 60_000 },
-      })
+      }),
+      { taskQueue }
     );
-    running = worker.run();
     intake = createIntakeServer({
       client: env.client,
       config: {
@@ -122,10 +119,8 @@ describe('sandbox guides (onramp sandbox ...) against the simulators and a real 
 
   after(async () => {
     await intake?.close();
-    worker?.shutdown();
-    await running;
+    await stack?.teardown();
     await Promise.all([google?.close(), autotask?.close(), connectwise?.close(), notify?.close(), receiver?.close()]);
-    await env?.teardown();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,42 +1,38 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
 import { driftFindingWorkflowId, driftScheduleId } from '../src/domain/drift';
 import { createOnrampStateActivities } from '../src/activities/onramp';
 import { ensureDriftSchedule } from '../src/schedules';
 import { driftFindingStatusQuery } from '../src/workflows';
 import { googleFixture, type GoogleFixture } from './helpers/google';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 describe('schedules: periodic drift check (real Temporal server, Google simulator)', () => {
   let env: TestWorkflowEnvironment;
   let g: GoogleFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('schedules');
   const config = { temporal: { address: '', namespace: 'default', taskQueue } };
   const customer = { id: `drift-${process.pid}`, name: 'Drifting Customer' };
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     g = await googleFixture();
-    worker = await createTestWorker(env, taskQueue, {
-      ...g.activities,
-      ...createOnrampStateActivities({ client: async () => env.client }),
-    });
-    running = worker.run();
+    await stack.worker(
+      { ...g.activities, ...createOnrampStateActivities({ client: async () => env.client }) },
+      { taskQueue }
+    );
   });
   after(async () => {
     await env.client.schedule
       .getHandle(driftScheduleId(customer.id))
       .delete()
       .catch(() => undefined);
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await g.close();
-    await env.teardown();
   });
 
   const request = () => ({

@@ -10,7 +10,6 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createActivities, type OnrampActivities } from '../src/activities';
 import { startGoogleDelegation } from '../src/client';
 import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask';
@@ -29,8 +28,14 @@ import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { googleAdminFixture, startProvisioning, type GoogleAdminFixture } from './helpers/google-admin';
-import { decodedWorkflow, leaks } from './helpers/integration';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import {
+  decodedWorkflow,
+  eventually,
+  integration,
+  leaks,
+  uniqueTaskQueue,
+  type Integration,
+} from './helpers/integration';
 
 let logs = '';
 installRuntime(
@@ -67,7 +72,7 @@ describe('canary secrets never reach history, search attributes, memos, failures
   let ga: GoogleAdminFixture;
   let at: AutotaskFixture;
   let cw: ConnectwiseFixture;
-  const workers: { worker: Worker; running: Promise<void> }[] = [];
+  let stack: Integration;
   const handles: WorkflowHandle[] = [];
   const canaries = new Map<string, string>();
   const refs: string[] = [];
@@ -80,7 +85,8 @@ describe('canary secrets never reach history, search attributes, memos, failures
   const notifySecretEnv = `ONRAMP_CANARY_NOTIFY_${process.pid}`;
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     // A client with no data converter: what an operator with server access (or a leaked backup) sees.
     plain = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
     const notifySecret = `canary-notify-${randomBytes(12).toString('hex')}`;
@@ -98,10 +104,7 @@ describe('canary secrets never reach history, search attributes, memos, failures
     const adminKey = JSON.parse(readFileSync(ga.keyRef.slice(5), 'utf8')) as { private_key: string };
     canaries.set('admin SA private key', adminKey.private_key.split('\n')[5] ?? '');
     canaries.set('autotask webhook signing master key', at.masterKey);
-    const start = async (queue: string, activities: Partial<OnrampActivities>) => {
-      const worker = await createTestWorker(env, queue, activities);
-      workers.push({ worker, running: worker.run() });
-    };
+    const start = (taskQueue: string, activities: Partial<OnrampActivities>) => stack.worker(activities, { taskQueue });
     await start(
       queues.google,
       createActivities({
@@ -114,10 +117,8 @@ describe('canary secrets never reach history, search attributes, memos, failures
     await start(queues.cw, cw.activities);
   });
   after(async () => {
-    for (const w of workers) w.worker.shutdown();
-    await Promise.all(workers.map((w) => w.running));
+    await stack.teardown();
     await Promise.all([g.close(), ga.close(), at.close(), cw.close()]);
-    await env.teardown();
   });
 
   it('googleDelegationOnboarding completes, signing its notification with the canary webhook secret', async () => {

@@ -1,51 +1,35 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startGoogleDelegation } from '../src/client';
 import { delegationStatusQuery } from '../src/workflows';
+import { WorkerProcess } from './helpers/faults';
 import { googleFixture, type GoogleFixture } from './helpers/google';
-import { eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
-
-const ROOT = resolve(__dirname, '..');
-
-/** The production entry point (src/worker.ts) in its own process, configured only through the environment. */
-function spawnWorker(env: TestWorkflowEnvironment, g: GoogleFixture, taskQueue: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      ONRAMP_MODE: 'sandbox',
-      ONRAMP_GOOGLE_TOKEN_URL: `${g.googleUrl}/token`,
-      ONRAMP_NOTIFY_WEBHOOK_URL: g.notifyUrl,
-      LOG_LEVEL: 'warn',
-    },
-  });
-  return child;
-}
-
-function kill9(child: ChildProcess): Promise<NodeJS.Signals | null> {
-  return new Promise((res) => {
-    child.once('exit', (_code, signal) => res(signal));
-    child.kill('SIGKILL');
-  });
-}
+import { eventually, testEnv, uniqueTaskQueue } from './helpers/integration';
 
 describe('worker killed (SIGKILL) and restarted', () => {
   let env: TestWorkflowEnvironment;
   let g: GoogleFixture;
-  const children: ChildProcess[] = [];
+  const workers: WorkerProcess[] = [];
+  /** The production entry point (src/worker.ts) in its own process, configured only through the environment. */
+  const spawnWorker = (taskQueue: string): WorkerProcess => {
+    const w = new WorkerProcess({
+      address: env.address,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      googleUrl: g.googleUrl,
+      notifyUrl: g.notifyUrl,
+    });
+    w.start();
+    workers.push(w);
+    return w;
+  };
   before(async () => {
     env = await testEnv();
     g = await googleFixture();
   });
   after(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const w of workers) await w.stop();
     await g.close();
     await env.teardown();
   });
@@ -53,8 +37,7 @@ describe('worker killed (SIGKILL) and restarted', () => {
   it('mid-wait: the onboarding resumes on a new worker, completes, and notifies once', async () => {
     const taskQueue = uniqueTaskQueue('crash-wait');
     const config = { temporal: { address: env.address, namespace: 'default', taskQueue } };
-    const first = spawnWorker(env, g, taskQueue);
-    children.push(first);
+    const first = spawnWorker(taskQueue);
     const domain = `wait-${g.domain}`;
     g.sim.state.addUser(`admin@${domain}`);
     const handle = await startGoogleDelegation(
@@ -66,16 +49,15 @@ describe('worker killed (SIGKILL) and restarted', () => {
       async () => (await handle.query(delegationStatusQuery)).checks >= 2,
       'two check rounds on the first worker'
     );
-    assert.equal(await kill9(first), 'SIGKILL', 'the worker was killed');
+    assert.equal(await first.kill9(), 'SIGKILL', 'the worker was killed');
 
     g.grant(undefined, 0);
-    const second = spawnWorker(env, g, taskQueue);
-    children.push(second);
+    const second = spawnWorker(taskQueue);
     const result = await handle.result();
     assert.equal(result.notified, true);
     const n = g.receiver.notifications.get(`${handle.workflowId}:delegation-verified`);
     assert.equal(n?.deliveries, 1);
-    await kill9(second);
+    await second.kill9();
   });
 
   it('right after the notification was delivered but before the worker reported it: redelivered, deduplicated, one notification', async () => {
@@ -84,8 +66,7 @@ describe('worker killed (SIGKILL) and restarted', () => {
     g.grant(undefined, 0);
     // The receiver stores the notification, then holds its answer: the worker dies inside that window.
     g.receiver.holdResponses(1, 60_000);
-    const first = spawnWorker(env, g, taskQueue);
-    children.push(first);
+    const first = spawnWorker(taskQueue);
     const domain = `notify-${g.domain}`;
     g.sim.state.addUser(`admin@${domain}`);
     const handle = await startGoogleDelegation(
@@ -95,10 +76,9 @@ describe('worker killed (SIGKILL) and restarted', () => {
     );
     const key = `${handle.workflowId}:delegation-verified`;
     await eventually(async () => g.receiver.notifications.has(key), 'the notification to reach the vendor', 60_000);
-    assert.equal(await kill9(first), 'SIGKILL');
+    assert.equal(await first.kill9(), 'SIGKILL');
 
-    const second = spawnWorker(env, g, taskQueue);
-    children.push(second);
+    const second = spawnWorker(taskQueue);
     const result = await handle.result();
     assert.equal(result.notified, true);
     const n = g.receiver.notifications.get(key);
@@ -115,6 +95,6 @@ describe('worker killed (SIGKILL) and restarted', () => {
       1,
       'the vendor has one notification'
     );
-    await kill9(second);
+    await second.kill9();
   });
 });

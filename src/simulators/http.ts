@@ -184,7 +184,8 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     }
     const fault = faults.take(req.method, path);
     if (fault) {
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      // A delay is a hold: `releaseHolds()` (and closing the simulator) ends it early.
+      if (fault.delayMs) await faults.hold(fault.delayMs);
       if (fault.drop) {
         req.raw.socket.destroy();
         return reply;

@@ -1,29 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { OnboardingAlreadyCompletedError, startGoogleDelegation } from '../../src/client';
 import { googleFixture, type GoogleFixture } from '../helpers/google';
-import { createTestWorker, testEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { integration, type Integration, uniqueTaskQueue } from '../helpers/integration';
 
 describe('fault: the same order posted 5× concurrently, then again after completion', () => {
   let env: TestWorkflowEnvironment;
   let g: GoogleFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('fault-dup');
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     g = await googleFixture();
-    worker = await createTestWorker(env, taskQueue, g.activities);
-    running = worker.run();
+    await stack.worker(g.activities, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await g.close();
-    await env.teardown();
   });
 
   it('one execution, one set of side effects; the late duplicate is refused by name', async () => {

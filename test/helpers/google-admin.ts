@@ -14,6 +14,7 @@ import type { DirectorySimOptions } from '../../src/simulators/google/directory-
 import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/server';
 import { createSandboxServiceAccount } from '../../src/simulators/google/service-account';
 import type { googleAdminRoleProvisioning } from '../../src/workflows';
+import { failureOf as sharedFailureOf } from './integration';
 
 export interface GoogleAdminFixture {
   sim: GoogleSimulator;
@@ -110,13 +111,8 @@ export async function startProvisioning(
   });
 }
 
-/** The failure message of a run that must fail. */
+/** The failure message of a run that must fail (the workflow's own failure, outermost cause). */
 export async function failureOf(handle: WorkflowHandle): Promise<string> {
-  try {
-    await handle.result();
-  } catch (err) {
-    const cause = (err as { cause?: { message?: string } }).cause;
-    return String(cause?.message ?? (err as Error).message);
-  }
-  throw new Error(`${handle.workflowId} completed but was expected to fail`);
+  const f = await sharedFailureOf(handle);
+  return f.chain[0] ?? f.message;
 }

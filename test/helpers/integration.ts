@@ -21,13 +21,16 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** Where a worker polls: a fresh task queue named from a prefix, or a given one (`{ taskQueue }`). */
+export type QueueChoice = string | { taskQueue: string };
+
 /** A worker running on its own task queue until `stop()`; `worker.run()` errors surface from `stop()`. */
 export async function startWorker(
   env: TestWorkflowEnvironment,
   activities: Partial<OnrampActivities>,
-  prefix = 'it'
+  queue: QueueChoice = 'it'
 ): Promise<RunningWorker> {
-  const taskQueue = uniqueTaskQueue(prefix);
+  const taskQueue = typeof queue === 'string' ? uniqueTaskQueue(queue) : queue.taskQueue;
   const worker = await createTestWorker(env, taskQueue, activities);
   const running = worker.run();
   let stopped: Promise<void> | undefined;
@@ -44,21 +47,23 @@ export async function startWorker(
   };
 }
 
+export type Integration = Awaited<ReturnType<typeof integration>>;
+
 /**
  * An environment plus workers that all stop on `teardown()`: the lifecycle block every integration file
  * used to copy. Use as `const it = await integration(); ... after(() => it.teardown())`.
  */
 export async function integration(): Promise<{
   env: TestWorkflowEnvironment;
-  worker(activities: Partial<OnrampActivities>, prefix?: string): Promise<RunningWorker>;
+  worker(activities: Partial<OnrampActivities>, queue?: QueueChoice): Promise<RunningWorker>;
   teardown(): Promise<void>;
 }> {
   const env = await testEnv();
   const workers: RunningWorker[] = [];
   return {
     env,
-    worker: async (activities, prefix) => {
-      const w = await startWorker(env, activities, prefix);
+    worker: async (activities, queue) => {
+      const w = await startWorker(env, activities, queue);
       workers.push(w);
       return w;
     },

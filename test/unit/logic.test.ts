@@ -122,6 +122,28 @@ describe('ConnectWise TenantLimiter (fake clock)', () => {
     assert.deepEqual(done.slice(3), [1_000_200 + 5000]);
   });
 
+  it('a stalled event loop cannot burst: however late the sleeps end, at most ceil(rate / 60) leave in any second', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    const flush = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    };
+    const l = new TenantLimiter(new MemoryLimiterStore(), 'connectwise:t', 900); // 15/s, one per 66.7 ms
+    const done: number[] = [];
+    for (let i = 0; i < 40; i++) void l.acquire().then(() => done.push(Date.now()));
+    await flush();
+    // The process stalls for 5 s: every reserved slot is in the past when the timers finally run.
+    t.mock.timers.setTime(1_005_000);
+    for (let i = 0; i < 400 && done.length < 40; i++) {
+      t.mock.timers.tick(10);
+      await flush();
+    }
+    assert.equal(done.length, 40, 'every caller got through');
+    const after = done.filter((d) => d >= 1_005_000);
+    assert.equal(after.filter((d) => d < 1_006_000).length, 15, 'the second after the stall carries 15, not 39');
+    for (let i = 0; i + 15 < done.length; i++)
+      assert.ok(done[i + 15]! - done[i]! >= 1000, `16 requests within ${done[i + 15]! - done[i]!} ms`);
+  });
+
   it('one limiter per tenant', () => {
     const ls = new TenantLimiters(60);
     assert.equal(ls.for('a'), ls.for('a'));

@@ -8,6 +8,11 @@ import { sleep, type LimiterStore } from '../limits/limiter-store';
  * instead of letting parallel activities keep hammering it. The pace and the pause live in the limiter
  * store: with `ONRAMP_LIMITER_POSTGRES_URL` every worker draws from the same slots, so N workers together
  * keep the configured pace, not N times it.
+ *
+ * A reserved slot is a time, not a permission: callers whose sleeps end together (a stalled event loop, a
+ * paused or swapped-out process) would all send at once and burst into ConnectWise's window. So a request
+ * also takes from a one-second sliding window counted when it leaves (at most ceil(rate / 60) in any second,
+ * never below the pace itself): however late the sleeps end, no second carries more than that.
  */
 export class TenantLimiter {
   constructor(
@@ -20,6 +25,12 @@ export class TenantLimiter {
   async acquire(): Promise<void> {
     const wait = await this.store.reserveSlot(this.key, 60_000 / this.requestsPerMinute);
     if (wait > 0) await sleep(wait);
+    const perSecond = Math.ceil(this.requestsPerMinute / 60);
+    for (;;) {
+      const sent = await this.store.take(`${this.key}:sent`, perSecond, 1000);
+      if (sent.taken) return;
+      await sleep(sent.waitMs);
+    }
   }
 
   /** The server said "not before `ms` from now": nobody on this tenant sends before then. */
