@@ -145,6 +145,12 @@ export const configSchema = z.object({
   ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS: hostList.describe(
     'Extra zone hosts (host[:port], comma-separated) trusted besides webservicesN.autotask.net.'
   ),
+  ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR: z
+    .string()
+    .optional()
+    .describe(
+      'Directory shared by the workers and the Autotask webhook receiver: which signing keys the receiver accepts per tenant (references) and the keys the signing-secret rotation generates. Default: `$ONRAMP_DATA_DIR/autotask-keyring`.'
+    ),
   ONRAMP_CONNECTWISE_ALLOWED_HOSTS: hostList.describe(
     'Extra ConnectWise hosts (on-premises servers), comma-separated; cloud hosts are always allowed.'
   ),
@@ -307,7 +313,7 @@ export interface OnrampConfig {
   dataDir: string;
   log: { level: RawConfig['LOG_LEVEL']; format: 'json' | 'pretty'; formatSet: boolean };
   google: { tokenUrl: string; apiRootUrl?: string; directoryQuotaPerMinute: number };
-  autotask: { discoveryUrl: string; allowedZoneHosts: string[] };
+  autotask: { discoveryUrl: string; allowedZoneHosts: string[]; receiverKeyringDir: string };
   connectwise: { allowedHosts: string[]; insecureHttpHosts: string[]; requestsPerMinute: number };
   notify: { webhookUrl?: string; secretRef?: string };
   sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number };
@@ -481,6 +487,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
     autotask: {
       discoveryUrl: c.ONRAMP_AUTOTASK_DISCOVERY_URL ?? (sandbox ? `http://${autotaskSim}` : LIVE.autotaskDiscoveryUrl),
       allowedZoneHosts: withSim(c.ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS, autotaskSim),
+      receiverKeyringDir: c.ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR ?? `${c.ONRAMP_DATA_DIR}/autotask-keyring`,
     },
     connectwise: {
       allowedHosts: withSim(c.ONRAMP_CONNECTWISE_ALLOWED_HOSTS, connectwiseSim),
