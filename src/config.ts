@@ -151,6 +151,12 @@ export const configSchema = z.object({
     .describe(
       'Directory shared by the workers and the Autotask webhook receiver: which signing keys the receiver accepts per tenant (references) and the keys the signing-secret rotation generates. Default: `$ONRAMP_DATA_DIR/autotask-keyring`.'
     ),
+  ONRAMP_CURRENT_CREDENTIALS_DIR: z
+    .string()
+    .optional()
+    .describe(
+      'Where rotations record the credential references in use now per customer (references only), read by the next rotation. Default: `$ONRAMP_DATA_DIR/current-credentials`.'
+    ),
   ONRAMP_CONNECTWISE_ALLOWED_HOSTS: hostList.describe(
     'Extra ConnectWise hosts (on-premises servers), comma-separated; cloud hosts are always allowed.'
   ),
@@ -314,7 +320,12 @@ export interface OnrampConfig {
   log: { level: RawConfig['LOG_LEVEL']; format: 'json' | 'pretty'; formatSet: boolean };
   google: { tokenUrl: string; apiRootUrl?: string; directoryQuotaPerMinute: number };
   autotask: { discoveryUrl: string; allowedZoneHosts: string[]; receiverKeyringDir: string };
-  connectwise: { allowedHosts: string[]; insecureHttpHosts: string[]; requestsPerMinute: number };
+  connectwise: {
+    allowedHosts: string[];
+    insecureHttpHosts: string[];
+    requestsPerMinute: number;
+    currentCredentialsDir: string;
+  };
   notify: { webhookUrl?: string; secretRef?: string };
   sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number };
   sandbox: { temporalPort: number; uiPort: number; propagationSeconds: number; receiverPort: number };
@@ -493,6 +504,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       allowedHosts: withSim(c.ONRAMP_CONNECTWISE_ALLOWED_HOSTS, connectwiseSim),
       insecureHttpHosts: withSim(c.ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS, connectwiseSim),
       requestsPerMinute: c.ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE,
+      currentCredentialsDir: c.ONRAMP_CURRENT_CREDENTIALS_DIR ?? `${c.ONRAMP_DATA_DIR}/current-credentials`,
     },
     notify: {
       webhookUrl: c.ONRAMP_NOTIFY_WEBHOOK_URL ?? (sandbox ? `${sim(c.ONRAMP_SANDBOX_NOTIFY_PORT)}/notify` : undefined),

@@ -72,6 +72,7 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
       extraAllowedHosts: config.connectwise.allowedHosts,
       insecureHttpHosts: config.connectwise.insecureHttpHosts,
       requestsPerMinute: config.connectwise.requestsPerMinute,
+      currentCredentialsDir: config.connectwise.currentCredentialsDir,
     },
     limits: config.limits,
   };
