@@ -16,7 +16,8 @@ import type { OnrampConfig } from './config';
 import { autotaskCredentialsSchema } from './domain/autotask';
 import { connectionPatchSchema } from './domain/connectwise';
 import { driftScheduleId, parseDriftCheckInput } from './domain/drift';
-import { driftCheckFromOrder, ensureDriftSchedule } from './schedules';
+import { rotationSchedulesFromOrder } from './rotation-schedules';
+import { driftCheckFromOrder, ensureDriftSchedule, ensureSchedule } from './schedules';
 import { refreshDriftScheduleArgs } from './drift-progress';
 import {
   customerOnboardingWorkflowId,
@@ -127,6 +128,7 @@ export function validateOrder(request: unknown, config: OrderConfig): Order {
       ]);
     parseDriftCheckInput(drift);
   }
+  rotationSchedulesFromOrder(order); // each rotation's input validated now; a field it cannot use is named
   return order;
 }
 
@@ -194,6 +196,7 @@ export async function startOrder(client: Client, config: OrderConfig, request: O
   const drift = every ? driftCheckFromOrder(order) : undefined;
   // Idempotent as well: a resend updates the schedule to the same spec.
   if (every && drift) await ensureDriftSchedule(client, config, drift, every * 3600_000);
+  for (const spec of rotationSchedulesFromOrder(order)) await ensureSchedule(client, config, spec);
   return { orderId: order.orderId, workflowId };
 }
 
