@@ -119,10 +119,12 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
       `${cw.url}/__sim/cw/api-members/${m.identifier}/keys${publicKey ? `/${publicKey}` : ''}`,
       {
         method,
-        headers: { 'content-type': 'application/json' },
-        body: method === 'POST' ? JSON.stringify({ description: 'rotated' }) : undefined,
+        ...(method === 'POST'
+          ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ description: 'rotated' }) }
+          : {}),
       }
     );
+    assert.ok(res.statusCode < 300, `admin ${method} key: ${res.statusCode}`);
     return method === 'POST' ? ((await res.body.json()) as { publicKey: string; privateKey: string }) : undefined;
   };
   /** One rotation run as the operator does it: a new key in the UI, sent by Update, the old one deleted. */
