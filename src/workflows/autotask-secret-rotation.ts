@@ -11,7 +11,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import { object, value } from '../domain/core/defaults';
+import { fillAutotaskSecretRotationDefaults } from '../domain/core/autotask';
 import type {
   AutotaskSecretRotationInputV1,
   AutotaskSecretRotationRequest,
@@ -22,9 +22,6 @@ import type {
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../temporal/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause } from './autotask-common';
-
-/** The schema's defaults without zod (src/domain/core/defaults.ts): must match autotaskSecretRotationInputSchema. */
-const fillSecretRotationDefaults = object({ overlapMinutes: value(10) });
 
 export const autotaskSecretRotationStatusQuery = defineQuery<AutotaskSecretRotationStatus>('status');
 /** End the overlap now (the operator knows no delivery signed with the old secret is still on its way). */
@@ -61,7 +58,7 @@ export async function autotaskSecretRotation(
 ): Promise<AutotaskSecretRotationResult> {
   const input = inputV1<AutotaskSecretRotationInputV1>(
     request,
-    fillSecretRotationDefaults,
+    fillAutotaskSecretRotationDefaults,
     ['customer', 'vendor', 'credentials', 'webhooks', 'signingKeyRef'],
     'Autotask signing-secret rotation input'
   );
