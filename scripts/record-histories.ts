@@ -7,7 +7,8 @@
  *   npx tsx scripts/record-histories.ts autotaskOnboarding driftCheck
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -25,6 +26,8 @@ import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
 import { createNotifyReceiver } from '../src/simulators/notify-receiver';
 import {
   autotaskOnboardingStatusQuery,
+  autotaskSecretRotationStatusQuery,
+  endSigningOverlapSignal,
   cwKeyRotationStatusQuery,
   oldKeyDeletedSignal,
   provideNewKeyUpdate,
@@ -195,6 +198,47 @@ export const recorders: Record<string, Recorder> = {
       });
     } finally {
       await at.close();
+    }
+  },
+
+  /** Signing-secret rotation: overlap opened, one webhook's secretKey switched, the overlap ended by signal, revoke. */
+  async autotaskSecretRotation(env, withWorker) {
+    const at = await autotaskFixture();
+    const dir = mkdtempSync(join(tmpdir(), 'onramp-keyring-'));
+    try {
+      const u = at.addUser();
+      const tenant = 'recorded-secret-rotation';
+      at.seedWebhook(u.user, tenant, 'sophos-v1');
+      const activities = createActivities({
+        google: { tokenUrl: 'http://127.0.0.1:9/unused' },
+        notify: {},
+        autotask: { discoveryUrl: at.simUrl, allowedZoneHosts: [new URL(at.simUrl).host], receiverKeyringDir: dir },
+      });
+      return await withWorker(activities, async (taskQueue) => {
+        const h = await env.client.workflow.start('autotaskSecretRotation', {
+          workflowId: `recorded-secret-rotation-${randomUUID()}`,
+          taskQueue,
+          args: [
+            {
+              customer: { id: tenant },
+              vendor: { name: 'Sophos Central' },
+              credentials: u.credentials,
+              webhooks: [{ entity: 'Ticket', name: 'sophos-v1-Ticket' }],
+              signingKeyRef: at.signingKeyRef,
+            },
+          ],
+        });
+        await eventually(
+          async () => (await h.query(autotaskSecretRotationStatusQuery)).step === 'overlap',
+          'the overlap'
+        );
+        await h.signal(endSigningOverlapSignal);
+        await h.result();
+        return h;
+      });
+    } finally {
+      await at.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 

@@ -145,6 +145,18 @@ export const configSchema = z.object({
   ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS: hostList.describe(
     'Extra zone hosts (host[:port], comma-separated) trusted besides webservicesN.autotask.net.'
   ),
+  ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR: z
+    .string()
+    .optional()
+    .describe(
+      'Directory shared by the workers and the Autotask webhook receiver: which signing keys the receiver accepts per tenant (references) and the keys the signing-secret rotation generates. Default: `$ONRAMP_DATA_DIR/autotask-keyring`.'
+    ),
+  ONRAMP_CURRENT_CREDENTIALS_DIR: z
+    .string()
+    .optional()
+    .describe(
+      'Where rotations record the credential references in use now per customer (references only), read by the next rotation. Default: `$ONRAMP_DATA_DIR/current-credentials`.'
+    ),
   ONRAMP_CONNECTWISE_ALLOWED_HOSTS: hostList.describe(
     'Extra ConnectWise hosts (on-premises servers), comma-separated; cloud hosts are always allowed.'
   ),
@@ -314,8 +326,13 @@ export interface OnrampConfig {
   dataDir: string;
   log: { level: RawConfig['LOG_LEVEL']; format: 'json' | 'pretty'; formatSet: boolean };
   google: { tokenUrl: string; apiRootUrl?: string; directoryQuotaPerMinute: number };
-  autotask: { discoveryUrl: string; allowedZoneHosts: string[] };
-  connectwise: { allowedHosts: string[]; insecureHttpHosts: string[]; requestsPerMinute: number };
+  autotask: { discoveryUrl: string; allowedZoneHosts: string[]; receiverKeyringDir: string };
+  connectwise: {
+    allowedHosts: string[];
+    insecureHttpHosts: string[];
+    requestsPerMinute: number;
+    currentCredentialsDir: string;
+  };
   notify: { webhookUrl?: string; secretRef?: string };
   sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number };
   sandbox: { temporalPort: number; uiPort: number; propagationSeconds: number; receiverPort: number };
@@ -495,11 +512,13 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
     autotask: {
       discoveryUrl: c.ONRAMP_AUTOTASK_DISCOVERY_URL ?? (sandbox ? `http://${autotaskSim}` : LIVE.autotaskDiscoveryUrl),
       allowedZoneHosts: withSim(c.ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS, autotaskSim),
+      receiverKeyringDir: c.ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR ?? `${c.ONRAMP_DATA_DIR}/autotask-keyring`,
     },
     connectwise: {
       allowedHosts: withSim(c.ONRAMP_CONNECTWISE_ALLOWED_HOSTS, connectwiseSim),
       insecureHttpHosts: withSim(c.ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS, connectwiseSim),
       requestsPerMinute: c.ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE,
+      currentCredentialsDir: c.ONRAMP_CURRENT_CREDENTIALS_DIR ?? `${c.ONRAMP_DATA_DIR}/current-credentials`,
     },
     notify: {
       webhookUrl: c.ONRAMP_NOTIFY_WEBHOOK_URL ?? (sandbox ? `${sim(c.ONRAMP_SANDBOX_NOTIFY_PORT)}/notify` : undefined),

@@ -16,7 +16,8 @@ import type { OnrampConfig } from './config';
 import { autotaskCredentialsSchema } from './domain/autotask';
 import { connectionPatchSchema } from './domain/connectwise';
 import { driftScheduleId } from './domain/drift';
-import { driftCheckFromOrder, ensureDriftSchedule } from './schedules';
+import { rotationSchedulesFromOrder } from './rotation-schedules';
+import { driftCheckFromOrder, ensureDriftSchedule, ensureSchedule } from './schedules';
 import {
   customerOnboardingWorkflowId,
   INTEGRATIONS,
@@ -118,6 +119,7 @@ export function validateOrder(request: unknown, config: OrderConfig): Order {
     'integrations.connectwise.connection.site'
   );
   if (problem) throw new InputError('onboarding order', [problem]);
+  rotationSchedulesFromOrder(order); // each rotation's input validated now; a field it cannot use is named
   return order;
 }
 
@@ -185,6 +187,7 @@ export async function startOrder(client: Client, config: OrderConfig, request: O
   // One drift check per order, from its start (each run reads what the onboarding has learnt by then).
   // Idempotent as well: a resend updates the schedule to the same spec.
   if (every) await ensureDriftSchedule(client, config, driftCheckFromOrder(order), every * 3600_000);
+  for (const spec of rotationSchedulesFromOrder(order)) await ensureSchedule(client, config, spec);
   return { orderId: order.orderId, workflowId };
 }
 

@@ -73,11 +73,16 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
       directoryQuota: { limit: config.google.directoryQuotaPerMinute, windowMs: 60_000 },
     },
     notify: { webhookUrl: config.notify.webhookUrl, secretRef: config.notify.secretRef },
-    autotask: { discoveryUrl: config.autotask.discoveryUrl, allowedZoneHosts: config.autotask.allowedZoneHosts },
+    autotask: {
+      discoveryUrl: config.autotask.discoveryUrl,
+      allowedZoneHosts: config.autotask.allowedZoneHosts,
+      receiverKeyringDir: config.autotask.receiverKeyringDir,
+    },
     connectwise: {
       extraAllowedHosts: config.connectwise.allowedHosts,
       insecureHttpHosts: config.connectwise.insecureHttpHosts,
       requestsPerMinute: config.connectwise.requestsPerMinute,
+      currentCredentialsDir: config.connectwise.currentCredentialsDir,
     },
     limits: config.limits,
   };

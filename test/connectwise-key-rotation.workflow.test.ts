@@ -5,11 +5,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { request } from 'undici';
 import {
+  driftFindingStatusQuery,
+  type driftCheck,
   cwKeyRotationStatusQuery,
   oldKeyDeletedSignal,
   provideNewKeyUpdate,
   type connectwiseKeyRotation,
 } from '../src/workflows';
+import { driftFindingWorkflowId } from '../src/domain/drift';
 import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
 
@@ -100,5 +103,104 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
       ).ok,
       'the new key works'
     );
+  });
+
+  type Member = Awaited<ReturnType<ConnectwiseFixture['newMember']>>;
+  const connectionOf = (m: Member) => ({
+    site: cw.host,
+    companyId: cw.sim.state.companyId,
+    publicKey: m.publicKey,
+    privateKeyRef: m.keyRef,
+    clientId: CLIENT_ID,
+    apiMember: m.identifier,
+  });
+  const adminKey = async (m: Member, method: 'POST' | 'DELETE', publicKey = '') => {
+    const res = await request(
+      `${cw.url}/__sim/cw/api-members/${m.identifier}/keys${publicKey ? `/${publicKey}` : ''}`,
+      {
+        method,
+        ...(method === 'POST'
+          ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ description: 'rotated' }) }
+          : {}),
+      }
+    );
+    assert.ok(res.statusCode < 300, `admin ${method} key: ${res.statusCode}`);
+    return method === 'POST' ? ((await res.body.json()) as { publicKey: string; privateKey: string }) : undefined;
+  };
+  /** One rotation run as the operator does it: a new key in the UI, sent by Update, the old one deleted. */
+  const rotate = async (m: Member, customer: string, workflowId: string) => {
+    const h = await env.client.workflow.start<typeof connectwiseKeyRotation>('connectwiseKeyRotation', {
+      workflowId,
+      taskQueue,
+      args: [
+        {
+          customer: { name: customer },
+          connection: connectionOf(m), // the arguments a schedule keeps, run after run
+          timing: { recheckSeconds: 0.5, reminderMinutes: 60, operatorDeadlineHours: 1 },
+        },
+      ],
+    });
+    const waiting = await eventually(async () => {
+      const s = await h.query(cwKeyRotationStatusQuery);
+      return s.step === 'awaiting-new-key' ? s : undefined;
+    }, 'the key step');
+    const fresh = (await adminKey(m, 'POST'))!;
+    await h.executeUpdate(provideNewKeyUpdate, {
+      args: [{ publicKey: fresh.publicKey, privateKeyRef: cw.secretFile(fresh.privateKey) }],
+    });
+    const revoke = await eventually(async () => {
+      const s = await h.query(cwKeyRotationStatusQuery);
+      return s.step === 'awaiting-old-key-removal' || s.step === 'done' ? s.step : undefined;
+    }, 'the revoke step (or done at once when the old key is already refused)');
+    if (revoke !== 'done') {
+      await adminKey(m, 'DELETE', waiting.oldPublicKey);
+      await h.signal(oldKeyDeletedSignal);
+    }
+    return { waiting, result: await h.result() };
+  };
+
+  it('a second run with the same arguments (a schedule) rotates the key the first one switched to, not the one in its arguments', async () => {
+    const m = await cw.newMember();
+    const customer = `Scheduled MSP ${m.identifier}`;
+    const first = await rotate(m, customer, `cw-rotation-${randomUUID()}`);
+    assert.equal(first.waiting.oldPublicKey, m.publicKey);
+    const second = await rotate(m, customer, `cw-rotation-${randomUUID()}`);
+    assert.equal(second.waiting.oldPublicKey, first.result.newPublicKey, 'the current key, from the record');
+    assert.equal(second.result.oldPublicKey, first.result.newPublicKey);
+    const keyOf = (r: typeof first.result) => ({
+      ...connectionOf(m),
+      publicKey: r.newPublicKey,
+      privateKeyRef: r.newPrivateKeyRef,
+    });
+    assert.equal((await cw.activities.verifyConnectwiseConnection(keyOf(first.result))).ok, false, 'revoked');
+    assert.ok((await cw.activities.verifyConnectwiseConnection(keyOf(second.result))).ok, 'in use');
+  });
+
+  it("a key the customer's admin deleted is found by a drift check and fixed by a rotation; a clean check closes the finding", async () => {
+    const m = await cw.newMember();
+    const customer = { id: `cw-drift-${m.identifier}`, name: `Drifting MSP ${m.identifier}` };
+    const drift = async (connection: ReturnType<typeof connectionOf>) =>
+      env.client.workflow.execute<typeof driftCheck>('driftCheck', {
+        workflowId: `drift-${randomUUID()}`,
+        taskQueue,
+        args: [{ customer, connectwise: { connection } }],
+      });
+    assert.equal((await drift(connectionOf(m))).drifted, false, 'clean before');
+    await adminKey(m, 'DELETE', m.publicKey); // System > Members > API Members > API Keys: deleted by hand
+    const found = await drift(connectionOf(m));
+    assert.equal(found.findings.length, 1);
+    assert.equal(found.findings[0]?.integration, 'connectwise');
+    const finding = env.client.workflow.getHandle(driftFindingWorkflowId(customer.id));
+    assert.equal((await finding.query(driftFindingStatusQuery)).resolved, false, 'a finding is open');
+
+    const { result } = await rotate(m, customer.name, `cw-rotation-${randomUUID()}`);
+    assert.equal(result.oldPublicKey, m.publicKey);
+    const fixed = await drift({
+      ...connectionOf(m),
+      publicKey: result.newPublicKey,
+      privateKeyRef: result.newPrivateKeyRef,
+    });
+    assert.equal(fixed.drifted, false, 'the rotated key passes');
+    assert.deepEqual(await finding.result(), { resolvedBy: 'a later drift check found no drift' });
   });
 });

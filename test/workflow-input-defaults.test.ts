@@ -6,9 +6,17 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { z } from 'zod';
 import { EncryptionCodec, loadKeyRing, parseKeySpec } from '../src/codec';
-import { autotaskOnboardingInputSchema, autotaskRotationInputSchema } from '../src/domain/autotask';
+import {
+  autotaskOnboardingInputSchema,
+  autotaskRotationInputSchema,
+  autotaskSecretRotationInputSchema,
+} from '../src/domain/autotask';
 import { onboardingInputSchema as connectwiseInputSchema } from '../src/domain/connectwise';
-import { fillAutotaskOnboardingDefaults, fillAutotaskRotationDefaults } from '../src/domain/core/autotask';
+import {
+  fillAutotaskOnboardingDefaults,
+  fillAutotaskRotationDefaults,
+  fillAutotaskSecretRotationDefaults,
+} from '../src/domain/core/autotask';
 import { fillConnectwiseOnboardingDefaults } from '../src/domain/core/connectwise';
 import { fillOrderDefaults } from '../src/domain/core/customer-onboarding';
 import type { Filler } from '../src/domain/core/defaults';
@@ -36,6 +44,7 @@ const BY_TYPE: Record<string, [z.ZodType, Filler]> = {
   googleAdminRoleProvisioning: [adminRoleInputSchema, fillAdminRoleDefaults],
   autotaskOnboarding: [autotaskOnboardingInputSchema, fillAutotaskOnboardingDefaults],
   autotaskWebhookRotation: [autotaskRotationInputSchema, fillAutotaskRotationDefaults],
+  autotaskSecretRotation: [autotaskSecretRotationInputSchema, fillAutotaskSecretRotationDefaults],
   connectwiseOnboarding: [connectwiseInputSchema, fillConnectwiseOnboardingDefaults],
   customerOnboarding: [orderSchema, fillOrderDefaults],
   driftCheck: [driftCheckInputSchema, fillDriftCheckDefaults],

@@ -1,41 +1,10 @@
-/** What `onramp schedule rotation` schedules, per rotation workflow: the input validated now, not at the first run. */
-import { autotaskRotationWorkflowId, parseAutotaskRotationInput } from '../domain/autotask';
-import { cwCustomerSlug, cwKeyRotationWorkflowId, parseCwKeyRotationInput } from '../domain/connectwise-key-rotation';
+/** `onramp delegation reverify`; the rotation schedules live in src/rotation-schedules.ts (shared with orders). */
 import type { Command } from 'commander';
 import { parseDelegationInput } from '../domain/google-delegation';
-import type { ScheduleSpecInput } from '../schedules';
-import { ONRAMP_INTEGRATION } from '../temporal/search-attributes';
 import type { googleDelegationReverify } from '../workflows';
 import { readInputFile, withClient, type Out } from './context';
 
-export const ROTATION_WORKFLOWS = ['autotaskWebhookRotation', 'connectwiseKeyRotation'] as const;
-export type RotationWorkflow = (typeof ROTATION_WORKFLOWS)[number];
-
-export function rotationSchedule(workflow: RotationWorkflow, raw: unknown, everyMs: number): ScheduleSpecInput {
-  if (workflow === 'connectwiseKeyRotation') {
-    const input = parseCwKeyRotationInput(raw);
-    return {
-      // One schedule per customer: the workflow ID without the key it rotates.
-      scheduleId: `rotation:${cwKeyRotationWorkflowId(input).replace(/:[^:]+$/, '')}`,
-      workflowType: workflow,
-      args: [input],
-      everyMs,
-      customerId: cwCustomerSlug(input.customer.name),
-      integration: ONRAMP_INTEGRATION.connectwiseKeyRotation,
-      summary: `ConnectWise key rotation for ${input.customer.name}`,
-    };
-  }
-  const input = parseAutotaskRotationInput(raw);
-  return {
-    scheduleId: `rotation:${autotaskRotationWorkflowId(input)}`,
-    workflowType: workflow,
-    args: [input],
-    everyMs,
-    customerId: input.customer.id,
-    integration: ONRAMP_INTEGRATION.autotaskWebhookRotation,
-    summary: `Autotask webhook rotation for ${input.customer.id}`,
-  };
-}
+export { ROTATION_WORKFLOWS, rotationSchedule, type RotationWorkflow } from '../rotation-schedules';
 
 /** `onramp delegation reverify -f <delegation input> --key-ref <ref>`: prove delegation with a new service-account key. */
 export function registerReverifyCommand(delegation: Command, out: Out): void {

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { emailAddress, isLoopbackUrl, parseOrThrow, secretRef } from './validation';
 export * from './core/autotask';
-import { INTEGRATION_CODE_MESSAGE, INTEGRATION_CODE_PATTERN, WEBHOOK_ENTITIES } from './core/autotask';
+import {
+  INTEGRATION_CODE_MESSAGE,
+  INTEGRATION_CODE_PATTERN,
+  WEBHOOK_ENTITIES,
+  type WebhookSummary,
+} from './core/autotask';
 
 /** Autotask's tracking identifier (ApiIntegrationCode): not a secret, but a fixed-format token. */
 const integrationCode = z.string().trim().regex(INTEGRATION_CODE_PATTERN, INTEGRATION_CODE_MESSAGE);
@@ -178,6 +183,58 @@ export function autotaskRotationWorkflowId(
   input: Pick<AutotaskRotationInput, 'customer' | 'integrationId' | 'newUser'>
 ): string {
   return `autotask-rotation:${input.customer.id}:${input.integrationId}:${input.newUser.username}`;
+}
+
+/**
+ * Rotation of the webhook signing secret (the webhooks' `secretKey`), same API user, same webhooks: a new
+ * master key → the receiver accepts old and new → each webhook's secretKey PATCHed → overlap → the old key
+ * revoked. The current key is read from the receiver's keyring at each run (not from this input), so a
+ * scheduled run always rotates away from the key in use.
+ */
+export const autotaskSecretRotationInputSchema = z.strictObject({
+  customer,
+  vendor: z.strictObject({ name: z.string().trim().min(1).max(100) }),
+  /** The API user that owns the webhooks (only it may PATCH them). */
+  credentials: autotaskCredentialsSchema,
+  /** Every webhook that calls this tenant's receiver path, by the name Onramp gave it. */
+  webhooks: z
+    .array(z.strictObject({ entity: z.enum(WEBHOOK_ENTITIES), name: z.string().trim().min(1).max(50) }))
+    .min(1, 'list the webhook(s) to re-sign by entity and name, e.g. [{"entity":"Ticket","name":"sophos-v1-Ticket"}]'),
+  /** The master key the webhooks were created with (the order's webhook.signingKeyRef), used while the tenant has no keyring entry. */
+  signingKeyRef: secretRef('signingKeyRef'),
+  /** How long the receiver accepts both secrets after the switch: Autotask retries a failed callout for ~2 min. */
+  overlapMinutes: z
+    .number()
+    .min(3, 'must be at least 3: Autotask retries a callout for about 2 minutes, signed with the secret it had')
+    .max(7 * 24 * 60)
+    .default(10),
+});
+export type AutotaskSecretRotationRequest = z.input<typeof autotaskSecretRotationInputSchema>;
+export type AutotaskSecretRotationInput = z.output<typeof autotaskSecretRotationInputSchema>;
+/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
+export type AutotaskSecretRotationInputV1 = AutotaskSecretRotationInput;
+
+export function parseAutotaskSecretRotationInput(value: unknown): AutotaskSecretRotationInput {
+  return parseOrThrow(autotaskSecretRotationInputSchema, value, 'Autotask signing-secret rotation input');
+}
+
+/** One per tenant: the tenant's keyring has one writer. */
+export function autotaskSecretRotationWorkflowId(input: Pick<AutotaskSecretRotationInput, 'customer'>): string {
+  return `autotask-secret-rotation:${input.customer.id}`;
+}
+
+export type SecretRotationStep =
+  'verifying-credentials' | 'opening-overlap' | 'switching' | 'overlap' | 'revoking' | 'done';
+
+export interface AutotaskSecretRotationStatus {
+  workflowId: string;
+  customer: string;
+  step: SecretRotationStep;
+  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
+  /** References (never the keys) the receiver accepts right now, as this rotation set them. */
+  acceptedKeyRefs: string[];
+  switched: WebhookSummary[];
+  error?: string;
 }
 
 /** Credentials as the operator sends them through the `supplyCredentials` update. */

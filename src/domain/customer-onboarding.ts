@@ -45,6 +45,13 @@ export const driftCheckEveryHoursSchema = z
   )
   .max(DRIFT_CHECK_HOURS.max, `must be at most ${DRIFT_CHECK_HOURS.max} hours (30 days); use e.g. 24`);
 
+/** Rotations: at least daily would only churn credentials, at most yearly. */
+export const rotateEveryDaysSchema = z
+  .number({ error: 'must be a number of days, e.g. 90' })
+  .int('must be a whole number of days, e.g. 90')
+  .min(1, 'must be at least 1 day; use e.g. 90')
+  .max(365, 'must be at most 365 days; use e.g. 90');
+
 export const orderSchema = z
   .strictObject({
     orderId: orderIdSchema,
@@ -65,6 +72,10 @@ export const orderSchema = z
       .strictObject({
         /** Verify every N hours that what was set up is still true (scopes, credentials, permissions). */
         driftCheckEveryHours: driftCheckEveryHoursSchema.optional(),
+        /** Rotate each integration's credential every N days (Autotask: webhook signing secret; ConnectWise: API key). */
+        rotateEveryDays: z
+          .strictObject({ autotask: rotateEveryDaysSchema.optional(), connectwise: rotateEveryDaysSchema.optional() })
+          .optional(),
       })
       .optional(),
   })

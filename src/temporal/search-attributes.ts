@@ -28,6 +28,7 @@ export const ONRAMP_INTEGRATION = {
   googleAdminRoleProvisioning: 'google-admin-roles',
   autotaskOnboarding: 'autotask-onboarding',
   autotaskWebhookRotation: 'autotask-webhook-rotation',
+  autotaskSecretRotation: 'autotask-secret-rotation',
   connectwiseOnboarding: 'connectwise',
   connectwiseCustomerSync: 'connectwise-customer-sync',
   driftCheck: 'drift-check',

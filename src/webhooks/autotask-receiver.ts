@@ -32,8 +32,11 @@ export interface ReceiverLogger {
 }
 
 export interface AutotaskReceiverOptions {
-  /** The secretKeys currently valid for a tenant (two during a rotation); empty for an unknown tenant. */
-  secretsFor(tenant: string): Promise<string[]> | string[];
+  /**
+   * The secretKeys currently valid for a tenant's webhook (two during a rotation); empty for an unknown
+   * tenant. `webhook` is the callout URL's `webhook` parameter (the webhook's name), when present.
+   */
+  secretsFor(tenant: string, webhook?: string): Promise<string[]> | string[];
   /** Hand a verified, fresh, first-seen event on. Throwing answers 503 so Autotask redelivers. */
   onEvent(event: AutotaskWebhookEvent): Promise<void> | void;
   onDeactivation?(info: { tenant: string; webhook?: string; body: unknown }): Promise<void> | void;
@@ -115,7 +118,7 @@ export function createAutotaskWebhookReceiver(opts: AutotaskReceiverOptions): {
     const webhook = (req.query as { webhook?: string }).webhook;
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const header = req.headers['x-hook-signature'];
-    const secrets = await opts.secretsFor(tenant);
+    const secrets = await opts.secretsFor(tenant, webhook);
     if (!verifyAutotaskSignature(Array.isArray(header) ? header[0] : header, raw, secrets)) {
       stats.badSignature++;
       log.warn({ tenant, webhook }, 'Autotask callout with a missing or invalid signature refused');

@@ -4,6 +4,7 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -15,7 +16,12 @@ import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
 import { formatPermissionTable } from '../domain/core/connectwise';
 import type { ConnectwiseConnection, PermissionRow } from '../domain/connectwise';
-import { fillCwKeyRotationDefaults, newKeyProblems, normaliseNewKey } from '../domain/core/connectwise-key-rotation';
+import {
+  cwCustomerSlug,
+  fillCwKeyRotationDefaults,
+  newKeyProblems,
+  normaliseNewKey,
+} from '../domain/core/connectwise-key-rotation';
 import type {
   CwKeyRotationInputV1,
   CwKeyRotationRequest,
@@ -71,7 +77,7 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
     'ConnectWise key rotation input'
   );
   const { workflowId } = workflowInfo();
-  const old: ConnectwiseConnection = input.connection;
+  let old: ConnectwiseConnection = input.connection;
   let step: CwKeyRotationStatus['step'] = 'awaiting-new-key';
   let state: CwKeyRotationStatus['state'] = 'waiting-for-operator';
   let next: CwTarget | undefined;
@@ -95,6 +101,15 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
     { key: OnrampVendor, value: input.vendor.name },
     { key: OnrampIntegration, value: ONRAMP_INTEGRATION.connectwiseKeyRotation },
   ]);
+  // The key in use now is the one a previous rotation recorded, when there was one: a scheduled run keeps
+  // the arguments it was created with, which name a key already rotated away. Read before any handler,
+  // so the Update's "not the old key" rule and the revoke step see the current key.
+  const customerKey = cwCustomerSlug(input.customer.name);
+  const recordsCurrentKey = patched('cw-rotation-current-key');
+  if (recordsCurrentKey) {
+    const recorded = await act.readCurrentConnectwiseKey({ customer: customerKey });
+    if (recorded) old = { ...old, ...recorded };
+  }
   setHandler(cwKeyRotationStatusQuery, () => ({
     workflowId,
     customer: input.customer.name,
@@ -182,6 +197,13 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
       },
     },
   ]);
+
+  if (recordsCurrentKey)
+    await act.recordCurrentConnectwiseKey({
+      customer: customerKey,
+      publicKey: verified.connection.publicKey,
+      privateKeyRef: verified.connection.privateKeyRef!,
+    });
 
   // 4. Revoke: only now is the old key removed (the operator deletes it), then verified refused.
   const oldRefused = async () => {

@@ -34,3 +34,8 @@ export {
   oldKeyDeletedSignal,
 } from './connectwise-key-rotation';
 export { googleDelegationReverify } from './google-delegation-reverify';
+export {
+  autotaskSecretRotation,
+  autotaskSecretRotationStatusQuery,
+  endSigningOverlapSignal,
+} from './autotask-secret-rotation';

@@ -74,6 +74,7 @@ export async function connectwiseFixture(
       insecureHttpHosts: [host],
       requestsPerMinute: opts.requestsPerMinute ?? 60_000,
       pageSize: opts.pageSize ?? 1000,
+      currentCredentialsDir: join(dir, 'current-credentials'),
     },
   });
   const control = async (method: 'POST' | 'PUT', path: string, body: unknown) => {

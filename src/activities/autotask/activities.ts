@@ -10,6 +10,7 @@ import {
 } from '../../domain/autotask';
 import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../webhooks/autotask-secret';
+import { SigningKeyring } from '../../webhooks/signing-keyring';
 import { permanent } from '../failures';
 import { AutotaskApiError, AutotaskClient, toFailure, type AutotaskSession, type AutotaskSettings } from './client';
 
@@ -74,6 +75,19 @@ const summary = (entity: WebhookEntity, h: WebhookItem): WebhookSummary => ({
 
 export function createAutotaskActivities(settings: AutotaskSettings) {
   const client = new AutotaskClient(settings);
+  const keyring = (): SigningKeyring => {
+    if (!settings.receiverKeyringDir)
+      throw permanent(
+        'The worker has no Autotask receiver keyring: set ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR (the directory the webhook receiver reads) on the worker',
+        'AutotaskKeyringUnavailable'
+      );
+    return new SigningKeyring(settings.receiverKeyringDir);
+  };
+  /** The master key a webhook is signed with: the tenant's newest accepted key, else the order's. */
+  const currentMasterRef = async (tenant: string, orderRef: string): Promise<string> => {
+    if (!settings.receiverKeyringDir) return orderRef;
+    return (await new SigningKeyring(settings.receiverKeyringDir).keyRefs(tenant))?.at(-1) ?? orderRef;
+  };
 
   async function session(t: AutotaskTarget): Promise<AutotaskSession> {
     const zoneUrl = t.zoneUrl ?? (await client.discoverZone(t.credentials.username)).zoneUrl;
@@ -169,7 +183,8 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
      * create and record never leaves a duplicate): fields added one at a time, the API user excluded.
      */
     async ensureAutotaskWebhook(input: EnsureWebhookInput): Promise<EnsureWebhookResult> {
-      const master = await secret(input.signingKeyRef, 'webhook.signingKeyRef');
+      // After a signing-secret rotation the tenant's keyring names the key in use, not the order.
+      const master = await secret(await currentMasterRef(input.tenant, input.signingKeyRef), 'webhook.signingKeyRef');
       const webhookUrl = webhookCalloutUrl(input.webhookUrl, input.name);
       const deactivationUrl = webhookCalloutUrl(input.deactivationUrl, input.name);
       return guarded(input, `creating the ${input.entity} webhook`, async (s) => {
@@ -271,6 +286,58 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
           if (err instanceof AutotaskApiError && err.status === 404) return null;
           throw err;
         }
+      });
+    },
+
+    /** The master key references the tenant's receiver accepts now (the order's key when it has no entry). Read-only. */
+    async readAutotaskSigningKeys(input: { tenant: string; defaultKeyRef: string }): Promise<string[]> {
+      return (await keyring().keyRefs(input.tenant)) ?? [input.defaultKeyRef];
+    },
+
+    /** A new master key in the keyring directory, named by the rotation run (a retry finds the same file). */
+    async createAutotaskSigningKey(input: { tenant: string; keyId: string }): Promise<string> {
+      return keyring().createKey(input.tenant, input.keyId);
+    },
+
+    /**
+     * Set what the receiver accepts for the tenant. Each reference is resolved first, so a key the receiver
+     * could not read never replaces one it can. Idempotent.
+     */
+    async setAutotaskSigningKeys(input: { tenant: string; keyRefs: string[] }): Promise<string[]> {
+      if (!input.keyRefs.length) throw permanent('at least one signing key must stay accepted', 'InvalidInput');
+      for (const ref of input.keyRefs) await secret(ref, 'signing key');
+      await keyring().setKeyRefs(input.tenant, input.keyRefs);
+      return (await keyring().keyRefs(input.tenant)) ?? [];
+    },
+
+    /**
+     * Give an existing webhook (found by name) the secret derived from `signingKeyRef`: one PATCH of
+     * `secretKey` (REST_WebhooksEntity: PATCH /V1.0/{X}Webhooks with id and the changed fields), then read
+     * back. Idempotent: a retry PATCHes the same value.
+     */
+    async setAutotaskWebhookSecret(
+      input: AutotaskTarget & { entity: WebhookEntity; name: string; signingKeyRef: string }
+    ): Promise<WebhookSummary> {
+      const master = await secret(input.signingKeyRef, 'signing key');
+      return guarded(input, `changing the secret of the ${input.entity} webhook "${input.name}"`, async (s) => {
+        const hook = await findWebhook(s, input.entity, { field: 'name', value: input.name });
+        if (!hook)
+          throw permanent(
+            `No ${input.entity} webhook named "${input.name}" for this API user: list the tenant's webhooks by the names Onramp gave them (webhooks[].name)`,
+            'AutotaskWebhookNotFound'
+          );
+        await client.call(s, 'PATCH', `${input.entity}Webhooks`, {
+          id: hook.id,
+          secretKey: deriveAutotaskWebhookSecret(master, input.name),
+        });
+        heartbeat({ webhookId: hook.id });
+        const now = await client.call<{ item: WebhookItem | null }>(s, 'GET', `${input.entity}Webhooks/${hook.id}`);
+        if (!now.item)
+          throw permanent(
+            `The ${input.entity} webhook ${hook.id} disappeared while its secret changed`,
+            'AutotaskWebhookVanished'
+          );
+        return summary(input.entity, now.item);
       });
     },
 

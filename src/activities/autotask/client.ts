@@ -16,6 +16,8 @@ export interface AutotaskSettings {
   limiter?: AutotaskLimiter | LimiterOptions;
   /** Where the limiter keeps its counts (shared by all workers with PostgreSQL); default: this process. */
   limiterStore?: LimiterStore;
+  /** The receiver's signing keyring (src/webhooks/signing-keyring.ts); needed by the signing-secret rotation. */
+  receiverKeyringDir?: string;
 }
 
 export interface AutotaskSession {

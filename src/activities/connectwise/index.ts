@@ -7,6 +7,7 @@ import {
   type SyncCustomer,
   type SyncMode,
 } from '../../domain/connectwise';
+import { CurrentCredentials } from '../../secrets/current-credentials';
 import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
 import { scrubSecrets } from '../../secrets/scrub';
 import { permanent } from '../failures';
@@ -32,6 +33,8 @@ export interface ConnectwiseSettings extends SiteSettings {
   timeoutMs?: number;
   /** Page size for list calls (ConnectWise caps it at 1,000). Default 1,000. */
   pageSize?: number;
+  /** Where rotations record the key in use now (src/secrets/current-credentials.ts); unset: not recorded. */
+  currentCredentialsDir?: string;
 }
 
 /** Everything an activity needs to reach one tenant; the private key is a reference only. */
@@ -94,7 +97,31 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
       pageSize: settings.pageSize ?? 1000,
     });
 
+  const current = settings.currentCredentialsDir ? new CurrentCredentials(settings.currentCredentialsDir) : undefined;
+
   return {
+    /** The key a rotation switched to for this customer, if one did (else the caller's arguments hold). Read-only. */
+    async readCurrentConnectwiseKey(input: {
+      customer: string;
+    }): Promise<{ publicKey: string; privateKeyRef: string } | null> {
+      const r = await current?.read<{ publicKey: string; privateKeyRef: string }>('connectwise-key', input.customer);
+      return r?.publicKey && r.privateKeyRef ? { publicKey: r.publicKey, privateKeyRef: r.privateKeyRef } : null;
+    },
+
+    /** Record the key now in use (references only). Idempotent; false when the worker keeps no record. */
+    async recordCurrentConnectwiseKey(input: {
+      customer: string;
+      publicKey: string;
+      privateKeyRef: string;
+    }): Promise<boolean> {
+      if (!current) return false;
+      await current.write('connectwise-key', input.customer, {
+        publicKey: input.publicKey,
+        privateKeyRef: input.privateKeyRef,
+      });
+      return true;
+    },
+
     /**
      * Site check, codebase discovery and an authenticated `/system/info`: the proof that the keys work.
      * A wrong value comes back as `ok: false` naming the field (the workflow keeps waiting for a fix);

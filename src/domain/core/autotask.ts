@@ -207,6 +207,8 @@ export const fillAutotaskOnboardingDefaults = object({
   timing: fillTimingDefaults,
 });
 export const fillAutotaskRotationDefaults = object({ webhook: fillWebhookDefaults, timing: fillTimingDefaults });
+/** autotaskSecretRotationInputSchema's defaults. */
+export const fillAutotaskSecretRotationDefaults = object({ overlapMinutes: value(10) });
 
 export const INTEGRATION_CODE_PATTERN = /^[A-Za-z0-9]{10,40}$/;
 export const INTEGRATION_CODE_MESSAGE =
