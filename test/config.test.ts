@@ -246,7 +246,8 @@ describe('one place reads the environment, and README lists every variable', () 
       {},
       join(repo, 'Dockerfile')
     );
-    const known = new Set([...Object.keys(configSchema.shape), 'NODE_ENV']);
+    // Read by the runtime, not by Onramp: Node (NODE_ENV, NODE_OPTIONS) and glibc's allocator (MALLOC_ARENA_MAX).
+    const known = new Set([...Object.keys(configSchema.shape), 'NODE_ENV', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX']);
     const missing = Object.values(services)
       .filter((svc) => svc.built)
       .flatMap((svc) =>
