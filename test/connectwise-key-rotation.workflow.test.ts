@@ -12,7 +12,9 @@ import {
   provideNewKeyUpdate,
   type connectwiseKeyRotation,
 } from '../src/workflows';
+import { createOnrampStateActivities } from '../src/activities/onramp';
 import { driftFindingWorkflowId } from '../src/domain/drift';
+import { listFindings } from '../src/findings';
 import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
 
@@ -26,7 +28,11 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
   before(async () => {
     env = await testEnv();
     cw = await connectwiseFixture();
-    worker = await createTestWorker(env, taskQueue, cw.activities);
+    // Drift checks learn which findings are open through the worker's Temporal client.
+    worker = await createTestWorker(env, taskQueue, {
+      ...cw.activities,
+      ...createOnrampStateActivities({ client: async () => env.client }),
+    });
     running = worker.run();
   });
   after(async () => {
@@ -190,8 +196,15 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
     const found = await drift(connectionOf(m));
     assert.equal(found.findings.length, 1);
     assert.equal(found.findings[0]?.integration, 'connectwise');
-    const finding = env.client.workflow.getHandle(driftFindingWorkflowId(customer.id));
+    const key = found.findings[0]!.key!;
+    const finding = env.client.workflow.getHandle(driftFindingWorkflowId(customer.id, key));
     assert.equal((await finding.query(driftFindingStatusQuery)).resolved, false, 'a finding is open');
+    // The next check learns what is open from visibility, which lags the start by a moment.
+    await eventually(
+      async () =>
+        (await listFindings(env.client, { customer: customer.id, open: true })).some((f) => f.key === key) || undefined,
+      'the finding listed as open'
+    );
 
     const { result } = await rotate(m, customer.name, `cw-rotation-${randomUUID()}`);
     assert.equal(result.oldPublicKey, m.publicKey);
@@ -201,6 +214,7 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
       privateKeyRef: result.newPrivateKeyRef,
     });
     assert.equal(fixed.drifted, false, 'the rotated key passes');
-    assert.deepEqual(await finding.result(), { resolvedBy: 'a later drift check found no drift' });
+    assert.deepEqual(fixed.closed, [key], 'the clean check closes the finding');
+    assert.deepEqual(await finding.result(), { resolvedBy: 'a later drift check no longer found the problem' });
   });
 });
