@@ -14,6 +14,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type OnrampActivities } from '../src/activities';
+import { createOnrampStateActivities } from '../src/activities/onramp';
+import { listFindings } from '../src/findings';
 import { startGoogleDelegation } from '../src/client';
 import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask';
 import type { CwTarget } from '../src/activities/connectwise';
@@ -338,19 +340,20 @@ export const recorders: Record<string, Recorder> = {
     const g = await googleAdminFixture();
     g.grant(DEFAULT_DELEGATION_SCOPES.slice(1));
     try {
-      return await withWorker(g.activities(), async (taskQueue) => {
+      return await withWorker(driftActivities(env, g), async (taskQueue) => {
         const request = driftRequest(g, `recorded-drift-${randomUUID().slice(0, 8)}`);
         const h = await env.client.workflow.start('driftCheck', {
           workflowId: `recorded-drift-check-${randomUUID()}`,
           taskQueue,
           args: [request],
         });
-        await h.result();
-        // The abandoned finding child would wait for an operator: close it, the recording is done.
-        await env.client.workflow
-          .getHandle(driftFindingWorkflowId(request.customer.id))
-          .terminate('recording finished')
-          .catch(() => undefined);
+        const report = (await h.result()) as { opened?: string[] };
+        // The abandoned finding children would wait for an operator: close them, the recording is done.
+        for (const key of report.opened ?? [])
+          await env.client.workflow
+            .getHandle(driftFindingWorkflowId(request.customer.id, key))
+            .terminate('recording finished')
+            .catch(() => undefined);
         return h;
       });
     } finally {
@@ -363,18 +366,27 @@ export const recorders: Record<string, Recorder> = {
     const g = await googleAdminFixture();
     g.grant(DEFAULT_DELEGATION_SCOPES.slice(1));
     try {
-      return await withWorker(g.activities(), async (taskQueue) => {
+      return await withWorker(driftActivities(env, g), async (taskQueue) => {
         const request = driftRequest(g, `recorded-finding-${randomUUID().slice(0, 8)}`);
         const check = (n: number) =>
           env.client.workflow.execute('driftCheck', {
             workflowId: `recorded-finding-check-${n}-${randomUUID()}`,
             taskQueue,
             args: [request],
-          });
-        await check(1);
+          }) as Promise<{ opened?: string[] }>;
+        const key = (await check(1)).opened?.[0];
+        if (!key) throw new Error('the drifted check opened no finding');
+        // The next check learns what is open from visibility, which lags the start by a moment.
+        await eventually(
+          async () =>
+            (await listFindings(env.client, { customer: request.customer.id, open: true })).some(
+              (f) => f.key === key
+            ) || undefined,
+          'the finding listed as open'
+        );
         g.grant([...DEFAULT_DELEGATION_SCOPES]);
         await check(2);
-        const h = env.client.workflow.getHandle(driftFindingWorkflowId(request.customer.id));
+        const h = env.client.workflow.getHandle(driftFindingWorkflowId(request.customer.id, key));
         await h.result();
         return h;
       });
@@ -504,6 +516,11 @@ function driftRequest(g: GoogleAdminFixture, customerId: string): DriftCheckRequ
       scopes: [...DEFAULT_DELEGATION_SCOPES],
     },
   };
+}
+
+/** Drift checks also ask Temporal which findings are open (the worker's client). */
+function driftActivities(env: TestWorkflowEnvironment, g: GoogleAdminFixture): Partial<OnrampActivities> {
+  return { ...g.activities(), ...createOnrampStateActivities({ client: async () => env.client }) };
 }
 
 /** The Google fixture's activities, with the notification pointed at a receiver. */
