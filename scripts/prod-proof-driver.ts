@@ -7,7 +7,9 @@
  * visibly, and starts each service's command as a process: `node dist/...`, the image's compiled code.
  * Then: N worker replicas (compose's `deploy.replicas`, overridable) all polling; full orders through the
  * intake API over HTTP; every order completes and the vendor is notified exactly once; a client without a
- * certificate is refused by the server; the codec server decodes a real history payload for a caller
+ * certificate is refused by the server; an Autotask order waits for the operator, whose secret goes through
+ * the intake's supply-credential into the PostgreSQL secret store (ONRAMP_SECRET_STORE_URL) and is read by a
+ * worker: sealed row, audit without the value, the value in no service log; the codec server decodes a real history payload for a caller
  * presenting an OIDC access token signed by the (local) issuer's JWKS, and refuses one without; the Temporal
  * Web UI (compose's `temporal-ui`: ui-server at the image's version, with compose's environment) signs a user
  * in with that issuer in headless Chromium and shows a decoded payload, the browser sending the user's
