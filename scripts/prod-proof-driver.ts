@@ -560,7 +560,7 @@ async function main(): Promise<void> {
         const row = audit.find((r) => r.ref === ref && r.action === 'supplied');
         check(
           audit.length === 1 && row && !forms.some((f) => text(audit).includes(f)),
-          `store: onramp_secret_audit records ${row?.action} ${String(row?.ref)} by ${String(row?.actor)} via ${String(row?.via)}, without the value`
+          `store: onramp_secret_audit records ${String(row?.action)} ${String(row?.ref)} by ${String(row?.actor)} via ${String(row?.via)}, without the value`
         );
       } finally {
         await pg.end();
@@ -834,7 +834,7 @@ async function main(): Promise<void> {
       ...readdirSync(proofDir)
         .filter((f) => f.endsWith('.log'))
         .map((f) => join(proofDir, f)),
-      ...readdirSync(join(proofDir, 'logs'))
+      ...(existsSync(join(proofDir, 'logs')) ? readdirSync(join(proofDir, 'logs')) : [])
         .filter((f) => f.endsWith('.log'))
         .map((f) => join(proofDir, 'logs', f)),
     ];
