@@ -7,7 +7,9 @@
  * visibly, and starts each service's command as a process: `node dist/...`, the image's compiled code.
  * Then: N worker replicas (compose's `deploy.replicas`, overridable) all polling; full orders through the
  * intake API over HTTP; every order completes and the vendor is notified exactly once; a client without a
- * certificate is refused by the server; the codec server decodes a real history payload for a caller
+ * certificate is refused by the server; an Autotask order waits for the operator, whose secret goes through
+ * the intake's supply-credential into the PostgreSQL secret store (ONRAMP_SECRET_STORE_URL) and is read by a
+ * worker: sealed row, audit without the value, the value in no service log; the codec server decodes a real history payload for a caller
  * presenting an OIDC access token signed by the (local) issuer's JWKS, and refuses one without; the Temporal
  * Web UI (compose's `temporal-ui`: ui-server at the image's version, with compose's environment) signs a user
  * in with that issuer in headless Chromium and shows a decoded payload, the browser sending the user's
@@ -27,12 +29,23 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { X509Certificate, createHash } from 'node:crypto';
 import { Connection, type Client } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { temporal } from '@temporalio/proto';
 import { connectClient } from '../src/client';
@@ -308,6 +321,14 @@ async function main(): Promise<void> {
       /^postgres:\/\/temporal:[^@]+@127\.0\.0\.1:\d+\/onramp$/.test(workerEnv.ONRAMP_LIMITER_POSTGRES_URL ?? ''),
       `every worker keeps its vendor limits in PostgreSQL: ONRAMP_LIMITER_POSTGRES_URL=${redact(workerEnv.ONRAMP_LIMITER_POSTGRES_URL ?? '(unset)')}`
     );
+    // The secret store supply-credential writes and the workers read: compose's database `onramp`, mapped like the
+    // limiter's URL (the intake and the workers must name the same one).
+    const storeUrl = workerEnv.ONRAMP_SECRET_STORE_URL ?? '';
+    check(
+      /^postgres:\/\/temporal:[^@]+@127\.0\.0\.1:\d+\/onramp$/.test(storeUrl) &&
+        intakeEnv.ONRAMP_SECRET_STORE_URL === storeUrl,
+      `the intake and every worker share the secret store in PostgreSQL: ONRAMP_SECRET_STORE_URL=${redact(storeUrl || '(unset)')}`
+    );
     const alive = () => {
       const dead = running.find((s) => s.exited);
       if (dead) throw new ProofFailure(`${dead.name} ${dead.exited}: see ${dead.log}`);
@@ -432,6 +453,119 @@ async function main(): Promise<void> {
       notes.length === onboardings && notes.every((n) => n.deliveries === 1),
       `vendor notified exactly once per order (${notes.length})`
     );
+
+    // --- Credentials operators supply, stored where workers read them (the secret store) ----------------------
+    // One Autotask order without credentials: it waits for the operator, who sends the secret itself through the
+    // intake's supply-credential. The intake seals it into PostgreSQL, the workflow gets only `store:<name>`, a
+    // worker reads it. Autotask's simulator is the load phase's (the only discovery URL the workers know): its
+    // few calls land in the same rolling hour, before the load phase counts from its own start.
+    const canary = `proof-canary-${randomBytes(16).toString('hex')}`;
+    const storeOrderId = `prod-proof-${run}-store`;
+    {
+      const { credentials, ...atRequest } = at.requests(1, `proof-store-${run}`)[0]!;
+      const user = at.sim.db.addUser({
+        username: `store-${run}@acme-msp.example`,
+        secret: canary,
+        integrationCode: credentials!.integrationCode,
+        securityLevel: 'Onramp API',
+      });
+      const intake = async (path: string, body?: unknown) => {
+        const r = await fetch(`http://127.0.0.1:${PORTS.intake}${path}`, {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: r.status, text: await r.text() };
+      };
+      const placed = await intake('/v1/onboardings', {
+        orderId: storeOrderId,
+        customer: { id: `proof-store-${run}`, name: 'Proof customer (secret store)' },
+        integrations: { autotask: atRequest },
+      });
+      check(placed.status === 202, `store: intake accepted Autotask order ${storeOrderId} without credentials`);
+      const state = async () =>
+        (
+          JSON.parse((await intake(`/v1/onboardings/${storeOrderId}`)).text) as {
+            details?: { autotask?: { state?: string; workflowId?: string } };
+          }
+        ).details?.autotask;
+      await eventually('the Autotask integration waiting for the operator', async () => {
+        alive();
+        const a = await state();
+        if (a?.state !== 'waiting-for-operator') throw new Error(`state ${a?.state}`);
+      });
+      const supplied = await intake(`/v1/onboardings/${storeOrderId}/actions/supply-credential`, {
+        integration: 'autotask',
+        credential: { username: user.username, integrationCode: credentials!.integrationCode },
+        secret: canary,
+      });
+      const ref = /(store:\S+)\)/.exec(supplied.text)?.[1] ?? '';
+      check(
+        supplied.status === 202 && ref.startsWith(`store:${storeOrderId}/autotask/`) && !supplied.text.includes(canary),
+        `store: supply-credential with the secret itself answered ${supplied.status}, the workflow gets ${ref || '(no store: reference)'}`
+      );
+      const h = client.workflow.getHandle<typeof customerOnboarding>(customerOnboardingWorkflowId(storeOrderId));
+      let settled = false;
+      const result = await Promise.race([
+        h.result().finally(() => (settled = true)),
+        (async () => {
+          for (let i = 0; i < 360 && !settled; i++) {
+            alive();
+            await sleep(500);
+          }
+          if (!settled) throw new ProofFailure(`${h.workflowId} did not complete within 180 s`);
+          return await h.result();
+        })(),
+      ]);
+      const child = await state();
+      // Which worker ran it: the identities (pid@host) on the child's activity tasks.
+      const ran = new Set<string>();
+      for (const e of (await client.workflow.getHandle(child?.workflowId ?? '').fetchHistory()).events ?? []) {
+        const id = e.activityTaskStartedEventAttributes?.identity;
+        if (id) ran.add(id);
+      }
+      const on = pids.filter((p) => [...ran].some((id) => id.startsWith(`${p}@`)));
+      check(
+        result.completed.includes('autotask') &&
+          child?.state === 'completed' &&
+          on.length > 0 &&
+          on.length === ran.size,
+        `store: the Autotask integration completed (${child?.workflowId}) on worker${on.length > 1 ? 's' : ''} ${on.map((p) => `pid ${p}`).join(', ')} of ${replicas}, the secret read from the store (${at.sim.hourlyCount()} Autotask calls, in the load phase's hour)`
+      );
+      const pg = new PgClient({ connectionString: storeUrl });
+      await pg.connect();
+      try {
+        const forms = [canary, Buffer.from(canary).toString('hex'), Buffer.from(canary).toString('base64')];
+        const text = (rows: Record<string, unknown>[]) =>
+          rows
+            .flatMap((r) =>
+              Object.values(r).map((v) =>
+                Buffer.isBuffer(v) ? `${v.toString('utf8')} ${v.toString('hex')} ${v.toString('base64')}` : String(v)
+              )
+            )
+            .join('\n');
+        const name = ref.slice('store:'.length);
+        const secrets = (
+          await pg.query<Record<string, unknown>>('SELECT * FROM onramp_secrets WHERE name = $1', [name])
+        ).rows;
+        check(
+          secrets.length === 1 && !forms.some((f) => text(secrets).includes(f)),
+          `store: onramp_secrets row ${name} holds ${(secrets[0]?.sealed as Buffer | undefined)?.length ?? 0} sealed bytes (key ${String(secrets[0]?.key_id)}), no plaintext`
+        );
+        const audit = (
+          await pg.query<Record<string, unknown>>('SELECT * FROM onramp_secret_audit WHERE order_id = $1', [
+            storeOrderId,
+          ])
+        ).rows;
+        const row = audit.find((r) => r.ref === ref && r.action === 'supplied');
+        check(
+          audit.length === 1 && row && !forms.some((f) => text(audit).includes(f)),
+          `store: onramp_secret_audit records ${String(row?.action)} ${String(row?.ref)} by ${String(row?.actor)} via ${String(row?.via)}, without the value`
+        );
+      } finally {
+        await pg.end();
+      }
+    }
 
     // The codec server, as the Web UI calls it: a payload from the real history, the user's access token.
     const h = client.workflow.getHandle(customerOnboardingWorkflowId(orders[0]!.orderId));
@@ -694,6 +828,21 @@ async function main(): Promise<void> {
     }
 
     alive();
+    // The supplied secret in no service's output (the Onramp services, the Web UI, the Temporal server), read at the
+    // end so every line the services wrote since is included.
+    const logFiles = [
+      ...readdirSync(proofDir)
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => join(proofDir, f)),
+      ...(existsSync(join(proofDir, 'logs')) ? readdirSync(join(proofDir, 'logs')) : [])
+        .filter((f) => f.endsWith('.log'))
+        .map((f) => join(proofDir, 'logs', f)),
+    ];
+    const leaked = logFiles.filter((f) => readFileSync(f, 'utf8').includes(canary));
+    check(
+      logFiles.length > replicas && leaked.length === 0,
+      `store: the supplied secret in ${leaked.length} of ${logFiles.length} service logs${leaked.length ? ` (found in ${leaked.join(', ')})` : ''}`
+    );
     const sorted = [...durations].sort((a, b) => a - b);
     say('figures:');
     say(

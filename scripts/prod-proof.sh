@@ -12,7 +12,7 @@
 #   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with README's .env (deploy/env.example);
 #      its Onramp services (codec-server, intake, worker x compose's replicas = 3) started as the image's
 #      `node dist/...` commands with compose's environment, container paths and hostnames mapped explicitly;
-#      full orders through the intake API; the codec server decoding for an OIDC access token; compose's
+#      full orders through the intake API; a credential supplied to the secret store; the codec server decoding for an OIDC access token; compose's
 #      temporal-ui signing a user in with a local OIDC provider in headless Chromium and showing a decoded
 #      payload (screenshot); the vendor limits under load across the 3 workers: 0 throttling answers.
 #
@@ -312,4 +312,4 @@ step "figures"
 for f in "${figures[@]}"; do echo "  $f"; done
 echo "  total                              $(($(date +%s) - t0)) s"
 echo
-echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake; the Web UI decoding for an OIDC-signed-in user; vendor limits shared by the workers under load (0 throttling responses)"
+echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake; a credential supplied through the intake kept sealed in the secret store and read by a worker; the Web UI decoding for an OIDC-signed-in user; vendor limits shared by the workers under load (0 throttling responses)"
