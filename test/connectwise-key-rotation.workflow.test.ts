@@ -196,7 +196,7 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
     const found = await drift(connectionOf(m));
     assert.equal(found.findings.length, 1);
     assert.equal(found.findings[0]?.integration, 'connectwise');
-    const key = found.findings[0]!.key!;
+    const key = found.findings[0].key!;
     const finding = env.client.workflow.getHandle(driftFindingWorkflowId(customer.id, key));
     assert.equal((await finding.query(driftFindingStatusQuery)).resolved, false, 'a finding is open');
     // The next check learns what is open from visibility, which lags the start by a moment.
