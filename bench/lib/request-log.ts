@@ -1,4 +1,5 @@
 import type { Simulator } from '../../src/simulators/http';
+import { perSecond } from './stats';
 
 export interface LoggedRequest {
   at: number;
@@ -71,4 +72,13 @@ export function windowUse(times: readonly number[], limit: number, windowMs: num
     maxInAnySlidingWindow: maxSliding,
     overLimit: maxSliding > limit,
   };
+}
+
+/** Requests of each second as a fraction of the limit's rate (the chart's limit-use series). */
+export function limitUseSeries(
+  times: readonly number[],
+  startMs: number,
+  ratePerSecond: number
+): { t: number; value: number }[] {
+  return perSecond(times, startMs).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 }));
 }

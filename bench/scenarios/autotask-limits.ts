@@ -11,8 +11,7 @@ import type { AutotaskOnboardingRequest } from '../../src/domain/autotask';
 import { createAutotaskSimulator, type AutotaskSimulator } from '../../src/simulators/autotask/server';
 import { SYSTEM_API_LEVEL } from '../../src/simulators/autotask/state';
 import type { BenchContext } from '../lib/environment';
-import { recordRequests, windowUse, type LoggedRequest, type WindowUse } from '../lib/request-log';
-import { perSecond } from '../lib/stats';
+import { limitUseSeries, recordRequests, windowUse, type LoggedRequest, type WindowUse } from '../lib/request-log';
 import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 
 export interface AutotaskLimitResult {
@@ -160,10 +159,11 @@ export function measureAutotask(
       limit,
       windowMs
     ),
-    limitUseSeries: perSecond(
+    limitUseSeries: limitUseSeries(
       api.map((r) => r.at),
-      t0
-    ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+      t0,
+      ratePerSecond
+    ),
   };
 }
 

@@ -11,8 +11,7 @@ import type { Simulator } from '../../src/simulators/http';
 import type { connectwiseCustomerSync } from '../../src/workflows';
 import type { BenchContext } from '../lib/environment';
 import { VENDOR_LATENCY_MS } from '../lib/google';
-import { recordRequests, windowUse, type LoggedRequest, type WindowUse } from '../lib/request-log';
-import { perSecond } from '../lib/stats';
+import { limitUseSeries, recordRequests, windowUse, type LoggedRequest, type WindowUse } from '../lib/request-log';
 import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 
 export interface ConnectwiseLimitResult {
@@ -168,10 +167,11 @@ export function measureConnectwise(
       limit,
       windowMs
     ),
-    limitUseSeries: perSecond(
+    limitUseSeries: limitUseSeries(
       api.map((r) => r.at),
-      t0
-    ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+      t0,
+      ratePerSecond
+    ),
   };
 }
 

@@ -8,8 +8,7 @@ import {
 import type { googleAdminRoleProvisioning } from '../../src/workflows';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle, type BenchGoogle } from '../lib/google';
-import { windowUse, type WindowUse } from '../lib/request-log';
-import { perSecond } from '../lib/stats';
+import { limitUseSeries, windowUse, type WindowUse } from '../lib/request-log';
 import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 
 export interface DirectoryQuota {
@@ -145,10 +144,11 @@ export function measureGroups(
     rejected: google.sim.directory.quotaErrors + log.filter((x) => x.status === 429).length,
     directoryUse: use,
     use,
-    limitUseSeries: perSecond(
+    limitUseSeries: limitUseSeries(
       directory.map((x) => x.at),
-      t0
-    ).map((p) => ({ t: p.t, value: Math.round((p.value / ratePerSecond) * 1000) / 1000 })),
+      t0,
+      ratePerSecond
+    ),
   };
 }
 
