@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import { Pool } from 'pg';
+import { createSchemaOnce } from '../postgres-schema';
 import { ENCODING_ENCRYPTED, METADATA_KEY_ID, type EncryptionCodec } from '../codec/encryption-codec';
 import { registerSecret } from './scrub';
 
@@ -91,13 +92,11 @@ export class PostgresSecretStore implements SecretStore {
 
   /** Tables, created once per database (idempotent, serialised across processes by an advisory lock). */
   private schema(): Promise<void> {
-    this.ready ??= (async () => {
-      const { secrets, audit } = this.t;
-      const c = await this.pool.connect();
-      try {
-        await c.query('BEGIN');
-        await c.query(`SELECT pg_advisory_xact_lock(hashtext('${secrets}:schema'))`);
-        await c.query(`
+    const { secrets, audit } = this.t;
+    this.ready ??= createSchemaOnce(
+      this.pool,
+      `${secrets}:schema`,
+      `
           CREATE TABLE IF NOT EXISTS ${secrets} (
             name text PRIMARY KEY,
             key_id text NOT NULL,
@@ -115,16 +114,11 @@ export class PostgresSecretStore implements SecretStore {
             action text NOT NULL
           );
           CREATE INDEX IF NOT EXISTS ${audit}_order ON ${audit} (order_id, id);
-        `);
-        await c.query('COMMIT');
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        this.ready = undefined;
-        throw err;
-      } finally {
-        c.release();
-      }
-    })();
+        `
+    ).catch((err: unknown) => {
+      this.ready = undefined; // the next call tries again
+      throw err;
+    });
     return this.ready;
   }
 

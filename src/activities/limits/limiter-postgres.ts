@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { createSchemaOnce } from '../../postgres-schema';
 import { MemoryLimiterStore } from './limiter-memory';
 import { sleep, type LimiterStore, type TakeResult } from './limiter-store';
 
@@ -44,13 +45,11 @@ export class PostgresLimiterStore implements LimiterStore {
 
   /** Tables and functions, created once per database (idempotent, serialised across workers). */
   private schema(): Promise<void> {
-    this.ready ??= (async () => {
-      const { events, keys, fn } = this.t;
-      const c = await this.pool.connect();
-      try {
-        await c.query('BEGIN');
-        await c.query(`SELECT pg_advisory_xact_lock(hashtext('${fn}:schema'))`);
-        await c.query(`
+    const { events, keys, fn } = this.t;
+    this.ready ??= createSchemaOnce(
+      this.pool,
+      `${fn}:schema`,
+      `
           CREATE TABLE IF NOT EXISTS ${events} (key text NOT NULL, at timestamptz NOT NULL);
           CREATE INDEX IF NOT EXISTS ${events}_key_at ON ${events} (key, at);
           CREATE TABLE IF NOT EXISTS ${keys} (
@@ -95,16 +94,11 @@ export class PostgresLimiterStore implements LimiterStore {
             END LOOP;
             RETURN -1;
           END $$;
-        `);
-        await c.query('COMMIT');
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        this.ready = undefined;
-        throw err;
-      } finally {
-        c.release();
-      }
-    })();
+        `
+    ).catch((err: unknown) => {
+      this.ready = undefined; // the next call tries again
+      throw err;
+    });
     return this.ready;
   }
 
