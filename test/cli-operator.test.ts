@@ -4,15 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
 import { autotaskFixture, INTEGRATION_CODE, type AutotaskFixture } from './helpers/autotask';
 import { cliRunner } from './helpers/cli';
 import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-admin';
-import { decodedWorkflow } from './helpers/integration';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { decodedWorkflow, eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 /**
  * The operator's commands of README's CLI table that act on running onboardings (issue 15 point 7): the
@@ -22,8 +20,7 @@ describe('onramp CLI operator commands: supply-credential, list filters, plan, s
   let env: TestWorkflowEnvironment;
   let ga: GoogleAdminFixture;
   let at: AutotaskFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('cli-ops');
   const dir = mkdtempSync(join(tmpdir(), 'onramp-cli-ops-'));
   const secretsDir = join(dir, 'secrets');
@@ -34,17 +31,15 @@ describe('onramp CLI operator commands: supply-credential, list filters, plan, s
   }));
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     [ga, at] = await Promise.all([googleAdminFixture(), autotaskFixture()]);
     const autotask = Object.fromEntries(Object.entries(at.activities).filter(([k]) => /autotask/i.test(k)));
-    worker = await createTestWorker(env, taskQueue, { ...ga.activities(), ...autotask });
-    running = worker.run();
+    await stack.worker({ ...ga.activities(), ...autotask }, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await Promise.all([ga.close(), at.close()]);
-    await env.teardown();
   });
 
   /** An order whose Autotask onboarding waits for the operator's credential (its vendor is this file's own). */

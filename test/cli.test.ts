@@ -4,19 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { stringify } from 'yaml';
 import { MAX_INPUT_FILE_BYTES } from '../src/cli/context';
 import { INTEGRATION_CODE } from './helpers/autotask';
 import { cliRunner } from './helpers/cli';
 import { googleFixture, type GoogleFixture } from './helpers/google';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 describe('onramp CLI against a running stack (real Temporal server, simulators)', () => {
   let env: TestWorkflowEnvironment;
   let g: GoogleFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('cli');
   const dir = mkdtempSync(join(tmpdir(), 'onramp-cli-'));
   const secretsDir = join(dir, 'secrets');
@@ -27,16 +25,14 @@ describe('onramp CLI against a running stack (real Temporal server, simulators)'
   }));
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     g = await googleFixture();
-    worker = await createTestWorker(env, taskQueue, g.activities);
-    running = worker.run();
+    await stack.worker(g.activities, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await g.close();
-    await env.teardown();
   });
 
   const secretFiles = () => (existsSync(secretsDir) ? readdirSync(secretsDir) : []);
