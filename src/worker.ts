@@ -6,6 +6,7 @@ import { codecFromConfig, createDataConverter } from './codec';
 import { loadConfig, processEnv, type OnrampConfig } from './config';
 import { connectClient } from './client';
 import { createLogger, type Logger } from './logger';
+import { rotationStateFromConfig } from './secrets/rotation-state';
 import { PostgresSecretStore, secretStore, useSecretStore } from './secrets/secret-store';
 import { connectTemporalNative, describeConnection } from './temporal/connection';
 import { installRuntime } from './temporal/runtime';
@@ -57,6 +58,8 @@ export function workflowSource(
 
 /** The activities' vendor endpoints and limits, from configuration (the sandbox passes simulator URLs the same way). */
 export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
+  // The receiver keyring and the current-credentials record: in the secret store when there is one.
+  const rotation = rotationStateFromConfig(config);
   let client: ReturnType<typeof connectClient> | undefined;
   return {
     // Connected on first use (drift checks of an order read its onboarding's progress), then shared.
@@ -76,13 +79,13 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
     autotask: {
       discoveryUrl: config.autotask.discoveryUrl,
       allowedZoneHosts: config.autotask.allowedZoneHosts,
-      receiverKeyringDir: config.autotask.receiverKeyringDir,
+      keyring: rotation.keyring,
     },
     connectwise: {
       extraAllowedHosts: config.connectwise.allowedHosts,
       insecureHttpHosts: config.connectwise.insecureHttpHosts,
       requestsPerMinute: config.connectwise.requestsPerMinute,
-      currentCredentialsDir: config.connectwise.currentCredentialsDir,
+      currentCredentials: rotation.current,
     },
     limits: config.limits,
   };
@@ -129,6 +132,9 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       metrics: config.metrics.bindAddress ? `http://${config.metrics.bindAddress}/metrics` : undefined,
       secretStore: config.secretStore.url ? 'PostgreSQL (ONRAMP_SECRET_STORE_URL)' : 'none: store: references fail',
+      rotationState: config.secretStore.url
+        ? 'secret store'
+        : `files (${config.autotask.receiverKeyringDir}, ${config.connectwise.currentCredentialsDir})`,
     },
     config.mode === 'sandbox'
       ? 'Onramp worker starting in SANDBOX mode (vendor simulators, no real vendor is called)'

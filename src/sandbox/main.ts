@@ -24,6 +24,7 @@ import { createAutotaskSimulator } from '../simulators/autotask/server';
 import { createConnectwiseSimulator } from '../simulators/connectwise/server';
 import { listen } from '../simulators/http';
 import { createSandboxAutotaskReceiver } from './autotask-receiver';
+import { rotationStateFromConfig } from '../secrets/rotation-state';
 import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor';
 import { startLocalTemporal } from './temporal-server';
 
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
   const autotaskReceiver = createSandboxAutotaskReceiver({
     db: autotask.db,
     masterKey: readFileSync(signingKeyPath, 'utf8').trim(),
+    // After a signing-secret rotation: the keys the worker's rotation wrote (same files or secret store).
+    keyring: rotationStateFromConfig(config).keyring,
   });
   const autotaskReceiverUrl = await listen(autotaskReceiver.app, config.sandbox.receiverPort);
   const secretsDir = join(dir, 'secrets');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { CurrentCredentialRecords } from './rotation-state';
 import { isSecretRef } from './secret-ref';
 
 /**
@@ -14,10 +15,21 @@ import { isSecretRef } from './secret-ref';
  */
 export type CredentialKind = 'connectwise-key';
 
-export class CurrentCredentials {
+/** Refuses a record that would hold a secret: every secret-named field must be a reference. */
+export function assertReferencesOnly(value: Record<string, string>): void {
+  for (const [field, v] of Object.entries(value))
+    if (/secret|private|password/i.test(field) && !isSecretRef(v))
+      throw new Error(`${field} must be a secret reference, never the secret itself`);
+}
+
+export class CurrentCredentials implements CurrentCredentialRecords {
   readonly dir: string;
   constructor(dir: string) {
     this.dir = resolve(dir);
+  }
+
+  get where(): string {
+    return this.dir;
   }
 
   private file(kind: CredentialKind, key: string): string {
@@ -34,9 +46,7 @@ export class CurrentCredentials {
   }
 
   async write(kind: CredentialKind, key: string, value: Record<string, string>): Promise<void> {
-    for (const [field, v] of Object.entries(value))
-      if (/secret|private|password/i.test(field) && !isSecretRef(v))
-        throw new Error(`${field} must be a secret reference, never the secret itself`);
+    assertReferencesOnly(value);
     const target = this.file(kind, key);
     await mkdir(join(this.dir, kind), { recursive: true, mode: 0o700 });
     const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

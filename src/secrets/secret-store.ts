@@ -37,6 +37,12 @@ export interface SecretAuditRow extends SecretAuditEntry {
 export interface SecretStore {
   /** Seal and store a new value under a fresh name for this order and integration; returns its `store:` reference. */
   supply(value: string, entry: SecretAuditEntry): Promise<string>;
+  /**
+   * Seal and store `value` under a name the caller chose (rotation state: src/secrets/rotation-state-store.ts).
+   * `create` keeps a value already there (a retried attempt) and answers false; `replace` overwrites it.
+   * Audited like `supply` (the reference and what happened, never the value). Returns true when written.
+   */
+  put(name: string, value: string, entry: SecretAuditEntry, mode: 'create' | 'replace'): Promise<boolean>;
   /** The value of `name`, or undefined when there is none. */
   read(name: string): Promise<string | undefined>;
   /** Remove a value written by `supply` (e.g. the workflow refused it), recording why. */
@@ -123,35 +129,63 @@ export class PostgresSecretStore implements SecretStore {
   }
 
   async supply(value: string, entry: SecretAuditEntry): Promise<string> {
+    const name = secretName(entry.orderId, entry.integration);
+    await this.write(name, value, entry, 'INSERT', 'supplied');
+    return `${STORE_PREFIX}${name}`;
+  }
+
+  async put(name: string, value: string, entry: SecretAuditEntry, mode: 'create' | 'replace'): Promise<boolean> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(name))
+      throw new SecretStoreError(`secret name "${name}" is not a store: reference name`);
+    return this.write(
+      name,
+      value,
+      entry,
+      mode === 'create' ? 'CREATE' : 'REPLACE',
+      mode === 'create' ? 'created' : 'replaced'
+    );
+  }
+
+  /** Seal and write one row and its audit row in one transaction; false when `CREATE` found the name taken. */
+  private async write(
+    name: string,
+    value: string,
+    entry: SecretAuditEntry,
+    how: 'INSERT' | 'CREATE' | 'REPLACE',
+    action: string
+  ): Promise<boolean> {
     if (!value) throw new SecretStoreError('the secret is empty');
     registerSecret(value);
     await this.schema();
-    const name = secretName(entry.orderId, entry.integration);
     const payload: Payload = {
       metadata: { [METADATA_ENCODING_KEY]: utf8('binary/plain'), [METADATA_SECRET_NAME]: utf8(name) },
       data: utf8(value),
     };
     const [sealed] = await this.sealer().encode([payload]);
     const keyId = Buffer.from(sealed!.metadata![METADATA_KEY_ID]!).toString('utf8');
-    const ref = `${STORE_PREFIX}${name}`;
+    const conflict = {
+      INSERT: '',
+      CREATE: 'ON CONFLICT (name) DO NOTHING',
+      REPLACE:
+        'ON CONFLICT (name) DO UPDATE SET key_id = EXCLUDED.key_id, sealed = EXCLUDED.sealed, created_at = now()',
+    }[how];
     const c = await this.pool.connect();
     try {
       // The value and its audit row together, or neither.
       await c.query('BEGIN');
-      await c.query(`INSERT INTO ${this.t.secrets} (name, key_id, sealed) VALUES ($1, $2, $3)`, [
-        name,
-        keyId,
-        Buffer.from(sealed!.data!),
-      ]);
-      await this.record(c, entry, ref, 'supplied');
+      const r = await c.query(
+        `INSERT INTO ${this.t.secrets} (name, key_id, sealed) VALUES ($1, $2, $3) ${conflict} RETURNING name`,
+        [name, keyId, Buffer.from(sealed!.data!)]
+      );
+      if (r.rowCount) await this.record(c, entry, `${STORE_PREFIX}${name}`, action);
       await c.query('COMMIT');
+      return !!r.rowCount;
     } catch (err) {
       await c.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
       c.release();
     }
-    return ref;
   }
 
   async read(name: string): Promise<string | undefined> {

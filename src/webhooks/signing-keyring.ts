@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { ReceiverKeyring } from '../secrets/rotation-state';
 import { resolveSecretRef } from '../secrets/secret-ref';
 import { deriveAutotaskWebhookSecret } from './autotask-secret';
 
@@ -21,10 +22,14 @@ export interface TenantKeys {
 
 const safe = (tenant: string) => encodeURIComponent(tenant).replace(/\./g, '%2E');
 
-export class SigningKeyring {
+export class SigningKeyring implements ReceiverKeyring {
   readonly dir: string;
   constructor(dir: string) {
     this.dir = resolve(dir);
+  }
+
+  get where(): string {
+    return this.dir;
   }
 
   private file(tenant: string): string {
@@ -72,7 +77,7 @@ export class SigningKeyring {
  * overlap), or under `defaultKeyRef` for a tenant without an entry.
  */
 export function keyringSecretsFor(opts: {
-  keyring: SigningKeyring;
+  keyring: Pick<ReceiverKeyring, 'keyRefs'>;
   defaultKeyRef: string;
 }): (tenant: string, webhook: string | undefined) => Promise<string[]> {
   return async (tenant, webhook) => {

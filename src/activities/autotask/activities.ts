@@ -10,6 +10,7 @@ import {
 } from '../../domain/autotask';
 import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../webhooks/autotask-secret';
+import type { ReceiverKeyring } from '../../secrets/rotation-state';
 import { SigningKeyring } from '../../webhooks/signing-keyring';
 import { permanent } from '../failures';
 import { AutotaskApiError, AutotaskClient, toFailure, type AutotaskSession, type AutotaskSettings } from './client';
@@ -75,18 +76,20 @@ const summary = (entity: WebhookEntity, h: WebhookItem): WebhookSummary => ({
 
 export function createAutotaskActivities(settings: AutotaskSettings) {
   const client = new AutotaskClient(settings);
-  const keyring = (): SigningKeyring => {
-    if (!settings.receiverKeyringDir)
+  const configured: ReceiverKeyring | undefined =
+    settings.keyring ?? (settings.receiverKeyringDir ? new SigningKeyring(settings.receiverKeyringDir) : undefined);
+  const keyring = (): ReceiverKeyring => {
+    if (!configured)
       throw permanent(
-        'The worker has no Autotask receiver keyring: set ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR (the directory the webhook receiver reads) on the worker',
+        'The worker has no Autotask receiver keyring: set ONRAMP_SECRET_STORE_URL (or, for a single process, ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR, the directory the webhook receiver reads) on the worker',
         'AutotaskKeyringUnavailable'
       );
-    return new SigningKeyring(settings.receiverKeyringDir);
+    return configured;
   };
   /** The master key a webhook is signed with: the tenant's newest accepted key, else the order's. */
   const currentMasterRef = async (tenant: string, orderRef: string): Promise<string> => {
-    if (!settings.receiverKeyringDir) return orderRef;
-    return (await new SigningKeyring(settings.receiverKeyringDir).keyRefs(tenant))?.at(-1) ?? orderRef;
+    if (!configured) return orderRef;
+    return (await configured.keyRefs(tenant))?.at(-1) ?? orderRef;
   };
 
   async function session(t: AutotaskTarget): Promise<AutotaskSession> {
@@ -294,7 +297,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
       return (await keyring().keyRefs(input.tenant)) ?? [input.defaultKeyRef];
     },
 
-    /** A new master key in the keyring directory, named by the rotation run (a retry finds the same file). */
+    /** A new master key in the keyring (directory or secret store), named by the rotation run (a retry finds the same key). */
     async createAutotaskSigningKey(input: { tenant: string; keyId: string }): Promise<string> {
       return keyring().createKey(input.tenant, input.keyId);
     },

@@ -1,3 +1,4 @@
+import type { ReceiverKeyring } from '../../secrets/rotation-state';
 import { request } from 'undici';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
 import type { LimiterStore } from '../limits/limiter-store';
@@ -16,7 +17,11 @@ export interface AutotaskSettings {
   limiter?: AutotaskLimiter | LimiterOptions;
   /** Where the limiter keeps its counts (shared by all workers with PostgreSQL); default: this process. */
   limiterStore?: LimiterStore;
-  /** The receiver's signing keyring (src/webhooks/signing-keyring.ts); needed by the signing-secret rotation. */
+  /**
+   * The receiver's signing keyring (src/secrets/rotation-state.ts: files or the secret store); needed by the
+   * signing-secret rotation. `receiverKeyringDir` is the file keyring's shorthand.
+   */
+  keyring?: ReceiverKeyring;
   receiverKeyringDir?: string;
 }
 

@@ -8,6 +8,7 @@ import {
   type SyncMode,
 } from '../../domain/connectwise';
 import { CurrentCredentials } from '../../secrets/current-credentials';
+import type { CurrentCredentialRecords } from '../../secrets/rotation-state';
 import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
 import { scrubSecrets } from '../../secrets/scrub';
 import { permanent } from '../failures';
@@ -33,7 +34,11 @@ export interface ConnectwiseSettings extends SiteSettings {
   timeoutMs?: number;
   /** Page size for list calls (ConnectWise caps it at 1,000). Default 1,000. */
   pageSize?: number;
-  /** Where rotations record the key in use now (src/secrets/current-credentials.ts); unset: not recorded. */
+  /**
+   * Where rotations record the key in use now (src/secrets/rotation-state.ts: files or the secret store);
+   * `currentCredentialsDir` is the file record's shorthand; neither: not recorded.
+   */
+  currentCredentials?: CurrentCredentialRecords;
   currentCredentialsDir?: string;
 }
 
@@ -97,7 +102,9 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
       pageSize: settings.pageSize ?? 1000,
     });
 
-  const current = settings.currentCredentialsDir ? new CurrentCredentials(settings.currentCredentialsDir) : undefined;
+  const current =
+    settings.currentCredentials ??
+    (settings.currentCredentialsDir ? new CurrentCredentials(settings.currentCredentialsDir) : undefined);
 
   return {
     /** The key a rotation switched to for this customer, if one did (else the caller's arguments hold). Read-only. */
