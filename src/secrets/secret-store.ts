@@ -142,7 +142,7 @@ export class PostgresSecretStore implements SecretStore {
       value,
       entry,
       mode === 'create' ? 'CREATE' : 'REPLACE',
-      mode === 'create' ? 'created' : 'replaced'
+      mode === 'create' ? 'created' : 'written'
     );
   }
 

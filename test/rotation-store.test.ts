@@ -1,0 +1,331 @@
+/**
+ * Rotation state in the secret store (issue 14, rotation left by session 3): with ONRAMP_SECRET_STORE_URL the
+ * Autotask receiver keyring and the current-credentials record live in PostgreSQL, sealed and audited, so
+ * worker processes that share no files (each its own ONRAMP_DATA_DIR, as containers are) and receivers
+ * elsewhere see one keyring. The signing-secret rotation runs in spawned src/worker.ts processes on a real
+ * Temporal dev server, against the Autotask simulator over HTTP; two receiver instances in this process read
+ * the store through their own connections.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { Client } from 'pg';
+import { startThrowawayPostgres, postgresAvailable, type ThrowawayPostgres } from '../bench/lib/postgres';
+import {
+  autotaskSecretRotationWorkflowId,
+  parseAutotaskSecretRotationInput,
+  type AutotaskSecretRotationRequest,
+} from '../src/domain/autotask';
+import { storeRotationState } from '../src/secrets/rotation-state-store';
+import { PostgresSecretStore, useSecretStore } from '../src/secrets/secret-store';
+import { listen } from '../src/simulators/http';
+import { signAutotaskBody } from '../src/simulators/autotask/delivery';
+import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../src/webhooks/autotask-secret';
+import { createAutotaskWebhookReceiver } from '../src/webhooks/autotask-receiver';
+import { keyringSecretsFor } from '../src/webhooks/signing-keyring';
+import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
+import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
+import { decodedWorkflow, eventually, integration, leaks, testCodec, uniqueTaskQueue } from './helpers/integration';
+
+const ROOT = resolve(__dirname, '..');
+const skip = !postgresAvailable() && !process.env.CI;
+
+/** Every column of every row of a table as text (bytea as UTF-8, hex and base64). */
+async function tableText(url: string, table: string): Promise<{ rows: Record<string, unknown>[]; text: string }> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+    const text = rows
+      .flatMap((r) =>
+        Object.values(r).map((v) =>
+          Buffer.isBuffer(v) ? `${v.toString('utf8')} ${v.toString('hex')} ${v.toString('base64')}` : String(v)
+        )
+      )
+      .join('\n');
+    return { rows, text };
+  } finally {
+    await c.end();
+  }
+}
+
+/** A src/worker.ts process configured only by its environment, with data directories of its own. */
+class Worker {
+  private child?: ChildProcess;
+  log = '';
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'onramp-rot-worker-'));
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  start(): this {
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.env, ONRAMP_DATA_DIR: this.dataDir, LOG_LEVEL: 'debug' },
+    });
+    this.child.stdout!.on('data', (b: Buffer) => (this.log += b.toString()));
+    this.child.stderr!.on('data', (b: Buffer) => (this.log += b.toString()));
+    return this;
+  }
+  /** Files this worker left in its own data directory (the file keyring and record must stay unused). */
+  rotationFiles(): string[] {
+    return ['autotask-keyring', 'current-credentials'].flatMap((d) =>
+      existsSync(join(this.dataDir, d)) ? readdirSync(join(this.dataDir, d)).map((f) => `${d}/${f}`) : []
+    );
+  }
+  async kill9(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise((r) => {
+      child.once('exit', r);
+      child.kill('SIGKILL');
+    });
+  }
+  async dispose(): Promise<void> {
+    await this.kill9();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+describe('rotation state in the secret store: N workers and receivers, no shared files', { skip }, () => {
+  let pg: ThrowawayPostgres;
+  let h: Awaited<ReturnType<typeof integration>>;
+  let at: AutotaskFixture;
+  /** Each receiver instance has its own store connection, as a receiver in another container would. */
+  let receiverStores: PostgresSecretStore[] = [];
+  const receivers: string[] = [];
+  const receiverApps: FastifyInstance[] = [];
+  const workers: Worker[] = [];
+  const taskQueue = uniqueTaskQueue('rotation-store');
+  const tenant = `rotstore-${process.pid}`;
+  const name = `rotstore-${process.pid}-Ticket`;
+  let request: AutotaskSecretRotationRequest;
+  let hookId = 0;
+
+  const worker = () => {
+    const w = new Worker({
+      TEMPORAL_ADDRESS: h.env.address,
+      TEMPORAL_NAMESPACE: h.env.namespace ?? 'default',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ONRAMP_MODE: 'sandbox',
+      ONRAMP_AUTOTASK_DISCOVERY_URL: at.simUrl,
+      ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS: new URL(at.simUrl).host,
+      ONRAMP_NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/unused',
+      ONRAMP_SECRET_STORE_URL: pg.url,
+    }).start();
+    workers.push(w);
+    return w;
+  };
+
+  before(async () => {
+    [pg, h, at] = await Promise.all([startThrowawayPostgres(), integration(), autotaskFixture()]);
+    const codec = await testCodec();
+    receiverStores = [new PostgresSecretStore(pg.url, codec), new PostgresSecretStore(pg.url, codec)];
+    await receiverStores[0]!.init();
+    // resolveSecretRef (the receiver resolving store: key references) goes through the process's store.
+    useSecretStore(receiverStores[0]);
+    for (const store of receiverStores) {
+      const receiver = createAutotaskWebhookReceiver({
+        secretsFor: keyringSecretsFor({
+          keyring: storeRotationState(() => store).keyring,
+          defaultKeyRef: at.signingKeyRef,
+        }),
+        onEvent: () => undefined,
+      });
+      receiverApps.push(receiver.app);
+      receivers.push(await listen(receiver.app));
+    }
+    const user = at.addUser();
+    const base = `${receivers[0]}/webhooks/autotask/${tenant}`;
+    const hook = at.sim.db.createWebhook(user.user, 'Ticket', {
+      name,
+      webhookUrl: webhookCalloutUrl(base, name),
+      deactivationUrl: webhookCalloutUrl(`${base}/deactivated`, name),
+      secretKey: deriveAutotaskWebhookSecret(at.masterKey, name),
+      isSubscribedToCreateEvents: true,
+      isSubscribedToUpdateEvents: true,
+    });
+    hook.fields.push({ id: at.sim.db.id(), fieldID: 3, isSubscribedField: true, isDisplayAlwaysField: false });
+    hook.readyAt = Date.now();
+    hookId = hook.id;
+    request = {
+      customer: { id: tenant },
+      vendor: { name: 'Sophos Central' },
+      credentials: user.credentials,
+      webhooks: [{ entity: 'Ticket', name }],
+      signingKeyRef: at.signingKeyRef,
+      overlapMinutes: 60,
+    };
+  });
+  after(async () => {
+    await Promise.all(workers.map((w) => w.dispose()));
+    useSecretStore(undefined);
+    await Promise.all(receiverApps.map((a) => a.close()));
+    await Promise.all(receiverStores.map((s) => s.close()));
+    await h?.teardown();
+    await at?.close();
+    await pg?.stop();
+  });
+
+  let nextId = 7_000_000;
+  /** A delivery signed as Autotask signs it with `master`'s secret for the webhook: the receiver's status. */
+  const deliver = async (receiver: string, master: string): Promise<number> => {
+    const body = JSON.stringify({
+      Action: 'Update',
+      Guid: 'test',
+      EntityType: 'Ticket',
+      Id: ++nextId,
+      EventTime: new Date().toISOString(),
+      Fields: { 3: 1 },
+    });
+    const res = await fetch(webhookCalloutUrl(`${receiver}/webhooks/autotask/${tenant}`, name), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hook-signature': signAutotaskBody(deriveAutotaskWebhookSecret(master, name), body),
+      },
+      body,
+    });
+    return res.status;
+  };
+  const everyReceiver = (master: string) => Promise.all(receivers.map((r) => deliver(r, master)));
+  /** The value behind a store: reference, read as the receiver reads it. */
+  const valueOf = async (ref: string) => {
+    assert.match(ref, /^store:rotation\/autotask-signing-key\//, 'a generated key lives in the store');
+    const v = await receiverStores[1]!.read(ref.slice('store:'.length));
+    assert.ok(v, `no stored value behind ${ref}`);
+    return v;
+  };
+  const startRotation = (suffix: string) =>
+    h.env.client.workflow.start(autotaskSecretRotation, {
+      workflowId: `${autotaskSecretRotationWorkflowId(parseAutotaskSecretRotationInput(request))}:${suffix}`,
+      taskQueue,
+      args: [request],
+    });
+
+  let firstRef = '';
+  let firstKey = '';
+  let firstWorkflowId = '';
+
+  it('worker A opens the overlap, worker B (no shared files) finishes it; every receiver accepts old+new during the overlap, only new after', async () => {
+    assert.deepEqual(await everyReceiver(at.masterKey), [200, 200], 'before: the order key signs');
+    const a = worker();
+    const handle = await startRotation('1');
+    firstWorkflowId = handle.workflowId;
+    const overlap = await eventually(
+      async () => {
+        const s = await handle.query(autotaskSecretRotationStatusQuery);
+        return s.step === 'overlap' ? s : undefined;
+      },
+      'the overlap on worker A',
+      180_000
+    );
+    assert.deepEqual(overlap.acceptedKeyRefs.slice(0, 1), [at.signingKeyRef]);
+    firstRef = overlap.acceptedKeyRefs[1]!;
+    firstKey = await valueOf(firstRef);
+    assert.equal(at.sim.db.webhooks.get(hookId)?.secretKey, deriveAutotaskWebhookSecret(firstKey, name));
+    assert.deepEqual(await everyReceiver(at.masterKey), [200, 200], 'old secret accepted during the overlap');
+    assert.deepEqual(await everyReceiver(firstKey), [200, 200], 'new secret accepted by every receiver');
+
+    // Worker A dies; worker B, which never saw A's files, ends the overlap and revokes.
+    await a.kill9();
+    const b = worker();
+    await handle.signal(endSigningOverlapSignal);
+    const result = await handle.result();
+    assert.deepEqual(result.acceptedKeyRefs, [firstRef]);
+    assert.deepEqual(result.revokedKeyRefs, [at.signingKeyRef]);
+    assert.deepEqual(await everyReceiver(at.masterKey), [401, 401], 'old secret refused after the revoke');
+    assert.deepEqual(await everyReceiver(firstKey), [200, 200]);
+    assert.deepEqual([...a.rotationFiles(), ...b.rotationFiles()], [], 'no worker kept rotation state in files');
+  });
+
+  it('the stored rows are sealed: no key, no keyring JSON in plaintext; the audit names the references, never a value', async () => {
+    const { rows, text } = await tableText(pg.url, 'onramp_secrets');
+    const names = rows.map((r) => r.name as string).sort();
+    assert.deepEqual(names, [`rotation/autotask-keyring/${tenant}`, firstRef.slice('store:'.length)].sort());
+    for (const r of rows) assert.equal(r.key_id, 'test', 'sealed with the codec key ring');
+    assert.ok(!text.includes(firstKey), 'the generated key in plaintext');
+    assert.ok(!text.includes(Buffer.from(firstKey).toString('hex')), 'the generated key (hex)');
+    assert.ok(!text.includes('keyRefs'), 'the keyring record in plaintext');
+    assert.ok(!text.includes(at.signingKeyRef), 'the keyring’s references in plaintext');
+
+    const audit = await tableText(pg.url, 'onramp_secret_audit');
+    assert.ok(!audit.text.includes(firstKey), 'the key in the audit');
+    assert.ok(!audit.text.includes('keyRefs'), 'a record value in the audit');
+    assert.deepEqual(
+      (await receiverStores[0]!.audit(tenant)).map((r) => [r.actor, r.via, r.integration, r.action, r.ref]),
+      [
+        ['rotation', 'worker', 'autotask', 'created', firstRef],
+        ['rotation', 'worker', 'autotask', 'written', `store:rotation/autotask-keyring/${tenant}`],
+        ['rotation', 'worker', 'autotask', 'written', `store:rotation/autotask-keyring/${tenant}`],
+      ],
+      'key created once, keyring written twice (old+new, then new): retried writes add no row'
+    );
+  });
+
+  it('the key is in no history and no worker log', async () => {
+    const secrets = new Map([['the generated signing key', firstKey]]);
+    const decoded = await decodedWorkflow(h.env.client, firstWorkflowId);
+    assert.deepEqual(leaks(decoded.strings, secrets), [], 'the key in the decoded history');
+    assert.ok(
+      decoded.strings.some((s) => s.includes(firstRef)),
+      'the history carries the reference'
+    );
+    for (const w of workers) {
+      assert.ok(w.log.length > 0, 'the worker logged');
+      assert.ok(!w.log.includes(firstKey), 'the key in a worker log');
+    }
+  });
+
+  it('a restarted worker keeps the current reference: the next rotation rotates away from the stored key, not the order’s', async () => {
+    await Promise.all(workers.map((w) => w.kill9()));
+    worker();
+    const handle = await startRotation('2');
+    const overlap = await eventually(
+      async () => {
+        const s = await handle.query(autotaskSecretRotationStatusQuery);
+        return s.step === 'overlap' ? s : undefined;
+      },
+      'the overlap on the restarted worker',
+      180_000
+    );
+    assert.equal(overlap.acceptedKeyRefs[0], firstRef, 'the keyring the first run left, read from the store');
+    const second = await valueOf(overlap.acceptedKeyRefs[1]!);
+    await handle.signal(endSigningOverlapSignal);
+    const result = await handle.result();
+    assert.deepEqual(result.revokedKeyRefs, [firstRef]);
+    assert.deepEqual(await everyReceiver(firstKey), [401, 401]);
+    assert.deepEqual(await everyReceiver(second), [200, 200]);
+    assert.deepEqual(await everyReceiver(at.masterKey), [401, 401]);
+  });
+
+  it('current-credentials record: written by one process, read by another after a restart; sealed; plaintext refused', async () => {
+    const codec = await testCodec();
+    const writer = new PostgresSecretStore(pg.url, codec);
+    const customer = `cw-${process.pid}`;
+    const privateKeyRef = `store:${customer}/connectwise/0123abcd`;
+    try {
+      const state = storeRotationState(() => writer);
+      await state.current.write('connectwise-key', customer, { publicKey: 'PUB-2', privateKeyRef });
+      await assert.rejects(
+        state.current.write('connectwise-key', customer, { publicKey: 'PUB-3', privateKeyRef: 'the-private-key' }),
+        /privateKeyRef must be a secret reference/
+      );
+    } finally {
+      await writer.close();
+    }
+    // Another process (its own connection), after the writer is gone.
+    const reader = storeRotationState(() => receiverStores[1]).current;
+    assert.deepEqual(await reader.read('connectwise-key', customer), { publicKey: 'PUB-2', privateKeyRef });
+    assert.equal(await reader.read('connectwise-key', `nobody-${process.pid}`), undefined);
+    const { text } = await tableText(pg.url, 'onramp_secrets');
+    assert.ok(!text.includes('PUB-2') && !text.includes(privateKeyRef), 'the record in plaintext');
+    assert.deepEqual(
+      (await receiverStores[0]!.audit(customer)).map((r) => [r.integration, r.action, r.ref]),
+      [['connectwise', 'written', `store:rotation/current/connectwise-key/${customer}`]]
+    );
+    assert.ok(!(await tableText(pg.url, 'onramp_secret_audit')).text.includes('PUB-2'), 'a value in the audit');
+  });
+});
