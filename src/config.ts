@@ -149,13 +149,13 @@ export const configSchema = z.object({
     .string()
     .optional()
     .describe(
-      'Directory shared by the workers and the Autotask webhook receiver: which signing keys the receiver accepts per tenant (references) and the keys the signing-secret rotation generates. Default: `$ONRAMP_DATA_DIR/autotask-keyring`.'
+      'Without `ONRAMP_SECRET_STORE_URL` (sandbox, single process): directory shared by the worker and the Autotask webhook receiver, holding which signing keys the receiver accepts per tenant (references) and the keys the signing-secret rotation generates. Ignored with a secret store (the keyring is kept there, sealed). Default: `$ONRAMP_DATA_DIR/autotask-keyring`.'
     ),
   ONRAMP_CURRENT_CREDENTIALS_DIR: z
     .string()
     .optional()
     .describe(
-      'Where rotations record the credential references in use now per customer (references only), read by the next rotation. Default: `$ONRAMP_DATA_DIR/current-credentials`.'
+      'Without `ONRAMP_SECRET_STORE_URL`: where rotations record the credential references in use now per customer (references only), read by the next rotation. Ignored with a secret store (the record is kept there, sealed). Default: `$ONRAMP_DATA_DIR/current-credentials`.'
     ),
   ONRAMP_CONNECTWISE_ALLOWED_HOSTS: hostList.describe(
     'Extra ConnectWise hosts (on-premises servers), comma-separated; cloud hosts are always allowed.'
@@ -259,7 +259,7 @@ export const configSchema = z.object({
   ONRAMP_SECRET_STORE_URL: postgresUrl
     .optional()
     .describe(
-      'PostgreSQL URL of the secret store: `supply-credential` (intake and CLI) writes the secret there, encrypted with `ONRAMP_CODEC_KEYS`, and hands the workflow a `store:` reference the workers resolve; who supplied what and when is recorded beside it (`onramp secrets audit`). Set it on the worker, intake and CLI alike. Unset: the CLI writes files under `ONRAMP_SECRETS_DIR` (sandbox) and the intake takes references only.'
+      'PostgreSQL URL of the secret store: `supply-credential` (intake and CLI) writes the secret there, encrypted with `ONRAMP_CODEC_KEYS`, and hands the workflow a `store:` reference the workers resolve; who supplied what and when is recorded beside it (`onramp secrets audit`). Rotations keep the Autotask receiver keyring and the current-credentials record there too (sealed, audited). Set it on the worker, intake, CLI and any Autotask webhook receiver alike. Unset: the CLI writes files under `ONRAMP_SECRETS_DIR` (sandbox) and the intake takes references only.'
     ),
   ONRAMP_SECRETS_DIR: z
     .string()
