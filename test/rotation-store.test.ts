@@ -23,12 +23,22 @@ import {
 import { storeRotationState } from '../src/secrets/rotation-state-store';
 import { PostgresSecretStore, useSecretStore } from '../src/secrets/secret-store';
 import { listen } from '../src/simulators/http';
+import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
 import { signAutotaskBody } from '../src/simulators/autotask/delivery';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver } from '../src/webhooks/autotask-receiver';
 import { keyringSecretsFor } from '../src/webhooks/signing-keyring';
-import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
+import {
+  autotaskSecretRotation,
+  autotaskSecretRotationStatusQuery,
+  cwKeyRotationStatusQuery,
+  endSigningOverlapSignal,
+  oldKeyDeletedSignal,
+  provideNewKeyUpdate,
+  type connectwiseKeyRotation,
+} from '../src/workflows';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
+import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { decodedWorkflow, eventually, integration, leaks, testCodec, uniqueTaskQueue } from './helpers/integration';
 
 const ROOT = resolve(__dirname, '..');
@@ -93,6 +103,9 @@ describe('rotation state in the secret store: N workers and receivers, no shared
   let pg: ThrowawayPostgres;
   let h: Awaited<ReturnType<typeof integration>>;
   let at: AutotaskFixture;
+  let cw: ConnectwiseFixture;
+  let notify: NotifyReceiver;
+  let notifyUrl = '';
   /** Each receiver instance has its own store connection, as a receiver in another container would. */
   let receiverStores: PostgresSecretStore[] = [];
   const receivers: string[] = [];
@@ -112,7 +125,9 @@ describe('rotation state in the secret store: N workers and receivers, no shared
       ONRAMP_MODE: 'sandbox',
       ONRAMP_AUTOTASK_DISCOVERY_URL: at.simUrl,
       ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS: new URL(at.simUrl).host,
-      ONRAMP_NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/unused',
+      ONRAMP_CONNECTWISE_ALLOWED_HOSTS: cw.host,
+      ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS: cw.host,
+      ONRAMP_NOTIFY_WEBHOOK_URL: notifyUrl,
       ONRAMP_SECRET_STORE_URL: pg.url,
     }).start();
     workers.push(w);
@@ -120,7 +135,14 @@ describe('rotation state in the secret store: N workers and receivers, no shared
   };
 
   before(async () => {
-    [pg, h, at] = await Promise.all([startThrowawayPostgres(), integration(), autotaskFixture()]);
+    [pg, h, at, cw] = await Promise.all([
+      startThrowawayPostgres(),
+      integration(),
+      autotaskFixture(),
+      connectwiseFixture(),
+    ]);
+    notify = createNotifyReceiver();
+    notifyUrl = `${await notify.listen()}/notify`;
     const codec = await testCodec();
     receiverStores = [new PostgresSecretStore(pg.url, codec), new PostgresSecretStore(pg.url, codec)];
     await receiverStores[0]!.init();
@@ -165,7 +187,7 @@ describe('rotation state in the secret store: N workers and receivers, no shared
     await Promise.all(receiverApps.map((a) => a.close()));
     await Promise.all(receiverStores.map((s) => s.close()));
     await h?.teardown();
-    await at?.close();
+    await Promise.all([at?.close(), cw?.close(), notify?.close()]);
     await pg?.stop();
   });
 
@@ -299,6 +321,75 @@ describe('rotation state in the secret store: N workers and receivers, no shared
     assert.deepEqual(await everyReceiver(firstKey), [401, 401]);
     assert.deepEqual(await everyReceiver(second), [200, 200]);
     assert.deepEqual(await everyReceiver(at.masterKey), [401, 401]);
+  });
+
+  it('ConnectWise: the key a rotation switched to is recorded in the store; the next run on a restarted worker rotates away from it', async () => {
+    const m = await cw.newMember();
+    const customer = `cw-store-${process.pid}`;
+    const connection = {
+      site: cw.host,
+      companyId: cw.sim.state.companyId,
+      publicKey: m.publicKey,
+      privateKeyRef: m.keyRef,
+      clientId: CLIENT_ID,
+      apiMember: m.identifier,
+    };
+    /** One operator-driven run with the arguments a schedule keeps; the pair's private key as a file: ref. */
+    const rotate = async (suffix: string) => {
+      const handle = await h.env.client.workflow.start<typeof connectwiseKeyRotation>('connectwiseKeyRotation', {
+        workflowId: `cw-store-rotation-${process.pid}-${suffix}`,
+        taskQueue,
+        args: [
+          {
+            customer: { name: customer },
+            connection,
+            timing: { recheckSeconds: 0.5, reminderMinutes: 60, operatorDeadlineHours: 1 },
+          },
+        ],
+      });
+      const waiting = await eventually(
+        async () => {
+          const st = await handle.query(cwKeyRotationStatusQuery);
+          return st.step === 'awaiting-new-key' ? st : undefined;
+        },
+        'the key step',
+        180_000
+      );
+      const res = await fetch(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ description: 'rotated' }),
+      });
+      const fresh = (await res.json()) as { publicKey: string; privateKey: string };
+      await handle.executeUpdate(provideNewKeyUpdate, {
+        args: [{ publicKey: fresh.publicKey, privateKeyRef: cw.secretFile(fresh.privateKey) }],
+      });
+      const step = await eventually(async () => {
+        const st = await handle.query(cwKeyRotationStatusQuery);
+        return st.step === 'awaiting-old-key-removal' || st.step === 'done' ? st.step : undefined;
+      }, 'the revoke step');
+      if (step !== 'done') {
+        await fetch(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys/${waiting.oldPublicKey}`, {
+          method: 'DELETE',
+        });
+        await handle.signal(oldKeyDeletedSignal);
+      }
+      return { waiting, result: await handle.result() };
+    };
+    const first = await rotate('1');
+    assert.equal(first.waiting.oldPublicKey, m.publicKey);
+    // The worker that recorded it is gone; a new one, with a data directory of its own, runs the next one.
+    await Promise.all(workers.map((w) => w.kill9()));
+    const next = worker();
+    const second = await rotate('2');
+    assert.equal(second.waiting.oldPublicKey, first.result.newPublicKey, 'the current key, read from the store');
+    assert.deepEqual(next.rotationFiles(), [], 'no record in files');
+    const rows = await tableText(pg.url, 'onramp_secrets');
+    assert.ok(
+      rows.rows.some((r) => String(r.name).startsWith('rotation/current/connectwise-key/')),
+      'the record is a store row'
+    );
+    assert.ok(!rows.text.includes(second.result.newPublicKey), 'the record in plaintext');
   });
 
   it('current-credentials record: written by one process, read by another after a restart; sealed; plaintext refused', async () => {
