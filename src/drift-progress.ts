@@ -4,16 +4,23 @@
  * not from the order alone. Read by each run of the order's drift check (activity driftTargetsForOrder).
  */
 import type { Client } from '@temporalio/client';
+import { cwCustomerSlug } from './domain/core/connectwise-key-rotation';
 import type { DriftCheckRequest } from './domain/drift';
 import { orderFacts } from './offboarding';
 
+/** The ConnectWise key a rotation switched the customer to (by the rotation's customer slug), or null. */
+export type CurrentConnectwiseKey = (customerSlug: string) => Promise<{ publicKey: string; privateKeyRef: string } | null>;
+
 /**
  * A part is checked once the onboarding has completed it; credentials (Autotask API user, ConnectWise
- * connection) as soon as they are known. Undefined while nothing is checkable yet.
+ * connection) as soon as they are known. Undefined while nothing is checkable yet. The ConnectWise key is the
+ * one in use now: after a rotation (`connectwiseKeyRotation` records the key it switched to), the rotated
+ * key, not the one the onboarding was given (which the rotation had deleted).
  */
 export async function driftRequestFromProgress(
   client: Client,
-  orderId: string
+  orderId: string,
+  currentConnectwiseKey?: CurrentConnectwiseKey
 ): Promise<DriftCheckRequest | undefined> {
   // The same facts an offboarding needs: what exists now for this order (running onboardings included).
   const {
@@ -21,6 +28,7 @@ export async function driftRequestFromProgress(
     order,
     completed,
     syncApplied,
+    unmatchedCompanies,
   } = await orderFacts(client, orderId, {
     mode: 'plan',
     allowRunning: true,
@@ -49,19 +57,27 @@ export async function driftRequestFromProgress(
           }
         : {}),
     };
-  if (f.connectwise?.connection)
+  const cw = order.integrations.connectwise;
+  if (f.connectwise?.connection && cw) {
+    // The rotation's record is keyed by the slug of the customer it rotates for: an order's rotation schedule
+    // (rotation-schedules.ts) uses integrations.connectwise.customer.
+    const rotated = currentConnectwiseKey ? await currentConnectwiseKey(cwCustomerSlug(cw.customer.name)) : null;
+    // A match-only sync made nothing for customers without a company: nothing of theirs can have drifted.
+    const unmatched = new Set(unmatchedCompanies.map((c) => c.toLowerCase()));
+    const synced = f.connectwise.customers.filter((c) => !unmatched.has(c.toLowerCase()));
     request.connectwise = {
-      connection: f.connectwise.connection,
-      ...(syncApplied && f.connectwise.customers.length
+      connection: rotated ? { ...f.connectwise.connection, ...rotated } : f.connectwise.connection,
+      ...(syncApplied && synced.length
         ? {
             billing: {
-              customers: f.connectwise.customers,
+              customers: synced,
               agreementName: f.connectwise.agreementName,
               catalogItem: f.connectwise.catalogItem,
             },
           }
         : {}),
     };
+  }
   return request.googleDelegation || request.autotask || request.connectwise || request.googleAdminRoles
     ? request
     : undefined;

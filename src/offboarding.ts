@@ -102,6 +102,8 @@ export interface OrderFacts {
   completed: IntegrationName[];
   /** The ConnectWise sync ran in apply mode (its companies, agreements and additions exist). */
   syncApplied: boolean;
+  /** Customers the (match-only) sync found no company for: nothing was made for them. */
+  unmatchedCompanies: string[];
 }
 
 export async function orderFacts(
@@ -110,6 +112,7 @@ export async function orderFacts(
   opts: { mode?: 'plan' | 'apply'; timing?: OffboardingRequest['timing']; allowRunning?: boolean } = {}
 ): Promise<OrderFacts> {
   let syncApplied = false;
+  let unmatchedCompanies: string[] = [];
   const parent = client.workflow.getHandle(customerOnboardingWorkflowId(orderId));
   const desc = await describeOrNull(parent);
   if (!desc) throw new OrderNotFoundError(orderId);
@@ -198,6 +201,7 @@ export async function orderFacts(
       sync = s.result ?? s.status?.summary;
     }
     syncApplied = sync?.mode === 'apply';
+    unmatchedCompanies = sync?.unmatchedCompanies ?? [];
     const complete =
       conn.site && conn.companyId && conn.publicKey && conn.privateKeyRef && conn.clientId
         ? (conn as ConnectwiseConnection & { privateKeyRef: string })
@@ -218,6 +222,7 @@ export async function orderFacts(
     order,
     completed: (status?.integrations ?? []).filter((x) => x.state === 'completed').map((x) => x.name),
     syncApplied,
+    unmatchedCompanies,
   };
 }
 

@@ -1,4 +1,5 @@
-import { createConnectwiseActivities, type ConnectwiseSettings } from './connectwise';
+import { createConnectwiseActivities, readCurrentConnectwiseKey, type ConnectwiseSettings } from './connectwise';
+import { CurrentCredentials } from '../secrets/current-credentials';
 import { createAutotaskActivities } from './autotask/activities';
 import type { AutotaskSettings } from './autotask/client';
 import type { GoogleAdminSettings } from './google/admin-client';
@@ -29,13 +30,20 @@ export interface ActivityDeps {
  * sandbox inject simulators and production injects the real vendors. Workflows see only the type.
  */
 export function createActivities(deps: ActivityDeps, limiterStore: LimiterStore = createLimiterStore(deps.limits)) {
+  const dir = deps.connectwise?.currentCredentialsDir;
+  // An order's drift check reads the ConnectWise key a rotation switched to from the same record the rotation writes.
+  const current = dir ? new CurrentCredentials(dir) : undefined;
+  const onramp: OnrampStateSettings | undefined = deps.onramp && {
+    currentConnectwiseKey: (customer) => readCurrentConnectwiseKey(current, customer),
+    ...deps.onramp,
+  };
   return {
     ...createDelegationActivities(deps.google),
     ...createNotifyActivities(deps.notify),
     ...createAutotaskActivities({ ...deps.autotask, limiterStore }),
     ...createConnectwiseActivities({ ...deps.connectwise, limiterStore }),
     ...createAdminRoleActivities({ ...deps.google, ...deps.googleAdmin, limiterStore }),
-    ...createOnrampStateActivities(deps.onramp),
+    ...createOnrampStateActivities(onramp),
   };
 }
 

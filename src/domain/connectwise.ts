@@ -141,6 +141,15 @@ export const customerListSchema = z
     });
   });
 
+/**
+ * What the customer sync may do to companies. The seed's security role grants Company Maintenance Inquire only,
+ * so by default the sync matches customers to existing companies and reports the unmatched ones; opting in to
+ * `createMissingCompanies` makes the role check require Company Maintenance Add = All and creates them.
+ */
+export const syncOptionsSchema = z
+  .strictObject({ createMissingCompanies: z.boolean().default(false) })
+  .default({ createMissingCompanies: false });
+
 export const syncModeSchema = z.enum(['apply', 'plan']);
 export type SyncMode = z.output<typeof syncModeSchema>;
 
@@ -189,6 +198,7 @@ export const onboardingInputSchema = z.strictObject({
     product: { identifier: 'SOPHOS-CENTRAL', description: 'Sophos Central endpoint protection', price: 0 },
   }),
   syncMode: syncModeSchema.default('apply'),
+  sync: syncOptionsSchema,
 });
 export type ConnectwiseOnboardingRequest = z.input<typeof onboardingInputSchema>;
 export type ConnectwiseOnboardingInput = z.output<typeof onboardingInputSchema>;

@@ -32,6 +32,11 @@ export interface ConnectwiseSyncInput {
   mode: SyncMode;
   /** Customers per activity: a retried batch repeats only its own lookups. */
   batchSize?: number;
+  /**
+   * false: match companies only, report the unmatched; true: create the missing ones. Absent in syncs started
+   * before the option existed (those create and rename, as they were started to).
+   */
+  createMissingCompanies?: boolean;
 }
 
 export interface SyncProgress {
@@ -93,6 +98,7 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInput): Prom
       catalogItem: item.action,
       additions: { created: 0, updated: 0, unchanged: 0 },
       createdCompanies: [],
+      ...(input.createMissingCompanies === undefined ? {} : { unmatchedCompanies: [] }),
       plannedChanges:
         input.mode === 'plan' && item.action !== 'unchanged'
           ? [`${item.action === 'created' ? 'create' : 'update'} catalog item ${input.billing.product.identifier}`]
@@ -114,6 +120,9 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInput): Prom
               identifier: input.billing.product.identifier,
               description: input.billing.product.description,
             },
+            ...(input.createMissingCompanies === undefined
+              ? {}
+              : { createMissingCompanies: input.createMissingCompanies }),
           },
         ]
       );
@@ -121,16 +130,21 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInput): Prom
       summary.agreements = add(summary.agreements, r.agreements);
       if (r.additions) summary.additions = add(summary.additions!, r.additions);
       summary.createdCompanies!.push(...(r.createdCompanies ?? []));
+      if (r.unmatchedCompanies) (summary.unmatchedCompanies ??= []).push(...r.unmatchedCompanies);
       summary.plannedChanges.push(...r.plannedChanges.slice(0, Math.max(0, 200 - summary.plannedChanges.length)));
       progress.processed += batch.length;
       progress.batches++;
     }
     progress.summary = summary;
     const c = summary.companies;
+    const unmatched = summary.unmatchedCompanies ?? [];
     stage(
       'done',
       'completed',
-      `${verb} done: companies ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`
+      `${verb} done: companies ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged` +
+        (unmatched.length
+          ? `; **${unmatched.length} not in ConnectWise, not created** (match-only): ${unmatched.slice(0, 20).join(', ')}${unmatched.length > 20 ? ', …' : ''}`
+          : '')
     );
     return summary;
   } catch (err) {

@@ -12,6 +12,7 @@ import {
   defineUpdate,
   executeChild,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -107,7 +108,7 @@ export async function connectwiseOnboarding(
     'ConnectWise onboarding input'
   );
   const { workflowId } = workflowInfo();
-  const checklist = connectwiseChecklist(input.vendor.name);
+  const checklist = connectwiseChecklist(input.vendor.name, input.sync);
   const keyDeadlineAt = Date.now() + input.keyWait.deadlineHours * 3600_000;
 
   const progress = new Progress<ConnectwiseStep>('awaiting-connection');
@@ -270,6 +271,12 @@ export async function connectwiseOnboarding(
   );
 
   // ---- 5. Security role, area by area ----
+  // Runs recorded before the option (no marker) keep what they did: the seed's table, and a sync that creates
+  // and renames companies. Since: match-only unless the input opts in, and then the role needs Company
+  // Maintenance Add (checked here, before anything is written).
+  const companies = patched('cw-sync-create-missing-companies-opt-in')
+    ? { createMissingCompanies: input.sync.createMissingCompanies }
+    : undefined;
   const permDeadlineAt = Date.now() + input.permissionWait.deadlineHours * 3600_000;
   for (;;) {
     enter('checking-permissions', 'running');
@@ -282,7 +289,7 @@ export async function connectwiseOnboarding(
             ? `Read the security role of ${verified.connection.apiMember}`
             : 'Probe each required area with reads',
         },
-        [verified]
+        [companies?.createMissingCompanies ? { ...verified, createMissingCompanies: true } : verified]
       );
     } catch (err) {
       return failFromActivity(err);
@@ -327,6 +334,7 @@ export async function connectwiseOnboarding(
             customers: input.customers,
             billing: input.billing,
             mode: input.syncMode,
+            ...(companies ?? {}),
           },
         ],
         staticSummary: `ConnectWise customer sync (${input.syncMode}) for ${input.customer.name}`,
@@ -340,10 +348,14 @@ export async function connectwiseOnboarding(
     }
   }
 
+  const unmatched = sync?.unmatchedCompanies ?? [];
   enter(
     'done',
     'completed',
-    `ConnectWise connected (${verified.site.companyName})${sync ? `; ${sync.customers} customers ${sync.mode === 'plan' ? 'planned' : 'synced'}` : ''}.`
+    `ConnectWise connected (${verified.site.companyName})${sync ? `; ${sync.customers} customers ${sync.mode === 'plan' ? 'planned' : 'synced'}` : ''}.` +
+      (unmatched.length
+        ? `\n\n**${unmatched.length} customer(s) have no ConnectWise company and were not created** (match-only, as the guide's role allows): ${unmatched.join(', ')}. Create them in ConnectWise (Companies > Company > +) and sync again, or opt in with sync.createMissingCompanies (the role then needs Companies › Company Maintenance Add Level = All).`
+        : '')
   );
   return {
     companyName: verified.site.companyName,

@@ -60,6 +60,15 @@ const FIELD_OF_FAILURE: Record<string, Exclude<VerifyConnectionResult, { ok: tru
   ConnectWiseClientIdRejected: 'clientId',
 };
 
+/** The key a rotation recorded as in use for `customer` (references only), from the current-credentials record. */
+export async function readCurrentConnectwiseKey(
+  current: CurrentCredentials | undefined,
+  customer: string
+): Promise<{ publicKey: string; privateKeyRef: string } | null> {
+  const r = await current?.read<{ publicKey: string; privateKeyRef: string }>('connectwise-key', customer);
+  return r?.publicKey && r.privateKeyRef ? { publicKey: r.publicKey, privateKeyRef: r.privateKeyRef } : null;
+}
+
 export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) {
   const limiters = new TenantLimiters(settings.requestsPerMinute ?? 930, settings.limiterStore);
   const timeoutMs = settings.timeoutMs ?? 30_000;
@@ -111,8 +120,7 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
     async readCurrentConnectwiseKey(input: {
       customer: string;
     }): Promise<{ publicKey: string; privateKeyRef: string } | null> {
-      const r = await current?.read<{ publicKey: string; privateKeyRef: string }>('connectwise-key', input.customer);
-      return r?.publicKey && r.privateKeyRef ? { publicKey: r.publicKey, privateKeyRef: r.privateKeyRef } : null;
+      return readCurrentConnectwiseKey(current, input.customer);
     },
 
     /** Record the key now in use (references only). Idempotent; false when the worker keeps no record. */
@@ -151,8 +159,13 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
       }
     },
 
-    async checkConnectwisePermissions(target: CwTarget): Promise<PermissionReport> {
-      return checkPermissions(await clientFor(target), target.connection.apiMember);
+    /** `createMissingCompanies`: the sync may create companies, so the role needs Company Maintenance Add too. */
+    async checkConnectwisePermissions(
+      target: CwTarget & { createMissingCompanies?: boolean }
+    ): Promise<PermissionReport> {
+      return checkPermissions(await clientFor(target), target.connection.apiMember, {
+        createMissingCompanies: target.createMissingCompanies,
+      });
     },
 
     async ensureConnectwiseCatalogItem(input: CwTarget & { product: SyncBilling['product']; mode: SyncMode }) {
@@ -166,9 +179,18 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
         mode: SyncMode;
         /** The catalog item each agreement carries as an addition (runs recorded before it had none). */
         product?: AdditionProduct;
+        /** false: match only; true: create missing companies; absent (runs before the option): create and rename. */
+        createMissingCompanies?: boolean;
       }
     ): Promise<SyncBatchResult> {
-      return syncCustomerBatch(await clientFor(input), input.customers, input.agreement, input.mode, input.product);
+      return syncCustomerBatch(
+        await clientFor(input),
+        input.customers,
+        input.agreement,
+        input.mode,
+        input.product,
+        input.createMissingCompanies
+      );
     },
 
     /** Offboarding: what the onboarding created for billing and still exists. Read-only. */

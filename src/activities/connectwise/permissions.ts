@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import {
   permissionMenuPath,
-  REQUIRED_PERMISSIONS,
+  requiredPermissions,
+  type SyncCompanyOptions,
   type PermissionAction,
   type PermissionLevel,
   type PermissionRequirement,
@@ -51,7 +52,11 @@ export interface PermissionReport {
 
 const isDenied = (err: unknown) => err instanceof ApplicationFailure && err.type === 'ConnectWisePermissionDenied';
 
-function rowsFromSettings(roleName: string, settings: CwRoleSetting[]): PermissionRow[] {
+function rowsFromSettings(
+  roleName: string,
+  settings: CwRoleSetting[],
+  required: readonly PermissionRequirement[]
+): PermissionRow[] {
   const levelOf = (req: PermissionRequirement, action: PermissionAction): PermissionLevel => {
     const same = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
     const s = settings.find(
@@ -62,7 +67,7 @@ function rowsFromSettings(roleName: string, settings: CwRoleSetting[]): Permissi
     if (!s) return 'None';
     return (action === 'add' ? s.addLevel : action === 'edit' ? s.editLevel : s.inquireLevel) ?? 'None';
   };
-  return REQUIRED_PERMISSIONS.flatMap((req) =>
+  return required.flatMap((req) =>
     req.actions.map((action) => {
       const found = levelOf(req, action);
       return {
@@ -98,9 +103,9 @@ async function readRoleSettings(
   }
 }
 
-async function probe(client: CwClient): Promise<PermissionRow[]> {
+async function probe(client: CwClient, required: readonly PermissionRequirement[]): Promise<PermissionRow[]> {
   const rows: PermissionRow[] = [];
-  for (const req of REQUIRED_PERMISSIONS) {
+  for (const req of required) {
     let readable = true;
     try {
       await client.call('GET', PERMISSION_PROBES[req.area]!, { query: { pageSize: 1, fields: 'id' } });
@@ -136,9 +141,15 @@ async function probe(client: CwClient): Promise<PermissionRow[]> {
   return rows;
 }
 
-export async function checkPermissions(client: CwClient, apiMember: string | undefined): Promise<PermissionReport> {
+/** The role against the seed's table (plus Company Maintenance Add when the sync may create companies). */
+export async function checkPermissions(
+  client: CwClient,
+  apiMember: string | undefined,
+  opts?: Partial<SyncCompanyOptions>
+): Promise<PermissionReport> {
+  const required = requiredPermissions(opts);
   const role = apiMember ? await readRoleSettings(client, apiMember) : undefined;
-  const rows = role ? rowsFromSettings(role.roleName, role.settings) : await probe(client);
+  const rows = role ? rowsFromSettings(role.roleName, role.settings, required) : await probe(client, required);
   return {
     source: role ? 'security-role' : 'probe',
     roleName: role?.roleName,

@@ -27,6 +27,8 @@ export interface SyncBatchResult {
   additions?: SyncCounts;
   /** Identifiers of companies this batch created (offboarding deletes only these). */
   createdCompanies?: string[];
+  /** Match-only: customers without a company of their identifier (not created; no agreement made for them). */
+  unmatchedCompanies?: string[];
   plannedChanges: string[];
 }
 
@@ -81,23 +83,33 @@ async function agreementsByCompany(
 }
 
 /**
- * Map a batch of the vendor's customers onto ConnectWise: find or create each company by identifier,
- * then find or create its agreement (by company + agreement name) and correct drift. Every write is
- * preceded by a lookup and `ObjectExists` is answered by one, so a retry, a re-run or a crash between a
- * write and its acknowledgement never duplicates anything. Plan mode does the lookups only.
+ * Map a batch of the vendor's customers onto ConnectWise: find each company by identifier (create it only
+ * when allowed), then find or create its agreement (by company + agreement name) and correct drift. Every
+ * write is preceded by a lookup and `ObjectExists` is answered by one, so a retry, a re-run or a crash
+ * between a write and its acknowledgement never duplicates anything. Plan mode does the lookups only.
+ *
+ * `createMissingCompanies`: false (the default of every input since the option exists) = match only: a
+ * customer without a company is reported in `unmatchedCompanies`, never created, and no company is renamed —
+ * the seed's role grants Company Maintenance Inquire only, and the MSP's companies are theirs. true = create
+ * the missing ones (the role check then requires Company Maintenance Add), still without renaming existing
+ * ones. Absent = a run scheduled before the option existed: create and rename, as it was started to do.
  */
 export async function syncCustomerBatch(
   client: CwClient,
   customers: readonly SyncCustomer[],
   agreement: SyncBilling['agreement'],
   mode: SyncMode,
-  product?: AdditionProduct
+  product?: AdditionProduct,
+  createMissingCompanies?: boolean
 ): Promise<SyncBatchResult> {
+  const legacy = createMissingCompanies === undefined;
+  const mayCreate = legacy || createMissingCompanies;
   const result: SyncBatchResult = {
     companies: counts(),
     agreements: counts(),
     ...(product ? { additions: counts() } : {}),
     createdCompanies: [],
+    ...(legacy ? {} : { unmatchedCompanies: [] }),
     plannedChanges: [],
   };
   const plan = (change: string) => {
@@ -113,6 +125,13 @@ export async function syncCustomerBatch(
   for (const c of customers) {
     const key = c.identifier.toLowerCase();
     let company = existing.get(key);
+    if (!company && !mayCreate) {
+      result.unmatchedCompanies!.push(c.identifier);
+      if (mode === 'plan')
+        plan(`no company ${c.identifier} in ConnectWise: not created (match-only; see sync.createMissingCompanies)`);
+      heartbeat({ phase: 'companies', done: ++done });
+      continue;
+    }
     if (!company) {
       if (mode === 'plan') {
         result.companies.created++;
@@ -137,7 +156,7 @@ export async function syncCustomerBatch(
         if (!company) throw err;
       }
     }
-    if (company.name !== c.name) {
+    if (company.name !== c.name && legacy) {
       result.companies.updated++;
       if (mode === 'plan') plan(`rename company ${c.identifier} "${company.name}" → "${c.name}"`);
       else
@@ -185,7 +204,7 @@ export async function syncCustomerBatch(
     }
     heartbeat({ phase: 'agreements', done: ++done });
   }
-  if (mode === 'plan') {
+  if (mode === 'plan' && mayCreate) {
     const missing = customers.filter((c) => !companyIds.has(c.identifier.toLowerCase())).length;
     result.agreements.created += missing;
     if (result.additions) result.additions.created += missing;

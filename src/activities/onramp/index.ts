@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { parseDriftCheckInput, findingKeyOf, type DriftCheckInput } from '../../domain/drift';
-import { driftRequestFromProgress } from '../../drift-progress';
+import { driftRequestFromProgress, type CurrentConnectwiseKey } from '../../drift-progress';
 import { OrderNotFoundError } from '../../orders';
 import { permanent } from '../failures';
 
@@ -11,6 +11,11 @@ import { permanent } from '../failures';
 export interface OnrampStateSettings {
   /** The worker's client (same namespace and data converter as the workflows). */
   client: () => Promise<Client>;
+  /**
+   * The ConnectWise key a rotation switched a customer to (the rotation's current-credentials record), so an
+   * order's drift check uses the key in use now. Unset: the key the onboarding was given.
+   */
+  currentConnectwiseKey?: CurrentConnectwiseKey;
 }
 
 export function createOnrampStateActivities(settings?: OnrampStateSettings) {
@@ -26,7 +31,11 @@ export function createOnrampStateActivities(settings?: OnrampStateSettings) {
      */
     async driftTargetsForOrder(input: { orderId: string }): Promise<DriftCheckInput | null> {
       try {
-        const request = await driftRequestFromProgress(await client(), input.orderId);
+        const request = await driftRequestFromProgress(
+          await client(),
+          input.orderId,
+          settings?.currentConnectwiseKey
+        );
         return request ? parseDriftCheckInput(request) : null;
       } catch (err) {
         if (err instanceof OrderNotFoundError)

@@ -17,7 +17,10 @@ export interface PermissionRequirement {
   actions: PermissionAction[];
 }
 
-/** Exactly the seed's list, in its order. */
+/**
+ * Exactly the seed's list, in its order. Its Company Maintenance is Inquire only: with it the sync can match
+ * the vendor's customers to existing companies but not create one (ConnectWise answers 403).
+ */
 export const REQUIRED_PERMISSIONS: readonly PermissionRequirement[] = [
   { module: 'Companies', area: 'Company Maintenance', actions: ['inquire'] },
   { module: 'Finance', area: 'Agreements', actions: ['add', 'edit', 'inquire'] },
@@ -27,6 +30,27 @@ export const REQUIRED_PERMISSIONS: readonly PermissionRequirement[] = [
   { module: 'Service Desk', area: 'Service Tickets', actions: ['add', 'edit', 'inquire'] },
   { module: 'System', area: 'API Reports', actions: ['inquire'] },
 ];
+
+/** Options of the customer sync an onboarding input carries (`sync`). */
+export interface SyncCompanyOptions {
+  /**
+   * Off (default): companies are matched by identifier and the unmatched ones reported, never created (the
+   * seed's role reads companies only). On: missing ones are created, which needs Company Maintenance Add.
+   */
+  createMissingCompanies: boolean;
+}
+
+/**
+ * The permission table for a sync with these options: the seed's list, plus Company Maintenance Add = All
+ * when the sync may create companies. "All", as everywhere else in the seed: the levels a role setting can
+ * hold are None/My/All (OpenAPI SecurityRoleSetting.addLevel).
+ */
+export function requiredPermissions(opts?: Partial<SyncCompanyOptions>): readonly PermissionRequirement[] {
+  if (!opts?.createMissingCompanies) return REQUIRED_PERMISSIONS;
+  return REQUIRED_PERMISSIONS.map((p) =>
+    p.module === 'Companies' && p.area === 'Company Maintenance' ? { ...p, actions: ['add', 'inquire'] } : p
+  );
+}
 
 const ACTION_LABEL: Record<PermissionAction, string> = {
   add: 'Add Level',
@@ -68,18 +92,20 @@ export function formatPermissionTable(rows: readonly PermissionRow[]): string {
     .join('\n');
 }
 
-/** The seed's checklist, as the operator step publishes it. */
-export function connectwiseChecklist(vendorName: string): string[] {
+/** The seed's checklist, as the operator step publishes it (with Company Maintenance Add when the sync creates companies). */
+export function connectwiseChecklist(vendorName: string, opts?: Partial<SyncCompanyOptions>): string[] {
   return [
     'The Integrator Login account exists in ConnectWise (recreate it first if it was removed).',
     'System > Members > API Members tab > + : add an API member with an administrator’s details and save it.',
     `Open the member > API Keys tab > + : Description "${vendorName} integration" > Save (not Save and Close).`,
     'Copy the Public Key and the Private Key now: the Private Key is shown only once. Store the private key where the Onramp worker can read it and give its reference (file:/path or env:NAME), never the key itself.',
     'System > Security Roles > the member’s role: Security Permission = Member, and ' +
-      REQUIRED_PERMISSIONS.map(
-        (p) =>
-          `${p.module} › ${p.area} (${p.actions.map((a) => ACTION_LABEL[a].replace(' Level', '')).join('/')} = All)`
-      ).join('; ') +
+      requiredPermissions(opts)
+        .map(
+          (p) =>
+            `${p.module} › ${p.area} (${p.actions.map((a) => ACTION_LABEL[a].replace(' Level', '')).join('/')} = All)`
+        )
+        .join('; ') +
       '.',
     'Give Onramp the site (e.g. na.myconnectwise.net), the Company ID, the Public Key, the private key reference and the integration clientId.',
   ];
@@ -119,6 +145,11 @@ export interface SyncSummary {
   additions?: SyncCounts;
   /** Companies the sync created (offboarding removes only these). */
   createdCompanies?: string[];
+  /**
+   * Customers with no ConnectWise company of their identifier, left uncreated because the sync is match-only
+   * (the default; absent in runs recorded before it). No agreement or addition is made for them.
+   */
+  unmatchedCompanies?: string[];
   /** Plan mode: what would change (capped). */
   plannedChanges: string[];
 }
@@ -227,4 +258,5 @@ export const fillConnectwiseOnboardingDefaults = object({
     'fill'
   ),
   syncMode: value('apply'),
+  sync: object({ createMissingCompanies: value(false) }, 'fill'),
 });
