@@ -85,7 +85,9 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
 
   it('happy path: verifies keys, reads the role, syncs customers, is searchable, and keeps the key out of history', async () => {
     const m = await cw.newMember();
-    const handle = await start(cw.request(m, { customers: customers(20, 'HP') }));
+    const handle = await start(
+      cw.request(m, { customers: customers(20, 'HP'), sync: { createMissingCompanies: true } })
+    );
     const result = await handle.result();
     assert.equal(result.companyName, cw.sim.state.companyName);
     assert.match(result.apiBaseUrl, /\/v2025_1\/apis\/3\.0$/);

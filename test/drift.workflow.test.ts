@@ -100,6 +100,7 @@ describe('drift (real Temporal server, Google/Autotask/ConnectWise simulators ov
           ...cw.request(m),
           connection: { ...cw.request(m).connection, privateKeyRef: undefined },
           customers: customers(2, `DR${seq}`),
+          sync: { createMissingCompanies: true }, // the sync creates the companies (role: fullRole)
           keyWait: { reminderIntervalSeconds: 3600, deadlineHours: 1 },
         },
       },

@@ -125,6 +125,7 @@ describe('offboarding: worker killed (SIGKILL) mid-offboarding and restarted', (
           ...cw.request(m),
           connection: { ...cw.request(m).connection, privateKeyRef: undefined },
           customers: customers(2, 'OC'),
+          sync: { createMissingCompanies: true }, // the sync creates the companies (role: fullRole)
           keyWait: { reminderIntervalSeconds: 3600, deadlineHours: 1 },
         },
       },

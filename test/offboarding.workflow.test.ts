@@ -88,6 +88,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
           ...cw.request(m),
           connection: { ...cw.request(m).connection, privateKeyRef: undefined },
           customers: customers(2, `OF${seq}`),
+          sync: { createMissingCompanies: true }, // the sync creates the companies (role: fullRole)
           keyWait: { reminderIntervalSeconds: 3600, deadlineHours: 1 },
         },
       },
