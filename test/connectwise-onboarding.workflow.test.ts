@@ -91,7 +91,11 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
     const result = await handle.result();
     assert.equal(result.companyName, cw.sim.state.companyName);
     assert.match(result.apiBaseUrl, /\/v2025_1\/apis\/3\.0$/);
-    assert.equal(result.permissions.length, 15);
+    assert.equal(
+      result.permissions.length,
+      16,
+      "the seed's 15 rows and Company Maintenance Add (the sync creates companies)"
+    );
     assert.ok(result.permissions.every((r) => r.ok === true));
     assert.equal(result.sync?.companies.created, 20);
     assert.equal(result.sync?.agreements.created, 20);
