@@ -128,13 +128,14 @@ describe("an order's drift check after a ConnectWise key rotation (order schedul
       'the key the order names is refused now'
     );
 
-    // What the order's drift check verifies: the key in use now.
-    const targets = await acts.driftTargetsForOrder({ orderId });
-    assert.equal(targets?.connectwise?.connection.publicKey, fresh.publicKey);
-    assert.notEqual(targets?.connectwise?.connection.privateKeyRef, base.connection!.privateKeyRef);
 
     const second = (await (await triggerRun(it_.env.client, driftId)).result()) as DriftCheckReport;
     assert.deepEqual(second.findings, [], 'the scheduled drift check uses the rotated key');
     assert.equal(second.drifted, false);
+
+    // Which key it verified: the one in use now.
+    const targets = await acts.driftTargetsForOrder({ orderId });
+    assert.equal(targets?.connectwise?.connection.publicKey, fresh.publicKey);
+    assert.notEqual(targets?.connectwise?.connection.privateKeyRef, base.connection!.privateKeyRef);
   });
 });
