@@ -128,7 +128,6 @@ describe("an order's drift check after a ConnectWise key rotation (order schedul
       'the key the order names is refused now'
     );
 
-
     const second = (await (await triggerRun(it_.env.client, driftId)).result()) as DriftCheckReport;
     assert.deepEqual(second.findings, [], 'the scheduled drift check uses the rotated key');
     assert.equal(second.drifted, false);
