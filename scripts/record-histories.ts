@@ -19,6 +19,7 @@ import { listFindings } from '../src/findings';
 import { startGoogleDelegation } from '../src/client';
 import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask';
 import type { CwTarget } from '../src/activities/connectwise';
+import { SEED_002_ROLE } from '../src/cli/sandbox/connectwise';
 import { billingSchema } from '../src/domain/connectwise';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
 import { driftFindingWorkflowId, type DriftCheckRequest } from '../src/domain/drift';
@@ -255,6 +256,32 @@ export const recorders: Record<string, Recorder> = {
           args: [cw.request(m)],
         });
         await h.result();
+        return h;
+      });
+    } finally {
+      await cw.close();
+    }
+  },
+
+  /**
+   * Since sync.createMissingCompanies (default off): seed 002's role, one customer already a company, one not:
+   * the sync matches one, reports the other unmatched, creates nothing (the patch marker is in the history).
+   */
+  async 'connectwiseOnboarding-match-only'(env, withWorker) {
+    const cw = await connectwiseFixture();
+    try {
+      const m = await cw.newMember(structuredClone(SEED_002_ROLE) as never);
+      const list = customers(2, 'RM');
+      cw.sim.state.addCompany(list[0]!.identifier, list[0]!.name);
+      return await withWorker(cw.activities, async (taskQueue) => {
+        const h = await env.client.workflow.start('connectwiseOnboarding', {
+          // The file's name: the replay runs it under that ID, and the sync child's ID derives from it.
+          workflowId: 'connectwiseOnboarding-match-only',
+          taskQueue,
+          args: [cw.request(m, { customers: list })],
+        });
+        const r = (await h.result()) as { sync?: { unmatchedCompanies?: string[] } };
+        if (r.sync?.unmatchedCompanies?.[0] !== list[1]!.identifier) throw new Error('expected one unmatched company');
         return h;
       });
     } finally {
