@@ -270,7 +270,7 @@ export const recorders: Record<string, Recorder> = {
   async 'connectwiseOnboarding-match-only'(env, withWorker) {
     const cw = await connectwiseFixture();
     try {
-      const m = await cw.newMember(structuredClone(SEED_002_ROLE) as never);
+      const m = await cw.newMember(structuredClone(SEED_002_ROLE));
       const list = customers(2, 'RM');
       cw.sim.state.addCompany(list[0]!.identifier, list[0]!.name);
       return await withWorker(cw.activities, async (taskQueue) => {

@@ -9,7 +9,9 @@ import type { DriftCheckRequest } from './domain/drift';
 import { orderFacts } from './offboarding';
 
 /** The ConnectWise key a rotation switched the customer to (by the rotation's customer slug), or null. */
-export type CurrentConnectwiseKey = (customerSlug: string) => Promise<{ publicKey: string; privateKeyRef: string } | null>;
+export type CurrentConnectwiseKey = (
+  customerSlug: string
+) => Promise<{ publicKey: string; privateKeyRef: string } | null>;
 
 /**
  * A part is checked once the onboarding has completed it; credentials (Autotask API user, ConnectWise

@@ -25,7 +25,7 @@ function companyWrites(cw: ConnectwiseFixture): string[] {
     .map(([k, n]) => `${k} ×${n}`);
 }
 
-const seedRole = (): Record<string, Partial<AreaLevels>> => structuredClone(SEED_002_ROLE) as never;
+const seedRole = (): Record<string, Partial<AreaLevels>> => structuredClone(SEED_002_ROLE);
 
 describe('ConnectWise sync: match-only by default, sync.createMissingCompanies opt-in (seed 002 role)', () => {
   let it_: Integration;

@@ -31,11 +31,7 @@ export function createOnrampStateActivities(settings?: OnrampStateSettings) {
      */
     async driftTargetsForOrder(input: { orderId: string }): Promise<DriftCheckInput | null> {
       try {
-        const request = await driftRequestFromProgress(
-          await client(),
-          input.orderId,
-          settings?.currentConnectwiseKey
-        );
+        const request = await driftRequestFromProgress(await client(), input.orderId, settings?.currentConnectwiseKey);
         return request ? parseDriftCheckInput(request) : null;
       } catch (err) {
         if (err instanceof OrderNotFoundError)
