@@ -4,6 +4,7 @@
  * not from the order alone. Read by each run of the order's drift check (activity driftTargetsForOrder).
  */
 import type { Client } from '@temporalio/client';
+import type { SyncCompanyOptions } from './domain/core/connectwise';
 import { cwCustomerSlug } from './domain/core/connectwise-key-rotation';
 import type { DriftCheckRequest } from './domain/drift';
 import { orderFacts } from './offboarding';
@@ -67,8 +68,11 @@ export async function driftRequestFromProgress(
     // A match-only sync made nothing for customers without a company: nothing of theirs can have drifted.
     const unmatched = new Set(unmatchedCompanies.map((c) => c.toLowerCase()));
     const synced = f.connectwise.customers.filter((c) => !unmatched.has(c.toLowerCase()));
+    // Orders accepted before the option carry no `sync`: their onboarding ran without it.
+    const createsCompanies = (cw.sync as SyncCompanyOptions | undefined)?.createMissingCompanies === true;
     request.connectwise = {
       connection: rotated ? { ...f.connectwise.connection, ...rotated } : f.connectwise.connection,
+      ...(createsCompanies ? { createMissingCompanies: true } : {}),
       ...(syncApplied && synced.length
         ? {
             billing: {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
+import { createOnrampStateActivities } from '../src/activities/onramp';
 import { SEED_002_ROLE } from '../src/cli/sandbox/connectwise';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
 import { offboardingWorkflowId, type OffboardingReport } from '../src/domain/offboarding';
@@ -14,7 +15,7 @@ import type { ConnectwiseOnboardingRequest, ConnectwiseStatus } from '../src/dom
 import { startOffboarding, offboardingOperatorDone } from '../src/offboarding';
 import { startOrder, type OrderConfig } from '../src/orders';
 import type { AreaLevels } from '../src/simulators/connectwise/state';
-import { connectwiseOnboarding, connectwiseStatusQuery, offboardingStatusQuery } from '../src/workflows';
+import { connectwiseOnboarding, connectwiseStatusQuery, driftCheck, offboardingStatusQuery } from '../src/workflows';
 import { connectwiseFixture, type ConnectwiseFixture, type CwMember } from './helpers/connectwise';
 import { eventually, failureOf, integration, type Integration } from './helpers/integration';
 
@@ -37,7 +38,11 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
     it_ = await integration();
     cw = await connectwiseFixture();
     config.connectwise = { allowedHosts: [cw.host] };
-    const w = await it_.worker(cw.activities, 'cw-company-opt-in');
+    // Onramp's own state too: an order's drift check reads the order's progress.
+    const w = await it_.worker(
+      { ...cw.activities, ...createOnrampStateActivities({ client: async () => it_.env.client }) },
+      'cw-company-opt-in'
+    );
     taskQueue = w.taskQueue;
     config.temporal.taskQueue = taskQueue;
   });
@@ -163,6 +168,25 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
       `${list[1]!.name} (as the MSP named it)`,
       'an existing company is still not renamed'
     );
+
+    // The order's drift check holds the role to the opt-in's table: losing Company Maintenance Add is a finding.
+    const drift = () =>
+      it_.env.client.workflow.execute(driftCheck, {
+        workflowId: `cw-opt-in-drift-${randomUUID()}`,
+        taskQueue,
+        args: [{ customer: order.customer, orderId }],
+      });
+    assert.deepEqual((await drift()).findings, [], 'clean after the onboarding');
+    cw.sim.state.setRole(m.roleId, `Sophos Integration ${m.roleId}`, {
+      ...role,
+      'Companies/Company Maintenance': { inquire: 'All', delete: 'All' },
+    });
+    const found = await drift();
+    assert.deepEqual(
+      found.findings.map((f) => f.key),
+      ['connectwise:permission:Companies/Company Maintenance:add']
+    );
+    cw.sim.state.setRole(m.roleId, `Sophos Integration ${m.roleId}`, role);
 
     await startOffboarding(it_.env.client, config, orderId, {
       timing: { recheckSeconds: 0.5, operatorDeadlineHours: 1 },

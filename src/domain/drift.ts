@@ -65,6 +65,8 @@ export const driftCheckInputSchema = z
     connectwise: z
       .strictObject({
         connection: connectionSchema.required({ privateKeyRef: true }),
+        /** The order's sync may create companies: the role must keep Companies › Company Maintenance Add as well. */
+        createMissingCompanies: z.boolean().optional(),
         /** What the sync created for billing: each synced company's agreement and its catalog-item addition. */
         billing: z
           .strictObject({

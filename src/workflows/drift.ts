@@ -201,7 +201,11 @@ async function runChecks(input: DriftCheckInput): Promise<CheckOutcome> {
             fix: 'generate a new API key pair for the member (System > Members > API Members) and supply it',
           });
         checked.push('connectwise:connection', 'connectwise:permission:');
-        const report = await act.checkConnectwisePermissions({ connection: c.connection, site: v.site });
+        const report = await act.checkConnectwisePermissions({
+          connection: c.connection,
+          site: v.site,
+          ...(c.createMissingCompanies ? { createMissingCompanies: true } : {}),
+        });
         for (const r of report.rows.filter((x) => x.ok === false))
           add(
             'connectwise',
@@ -228,7 +232,14 @@ async function runChecks(input: DriftCheckInput): Promise<CheckOutcome> {
           if (!state.catalogItem) add('connectwise', 'catalog-item', `catalog item ${b.catalogItem} is gone`, fix);
           for (const x of state.companies) {
             if (!x.company)
-              add('connectwise', `company:${x.identifier}`, `synced company ${x.identifier} is gone`, fix);
+              add(
+                'connectwise',
+                `company:${x.identifier}`,
+                `synced company ${x.identifier} is gone`,
+                c.createMissingCompanies
+                  ? fix
+                  : `recreate company ${x.identifier} in ConnectWise (Companies > Company > +; the sync only matches companies unless the order sets sync.createMissingCompanies), then run the sync again`
+              );
             else if (!x.agreement)
               add(
                 'connectwise',
