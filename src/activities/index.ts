@@ -30,9 +30,10 @@ export interface ActivityDeps {
  * sandbox inject simulators and production injects the real vendors. Workflows see only the type.
  */
 export function createActivities(deps: ActivityDeps, limiterStore: LimiterStore = createLimiterStore(deps.limits)) {
+  // An order's drift check reads the ConnectWise key a rotation switched to from the same record the rotation
+  // writes: the secret store's when the worker has one, else the file record.
   const dir = deps.connectwise?.currentCredentialsDir;
-  // An order's drift check reads the ConnectWise key a rotation switched to from the same record the rotation writes.
-  const current = dir ? new CurrentCredentials(dir) : undefined;
+  const current = deps.connectwise?.currentCredentials ?? (dir ? new CurrentCredentials(dir) : undefined);
   const onramp: OnrampStateSettings | undefined = deps.onramp && {
     currentConnectwiseKey: (customer) => readCurrentConnectwiseKey(current, customer),
     ...deps.onramp,

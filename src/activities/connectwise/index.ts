@@ -62,7 +62,7 @@ const FIELD_OF_FAILURE: Record<string, Exclude<VerifyConnectionResult, { ok: tru
 
 /** The key a rotation recorded as in use for `customer` (references only), from the current-credentials record. */
 export async function readCurrentConnectwiseKey(
-  current: CurrentCredentials | undefined,
+  current: CurrentCredentialRecords | undefined,
   customer: string
 ): Promise<{ publicKey: string; privateKeyRef: string } | null> {
   const r = await current?.read<{ publicKey: string; privateKeyRef: string }>('connectwise-key', customer);
