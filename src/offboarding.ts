@@ -5,7 +5,7 @@
  * order ID: a running offboarding is joined, a finished one is run again (and then changes nothing).
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ScheduleNotFoundError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import type { OnrampConfig } from './config';
@@ -18,6 +18,7 @@ import {
   type IntegrationName,
   type Order,
 } from './domain/customer-onboarding';
+import { driftScheduleId } from './domain/drift';
 import type { ProvisioningLedger } from './domain/google-admin-roles';
 import {
   offboardingWorkflowId,
@@ -28,6 +29,7 @@ import {
   type OffboardingRequest,
 } from './domain/offboarding';
 import { OperatorActionError, OrderNotFoundError } from './orders';
+import { rotationSchedulesFromOrder } from './rotation-schedules';
 import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from './temporal/search-attributes';
 import { customerOnboardingStatusQuery, offboardingOperatorDoneSignal, type customerOffboarding } from './workflows';
 
@@ -242,6 +244,34 @@ function mergeLedgers(ledgers: ProvisioningLedger[]): ProvisioningLedger {
 export interface StartedOffboarding {
   orderId: string;
   workflowId: string;
+  /** The order's schedules (drift check, rotations) paused now: nothing checks or rotates what is removed. */
+  pausedSchedules?: string[];
+}
+
+/**
+ * Pause the schedules an order created: its customer's drift check (else the next run would open a finding
+ * for everything the offboarding removes) and its rotations (else one would create new keys or webhooks).
+ * Paused, not deleted: their history stays, and an operator can unpause them if the customer returns.
+ */
+async function pauseOrderSchedules(client: Client, order: Order): Promise<string[]> {
+  let rotations: string[] = [];
+  try {
+    rotations = rotationSchedulesFromOrder(order).map((s) => s.scheduleId);
+  } catch {
+    /* the order's rotation settings are incomplete: it created no rotation schedule */
+  }
+  const paused: string[] = [];
+  for (const id of [driftScheduleId(order.customer.id), ...rotations]) {
+    const handle = client.schedule.getHandle(id);
+    try {
+      const d = await handle.describe();
+      if (!d.state.paused) await handle.pause(`order ${order.orderId} is being offboarded; unpause to check again`);
+      paused.push(id);
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+  }
+  return paused;
 }
 
 /** Start (or join) the offboarding of an order. */
@@ -254,7 +284,8 @@ export async function startOffboarding(
   const workflowId = offboardingWorkflowId(orderId);
   const running = await describeOrNull(client.workflow.getHandle(workflowId));
   if (running?.status.name === 'RUNNING') return { orderId, workflowId };
-  const input = await offboardingInputFor(client, orderId, { mode: 'apply', timing: opts.timing });
+  const { input, order } = await orderFacts(client, orderId, { mode: 'apply', timing: opts.timing });
+  const pausedSchedules = await pauseOrderSchedules(client, order);
   await client.workflow.start<typeof customerOffboarding>('customerOffboarding', {
     workflowId,
     taskQueue: config.temporal.taskQueue,
@@ -268,7 +299,7 @@ export async function startOffboarding(
     ],
     staticSummary: `Offboarding of ${input.customer.name} (order ${orderId})`,
   });
-  return { orderId, workflowId };
+  return { orderId, workflowId, pausedSchedules };
 }
 
 /** The plan: what an offboarding would remove now (lookups only, nothing written). */

@@ -42,6 +42,7 @@ export function registerOffboardCommand(program: Command, out: Out): void {
           if (opts.plan) return out(formatOffboarding(await planOffboarding(client, config, orderId)));
           const started = await startOffboarding(client, config, orderId);
           out(`offboarding order ${orderId} (workflow ${started.workflowId})`);
+          if (started.pausedSchedules?.length) out(`paused schedule(s): ${started.pausedSchedules.join(', ')}`);
           const handle = client.workflow.getHandle(offboardingWorkflowId(orderId));
           let last = '';
           for (;;) {

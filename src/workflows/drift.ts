@@ -60,6 +60,9 @@ interface CheckOutcome {
   checked: string[];
 }
 
+/** Drift opens a finding for a required Autotask right lowered from All to Restricted (not only for None). */
+export const DRIFT_AUTOTASK_RESTRICTED_PATCH = 'drift-autotask-restricted';
+
 /** A permanent activity failure is itself a finding (credentials revoked, user inactive…); transient ones propagate. */
 async function orFinding<T>(
   integration: DriftIntegration,
@@ -142,6 +145,17 @@ async function runChecks(input: DriftCheckInput): Promise<CheckOutcome> {
             `the API user's security level lost ${p.entity} ${p.action}`,
             `restore it on the security level (${p.grantedBy})`
           );
+        // Each required right must still be All: Restricted (2) hides records outside the restriction.
+        // Behind a patch: checks recorded before it never opened a finding for a Restricted right.
+        const restricted = perms.filter((x) => x.allowed && x.access === 'restricted');
+        if (restricted.length && patched(DRIFT_AUTOTASK_RESTRICTED_PATCH))
+          for (const p of restricted)
+            add(
+              'autotask',
+              `permission:${p.entity}:${p.action}`,
+              `the API user's security level lowered ${p.entity} ${p.action} from All to Restricted (records outside the restriction are invisible to the integration)`,
+              `set it back to All on the security level (${p.grantedBy})`
+            );
         const named = a.webhookNames ?? [];
         if (named.length) {
           const found = await orFinding('autotask', 'credentials', fixCreds, () =>

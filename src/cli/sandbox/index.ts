@@ -13,15 +13,17 @@ import { runAutotaskGuide } from './autotask';
 import { runConnectwiseGuide } from './connectwise';
 import { runDelegationGuide } from './delegation';
 import { admin, contextFromDescriptor, GuideError, type GuideContext } from './guide';
+import { registerDayTwoCommands, saveSnapshot } from './day-two-commands';
+import { takeSnapshot } from './day-two';
 import { runOrderGuide } from './order';
 
-function descriptor(): SandboxDescriptor {
+export function descriptor(): SandboxDescriptor {
   const sb = readSandboxDescriptor(loadConfig().dataDir);
   if (!sb) throw new GuideError('no sandbox is running here: start it with `npm start` (in another terminal) first');
   return sb;
 }
 
-async function withSandbox<T>(out: (s: string) => void, fn: (ctx: GuideContext) => Promise<T>): Promise<T> {
+export async function withSandbox<T>(out: (s: string) => void, fn: (ctx: GuideContext) => Promise<T>): Promise<T> {
   const sb = descriptor();
   const config = loadConfig();
   const client = await connectClient({ ...config, temporal: { ...config.temporal, address: sb.temporalAddress } });
@@ -72,8 +74,24 @@ export function registerSandboxCommands(program: Command, out: (s: string) => vo
     .action(async () => void (await withSandbox(out, (ctx) => runConnectwiseGuide(ctx))));
   sandbox
     .command('order')
-    .description('one sales order with all four integrations through the intake API')
-    .action(async () => void (await withSandbox(out, (ctx) => runOrderGuide(ctx))));
+    .description(
+      'one sales order with all four integrations through the intake API (saves a snapshot of the simulators just before the order: onramp sandbox compare <orderId>)'
+    )
+    .action(
+      async () =>
+        void (await withSandbox(out, (ctx) =>
+          runOrderGuide(ctx, {
+            beforeOrder: async (orderId) => {
+              const file = saveSnapshot(orderId, await takeSnapshot(ctx));
+              out(
+                `\n(snapshot of every simulator before the order: ${file}; later: onramp sandbox compare ${orderId})`
+              );
+            },
+          })
+        ))
+    );
+
+  registerDayTwoCommands(sandbox, out, { descriptor, withSandbox });
 
   sandbox
     .command('grant')

@@ -16,7 +16,16 @@ export interface OrderGuideResult {
  * customer's and the vendors' admins do their parts meanwhile, and the operator supplies the two credentials
  * through the intake API's actions.
  */
-export async function runOrderGuide(ctx: GuideContext): Promise<OrderGuideResult> {
+export async function runOrderGuide(
+  ctx: GuideContext,
+  opts: {
+    /**
+     * Called once the humans have prepared what the deal needs and just before the sales system sends the
+     * order (`onramp sandbox order` saves the simulators' snapshot there, for `onramp sandbox compare`).
+     */
+    beforeOrder?: (orderId: string, customerId: string) => Promise<void>;
+  } = {}
+): Promise<OrderGuideResult> {
   if (!ctx.intakeUrl || !ctx.intakeToken) throw new GuideError('no intake API in this sandbox');
   const log = new GuideLog(ctx);
   const tag = runTag();
@@ -87,6 +96,8 @@ export async function runOrderGuide(ctx: GuideContext): Promise<OrderGuideResult
   const order: OrderRequest = {
     orderId,
     customer: { id: tenant, name: `Customer ${tag}` },
+    // The order's drift check (a Temporal Schedule): `onramp sandbox drift <orderId>` triggers it now.
+    schedules: { driftCheckEveryHours: 24 },
     integrations: {
       googleDelegation: {
         customer: { domain },
@@ -137,6 +148,7 @@ export async function runOrderGuide(ctx: GuideContext): Promise<OrderGuideResult
       },
     },
   };
+  await opts.beforeOrder?.(orderId, tenant);
   log.step(
     '-',
     'sales system',

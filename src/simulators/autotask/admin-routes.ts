@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AdminApi, AdminError, persistState } from '../admin-api';
-import { SYSTEM_API_LEVEL, type AutotaskDatabase, type AutotaskSnapshot } from './state';
+import { SYSTEM_API_LEVEL, type Action, type AutotaskDatabase, type AutotaskSnapshot, type Webhook } from './state';
 
 /**
  * The Autotask simulator's admin API: what an Autotask administrator does in the web UI, which Autotask's
@@ -49,6 +49,8 @@ const userView = z.object({
 export interface AutotaskAdminDeps {
   db: AutotaskDatabase;
   setUserActive(username: string, active: boolean): Promise<void>;
+  /** Inactivate a webhook as Autotask does (its deactivation URL is called). */
+  deactivateWebhook(hook: Webhook): Promise<void>;
   changeTicket(id: number | undefined, fields: Record<string, unknown>): number;
   /** Keep the database (levels, users, records, webhooks) in this JSON file across restarts. */
   stateFile?: string;
@@ -265,6 +267,109 @@ export function registerAutotaskAdminRoutes(app: FastifyInstance, deps: Autotask
         fields: h.fields.map((f) => f.fieldID),
         excludedResources: h.excludedResources.map((e) => e.resourceID),
       }))
+  );
+
+  api.operation(
+    {
+      method: 'PATCH',
+      path: '/webhooks/{id}',
+      operationId: 'updateWebhook',
+      summary: 'Deactivate or reactivate a webhook (a change made by hand)',
+      description:
+        "What `isActive` does on the webhook entity (REST_WebhooksEntity: isActive is writable through PATCH; inactivating calls the deactivation URL) when someone other than Onramp sets it: Autotask itself after repeated failed callouts (Webhooks_Error_Handling), or an admin through another integration or tool. Which Autotask screen lets an administrator toggle another API user's webhook is not documented: the admin path is a guess, the effect is the documented one.",
+      body: z.object({ isActive: z.boolean() }),
+      response: z.object({ id: z.number().int(), name: z.string(), isActive: z.boolean() }),
+      errors: { 404: 'No such webhook.' },
+    },
+    async ({ params, body }) => {
+      const hook = db.webhooks.get(Number(params.id));
+      if (!hook) throw new AdminError(404, `no webhook ${params.id}`);
+      if (!body.isActive) await deps.deactivateWebhook(hook);
+      else hook.isActive = true;
+      return { id: hook.id, name: hook.name, isActive: hook.isActive };
+    }
+  );
+
+  api.operation(
+    {
+      method: 'GET',
+      path: '/snapshot',
+      operationId: 'getSnapshot',
+      summary: 'The whole database as its administrator sees it, without secrets or audit records',
+      description:
+        "Onramp's sandbox (not Autotask): security levels, API users (no secrets), webhooks with their owner, fields and excluded resources (no secret keys), and the CRM/ticket records, keyed by what a human reads. Leaves out audit records (the lifetime count of webhooks each user created, generated-ID counters) so that two snapshots compare equal when the database is configured the same: `onramp sandbox snapshot` and `onramp sandbox compare`.",
+      response: z.object({
+        securityLevels: z.record(z.string(), levelView.omit({ name: true })),
+        apiUsers: z.record(
+          z.string(),
+          z.object({ securityLevel: z.string(), integrationCode: z.string(), active: z.boolean(), locked: z.boolean() })
+        ),
+        webhooks: z.record(
+          z.string(),
+          z.object({
+            id: z.number().int(),
+            entity: z.string(),
+            name: z.string(),
+            owner: z.string(),
+            isActive: z.boolean(),
+            isReady: z.boolean(),
+            webhookUrl: z.string(),
+            deactivationUrl: z.string(),
+            events: z.array(z.string()),
+            subscribedFields: z.array(z.number().int()),
+            displayAlwaysFields: z.array(z.number().int()),
+            excludedResources: z.array(z.number().int()),
+          })
+        ),
+        records: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),
+      }),
+    },
+    async () => {
+      const sorted = <T>(entries: [string, T][]) => Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+      const actions = (m: Record<string, Action[]> | undefined) =>
+        m ? sorted(Object.entries(m).map(([e, a]) => [e, [...a].sort()])) : undefined;
+      const ids = (xs: number[]) => [...xs].sort((a, b) => a - b);
+      return {
+        securityLevels: sorted(
+          [...db.levels.values()].map((l) => [
+            l.name,
+            {
+              permissions: actions(l.permissions)!,
+              ...(l.restricted ? { restricted: actions(l.restricted) } : {}),
+              webhooks: l.webhooks,
+            },
+          ])
+        ),
+        apiUsers: sorted(
+          [...db.users.values()].map((u) => [
+            u.username,
+            { securityLevel: u.securityLevel, integrationCode: u.integrationCode, active: u.active, locked: u.locked },
+          ])
+        ),
+        webhooks: sorted(
+          [...db.webhooks.values()].map((h) => [
+            `${h.entity} "${h.name}" (${h.id})`,
+            {
+              id: h.id,
+              entity: h.entity,
+              name: h.name,
+              owner: db.ownerOf(h)?.username ?? `resource ${h.ownerResourceID}`,
+              isActive: h.isActive,
+              isReady: db.isReady(h),
+              webhookUrl: h.webhookUrl,
+              deactivationUrl: h.deactivationUrl,
+              events: (['Create', 'Update', 'Delete'] as const).filter((e) => h[`isSubscribedTo${e}Events`]),
+              subscribedFields: ids(h.fields.filter((f) => f.isSubscribedField).map((f) => f.fieldID)),
+              displayAlwaysFields: ids(h.fields.filter((f) => f.isDisplayAlwaysField).map((f) => f.fieldID)),
+              excludedResources: ids(h.excludedResources.map((e) => e.resourceID)),
+            },
+          ])
+        ),
+        records: sorted(
+          [...db.records].map(([entity, rows]) => [entity, sorted([...rows].map(([id, r]) => [String(id), r]))])
+        ),
+      };
+    }
   );
 
   api.operation(

@@ -596,7 +596,13 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     return { id: changeTicket(b.id, b.fields) };
   });
 
-  registerAutotaskAdminRoutes(app, { db, setUserActive, changeTicket, stateFile: opts.stateFile });
+  registerAutotaskAdminRoutes(app, {
+    db,
+    setUserActive,
+    deactivateWebhook: deactivate,
+    changeTicket,
+    stateFile: opts.stateFile,
+  });
 
   async function setUserActive(username: string, active: boolean): Promise<void> {
     const user = db.user(username);

@@ -233,6 +233,7 @@ export class ConnectwiseState {
       companies: this.companies,
       agreements: this.agreements,
       catalog: this.catalog,
+      additions: this.additions,
       agreementTypes: [...this.agreementTypes],
       nextId: this.nextId,
     };
@@ -244,6 +245,8 @@ export class ConnectwiseState {
     this.companies.push(...s.companies);
     this.agreements.push(...s.agreements);
     this.catalog.push(...s.catalog);
+    // A state file written before additions were kept has none.
+    this.additions.push(...(s.additions ?? []));
     for (const [name, id] of s.agreementTypes) this.agreementTypes.set(name, id);
     this.nextId = Math.max(this.nextId, s.nextId);
   }
@@ -255,6 +258,8 @@ export interface ConnectwiseSnapshot {
   companies: SimCompany[];
   agreements: SimAgreement[];
   catalog: SimCatalogItem[];
+  /** Agreement additions (absent from state files written before they were kept). */
+  additions?: SimAddition[];
   agreementTypes: [string, number][];
   nextId: number;
 }

@@ -113,6 +113,29 @@ export class GoogleTenantState {
     return new Set();
   }
 
+  /**
+   * Every client ID's grant as the Admin console lists it (latest change, propagated or not); a client ID
+   * whose scopes were all removed is no longer listed, as when the admin deletes its row.
+   */
+  configuredGrants(): { clientId: string; domain?: string; scopes: string[] }[] {
+    return [...this.grants]
+      .map(([key, changes]) => {
+        const [domain, clientId] = key.includes('|') ? key.split('|') : [undefined, key];
+        return {
+          clientId: clientId!,
+          ...(domain ? { domain } : {}),
+          scopes: [...(changes.at(-1)?.scopes ?? [])].sort(),
+        };
+      })
+      .filter((g) => g.scopes.length)
+      .sort((a, b) => `${a.domain}|${a.clientId}`.localeCompare(`${b.domain}|${b.clientId}`));
+  }
+
+  /** Service accounts registered with the tenant (public material only). */
+  serviceAccountList(): ServiceAccountRecord[] {
+    return [...this.serviceAccounts.values()];
+  }
+
   /** The grant as the Admin console shows it (latest change, propagated or not). */
   configuredGrant(clientId: string, domain?: string): { scopes: string[]; visibleAt?: string } {
     const last = (this.grants.get(grantKey(clientId, domain)) ?? []).at(-1);
