@@ -58,6 +58,8 @@ type StepKey = 'inspect' | 'cycles' | 'group' | 'members' | 'propagation' | 'rol
  * (histories recorded before it have no such activity).
  */
 export const CYCLE_CHECK_PATCH = 'google-admin-roles-cycle-check-before-write';
+/** Undo looks first and deletes only what exists, including re-made assignments of the role it created. */
+export const UNDO_LOOKUP_FIRST_PATCH = 'google-admin-roles-undo-lookup-first';
 
 export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Promise<AdminRoleResult> {
   const input: AdminRoleInputV1 = inputV1<AdminRoleInputV1>(
@@ -363,6 +365,63 @@ interface UndoContext {
   memberCounts(): AdminRoleResult['members'];
 }
 
+/**
+ * The undo since UNDO_LOOKUP_FIRST_PATCH: one read-only inspection, then a delete for each ledger object that
+ * still exists (a second undo writes nothing). Google refuses to delete an assigned role, so an assignment of
+ * the created role to the order's assignee and scope that the ledger does not hold (the admin unassigned and
+ * assigned it again, or a drift fix re-ran the provisioning outside this order) is removed too: it exists
+ * only for this role.
+ */
+async function undoWhatExists(
+  input: AdminRoleInput,
+  ledger: ProvisioningLedger,
+  caller: { customerId: string; adminEmail: string; serviceAccount: AdminRoleInput['serviceAccount'] }
+): Promise<void> {
+  const plan = await acts.inspectAdminRoleTenant.executeWithOptions(
+    { ...READ, summary: 'Look up what the provisioning created and still exists' },
+    [
+      {
+        caller,
+        group: input.group,
+        members: input.members,
+        role: input.role,
+        assignee: input.assignee,
+        scope: input.scope,
+      },
+    ]
+  );
+  const present = plan.assignments.present.map((p) => p.roleAssignmentId);
+  const ours = [...ledger.assignmentIds].reverse().filter((id) => present.includes(id));
+  const remade = ledger.roleCreated ? present.filter((id) => !ledger.assignmentIds.includes(id)) : [];
+  for (const id of [...ours, ...remade])
+    await acts.deleteRoleAssignment.executeWithOptions(
+      {
+        ...WRITE,
+        summary: `Delete role assignment ${id}${remade.includes(id) ? ' (made after the provisioning)' : ''}`,
+      },
+      [{ caller, roleAssignmentId: id }]
+    );
+  if (ledger.roleCreated && ledger.roleId && plan.role.state !== 'absent')
+    await acts.deleteAdminRole.executeWithOptions({ ...WRITE, summary: `Delete role ${ledger.roleId}` }, [
+      { caller, roleId: ledger.roleId },
+    ]);
+  if (ledger.groupCreated && ledger.groupName) {
+    if (plan.group.state !== 'absent')
+      await acts.deleteSecurityGroup.executeWithOptions({ ...WRITE, summary: `Delete group ${ledger.groupName}` }, [
+        { caller, name: ledger.groupName },
+      ]);
+  } else if (ledger.groupName && ledger.membersAdded.length) {
+    const still = ledger.membersAdded.filter(
+      (e) => plan.members.present.includes(e) || plan.members.differs.some((d) => d.email === e)
+    );
+    if (still.length)
+      await acts.removeGroupMembers.executeWithOptions(
+        { ...MEMBERS, summary: `Remove ${still.length} member(s) this onboarding added` },
+        [{ caller, groupKey: ledger.groupName.replace(/^groups\//, ''), emails: still }]
+      );
+  }
+}
+
 /** Remove what an apply run created, newest first. Every delete treats "already gone" as done. */
 async function undo(input: AdminRoleInput, ledger: ProvisioningLedger, ctx: UndoContext): Promise<AdminRoleResult> {
   const caller = {
@@ -376,6 +435,7 @@ async function undo(input: AdminRoleInput, ledger: ProvisioningLedger, ctx: Undo
     `Undoing: ${ledger.assignmentIds.length} assignment(s), ${ledger.roleCreated ? 'the role, ' : ''}${ledger.groupCreated ? 'the group' : `${ledger.membersAdded.length} membership(s)`}`
   );
   await ctx.run('undo', async () => {
+    if (patched(UNDO_LOOKUP_FIRST_PATCH)) return undoWhatExists(input, ledger, caller);
     for (const id of [...ledger.assignmentIds].reverse()) {
       await acts.deleteRoleAssignment.executeWithOptions({ ...WRITE, summary: `Delete role assignment ${id}` }, [
         { caller, roleAssignmentId: id },

@@ -4,6 +4,7 @@ import {
   defineQuery,
   defineSignal,
   executeChild,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -13,6 +14,7 @@ import {
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
 import type { CwObjectRef } from '../activities/connectwise/offboarding';
+import { ADMIN_ROLE_SCOPES } from '../domain/core/google-admin-roles';
 import { fillOffboardingDefaults, offboardingWorkflowId } from '../domain/core/offboarding';
 import type {
   OffboardingInputV1,
@@ -49,6 +51,9 @@ const WRITE: ActivityOptions = {
 };
 const read = proxyActivities<OnrampActivities>(READ);
 const write = proxyActivities<OnrampActivities>(WRITE);
+
+/** The roles undo first checks that the delegation still grants the role scopes (else a note, not a failure). */
+export const OFFBOARDING_ROLES_NEED_DELEGATION_PATCH = 'offboarding-roles-need-delegation';
 
 const REJECTED_AUTOTASK = new Set(['AutotaskCredentialsRejected', 'AutotaskUnknownUser']);
 
@@ -186,7 +191,31 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
             ? [`${l.membersAdded.length} membership(s) of ${roles.request.group.email}`]
             : []),
       ];
+      // Without the delegation (the admin removed the client ID: a second offboarding, or the customer acted
+      // first) Onramp can neither see nor remove the roles: say what to check by hand instead of failing.
+      const roleScopes = [...new Set(Object.values(ADMIN_ROLE_SCOPES))];
+      const lost =
+        items.length && patched(OFFBOARDING_ROLES_NEED_DELEGATION_PATCH)
+          ? (
+              await read.checkDelegatedScopes.executeWithOptions(
+                { ...READ, summary: `Can Onramp still act as ${roles.request.adminEmail}? (role scopes)` },
+                [
+                  {
+                    subject: roles.request.adminEmail,
+                    serviceAccount: roles.request.serviceAccount,
+                    scopes: roleScopes,
+                    mode: 'each',
+                  },
+                ]
+              )
+            ).filter((x) => !x.granted)
+          : [];
       if (!items.length) note('googleAdminRoles', 'the provisioning created nothing: nothing to remove');
+      else if (lost.length)
+        note(
+          'googleAdminRoles',
+          `the delegation no longer grants ${lost.map((x) => x.scope).join(', ')}, so Onramp cannot look up or remove ${items.join(', ')}. After an earlier offboarding they are gone; otherwise delete them in the Admin console (Account > Admin roles; Directory > Groups).`
+        );
       else {
         const s = step('googleAdminRoles', `remove ${items.join(', ')}`, 'onramp');
         if (apply) {

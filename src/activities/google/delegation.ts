@@ -15,7 +15,7 @@ import {
 export interface CheckDelegationInput {
   /** The admin to impersonate (`sub`). */
   subject: string;
-  serviceAccount: { clientId: string; email: string; keyRef: string };
+  serviceAccount: { clientId?: string; email: string; keyRef: string };
   scopes: string[];
   /**
    * `each` mints one token per scope, so a missing scope is named exactly; `together` mints a single

@@ -388,11 +388,18 @@ export async function playOffboardingHumans(
   const deadline = Date.now() + (opts.timeoutMs ?? 10 * 60_000);
   for (;;) {
     const desc = await handle.describe();
-    if (desc.status.name !== 'RUNNING') return (await handle.result()) as OffboardingReport;
+    if (desc.status.name !== 'RUNNING') {
+      try {
+        return (await handle.result()) as OffboardingReport;
+      } catch (err) {
+        const chain: string[] = [];
+        for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) chain.push(e.message);
+        throw new GuideError(`the offboarding of ${facts.orderId} failed: ${chain.join(' <- ')}`);
+      }
+    }
     const s = await handle.query(offboardingStatusQuery);
     for (const { integration, text } of s.instructions) {
-      const waiting = s.steps.find((x) => x.integration === integration && x.state === 'waiting-for-operator');
-      const key = `${integration}:${waiting?.action ?? text}`;
+      const key = `${integration}:${text}`;
       if (done.has(key)) continue;
       done.add(key);
       ctx.out(`\n[${integration}] the offboarding asks: ${text}`);
@@ -410,7 +417,8 @@ export async function playOffboardingHumans(
         const username = need(facts.autotask?.credentials?.username, 'no Autotask API user in the order');
         await admin(ctx.autotaskUrl, 'PATCH', `/api-users/${encodeURIComponent(username)}`, { active: false });
         ctx.out(`     (Autotask admin) API user ${username}: Active unchecked, saved`);
-      } else if (/billing object/.test(waiting?.action ?? text)) {
+      } else if (!text.includes(facts.connectwise?.connection?.publicKey ?? '\u0000')) {
+        // The billing objects the API member may not delete (the guide's role has no Delete level).
         const c = need(facts.connectwise, 'no ConnectWise in the order');
         const { snap, agreements } = await syncedAgreements(ctx, c);
         for (const a of agreements) await admin(ctx.connectwiseUrl, 'DELETE', `/agreements/${a.id}`);

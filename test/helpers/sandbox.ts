@@ -1,0 +1,143 @@
+/**
+ * The sandbox of `npm start` on ephemeral ports, for tests that run the `onramp sandbox ...` drivers: the three
+ * vendor simulators (with state files, as the sandbox keeps them), the vendor-notification and Autotask
+ * receivers, a worker with every activity on the shared test Temporal server, the intake API, and the
+ * GuideContext the drivers take.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { createActivities } from '../../src/activities';
+import { admin, type GuideContext } from '../../src/cli/sandbox/guide';
+import { createIntakeServer } from '../../src/intake/server';
+import { createSandboxAutotaskReceiver } from '../../src/sandbox/autotask-receiver';
+import { createAutotaskSimulator, type AutotaskSimulator } from '../../src/simulators/autotask/server';
+import { createConnectwiseSimulator, type ConnectwiseSimulator } from '../../src/simulators/connectwise/server';
+import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/server';
+import { createSandboxServiceAccount } from '../../src/simulators/google/service-account';
+import type { Simulator } from '../../src/simulators/http';
+import { listen } from '../../src/simulators/http';
+import { createNotifyReceiver } from '../../src/simulators/notify-receiver';
+import { integration, uniqueTaskQueue } from './integration';
+
+export interface SandboxStack {
+  env: TestWorkflowEnvironment;
+  ctx: GuideContext;
+  google: GoogleSimulator;
+  autotask: AutotaskSimulator;
+  connectwise: ConnectwiseSimulator;
+  /** Every line the drivers printed. */
+  lines: string[];
+  teardown(): Promise<void>;
+}
+
+export async function sandboxStack(name: string): Promise<SandboxStack> {
+  const stack = await integration();
+  const env = stack.env;
+  const taskQueue = uniqueTaskQueue(name);
+  const token = `${name}-intake-token-${randomBytes(8).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), `onramp-${name}-`));
+  const google = createGoogleSimulator({
+    propagationDelayMs: 0,
+    directoryStateFile: join(dir, 'google-directory.json'),
+  });
+  const googleUrl = await google.listen();
+  const { keyFile, publicKeyPem } = createSandboxServiceAccount({ name: 'atera-autopilot' });
+  const keyPath = join(dir, 'sa.json');
+  writeFileSync(keyPath, JSON.stringify(keyFile));
+  await admin(googleUrl, 'POST', '/service-accounts', {
+    clientId: keyFile.client_id,
+    email: keyFile.client_email,
+    publicKeyPem,
+  });
+  const notify = createNotifyReceiver();
+  const notifyUrl = `${await notify.listen()}/notify`;
+  const autotask = createAutotaskSimulator({
+    stateFile: join(dir, 'autotask-state.json'),
+    delivery: { retryDelayMs: 200, attempts: 3, timeoutMs: 2000 },
+  });
+  const autotaskUrl = await autotask.listen();
+  const connectwise = createConnectwiseSimulator({ stateFile: join(dir, 'connectwise-state.json') });
+  const connectwiseUrl = await connectwise.listen();
+  const cwHost = new URL(connectwiseUrl).host;
+  const signingKeyPath = join(dir, 'signing.key');
+  const masterKey = randomBytes(32).toString('base64url');
+  writeFileSync(signingKeyPath, masterKey);
+  const receiver: FastifyInstance = createSandboxAutotaskReceiver({ db: autotask.db, masterKey }).app;
+  const autotaskReceiverUrl = await listen(receiver);
+
+  await stack.worker(
+    createActivities({
+      google: { tokenUrl: `${googleUrl}/token` },
+      notify: { webhookUrl: notifyUrl },
+      googleAdmin: { apiRootUrl: googleUrl },
+      autotask: { discoveryUrl: autotaskUrl, allowedZoneHosts: [new URL(autotaskUrl).host], timeoutMs: 10_000 },
+      connectwise: { extraAllowedHosts: [cwHost], insecureHttpHosts: [cwHost], requestsPerMinute: 60_000 },
+      // Drift checks of an order read its onboarding's progress and open findings through the worker's client.
+      onramp: { client: async () => env.client },
+    }),
+    { taskQueue }
+  );
+  const intake = createIntakeServer({
+    client: env.client,
+    config: {
+      temporal: { address: env.address, namespace: 'default', taskQueue },
+      connectwise: { allowedHosts: [cwHost] },
+    },
+    auth: { hmacSecrets: [], bearerTokens: [token] },
+  });
+  const intakeUrl = await listen(intake);
+  const lines: string[] = [];
+  const ctx: GuideContext = {
+    client: env.client,
+    namespace: 'default',
+    taskQueue,
+    googleUrl,
+    autotaskUrl,
+    connectwiseUrl,
+    serviceAccount: { clientId: keyFile.client_id, email: keyFile.client_email, keyRef: `file:${keyPath}` },
+    propagationDelayMs: 0,
+    autotaskReceiverUrl,
+    autotaskSigningKeyRef: `file:${signingKeyPath}`,
+    intakeUrl,
+    intakeToken: token,
+    secretsDir: join(dir, 'secrets'),
+    fast: true,
+    out: (l) => void lines.push(l),
+  };
+  return {
+    env,
+    ctx,
+    google,
+    autotask,
+    connectwise,
+    lines,
+    teardown: async () => {
+      await intake.close();
+      await stack.teardown();
+      await Promise.all([google.close(), autotask.close(), connectwise.close(), notify.close(), receiver.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Every request that could change a vendor's state, counted per `METHOD path`: any method but GET/HEAD on
+ * the vendor APIs (the admin API `/_admin` and control plane `/__sim` are the humans' hands; Google's OAuth
+ * token exchange and Autotask's POST {Entity}/query are reads).
+ */
+export function vendorWrites(...sims: Simulator[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const sim of sims)
+    for (const [key, n] of sim.requests) {
+      const [method, path = ''] = key.split(' ');
+      if (method === 'GET' || method === 'HEAD' || path.startsWith('/__sim/') || path.startsWith('/_admin/')) continue;
+      if (sim.options.name === 'google' && path === '/token') continue;
+      if (sim.options.name === 'autotask' && path.endsWith('/query')) continue;
+      out[`${sim.options.name} ${key}`] = n;
+    }
+  return out;
+}
