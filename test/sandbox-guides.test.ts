@@ -5,123 +5,36 @@
  * and the Autotask and ConnectWise state survives a restart like Google's.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
-import { createActivities } from '../src/activities';
 import { runAdminRolesGuide } from '../src/cli/sandbox/admin-roles';
 import { runAutotaskGuide } from '../src/cli/sandbox/autotask';
 import { runConnectwiseGuide } from '../src/cli/sandbox/connectwise';
 import { runDelegationGuide } from '../src/cli/sandbox/delegation';
 import { admin, GuideError, type GuideContext } from '../src/cli/sandbox/guide';
 import { runOrderGuide } from '../src/cli/sandbox/order';
-import { createIntakeServer } from '../src/intake/server';
-import { createSandboxAutotaskReceiver } from '../src/sandbox/autotask-receiver';
 import { createAutotaskSimulator, type AutotaskSimulator } from '../src/simulators/autotask/server';
-import { createConnectwiseSimulator, type ConnectwiseSimulator } from '../src/simulators/connectwise/server';
-import { createGoogleSimulator, type GoogleSimulator } from '../src/simulators/google/server';
-import { createSandboxServiceAccount } from '../src/simulators/google/service-account';
-import { listen } from '../src/simulators/http';
-import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
-import { integration, uniqueTaskQueue, type Integration } from './helpers/integration';
+import { createConnectwiseSimulator } from '../src/simulators/connectwise/server';
+import { sandboxStack, type SandboxStack } from './helpers/sandbox';
 
 const ROOT = resolve(__dirname, '..');
-const TOKEN = 'sandbox-guides-intake-token-0001';
 
 describe('sandbox guides (onramp sandbox ...) against the simulators and a real Temporal server', () => {
-  let env: TestWorkflowEnvironment;
-  let dir: string;
-  let google: GoogleSimulator;
+  let stack: SandboxStack | undefined;
   let autotask: AutotaskSimulator;
-  let connectwise: ConnectwiseSimulator;
-  let notify: NotifyReceiver;
-  let receiver: FastifyInstance;
-  let intake: FastifyInstance;
-  let stack: Integration | undefined;
   let ctx: GuideContext;
-  const lines: string[] = [];
-  const taskQueue = uniqueTaskQueue('sandbox-guides');
-  const atState = () => join(dir, 'autotask-state.json');
-  const cwState = () => join(dir, 'connectwise-state.json');
+  let lines: string[];
+  const atState = () => join(stack!.dir, 'autotask-state.json');
+  const cwState = () => join(stack!.dir, 'connectwise-state.json');
 
   before(async () => {
-    stack = await integration();
-    env = stack.env;
-    dir = mkdtempSync(join(tmpdir(), 'onramp-guides-'));
-    google = createGoogleSimulator({ propagationDelayMs: 0, directoryStateFile: join(dir, 'google-directory.json') });
-    const googleUrl = await google.listen();
-    const { keyFile, publicKeyPem } = createSandboxServiceAccount({ name: 'atera-autopilot' });
-    const keyPath = join(dir, 'sa.json');
-    writeFileSync(keyPath, JSON.stringify(keyFile));
-    await admin(googleUrl, 'POST', '/service-accounts', {
-      clientId: keyFile.client_id,
-      email: keyFile.client_email,
-      publicKeyPem,
-    });
-    notify = createNotifyReceiver();
-    const notifyUrl = `${await notify.listen()}/notify`;
-    autotask = createAutotaskSimulator({
-      stateFile: atState(),
-      delivery: { retryDelayMs: 200, attempts: 3, timeoutMs: 2000 },
-    });
-    const autotaskUrl = await autotask.listen();
-    connectwise = createConnectwiseSimulator({ stateFile: cwState() });
-    const connectwiseUrl = await connectwise.listen();
-    const cwHost = new URL(connectwiseUrl).host;
-    const signingKeyPath = join(dir, 'signing.key');
-    const masterKey = randomBytes(32).toString('base64url');
-    writeFileSync(signingKeyPath, masterKey);
-    receiver = createSandboxAutotaskReceiver({ db: autotask.db, masterKey }).app;
-    const autotaskReceiverUrl = await listen(receiver);
-
-    await stack.worker(
-      createActivities({
-        google: { tokenUrl: `${googleUrl}/token` },
-        notify: { webhookUrl: notifyUrl },
-        googleAdmin: { apiRootUrl: googleUrl },
-        autotask: { discoveryUrl: autotaskUrl, allowedZoneHosts: [new URL(autotaskUrl).host], timeoutMs: 10_000 },
-        connectwise: { extraAllowedHosts: [cwHost], insecureHttpHosts: [cwHost], requestsPerMinute: 60_000 },
-      }),
-      { taskQueue }
-    );
-    intake = createIntakeServer({
-      client: env.client,
-      config: {
-        temporal: { address: env.address, namespace: 'default', taskQueue },
-        connectwise: { allowedHosts: [cwHost] },
-      },
-      auth: { hmacSecrets: [], bearerTokens: [TOKEN] },
-    });
-    const intakeUrl = await listen(intake);
-
-    ctx = {
-      client: env.client,
-      namespace: 'default',
-      taskQueue,
-      googleUrl,
-      autotaskUrl,
-      connectwiseUrl,
-      serviceAccount: { clientId: keyFile.client_id, email: keyFile.client_email, keyRef: `file:${keyPath}` },
-      propagationDelayMs: 0,
-      autotaskReceiverUrl,
-      autotaskSigningKeyRef: `file:${signingKeyPath}`,
-      intakeUrl,
-      intakeToken: TOKEN,
-      secretsDir: join(dir, 'secrets'),
-      fast: true,
-      out: (l) => void lines.push(l),
-    };
+    stack = await sandboxStack('sandbox-guides');
+    ({ ctx, autotask, lines } = stack);
   });
 
   after(async () => {
-    await intake?.close();
     await stack?.teardown();
-    await Promise.all([google?.close(), autotask?.close(), connectwise?.close(), notify?.close(), receiver?.close()]);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** The lines a guide printed, from its title on. */
@@ -257,6 +170,18 @@ describe('sandbox guides (onramp sandbox ...) against the simulators and a real 
         await admin(cw2Url, 'GET', '/security-roles'),
         await admin(ctx.connectwiseUrl, 'GET', '/security-roles')
       );
+      // Everything the consoles show, agreement additions included (the ConnectWise state file once dropped them).
+      const additions = await admin<{ agreements: Record<string, { additions: object }> }>(
+        ctx.connectwiseUrl,
+        'GET',
+        '/snapshot'
+      );
+      assert.ok(
+        Object.values(additions.agreements).some((a) => Object.keys(a.additions).length),
+        'the order left agreement additions'
+      );
+      assert.deepEqual(await admin(cw2Url, 'GET', '/snapshot'), additions);
+      assert.deepEqual(await admin(at2Url, 'GET', '/snapshot'), await admin(ctx.autotaskUrl, 'GET', '/snapshot'));
       // A restored API user still authenticates with its secret (the vendor kept it).
       const user = at2.db.user(users[0]!.username)!;
       const res = await fetch(`${at2Url}/ATServicesRest/V1.0/ThresholdInformation`, {

@@ -25,6 +25,8 @@ import { integration, uniqueTaskQueue } from './integration';
 
 export interface SandboxStack {
   env: TestWorkflowEnvironment;
+  /** Where the simulators keep their state files (autotask-state.json, connectwise-state.json, …). */
+  dir: string;
   ctx: GuideContext;
   google: GoogleSimulator;
   autotask: AutotaskSimulator;
@@ -110,6 +112,7 @@ export async function sandboxStack(name: string): Promise<SandboxStack> {
   };
   return {
     env,
+    dir,
     ctx,
     google,
     autotask,

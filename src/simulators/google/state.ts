@@ -120,9 +120,10 @@ export class GoogleTenantState {
   configuredGrants(): { clientId: string; domain?: string; scopes: string[] }[] {
     return [...this.grants]
       .map(([key, changes]) => {
-        const [domain, clientId] = key.includes('|') ? key.split('|') : [undefined, key];
+        const bar = key.indexOf('|');
+        const domain = bar < 0 ? undefined : key.slice(0, bar);
         return {
-          clientId: clientId!,
+          clientId: key.slice(bar + 1),
           ...(domain ? { domain } : {}),
           scopes: [...(changes.at(-1)?.scopes ?? [])].sort(),
         };
