@@ -7,6 +7,13 @@ import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/worker';
 export interface WorkerMemory {
   /** VmRSS of the worker process read from /proc (the kernel's view), bytes. */
   rssBytes: number;
+  /**
+   * RSS split as the kernel counts it (/proc/<pid>/status): anonymous memory (heaps, allocator arenas, stacks:
+   * what the process itself allocated) and file-backed pages (the node binary and the Temporal core's .node
+   * library mapped from disk: shared with every process mapping the same file, and reclaimable).
+   */
+  rssAnonBytes?: number;
+  rssFileBytes?: number;
   /** process.memoryUsage() inside the worker after a full GC, bytes. */
   heapUsedBytes: number;
   heapTotalBytes: number;
@@ -27,11 +34,18 @@ export interface BenchWorker {
 
 /** VmRSS of `pid` in bytes, from /proc/<pid>/status (Linux); falls back to the process's own report. */
 export function procRss(pid: number): number | undefined {
+  return procStatus(pid).VmRSS;
+}
+
+/** The `kB` fields of /proc/<pid>/status (VmRSS, RssAnon, RssFile, RssShmem, ...) in bytes; {} off Linux. */
+export function procStatus(pid: number): Record<string, number> {
   try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
+    const out: Record<string, number> = {};
+    for (const m of readFileSync(`/proc/${pid}/status`, 'utf8').matchAll(/^(\w+):\s+(\d+)\s+kB$/gm))
+      out[m[1]!] = Number(m[2]) * 1024;
+    return out;
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -79,8 +93,11 @@ export async function spawnWorker(cfg: BenchWorkerConfig): Promise<BenchWorker> 
       const reply = next('memory');
       child.send({ type: 'memory' });
       const m = await reply;
+      const status = procStatus(pid);
       return {
-        rssBytes: procRss(pid) ?? m.rss,
+        rssBytes: status.VmRSS ?? m.rss,
+        rssAnonBytes: status.RssAnon,
+        rssFileBytes: status.RssFile,
         heapUsedBytes: m.heapUsed,
         heapTotalBytes: m.heapTotal,
         externalBytes: m.external,

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGoogleDelegation } from '../../src/client';
 import type { BenchContext } from '../lib/environment';
@@ -47,7 +48,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Memory once the worker is quiet: evictions done, garbage collected. Read every 5 s until RSS moves less
  * than 1 % between two reads (at most a minute), so a figure is not caught mid-eviction.
  */
-async function settled(worker: { memory(): Promise<WorkerMemory> }): Promise<WorkerMemory> {
+async function settled(worker: { pid: number; memory(): Promise<WorkerMemory> }, label: string): Promise<WorkerMemory> {
+  const m = await settledMemory(worker);
+  // Diagnosis (ONRAMP_BENCH_SMAPS=dir): the worker's mappings at each point, to see which ones hold the RSS.
+  if (process.env.ONRAMP_BENCH_SMAPS)
+    writeFileSync(
+      join(process.env.ONRAMP_BENCH_SMAPS, `${label}.smaps`),
+      readFileSync(`/proc/${worker.pid}/smaps`, 'utf8')
+    );
+  return m;
+}
+
+async function settledMemory(worker: { memory(): Promise<WorkerMemory> }): Promise<WorkerMemory> {
   let prev = await worker.memory();
   for (let i = 0; i < 12; i++) {
     await sleep(5000);
@@ -59,6 +71,7 @@ async function settled(worker: { memory(): Promise<WorkerMemory> }): Promise<Wor
 }
 
 const MB = 1024 * 1024;
+const mb = (bytes: number | undefined) => (bytes === undefined ? '?' : (bytes / MB).toFixed(0));
 
 /**
  * N delegation onboardings open at once, each waiting for an operator step: no grant, so the first check
@@ -134,13 +147,13 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
     const warmUp = Math.min(WARM_UP, n);
     await open(0, warmUp);
     await closeAll(ids.splice(0));
-    const idle = await settled(worker);
+    const idle = await settled(worker, 'idle');
     const half = Math.floor(n / 2);
     await open(warmUp, warmUp + half);
-    const mid = await settled(worker);
+    const mid = await settled(worker, 'mid');
     await open(warmUp + half, warmUp + n);
     const startSeconds = Math.round((Date.now() - t0) / 100) / 10;
-    const loaded = await settled(worker);
+    const loaded = await settled(worker, 'loaded');
     // Diagnosis (ONRAMP_BENCH_HEAP_SNAPSHOTS=dir): snapshots before and after the load, to diff by constructor.
     if (process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS)
       await worker.heapSnapshot(join(process.env.ONRAMP_BENCH_HEAP_SNAPSHOTS, `loaded-${n}.heapsnapshot`));
@@ -151,7 +164,7 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
       stillOpen++;
     // Close them all (as a finished onboarding would be), then see what the worker gives back.
     await closeAll(ids);
-    const closed = await settled(worker);
+    const closed = await settled(worker, 'closed');
     const result: IdleMemoryResult = {
       openOnboardings: n,
       scopesPerOnboarding: 1,
@@ -179,7 +192,7 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
       stillOpen,
     };
     ctx.log(
-      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB after a warm-up of ${warmUp}; ${(startup.rssBytes / MB).toFixed(0)} MB at start-up), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); after closing all: RSS ${(closed.rssBytes / MB).toFixed(0)} MB, heap ${(closed.heapUsedBytes / MB).toFixed(0)} MB; external ${(idle.externalBytes / MB).toFixed(1)} → ${(loaded.externalBytes / MB).toFixed(1)} MB; cache ${cacheSize}; MALLOC_ARENA_MAX=${result.mallocArenaMax ?? 'unset'}; started in ${startSeconds} s; ${stillOpen} open`
+      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB after a warm-up of ${warmUp}; ${(startup.rssBytes / MB).toFixed(0)} MB at start-up), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); anonymous/file-backed RSS idle ${mb(idle.rssAnonBytes)}/${mb(idle.rssFileBytes)} MB, loaded ${mb(loaded.rssAnonBytes)}/${mb(loaded.rssFileBytes)} MB; after closing all: RSS ${(closed.rssBytes / MB).toFixed(0)} MB, heap ${(closed.heapUsedBytes / MB).toFixed(0)} MB; external ${(idle.externalBytes / MB).toFixed(1)} → ${(loaded.externalBytes / MB).toFixed(1)} MB; cache ${cacheSize}; MALLOC_ARENA_MAX=${result.mallocArenaMax ?? 'unset'}; started in ${startSeconds} s; ${stillOpen} open`
     );
     return result;
   } finally {

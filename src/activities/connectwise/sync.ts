@@ -1,5 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import type { SyncBilling, SyncCounts, SyncCustomer, SyncMode } from '../../domain/connectwise';
+import { mapWithConcurrency } from '../concurrency';
 import { cwString, CwObjectExists, type CwClient } from './client';
 
 interface CwCompany {
@@ -54,13 +55,13 @@ const counts = (): SyncCounts => ({ created: 0, updated: 0, unchanged: 0 });
 
 async function companiesByIdentifier(client: CwClient, identifiers: string[]): Promise<Map<string, CwCompany>> {
   const found = new Map<string, CwCompany>();
-  for (const part of chunks(identifiers, IN_CHUNK)) {
-    const list = await client.listAll<CwCompany>('/company/companies', {
+  const lists = await mapWithConcurrency(chunks(identifiers, IN_CHUNK), SYNC_CONCURRENCY, (part) =>
+    client.listAll<CwCompany>('/company/companies', {
       conditions: `identifier in (${part.map(cwString).join(',')})`,
       fields: 'id,identifier,name',
-    });
-    for (const c of list) found.set(c.identifier.toLowerCase(), c);
-  }
+    })
+  );
+  for (const c of lists.flat()) found.set(c.identifier.toLowerCase(), c);
   return found;
 }
 
@@ -70,23 +71,37 @@ async function agreementsByCompany(
   name: string
 ): Promise<Map<number, CwAgreement>> {
   const found = new Map<number, CwAgreement>();
-  for (const part of chunks(companyIds, IN_CHUNK)) {
-    const list = await client.listAll<CwAgreement>('/finance/agreements', {
+  const lists = await mapWithConcurrency(chunks(companyIds, IN_CHUNK), SYNC_CONCURRENCY, (part) =>
+    client.listAll<CwAgreement>('/finance/agreements', {
       conditions: `company/id in (${part.join(',')}) AND name=${cwString(name)}`,
       fields: 'id,name,type,company',
-    });
-    // Oldest first, so a pre-existing duplicate is never "fixed" by creating a third.
-    for (const a of list.sort((x, y) => x.id - y.id))
-      if (a.company && !found.has(a.company.id)) found.set(a.company.id, a);
-  }
+    })
+  );
+  // Oldest first, so a pre-existing duplicate is never "fixed" by creating a third.
+  for (const a of lists.flat().sort((x, y) => x.id - y.id))
+    if (a.company && !found.has(a.company.id)) found.set(a.company.id, a);
   return found;
 }
+
+/**
+ * Customers of one batch worked on at once. One customer's calls stay in order (lookup, then write); several
+ * customers are in flight together so that the tenant's pace (TenantLimiter, shared by every worker), not
+ * the round trip of one call after another, sets the rate: one request at a time per activity reached
+ * ~80 % of ConnectWise's limit with three workers (issue 13), the limiter's own round trips and the
+ * vendor's 50–150 ms per call being paid in series. The limiter keeps the rate; this only keeps requests
+ * queued for it. Kept small: ConnectWise asks integrations to limit parallelism (vendor-apis.md).
+ */
+export const SYNC_CONCURRENCY = 4;
+
+type Outcome = keyof SyncCounts;
 
 /**
  * Map a batch of the vendor's customers onto ConnectWise: find each company by identifier (create it only
  * when allowed), then find or create its agreement (by company + agreement name) and correct drift. Every
  * write is preceded by a lookup and `ObjectExists` is answered by one, so a retry, a re-run or a crash
- * between a write and its acknowledgement never duplicates anything. Plan mode does the lookups only.
+ * between a write and its acknowledgement never duplicates anything. Plan mode does the lookups only. Up to
+ * SYNC_CONCURRENCY customers are worked on at once (identifiers are unique in a request: the domain schema
+ * refuses duplicates); counts, created, unmatched companies and planned changes keep the customers' order.
  *
  * `createMissingCompanies`: false (the default of every input since the option exists) = match only: a
  * customer without a company is reported in `unmatchedCompanies`, never created, and no company is renamed —
@@ -119,93 +134,118 @@ export async function syncCustomerBatch(
     client,
     customers.map((c) => c.identifier)
   );
-  const companyIds = new Map<string, number>();
   let done = 0;
 
-  for (const c of customers) {
-    const key = c.identifier.toLowerCase();
-    let company = existing.get(key);
-    if (!company && !mayCreate) {
-      result.unmatchedCompanies!.push(c.identifier);
-      if (mode === 'plan')
-        plan(`no company ${c.identifier} in ConnectWise: not created (match-only; see sync.createMissingCompanies)`);
-      heartbeat({ phase: 'companies', done: ++done });
-      continue;
-    }
-    if (!company) {
-      if (mode === 'plan') {
-        result.companies.created++;
-        plan(
-          `create company ${c.identifier} "${c.name}" and its agreement "${agreement.name}"${product ? ` with catalog item ${product.identifier}` : ''}`
-        );
-        continue;
-      }
-      try {
-        const created = await client.call<CwCompany>('POST', '/company/companies', {
-          body: { identifier: c.identifier, name: c.name, site: { name: 'Main' } },
-        });
-        result.companies.created++;
-        result.createdCompanies!.push(c.identifier);
-        companyIds.set(key, created.id);
+  // Companies: per customer its outcome, its id (absent in plan mode when it does not exist yet) and what plan mode would do.
+  const companies = await mapWithConcurrency(
+    customers,
+    SYNC_CONCURRENCY,
+    async (c): Promise<{ outcome?: Outcome; id?: number; created?: boolean; unmatched?: boolean; plan?: string }> => {
+      const key = c.identifier.toLowerCase();
+      let company = existing.get(key);
+      if (!company && !mayCreate) {
         heartbeat({ phase: 'companies', done: ++done });
-        continue;
-      } catch (err) {
-        if (!(err instanceof CwObjectExists)) throw err;
-        // Created meanwhile (by a lost earlier attempt or another writer): adopt it, then compare.
-        company = (await companiesByIdentifier(client, [c.identifier])).get(key);
-        if (!company) throw err;
+        return {
+          unmatched: true,
+          ...(mode === 'plan'
+            ? {
+                plan: `no company ${c.identifier} in ConnectWise: not created (match-only; see sync.createMissingCompanies)`,
+              }
+            : {}),
+        };
       }
+      if (!company) {
+        if (mode === 'plan')
+          return {
+            outcome: 'created',
+            plan: `create company ${c.identifier} "${c.name}" and its agreement "${agreement.name}"${product ? ` with catalog item ${product.identifier}` : ''}`,
+          };
+        try {
+          const created = await client.call<CwCompany>('POST', '/company/companies', {
+            body: { identifier: c.identifier, name: c.name, site: { name: 'Main' } },
+          });
+          heartbeat({ phase: 'companies', done: ++done });
+          return { outcome: 'created', id: created.id, created: true };
+        } catch (err) {
+          if (!(err instanceof CwObjectExists)) throw err;
+          // Created meanwhile (by a lost earlier attempt or another writer): adopt it, then compare.
+          company = (await companiesByIdentifier(client, [c.identifier])).get(key);
+          if (!company) throw err;
+        }
+      }
+      let outcome: Outcome = 'unchanged';
+      let change: string | undefined;
+      if (company.name !== c.name && legacy) {
+        outcome = 'updated';
+        if (mode === 'plan') change = `rename company ${c.identifier} "${company.name}" → "${c.name}"`;
+        else
+          await client.call('PATCH', `/company/companies/${company.id}`, {
+            body: [{ op: 'replace', path: 'name', value: c.name }],
+          });
+      }
+      heartbeat({ phase: 'companies', done: ++done });
+      return { outcome, id: company.id, plan: change };
     }
-    if (company.name !== c.name && legacy) {
-      result.companies.updated++;
-      if (mode === 'plan') plan(`rename company ${c.identifier} "${company.name}" → "${c.name}"`);
-      else
-        await client.call('PATCH', `/company/companies/${company.id}`, {
-          body: [{ op: 'replace', path: 'name', value: c.name }],
-        });
-    } else result.companies.unchanged++;
-    companyIds.set(key, company.id);
-    heartbeat({ phase: 'companies', done: ++done });
+  );
+  for (const [i, r] of companies.entries()) {
+    if (r.outcome) result.companies[r.outcome]++;
+    if (r.created) result.createdCompanies!.push(customers[i]!.identifier);
+    if (r.unmatched) result.unmatchedCompanies!.push(customers[i]!.identifier);
+    if (r.plan) plan(r.plan);
   }
 
-  const agreements = await agreementsByCompany(client, [...companyIds.values()], agreement.name);
+  const companyIds = companies.flatMap((r) => (r.id === undefined ? [] : [r.id]));
+  const agreements = await agreementsByCompany(client, companyIds, agreement.name);
   const today = new Date().toISOString().slice(0, 10);
-  for (const c of customers) {
-    const companyId = companyIds.get(c.identifier.toLowerCase());
-    if (companyId === undefined) continue; // plan mode, company not there yet: counted above
-    let a = agreements.get(companyId);
-    if (!a) {
-      result.agreements.created++;
-      if (mode === 'plan') plan(`create agreement "${agreement.name}" for ${c.identifier}`);
-      else {
-        a = await client.call<CwAgreement>('POST', '/finance/agreements', {
-          body: {
-            name: agreement.name,
-            type: { name: agreement.type },
-            company: { id: companyId },
-            startDate: `${today}T00:00:00Z`,
-          },
-        });
+  const agreementResults = await mapWithConcurrency(
+    customers,
+    SYNC_CONCURRENCY,
+    async (c, i): Promise<{ outcome?: Outcome; addition?: 'created' | 'unchanged'; plans: string[] }> => {
+      const companyId = companies[i]!.id;
+      // Plan mode with the company not there yet (counted above), or a match-only customer without a company.
+      if (companyId === undefined) return { plans: [] };
+      const plans: string[] = [];
+      let outcome: Outcome = 'unchanged';
+      let a = agreements.get(companyId);
+      if (!a) {
+        outcome = 'created';
+        if (mode === 'plan') plans.push(`create agreement "${agreement.name}" for ${c.identifier}`);
+        else {
+          a = await client.call<CwAgreement>('POST', '/finance/agreements', {
+            body: {
+              name: agreement.name,
+              type: { name: agreement.type },
+              company: { id: companyId },
+              startDate: `${today}T00:00:00Z`,
+            },
+          });
+        }
+      } else if (a.type?.name !== agreement.type) {
+        outcome = 'updated';
+        if (mode === 'plan')
+          plans.push(`change agreement type of ${c.identifier} "${a.type?.name ?? '(none)'}" → "${agreement.type}"`);
+        else
+          await client.call('PATCH', `/finance/agreements/${a.id}`, {
+            body: [{ op: 'replace', path: 'type', value: { name: agreement.type } }],
+          });
       }
-    } else if (a.type?.name !== agreement.type) {
-      result.agreements.updated++;
-      if (mode === 'plan')
-        plan(`change agreement type of ${c.identifier} "${a.type?.name ?? '(none)'}" → "${agreement.type}"`);
-      else
-        await client.call('PATCH', `/finance/agreements/${a.id}`, {
-          body: [{ op: 'replace', path: 'type', value: { name: agreement.type } }],
-        });
-    } else result.agreements.unchanged++;
-    if (product && result.additions) {
-      const outcome = a ? await ensureAddition(client, a.id, product, mode) : 'created';
-      result.additions[outcome]++;
-      if (mode === 'plan' && outcome === 'created')
-        plan(`add catalog item ${product.identifier} to agreement "${agreement.name}" of ${c.identifier}`);
+      let addition: 'created' | 'unchanged' | undefined;
+      if (product) {
+        addition = a ? await ensureAddition(client, a.id, product, mode) : 'created';
+        if (mode === 'plan' && addition === 'created')
+          plans.push(`add catalog item ${product.identifier} to agreement "${agreement.name}" of ${c.identifier}`);
+      }
+      heartbeat({ phase: 'agreements', done: ++done });
+      return { outcome, addition, plans };
     }
-    heartbeat({ phase: 'agreements', done: ++done });
+  );
+  for (const r of agreementResults) {
+    if (r.outcome) result.agreements[r.outcome]++;
+    if (r.addition && result.additions) result.additions[r.addition]++;
+    r.plans.forEach(plan);
   }
   if (mode === 'plan' && mayCreate) {
-    const missing = customers.filter((c) => !companyIds.has(c.identifier.toLowerCase())).length;
+    const missing = companies.filter((r) => r.id === undefined).length;
     result.agreements.created += missing;
     if (result.additions) result.additions.created += missing;
   }
