@@ -9,6 +9,7 @@ import type { SandboxDescriptor } from '../../src/sandbox/descriptor';
 import { benchDataConverter } from '../lib/codec';
 import { FloorProbe, ratio } from '../lib/floor';
 import { summarize, type LatencySummary } from '../lib/stats';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../src/worker';
 
 export interface SandboxIntakeResult {
   ratePerSecond: number;
@@ -57,9 +58,11 @@ export async function sandboxIntake(
   ];
   const ports: Record<string, string> = {};
   for (const n of names) ports[n] = String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/sandbox/main.ts')], {
+  // Launched as `npm start` launches it (package.json; test/launch-settings.test.ts keeps the two in step).
+  const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, '--import', 'tsx', join(root, 'src/sandbox/main.ts')], {
     cwd: root,
     env: {
+      ...WORKER_PROCESS_ENV,
       ...process.env,
       ...ports,
       ONRAMP_DATA_DIR: dataDir,
