@@ -22,11 +22,14 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# MALLOC_ARENA_MAX and the 2 MB V8 semi-space: the worker's memory settings (src/worker.ts WORKER_PROCESS_ENV,
-# WORKER_NODE_FLAGS; README benchmark section). Harmless for the intake and the codec server.
+# MALLOC_* (glibc arenas, fixed trim/mmap thresholds) and the 2 MB V8 semi-space: the worker's memory settings
+# (src/worker.ts WORKER_PROCESS_ENV, WORKER_NODE_FLAGS, kept in step by test/launch-settings.test.ts; README
+# benchmark section). Harmless for the intake and the codec server.
 ENV ONRAMP_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
     LOG_FORMAT=json \
     MALLOC_ARENA_MAX=2 \
+    MALLOC_TRIM_THRESHOLD_=131072 \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     NODE_OPTIONS=--max-semi-space-size=2
 USER node
 # 9464: worker Prometheus metrics (ONRAMP_METRICS_BIND_ADDRESS=0.0.0.0:9464); 8485: intake API; 8484: codec server.

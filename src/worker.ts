@@ -35,15 +35,24 @@ export interface CreateWorkerOptions {
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
 /**
- * How the worker process is launched (Dockerfile, `npm run worker`, the benchmark's worker): both act
- * before the process starts, so they cannot be set from here.
+ * How the worker process is launched (Dockerfile, `npm run worker`, `npm start`, the benchmark's workers): all
+ * act before the process starts, so they cannot be set from here. test/launch-settings.test.ts keeps the
+ * Dockerfile and package.json in step with these. Measured with 2,000 onboardings waiting (README, benchmark
+ * section: where the memory goes):
  * - MALLOC_ARENA_MAX=2: the Temporal core (Rust, glibc malloc) allocates on many threads, and glibc gives
  *   each thread an arena of its own (up to 8 per core) that keeps its high-water mark;
+ * - MALLOC_TRIM_THRESHOLD_ / MALLOC_MMAP_THRESHOLD_ = 128 KB, fixed: glibc otherwise raises both after the
+ *   first large frees (up to 32/64 MB), so the buffers of a burst of workflow activations stay in the arenas
+ *   after they are freed: the two arenas grew from 42 to 75 MB through a burst of 2,000 starts and kept it
+ *   once all were closed; with fixed thresholds they stayed at ~38 MB;
  * - a 2 MB V8 semi-space (young generation) instead of 16 MB: each of the worker's two isolates (main
  *   thread and workflow thread) otherwise keeps up to 3 x 16 MB of young generation after a burst.
- * Measured with 2,000 onboardings waiting (README, benchmark section).
  */
-export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+};
 export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
 /**

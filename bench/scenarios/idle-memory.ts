@@ -35,6 +35,8 @@ export interface IdleMemoryResult {
   maxCachedWorkflows: number;
   /** MALLOC_ARENA_MAX of the worker process, when set (glibc allocator arenas; the Rust core allocates on many threads). */
   mallocArenaMax?: string;
+  /** Every MALLOC_* variable the worker process ran with (src/worker.ts WORKER_PROCESS_ENV, or the caller's). */
+  allocatorEnv: Record<string, string>;
   startSeconds: number;
   stillOpen: number;
 }
@@ -188,11 +190,20 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
       closed,
       maxCachedWorkflows: cacheSize,
       mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? WORKER_PROCESS_ENV.MALLOC_ARENA_MAX,
+      allocatorEnv: Object.fromEntries(
+        Object.entries({ ...WORKER_PROCESS_ENV, ...process.env }).filter(
+          (e): e is [string, string] => e[0].startsWith('MALLOC_') && e[1] !== undefined
+        )
+      ),
       startSeconds,
       stillOpen,
     };
     ctx.log(
-      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB after a warm-up of ${warmUp}; ${(startup.rssBytes / MB).toFixed(0)} MB at start-up), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); anonymous/file-backed RSS idle ${mb(idle.rssAnonBytes)}/${mb(idle.rssFileBytes)} MB, loaded ${mb(loaded.rssAnonBytes)}/${mb(loaded.rssFileBytes)} MB; after closing all: RSS ${(closed.rssBytes / MB).toFixed(0)} MB, heap ${(closed.heapUsedBytes / MB).toFixed(0)} MB; external ${(idle.externalBytes / MB).toFixed(1)} → ${(loaded.externalBytes / MB).toFixed(1)} MB; cache ${cacheSize}; MALLOC_ARENA_MAX=${result.mallocArenaMax ?? 'unset'}; started in ${startSeconds} s; ${stillOpen} open`
+      `${n} onboardings waiting for an operator: worker RSS ${(loaded.rssBytes / MB).toFixed(0)} MB (idle ${(idle.rssBytes / MB).toFixed(0)} MB after a warm-up of ${warmUp}; ${(startup.rssBytes / MB).toFixed(0)} MB at start-up), heap ${(loaded.heapUsedBytes / MB).toFixed(0)} MB (idle ${(idle.heapUsedBytes / MB).toFixed(0)} MB); ~${(result.perOnboardingBytes.rss / 1024).toFixed(1)} KB RSS each; marginal ${(result.marginalPerOnboardingBytes.rss / 1024).toFixed(1)} KB each (${half} → ${n}); projected at 10,000: ${(result.projected10kRssBytes.fromAverage / MB).toFixed(0)} MB (average) / ${(result.projected10kRssBytes.fromMarginal / MB).toFixed(0)} MB (marginal); anonymous/file-backed RSS idle ${mb(idle.rssAnonBytes)}/${mb(idle.rssFileBytes)} MB, loaded ${mb(loaded.rssAnonBytes)}/${mb(loaded.rssFileBytes)} MB; after closing all: RSS ${(closed.rssBytes / MB).toFixed(0)} MB, heap ${(closed.heapUsedBytes / MB).toFixed(0)} MB; external ${(idle.externalBytes / MB).toFixed(1)} → ${(loaded.externalBytes / MB).toFixed(1)} MB; cache ${cacheSize}; ${
+        Object.entries(result.allocatorEnv)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ') || 'no MALLOC_* settings'
+      }; started in ${startSeconds} s; ${stillOpen} open`
     );
     return result;
   } finally {
