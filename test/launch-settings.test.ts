@@ -2,25 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { dockerfileRuntime } from '../scripts/compose-resolve';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../src/worker';
 
 const repo = resolve(__dirname, '..');
-
-/** The runtime stage's ENV instructions of a Dockerfile, joined over line continuations, as name → value. */
-export function dockerfileRuntimeEnv(text: string): Record<string, string> {
-  const stages = text.replace(/\\\n/g, ' ').split(/^FROM\s/m);
-  const runtime = stages[stages.length - 1]!;
-  const env: Record<string, string> = {};
-  for (const line of runtime.split('\n')) {
-    const m = /^ENV\s+(.*)$/.exec(line.trim());
-    if (!m) continue;
-    for (const pair of m[1]!.match(/\w+=("[^"]*"|\S+)/g) ?? []) {
-      const i = pair.indexOf('=');
-      env[pair.slice(0, i)] = pair.slice(i + 1).replace(/^"(.*)"$/, '$1');
-    }
-  }
-  return env;
-}
 
 /** What a package.json script sets before `node`, and the node options it passes before its entry point. */
 function scriptLaunch(script: string): { env: Record<string, string>; flags: string[] } {
@@ -40,7 +25,8 @@ function scriptLaunch(script: string): { env: Record<string, string>; flags: str
 
 describe("the worker's launch settings (src/worker.ts WORKER_PROCESS_ENV, WORKER_NODE_FLAGS) are what every launcher uses", () => {
   it("the Dockerfile's runtime stage sets the same environment and node flags", () => {
-    const env = dockerfileRuntimeEnv(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
+    // The same reading of the Dockerfile that scripts/prod-proof.sh's compose resolution uses.
+    const { env } = dockerfileRuntime(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
     for (const [name, value] of Object.entries(WORKER_PROCESS_ENV))
       assert.equal(env[name], value, `Dockerfile ENV ${name} (src/worker.ts WORKER_PROCESS_ENV says ${value})`);
     assert.deepEqual(
@@ -57,11 +43,4 @@ describe("the worker's launch settings (src/worker.ts WORKER_PROCESS_ENV, WORKER
       assert.deepEqual(launch.env, { ...WORKER_PROCESS_ENV }, `package.json scripts.${script}: environment`);
       assert.deepEqual(launch.flags, [...WORKER_NODE_FLAGS], `package.json scripts.${script}: node flags`);
     });
-
-  it('the parser reads multi-line ENV of the last stage only', () => {
-    const env = dockerfileRuntimeEnv(
-      'FROM a AS build\nENV X=build\nFROM b\nENV A=1 \\\n    B="two words" \\\n    NODE_OPTIONS=--x=1\nENV C=3\n'
-    );
-    assert.deepEqual(env, { A: '1', B: 'two words', NODE_OPTIONS: '--x=1', C: '3' });
-  });
 });
