@@ -1,118 +1,46 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { request } from 'undici';
-import { createActivities, type OnrampActivities } from '../src/activities';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import { offboardingWorkflowId, type OffboardingReport } from '../src/domain/offboarding';
 import { offboardingOperatorDone, planOffboarding, startOffboarding } from '../src/offboarding';
 import { orderAction, startOrder, type OrderConfig } from '../src/orders';
-import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
-import type { AreaLevels } from '../src/simulators/connectwise/state';
 import { offboardingStatusQuery } from '../src/workflows';
-import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
-import { connectwiseFixture, customers, fullRole, type ConnectwiseFixture, type CwMember } from './helpers/connectwise';
-import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-admin';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
-
-const pick = (acts: OnrampActivities, re: RegExp) =>
-  Object.fromEntries(Object.entries(acts).filter(([k]) => re.test(k))) as Partial<OnrampActivities>;
-
-/** The role of the guide plus Delete on the areas whose objects the sync creates, so Onramp can remove them itself. */
-function roleWithDelete(): Record<string, Partial<AreaLevels>> {
-  const role = fullRole();
-  for (const area of ['Finance/Agreements', 'Procurement/Product Catalog', 'Companies/Company Maintenance'])
-    role[area] = { ...role[area], delete: 'All' };
-  return role;
-}
+import type { AutotaskFixture } from './helpers/autotask';
+import type { ConnectwiseFixture, CwMember } from './helpers/connectwise';
+import type { GoogleAdminFixture } from './helpers/google-admin';
+import { eventually } from './helpers/integration';
+import { cwRoleWithDelete, orderWorld, type OrderWorld } from './helpers/order-world';
 
 describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise simulators over HTTP)', () => {
+  let world: OrderWorld;
   let env: TestWorkflowEnvironment;
   let g: GoogleAdminFixture;
   let at: AutotaskFixture;
   let cw: ConnectwiseFixture;
-  let receiver: NotifyReceiver;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('offboarding');
-  /** The door's ConnectWise allow-list names the simulator's host (set once the simulator listens). */
-  const config: OrderConfig = { temporal: { address: '', namespace: 'default', taskQueue } };
+  let config: OrderConfig;
 
   before(async () => {
-    env = await testEnv();
-    [g, at, cw] = await Promise.all([googleAdminFixture(), autotaskFixture(), connectwiseFixture()]);
-    config.connectwise = { allowedHosts: [cw.host] };
-    receiver = createNotifyReceiver();
-    const notifyUrl = `${await receiver.listen()}/notify`;
-    const google = createActivities({
-      google: { tokenUrl: `${g.url}/token` },
-      notify: { webhookUrl: notifyUrl },
-      googleAdmin: { apiRootUrl: g.url },
-    });
-    worker = await createTestWorker(env, taskQueue, {
-      ...google,
-      ...pick(at.activities, /autotask/i),
-      ...pick(cw.activities, /connectwise/i),
-    });
-    running = worker.run();
+    world = await orderWorld({ name: 'offboarding' });
+    ({ env, g, at, cw, config } = world);
   });
-  after(async () => {
-    worker.shutdown();
-    await running;
-    await Promise.all([g.close(), at.close(), cw.close(), receiver.close()]);
-    await env.teardown();
-  });
+  after(() => world.teardown());
 
   let seq = 0;
   const order = (m: CwMember, name: string): OrderRequest => {
-    const id = `SO-OFF-${process.pid}-${++seq}`;
-    const tenant = `offb-${process.pid}-${seq}`;
-    return {
-      orderId: id,
-      customer: { id: tenant, name: `Offboarded ${seq}` },
-      integrations: {
-        googleDelegation: {
-          customer: { domain: g.domain },
-          adminEmail: g.admin,
-          vendor: { name: 'Atera', supportEmail: 'support@atera.example' },
-          serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
-          scopes: Object.values(ADMIN_ROLE_SCOPES),
-          polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 1 },
-        },
-        googleAdminRoles: { ...g.request(name), members: g.users(`${name}-m`, 2).map((email) => ({ email })) },
-        // Credentials and the private key arrive later through supply-credential, as in the guides.
-        autotask: at.onboarding(tenant, `office-protect-${seq}`),
-        connectwise: {
-          ...cw.request(m),
-          connection: { ...cw.request(m).connection, privateKeyRef: undefined },
-          customers: customers(2, `OF${seq}`),
-          sync: { createMissingCompanies: true }, // the sync creates the companies (role: fullRole)
-          keyWait: { reminderIntervalSeconds: 3600, deadlineHours: 1 },
-        },
-      },
-    };
+    ++seq;
+    return world.order({
+      orderId: `SO-OFF-${process.pid}-${seq}`,
+      customer: { id: `offb-${process.pid}-${seq}`, name: `Offboarded ${seq}` },
+      roles: { name },
+      autotask: { webhooks: `office-protect-${seq}` },
+      connectwise: { member: m, companies: `OF${seq}` },
+    });
   };
 
-  /** What "as before" compares: everything but audit records (write counters, lifetime webhook counts). */
-  const snapshot = () =>
-    structuredClone({
-      google: {
-        groups: [...g.sim.directory.groups.keys()].sort(),
-        members: [...g.sim.directory.members].map(([k, v]) => [k, [...v.keys()].sort()]),
-        roles: [...g.sim.directory.roles.keys()].sort(),
-        assignments: [...g.sim.directory.assignments.keys()].sort(),
-        grant: [...g.sim.state.effectiveScopes(g.clientId, g.domain)].sort(),
-      },
-      autotask: { webhooks: [...at.sim.db.webhooks.keys()].sort() },
-      connectwise: {
-        companies: cw.sim.state.companies,
-        agreements: cw.sim.state.agreements,
-        catalog: cw.sim.state.catalog,
-        additions: cw.sim.state.additions,
-      },
-    });
+  const snapshot = () => world.snapshot();
   const writes = () => ({
     google: Object.values(g.writes()).reduce((a, b) => a + b, 0),
     connectwise: cw.sim.writes(),
@@ -141,7 +69,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
   }
 
   it('after a full onboarding: the plan lists everything, offboarding restores every simulator, a second one changes nothing', async () => {
-    const m = await cw.newMember(roleWithDelete());
+    const m = await cw.newMember(cwRoleWithDelete());
     const u = at.addUser();
     // A customer that was already a ConnectWise company before the onboarding: it must survive offboarding.
     cw.sim.state.addCompany(`OF${seq + 1}0001`, `Customer OF${seq + 1} 1`);
@@ -152,14 +80,8 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     g.grant(Object.values(ADMIN_ROLE_SCOPES)); // the admin authorizes the client ID
     await startOrder(env.client, config, o);
     const parent = env.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId));
-    const supply = async (integration: 'autotask' | 'connectwise', credential: unknown) =>
-      eventually(
-        () =>
-          orderAction(env.client, o.orderId, 'supply-credential', { integration, credential, config }).catch(
-            () => false
-          ),
-        `${integration} to take its credential`
-      );
+    const supply = (integration: 'autotask' | 'connectwise', credential: unknown) =>
+      world.supply(o.orderId, integration, credential);
     await supply('autotask', u.credentials);
     await supply('connectwise', { privateKeyRef: m.keyRef });
     const onboarded = (await parent.result()) as { completed: string[] };
