@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createActivities, type OnrampActivities } from '../src/activities';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
 import { driftScheduleId, type DriftCheckRequest } from '../src/domain/drift';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import { listFindings } from '../src/findings';
-import { orderAction, startOrder, type OrderConfig } from '../src/orders';
-import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
+import { startOrder, type OrderConfig } from '../src/orders';
 import type { Simulator } from '../src/simulators/http';
 import type { DriftCheckReport, driftCheck } from '../src/workflows/drift';
-import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
-import { connectwiseFixture, customers, type ConnectwiseFixture, type CwMember } from './helpers/connectwise';
-import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-admin';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
-
-const pick = (acts: OnrampActivities, re: RegExp) =>
-  Object.fromEntries(Object.entries(acts).filter(([k]) => re.test(k))) as Partial<OnrampActivities>;
+import type { AutotaskFixture } from './helpers/autotask';
+import type { ConnectwiseFixture, CwMember } from './helpers/connectwise';
+import type { GoogleAdminFixture } from './helpers/google-admin';
+import { eventually } from './helpers/integration';
+import { orderWorld, type OrderWorld } from './helpers/order-world';
 
 /**
  * Every request that could change a simulator: any method but GET/HEAD on the vendor API, in all three
@@ -39,72 +34,31 @@ function apiWrites(...sims: Simulator[]): Record<string, number> {
 }
 
 describe('drift (real Temporal server, Google/Autotask/ConnectWise simulators over HTTP)', () => {
+  let world: OrderWorld;
   let env: TestWorkflowEnvironment;
   let g: GoogleAdminFixture;
   let at: AutotaskFixture;
   let cw: ConnectwiseFixture;
-  let receiver: NotifyReceiver;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('drift');
-  const config: OrderConfig = { temporal: { address: '', namespace: 'default', taskQueue } };
+  let taskQueue: string;
+  let config: OrderConfig;
 
   before(async () => {
-    env = await testEnv();
-    [g, at, cw] = await Promise.all([googleAdminFixture(), autotaskFixture(), connectwiseFixture()]);
-    config.connectwise = { allowedHosts: [cw.host] };
-    receiver = createNotifyReceiver();
-    const notifyUrl = `${await receiver.listen()}/notify`;
-    const google = createActivities({
-      google: { tokenUrl: `${g.url}/token` },
-      notify: { webhookUrl: notifyUrl },
-      googleAdmin: { apiRootUrl: g.url },
-      // Drift checks of an order read its onboarding's progress through the worker's client.
-      onramp: { client: async () => env.client },
-    });
-    worker = await createTestWorker(env, taskQueue, {
-      ...google,
-      ...pick(at.activities, /autotask/i),
-      ...pick(cw.activities, /connectwise/i),
-    });
-    running = worker.run();
+    world = await orderWorld({ name: 'drift' });
+    ({ env, g, at, cw, taskQueue, config } = world);
   });
-  after(async () => {
-    worker.shutdown();
-    await running;
-    await Promise.all([g.close(), at.close(), cw.close(), receiver.close()]);
-    await env.teardown();
-  });
+  after(() => world.teardown());
 
   let seq = 0;
   const order = (m: CwMember, name: string): OrderRequest => {
-    const id = `SO-DRIFT-${process.pid}-${++seq}`;
-    const tenant = `drift-${process.pid}-${seq}`;
-    return {
-      orderId: id,
-      customer: { id: tenant, name: `Drifted ${seq}` },
+    ++seq;
+    return world.order({
+      orderId: `SO-DRIFT-${process.pid}-${seq}`,
+      customer: { id: `drift-${process.pid}-${seq}`, name: `Drifted ${seq}` },
       schedules: { driftCheckEveryHours: 24 },
-      integrations: {
-        googleDelegation: {
-          customer: { domain: g.domain },
-          adminEmail: g.admin,
-          vendor: { name: 'Atera', supportEmail: 'support@atera.example' },
-          serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
-          scopes: Object.values(ADMIN_ROLE_SCOPES),
-          polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 1 },
-        },
-        googleAdminRoles: { ...g.request(name), members: g.users(`${name}-m`, 2).map((email) => ({ email })) },
-        // Credentials and the private key arrive later through supply-credential, as in the guides.
-        autotask: at.onboarding(tenant, `drift-hooks-${seq}`),
-        connectwise: {
-          ...cw.request(m),
-          connection: { ...cw.request(m).connection, privateKeyRef: undefined },
-          customers: customers(2, `DR${seq}`),
-          sync: { createMissingCompanies: true }, // the sync creates the companies (role: fullRole)
-          keyWait: { reminderIntervalSeconds: 3600, deadlineHours: 1 },
-        },
-      },
-    };
+      roles: { name },
+      autotask: { webhooks: `drift-hooks-${seq}` },
+      connectwise: { member: m, companies: `DR${seq}` },
+    });
   };
 
   it('one drift check per order, created with the order before anything is checkable; each run checks what the onboarding has learnt; one finding per problem, opened once, closed by a later clean check', async () => {
@@ -131,17 +85,8 @@ describe('drift (real Temporal server, Google/Autotask/ConnectWise simulators ov
       assert.match(early.note ?? '', /nothing checkable yet/);
 
       g.grant(Object.values(ADMIN_ROLE_SCOPES));
-      for (const [integration, credential] of [
-        ['autotask', u.credentials],
-        ['connectwise', { privateKeyRef: m.keyRef }],
-      ] as const)
-        await eventually(
-          () =>
-            orderAction(env.client, o.orderId, 'supply-credential', { integration, credential, config }).catch(
-              () => false
-            ),
-          `${integration} to take its credential`
-        );
+      await world.supply(o.orderId, 'autotask', u.credentials);
+      await world.supply(o.orderId, 'connectwise', { privateKeyRef: m.keyRef });
       await env.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId)).result();
       assert.deepEqual(
         (await schedule.describe()).action,

@@ -3,6 +3,7 @@
  * on the shared dev server with a lifecycle the test cannot get wrong, failure extraction, and a history
  * decoded the way someone holding the codec key (or the Web UI with the codec server) reads it.
  */
+import assert from 'node:assert/strict';
 import { Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -108,6 +109,14 @@ export async function failureOf(handleOrResult: WorkflowHandle | Promise<unknown
     type ??= (e as { type?: string }).type ?? undefined;
   }
   return { error: caught, message: chain[chain.length - 1] ?? caught.message, type, chain };
+}
+
+/** What a promise that must fail rejects with (any error: an update's, a client's); fails the test if it resolves. */
+export async function rejectionOf<E = unknown>(promise: Promise<unknown>): Promise<E> {
+  return promise.then(
+    () => assert.fail('should have failed'),
+    (e: E) => e
+  );
 }
 
 let codec: Promise<EncryptionCodec> | undefined;
