@@ -1,100 +1,51 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { request } from 'undici';
-import { createActivities } from '../src/activities';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import { startOrder, type OrderConfig } from '../src/orders';
-import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
 import type { driftCheck } from '../src/workflows';
-import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-admin';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
-
-const ROOT = resolve(__dirname, '..');
+import { cliRunner } from './helpers/cli';
+import type { GoogleAdminFixture } from './helpers/google-admin';
+import { eventually } from './helpers/integration';
+import { googleTenant, orderWorld, type OrderWorld } from './helpers/order-world';
 
 describe('onramp offboard and onramp findings (CLI process, real Temporal server, Google simulator)', () => {
+  let world: OrderWorld;
   let env: TestWorkflowEnvironment;
   let g: GoogleAdminFixture;
-  let receiver: NotifyReceiver;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue('offboard-cli');
-  const config: OrderConfig = { temporal: { address: '', namespace: 'default', taskQueue } };
+  let taskQueue: string;
+  let config: OrderConfig;
   const dir = mkdtempSync(join(tmpdir(), 'onramp-offboard-cli-'));
 
-  const cli = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-        cwd: ROOT,
-        env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, ONRAMP_DATA_DIR: dir },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      child.stdin.end('');
-      child.on('exit', (code) => res({ code: code ?? 1, stdout, stderr }));
-    });
+  const cli = cliRunner(() => ({
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ONRAMP_DATA_DIR: dir,
+  }));
 
   before(async () => {
-    env = await testEnv();
-    g = await googleAdminFixture();
-    receiver = createNotifyReceiver();
-    const notifyUrl = `${await receiver.listen()}/notify`;
-    worker = await createTestWorker(
-      env,
-      taskQueue,
-      createActivities({
-        google: { tokenUrl: `${g.url}/token` },
-        notify: { webhookUrl: notifyUrl },
-        googleAdmin: { apiRootUrl: g.url },
-        onramp: { client: async () => env.client },
-      })
-    );
-    running = worker.run();
+    world = await orderWorld({ name: 'offboard-cli', autotask: false, connectwise: false });
+    ({ env, g, taskQueue, config } = world);
   });
-  after(async () => {
-    worker.shutdown();
-    await running;
-    await Promise.all([g.close(), receiver.close()]);
-    await env.teardown();
-  });
+  after(() => world.teardown());
 
-  const tenant = () =>
-    structuredClone({
-      groups: [...g.sim.directory.groups.keys()].sort(),
-      members: [...g.sim.directory.members].map(([k, v]) => [k, [...v.keys()].sort()]),
-      roles: [...g.sim.directory.roles.keys()].sort(),
-      assignments: [...g.sim.directory.assignments.keys()].sort(),
-      grant: [...g.sim.state.effectiveScopes(g.clientId, g.domain)].sort(),
-    });
+  const tenant = () => googleTenant(g);
   const writes = () => Object.values(g.writes()).reduce((a, b) => a + b, 0);
 
   it('findings lists a drift problem by customer and integration; offboard --plan writes nothing; offboard runs, asks the operator, verifies, and leaves the tenant as before', async () => {
     g.grant([]);
     const before = tenant();
     g.grant(Object.values(ADMIN_ROLE_SCOPES));
-    const o: OrderRequest = {
+    const o: OrderRequest = world.order({
       orderId: `SO-OFFCLI-${process.pid}`,
       customer: { id: `offcli-${process.pid}`, name: 'CLI Offboarding' },
-      integrations: {
-        googleDelegation: {
-          customer: { domain: g.domain },
-          adminEmail: g.admin,
-          vendor: { name: 'Atera', supportEmail: 'support@atera.example' },
-          serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
-          scopes: Object.values(ADMIN_ROLE_SCOPES),
-          polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 1 },
-        },
-        googleAdminRoles: { ...g.request('offcli'), members: g.users('offcli-m', 1).map((email) => ({ email })) },
-      },
-    };
+      roles: { name: 'offcli', members: 1 },
+    });
     await startOrder(env.client, config, o);
     await env.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId)).result();
 
