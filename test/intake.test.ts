@@ -1,68 +1,44 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import { createActivities } from '../src/activities';
-import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import type { OrderRequest } from '../src/domain/customer-onboarding';
 import { buildProgram } from '../src/cli/main';
 import { signBody } from '../src/intake/auth';
-import { createIntakeServer } from '../src/intake/server';
-import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
-import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
-import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-admin';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import type { NotifyReceiver } from '../src/simulators/notify-receiver';
+import type { AutotaskFixture } from './helpers/autotask';
+import type { GoogleAdminFixture } from './helpers/google-admin';
+import { listenIntake, type RunningIntake } from './helpers/intake';
+import { eventually } from './helpers/integration';
+import { delegationOf, orderWorld, type OrderWorld } from './helpers/order-world';
 
 const SECRET = 'intake-hmac-secret-for-tests-0001';
 const TOKEN = 'intake-bearer-token-for-tests-0002';
 
 describe('intake API and customerOnboarding (real Temporal server, simulators over HTTP)', () => {
+  let world: OrderWorld;
   let env: TestWorkflowEnvironment;
   let g: GoogleAdminFixture;
   let at: AutotaskFixture;
   let receiver: NotifyReceiver;
-  let worker: Worker;
-  let running: Promise<void>;
-  let app: FastifyInstance;
+  let intake: RunningIntake;
   let base: string;
-  const taskQueue = uniqueTaskQueue('intake');
+  let taskQueue: string;
   let now = Date.now();
 
   before(async () => {
-    env = await testEnv();
-    g = await googleAdminFixture();
-    at = await autotaskFixture();
-    receiver = createNotifyReceiver();
-    const notifyUrl = `${await receiver.listen()}/notify`;
-    const google = createActivities({
-      google: { tokenUrl: `${g.url}/token` },
-      notify: { webhookUrl: notifyUrl },
-      googleAdmin: { apiRootUrl: g.url },
-    });
-    worker = await createTestWorker(env, taskQueue, { ...at.activities, ...google, ...pickAutotask(at) });
-    running = worker.run();
-    app = createIntakeServer({
+    world = await orderWorld({ name: 'intake', connectwise: false });
+    ({ env, g, at, receiver, taskQueue } = world);
+    intake = await listenIntake({
       client: env.client,
       config: { temporal: { address: env.address, namespace: 'default', taskQueue } },
       auth: { hmacSecrets: [SECRET], bearerTokens: [TOKEN], now: () => now },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    base = intake.base;
   });
   after(async () => {
-    await app.close();
-    worker.shutdown();
-    await running;
-    await Promise.all([g.close(), at.close(), receiver.close()]);
-    await env.teardown();
+    await intake.close();
+    await world.teardown();
   });
-
-  /** Autotask's own activities must win over the Google fixture's copies (their settings point at the Autotask simulator). */
-  function pickAutotask(f: AutotaskFixture) {
-    return Object.fromEntries(Object.entries(f.activities).filter(([k]) => /autotask/i.test(k)));
-  }
 
   let seq = 0;
   const order = (overrides: Partial<OrderRequest> = {}): OrderRequest => {
@@ -71,14 +47,7 @@ describe('intake API and customerOnboarding (real Temporal server, simulators ov
       orderId: id,
       customer: { id: `cust-${seq}`, name: `Customer ${seq}` },
       integrations: {
-        googleDelegation: {
-          customer: { domain: g.domain },
-          adminEmail: g.admin,
-          vendor: { name: 'Atera', supportEmail: 'support@atera.example' },
-          serviceAccount: { clientId: g.clientId, email: g.saEmail, keyRef: g.keyRef },
-          scopes: Object.values(ADMIN_ROLE_SCOPES),
-          polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 1 },
-        },
+        googleDelegation: delegationOf(g),
       },
       ...overrides,
     };
