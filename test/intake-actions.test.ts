@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
 import { offboardingWorkflowId, type OffboardingReport } from '../src/domain/offboarding';
-import { createIntakeServer } from '../src/intake/server';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { googleFixture, type GoogleFixture } from './helpers/google';
+import { listenIntake, type RunningIntake } from './helpers/intake';
 import { eventually, integration, type RunningWorker } from './helpers/integration';
+import { pickActivities } from './helpers/order-world';
 
 const TOKEN = `actions-token-${process.pid}-0123456789`;
 
@@ -19,26 +19,24 @@ describe('intake actions abandon, cancel, supply-credential, offboard; 413 befor
   let g: GoogleFixture;
   let at: AutotaskFixture;
   let w: RunningWorker;
-  let app: FastifyInstance;
+  let intake: RunningIntake;
   let base: string;
   let seq = 0;
 
   before(async () => {
     h = await integration();
     [g, at] = await Promise.all([googleFixture(), autotaskFixture()]);
-    const autotask = Object.fromEntries(Object.entries(at.activities).filter(([k]) => /autotask/i.test(k)));
+    const autotask = pickActivities(at.activities, /autotask/i);
     w = await h.worker({ ...g.activities, ...autotask }, 'intake-actions');
-    app = createIntakeServer({
+    intake = await listenIntake({
       client: h.env.client,
       config: { temporal: { address: h.env.address, namespace: 'default', taskQueue: w.taskQueue } },
       auth: { hmacSecrets: [], bearerTokens: [TOKEN] },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    base = intake.base;
   });
   after(async () => {
-    await app.close();
+    await intake.close();
     await h.teardown();
     await Promise.all([g.close(), at.close()]);
   });

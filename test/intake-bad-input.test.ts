@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
 import { createIntakeServer } from '../src/intake/server';
-import { testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { listenIntake, type RunningIntake } from './helpers/intake';
+import { testEnv, uniqueTaskQueue } from './helpers/integration';
 
 const TOKEN = 'bad-input-bearer-token-0001';
 type Json = Record<string, unknown>;
@@ -140,7 +140,7 @@ const BAD_INPUT: [string, (o: Json) => unknown, RegExp][] = [
 
 describe('every bad input refused at the door: 4xx naming the field, nothing started (real Temporal server, no worker)', () => {
   let env: TestWorkflowEnvironment;
-  let app: FastifyInstance;
+  let intake: RunningIntake;
   let base: string;
   const taskQueue = uniqueTaskQueue('bad-input');
   let seq = 0;
@@ -148,17 +148,15 @@ describe('every bad input refused at the door: 4xx naming the field, nothing sta
 
   before(async () => {
     env = await testEnv();
-    app = createIntakeServer({
+    intake = await listenIntake({
       client: env.client,
       config: { temporal: { address: env.address, namespace: 'default', taskQueue } },
       auth: { hmacSecrets: [], bearerTokens: [TOKEN] },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    base = intake.base;
   });
   after(async () => {
-    await app.close();
+    await intake.close();
     await env.teardown();
   });
 

@@ -10,10 +10,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
-import { createIntakeServer } from '../src/intake/server';
 import { googleFixture, type GoogleFixture } from './helpers/google';
+import { listenIntake, type RunningIntake } from './helpers/intake';
 import { eventually, integration, type RunningWorker } from './helpers/integration';
 
 const TOKEN = `resend-token-${process.pid}-0123456789`;
@@ -35,24 +34,22 @@ describe('a resend of the same order after the run closed, and after retention',
   let h: Awaited<ReturnType<typeof integration>>;
   let g: GoogleFixture;
   let w: RunningWorker;
-  let app: FastifyInstance;
+  let intake: RunningIntake;
   let base: string;
 
   before(async () => {
     h = await integration();
     g = await googleFixture();
     w = await h.worker(g.activities, 'resend');
-    app = createIntakeServer({
+    intake = await listenIntake({
       client: h.env.client,
       config: { temporal: { address: h.env.address, namespace: 'default', taskQueue: w.taskQueue } },
       auth: { hmacSecrets: [], bearerTokens: [TOKEN] },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    base = intake.base;
   });
   after(async () => {
-    await app.close();
+    await intake.close();
     await h.teardown();
     await g.close();
   });
