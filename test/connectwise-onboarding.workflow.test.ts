@@ -3,12 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { request } from 'undici';
 import { apiHostFor, siteBaseUrl } from '../src/activities/connectwise/site';
-import { isEncrypted } from '../src/codec';
 import type { ConnectwiseOnboardingRequest, ConnectwiseStatus } from '../src/domain/connectwise';
 import { createConnectwiseSimulator } from '../src/simulators/connectwise/server';
 import { OnrampIntegration, OnrampState, OnrampStep } from '../src/temporal/search-attributes';
@@ -19,28 +16,32 @@ import {
   recheckPermissionsSignal,
 } from '../src/workflows';
 import { CLIENT_ID, connectwiseFixture, customers, fullRole, type ConnectwiseFixture } from './helpers/connectwise';
-import { createTestWorker, eventually, testDataConverter, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import {
+  decodedWorkflow,
+  eventually,
+  integration,
+  type Integration,
+  rejectionOf,
+  uniqueTaskQueue,
+} from './helpers/integration';
 
 const keyOf = (ref: string) => readFileSync(ref.slice('file:'.length), 'utf8');
 
 describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator over HTTP)', () => {
   let env: TestWorkflowEnvironment;
   let cw: ConnectwiseFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('connectwise');
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     cw = await connectwiseFixture();
-    worker = await createTestWorker(env, taskQueue, cw.activities);
-    running = worker.run();
+    await stack.worker(cw.activities, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await cw.close();
-    await env.teardown();
   });
 
   const start = (req: ConnectwiseOnboardingRequest) =>
@@ -49,27 +50,8 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
       taskQueue,
       args: [req],
     });
-  /** Every string and payload in the history, payloads decrypted with the test codec (as an operator with the key sees them). */
-  const history = async (workflowId: string) => {
-    const codec = (await testDataConverter()).payloadCodecs?.[0];
-    const parts: string[] = [];
-    const walk = async (v: unknown): Promise<void> => {
-      if (v && typeof v === 'object' && 'metadata' in v && isEncrypted(v as Payload) && codec) {
-        const [plain] = await codec.decode([v as Payload]);
-        parts.push(Buffer.from(plain?.data ?? new Uint8Array()).toString('utf8'));
-      } else if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
-      else if (typeof v === 'string') parts.push(v);
-      else if (Array.isArray(v)) for (const x of v) await walk(x);
-      else if (v && typeof v === 'object') for (const x of Object.values(v)) await walk(x);
-    };
-    await walk((await env.client.workflow.getHandle(workflowId).fetchHistory()).events);
-    return parts.join('\n');
-  };
-  const failureOf = async (p: Promise<unknown>) =>
-    p.then(
-      () => assert.fail('should have failed'),
-      (e: unknown) => e
-    );
+  /** Every string in the history, memo and search attributes, payloads decoded (as an operator with the key sees them). */
+  const history = async (workflowId: string) => (await decodedWorkflow(env.client, workflowId)).strings.join('\n');
 
   it('site rules: cloud hosts get the api- prefix; other hosts are refused unless explicitly allowed', () => {
     assert.equal(apiHostFor('na.myconnectwise.net'), 'api-na.myconnectwise.net');
@@ -131,13 +113,13 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
 
     // Pasting the key itself: refused by the validator, so it never enters history.
     const pasted = keyOf(m.keyRef);
-    const e1 = await failureOf(handle.executeUpdate(provideConnectionUpdate, { args: [{ privateKeyRef: pasted }] }));
+    const e1 = await rejectionOf(handle.executeUpdate(provideConnectionUpdate, { args: [{ privateKeyRef: pasted }] }));
     assert.ok(e1 instanceof WorkflowUpdateFailedError);
     assert.match(String(e1.cause?.message), /looks like the private key itself.*file:\/path/);
 
     // A well-formed reference to a wrong key: the handler checks it against ConnectWise and refuses it.
     const wrong = cw.secretFile('WrongKey12345678');
-    const e2 = await failureOf(handle.executeUpdate(provideConnectionUpdate, { args: [{ privateKeyRef: wrong }] }));
+    const e2 = await rejectionOf(handle.executeUpdate(provideConnectionUpdate, { args: [{ privateKeyRef: wrong }] }));
     assert.ok(e2 instanceof WorkflowUpdateFailedError);
     assert.match(String(e2.cause?.message), /rejected the API keys.*generate a new key pair/s);
     const after1: ConnectwiseStatus = await handle.query(connectwiseStatusQuery);
@@ -163,7 +145,7 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
       connection: { ...req.connection, privateKeyRef: undefined },
       keyWait: { reminderIntervalSeconds: 1, deadlineHours: 3 / 3600 },
     });
-    const err = await failureOf(handle.result());
+    const err = await rejectionOf(handle.result());
     assert.ok(err instanceof WorkflowFailedError);
     assert.match(
       String(err.cause?.message),
@@ -230,7 +212,7 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
       ...cw.request(m),
       permissionWait: { recheckIntervalSeconds: 1, deadlineHours: 2 / 3600 },
     });
-    const err = await failureOf(handle.result());
+    const err = await rejectionOf(handle.result());
     assert.ok(err instanceof WorkflowFailedError);
     assert.match(
       String(err.cause?.message),
