@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { request } from 'undici';
 import {
   driftFindingStatusQuery,
@@ -16,30 +15,27 @@ import { createOnrampStateActivities } from '../src/activities/onramp';
 import { driftFindingWorkflowId } from '../src/domain/drift';
 import { listFindings } from '../src/findings';
 import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator over HTTP)', () => {
   let env: TestWorkflowEnvironment;
   let cw: ConnectwiseFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('cw-rotation');
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     cw = await connectwiseFixture();
     // Drift checks learn which findings are open through the worker's Temporal client.
-    worker = await createTestWorker(env, taskQueue, {
-      ...cw.activities,
-      ...createOnrampStateActivities({ client: async () => env.client }),
-    });
-    running = worker.run();
+    await stack.worker(
+      { ...cw.activities, ...createOnrampStateActivities({ client: async () => env.client }) },
+      { taskQueue }
+    );
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await cw.close();
-    await env.teardown();
   });
 
   it('create → verify → switch → revoke: a wrong key is refused, the old key works until the new one is verified and switched, then is verified refused', async () => {
