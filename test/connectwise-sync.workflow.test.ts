@@ -2,38 +2,35 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { CwTarget } from '../src/activities/connectwise';
 import type { ConnectwiseConnection, SyncCustomer, SyncMode } from '../src/domain/connectwise';
 import { billingSchema } from '../src/domain/connectwise';
 import { connectwiseCustomerSync } from '../src/workflows';
 import { CLIENT_ID, connectwiseFixture, customers, type ConnectwiseFixture } from './helpers/connectwise';
-import { createTestWorker, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { integration, type Integration, type RunningWorker } from './helpers/integration';
 
 const billing = billingSchema.parse({});
 
 describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator over HTTP)', () => {
   let env: TestWorkflowEnvironment;
-  const fixtures: { cw: ConnectwiseFixture; worker: Worker; running: Promise<void>; taskQueue: string }[] = [];
+  let stack: Integration;
+  const fixtures: { cw: ConnectwiseFixture; worker: RunningWorker; taskQueue: string }[] = [];
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
   });
   after(async () => {
-    for (const f of fixtures) {
-      f.worker.shutdown();
-      await f.running;
-      await f.cw.close();
-    }
-    await env.teardown();
+    await stack.teardown();
+    for (const f of fixtures) await f.cw.close();
   });
 
   /** A simulator, a worker pointed at it, and a verified target (the onboarding's output). */
   const setup = async (opts: Parameters<typeof connectwiseFixture>[0] = {}) => {
     const cw = await connectwiseFixture(opts);
-    const taskQueue = uniqueTaskQueue('cw-sync');
-    const worker = await createTestWorker(env, taskQueue, cw.activities);
-    const f = { cw, worker, running: worker.run(), taskQueue };
+    const worker = await stack.worker(cw.activities, 'cw-sync');
+    const taskQueue = worker.taskQueue;
+    const f = { cw, worker, taskQueue };
     fixtures.push(f);
     const m = await cw.newMember();
     const connection: ConnectwiseConnection = {
