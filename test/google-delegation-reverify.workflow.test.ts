@@ -3,32 +3,28 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
 import { createSandboxServiceAccount } from '../src/simulators/google/service-account';
 import type { googleDelegationReverify } from '../src/workflows';
 import { failureOf } from './helpers/google-admin';
 import { googleFixture, type GoogleFixture } from './helpers/google';
-import { createTestWorker, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 describe('googleDelegationReverify (real Temporal server + Google simulator)', () => {
   let env: TestWorkflowEnvironment;
   let g: GoogleFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('reverify');
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     g = await googleFixture();
-    worker = await createTestWorker(env, taskQueue, g.activities);
-    running = worker.run();
+    await stack.worker(g.activities, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await g.close();
-    await env.teardown();
   });
 
   const reverify = (keyRef: string) =>
