@@ -16,28 +16,26 @@ import {
   oldWebhooksDeletedSignal,
 } from '../src/workflows';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
-import { createTestWorker, eventually, testDataConverter, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
+import { createTestWorker, testDataConverter } from './helpers/temporal';
 
 describe('autotaskWebhookRotation (real Temporal server + Autotask simulator over HTTP)', () => {
   let env: TestWorkflowEnvironment;
   let at: AutotaskFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   const taskQueue = uniqueTaskQueue('autotask-rotation');
   let t = 0;
   const tenant = () => `rot-${process.pid}-${++t}`;
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     at = await autotaskFixture();
-    worker = await createTestWorker(env, taskQueue, at.activities);
-    running = worker.run();
+    await stack.worker(at.activities, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await at.close();
-    await env.teardown();
   });
 
   const start = (req: AutotaskRotationRequest, queue = taskQueue) =>
