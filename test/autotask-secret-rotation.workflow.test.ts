@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import {
   autotaskSecretRotationWorkflowId,
@@ -19,7 +18,7 @@ import { SigningKeyring, keyringSecretsFor } from '../src/webhooks/signing-keyri
 import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
 import { autotaskFixture, type AutotaskFixture, type TestUser } from './helpers/autotask';
 import { WorkerProcess, crashAfterCommits, waitForCrash } from './helpers/faults';
-import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helpers/temporal';
+import { decodedWorkflow, eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 /**
  * The webhook signing secret rotated with the receiver accepting old and new during the overlap: the
@@ -29,8 +28,7 @@ import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from './helper
 describe('autotaskSecretRotation (real Temporal + Autotask simulator + keyring receiver)', () => {
   let env: TestWorkflowEnvironment;
   let at: AutotaskFixture;
-  let worker: Worker;
-  let running: Promise<void>;
+  let stack: Integration;
   let receiverUrl: string;
   let closeReceiver: () => Promise<void>;
   const events: AutotaskWebhookEvent[] = [];
@@ -40,7 +38,8 @@ describe('autotaskSecretRotation (real Temporal + Autotask simulator + keyring r
   let t = 0;
 
   before(async () => {
-    env = await testEnv();
+    stack = await integration();
+    env = stack.env;
     at = await autotaskFixture();
     const receiver = createAutotaskWebhookReceiver({
       secretsFor: keyringSecretsFor({ keyring, defaultKeyRef: at.signingKeyRef }),
@@ -53,15 +52,12 @@ describe('autotaskSecretRotation (real Temporal + Autotask simulator + keyring r
       notify: {},
       autotask: { discoveryUrl: at.simUrl, allowedZoneHosts: [new URL(at.simUrl).host], receiverKeyringDir: dir },
     });
-    worker = await createTestWorker(env, taskQueue, activities);
-    running = worker.run();
+    await stack.worker(activities, { taskQueue });
   });
   after(async () => {
-    worker.shutdown();
-    await running;
+    await stack.teardown();
     await closeReceiver();
     await at.close();
-    await env.teardown();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -160,8 +156,8 @@ describe('autotaskSecretRotation (real Temporal + Autotask simulator + keyring r
       ids,
       'same webhook, nothing created or deleted'
     );
-    // The history carries key references, never keys.
-    const history = JSON.stringify(await handle.fetchHistory());
+    // The history carries key references, never keys (read decoded, as anyone with the codec key would).
+    const history = (await decodedWorkflow(env.client, handle.workflowId)).strings.join('\n');
     assert.ok(!history.includes(newMaster) && !history.includes(at.masterKey), 'no master key in history');
   });
 
