@@ -7,7 +7,7 @@ import { DEFAULT_DELEGATION_SCOPES, type DelegationStatus } from '../src/domain/
 import { OnrampState, OnrampStep } from '../src/temporal/search-attributes';
 import { checkNowSignal, delegationStatusQuery } from '../src/workflows';
 import { googleFixture, type GoogleFixture } from './helpers/google';
-import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
+import { eventually, integration, type Integration, rejectionOf, uniqueTaskQueue } from './helpers/integration';
 
 describe('googleDelegationOnboarding (real Temporal server + Google simulator over HTTP)', () => {
   let env: TestWorkflowEnvironment;
@@ -132,10 +132,7 @@ describe('googleDelegationOnboarding (real Temporal server + Google simulator ov
       config,
       g.request({ ...c, adminEmail: `nobody@${c.customer.domain}` })
     );
-    const err = await handle.result().then(
-      () => assert.fail('should have failed'),
-      (e: unknown) => e
-    );
+    const err = await rejectionOf(handle.result());
     assert.ok(err instanceof WorkflowFailedError);
     assert.match(String(err.cause?.message), /nobody@.* as the user to impersonate.*Fix adminEmail/);
     const status = await handle.query(delegationStatusQuery);
@@ -153,10 +150,7 @@ describe('googleDelegationOnboarding (real Temporal server + Google simulator ov
         polling: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 2 / 3600 },
       })
     );
-    const err = await handle.result().then(
-      () => assert.fail('should have failed'),
-      (e: unknown) => e
-    );
+    const err = await rejectionOf(handle.result());
     assert.ok(err instanceof WorkflowFailedError);
     assert.match(String(err.cause?.message), /still missing 15 scope\(s\).*gmail\.send.*Domain Wide Delegation/s);
   });
