@@ -33,6 +33,7 @@ import {
   eventually,
   integration,
   leaks,
+  rejectionOf,
   uniqueTaskQueue,
   type Integration,
 } from './helpers/integration';
@@ -139,10 +140,7 @@ describe('canary secrets never reach history, search attributes, memos, failures
       args: [parseDelegationInput(req)],
     });
     handles.push(handle);
-    const err = await handle.result().then(
-      () => assert.fail('should have failed'),
-      (e: unknown) => e
-    );
+    const err = await rejectionOf(handle.result());
     assert.ok(err instanceof WorkflowFailedError);
     assert.match(String(err.cause?.message), /adminEmail/);
     // Read without the codec, the same failure is an opaque "Encoded failure".
