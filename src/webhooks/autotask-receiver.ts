@@ -61,7 +61,7 @@ const SHA1_BYTES = 20;
 
 /** True when `header` is a valid signature of `raw` under any of `secrets`. Every secret is tried (no early exit). */
 export function verifyAutotaskSignature(header: string | undefined, raw: Buffer, secrets: readonly string[]): boolean {
-  const m = /^sha1=([A-Za-z0-9+/]+={0,2})$/.exec((header ?? '').trim());
+  const m = header && /^sha1=([A-Za-z0-9+/]+={0,2})$/.exec(header.trim());
   if (!m) return false;
   const given = Buffer.from(m[1]!, 'base64');
   if (given.length !== SHA1_BYTES) return false;
@@ -73,8 +73,12 @@ export function verifyAutotaskSignature(header: string | undefined, raw: Buffer,
   return ok;
 }
 
-/** Remembers event keys for a while, bounded in count (oldest forgotten first). */
-class SeenEvents {
+/**
+ * Remembers event keys for `ttlMs` (inclusive), bounded in count (oldest forgotten first). The receiver's
+ * ttl is maxEventAge + maxFutureSkew: an event seen at `at` was at most skew ahead, and stays fresh until
+ * at most maxEventAge after its EventTime, so it is remembered for as long as a redelivery can be fresh.
+ */
+export class SeenEvents {
   private readonly seen = new Map<string, number>();
   constructor(
     private readonly ttlMs: number,
@@ -83,17 +87,20 @@ class SeenEvents {
   /** Marks the key; returns false when it was already there. */
   add(key: string, now: number): boolean {
     const at = this.seen.get(key);
-    if (at !== undefined && now - at < this.ttlMs) return false;
+    if (at !== undefined && now - at <= this.ttlMs) return false;
     this.seen.delete(key);
     this.seen.set(key, now);
     for (const [k, t] of this.seen) {
-      if (this.seen.size <= this.max && now - t < this.ttlMs) break;
+      if (this.seen.size <= this.max && now - t <= this.ttlMs) break;
       this.seen.delete(k);
     }
     return true;
   }
   forget(key: string): void {
     this.seen.delete(key);
+  }
+  get size(): number {
+    return this.seen.size;
   }
 }
 
@@ -117,9 +124,10 @@ export function createAutotaskWebhookReceiver(opts: AutotaskReceiverOptions): {
     const { tenant } = req.params as { tenant: string };
     const webhook = (req.query as { webhook?: string }).webhook;
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    // Node joins a repeated X-Hook-Signature into one "a, b" string, which no signature matches.
     const header = req.headers['x-hook-signature'];
     const secrets = await opts.secretsFor(tenant, webhook);
-    if (!verifyAutotaskSignature(Array.isArray(header) ? header[0] : header, raw, secrets)) {
+    if (!verifyAutotaskSignature(typeof header === 'string' ? header : undefined, raw, secrets)) {
       stats.badSignature++;
       log.warn({ tenant, webhook }, 'Autotask callout with a missing or invalid signature refused');
       return reply.code(401).send({ error: 'invalid signature' });
