@@ -1,0 +1,4 @@
+// @ts-nocheck
+// 
+export { createCodecServer, type CodecServer, type CodecServerOptions } from './server';
+export { codecServerFromConfig } from './from-config';

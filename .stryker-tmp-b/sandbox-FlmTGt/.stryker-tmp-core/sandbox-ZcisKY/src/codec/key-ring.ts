@@ -1,0 +1,119 @@
+// @ts-nocheck
+// 
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { processEnv } from '../config';
+import { resolveSecretRef } from '../secrets/secret-ref';
+import { registerSecret } from '../secrets/scrub';
+
+/** AES-256 keys are 32 bytes. */
+export const KEY_BYTES = 32;
+
+export interface CodecKey {
+  id: string;
+  key: Buffer;
+}
+
+/** The newest key encrypts; every key decrypts, so histories written before a rotation stay readable. */
+export interface KeyRing {
+  current: CodecKey;
+  byId: ReadonlyMap<string, Buffer>;
+}
+
+export class CodecKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CodecKeyError';
+  }
+}
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface KeySpecEntry {
+  id: string;
+  ref: string;
+}
+
+/**
+ * Parse `ONRAMP_CODEC_KEYS` (`id=ref,id=ref`, newest first). Only references are accepted: a key written
+ * inline would end up in shell history, process listings and config dumps.
+ */
+export function parseKeySpec(spec: string, variable = 'ONRAMP_CODEC_KEYS'): KeySpecEntry[] {
+  const entries = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!entries.length)
+    throw new CodecKeyError(`${variable}: empty; list keys as id=env:NAME or id=file:/path, newest first`);
+  const seen = new Set<string>();
+  return entries.map((entry) => {
+    const eq = entry.indexOf('=');
+    const id = eq > 0 ? entry.slice(0, eq) : '';
+    const ref = eq > 0 ? entry.slice(eq + 1) : '';
+    if (!KEY_ID.test(id)) {
+      throw new CodecKeyError(
+        `${variable}: entry ${JSON.stringify(id || entry.split('=')[0])} needs a key id (letters, digits, . _ -) before "=", e.g. k2026-11=env:ONRAMP_KEY_2026_11`
+      );
+    }
+    if (!/^(env|file):.+$/.test(ref)) {
+      throw new CodecKeyError(
+        `${variable}: key ${id} must be a secret reference (env:NAME or file:/path), not the key itself`
+      );
+    }
+    if (seen.has(id)) throw new CodecKeyError(`${variable}: key id ${id} is listed twice; key ids must be unique`);
+    seen.add(id);
+    return { id, ref };
+  });
+}
+
+/** Decode a base64 key and check its length; the message never includes the value. */
+export function decodeKey(id: string, base64: string): Buffer {
+  const trimmed = base64.trim();
+  const key = Buffer.from(trimmed, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || key.length !== KEY_BYTES) {
+    throw new CodecKeyError(
+      `codec key ${id}: must be ${KEY_BYTES} random bytes in base64 (got ${key.length} bytes); generate one with: openssl rand -base64 32`
+    );
+  }
+  return key;
+}
+
+export function keyRing(keys: CodecKey[]): KeyRing {
+  const [current] = keys;
+  if (!current) throw new CodecKeyError('a codec key ring needs at least one key');
+  return { current, byId: new Map(keys.map((k) => [k.id, k.key])) };
+}
+
+/** Resolve every reference of the spec (the values are registered with the log scrubber). */
+export async function loadKeyRing(entries: KeySpecEntry[], env: NodeJS.ProcessEnv = processEnv()): Promise<KeyRing> {
+  const keys: CodecKey[] = [];
+  for (const { id, ref } of entries) {
+    const value = await resolveSecretRef(ref, env);
+    keys.push({ id, key: decodeKey(id, value) });
+  }
+  return keyRing(keys);
+}
+
+export const SANDBOX_KEY_ID = 'sandbox';
+
+/**
+ * The sandbox's own key, generated once and kept beside the sandbox state (mode 0600) so the histories of
+ * earlier `npm start` runs stay readable. Never used in live mode.
+ */
+export function sandboxKeyRing(sandboxDir: string): KeyRing {
+  const path = join(sandboxDir, 'codec-key');
+  if (!existsSync(path)) {
+    mkdirSync(sandboxDir, { recursive: true });
+    try {
+      writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another sandbox process created it first: use theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  chmodSync(path, 0o600);
+  const value = readFileSync(path, 'utf8');
+  registerSecret(value.trim());
+  return keyRing([{ id: SANDBOX_KEY_ID, key: decodeKey(SANDBOX_KEY_ID, value) }]);
+}
