@@ -120,7 +120,10 @@ describe('payload codec (AES-256-GCM)', () => {
     const ring = await loadKeyRing(parseKeySpec('new=env:K_NEW, old=env:K_OLD'), env);
     assert.equal(ring.current.id, 'new');
     assert.deepEqual([...ring.byId.keys()], ['new', 'old']);
-    assert.throws(() => parseKeySpec(`inline=${k1.toString('base64')}`), /entry 1 \(6 characters before "="\) must be a secret reference/);
+    assert.throws(
+      () => parseKeySpec(`inline=${k1.toString('base64')}`),
+      /entry 1 \(6 characters before "="\) must be a secret reference/
+    );
     assert.throws(() => parseKeySpec('a=env:X,a=env:Y'), /listed twice/);
     assert.throws(() => parseKeySpec('=env:X'), CodecKeyError);
     await assert.rejects(
