@@ -122,6 +122,11 @@ describe('SeenEvents', () => {
     t.add('new', 600);
     t.add('newer', 1200);
     assert.equal(t.size, 2, 'old (1200 ms ago) dropped on the next add');
+    // An entry exactly ttl old is still remembered when another key is added at that moment.
+    const u = new SeenEvents(1000, 10);
+    u.add('a', 0);
+    u.add('b', 1000);
+    assert.equal(u.add('a', 1000), false);
     t.forget('new');
     assert.equal(t.size, 1);
     assert.equal(t.add('new', 1300), true);
@@ -242,6 +247,8 @@ describe('Autotask receiver decisions', () => {
       { ...ok, EventTime: undefined },
       { ...ok, EventTime: 'yesterday' },
       { ...ok, EventTime: T0 },
+      { ...ok, EventTime: [iso(T0)] }, // Date.parse would read it, but it is not a string
+      { ...ok, EventTime: 2026 },
       { ...ok, Id: undefined },
       { ...ok, Id: '1' },
       { ...ok, Action: undefined },
@@ -250,7 +257,7 @@ describe('Autotask receiver decisions', () => {
       assert.deepEqual(await post(JSON.stringify(bad)), required, JSON.stringify(bad));
     }
     assert.equal(handed.length, 0);
-    assert.deepEqual(r.stats, { accepted: 0, badSignature: 0, stale: 0, duplicate: 0, invalid: 8 });
+    assert.deepEqual(r.stats, { accepted: 0, badSignature: 0, stale: 0, duplicate: 0, invalid: 10 });
     assert.deepEqual(log.lines, []);
   });
 
