@@ -105,9 +105,8 @@ export function sandboxKeyRing(sandboxDir: string): KeyRing {
   const path = join(sandboxDir, 'codec-key');
   mkdirSync(sandboxDir, { recursive: true });
   try {
-    // Stryker disable next-line ObjectLiteral: the chmodSync below sets 0600 too; the mode here only closes the moment between creating and chmod, which no test can observe
     writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    // Stryker disable next-line BlockStatement,ConditionalExpression: swallowing another write error only moves the failure to readFileSync below
+    // Stryker disable next-line BlockStatement: swallowing another write error only moves the failure to readFileSync below
   } catch (err) {
     // Created by an earlier run, or by another sandbox process a moment ago: use that one.
     // Stryker disable next-line ConditionalExpression: as above
