@@ -106,10 +106,8 @@ export function sandboxKeyRing(sandboxDir: string): KeyRing {
   mkdirSync(sandboxDir, { recursive: true });
   try {
     writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-    // Stryker disable next-line BlockStatement: swallowing another write error only moves the failure to readFileSync below
   } catch (err) {
     // Created by an earlier run, or by another sandbox process a moment ago: use that one.
-    // Stryker disable next-line ConditionalExpression: as above
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   chmodSync(path, 0o600);

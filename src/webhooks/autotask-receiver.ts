@@ -86,9 +86,8 @@ export class SeenEvents {
   ) {}
   /** Marks the key; returns false when it was already there. */
   add(key: string, now: number): boolean {
-    const at = this.seen.get(key);
-    // Stryker disable next-line ConditionalExpression: for an unseen key now - undefined is NaN, and NaN <= ttl is false anyway
-    if (at !== undefined && now - at <= this.ttlMs) return false;
+    // An unseen key counts as seen infinitely long ago.
+    if (now - (this.seen.get(key) ?? -Infinity) <= this.ttlMs) return false;
     this.seen.delete(key);
     this.seen.set(key, now);
     for (const [k, t] of this.seen) {
