@@ -49,8 +49,8 @@ export class IntakeAuthenticator {
     const sig = headers['x-onramp-signature'];
     const authz = headers.authorization;
     if (typeof sig === 'string' && sig) return this.checkSignature(sig, rawBody);
-    if (typeof authz === 'string' && /^Bearer\s+/i.test(authz)) {
-      const token = authz.replace(/^Bearer\s+/i, '').trim();
+    if (typeof authz === 'string' && /^Bearer\s/i.test(authz)) {
+      const token = authz.slice('Bearer'.length).trim();
       // Every configured token is compared, so timing does not tell which one nearly matched.
       const index = this.opts.bearerTokens.reduce((acc, t, i) => (safeEqual(token, t) && acc < 0 ? i : acc), -1);
       return index >= 0
@@ -77,10 +77,15 @@ export class IntakeAuthenticator {
     });
     if (index < 0) return { ok: false, reason: 'signature does not match the body' };
     this.forgetOld(nowS);
-    const key = `${t}:${given.join(',')}`;
+    const key = m[0]; // t and the v1 list
     if (this.seen.has(key)) return { ok: false, reason: 'replayed request: this signature was already used' };
     this.seen.set(key, t);
     return { ok: true, method: 'hmac', caller: this.name('hmac', index) };
+  }
+
+  /** Signatures remembered for replay detection (those still inside the window). */
+  get remembered(): number {
+    return this.seen.size;
   }
 
   private name(method: 'hmac' | 'bearer', index: number): string {
