@@ -1,0 +1,149 @@
+// @ts-nocheck
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  permissionMenuPath,
+  REQUIRED_PERMISSIONS,
+  type PermissionAction,
+  type PermissionLevel,
+  type PermissionRequirement,
+  type PermissionRow,
+} from '../../domain/connectwise';
+import { cwString, type CwClient } from './client';
+
+/**
+ * ConnectWise's SecurityRoleSetting (OpenAPI `components.schemas.SecurityRoleSetting`), the fields Onramp
+ * reads: the area is `moduleFunctionName` within `moduleName` (both as the Security Roles screen labels
+ * them); every level is optional and nullable in the schema, and a missing level means None.
+ */
+export interface CwRoleSetting {
+  moduleName?: string;
+  moduleDescription?: string;
+  moduleFunctionName?: string;
+  addLevel?: PermissionLevel | null;
+  editLevel?: PermissionLevel | null;
+  deleteLevel?: PermissionLevel | null;
+  inquireLevel?: PermissionLevel | null;
+}
+
+interface CwMember {
+  id: number;
+  identifier: string;
+  /** SecurityRoleReference: both fields optional in the schema, id nullable. */
+  securityRole?: { id?: number | null; name?: string };
+}
+
+/** Reads that change nothing, one per area: enough to prove Inquire, never Add/Edit. */
+export const PERMISSION_PROBES: Record<string, string> = {
+  'Company Maintenance': '/company/companies',
+  Agreements: '/finance/agreements',
+  'Product Catalog': '/procurement/catalog',
+  'Table Setup': '/company/companies/types',
+  'Member Maintenance': '/system/members',
+  'Service Tickets': '/service/tickets',
+  'API Reports': '/system/reports',
+};
+
+export interface PermissionReport {
+  source: 'security-role' | 'probe';
+  roleName?: string;
+  rows: PermissionRow[];
+  missing: number;
+}
+
+const isDenied = (err: unknown) => err instanceof ApplicationFailure && err.type === 'ConnectWisePermissionDenied';
+
+function rowsFromSettings(roleName: string, settings: CwRoleSetting[]): PermissionRow[] {
+  const levelOf = (req: PermissionRequirement, action: PermissionAction): PermissionLevel => {
+    const same = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase();
+    const s = settings.find(
+      (x) =>
+        same(x.moduleFunctionName, req.area) &&
+        (same(x.moduleName, req.module) || (!x.moduleName && same(x.moduleDescription, req.module)))
+    );
+    if (!s) return 'None';
+    return (action === 'add' ? s.addLevel : action === 'edit' ? s.editLevel : s.inquireLevel) ?? 'None';
+  };
+  return REQUIRED_PERMISSIONS.flatMap((req) =>
+    req.actions.map((action) => {
+      const found = levelOf(req, action);
+      return {
+        module: req.module,
+        area: req.area,
+        action,
+        required: 'All' as const,
+        found,
+        ok: found === 'All',
+        menuPath: permissionMenuPath(roleName, req.module, req.area, action),
+      };
+    })
+  );
+}
+
+/** The role's own settings, when the member may read them; undefined when it may not. */
+async function readRoleSettings(
+  client: CwClient,
+  apiMember: string
+): Promise<{ roleName: string; settings: CwRoleSetting[] } | undefined> {
+  try {
+    const [member] = await client.call<CwMember[]>('GET', '/system/members', {
+      query: { conditions: `identifier=${cwString(apiMember)}`, fields: 'id,identifier,securityRole', pageSize: 1 },
+    });
+    const roleId = member?.securityRole?.id;
+    if (roleId === undefined || roleId === null) return undefined;
+    // The path as the OpenAPI document spells it (ConnectWise routes ignore case).
+    const settings = await client.listAll<CwRoleSetting>(`/system/securityRoles/${roleId}/settings`);
+    return { roleName: member!.securityRole!.name ?? `role ${roleId}`, settings };
+  } catch (err) {
+    if (isDenied(err)) return undefined;
+    throw err;
+  }
+}
+
+async function probe(client: CwClient): Promise<PermissionRow[]> {
+  const rows: PermissionRow[] = [];
+  for (const req of REQUIRED_PERMISSIONS) {
+    let readable = true;
+    try {
+      await client.call('GET', PERMISSION_PROBES[req.area]!, { query: { pageSize: 1, fields: 'id' } });
+    } catch (err) {
+      if (!isDenied(err)) throw err;
+      readable = false;
+    }
+    for (const action of req.actions) {
+      const menuPath = permissionMenuPath(undefined, req.module, req.area, action);
+      if (action === 'inquire')
+        rows.push({
+          module: req.module,
+          area: req.area,
+          action,
+          required: 'All',
+          found: readable ? 'readable' : 'None',
+          ok: readable,
+          menuPath,
+        });
+      // Proving Add/Edit would mean writing: reported as unverified, for the operator to check.
+      else
+        rows.push({
+          module: req.module,
+          area: req.area,
+          action,
+          required: 'All',
+          found: 'unknown',
+          ok: 'unverified',
+          menuPath,
+        });
+    }
+  }
+  return rows;
+}
+
+export async function checkPermissions(client: CwClient, apiMember: string | undefined): Promise<PermissionReport> {
+  const role = apiMember ? await readRoleSettings(client, apiMember) : undefined;
+  const rows = role ? rowsFromSettings(role.roleName, role.settings) : await probe(client);
+  return {
+    source: role ? 'security-role' : 'probe',
+    roleName: role?.roleName,
+    rows,
+    missing: rows.filter((r) => r.ok === false).length,
+  };
+}

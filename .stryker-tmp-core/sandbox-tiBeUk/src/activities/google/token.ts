@@ -1,0 +1,170 @@
+// @ts-nocheck
+function stryNS_9fa48() {
+  var g = typeof globalThis === 'object' && globalThis && globalThis.Math === Math && globalThis || new Function("return this")();
+  var ns = g.__stryker__ || (g.__stryker__ = {});
+  if (ns.activeMutant === undefined && g.process && g.process.env && g.process.env.__STRYKER_ACTIVE_MUTANT__) {
+    ns.activeMutant = g.process.env.__STRYKER_ACTIVE_MUTANT__;
+  }
+  function retrieveNS() {
+    return ns;
+  }
+  stryNS_9fa48 = retrieveNS;
+  return retrieveNS();
+}
+stryNS_9fa48();
+function stryCov_9fa48() {
+  var ns = stryNS_9fa48();
+  var cov = ns.mutantCoverage || (ns.mutantCoverage = {
+    static: {},
+    perTest: {}
+  });
+  function cover() {
+    var c = cov.static;
+    if (ns.currentTestId) {
+      c = cov.perTest[ns.currentTestId] = cov.perTest[ns.currentTestId] || {};
+    }
+    var a = arguments;
+    for (var i = 0; i < a.length; i++) {
+      c[a[i]] = (c[a[i]] || 0) + 1;
+    }
+  }
+  stryCov_9fa48 = cover;
+  cover.apply(null, arguments);
+}
+function stryMutAct_9fa48(id) {
+  var ns = stryNS_9fa48();
+  function isActive(id) {
+    if (ns.activeMutant === id) {
+      if (ns.hitCount !== void 0 && ++ns.hitCount > ns.hitLimit) {
+        throw new Error('Stryker: Hit count limit reached (' + ns.hitCount + ')');
+      }
+      return true;
+    }
+    return false;
+  }
+  stryMutAct_9fa48 = isActive;
+  return isActive(id);
+}
+import { Gaxios, type GaxiosError } from 'gaxios';
+import { JWT } from 'google-auth-library';
+import { resolveSecretRef } from '../../secrets/secret-ref';
+
+/** The token URL google-auth-library hard-codes (and uses as the JWT audience). */
+export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+export interface GoogleAuthSettings {
+  /** Where token requests really go: Google, or the simulator in sandbox and tests. */
+  tokenUrl: string;
+  /** Per-request timeout, so a hung connection becomes a retryable error instead of a stuck activity. */
+  timeoutMs?: number;
+}
+
+/**
+ * A Gaxios transporter for google-auth-library that (1) sends the hard-coded token URL to
+ * `settings.tokenUrl` (there is no URL option; `token_uri` in key files is ignored), (2) turns off
+ * the library's own retries so Temporal's retry policy is the only one, (3) runs `beforeSend` (the Directory
+ * quota limiter's wait) and only then starts the request's timeout, so a wait for the quota never eats
+ * into it, and (4) sends with Node's own fetch: gaxios's default in Node, node-fetch v3, emits an
+ * unhandled 'error' when a request with a body is aborted (node-fetch/node-fetch#1801, open), which kills
+ * the worker process: the prod proof saw it under load, a Directory call aborted by its timeout.
+ */
+export function createGoogleTransporter(settings: GoogleAuthSettings, beforeSend?: (config: {
+  url: URL | string;
+}) => Promise<void>): Gaxios {
+  const transporter = new Gaxios({
+    fetchImplementation: globalThis.fetch
+  });
+  transporter.interceptors.request.add({
+    resolved: async config => {
+      if (config.url.toString() === GOOGLE_TOKEN_URL && settings.tokenUrl !== GOOGLE_TOKEN_URL) {
+        config.url = new URL(settings.tokenUrl);
+      }
+      config.retry = false;
+      config.retryConfig = {
+        ...config.retryConfig,
+        retry: 0,
+        noResponseRetries: 0
+      };
+      await beforeSend?.(config);
+      // gaxios turns `timeout` into an AbortSignal *before* interceptors run, so setting it here would do
+      // nothing: add the timeout signal ourselves, so a hung connection fails fast and is retried.
+      const timeout = AbortSignal.timeout(settings.timeoutMs ?? 15_000);
+      config.signal = config.signal && !config.signal.aborted ? AbortSignal.any([config.signal, timeout]) : timeout;
+      return config;
+    }
+  });
+  return transporter;
+}
+export interface ServiceAccountKey {
+  client_email: string;
+  private_key: string;
+  private_key_id?: string;
+  client_id?: string;
+}
+export class ServiceAccountKeyError extends Error {
+  override name = 'ServiceAccountKeyError';
+}
+
+/** Resolve a key reference into a service-account key; the key stays in this process's memory only. */
+export async function loadServiceAccountKey(keyRef: string): Promise<ServiceAccountKey> {
+  const raw = await resolveSecretRef(keyRef);
+  let parsed: Partial<ServiceAccountKey>;
+  try {
+    parsed = JSON.parse(raw) as Partial<ServiceAccountKey>;
+  } catch {
+    throw new ServiceAccountKeyError(`the secret at ${keyRef} is not JSON: it must be a service-account key file downloaded from the Google Cloud console`);
+  }
+  if (typeof parsed.client_email !== 'string' || typeof parsed.private_key !== 'string' || !parsed.private_key.includes('PRIVATE KEY')) {
+    throw new ServiceAccountKeyError(`the secret at ${keyRef} is not a service-account key file (client_email and private_key are required): download a JSON key for the service account`);
+  }
+  return parsed as ServiceAccountKey;
+}
+
+/** Mint an access token as `subject` for exactly `scopes` (a JWT-bearer grant with `sub`). */
+export async function mintDelegatedToken(settings: GoogleAuthSettings, key: ServiceAccountKey, subject: string, scopes: string[], transporter = createGoogleTransporter(settings)): Promise<string> {
+  const jwt = new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
+    scopes,
+    subject,
+    transporter
+  });
+  const {
+    token
+  } = await jwt.getAccessToken();
+  if (!token) throw new Error('Google token endpoint answered without an access_token');
+  return token;
+}
+
+/** The pieces of a gaxios/gtoken failure that are safe to look at (never its config: it holds the assertion). */
+export interface TokenErrorInfo {
+  status?: number;
+  error?: string;
+  description?: string;
+  retryAfter?: string | null;
+  code?: string;
+}
+export function tokenErrorInfo(err: unknown): TokenErrorInfo {
+  if (stryMutAct_9fa48("444")) {
+    {}
+  } else {
+    stryCov_9fa48("444");
+    const e = err as GaxiosError<unknown>;
+    const data = e.response?.data as {
+      error?: unknown;
+      error_description?: unknown;
+    } | undefined;
+    // OAuth errors are { error: "code", error_description }; API-style errors nest an object: ignore those.
+    const str = stryMutAct_9fa48("445") ? () => undefined : (stryCov_9fa48("445"), (() => {
+      const str = (v: unknown) => (stryMutAct_9fa48("448") ? typeof v !== 'string' : stryMutAct_9fa48("447") ? false : stryMutAct_9fa48("446") ? true : (stryCov_9fa48("446", "447", "448"), typeof v === (stryMutAct_9fa48("449") ? "" : (stryCov_9fa48("449"), 'string')))) ? v : undefined;
+      return str;
+    })());
+    return stryMutAct_9fa48("450") ? {} : (stryCov_9fa48("450"), {
+      status: stryMutAct_9fa48("451") ? e.response?.status && (typeof e.status === 'number' ? e.status : undefined) : (stryCov_9fa48("451"), (stryMutAct_9fa48("452") ? e.response.status : (stryCov_9fa48("452"), e.response?.status)) ?? ((stryMutAct_9fa48("455") ? typeof e.status !== 'number' : stryMutAct_9fa48("454") ? false : stryMutAct_9fa48("453") ? true : (stryCov_9fa48("453", "454", "455"), typeof e.status === (stryMutAct_9fa48("456") ? "" : (stryCov_9fa48("456"), 'number')))) ? e.status : undefined)),
+      error: str(stryMutAct_9fa48("457") ? data.error : (stryCov_9fa48("457"), data?.error)),
+      description: str(stryMutAct_9fa48("458") ? data.error_description : (stryCov_9fa48("458"), data?.error_description)),
+      retryAfter: stryMutAct_9fa48("459") ? e.response?.headers?.get?.('retry-after') && null : (stryCov_9fa48("459"), (stryMutAct_9fa48("462") ? e.response.headers?.get?.('retry-after') : stryMutAct_9fa48("461") ? e.response?.headers.get?.('retry-after') : stryMutAct_9fa48("460") ? e.response?.headers?.get('retry-after') : (stryCov_9fa48("460", "461", "462"), e.response?.headers?.get?.(stryMutAct_9fa48("463") ? "" : (stryCov_9fa48("463"), 'retry-after')))) ?? null),
+      code: (stryMutAct_9fa48("466") ? typeof e.code !== 'string' : stryMutAct_9fa48("465") ? false : stryMutAct_9fa48("464") ? true : (stryCov_9fa48("464", "465", "466"), typeof e.code === (stryMutAct_9fa48("467") ? "" : (stryCov_9fa48("467"), 'string')))) ? e.code : undefined
+    });
+  }
+}

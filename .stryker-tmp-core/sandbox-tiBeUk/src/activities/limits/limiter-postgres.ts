@@ -1,0 +1,176 @@
+// @ts-nocheck
+import { Pool, type PoolClient } from 'pg';
+import { createSchemaOnce } from '../../postgres-schema';
+import { MemoryLimiterStore } from './limiter-memory';
+import { sleep, type LimiterStore, type TakeResult } from './limiter-store';
+
+/**
+ * Limiter state shared by every worker through PostgreSQL (the production stack's database).
+ *
+ * Why not rate-limiter-flexible's RateLimiterPostgres: its Postgres store counts points in a fixed window
+ * that starts at a key's first request after the previous window expired. Google's and ConnectWise's
+ * counters run windows of their own that ours cannot see or align with, so a fixed window lets up to twice
+ * the limit through any vendor window that straddles one of our boundaries (a throttling response), and
+ * Autotask counts a rolling hour. The library also has no semaphore whose slot frees itself when a worker
+ * dies, which Autotask's 3 concurrent requests per endpoint need. Three primitives on two tables and
+ * PostgreSQL advisory locks are less code than adapting it:
+ * - `take`: a sliding-window log (`<prefix>_events`), serialised per key by a transaction advisory lock;
+ * - `reserveSlot` / `pause`: one row per key (`<prefix>_keys`) with the next send slot and a pause,
+ *   updated atomically in one statement;
+ * - `acquire`: slot i of key k is the session advisory lock (hashtext(k), i), held on a pooled connection for
+ *   the length of the call; a worker killed mid-call closes its connection and PostgreSQL frees the lock.
+ * Every function reads `clock_timestamp()`, the database's clock, so workers' clocks need not agree.
+ */
+export class PostgresLimiterStore implements LimiterStore {
+  /** Short statements (take, reserveSlot, pause). */
+  private readonly pool: Pool;
+  /** Connections that hold a concurrency slot for the length of a vendor call (never wait on `pool`). */
+  private readonly lockPool: Pool;
+  private ready?: Promise<void>;
+  /** At most `slots` holders or pollers per key in this process; the database arbitrates between processes. */
+  private readonly local = new MemoryLimiterStore();
+  private readonly t: { events: string; keys: string; fn: string };
+
+  constructor(connectionString: string, opts: { tablePrefix?: string; poolSize?: number; lockPoolSize?: number } = {}) {
+    const prefix = opts.tablePrefix ?? 'onramp_limiter';
+    if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix))
+      throw new Error(`limiter table prefix "${prefix}" is not a plain SQL name`);
+    this.t = { events: `${prefix}_events`, keys: `${prefix}_keys`, fn: prefix };
+    // allowExitOnIdle: an idle pool never keeps a stopping worker alive.
+    this.pool = new Pool({ connectionString, max: opts.poolSize ?? 4, allowExitOnIdle: true });
+    this.lockPool = new Pool({ connectionString, max: opts.lockPoolSize ?? 12, allowExitOnIdle: true });
+    // A broken idle connection must not crash the worker; the next query reconnects.
+    this.pool.on('error', () => undefined);
+    this.lockPool.on('error', () => undefined);
+  }
+
+  /** Tables and functions, created once per database (idempotent, serialised across workers). */
+  private schema(): Promise<void> {
+    const { events, keys, fn } = this.t;
+    this.ready ??= createSchemaOnce(
+      this.pool,
+      `${fn}:schema`,
+      `
+          CREATE TABLE IF NOT EXISTS ${events} (key text NOT NULL, at timestamptz NOT NULL);
+          CREATE INDEX IF NOT EXISTS ${events}_key_at ON ${events} (key, at);
+          CREATE TABLE IF NOT EXISTS ${keys} (
+            key text PRIMARY KEY,
+            next_at timestamptz NOT NULL DEFAULT '-infinity',
+            paused_until timestamptz NOT NULL DEFAULT '-infinity'
+          );
+          CREATE OR REPLACE FUNCTION ${fn}_take(p_key text, p_limit int, p_span_ms double precision)
+          RETURNS TABLE (taken boolean, used int, wait_ms double precision) LANGUAGE plpgsql AS $$
+          DECLARE
+            t timestamptz; span interval := make_interval(secs => p_span_ms / 1000);
+            n int; oldest timestamptz; paused timestamptz;
+          BEGIN
+            PERFORM pg_advisory_xact_lock(hashtext('${fn}:' || p_key));
+            t := clock_timestamp();
+            DELETE FROM ${events} e WHERE e.key = p_key AND e.at <= t - span;
+            SELECT count(*), min(e.at) INTO n, oldest FROM ${events} e WHERE e.key = p_key;
+            SELECT k.paused_until INTO paused FROM ${keys} k WHERE k.key = p_key;
+            IF paused IS NOT NULL AND paused > t THEN
+              RETURN QUERY SELECT false, n, extract(epoch FROM paused - t)::double precision * 1000;
+            ELSIF n < p_limit THEN
+              INSERT INTO ${events} (key, at) VALUES (p_key, t);
+              RETURN QUERY SELECT true, n + 1, 0::double precision;
+            ELSE
+              RETURN QUERY SELECT false, n, greatest(1, extract(epoch FROM oldest + span - t)::double precision * 1000);
+            END IF;
+          END $$;
+          CREATE OR REPLACE FUNCTION ${fn}_reserve(p_key text, p_spacing_ms double precision)
+          RETURNS double precision LANGUAGE plpgsql AS $$
+          DECLARE t timestamptz := clock_timestamp(); slot timestamptz;
+          BEGIN
+            INSERT INTO ${keys} AS k (key, next_at) VALUES (p_key, t + make_interval(secs => p_spacing_ms / 1000))
+            ON CONFLICT (key) DO UPDATE
+              SET next_at = greatest(k.next_at, k.paused_until, clock_timestamp()) + make_interval(secs => p_spacing_ms / 1000)
+            RETURNING next_at - make_interval(secs => p_spacing_ms / 1000) INTO slot;
+            RETURN greatest(0, extract(epoch FROM slot - t)::double precision * 1000);
+          END $$;
+          CREATE OR REPLACE FUNCTION ${fn}_slot(p_key text, p_slots int) RETURNS int LANGUAGE plpgsql AS $$
+          BEGIN
+            FOR i IN 0 .. p_slots - 1 LOOP
+              IF pg_try_advisory_lock(hashtext('${fn}:' || p_key), i) THEN RETURN i; END IF;
+            END LOOP;
+            RETURN -1;
+          END $$;
+        `
+    ).catch((err: unknown) => {
+      this.ready = undefined; // the next call tries again
+      throw err;
+    });
+    return this.ready;
+  }
+
+  async take(key: string, limit: number, spanMs: number): Promise<TakeResult> {
+    await this.schema();
+    const r = await this.pool.query<{ taken: boolean; used: number; wait_ms: number }>(
+      `SELECT * FROM ${this.t.fn}_take($1, $2, $3)`,
+      [key, limit, spanMs]
+    );
+    const row = r.rows[0]!;
+    return { taken: row.taken, used: row.used, waitMs: Math.ceil(row.wait_ms) };
+  }
+
+  async reserveSlot(key: string, spacingMs: number): Promise<number> {
+    await this.schema();
+    const r = await this.pool.query<{ wait: number }>(`SELECT ${this.t.fn}_reserve($1, $2) AS wait`, [key, spacingMs]);
+    return Math.ceil(r.rows[0]!.wait);
+  }
+
+  async pause(key: string, ms: number): Promise<void> {
+    await this.schema();
+    await this.pool.query(
+      `INSERT INTO ${this.t.keys} AS k (key, paused_until) VALUES ($1, clock_timestamp() + make_interval(secs => $2::double precision / 1000))
+       ON CONFLICT (key) DO UPDATE SET paused_until = greatest(k.paused_until, excluded.paused_until)`,
+      [key, ms]
+    );
+  }
+
+  async acquire(key: string, slots: number): Promise<() => Promise<void>> {
+    await this.schema();
+    const releaseLocal = await this.local.acquire(key, slots);
+    let backoff = 10;
+    try {
+      for (;;) {
+        const c: PoolClient = await this.lockPool.connect();
+        let slot = -1;
+        try {
+          const r = await c.query<{ slot: number }>(`SELECT ${this.t.fn}_slot($1, $2) AS slot`, [key, slots]);
+          slot = r.rows[0]!.slot;
+        } catch (err) {
+          c.release(err as Error);
+          throw err;
+        }
+        if (slot >= 0) {
+          let released = false;
+          return async () => {
+            if (released) return;
+            released = true;
+            try {
+              await c.query(`SELECT pg_advisory_unlock(hashtext($1), $2)`, [`${this.t.fn}:${key}`, slot]);
+              c.release();
+            } catch (err) {
+              // Dropping the connection frees the lock as surely as unlocking it.
+              c.release(err as Error);
+            } finally {
+              await releaseLocal();
+            }
+          };
+        }
+        c.release();
+        // Another worker holds every slot: look again soon (calls last 50 ms to seconds).
+        await sleep(backoff * (0.5 + Math.random()));
+        backoff = Math.min(backoff * 1.5, 100);
+      }
+    } catch (err) {
+      await releaseLocal();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.pool.end(), this.lockPool.end()]);
+  }
+}

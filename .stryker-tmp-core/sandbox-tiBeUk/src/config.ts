@@ -1,0 +1,606 @@
+// @ts-nocheck
+import { existsSync } from 'node:fs';
+import { loadClientConfigProfile, type ClientConfigTLS, type ConfigDataSource } from '@temporalio/envconfig';
+import { z } from 'zod';
+
+/**
+ * Onramp's configuration, read from the environment once and validated at start. This module is the only
+ * one that reads `process.env` (test/config.test.ts checks it); README's variable table is generated from
+ * the schemas below (`npm run docs:config`; test/config.test.ts fails when it is out of date).
+ *
+ * An EMPTY variable means UNSET, everywhere: docker compose hands a service `VAR=''` for `${VAR:-}`, and an
+ * operator who blanks a variable means "the default", never "the empty string".
+ *
+ * The Temporal connection follows the official SDKs' environment configuration (`@temporalio/envconfig`):
+ * `TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_API_KEY`, `TEMPORAL_TLS*`, and a TOML profile from
+ * `TEMPORAL_CONFIG_FILE` / `TEMPORAL_PROFILE`; environment variables override the profile. Onramp's own
+ * settings are prefixed `ONRAMP_`.
+ *
+ * Secrets never live here: vendor credentials are *references* (`file:` / `env:`) resolved by the worker
+ * when an activity needs them (see src/secrets). `TEMPORAL_API_KEY` is the one value, as the SDKs define it.
+ */
+
+/** The environment with empty values removed (empty = unset). */
+export function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+/** This process's environment, empty values removed: the one place `process.env` is read. */
+export function processEnv(): Record<string, string> {
+  return cleanEnv(process.env);
+}
+
+const url = z.url({ protocol: /^https?$/ });
+const positiveInt = z.coerce.number().int().positive();
+const port = z.coerce.number().int().min(1).max(65535);
+const secretRef = z.string().regex(/^(env|file):.+$/, 'must be a secret reference like env:NAME or file:/path');
+/** References a process resolves at start: `store:` needs the store (and its key ring) first, so not here. */
+const PROCESS_SECRET_REF = /^(file:.+|env:[A-Za-z_][A-Za-z0-9_]*)$/;
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/db');
+const bool = z.enum(['true', 'false', '1', '0']);
+const hostList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean)
+  )
+  .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'must be a comma-separated list of host or host:port')));
+const refList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(PROCESS_SECRET_REF, 'each entry must be a secret reference (env:NAME or file:/path), comma-separated')
+    )
+  );
+
+/** Every variable Onramp's processes read. Each `.describe()` is README's text for it. */
+export const configSchema = z.object({
+  // --- Temporal connection (the official SDKs' names, through @temporalio/envconfig) ---
+  TEMPORAL_ADDRESS: z
+    .string()
+    .optional()
+    .describe("Temporal frontend host:port. Default: the profile's address, else `localhost:7233`."),
+  TEMPORAL_NAMESPACE: z.string().optional().describe("Namespace. Default: the profile's namespace, else `default`."),
+  TEMPORAL_TASK_QUEUE: z.string().default('onramp').describe('Task queue the workers poll and orders are started on.'),
+  TEMPORAL_API_KEY: z
+    .string()
+    .optional()
+    .describe(
+      'API key (Temporal Cloud); sent as a bearer token and turns TLS on. The value itself, as the SDKs define it.'
+    ),
+  TEMPORAL_TLS: bool
+    .optional()
+    .describe('`true` turns TLS on with the system roots; `false` turns it off even if a profile sets it.'),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z
+    .string()
+    .optional()
+    .describe("PEM file of the CA that signed the server's certificate (self-hosted TLS); turns TLS on."),
+  TEMPORAL_TLS_SERVER_NAME: z
+    .string()
+    .optional()
+    .describe("Name to verify the server's certificate against when it differs from the address's host."),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z
+    .string()
+    .optional()
+    .describe('PEM client certificate for mTLS (with `TEMPORAL_TLS_CLIENT_KEY_PATH`); turns TLS on.'),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().optional().describe('PEM private key of the mTLS client certificate.'),
+  TEMPORAL_CONFIG_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'Temporal client config TOML (profiles with address, namespace, api_key, tls). Default: `~/.config/temporalio/temporal.toml` if it exists.'
+    ),
+  TEMPORAL_PROFILE: z.string().optional().describe('Profile of that file to use. Default: `default`.'),
+
+  // --- Onramp: mode, logging, data ---
+  ONRAMP_MODE: z
+    .enum(['sandbox', 'live'])
+    .optional()
+    .describe(
+      '`sandbox`: vendor simulators on loopback; `live`: the real vendor APIs. Default: live if `ONRAMP_NOTIFY_WEBHOOK_URL` is set, else sandbox.'
+    ),
+  ONRAMP_DATA_DIR: z.string().default('.onramp').describe('Local state of the sandbox and the CLI.'),
+  LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+    .default('info')
+    .describe('Log level.'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional().describe('`json` (default; `npm start`: `pretty`) or `pretty`.'),
+
+  // --- Vendors ---
+  ONRAMP_GOOGLE_TOKEN_URL: url
+    .optional()
+    .describe('Google OAuth token endpoint (JWT-bearer grant); only set to reach a simulator.'),
+  ONRAMP_GOOGLE_API_ROOT_URL: url
+    .optional()
+    .describe("Root URL of the googleapis clients (Directory, Cloud Identity); unset: Google's own hosts."),
+  ONRAMP_GOOGLE_DIRECTORY_QUOTA_PER_MINUTE: positiveInt
+    .default(2400)
+    .describe("Google Directory API quota to stay under (Google's default: 2,400 queries/min per user per project)."),
+  ONRAMP_NOTIFY_WEBHOOK_URL: url
+    .optional()
+    .describe(
+      'Where "integration complete" notifications to the vendor\'s support go (seed 000 step 7). Required in live mode.'
+    ),
+  ONRAMP_NOTIFY_WEBHOOK_SECRET_REF: secretRef
+    .optional()
+    .describe('Reference (`env:NAME` / `file:/path`) to the HMAC key that signs those notifications; unset: unsigned.'),
+  ONRAMP_AUTOTASK_DISCOVERY_URL: url
+    .optional()
+    .describe('Autotask zone discovery root; only set to reach a simulator.'),
+  ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS: hostList.describe(
+    'Extra zone hosts (host[:port], comma-separated) trusted besides webservicesN.autotask.net.'
+  ),
+  ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR: z
+    .string()
+    .optional()
+    .describe(
+      'Directory shared by the workers and the Autotask webhook receiver: which signing keys the receiver accepts per tenant (references) and the keys the signing-secret rotation generates. Default: `$ONRAMP_DATA_DIR/autotask-keyring`.'
+    ),
+  ONRAMP_CURRENT_CREDENTIALS_DIR: z
+    .string()
+    .optional()
+    .describe(
+      'Where rotations record the credential references in use now per customer (references only), read by the next rotation. Default: `$ONRAMP_DATA_DIR/current-credentials`.'
+    ),
+  ONRAMP_CONNECTWISE_ALLOWED_HOSTS: hostList.describe(
+    'Extra ConnectWise hosts (on-premises servers), comma-separated; cloud hosts are always allowed.'
+  ),
+  ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS: hostList.describe(
+    'Hosts among the above reached over plain http (the loopback simulator only).'
+  ),
+  ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE: positiveInt
+    .default(930)
+    .describe(
+      "Per-tenant pace below ConnectWise's ~1,000 requests/min throttle (93 % of it, summed over all workers)."
+    ),
+
+  // --- Vendor limiter store (src/activities/limits) ---
+  ONRAMP_LIMITER_POSTGRES_URL: postgresUrl
+    .optional()
+    .describe(
+      "PostgreSQL URL where every worker keeps the vendor limiters' state (Autotask's 3 concurrent calls per endpoint and hourly budget, ConnectWise's pace, Google's per-minute quota hold across all workers); unset: each worker limits itself alone (sandbox, single worker)."
+    ),
+
+  // --- Worker ---
+  ONRAMP_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100).describe('Activities one worker runs at once.'),
+  ONRAMP_MAX_CACHED_WORKFLOWS: positiveInt
+    .optional()
+    .describe('Workflows one worker keeps cached; unset: 100 (a waiting onboarding needs no slot; README benchmark).'),
+  ONRAMP_METRICS_BIND_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
+    .optional()
+    .describe('host:port where the worker serves Prometheus metrics at /metrics; unset: no metrics.'),
+  ONRAMP_WORKFLOW_BUNDLE: z
+    .string()
+    .optional()
+    .describe('Pre-built workflow bundle the worker loads (the image sets it); unset: bundle from source at start.'),
+
+  // --- Payload encryption and the codec server ---
+  ONRAMP_CODEC_KEYS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((e) => /^\s*[A-Za-z0-9._-]{1,64}=(env|file):.+$/.test(e)),
+      'must list keys as id=env:NAME or id=file:/path, comma-separated, newest first'
+    )
+    .optional()
+    .describe(
+      'Payload encryption keys, newest first: `id=env:NAME,id=file:/path` (32 random bytes, base64, each). Required in live mode.'
+    ),
+  ONRAMP_CODEC_SERVER_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('Interface the codec server binds (containers: `0.0.0.0`).'),
+  ONRAMP_CODEC_SERVER_PORT: port.default(8484).describe('Port of the codec server for the Web UI.'),
+  ONRAMP_CODEC_SERVER_TLS_CERT_PATH: z
+    .string()
+    .optional()
+    .describe(
+      'PEM certificate (chain) the codec server serves HTTPS with; the Web UI sends the access token only to an https:// codec endpoint. Unset: plain HTTP (sandbox, or TLS ended by a proxy).'
+    ),
+  ONRAMP_CODEC_SERVER_TLS_KEY_PATH: z.string().optional().describe('PEM private key of that certificate.'),
+  ONRAMP_CODEC_SERVER_TOKEN_REF: secretRef
+    .optional()
+    .describe(
+      'Reference to a fixed bearer token codec server callers may send (CLI, scripts); live mode needs it or OIDC.'
+    ),
+  ONRAMP_CODEC_SERVER_OIDC_ISSUER: url
+    .optional()
+    .describe(
+      "OIDC issuer of the Web UI's sign-in: the codec server accepts callers' access tokens signed by its JWKS (the UI forwards them with TEMPORAL_CODEC_PASS_ACCESS_TOKEN)."
+    ),
+  ONRAMP_CODEC_SERVER_OIDC_JWKS_URL: url
+    .optional()
+    .describe("JWKS of that issuer. Default: the `jwks_uri` of the issuer's `/.well-known/openid-configuration`."),
+  ONRAMP_CODEC_SERVER_OIDC_AUDIENCE: z
+    .string()
+    .optional()
+    .describe('Audience the access token must carry (`aud`); unset: not checked.'),
+  ONRAMP_CODEC_SERVER_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .describe('Web UI origins allowed to call the codec server (CORS), comma-separated. Default: the sandbox UI.'),
+  ONRAMP_CODEC_SERVER_NAMESPACES: z
+    .string()
+    .optional()
+    .describe(
+      'Namespaces whose payloads the codec server decodes (X-Namespace), comma-separated. Default: the namespace.'
+    ),
+
+  // --- Intake API ---
+  ONRAMP_INTAKE_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('Interface the intake API binds (containers: `0.0.0.0`).'),
+  ONRAMP_INTAKE_PORT: z.coerce.number().int().min(0).max(65535).default(8485).describe('Port of the intake API.'),
+  ONRAMP_INTAKE_HMAC_SECRET_REFS: refList.describe(
+    'References to the HMAC secrets of the sales systems (several during a rotation), comma-separated.'
+  ),
+  ONRAMP_INTAKE_BEARER_TOKEN_REFS: refList.describe(
+    'References to the bearer tokens the intake accepts, comma-separated.'
+  ),
+
+  // --- Credentials operators supply (src/secrets/secret-store.ts) ---
+  ONRAMP_SECRET_STORE_URL: postgresUrl
+    .optional()
+    .describe(
+      'PostgreSQL URL of the secret store: `supply-credential` (intake and CLI) writes the secret there, encrypted with `ONRAMP_CODEC_KEYS`, and hands the workflow a `store:` reference the workers resolve; who supplied what and when is recorded beside it (`onramp secrets audit`). Set it on the worker, intake and CLI alike. Unset: the CLI writes files under `ONRAMP_SECRETS_DIR` (sandbox) and the intake takes references only.'
+    ),
+  ONRAMP_SECRETS_DIR: z
+    .string()
+    .optional()
+    .describe(
+      'Where `onramp supply-credential` stores secrets as files for the workers when no secret store is set. Default: `$ONRAMP_DATA_DIR/secrets`.'
+    ),
+
+  // --- Sandbox (`npm start`) ---
+  ONRAMP_SANDBOX_TEMPORAL_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(7233)
+    .describe('Sandbox dev server port.'),
+  ONRAMP_SANDBOX_UI_PORT: z.coerce.number().int().min(0).max(65535).default(8233).describe('Sandbox Web UI port.'),
+  ONRAMP_SANDBOX_PROPAGATION_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe("Google simulator's delay before a delegation grant takes effect."),
+  ONRAMP_SANDBOX_RECEIVER_PORT: port
+    .default(8486)
+    .describe("Onramp's receiver of the Autotask simulator's webhook callouts (sandbox)."),
+  ONRAMP_SANDBOX_GOOGLE_PORT: port
+    .default(8480)
+    .describe('Google simulator port (sandbox mode defaults the endpoints to it).'),
+  ONRAMP_SANDBOX_NOTIFY_PORT: port.default(8481).describe('Vendor notification receiver port (sandbox).'),
+  ONRAMP_SANDBOX_AUTOTASK_PORT: port.default(8482).describe('Autotask simulator port (sandbox).'),
+  ONRAMP_SANDBOX_CONNECTWISE_PORT: port.default(8483).describe('ConnectWise simulator port (sandbox).'),
+
+  // --- Development tooling ---
+  TEMPORAL_CLI_PATH: z
+    .string()
+    .optional()
+    .describe('Temporal CLI binary for the sandbox and tests; unset: built once with Go.'),
+  ONRAMP_CACHE_DIR: z
+    .string()
+    .optional()
+    .describe('Cache of tool builds (Temporal CLI, server for the prod proof). Default: `~/.cache/onramp`.'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+/** The Temporal connection, resolved from the environment and the client config profile. */
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** Sent as `Authorization: Bearer`; implies TLS. */
+  apiKey?: string;
+  /** Present when TLS is on; `disabled` when it was turned off explicitly. */
+  tls?: ClientConfigTLS;
+  grpcMeta?: Record<string, string>;
+  /** Where the settings came from, for logs: `environment` or `profile NAME (FILE) + environment`. */
+  source?: string;
+}
+
+export interface OnrampConfig {
+  temporal: TemporalSettings;
+  mode: 'sandbox' | 'live';
+  dataDir: string;
+  log: { level: RawConfig['LOG_LEVEL']; format: 'json' | 'pretty'; formatSet: boolean };
+  google: { tokenUrl: string; apiRootUrl?: string; directoryQuotaPerMinute: number };
+  autotask: { discoveryUrl: string; allowedZoneHosts: string[]; receiverKeyringDir: string };
+  connectwise: {
+    allowedHosts: string[];
+    insecureHttpHosts: string[];
+    requestsPerMinute: number;
+    currentCredentialsDir: string;
+  };
+  notify: { webhookUrl?: string; secretRef?: string };
+  sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number };
+  sandbox: { temporalPort: number; uiPort: number; propagationSeconds: number; receiverPort: number };
+  worker: { maxConcurrentActivities: number; maxCachedWorkflows?: number; workflowBundle?: string };
+  /** Vendor limiter state: shared by every worker through PostgreSQL, or in this process. */
+  limits: { postgresUrl?: string };
+  metrics: { bindAddress?: string };
+  /** Payload encryption (src/codec) and its codec server for the Web UI (src/codec-server). */
+  codec: {
+    keys?: string;
+    server: {
+      host: string;
+      port: number;
+      tokenRef?: string;
+      /** HTTPS: certificate and key files. */
+      tls?: { certPath: string; keyPath: string };
+      oidc?: { issuer: string; jwksUrl?: string; audience?: string };
+      allowedOrigins: string[];
+      namespaces: string[];
+    };
+  };
+  intake: IntakeConfig;
+  /** Where supplied credentials go: the shared, encrypted store (PostgreSQL), or files under `secretsDir`. */
+  secretStore: { url?: string };
+  secretsDir: string;
+  tooling: { temporalCliPath?: string; cacheDir?: string };
+}
+
+export interface IntakeConfig {
+  host: string;
+  port: number;
+  hmacSecretRefs: string[];
+  bearerTokenRefs: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid Onramp configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Settings that only make sense against real vendors: their presence means live mode unless ONRAMP_MODE says otherwise. */
+const LIVE_HINTS = ['ONRAMP_NOTIFY_WEBHOOK_URL'] as const;
+
+/** The real vendors' endpoints. */
+const LIVE = {
+  googleTokenUrl: 'https://oauth2.googleapis.com/token',
+  autotaskDiscoveryUrl: 'https://webservices.autotask.net',
+};
+
+function splitList(v: string | undefined): string[] | undefined {
+  const items = (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items.length ? items : undefined;
+}
+
+/** Variables whose value may carry a secret (key material, tokens, passwords inside URLs). */
+const SECRET_BEARING = /KEY|SECRET|TOKEN|PASSWORD|_URL$/;
+
+/** What a config error may print of a value: never a secret, and no password from a URL's userinfo. */
+export function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (!SECRET_BEARING.test(name)) return JSON.stringify(value);
+  if (/_URL$/.test(name)) {
+    const redacted = value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+    return redacted !== value || !/@/.test(value) ? JSON.stringify(redacted) : `a value of ${value.length} characters`;
+  }
+  return `a value of ${value.length} characters (not shown: it may be a secret)`;
+}
+
+function parse(env: Record<string, string>): RawConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (i) =>
+          `${i.path.join('.') || '(environment)'}: ${i.message} (got ${shownValue(String(i.path[0]), env[String(i.path[0])])})`
+      )
+    );
+  }
+  return parsed.data;
+}
+
+const TLS_FILES: { key: 'serverCACert' | 'clientCert' | 'clientKey'; env: string; toml: string }[] = [
+  { key: 'serverCACert', env: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', toml: 'server_ca_cert_path' },
+  { key: 'clientCert', env: 'TEMPORAL_TLS_CLIENT_CERT_PATH', toml: 'client_cert_path' },
+  { key: 'clientKey', env: 'TEMPORAL_TLS_CLIENT_KEY_PATH', toml: 'client_key_path' },
+];
+
+/**
+ * The Temporal connection as the official SDKs resolve it (`@temporalio/envconfig`: TOML profile, then
+ * environment variables on top), with Onramp's defaults, empty variables ignored, and every problem named.
+ */
+export function temporalSettings(env: Record<string, string>, taskQueue: string): TemporalSettings {
+  const problems: string[] = [];
+  if (env.TEMPORAL_CONFIG_FILE && !existsSync(env.TEMPORAL_CONFIG_FILE)) {
+    throw new ConfigError([`TEMPORAL_CONFIG_FILE: ${env.TEMPORAL_CONFIG_FILE} does not exist`]);
+  }
+  let profile;
+  try {
+    profile = loadClientConfigProfile({ overrideEnvVars: env, profile: env.TEMPORAL_PROFILE });
+  } catch (err) {
+    const what = env.TEMPORAL_CONFIG_FILE
+      ? `TEMPORAL_CONFIG_FILE (${env.TEMPORAL_CONFIG_FILE})`
+      : 'Temporal client config';
+    throw new ConfigError([`${what}: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  let tls = profile.tls;
+  if (tls && !tls.disabled) {
+    for (const f of TLS_FILES) {
+      const src: ConfigDataSource | undefined = tls[f.key];
+      if (src && 'path' in src && !existsSync(src.path)) {
+        problems.push(`${f.env} (or the profile's tls.${f.toml}): ${src.path} does not exist`);
+      }
+    }
+    if (!!tls.clientCert !== !!tls.clientKey) {
+      problems.push(
+        'TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH: mTLS needs both the certificate and its key'
+      );
+    }
+  }
+  if (tls && Object.keys(tls).length === 0) tls = undefined;
+  if (problems.length) throw new ConfigError(problems);
+  const fromFile = env.TEMPORAL_CONFIG_FILE || env.TEMPORAL_PROFILE;
+  return {
+    address: profile.address || 'localhost:7233',
+    namespace: profile.namespace || 'default',
+    taskQueue,
+    ...(profile.apiKey ? { apiKey: profile.apiKey } : {}),
+    ...(tls ? { tls } : {}),
+    ...(profile.grpcMeta && Object.keys(profile.grpcMeta).length ? { grpcMeta: profile.grpcMeta } : {}),
+    source: fromFile
+      ? `profile ${env.TEMPORAL_PROFILE ?? 'default'} (${env.TEMPORAL_CONFIG_FILE ?? 'default config file'}) + environment`
+      : 'environment',
+  };
+}
+
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfig {
+  const env = cleanEnv(rawEnv);
+  const c = parse(env);
+  const mode = c.ONRAMP_MODE ?? (LIVE_HINTS.some((k) => env[k]) ? 'live' : 'sandbox');
+  // In sandbox mode every vendor endpoint defaults to the simulators `npm start` runs on loopback, so a worker
+  // started on its own never reaches a real vendor by accident. Explicit settings win in both modes.
+  const sandbox = mode === 'sandbox';
+  const sim = (p: number) => `http://127.0.0.1:${p}`;
+  const googleSim = sim(c.ONRAMP_SANDBOX_GOOGLE_PORT);
+  const autotaskSim = `127.0.0.1:${c.ONRAMP_SANDBOX_AUTOTASK_PORT}`;
+  const connectwiseSim = `127.0.0.1:${c.ONRAMP_SANDBOX_CONNECTWISE_PORT}`;
+  const withSim = (hosts: string[], simHost: string) =>
+    sandbox && !hosts.includes(simHost) ? [...hosts, simHost] : hosts;
+  const problems: string[] = [];
+  if (!c.ONRAMP_CODEC_SERVER_TLS_CERT_PATH !== !c.ONRAMP_CODEC_SERVER_TLS_KEY_PATH) {
+    problems.push(
+      'ONRAMP_CODEC_SERVER_TLS_CERT_PATH and ONRAMP_CODEC_SERVER_TLS_KEY_PATH: set both (HTTPS) or neither (HTTP)'
+    );
+  }
+  if (mode === 'live' && !c.ONRAMP_NOTIFY_WEBHOOK_URL) {
+    problems.push(
+      'ONRAMP_NOTIFY_WEBHOOK_URL: required in live mode: set it to the vendor support intake that must learn of each completed delegation'
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const temporal = temporalSettings(env, c.TEMPORAL_TASK_QUEUE);
+  return {
+    temporal,
+    mode,
+    dataDir: c.ONRAMP_DATA_DIR,
+    log: { level: c.LOG_LEVEL, format: c.LOG_FORMAT ?? 'json', formatSet: c.LOG_FORMAT !== undefined },
+    google: {
+      tokenUrl: c.ONRAMP_GOOGLE_TOKEN_URL ?? (sandbox ? `${googleSim}/token` : LIVE.googleTokenUrl),
+      apiRootUrl: c.ONRAMP_GOOGLE_API_ROOT_URL ?? (sandbox ? `${googleSim}/` : undefined),
+      directoryQuotaPerMinute: c.ONRAMP_GOOGLE_DIRECTORY_QUOTA_PER_MINUTE,
+    },
+    autotask: {
+      discoveryUrl: c.ONRAMP_AUTOTASK_DISCOVERY_URL ?? (sandbox ? `http://${autotaskSim}` : LIVE.autotaskDiscoveryUrl),
+      allowedZoneHosts: withSim(c.ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS, autotaskSim),
+      receiverKeyringDir: c.ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR ?? `${c.ONRAMP_DATA_DIR}/autotask-keyring`,
+    },
+    connectwise: {
+      allowedHosts: withSim(c.ONRAMP_CONNECTWISE_ALLOWED_HOSTS, connectwiseSim),
+      insecureHttpHosts: withSim(c.ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS, connectwiseSim),
+      requestsPerMinute: c.ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE,
+      currentCredentialsDir: c.ONRAMP_CURRENT_CREDENTIALS_DIR ?? `${c.ONRAMP_DATA_DIR}/current-credentials`,
+    },
+    notify: {
+      webhookUrl: c.ONRAMP_NOTIFY_WEBHOOK_URL ?? (sandbox ? `${sim(c.ONRAMP_SANDBOX_NOTIFY_PORT)}/notify` : undefined),
+      secretRef: c.ONRAMP_NOTIFY_WEBHOOK_SECRET_REF,
+    },
+    sandboxPorts: {
+      google: c.ONRAMP_SANDBOX_GOOGLE_PORT,
+      notify: c.ONRAMP_SANDBOX_NOTIFY_PORT,
+      autotask: c.ONRAMP_SANDBOX_AUTOTASK_PORT,
+      connectwise: c.ONRAMP_SANDBOX_CONNECTWISE_PORT,
+    },
+    sandbox: {
+      temporalPort: c.ONRAMP_SANDBOX_TEMPORAL_PORT,
+      uiPort: c.ONRAMP_SANDBOX_UI_PORT,
+      propagationSeconds: c.ONRAMP_SANDBOX_PROPAGATION_SECONDS,
+      receiverPort: c.ONRAMP_SANDBOX_RECEIVER_PORT,
+    },
+    worker: {
+      maxConcurrentActivities: c.ONRAMP_MAX_CONCURRENT_ACTIVITIES,
+      maxCachedWorkflows: c.ONRAMP_MAX_CACHED_WORKFLOWS,
+      workflowBundle: c.ONRAMP_WORKFLOW_BUNDLE,
+    },
+    limits: { postgresUrl: c.ONRAMP_LIMITER_POSTGRES_URL },
+    metrics: { bindAddress: c.ONRAMP_METRICS_BIND_ADDRESS },
+    codec: {
+      keys: c.ONRAMP_CODEC_KEYS,
+      server: {
+        host: c.ONRAMP_CODEC_SERVER_HOST,
+        port: c.ONRAMP_CODEC_SERVER_PORT,
+        tokenRef: c.ONRAMP_CODEC_SERVER_TOKEN_REF,
+        ...(c.ONRAMP_CODEC_SERVER_TLS_CERT_PATH && c.ONRAMP_CODEC_SERVER_TLS_KEY_PATH
+          ? { tls: { certPath: c.ONRAMP_CODEC_SERVER_TLS_CERT_PATH, keyPath: c.ONRAMP_CODEC_SERVER_TLS_KEY_PATH } }
+          : {}),
+        ...(c.ONRAMP_CODEC_SERVER_OIDC_ISSUER
+          ? {
+              oidc: {
+                issuer: c.ONRAMP_CODEC_SERVER_OIDC_ISSUER,
+                ...(c.ONRAMP_CODEC_SERVER_OIDC_JWKS_URL ? { jwksUrl: c.ONRAMP_CODEC_SERVER_OIDC_JWKS_URL } : {}),
+                ...(c.ONRAMP_CODEC_SERVER_OIDC_AUDIENCE ? { audience: c.ONRAMP_CODEC_SERVER_OIDC_AUDIENCE } : {}),
+              },
+            }
+          : {}),
+        allowedOrigins: splitList(c.ONRAMP_CODEC_SERVER_ALLOWED_ORIGINS) ?? [
+          `http://localhost:${c.ONRAMP_SANDBOX_UI_PORT}`,
+          `http://127.0.0.1:${c.ONRAMP_SANDBOX_UI_PORT}`,
+        ],
+        namespaces: splitList(c.ONRAMP_CODEC_SERVER_NAMESPACES) ?? [temporal.namespace],
+      },
+    },
+    intake: {
+      host: c.ONRAMP_INTAKE_HOST,
+      port: c.ONRAMP_INTAKE_PORT,
+      hmacSecretRefs: c.ONRAMP_INTAKE_HMAC_SECRET_REFS,
+      bearerTokenRefs: c.ONRAMP_INTAKE_BEARER_TOKEN_REFS,
+    },
+    secretStore: { url: c.ONRAMP_SECRET_STORE_URL },
+    secretsDir: c.ONRAMP_SECRETS_DIR ?? `${c.ONRAMP_DATA_DIR}/secrets`,
+    tooling: { temporalCliPath: c.TEMPORAL_CLI_PATH, cacheDir: c.ONRAMP_CACHE_DIR },
+  };
+}
+
+/** The intake service's settings: at least one way to authenticate callers. */
+export function loadIntakeConfig(rawEnv: NodeJS.ProcessEnv = process.env): IntakeConfig {
+  const { intake } = loadConfig(rawEnv);
+  if (!intake.hmacSecretRefs.length && !intake.bearerTokenRefs.length) {
+    throw new ConfigError([
+      'ONRAMP_INTAKE_HMAC_SECRET_REFS or ONRAMP_INTAKE_BEARER_TOKEN_REFS: set at least one, or every request would be refused',
+    ]);
+  }
+  return intake;
+}
+
+/** README's table of every variable, generated from the schema (scripts/config-table.ts writes it). */
+export function configTableMarkdown(): string {
+  const rows = ['| Variable | Default | Meaning |', '| --- | --- | --- |'];
+  for (const [name, field] of Object.entries(configSchema.shape)) {
+    const probe = (field as z.ZodType).safeParse(undefined);
+    const d: unknown = probe.success ? probe.data : undefined;
+    const def = typeof d === 'string' || typeof d === 'number' ? `\`${d}\`` : '';
+    const description = (field as z.ZodType).description ?? '';
+    rows.push(`| \`${name}\` | ${def} | ${description.replace(/\|/g, '\\|')} |`);
+  }
+  return rows.join('\n');
+}

@@ -1,0 +1,66 @@
+/** The intake service: `node dist/intake/main.js` (configured by the environment; see README). */
+// @ts-nocheck
+
+import { connectClient } from '../client';
+import { loadConfig } from '../config';
+import { describeConnection } from '../temporal/connection';
+import { createLogger } from '../logger';
+import { codecFromConfig } from '../codec';
+import { resolveSecretRef } from '../secrets/secret-ref';
+import { PostgresSecretStore } from '../secrets/secret-store';
+import { loadIntakeConfig } from './config';
+import { createIntakeServer } from './server';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const intake = loadIntakeConfig();
+  const logger = createLogger({ level: config.log.level, format: config.log.format, name: 'onramp-intake' });
+  const [hmacSecrets, bearerTokens] = await Promise.all([
+    // Secret files end with a newline (`openssl rand -hex 32 > file`): it is not part of the secret.
+    Promise.all(intake.hmacSecretRefs.map(async (r) => (await resolveSecretRef(r)).trim())),
+    Promise.all(intake.bearerTokenRefs.map(async (r) => (await resolveSecretRef(r)).trim())),
+  ]);
+  const client = await connectClient(config);
+  // Secrets sent to supply-credential go to the store the workers read, sealed with the payload key ring.
+  const secretStore = config.secretStore.url
+    ? new PostgresSecretStore(config.secretStore.url, await codecFromConfig(config))
+    : undefined;
+  const app = createIntakeServer({
+    client,
+    config,
+    // Callers are named by the reference of the secret or token they hold: the audit's "who".
+    auth: {
+      hmacSecrets,
+      bearerTokens,
+      hmacSecretNames: intake.hmacSecretRefs,
+      bearerTokenNames: intake.bearerTokenRefs,
+    },
+    logger,
+    secretStore,
+  });
+  await app.listen({ host: intake.host, port: intake.port });
+  logger.info(
+    {
+      host: intake.host,
+      port: intake.port,
+      temporal: describeConnection(config.temporal),
+      secretStore: secretStore
+        ? 'PostgreSQL (ONRAMP_SECRET_STORE_URL)'
+        : 'none: supply-credential takes references only',
+    },
+    'Onramp intake API listening'
+  );
+  const stop = () =>
+    void app
+      .close()
+      .then(() => client.connection.close())
+      .then(() => secretStore?.close())
+      .then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`onramp intake: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

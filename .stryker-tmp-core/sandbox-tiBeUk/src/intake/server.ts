@@ -1,0 +1,192 @@
+// @ts-nocheck
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { INTEGRATIONS } from '../domain/customer-onboarding';
+import { InputError, parseOrThrow } from '../domain/validation';
+import type { Logger } from '../logger';
+import {
+  getOrderStatus,
+  isTemporalUnavailable,
+  OperatorActionError,
+  orderAction,
+  OrderConflictError,
+  OrderNotFoundError,
+  parseOrderId,
+  startOrder,
+  type OrderConfig,
+} from '../orders';
+import { startOffboarding } from '../offboarding';
+import { registerSecret } from '../secrets/scrub';
+import type { SecretStore } from '../secrets/secret-store';
+import { IntakeAuthenticator, type IntakeAuthOptions } from './auth';
+import { openApiDocument } from './openapi';
+
+export interface IntakeServerOptions {
+  client: Client;
+  /** Task queue, and the ConnectWise hosts the workers may reach (checked at the door). */
+  config: OrderConfig;
+  auth: IntakeAuthOptions;
+  logger?: Logger;
+  /** Largest accepted body; orders carry references, never files. */
+  bodyLimitBytes?: number;
+  /**
+   * Where `supply-credential` writes a secret sent as a value (`"secret"`): the workflow gets its `store:`
+   * reference. Unset (sandbox): the intake takes references only.
+   */
+  secretStore?: SecretStore;
+}
+
+const ACTIONS = ['check-now', 'retry', 'abandon', 'cancel', 'supply-credential', 'offboard'] as const;
+
+/** The body of an action: optional, and when sent, a JSON object with only these fields. */
+const actionBodySchema = z.strictObject(
+  {
+    integration: z.enum(INTEGRATIONS, { error: `must be one of ${INTEGRATIONS.join(', ')}` }).optional(),
+    /** supply-credential: the fields the integration waits for (secrets as references). */
+    credential: z.record(z.string(), z.unknown(), { error: 'must be a JSON object of credential fields' }).optional(),
+    /** supply-credential: the secret itself (Autotask secret, ConnectWise private key), kept in the secret store. */
+    secret: z
+      .string({ error: 'must be the secret as a string' })
+      .min(1, 'must not be empty')
+      .max(16 * 1024, 'must be at most 16 KiB')
+      .optional(),
+  },
+  { error: (iss) => (iss.code === 'invalid_type' ? 'the body must be a JSON object (or empty)' : undefined) }
+);
+
+/** Path segments longer than this are answered 400 by the validator (naming the field), never 414. */
+const MAX_PARAM_LENGTH = 512;
+
+/**
+ * The HTTP intake for sales/CRM systems: start an onboarding when a deal closes, read its status, act on
+ * it. Every request is authenticated before its body is even parsed; invalid orders get a 400 naming
+ * every bad field and start nothing.
+ */
+export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: opts.bodyLimitBytes ?? 256 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+  });
+  const auth = new IntakeAuthenticator(opts.auth);
+  const openapi = openApiDocument();
+  /** Which configured secret or token authenticated each request (its name): the secret store's audit. */
+  const callers = new WeakMap<object, string>();
+
+  // Keep the raw bytes: the HMAC covers exactly what was sent, not a re-serialisation.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const problem = (reply: FastifyReply, code: number, error: string, message: string, problems?: string[]) =>
+    reply.code(code).send({ error, message, ...(problems ? { problems } : {}) });
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.url === '/healthz' || req.url.startsWith('/v1/openapi')) return;
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const result = auth.check(req.headers, raw);
+    if (!result.ok) {
+      opts.logger?.warn({ path: req.url, reason: result.reason }, 'intake request refused');
+      return problem(reply, 401, 'unauthorized', result.reason);
+    }
+    callers.set(req, result.caller);
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return problem(reply, 413, 'body_too_large', 'the body is larger than the intake accepts (256 KiB)');
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return problem(reply, 415, 'unsupported_media_type', 'send Content-Type: application/json');
+    if (err instanceof InputError) return problem(reply, 400, 'invalid_order', err.message, err.problems);
+    if (err instanceof OrderConflictError) return problem(reply, 409, 'order_conflict', err.message);
+    if (err instanceof OrderNotFoundError) return problem(reply, 404, 'not_found', err.message);
+    if (err instanceof OperatorActionError) return problem(reply, 409, 'not_possible', err.message);
+    if (err instanceof WorkflowUpdateFailedError) {
+      // The workflow's validator or handler refused the credential: say why (its message names the field).
+      return problem(reply, 400, 'credential_rejected', err.cause?.message ?? err.message);
+    }
+    if (err instanceof WorkflowNotFoundError)
+      return problem(reply, 409, 'not_possible', 'the integration is not running any more; read the order status');
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+      return problem(reply, err.statusCode, 'bad_request', err.message);
+    if (isTemporalUnavailable(err)) {
+      opts.logger?.error({ err }, 'intake: Temporal unreachable');
+      return problem(reply, 503, 'unavailable', 'Onramp could not reach Temporal; retry with the same order ID');
+    }
+    // Not the client's mistake and not Temporal's absence: a bug here. Say so, without the details.
+    opts.logger?.error({ err }, 'intake request failed');
+    return problem(reply, 500, 'internal', 'Onramp failed to handle this request; it was logged');
+  });
+
+  const parseJson = (body: unknown, what: string): unknown => {
+    const raw = Buffer.isBuffer(body) ? body.toString('utf8') : '';
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new InputError(what, ['(body): is not valid JSON']);
+    }
+  };
+  const orderIdParam = (params: unknown): string => parseOrderId((params as { orderId?: unknown }).orderId);
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/v1/openapi.json', async () => openapi);
+
+  app.post('/v1/onboardings', async (req, reply) => {
+    const started = await startOrder(opts.client, opts.config, parseJson(req.body, 'onboarding order') as never);
+    return reply.code(202).send({ ...started, statusUrl: `/v1/onboardings/${encodeURIComponent(started.orderId)}` });
+  });
+
+  app.get('/v1/onboardings/:orderId', async (req) => getOrderStatus(opts.client, orderIdParam(req.params)));
+
+  app.post('/v1/onboardings/:orderId/actions/:action', async (req, reply) => {
+    const { action } = req.params as { action: string };
+    if (!(ACTIONS as readonly string[]).includes(action))
+      return problem(reply, 404, 'not_found', `unknown action ${action}: one of ${ACTIONS.join(', ')}`);
+    const orderId = orderIdParam(req.params);
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const body = parseOrThrow(actionBodySchema, raw.length ? parseJson(raw, 'action') : {}, 'action');
+    if (action === 'offboard') {
+      // Removes what the order's onboarding set up, in reverse order; idempotent on the order ID.
+      const extra = Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined);
+      if (extra.length)
+        throw new InputError(
+          'action',
+          extra.map(
+            (k) => `${k}: offboard removes every integration of the order and takes no ${k}; send an empty body`
+          )
+        );
+      const started = await startOffboarding(opts.client, opts.config, orderId);
+      return reply.code(202).send({ action, message: `offboarding ${started.workflowId}`, ...started });
+    }
+    if (body.secret !== undefined) {
+      // From here on, the value is redacted wherever it might be echoed.
+      registerSecret(body.secret);
+      if (action !== 'supply-credential')
+        throw new InputError('action', [`secret: only supply-credential takes a secret`]);
+      if (!opts.secretStore)
+        return problem(
+          reply,
+          409,
+          'no_secret_store',
+          'this intake has no secret store (ONRAMP_SECRET_STORE_URL): send a reference (file:, env:) in the credential instead of the secret'
+        );
+    }
+    const message = await orderAction(opts.client, orderId, action as Exclude<(typeof ACTIONS)[number], 'offboard'>, {
+      integration: body.integration,
+      credential: body.credential,
+      config: opts.config,
+      ...(body.secret !== undefined && opts.secretStore
+        ? {
+            secret: {
+              value: body.secret,
+              store: opts.secretStore,
+              actor: callers.get(req) ?? 'unknown caller',
+              via: 'intake' as const,
+            },
+          }
+        : {}),
+    });
+    return reply.code(202).send({ orderId, action, message });
+  });
+
+  return app;
+}

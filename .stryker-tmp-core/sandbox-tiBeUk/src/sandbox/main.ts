@@ -1,0 +1,219 @@
+/**
+ * `npm start`: Onramp's main job on its embedded default, for a new user with no vendor credentials.
+ * One process runs a Temporal dev server (Web UI on :8233, SQLite under .onramp/), the vendor
+ * simulators (SANDBOX: no real vendor is ever called), and the Onramp worker. Ctrl-C stops it all;
+ * starting it again resumes the onboardings that were in flight.
+ */
+// @ts-nocheck
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createActivities } from '../activities';
+import { connectClient } from '../client';
+import { createIntakeServer } from '../intake/server';
+import { loadConfig, processEnv } from '../config';
+import { codecServerFromConfig } from '../codec-server';
+import { createLogger } from '../logger';
+import { createGoogleSimulator } from '../simulators/google/server';
+import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../simulators/google/service-account';
+import { createNotifyReceiver } from '../simulators/notify-receiver';
+import { ensureTemporalCli } from '../temporal/cli-binary';
+import { connectTemporalNative } from '../temporal/connection';
+import { installRuntime } from '../temporal/runtime';
+import { activityDepsFromConfig, createWorker } from '../worker';
+import { createAutotaskSimulator } from '../simulators/autotask/server';
+import { createConnectwiseSimulator } from '../simulators/connectwise/server';
+import { listen } from '../simulators/http';
+import { createSandboxAutotaskReceiver } from './autotask-receiver';
+import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor';
+import { startLocalTemporal } from './temporal-server';
+
+async function main(): Promise<void> {
+  const config = loadConfig({ ...processEnv(), ONRAMP_MODE: 'sandbox' });
+  const logger = createLogger({
+    level: config.log.level,
+    format: config.log.formatSet ? config.log.format : 'pretty',
+    name: 'onramp',
+  });
+  installRuntime(logger, 'WARN');
+  const dataDir = resolve(config.dataDir);
+  const dir = sandboxDir(dataDir);
+  mkdirSync(dir, { recursive: true });
+  logger.warn(
+    'SANDBOX MODE: Google is simulated on loopback; no real vendor API is called and no real credential is used.'
+  );
+
+  const exe = await ensureTemporalCli({ onProgress: (l) => logger.info(l) });
+  if (exe.type !== 'existing-path') {
+    throw new Error(
+      'npm start needs a Temporal CLI binary: install Go (>= 1.25) so Onramp can build one, or set TEMPORAL_CLI_PATH'
+    );
+  }
+  const temporalPort = config.sandbox.temporalPort;
+  // Payloads are encrypted (key generated once under .onramp/sandbox/); the Web UI decodes them through this
+  // codec server, which the browser calls directly: loopback only, no token in the sandbox.
+  const codecServer = await codecServerFromConfig(config, { logger });
+  const codecUrl = await codecServer.listen(config.codec.server.port, '127.0.0.1');
+  const temporal = await startLocalTemporal({
+    codecEndpoint: codecUrl,
+    cliPath: exe.path,
+    dbFile: join(dataDir, 'temporal.db'),
+    port: temporalPort,
+    uiPort: config.sandbox.uiPort,
+    namespace: config.temporal.namespace,
+    onLog: (l) => logger.debug({ component: 'temporal' }, l),
+  });
+
+  // Simulators on fixed ports, so the CLI and a browser find them; state persists beside the Temporal DB.
+  const propagationDelayMs = config.sandbox.propagationSeconds * 1000;
+  const ports = config.sandboxPorts;
+  const google = createGoogleSimulator({
+    propagationDelayMs,
+    stateFile: join(dir, 'google-state.json'),
+    directoryStateFile: join(dir, 'google-directory.json'),
+  });
+  const googleUrl = await google.listen(ports.google);
+  const receiver = createNotifyReceiver();
+  const notifyBase = await receiver.listen(ports.notify);
+  const autotask = createAutotaskSimulator({ stateFile: join(dir, 'autotask-state.json') });
+  const autotaskUrl = await autotask.listen(ports.autotask);
+  // ConnectWise throttles above ~1,000 requests/min (vendor-apis.md C); the sandbox shows it (429 + Retry-After).
+  const connectwise = createConnectwiseSimulator({
+    stateFile: join(dir, 'connectwise-state.json'),
+    requestsPerWindow: 1000,
+    windowMs: 60_000,
+  });
+  const connectwiseUrl = await connectwise.listen(ports.connectwise);
+
+  // The vendor's service account: minted once, kept on disk (its public half registered with the simulator).
+  const keyPath = join(dir, 'vendor-service-account.json');
+  const pubPath = join(dir, 'vendor-service-account.pub.pem');
+  if (!existsSync(keyPath) || !existsSync(pubPath)) {
+    const sa = createSandboxServiceAccount({ name: 'atera-autopilot' });
+    writeFileSync(keyPath, JSON.stringify(sa.keyFile, null, 2), { mode: 0o600 });
+    writeFileSync(pubPath, sa.publicKeyPem);
+  }
+  const keyFile = JSON.parse(readFileSync(keyPath, 'utf8')) as ServiceAccountKeyFile;
+  google.state.addServiceAccount({
+    clientId: keyFile.client_id,
+    email: keyFile.client_email,
+    publicKeyPem: readFileSync(pubPath, 'utf8'),
+  });
+
+  // Onramp's receiver of Autotask webhook callouts; their secrets derive from a master key kept here.
+  const signingKeyPath = join(dir, 'autotask-webhook-signing.key');
+  if (!existsSync(signingKeyPath))
+    writeFileSync(signingKeyPath, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  const autotaskReceiver = createSandboxAutotaskReceiver({
+    db: autotask.db,
+    masterKey: readFileSync(signingKeyPath, 'utf8').trim(),
+  });
+  const autotaskReceiverUrl = await listen(autotaskReceiver.app, config.sandbox.receiverPort);
+  const secretsDir = join(dir, 'secrets');
+  mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+
+  const connection = await connectTemporalNative({ ...config.temporal, address: temporal.address });
+  const worker = await createWorker({
+    config: { ...config, temporal: { ...config.temporal, address: temporal.address } },
+    connection,
+    // The sandbox config already points every vendor at the simulators above (src/config.ts).
+    activities: createActivities(activityDepsFromConfig(config)),
+    logger,
+  });
+
+  // The intake API for sales systems, with a sandbox bearer token kept beside the other sandbox state.
+  const tokenPath = join(dir, 'intake-token');
+  if (!existsSync(tokenPath)) writeFileSync(tokenPath, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  const intakeClient = await connectClient({ ...config, temporal: { ...config.temporal, address: temporal.address } });
+  const intake = createIntakeServer({
+    client: intakeClient,
+    config,
+    auth: { hmacSecrets: [], bearerTokens: [readFileSync(tokenPath, 'utf8').trim()] },
+    logger,
+  });
+  const intakePort = config.intake.port;
+  await intake.listen({ host: '127.0.0.1', port: intakePort });
+
+  const descriptor: SandboxDescriptor = {
+    pid: process.pid,
+    temporalAddress: temporal.address,
+    webUiUrl: temporal.webUiUrl,
+    googleUrl,
+    notifyUrl: `${notifyBase}/notify`,
+    serviceAccount: { clientId: keyFile.client_id, email: keyFile.client_email, keyRef: `file:${keyPath}` },
+    propagationDelayMs,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    autotaskUrl,
+    connectwiseUrl,
+    intakeUrl: `http://127.0.0.1:${intakePort}`,
+    intakeTokenRef: `file:${tokenPath}`,
+    autotaskReceiverUrl,
+    autotaskSigningKeyRef: `file:${signingKeyPath}`,
+    secretsDir,
+  };
+  writeFileSync(descriptorPath(dataDir), JSON.stringify(descriptor, null, 2));
+
+  process.stdout.write(
+    [
+      '',
+      'Onramp sandbox is running (SANDBOX MODE: simulated vendors).',
+      `  Temporal Web UI     ${temporal.webUiUrl}/namespaces/${config.temporal.namespace}/workflows`,
+      `  Temporal gRPC       ${temporal.address}   (TEMPORAL_ADDRESS)`,
+      `  Google simulator    ${googleUrl}   (grants propagate after ${propagationDelayMs / 1000} s)`,
+      `  Vendor support inbox ${notifyBase}/__sim/notifications`,
+      `  Autotask simulator  ${autotaskUrl}`,
+      `  ConnectWise sim.    ${connectwiseUrl}   (1,000 requests/min, then 429)`,
+      `  Simulator admin API <simulator>/_admin/openapi.json   (plays the vendor and customer admins)`,
+      `  Autotask callouts   ${autotaskReceiverUrl}/webhooks/autotask/<tenant>   (received: /events)`,
+      `  Intake API          http://127.0.0.1:${intakePort}/v1/onboardings   (bearer token in ${tokenPath}; OpenAPI at /v1/openapi.json)`,
+      `  Task queue          ${config.temporal.taskQueue}`,
+      `  Codec server        ${codecUrl}   (payloads are encrypted; the Web UI decodes through it)`,
+      '',
+      'Play a guide in another terminal (each command plays the humans too):',
+      '  ./bin/onramp sandbox delegation     # seed 000: Google domain-wide delegation',
+      '  ./bin/onramp sandbox admin-roles    # seed 003: Google custom admin role for a security group',
+      '  ./bin/onramp sandbox autotask       # seeds 001 + 004: Autotask API user, webhook, rotation',
+      '  ./bin/onramp sandbox connectwise    # seed 002: ConnectWise API member, key pair, security role',
+      '  ./bin/onramp sandbox order          # one sales order with all four, through the intake API',
+      '',
+      'Ctrl-C stops everything; onboardings in flight resume at the next npm start.',
+      '',
+    ].join('\n')
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping the sandbox');
+    worker.shutdown();
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  await worker.run();
+  await intake.close();
+  await intakeClient.connection.close();
+  await connection.close();
+  await Promise.all([
+    google.close(),
+    receiver.close(),
+    autotask.close(),
+    connectwise.close(),
+    codecServer.close(),
+    autotaskReceiver.app.close(),
+  ]);
+  await temporal.stop();
+  rmSync(descriptorPath(dataDir), { force: true });
+  process.stdout.write('Onramp sandbox stopped.\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`onramp sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+);

@@ -1,0 +1,259 @@
+// @ts-nocheck
+import { randomBytes } from 'node:crypto';
+import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
+import { Pool } from 'pg';
+import { createSchemaOnce } from '../postgres-schema';
+import { ENCODING_ENCRYPTED, METADATA_KEY_ID, type EncryptionCodec } from '../codec/encryption-codec';
+import { registerSecret } from './scrub';
+
+/**
+ * Credentials operators supply (`supply-credential` through the intake or the CLI), kept where every worker
+ * reads them: PostgreSQL, the production stack's database. Workflows only ever carry `store:<name>`; the
+ * worker resolves it when an activity needs the value (src/secrets/secret-ref.ts).
+ *
+ * At rest each value is sealed by Onramp's payload codec (src/codec: AES-256-GCM, the key ring of
+ * ONRAMP_CODEC_KEYS, the key id stored beside the ciphertext), so no cryptography is written here and a
+ * value sealed before a key rotation opens as long as its key stays in the ring. The name travels inside the
+ * sealed payload and is checked on reading: a ciphertext copied onto another row does not open as that row.
+ *
+ * Every write and removal is recorded in `<prefix>_audit` (who, through what, for which order and
+ * integration, the reference, when): never the value.
+ */
+export interface SecretAuditEntry {
+  /** Who supplied it: the intake's authenticated caller, or the CLI's operator (`--actor` or the OS user). */
+  actor: string;
+  /** `intake` or `cli`. */
+  via: string;
+  orderId: string;
+  integration: string;
+}
+
+export interface SecretAuditRow extends SecretAuditEntry {
+  at: Date;
+  /** `supplied`, or `removed` with the reason (a credential the workflow refused is not kept). */
+  action: string;
+  ref: string;
+}
+
+export interface SecretStore {
+  /** Seal and store a new value under a fresh name for this order and integration; returns its `store:` reference. */
+  supply(value: string, entry: SecretAuditEntry): Promise<string>;
+  /** The value of `name`, or undefined when there is none. */
+  read(name: string): Promise<string | undefined>;
+  /** Remove a value written by `supply` (e.g. the workflow refused it), recording why. */
+  remove(ref: string, entry: SecretAuditEntry, reason: string): Promise<void>;
+  /** The audit trail of an order, oldest first. */
+  audit(orderId: string): Promise<SecretAuditRow[]>;
+  close(): Promise<void>;
+}
+
+export class SecretStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretStoreError';
+  }
+}
+
+/** Inside the sealed payload: the row's name, so a ciphertext moved to another name does not open. */
+const METADATA_SECRET_NAME = 'onramp-secret-name';
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+export const STORE_PREFIX = 'store:';
+
+/** A fresh, unguessable-enough, readable name: `<orderId>/<integration>/<8 hex>` (never reused). */
+export function secretName(orderId: string, integration: string): string {
+  return `${orderId}/${integration}/${randomBytes(4).toString('hex')}`;
+}
+
+export class PostgresSecretStore implements SecretStore {
+  private readonly pool: Pool;
+  private ready?: Promise<void>;
+  private readonly t: { secrets: string; audit: string };
+
+  constructor(
+    connectionString: string,
+    /** The payload codec that seals values; without it the store only reads its audit (`onramp secrets audit`). */
+    private readonly codec: EncryptionCodec | undefined,
+    opts: { tablePrefix?: string; poolSize?: number } = {}
+  ) {
+    const prefix = opts.tablePrefix ?? 'onramp_secret';
+    if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix))
+      throw new Error(`secret table prefix "${prefix}" is not a plain SQL name`);
+    this.t = { secrets: `${prefix}s`, audit: `${prefix}_audit` };
+    // allowExitOnIdle: an idle pool never keeps a stopping process alive.
+    this.pool = new Pool({ connectionString, max: opts.poolSize ?? 4, allowExitOnIdle: true });
+    // A broken idle connection must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Create the tables if they do not exist (every method does it on first use). */
+  init(): Promise<void> {
+    return this.schema();
+  }
+
+  /** Tables, created once per database (idempotent, serialised across processes by an advisory lock). */
+  private schema(): Promise<void> {
+    const { secrets, audit } = this.t;
+    this.ready ??= createSchemaOnce(
+      this.pool,
+      `${secrets}:schema`,
+      `
+          CREATE TABLE IF NOT EXISTS ${secrets} (
+            name text PRIMARY KEY,
+            key_id text NOT NULL,
+            sealed bytea NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now()
+          );
+          CREATE TABLE IF NOT EXISTS ${audit} (
+            id bigserial PRIMARY KEY,
+            at timestamptz NOT NULL DEFAULT now(),
+            actor text NOT NULL,
+            via text NOT NULL,
+            order_id text NOT NULL,
+            integration text NOT NULL,
+            ref text NOT NULL,
+            action text NOT NULL
+          );
+          CREATE INDEX IF NOT EXISTS ${audit}_order ON ${audit} (order_id, id);
+        `
+    ).catch((err: unknown) => {
+      this.ready = undefined; // the next call tries again
+      throw err;
+    });
+    return this.ready;
+  }
+
+  async supply(value: string, entry: SecretAuditEntry): Promise<string> {
+    if (!value) throw new SecretStoreError('the secret is empty');
+    registerSecret(value);
+    await this.schema();
+    const name = secretName(entry.orderId, entry.integration);
+    const payload: Payload = {
+      metadata: { [METADATA_ENCODING_KEY]: utf8('binary/plain'), [METADATA_SECRET_NAME]: utf8(name) },
+      data: utf8(value),
+    };
+    const [sealed] = await this.sealer().encode([payload]);
+    const keyId = Buffer.from(sealed!.metadata![METADATA_KEY_ID]!).toString('utf8');
+    const ref = `${STORE_PREFIX}${name}`;
+    const c = await this.pool.connect();
+    try {
+      // The value and its audit row together, or neither.
+      await c.query('BEGIN');
+      await c.query(`INSERT INTO ${this.t.secrets} (name, key_id, sealed) VALUES ($1, $2, $3)`, [
+        name,
+        keyId,
+        Buffer.from(sealed!.data!),
+      ]);
+      await this.record(c, entry, ref, 'supplied');
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+    return ref;
+  }
+
+  async read(name: string): Promise<string | undefined> {
+    await this.schema();
+    const r = await this.pool.query<{ key_id: string; sealed: Buffer }>(
+      `SELECT key_id, sealed FROM ${this.t.secrets} WHERE name = $1`,
+      [name]
+    );
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const [plain] = await this.sealer().decode([
+      {
+        metadata: { [METADATA_ENCODING_KEY]: utf8(ENCODING_ENCRYPTED), [METADATA_KEY_ID]: utf8(row.key_id) },
+        data: new Uint8Array(row.sealed),
+      },
+    ]);
+    const sealedName = plain?.metadata?.[METADATA_SECRET_NAME];
+    if (!sealedName || Buffer.from(sealedName).toString('utf8') !== name) {
+      throw new SecretStoreError(
+        `secret store row ${name} holds a value sealed for another name: it was tampered with`
+      );
+    }
+    const value = Buffer.from(plain.data ?? new Uint8Array()).toString('utf8');
+    registerSecret(value);
+    return value;
+  }
+
+  async remove(ref: string, entry: SecretAuditEntry, reason: string): Promise<void> {
+    await this.schema();
+    const name = ref.startsWith(STORE_PREFIX) ? ref.slice(STORE_PREFIX.length) : ref;
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(`DELETE FROM ${this.t.secrets} WHERE name = $1`, [name]);
+      await this.record(c, entry, `${STORE_PREFIX}${name}`, `removed: ${reason}`);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async audit(orderId: string): Promise<SecretAuditRow[]> {
+    await this.schema();
+    const r = await this.pool.query<{
+      at: Date;
+      actor: string;
+      via: string;
+      order_id: string;
+      integration: string;
+      ref: string;
+      action: string;
+    }>(
+      `SELECT at, actor, via, order_id, integration, ref, action FROM ${this.t.audit} WHERE order_id = $1 ORDER BY id`,
+      [orderId]
+    );
+    return r.rows.map((x) => ({
+      at: x.at,
+      actor: x.actor,
+      via: x.via,
+      orderId: x.order_id,
+      integration: x.integration,
+      ref: x.ref,
+      action: x.action,
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private sealer(): EncryptionCodec {
+    if (!this.codec) throw new SecretStoreError('this secret store was opened without the key ring (audit only)');
+    return this.codec;
+  }
+
+  private async record(
+    c: { query: Pool['query'] },
+    entry: SecretAuditEntry,
+    ref: string,
+    action: string
+  ): Promise<void> {
+    await c.query(
+      `INSERT INTO ${this.t.audit} (actor, via, order_id, integration, ref, action) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [entry.actor, entry.via, entry.orderId, entry.integration, ref, action]
+    );
+  }
+}
+
+/**
+ * The store `store:` references resolve through in this process (the worker sets it at start). One per
+ * process, like the log scrubber: every activity that resolves a reference goes through src/secrets/secret-ref.ts.
+ */
+let current: SecretStore | undefined;
+
+export function useSecretStore(store: SecretStore | undefined): void {
+  current = store;
+}
+
+export function secretStore(): SecretStore | undefined {
+  return current;
+}

@@ -1,0 +1,29 @@
+// @ts-nocheck
+import { ONRAMP_SEARCH_ATTRIBUTES } from './search-attributes';
+
+export interface DevServerFlagOptions {
+  /** Trade durability for speed (tests): SQLite WAL and synchronous=OFF, as the SDK's own CI does. */
+  fast?: boolean;
+}
+
+/** Dynamic config Onramp relies on; passed to every dev server we start. */
+export const DEV_SERVER_DYNAMIC_CONFIG = [
+  // Update-with-Start (intake API) is off by default in some server versions.
+  'frontend.enableExecuteMultiOperation=true',
+  'frontend.enableUpdateWorkflowExecution=true',
+  'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+  // Long operator waits poll with growing intervals; keep visibility fresh for the CLI's `list`.
+  'system.forceSearchAttributesCacheRefreshOnRead=true',
+];
+
+export function devServerExtraArgs(opts: DevServerFlagOptions = {}): string[] {
+  const args = DEV_SERVER_DYNAMIC_CONFIG.flatMap((v) => ['--dynamic-config-value', v]);
+  if (opts.fast) args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF');
+  return args;
+}
+
+/** `--search-attribute Name=Type` for a CLI we spawn ourselves (the SDK builds these from keys). */
+export function searchAttributeArgs(): string[] {
+  const cliType: Record<string, string> = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', BOOL: 'Bool' };
+  return ONRAMP_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${cliType[k.type] ?? 'Keyword'}`]);
+}

@@ -1,0 +1,155 @@
+// @ts-nocheck
+import type { DataConverter } from '@temporalio/common';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps, type OnrampActivities } from './activities';
+import { autoHeartbeat } from './activities/heartbeat';
+import { codecFromConfig, createDataConverter } from './codec';
+import { loadConfig, processEnv, type OnrampConfig } from './config';
+import { connectClient } from './client';
+import { createLogger, type Logger } from './logger';
+import { PostgresSecretStore, secretStore, useSecretStore } from './secrets/secret-store';
+import { connectTemporalNative, describeConnection } from './temporal/connection';
+import { installRuntime } from './temporal/runtime';
+
+export interface CreateWorkerOptions {
+  config: OnrampConfig;
+  /** Defaults to a new connection from `config.temporal` (src/temporal/connection.ts). */
+  connection?: NativeConnection;
+  /** Override activity endpoints (tests and the sandbox point them at simulators). */
+  activities?: OnrampActivities;
+  logger?: Logger;
+  /** Defaults to the encrypting converter built from `config.codec` (src/codec). */
+  dataConverter?: DataConverter;
+}
+
+/**
+ * Cached workflows per worker unless ONRAMP_MAX_CACHED_WORKFLOWS says otherwise. With reuseV8Context the SDK
+ * keeps a module cache per workflow, so every bundled module is evaluated once per cached workflow. While
+ * the workflows imported the zod schemas (~600 of them) that was ~2 MB each; the workflow bundle now
+ * loads no zod (src/temporal/workflow-bundle.ts refuses it) and a cached workflow costs too little to
+ * tell 50 from 100 apart with 2,000 onboardings waiting (README, benchmark section). Evicted waiting
+ * workflows cost nothing measurable in the worker. 100: at least the SDK's 40 concurrent workflow tasks,
+ * and the workflows of the worker's 100 concurrent activities stay cached through a burst (a miss costs
+ * a history fetch and replay). The SDK's own default (~2,300 on a 4 GB heap) is not bounded by need.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
+
+/**
+ * How the worker process is launched (Dockerfile, `npm run worker`, the benchmark's worker): both act
+ * before the process starts, so they cannot be set from here.
+ * - MALLOC_ARENA_MAX=2: the Temporal core (Rust, glibc malloc) allocates on many threads, and glibc gives
+ *   each thread an arena of its own (up to 8 per core) that keeps its high-water mark;
+ * - a 2 MB V8 semi-space (young generation) instead of 16 MB: each of the worker's two isolates (main
+ *   thread and workflow thread) otherwise keeps up to 3 x 16 MB of young generation after a burst.
+ * Measured with 2,000 onboardings waiting (README, benchmark section).
+ */
+export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
+/**
+ * The workflow code: a bundle pre-built at build time when ONRAMP_WORKFLOW_BUNDLE names one (production,
+ * tests: bundling costs seconds per worker), otherwise bundled from source at start.
+ */
+export function workflowSource(
+  bundle: string | undefined = processEnv().ONRAMP_WORKFLOW_BUNDLE
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+}
+
+/** The activities' vendor endpoints and limits, from configuration (the sandbox passes simulator URLs the same way). */
+export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
+  let client: ReturnType<typeof connectClient> | undefined;
+  return {
+    // Connected on first use (drift checks of an order read its onboarding's progress), then shared.
+    onramp: {
+      client: () =>
+        (client ??= connectClient(config).catch((err: unknown) => {
+          client = undefined;
+          throw err;
+        })),
+    },
+    google: { tokenUrl: config.google.tokenUrl },
+    googleAdmin: {
+      apiRootUrl: config.google.apiRootUrl,
+      directoryQuota: { limit: config.google.directoryQuotaPerMinute, windowMs: 60_000 },
+    },
+    notify: { webhookUrl: config.notify.webhookUrl, secretRef: config.notify.secretRef },
+    autotask: {
+      discoveryUrl: config.autotask.discoveryUrl,
+      allowedZoneHosts: config.autotask.allowedZoneHosts,
+      receiverKeyringDir: config.autotask.receiverKeyringDir,
+    },
+    connectwise: {
+      extraAllowedHosts: config.connectwise.allowedHosts,
+      insecureHttpHosts: config.connectwise.insecureHttpHosts,
+      requestsPerMinute: config.connectwise.requestsPerMinute,
+      currentCredentialsDir: config.connectwise.currentCredentialsDir,
+    },
+    limits: config.limits,
+  };
+}
+
+export function activitiesFromConfig(config: OnrampConfig): OnrampActivities {
+  return createActivities(activityDepsFromConfig(config));
+}
+
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const { config } = opts;
+  const connection = opts.connection ?? (await connectTemporalNative(config.temporal));
+  const codec = !opts.dataConverter || config.secretStore.url ? await codecFromConfig(config) : undefined;
+  // `store:` references (credentials supplied through the intake or the CLI) resolve through the shared store,
+  // its values sealed with the same key ring as the payloads.
+  if (config.secretStore.url && !secretStore()) useSecretStore(new PostgresSecretStore(config.secretStore.url, codec));
+  return Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    dataConverter: opts.dataConverter ?? createDataConverter(codec!),
+    activities: opts.activities ?? activitiesFromConfig(config),
+    ...workflowSource(config.worker.workflowBundle ?? processEnv().ONRAMP_WORKFLOW_BUNDLE),
+    // Running activities heartbeat on their own, so a dead worker's activities are retried within seconds.
+    interceptors: { activity: [autoHeartbeat] },
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    maxCachedWorkflows: config.worker.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
+    // One V8 context shared by all cached workflows (the SDK 1.24 default, pinned here): far less memory and CPU
+    // per open onboarding than a context each, which matters with thousands waiting for an operator.
+    reuseV8Context: true,
+    // Give in-flight activities a moment to finish on SIGTERM instead of being retried elsewhere.
+    shutdownGraceTime: '10s',
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.log.level, format: config.log.format, name: 'onramp-worker' });
+  installRuntime(logger, 'INFO', { metricsBindAddress: config.metrics.bindAddress });
+  logger.info(
+    {
+      mode: config.mode,
+      temporal: describeConnection(config.temporal),
+      taskQueue: config.temporal.taskQueue,
+      metrics: config.metrics.bindAddress ? `http://${config.metrics.bindAddress}/metrics` : undefined,
+      secretStore: config.secretStore.url ? 'PostgreSQL (ONRAMP_SECRET_STORE_URL)' : 'none: store: references fail',
+    },
+    config.mode === 'sandbox'
+      ? 'Onramp worker starting in SANDBOX mode (vendor simulators, no real vendor is called)'
+      : 'Onramp worker starting in LIVE mode'
+  );
+  const connection = await connectTemporalNative(config.temporal);
+  const worker = await createWorker({ config, logger, connection });
+  // Worker.run() handles SIGINT/SIGTERM itself (graceful shutdown).
+  await worker.run();
+  // An open connection keeps the process alive after a SIGTERM drain: a replica must exit to be replaced.
+  await connection.close();
+  await secretStore()?.close();
+  logger.info('Onramp worker stopped');
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    // Config errors are for humans: print them plainly, without a stack.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`onramp worker: ${message}\n`);
+    process.exit(1);
+  });
+}

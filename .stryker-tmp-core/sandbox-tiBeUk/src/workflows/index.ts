@@ -1,0 +1,42 @@
+// @ts-nocheck
+// The workflow bundle's entry point: every workflow type Onramp registers.
+export { googleDelegationOnboarding, delegationStatusQuery, checkNowSignal } from './google-delegation';
+export {
+  connectwiseOnboarding,
+  connectwiseStatusQuery,
+  provideConnectionUpdate,
+  recheckPermissionsSignal,
+} from './connectwise-onboarding';
+export { connectwiseCustomerSync, connectwiseSyncStatusQuery } from './connectwise-customer-sync';
+export {
+  autotaskOnboarding,
+  autotaskOnboardingStatusQuery,
+  supplyAutotaskCredentialsUpdate,
+} from './autotask-onboarding';
+export {
+  autotaskWebhookRotation,
+  autotaskRotationStatusQuery,
+  oldUserReactivatedSignal,
+  oldWebhooksDeletedSignal,
+} from './autotask-webhook-rotation';
+export { googleAdminRoleProvisioning, adminRoleStatusQuery } from './google-admin-roles';
+export {
+  customerOnboarding,
+  customerOnboardingStatusQuery,
+  retryIntegrationSignal,
+  abandonIntegrationSignal,
+} from './customer-onboarding';
+export { driftCheck, driftFinding, driftFindingStatusQuery, resolveFindingSignal, driftClearedSignal } from './drift';
+export { customerOffboarding, offboardingStatusQuery, offboardingOperatorDoneSignal } from './offboarding';
+export {
+  connectwiseKeyRotation,
+  cwKeyRotationStatusQuery,
+  provideNewKeyUpdate,
+  oldKeyDeletedSignal,
+} from './connectwise-key-rotation';
+export { googleDelegationReverify } from './google-delegation-reverify';
+export {
+  autotaskSecretRotation,
+  autotaskSecretRotationStatusQuery,
+  endSigningOverlapSignal,
+} from './autotask-secret-rotation';

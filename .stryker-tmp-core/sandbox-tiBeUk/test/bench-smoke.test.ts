@@ -1,0 +1,100 @@
+// @ts-nocheck
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { runBench, type BenchOptions, type BenchResult } from '../bench/bench';
+import { contextOn } from '../bench/lib/environment';
+import { FAILURE_CONVERTER_PATH } from '../src/codec';
+import { writeResults } from '../bench/results';
+import { testEnv } from './helpers/temporal';
+
+/**
+ * Keeps `npm run bench` from rotting: the quick mode's smallest scenarios, with tiny sizes, in-process
+ * against the real Temporal server and the simulators, then the shape of the result file and chart.
+ * Timings are only checked to be numbers: tests never assert wall-clock durations.
+ */
+describe('benchmark smoke (tiny sizes)', () => {
+  let env: TestWorkflowEnvironment;
+  let dir: string;
+  let bundlePath: string;
+
+  before(async () => {
+    env = await testEnv();
+    dir = mkdtempSync(join(tmpdir(), 'onramp-bench-smoke-'));
+    bundlePath = process.env.ONRAMP_WORKFLOW_BUNDLE ?? join(dir, 'workflow-bundle.js');
+    if (!process.env.ONRAMP_WORKFLOW_BUNDLE) {
+      const bundle = await bundleWorkflowCode({
+        workflowsPath: require.resolve('../src/workflows'),
+        failureConverterPath: FAILURE_CONVERTER_PATH,
+      });
+      writeFileSync(bundlePath, bundle.code);
+    }
+  });
+  after(async () => {
+    await env.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs delegation throughput and a quota-bound group, and writes a result file and chart of the right shape', async () => {
+    const options: BenchOptions = {
+      scenarios: ['delegation', 'group'],
+      quick: true,
+      sizes: [1, 3],
+      groupMembers: 20,
+      limitMembers: 20,
+      idleOnboardings: 1,
+      overheadRepetitions: 1,
+      intakeRatePerSecond: 1,
+      intakeSeconds: 1,
+      connectwiseCustomers: 1,
+      connectwiseRequestsPerMinute: 600,
+    };
+    const result = await runBench(
+      contextOn(env, bundlePath, (l) => console.error(`[bench] ${l}`)),
+      options
+    );
+    const files = writeResults(result, dir);
+
+    const written = JSON.parse(readFileSync(files.json, 'utf8')) as BenchResult & { chart: string };
+    assert.equal(written.schema, 'onramp-bench/1');
+    assert.equal(written.chart, files.svg);
+    assert.deepEqual(Object.keys(written.scenarios).sort(), ['delegation', 'group']);
+
+    const runs = written.scenarios.delegation!.runs;
+    assert.deepEqual(
+      runs.map((r) => [r.concurrent, r.completed, r.failed]),
+      [
+        [1, 1, 0],
+        [3, 3, 0],
+      ]
+    );
+    for (const r of runs) {
+      for (const k of ['p50Ms', 'p95Ms', 'p99Ms'] as const) assert.equal(typeof r.endToEnd[k], 'number');
+      assert.equal(r.endToEnd.count, r.concurrent);
+      assert.equal(typeof r.onboardingsPerSecond, 'number');
+      // 16 per-scope tokens + 1 for the set, per onboarding: the vendor calls really happened.
+      assert.equal(r.vendorRequests, 17 * r.concurrent);
+      assert.equal(r.vendor429s, 0);
+    }
+
+    const g = written.scenarios.group!;
+    assert.equal(g.added, 20);
+    assert.equal(g.requests.memberInserts, 20);
+    assert.equal(g.quotaErrors, 0);
+    assert.equal(g.http429s, 0);
+    assert.equal(g.quota.limit, 2400);
+    assert.ok(g.quotaBoundMinimumMs > 0 && Number.isFinite(g.ratioToQuotaBound));
+    assert.equal(g.directoryUse.overLimit, false);
+
+    assert.ok(existsSync(files.svg));
+    const svg = readFileSync(files.svg, 'utf8');
+    assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, /<polyline /);
+    assert.match(svg, /Vendor limit use/);
+    assert.match(svg, /<\/svg>$/);
+  });
+});

@@ -1,0 +1,169 @@
+// @ts-nocheck
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { CwTarget } from '../src/activities/connectwise';
+import type { ConnectwiseConnection, SyncCustomer, SyncMode } from '../src/domain/connectwise';
+import { billingSchema } from '../src/domain/connectwise';
+import { connectwiseCustomerSync } from '../src/workflows';
+import { CLIENT_ID, connectwiseFixture, customers, type ConnectwiseFixture } from './helpers/connectwise';
+import { createTestWorker, testEnv, uniqueTaskQueue } from './helpers/temporal';
+
+const billing = billingSchema.parse({});
+
+describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator over HTTP)', () => {
+  let env: TestWorkflowEnvironment;
+  const fixtures: { cw: ConnectwiseFixture; worker: Worker; running: Promise<void>; taskQueue: string }[] = [];
+
+  before(async () => {
+    env = await testEnv();
+  });
+  after(async () => {
+    for (const f of fixtures) {
+      f.worker.shutdown();
+      await f.running;
+      await f.cw.close();
+    }
+    await env.teardown();
+  });
+
+  /** A simulator, a worker pointed at it, and a verified target (the onboarding's output). */
+  const setup = async (opts: Parameters<typeof connectwiseFixture>[0] = {}) => {
+    const cw = await connectwiseFixture(opts);
+    const taskQueue = uniqueTaskQueue('cw-sync');
+    const worker = await createTestWorker(env, taskQueue, cw.activities);
+    const f = { cw, worker, running: worker.run(), taskQueue };
+    fixtures.push(f);
+    const m = await cw.newMember();
+    const connection: ConnectwiseConnection = {
+      site: cw.host,
+      companyId: cw.sim.state.companyId,
+      publicKey: m.publicKey,
+      privateKeyRef: m.keyRef,
+      clientId: CLIENT_ID,
+    };
+    const v = await cw.activities.verifyConnectwiseConnection(connection);
+    assert.ok(v.ok, JSON.stringify(v));
+    const target: CwTarget = { connection, site: v.site };
+    const sync = (list: SyncCustomer[], mode: SyncMode = 'apply') =>
+      env.client.workflow.execute(connectwiseCustomerSync, {
+        workflowId: `cw-sync-${randomUUID()}`,
+        taskQueue,
+        args: [{ customer: 'Contoso MSP', vendor: 'Sophos Central', target, customers: list, billing, mode }],
+      });
+    return { ...f, sync };
+  };
+
+  const assertNoDuplicates = (cw: ConnectwiseFixture) => {
+    const ids = cw.sim.state.companies.map((c) => c.identifier.toLowerCase());
+    assert.equal(new Set(ids).size, ids.length, 'no duplicate companies');
+    const perCompany = cw.sim.state.agreements.map((a) => `${a.company.id}/${a.name}`);
+    assert.equal(new Set(perCompany).size, perCompany.length, 'one agreement per company');
+    assert.equal(cw.sim.state.catalog.length, 1, 'one catalog item');
+  };
+
+  it('puts the catalog item on each agreement as an addition, once: plan mode writes nothing, a re-run adds nothing, one removed by hand comes back', async () => {
+    const { cw, sync } = await setup();
+    const list = customers(3, 'A');
+    const plan = await sync(list, 'plan');
+    assert.deepEqual(plan.additions, { created: 3, updated: 0, unchanged: 0 });
+    assert.ok(
+      plan.plannedChanges
+        .filter((c) => /^create company/.test(c))
+        .every((c) => /with catalog item SOPHOS-CENTRAL$/.test(c)),
+      plan.plannedChanges.join('\n')
+    );
+    assert.equal(cw.sim.state.additions.length, 0, 'plan mode adds nothing');
+
+    const first = await sync(list);
+    assert.deepEqual(first.additions, { created: 3, updated: 0, unchanged: 0 });
+    const item = cw.sim.state.catalog[0]!;
+    for (const a of cw.sim.state.agreements) {
+      const on = cw.sim.state.additions.filter((x) => x.agreementId === a.id);
+      assert.equal(on.length, 1, `agreement ${a.id} carries one addition`);
+      assert.equal(on[0]!.product.id, item.id);
+      assert.equal(on[0]!.billCustomer, 'Billable');
+    }
+    const writes = cw.sim.writes();
+    const second = await sync(list);
+    assert.deepEqual(second.additions, { created: 0, updated: 0, unchanged: 3 });
+    assert.equal(cw.sim.writes(), writes, 'a re-run writes nothing');
+
+    cw.sim.state.additions.splice(0, 1);
+    const third = await sync(list);
+    assert.deepEqual(third.additions, { created: 1, updated: 0, unchanged: 2 });
+    assert.equal(cw.sim.state.additions.length, 3);
+  });
+
+  it('syncs 500 customers with paging (pageSize 25); the second run writes nothing; plan mode reports without writing', async () => {
+    const { cw, sync } = await setup({ pageSize: 25 });
+    const list = customers(500, 'S');
+    const first = await sync(list);
+    assert.deepEqual(first.companies, { created: 500, updated: 0, unchanged: 0 });
+    assert.deepEqual(first.agreements, { created: 500, updated: 0, unchanged: 0 });
+    assert.equal(first.catalogItem, 'created');
+    assert.equal(cw.sim.state.companies.length, 500);
+    assertNoDuplicates(cw);
+    const companyGets = () => cw.sim.requests.get('GET /v2025_1/apis/3.0/company/companies') ?? 0;
+    const getsBefore = companyGets();
+
+    const writesBefore = cw.sim.writes();
+    const second = await sync(list);
+    assert.deepEqual(second.companies, { created: 0, updated: 0, unchanged: 500 });
+    assert.deepEqual(second.agreements, { created: 0, updated: 0, unchanged: 500 });
+    assert.equal(second.catalogItem, 'unchanged');
+    assert.equal(cw.sim.writes(), writesBefore, 'the re-run wrote nothing');
+    // 10 chunks of 50 identifiers, each 2 pages of 25 reached through Link rel="next".
+    assert.equal(companyGets() - getsBefore, 20);
+
+    const changed = [
+      ...list.slice(0, 497).map((c, i) => (i < 3 ? { ...c, name: `${c.name} (renamed)` } : c)),
+      ...customers(2, 'NEW'),
+    ];
+    const plan = await sync(changed, 'plan');
+    assert.deepEqual(plan.companies, { created: 2, updated: 3, unchanged: 494 });
+    assert.equal(plan.agreements.created, 2);
+    assert.equal(plan.plannedChanges.filter((c) => c.startsWith('rename company')).length, 3);
+    assert.equal(cw.sim.writes(), writesBefore, 'plan mode wrote nothing');
+  });
+
+  it('a crash between write and acknowledgement, and a racing writer, leave no duplicates', async () => {
+    const { cw, sync } = await setup();
+    const companyDrops = cw.sim.dropAfterCommit('POST', '/company/companies', 2);
+    const agreementDrops = cw.sim.dropAfterCommit('POST', '/finance/agreements', 1);
+    const races = cw.sim.raceCompanyCreates(2);
+    const list = customers(120, 'X');
+    const r = await sync(list);
+    assert.equal(companyDrops(), 2, 'company responses were lost after commit');
+    assert.equal(agreementDrops(), 1, 'agreement responses were lost after commit');
+    assert.equal(races(), 2, 'two creations raced another writer (ObjectExists)');
+    assertNoDuplicates(cw);
+    assert.equal(cw.sim.state.companies.length, 120);
+    assert.equal(cw.sim.state.agreements.length, 120);
+    assert.equal(r.companies.created + r.companies.unchanged + r.companies.updated, 120);
+  });
+
+  it('a 429 storm completes, honouring Retry-After, without exceeding the simulator rate', async () => {
+    // Simulator: 20 requests/s; Onramp paces this tenant at 15/s. Pacing alone reserves slots ahead, so a
+    // stalled event loop used to release them together into one simulator window; the limiter now also
+    // counts requests as they leave (never more than 15 in any second, pinned by the fake-clock unit test
+    // in test/unit/logic.test.ts), so this holds on a loaded machine: the margin of 5 is for requests
+    // already in flight when a stall begins.
+    const { cw, sync } = await setup({ requestsPerWindow: 20, windowMs: 1000, requestsPerMinute: 900 });
+    const storm = cw.sim.faults.add({
+      method: '*',
+      path: /\/apis\/3\.0\/(company\/companies|finance\/agreements)$/,
+      status: 429,
+      times: 6,
+      retryAfterSeconds: 1,
+      body: { error: 'ConnectWiseAPI', message: 'Too many requests. Please try again in 1 seconds.' },
+    });
+    const r = await sync(customers(40, 'R'));
+    assert.equal(cw.sim.faults.fired(storm), 6, 'the storm happened');
+    assert.equal(cw.sim.throttled(), 0, 'Onramp never went past the simulator rate');
+    assert.equal(r.companies.created, 40);
+    assertNoDuplicates(cw);
+  });
+});

@@ -1,0 +1,359 @@
+/**
+ * The Google simulator driven by Google's own Node clients: `googleapis` (Admin SDK Directory v1 and Cloud
+ * Identity v1, generated from the Discovery documents) with only `rootUrl` pointed at the simulator, and
+ * google-auth-library's JWT (domain-wide delegation) whose hard-coded token URL is sent to the simulator.
+ * Every Google call Onramp makes, plus the reads issue 10 lists, is made here and its response validated
+ * against test/contracts/google.ts; errors are checked for Google's shapes.
+ */
+// @ts-nocheck
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Gaxios, type GaxiosError } from 'gaxios';
+import { JWT } from 'google-auth-library';
+import { google, type admin_directory_v1, type cloudidentity_v1 } from 'googleapis';
+import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
+import { CLASSROOM_SERVICE_ID, DISCUSSION_LABEL, SECURITY_LABEL } from '../src/simulators/google/directory-state';
+import { createGoogleSimulator } from '../src/simulators/google/server';
+import {
+  ciGroup,
+  ciLookup,
+  ciOperation,
+  gCloudIdentityError,
+  gDirectoryError,
+  gGroup,
+  gHasMember,
+  gMember,
+  gMembers,
+  gOrgUnit,
+  gOrgUnits,
+  gPrivilege,
+  gPrivileges,
+  gRole,
+  gRoleAssignment,
+  gRoleAssignments,
+  gRoles,
+  gUser,
+  gUsers,
+} from './contracts/google';
+import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-admin';
+
+const GROUP_READONLY = 'https://www.googleapis.com/auth/admin.directory.group.readonly';
+
+const errorOf = async (p: Promise<unknown>): Promise<GaxiosError> =>
+  p.then(
+    () => assert.fail('should have failed'),
+    (e: GaxiosError) => e
+  );
+
+describe('Google simulator through googleapis (third-party client, Discovery-typed, contract-checked)', () => {
+  let g: GoogleAdminFixture;
+  let directory: admin_directory_v1.Admin;
+  let cloudIdentity: cloudidentity_v1.Cloudidentity;
+  let readOnly: admin_directory_v1.Admin;
+
+  const clients = (scopes: string[]) => {
+    const key = JSON.parse(readFileSync(g.keyRef.slice('file:'.length), 'utf8')) as {
+      client_email: string;
+      private_key: string;
+    };
+    // google-auth-library has no token-URL option: send its fixed URL to the simulator, change nothing else.
+    const transporter = new Gaxios();
+    transporter.interceptors.request.add({
+      resolved: async (config) => {
+        if (config.url.toString() === 'https://oauth2.googleapis.com/token') config.url = new URL(`${g.url}/token`);
+        return config;
+      },
+    });
+    const auth = new JWT({ email: key.client_email, key: key.private_key, scopes, subject: g.admin, transporter });
+    const rootUrl = `${g.url}/`;
+    return {
+      directory: google.admin({ version: 'directory_v1', auth, rootUrl }),
+      cloudIdentity: google.cloudidentity({ version: 'v1', auth, rootUrl }),
+    };
+  };
+
+  before(async () => {
+    g = await googleAdminFixture();
+    const all = [...Object.values(ADMIN_ROLE_SCOPES), GROUP_READONLY];
+    g.grant(all);
+    ({ directory, cloudIdentity } = clients(all));
+    readOnly = clients([ADMIN_ROLE_SCOPES.orgUnits]).directory;
+  });
+  after(async () => {
+    await g?.close();
+  });
+
+  it('privileges.list: a realistic tree with the seed privileges', async () => {
+    const res = gPrivileges.parse((await directory.privileges.list({ customer: 'my_customer' })).data);
+    const flat: string[] = [];
+    const walk = (ps: admin_directory_v1.Schema$Privilege[]) => {
+      for (const p of ps) {
+        gPrivilege.parse(p);
+        flat.push(p.privilegeName!);
+        walk(p.childPrivileges ?? []);
+      }
+    };
+    walk(res.items);
+    assert.ok(flat.length > 20, `${flat.length} privileges`);
+    assert.ok(flat.includes('EDU_ANALYTICS_DATA_ACCESS') && flat.includes('ADMIN_OVERSIGHT_MANAGE_CLASSES'));
+    assert.equal(
+      res.items.find((p) => p.privilegeName === 'EDU_ANALYTICS_DATA_ACCESS')?.serviceId,
+      CLASSROOM_SERVICE_ID
+    );
+  });
+
+  it('org units: list (type all / children) and get by path and by id', async () => {
+    const all = gOrgUnits.parse((await directory.orgunits.list({ customerId: g.customerId, type: 'all' })).data);
+    assert.ok(all.organizationUnits.some((o) => o.orgUnitPath === '/Students/Grade 9'));
+    const children = gOrgUnits.parse(
+      (await directory.orgunits.list({ customerId: 'my_customer', orgUnitPath: '/Students', type: 'children' })).data
+    );
+    assert.deepEqual(
+      children.organizationUnits.map((o) => o.orgUnitPath),
+      ['/Students/Grade 9']
+    );
+    const byPath = gOrgUnit.parse(
+      (await directory.orgunits.get({ customerId: 'my_customer', orgUnitPath: 'Students/Grade 9' })).data
+    );
+    assert.equal(byPath.parentOrgUnitPath, '/Students');
+    const byId = gOrgUnit.parse(
+      (await directory.orgunits.get({ customerId: 'my_customer', orgUnitPath: byPath.orgUnitId })).data
+    );
+    assert.equal(byId.orgUnitPath, '/Students/Grade 9');
+    const missing = await errorOf(directory.orgunits.get({ customerId: 'my_customer', orgUnitPath: 'Nowhere' }));
+    assert.equal(missing.response?.status, 404);
+    assert.equal(gDirectoryError.parse(missing.response?.data).error.errors[0]!.reason, 'notFound');
+  });
+
+  it('users.get by email and id, users.list with paging and query', async () => {
+    const people = g.users('tp-user', 5);
+    const u = gUser.parse((await directory.users.get({ userKey: people[0] })).data);
+    assert.equal(u.primaryEmail, people[0]);
+    assert.equal(gUser.parse((await directory.users.get({ userKey: u.id })).data).primaryEmail, people[0]);
+    const nobody = await errorOf(directory.users.get({ userKey: `nobody@${g.domain}` }));
+    assert.equal(nobody.response?.status, 404);
+    gDirectoryError.parse(nobody.response?.data);
+
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = gUsers.parse(
+        (await directory.users.list({ customer: 'my_customer', maxResults: 2, pageToken })).data
+      );
+      seen.push(...page.users.map((x) => x.primaryEmail));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    for (const p of people) assert.ok(seen.includes(p));
+    const one = gUsers.parse((await directory.users.list({ domain: g.domain, query: `email:${people[1]}` })).data);
+    assert.deepEqual(
+      one.users.map((x) => x.primaryEmail),
+      [people[1]]
+    );
+    const neither = await errorOf(directory.users.list({}));
+    assert.equal(neither.response?.status, 400);
+    gDirectoryError.parse(neither.response?.data);
+  });
+
+  it('Cloud Identity groups (create, lookup, get, 409) then Directory groups.get, members, hasMember', async () => {
+    const email = `tp-sec@${g.domain}`;
+    const op = ciOperation.parse(
+      (
+        await cloudIdentity.groups.create({
+          initialGroupConfig: 'EMPTY',
+          requestBody: {
+            parent: `customers/${g.customerId}`,
+            groupKey: { id: email },
+            displayName: 'Third-party security group',
+            description: 'created by googleapis',
+            labels: { [DISCUSSION_LABEL]: '', [SECURITY_LABEL]: '' },
+          },
+        })
+      ).data
+    );
+    // The Operation's response is the Group with its Any type URL.
+    const { '@type': type, ...group } = op.response;
+    assert.equal(type, 'type.googleapis.com/google.apps.cloudidentity.groups.v1.Group');
+    const created = ciGroup.parse(group);
+    const dup = await errorOf(
+      cloudIdentity.groups.create({
+        initialGroupConfig: 'EMPTY',
+        requestBody: {
+          parent: `customers/${g.customerId}`,
+          groupKey: { id: email },
+          labels: { [DISCUSSION_LABEL]: '' },
+        },
+      })
+    );
+    assert.equal(dup.response?.status, 409);
+    assert.equal(gCloudIdentityError.parse(dup.response?.data).error.status, 'ALREADY_EXISTS');
+    const name = ciLookup.parse((await cloudIdentity.groups.lookup({ 'groupKey.id': email })).data).name;
+    assert.equal(name, created.name);
+    ciGroup.parse((await cloudIdentity.groups.get({ name })).data);
+    const none = await errorOf(cloudIdentity.groups.lookup({ 'groupKey.id': `none@${g.domain}` }));
+    assert.equal(gCloudIdentityError.parse(none.response?.data).error.status, 'NOT_FOUND');
+
+    const [alice, bob] = g.users('tp-member', 2) as [string, string];
+    gMember.parse(
+      (await directory.members.insert({ groupKey: email, requestBody: { email: alice, role: 'MEMBER' } })).data
+    );
+    const again = await errorOf(
+      directory.members.insert({ groupKey: email, requestBody: { email: alice, role: 'MEMBER' } })
+    );
+    assert.equal(again.response?.status, 409);
+    assert.equal(gDirectoryError.parse(again.response?.data).error.errors[0]!.reason, 'duplicate');
+    gMember.parse((await directory.members.get({ groupKey: email, memberKey: alice })).data);
+    assert.equal(
+      gMembers.parse((await directory.members.list({ groupKey: email, maxResults: 200 })).data).members.length,
+      1
+    );
+
+    const dirGroup = gGroup.parse((await directory.groups.get({ groupKey: email })).data);
+    assert.equal(dirGroup.directMembersCount, '1');
+    assert.equal(
+      gHasMember.parse((await directory.members.hasMember({ groupKey: email, memberKey: alice })).data).isMember,
+      true
+    );
+    assert.equal(
+      gHasMember.parse((await directory.members.hasMember({ groupKey: email, memberKey: bob })).data).isMember,
+      false
+    );
+    const stranger = await errorOf(directory.members.hasMember({ groupKey: email, memberKey: `x@${g.domain}` }));
+    assert.equal(stranger.response?.status, 404);
+    const noGroup = await errorOf(directory.groups.get({ groupKey: `nope@${g.domain}` }));
+    assert.equal(noGroup.response?.status, 404);
+    gDirectoryError.parse(noGroup.response?.data);
+
+    await directory.members.delete({ groupKey: email, memberKey: alice });
+    assert.equal(
+      gHasMember.parse((await directory.members.hasMember({ groupKey: email, memberKey: alice })).data).isMember,
+      false
+    );
+    ciOperation.parse((await cloudIdentity.groups.delete({ name })).data);
+  });
+
+  it('roles and role assignments: insert, list, get, 409, delete', async () => {
+    const role = gRole.parse(
+      (
+        await directory.roles.insert({
+          customer: 'my_customer',
+          requestBody: {
+            roleName: 'Third-party Education Admin',
+            roleDescription: 'via googleapis',
+            rolePrivileges: [{ privilegeName: 'EDU_ANALYTICS_DATA_ACCESS', serviceId: CLASSROOM_SERVICE_ID }],
+          },
+        })
+      ).data
+    );
+    assert.equal(
+      gRole.parse((await directory.roles.get({ customer: 'my_customer', roleId: role.roleId })).data).roleName,
+      role.roleName
+    );
+    const listed = gRoles.parse((await directory.roles.list({ customer: 'my_customer', maxResults: 100 })).data);
+    assert.ok(listed.items.some((r) => r.roleId === role.roleId));
+    const dupRole = await errorOf(
+      directory.roles.insert({
+        customer: 'my_customer',
+        requestBody: {
+          roleName: 'Third-party Education Admin',
+          rolePrivileges: [{ privilegeName: 'EDU_ANALYTICS_DATA_ACCESS', serviceId: CLASSROOM_SERVICE_ID }],
+        },
+      })
+    );
+    assert.equal(dupRole.response?.status, 409);
+    gDirectoryError.parse(dupRole.response?.data);
+
+    const [user] = g.users('tp-admin', 1) as [string];
+    const userId = (await directory.users.get({ userKey: user })).data.id!;
+    const ou = (await directory.orgunits.get({ customerId: 'my_customer', orgUnitPath: 'Teachers' })).data;
+    const a = gRoleAssignment.parse(
+      (
+        await directory.roleAssignments.insert({
+          customer: 'my_customer',
+          requestBody: {
+            roleId: role.roleId,
+            assignedTo: userId,
+            scopeType: 'ORG_UNIT',
+            orgUnitId: ou.orgUnitId!.slice(3),
+          },
+        })
+      ).data
+    );
+    assert.equal(a.assigneeType, 'USER');
+    gRoleAssignment.parse(
+      (await directory.roleAssignments.get({ customer: 'my_customer', roleAssignmentId: a.roleAssignmentId })).data
+    );
+    const mine = gRoleAssignments.parse(
+      (await directory.roleAssignments.list({ customer: 'my_customer', roleId: role.roleId, userKey: userId })).data
+    );
+    assert.deepEqual(
+      mine.items.map((x) => x.roleAssignmentId),
+      [a.roleAssignmentId]
+    );
+    const gone = await errorOf(directory.roleAssignments.get({ customer: 'my_customer', roleAssignmentId: '1' }));
+    assert.equal(gone.response?.status, 404);
+    await directory.roleAssignments.delete({ customer: 'my_customer', roleAssignmentId: a.roleAssignmentId });
+    await directory.roles.delete({ customer: 'my_customer', roleId: role.roleId });
+    const noRole = await errorOf(directory.roles.get({ customer: 'my_customer', roleId: role.roleId }));
+    assert.equal(noRole.response?.status, 404);
+    gDirectoryError.parse(noRole.response?.data);
+  });
+
+  it('errors Onramp classifies: insufficient scope (403 with ErrorInfo), bad customer (400), no token (401)', async () => {
+    const scope = await errorOf(readOnly.roles.list({ customer: 'my_customer' }));
+    assert.equal(scope.response?.status, 403);
+    const body = gDirectoryError.parse(scope.response?.data);
+    assert.equal(body.error.errors[0]!.reason, 'insufficientPermissions');
+    assert.equal(body.error.status, 'PERMISSION_DENIED');
+    const badCustomer = await errorOf(directory.privileges.list({ customer: 'C000nope' }));
+    assert.equal(badCustomer.response?.status, 400);
+    gDirectoryError.parse(badCustomer.response?.data);
+    const anonymous = google.admin({ version: 'directory_v1', rootUrl: `${g.url}/` });
+    const noToken = await errorOf(anonymous.roles.list({ customer: 'my_customer' }));
+    assert.equal(noToken.response?.status, 401);
+    gDirectoryError.parse(noToken.response?.data);
+  });
+});
+
+describe('Google simulator directory state file (what the sandbox keeps across restarts)', () => {
+  it('groups, members, roles and assignments survive a restart beside the tenant state file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onramp-google-state-'));
+    const stateFile = join(dir, 'google-state.json');
+    const first = createGoogleSimulator({ stateFile });
+    const g1 = first.directory.createGroup('kept@school.example', 'Kept', '', {
+      [DISCUSSION_LABEL]: '',
+      [SECURITY_LABEL]: '',
+    });
+    first.directory.addMember(
+      g1.id,
+      'someone@school.example',
+      'MEMBER',
+      'USER',
+      first.directory.userId('someone@school.example')
+    );
+    first.directory.roles.set('42', {
+      roleId: '42',
+      roleName: 'Kept role',
+      roleDescription: '',
+      rolePrivileges: [],
+      isSystemRole: false,
+      isSuperAdminRole: false,
+    });
+    first.directory.wrote('role.insert');
+    await first.close();
+    assert.ok(existsSync(join(dir, 'google-state-directory.json')));
+
+    const second = createGoogleSimulator({ stateFile });
+    try {
+      assert.equal(second.directory.groupByKey('kept@school.example')?.id, g1.id);
+      assert.equal(second.directory.members.get(g1.id)?.get('someone@school.example')?.role, 'MEMBER');
+      assert.equal(second.directory.roles.get('42')?.roleName, 'Kept role');
+    } finally {
+      await second.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

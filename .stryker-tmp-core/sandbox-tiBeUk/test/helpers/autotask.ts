@@ -1,0 +1,186 @@
+// @ts-nocheck
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createActivities, type OnrampActivities } from '../../src/activities';
+import type { AutotaskOnboardingRequest, AutotaskRotationRequest } from '../../src/domain/autotask';
+import {
+  createAutotaskSimulator,
+  type AutotaskSimulator,
+  type AutotaskSimulatorOptions,
+} from '../../src/simulators/autotask/server';
+import { SYSTEM_API_LEVEL, type Action, type ApiUser } from '../../src/simulators/autotask/state';
+import { listen } from '../../src/simulators/http';
+import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../src/webhooks/autotask-secret';
+import {
+  createAutotaskWebhookReceiver,
+  type AutotaskWebhookEvent,
+  type ReceiverStats,
+} from '../../src/webhooks/autotask-receiver';
+
+export const INTEGRATION_CODE = 'OFFICEPROTECTALERT0000001';
+const ALL: Action[] = ['query', 'create', 'update', 'delete'];
+
+export interface TestUser {
+  user: ApiUser;
+  credentials: { username: string; secretRef: string; integrationCode: string };
+}
+
+export interface AutotaskFixture {
+  sim: AutotaskSimulator;
+  simUrl: string;
+  receiverUrl: string;
+  events: AutotaskWebhookEvent[];
+  deactivations: { tenant: string; webhook?: string }[];
+  receiverStats: ReceiverStats;
+  /** Webhook names whose secrets the receiver accepts, per tenant (both during a rotation). */
+  activeHooks: Map<string, Set<string>>;
+  masterKey: string;
+  signingKeyRef: string;
+  activities: OnrampActivities;
+  addUser(opts?: { level?: string; secret?: string }): TestUser;
+  /** A security level like "API User (system)" with webhooks enabled, minus `without` permissions. */
+  level(
+    name: string,
+    opts?: {
+      webhooks?: boolean;
+      max?: number;
+      without?: Record<string, Action[]>;
+      /** Actions granted as Restricted (userAccessFor* = 2) instead of All. */
+      restricted?: Record<string, Action[]>;
+    }
+  ): string;
+  onboarding(
+    tenant: string,
+    integrationId: string,
+    overrides?: Partial<AutotaskOnboardingRequest>
+  ): AutotaskOnboardingRequest;
+  rotation(
+    tenant: string,
+    oldUser: TestUser,
+    newUser: TestUser,
+    oldHookId: number,
+    name: string
+  ): AutotaskRotationRequest;
+  /** A ready Ticket webhook owned by `owner`, as a previous integration would have left it. */
+  seedWebhook(owner: ApiUser, tenant: string, name: string): number;
+  close(): Promise<void>;
+}
+
+let n = 0;
+
+export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): Promise<AutotaskFixture> {
+  const sim = createAutotaskSimulator({ delivery: { retryDelayMs: 200, attempts: 3, timeoutMs: 2000 }, ...simOpts });
+  const simUrl = await sim.listen();
+  const dir = mkdtempSync(join(tmpdir(), 'onramp-autotask-'));
+  const masterKey = randomBytes(32).toString('base64url');
+  writeFileSync(join(dir, 'signing.key'), masterKey);
+  const activeHooks = new Map<string, Set<string>>();
+  const events: AutotaskWebhookEvent[] = [];
+  const deactivations: { tenant: string; webhook?: string }[] = [];
+  const receiver = createAutotaskWebhookReceiver({
+    secretsFor: (tenant) =>
+      [...(activeHooks.get(tenant) ?? [])].map((name) => deriveAutotaskWebhookSecret(masterKey, name)),
+    onEvent: (e) => void events.push(e),
+    onDeactivation: (d) => void deactivations.push(d),
+  });
+  const receiverUrl = await listen(receiver.app);
+  const activities = createActivities({
+    google: { tokenUrl: 'http://127.0.0.1:9/unused' },
+    notify: {},
+    autotask: { discoveryUrl: simUrl, allowedZoneHosts: [new URL(simUrl).host], timeoutMs: 10_000 },
+  });
+
+  const fixture: AutotaskFixture = {
+    sim,
+    simUrl,
+    receiverUrl,
+    events,
+    deactivations,
+    receiverStats: receiver.stats,
+    activeHooks,
+    masterKey,
+    signingKeyRef: `file:${join(dir, 'signing.key')}`,
+    activities,
+    addUser: (opts = {}) => {
+      const id = `${++n}-${process.pid}`;
+      const secret = opts.secret ?? randomBytes(18).toString('base64url');
+      const env = `AUTOTASK_TEST_SECRET_${id.replace(/-/g, '_')}`;
+      process.env[env] = secret;
+      const user = sim.db.addUser({
+        username: `onramp${id}@acme-msp.example`,
+        secret,
+        integrationCode: INTEGRATION_CODE,
+        securityLevel: opts.level ?? fixture.level('Onramp API'),
+      });
+      return {
+        user,
+        credentials: { username: user.username, secretRef: `env:${env}`, integrationCode: INTEGRATION_CODE },
+      };
+    },
+    level: (name, opts = {}) => {
+      const permissions = Object.fromEntries(
+        Object.entries(SYSTEM_API_LEVEL.permissions).map(([e, acts]) => [
+          e,
+          acts.filter((a) => !(opts.without?.[e] ?? []).includes(a)),
+        ])
+      );
+      sim.db.setLevel({
+        name,
+        permissions: { ...permissions, Tickets: permissions.Tickets ?? ALL },
+        restricted: opts.restricted,
+        webhooks: { enabled: opts.webhooks ?? true, max: opts.max ?? 5 },
+      });
+      return name;
+    },
+    onboarding: (tenant, integrationId, overrides = {}) => ({
+      customer: { id: tenant },
+      vendor: { name: 'Office Protect', integrationVendor: 'Office Protect - Alert Integration' },
+      integrationId,
+      webhook: {
+        name: integrationId,
+        webhookUrl: `${receiverUrl}/webhooks/autotask/${tenant}`,
+        deactivationUrl: `${receiverUrl}/webhooks/autotask/${tenant}/deactivated`,
+        signingKeyRef: fixture.signingKeyRef,
+      },
+      timing: { readyPollSeconds: 0.2, readyDeadlineMinutes: 1, operatorDeadlineHours: 1, reminderMinutes: 60 },
+      ...overrides,
+    }),
+    rotation: (tenant, oldUser, newUser, oldHookId, name) => ({
+      customer: { id: tenant },
+      vendor: { name: 'Sophos Central' },
+      integrationId: 'sophos-central',
+      oldUser: oldUser.credentials,
+      newUser: newUser.credentials,
+      oldWebhooks: [{ entity: 'Ticket', id: oldHookId }],
+      webhook: {
+        name,
+        webhookUrl: `${receiverUrl}/webhooks/autotask/${tenant}`,
+        deactivationUrl: `${receiverUrl}/webhooks/autotask/${tenant}/deactivated`,
+        signingKeyRef: fixture.signingKeyRef,
+      },
+      timing: { readyPollSeconds: 0.2, readyDeadlineMinutes: 1, operatorDeadlineHours: 1, reminderMinutes: 60 },
+    }),
+    seedWebhook: (owner, tenant, name) => {
+      const hookName = `${name}-Ticket`;
+      const hook = sim.db.createWebhook(owner, 'Ticket', {
+        name: hookName,
+        webhookUrl: webhookCalloutUrl(`${receiverUrl}/webhooks/autotask/${tenant}`, hookName),
+        deactivationUrl: webhookCalloutUrl(`${receiverUrl}/webhooks/autotask/${tenant}/deactivated`, hookName),
+        secretKey: deriveAutotaskWebhookSecret(masterKey, hookName),
+        isSubscribedToCreateEvents: true,
+        isSubscribedToUpdateEvents: true,
+      });
+      hook.fields.push({ id: sim.db.id(), fieldID: 3, isSubscribedField: true, isDisplayAlwaysField: false });
+      hook.readyAt = Date.now();
+      return hook.id;
+    },
+    close: async () => {
+      await sim.close();
+      await receiver.app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return fixture;
+}

@@ -1,0 +1,357 @@
+/**
+ * Error classification per vendor, as pure functions over the errors the HTTP libraries raise (gaxios for
+ * Google, Onramp's own AutotaskApiError): retryable or not, the failure type an operator searches for, the
+ * fix the message names, and the Retry-After carried as nextRetryDelay. The vendor error table
+ * (test/faults/vendor-errors.test.ts) runs the same paths over HTTP; these pin every branch for the
+ * mutation run.
+ */
+// @ts-nocheck
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { AutotaskApiError, toFailure } from '../../src/activities/autotask/client';
+import {
+  classifyGoogleApiError,
+  googleApiErrorInfo,
+  isRateLimited,
+  isTransient,
+  missingScope,
+} from '../../src/activities/google/admin-client';
+import { classifyTokenError } from '../../src/activities/google/delegation';
+import { tokenErrorInfo } from '../../src/activities/google/token';
+
+/** A gaxios-shaped error: response status, JSON body, headers with get(). */
+function gaxiosError(status: number | undefined, data?: unknown, headers: Record<string, string> = {}, extra = {}) {
+  const h = new Headers(headers);
+  return Object.assign(new Error(`Request failed with status code ${status}`), {
+    ...(status === undefined ? {} : { response: { status, data, headers: h } }),
+    ...extra,
+  });
+}
+
+const googleBody = (code: number, reason?: string, message = 'said Google', extra: object = {}) => ({
+  error: { code, message, ...(reason ? { errors: [{ reason }] } : {}), ...extra },
+});
+
+function thrown(fn: () => unknown): ApplicationFailure {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ApplicationFailure, `expected an ApplicationFailure, got ${String(err)}`);
+    return err;
+  }
+  return assert.fail('expected a failure');
+}
+
+describe('Google API errors (admin-client)', () => {
+  it('googleApiErrorInfo reads status, reason, API status, message, Retry-After and scope problems', () => {
+    const e = gaxiosError(
+      403,
+      googleBody(403, 'insufficientPermissions', 'no scope', { status: 'PERMISSION_DENIED' }),
+      {
+        'retry-after': '12',
+      }
+    );
+    assert.deepEqual(googleApiErrorInfo(e), {
+      status: 403,
+      reason: 'insufficientPermissions',
+      apiStatus: 'PERMISSION_DENIED',
+      message: 'no scope',
+      retryAfter: '12',
+      scopeInsufficient: true,
+    });
+    const details = gaxiosError(403, {
+      error: { code: 403, message: 'm', details: [{ reason: 'OTHER' }, { reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT' }] },
+    });
+    assert.equal(googleApiErrorInfo(details).scopeInsufficient, true);
+    assert.equal(googleApiErrorInfo(gaxiosError(403, googleBody(403, 'forbidden'))).scopeInsufficient, false);
+    assert.equal(
+      googleApiErrorInfo(gaxiosError(403, { error: { details: [{ reason: 'X' }] } })).scopeInsufficient,
+      false
+    );
+    // No body: the error's own message; a status only on the error itself (network-level gaxios errors).
+    const bare = googleApiErrorInfo(Object.assign(new Error('socket hang up'), { status: 502 }));
+    assert.deepEqual(bare, {
+      status: 502,
+      reason: undefined,
+      apiStatus: undefined,
+      message: 'socket hang up',
+      retryAfter: null,
+      scopeInsufficient: false,
+    });
+    assert.equal(googleApiErrorInfo(Object.assign(new Error('x'), { status: '502' })).status, undefined);
+    assert.equal(googleApiErrorInfo(gaxiosError(500, 'not json')).message, 'Request failed with status code 500');
+  });
+
+  it('rate limited: 429, or 403 with a rate-limit reason only', () => {
+    const info = (status: number, reason?: string) =>
+      googleApiErrorInfo(gaxiosError(status, googleBody(status, reason)));
+    assert.equal(isRateLimited(info(429)), true);
+    for (const r of ['userRateLimitExceeded', 'quotaExceeded', 'rateLimitExceeded'])
+      assert.equal(isRateLimited(info(403, r)), true, r);
+    assert.equal(isRateLimited(info(403, 'forbidden')), false);
+    assert.equal(isRateLimited(info(403)), false);
+    assert.equal(isRateLimited(info(400, 'rateLimitExceeded')), false, 'the reason counts only on a 403');
+  });
+
+  it('transient: rate limits, 401, 408, 5xx, transient reasons, network errors; not other 4xx', () => {
+    const t = (status: number, reason?: string) => isTransient(gaxiosError(status, googleBody(status, reason)));
+    for (const s of [429, 401, 408, 500, 502, 503]) assert.equal(t(s), true, String(s));
+    for (const s of [400, 403, 404, 409, 412]) assert.equal(t(s), false, String(s));
+    for (const r of ['backendError', 'internalError', 'transientError', 'systemError', 'serviceNotAvailable'])
+      assert.equal(t(400, r), true, r);
+    // No HTTP answer: a network error, or anything without a response, is transient.
+    assert.equal(isTransient(Object.assign(new Error('x'), { code: 'ECONNRESET' })), true);
+    assert.equal(isTransient(new Error('no response at all')), true);
+    assert.equal(isTransient(Object.assign(new Error('x'), { response: {} })), false, 'a response without a status');
+  });
+
+  it('classify: rate limit and transient are retryable with Retry-After; scope and others are permanent, named', () => {
+    const limited = thrown(() =>
+      classifyGoogleApiError(
+        gaxiosError(429, googleBody(429, 'rateLimitExceeded', 'slow down'), { 'retry-after': '7' }),
+        'add member',
+        's'
+      )
+    );
+    assert.equal(limited.type, 'GoogleRateLimited');
+    assert.equal(limited.nonRetryable, false);
+    assert.equal(limited.nextRetryDelay, 7000);
+    assert.equal(
+      limited.message,
+      'add member: Google rate limit (HTTP 429 rateLimitExceeded: slow down); retrying with backoff'
+    );
+
+    const transient = thrown(() =>
+      classifyGoogleApiError(
+        gaxiosError(503, { error: { message: 'down', status: 'UNAVAILABLE' } }, { 'retry-after': '3' }),
+        'create group',
+        's'
+      )
+    );
+    assert.equal(transient.type, 'GoogleTransientError');
+    assert.equal(transient.nonRetryable, false);
+    assert.equal(transient.nextRetryDelay, 3000);
+    assert.equal(transient.message, 'create group: transient Google error (HTTP 503 UNAVAILABLE: down); retrying');
+    const network = thrown(() =>
+      classifyGoogleApiError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }), 'x', 's')
+    );
+    assert.equal(network.message, 'x: transient Google error (network); retrying');
+    assert.equal(network.nextRetryDelay, undefined);
+
+    const scope = thrown(() =>
+      classifyGoogleApiError(
+        gaxiosError(403, googleBody(403, 'insufficientPermissions')),
+        'list roles',
+        'https://scope/roles'
+      )
+    );
+    assert.equal(scope.type, 'GoogleScopeMissing');
+    assert.equal(scope.nonRetryable, true);
+    assert.match(
+      scope.message,
+      /^list roles: the service account is not authorised for https:\/\/scope\/roles\. Grant/
+    );
+
+    const notFound = thrown(() =>
+      classifyGoogleApiError(gaxiosError(404, googleBody(404, 'notFound', 'gone')), 'get group', 's')
+    );
+    assert.equal(notFound.type, 'GoogleNotFound');
+    assert.equal(notFound.nonRetryable, true);
+    assert.equal(notFound.message, 'get group failed (HTTP 404 notFound: gone)');
+    const plain = thrown(() => classifyGoogleApiError(gaxiosError(400, { error: { message: 'bad' } }), 'do', 's'));
+    assert.equal(plain.type, 'GoogleApiError');
+    assert.equal(plain.message, 'do failed (HTTP 400: bad)');
+  });
+
+  it('missingScope names every scope and the onboarding that grants them', () => {
+    const f = missingScope('assign role', ['a', 'b']);
+    assert.equal(f.nonRetryable, true);
+    assert.equal(f.type, 'GoogleScopeMissing');
+    assert.match(
+      f.message,
+      /^assign role: the service account is not authorised for a, b\. .*googleDelegationOnboarding/
+    );
+  });
+});
+
+describe('Google token endpoint errors (delegation)', () => {
+  const ctx = { subject: 'admin@acme.example', serviceAccountEmail: 'sa@proj.iam.gserviceaccount.com' };
+  const oauth = (status: number, error?: string, description?: string, headers: Record<string, string> = {}) =>
+    gaxiosError(status, { error, error_description: description }, headers);
+
+  it('tokenErrorInfo keeps OAuth string fields only, and the network code', () => {
+    assert.deepEqual(tokenErrorInfo(oauth(400, 'invalid_grant', 'Bad', { 'retry-after': '5' })), {
+      status: 400,
+      error: 'invalid_grant',
+      description: 'Bad',
+      retryAfter: '5',
+      code: undefined,
+    });
+    const apiStyle = tokenErrorInfo(gaxiosError(403, { error: { code: 403 }, error_description: 7 }));
+    assert.equal(apiStyle.error, undefined);
+    assert.equal(apiStyle.description, undefined);
+    assert.deepEqual(tokenErrorInfo(Object.assign(new Error('x'), { code: 'ECONNREFUSED', status: 503 })), {
+      status: 503,
+      error: undefined,
+      description: undefined,
+      retryAfter: null,
+      code: 'ECONNREFUSED',
+    });
+    assert.equal(tokenErrorInfo(Object.assign(new Error('x'), { code: 12 })).code, undefined);
+  });
+
+  it('not granted yet is a detail, not a failure: unauthorized_client, or access_denied "not authorized"', () => {
+    assert.equal(
+      classifyTokenError(oauth(401, 'unauthorized_client', 'Client is unauthorized'), ctx),
+      'unauthorized_client: not granted yet, or the grant has not propagated'
+    );
+    assert.match(
+      classifyTokenError(oauth(403, 'access_denied', 'Requested client Not Authorized'), ctx),
+      /^access_denied: not granted yet/
+    );
+    const denied = thrown(() => classifyTokenError(oauth(403, 'access_denied', 'something else'), ctx));
+    assert.equal(denied.type, 'GoogleTokenRequestRejected');
+    assert.equal(thrown(() => classifyTokenError(oauth(403, 'access_denied'), ctx)).type, 'GoogleTokenRequestRejected');
+  });
+
+  it('invalid_grant names the subject or the key; invalid_client the key', () => {
+    for (const d of ['Invalid email or User ID', 'not a valid email', 'impersonation denied', 'user id']) {
+      const f = thrown(() => classifyTokenError(oauth(400, 'invalid_grant', d), ctx));
+      assert.equal(f.type, 'GoogleInvalidSubject', d);
+      assert.equal(f.nonRetryable, true);
+      assert.equal(
+        f.message,
+        `Google does not accept admin@acme.example as the user to impersonate (invalid_grant: ${d}). Fix adminEmail: it must be an existing super admin of the customer's Workspace domain.`
+      );
+    }
+    for (const [e, d] of [
+      ['invalid_grant', 'Invalid JWT Signature.'],
+      ['invalid_grant', undefined],
+      ['invalid_client', 'The OAuth client was not found.'],
+    ] as const) {
+      const f = thrown(() => classifyTokenError(oauth(400, e, d), ctx));
+      assert.equal(f.type, 'GoogleServiceAccountKeyRejected', `${e} ${d}`);
+      assert.equal(f.nonRetryable, true);
+      assert.match(
+        f.message,
+        new RegExp(
+          `^Google rejected the service account key of sa@proj\\.iam\\.gserviceaccount\\.com \\(${e}${d ? `: ${d.replace(/\./g, '\\.')}` : ''}\\)\\. Fix:`
+        )
+      );
+    }
+  });
+
+  it('429/5xx retryable with Retry-After; network errors retryable; other HTTP answers permanent; anything else retried', () => {
+    const busy = thrown(() => classifyTokenError(oauth(503, undefined, undefined, { 'retry-after': '9' }), ctx));
+    assert.equal(busy.type, 'GoogleTokenEndpointUnavailable');
+    assert.equal(busy.nonRetryable, false);
+    assert.equal(busy.nextRetryDelay, 9000);
+    assert.equal(busy.message, 'Google token endpoint answered HTTP 503; retrying');
+    const limited = thrown(() => classifyTokenError(oauth(429, 'rate_limited', 'slow'), ctx));
+    assert.equal(limited.message, 'Google token endpoint answered rate_limited: slow; retrying');
+    assert.equal(limited.nextRetryDelay, undefined);
+
+    const down = thrown(() => classifyTokenError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), ctx));
+    assert.equal(down.type, 'GoogleTokenEndpointUnreachable');
+    assert.equal(down.nonRetryable, false);
+    assert.equal(down.message, 'Google token endpoint unreachable (ECONNREFUSED); retrying');
+    assert.equal(down.nextRetryDelay, undefined, 'no Retry-After without an answer: the policy backs off');
+    const aborted = thrown(() => classifyTokenError(Object.assign(new Error('x'), { name: 'AbortError' }), ctx));
+    assert.equal(aborted.message, 'Google token endpoint unreachable (network error); retrying');
+
+    const refused = thrown(() => classifyTokenError(oauth(400, 'invalid_scope', 'bad scope'), ctx));
+    assert.equal(refused.type, 'GoogleTokenRequestRejected');
+    assert.equal(refused.nonRetryable, true);
+    assert.equal(
+      refused.message,
+      'Google token endpoint refused the request (invalid_scope: bad scope). Check the service account and scopes.'
+    );
+
+    const odd = thrown(() => classifyTokenError(new Error('something odd'), ctx));
+    assert.equal(odd.type, 'GoogleTokenRequestFailed');
+    assert.equal(odd.nonRetryable, false);
+    assert.equal(odd.message, 'Google token request failed: something odd');
+  });
+});
+
+describe('Autotask errors (toFailure)', () => {
+  const fail = (status: number, errors: string[], endpoint = 'Companies/query', retryAfterMs?: number) =>
+    toFailure(new AutotaskApiError(status, errors, endpoint, retryAfterMs), 'api@acme', 'listing companies');
+  const app = (e: Error) => {
+    assert.ok(e instanceof ApplicationFailure, String(e));
+    return e;
+  };
+
+  it('anything but an AutotaskApiError passes through untouched', () => {
+    const e = new Error('boom');
+    assert.equal(toFailure(e, 'u', 'x'), e);
+  });
+
+  it('401: never retried (bad secrets lock the user), names Active/Locked and the secret', () => {
+    const f = app(fail(401, []));
+    assert.equal(f.type, 'AutotaskCredentialsRejected');
+    assert.equal(f.nonRetryable, true);
+    assert.match(
+      f.message,
+      /^Autotask rejected the credentials of API user api@acme while listing companies \(HTTP 401\)/
+    );
+    assert.match(f.message, /Active is checked and Locked unchecked/);
+  });
+
+  it('500s that mean a wrong integration code, an unknown user, or a missing permission', () => {
+    const code = app(fail(500, ['IntegrationCode is invalid.']));
+    assert.equal(code.type, 'AutotaskIntegrationCodeRejected');
+    assert.equal(code.nonRetryable, true);
+    assert.match(
+      code.message,
+      /HTTP 500 "IntegrationCode is invalid\."\)\. Fix: use the ApiIntegrationCode .* API user api@acme\.$/
+    );
+    assert.equal(app(fail(500, ['Unknown user name'])).type, 'AutotaskUnknownUser');
+    assert.equal(app(fail(500, ['No such API user'])).type, 'AutotaskUnknownUser');
+    assert.match(
+      app(fail(500, ['Unknown user name'])).message,
+      /does not know API user api@acme \(HTTP 500 "Unknown user name"\)/
+    );
+    // The same words on another status are not these.
+    assert.equal(app(fail(400, ['IntegrationCode is invalid.'])).type, 'AutotaskRequestRejected');
+    assert.equal(app(fail(400, ['Unknown user name'])).type, 'AutotaskRequestRejected');
+
+    const perm = app(fail(500, ['User does not have adequate permissions']));
+    assert.equal(perm.type, 'AutotaskPermissionDenied');
+    assert.equal(perm.nonRetryable, true);
+    assert.match(perm.message, /^API user api@acme lacks a permission while listing companies/);
+    assert.equal(app(fail(403, ['not adequate permissions'])).type, 'AutotaskPermissionDenied');
+    const hooks = app(fail(403, ['adequate permissions'], 'TicketWebhooks'));
+    assert.equal(hooks.type, 'AutotaskWebhooksDisabled');
+    assert.match(
+      hooks.message,
+      /^Webhooks are not enabled for API user api@acme's security level \(listing companies:/
+    );
+    assert.equal(app(fail(400, ['adequate permissions'])).type, 'AutotaskRequestRejected', 'only on 500 or 403');
+  });
+
+  it('the webhook limit, on any status', () => {
+    const f = app(fail(400, ['You have reached the Maximum Number of Webhooks allowed']));
+    assert.equal(f.type, 'AutotaskWebhookLimitReached');
+    assert.equal(f.nonRetryable, true);
+    assert.match(
+      f.message,
+      /^The webhook limit of API user api@acme's security level is reached while listing companies/
+    );
+  });
+
+  it('429/5xx otherwise retryable with Retry-After; other answers permanent, naming the call', () => {
+    const busy = app(fail(429, ['Rate limit'], 'Companies/query', 4000));
+    assert.equal(busy.type, 'AutotaskUnavailable');
+    assert.equal(busy.nonRetryable, false);
+    assert.equal(busy.nextRetryDelay, 4000);
+    assert.equal(busy.message, 'Autotask answered HTTP 429 on Companies/query: Rate limit; retrying');
+    assert.equal(app(fail(503, [])).type, 'AutotaskUnavailable');
+    const bad = app(fail(404, ['Not found']));
+    assert.equal(bad.type, 'AutotaskRequestRejected');
+    assert.equal(bad.nonRetryable, true);
+    assert.equal(bad.message, 'Autotask answered HTTP 404 on Companies/query: Not found (while listing companies)');
+  });
+});

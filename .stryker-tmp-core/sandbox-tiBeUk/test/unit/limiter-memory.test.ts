@@ -1,0 +1,129 @@
+/**
+ * The in-process limiter store against the LimiterStore contract (src/activities/limits/limiter-store.ts),
+ * primitive by primitive, on a clock the test moves: the sliding-window log, pacing, pauses and the
+ * semaphore. The PostgreSQL store is held to the same contract by test/limiter-store.test.ts.
+ */
+// @ts-nocheck
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MemoryLimiterStore } from '../../src/activities/limits/limiter-memory';
+
+function store(start = 10_000) {
+  const c = { now: start };
+  return { c, s: new MemoryLimiterStore(() => c.now) };
+}
+
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
+
+describe('MemoryLimiterStore.take (sliding-window log)', () => {
+  it('takes up to the limit, then says exactly when the oldest event leaves the window', async () => {
+    const { c, s } = store();
+    assert.deepEqual(await s.take('k', 2, 1000), { taken: true, used: 1, waitMs: 0 });
+    c.now += 300;
+    assert.deepEqual(await s.take('k', 2, 1000), { taken: true, used: 2, waitMs: 0 });
+    c.now += 100;
+    assert.deepEqual(await s.take('k', 2, 1000), { taken: false, used: 2, waitMs: 600 });
+    // Keys are independent.
+    assert.deepEqual(await s.take('other', 2, 1000), { taken: true, used: 1, waitMs: 0 });
+    // One millisecond before the first event leaves: still full, 1 ms to wait (never 0).
+    c.now = 10_999;
+    assert.deepEqual(await s.take('k', 2, 1000), { taken: false, used: 2, waitMs: 1 });
+    // At exactly span after it, it has left.
+    c.now = 11_000;
+    assert.deepEqual(await s.take('k', 2, 1000), { taken: true, used: 2, waitMs: 0 });
+  });
+
+  it('a paused key takes nothing until the pause ends, and says how long', async () => {
+    const { c, s } = store();
+    await s.take('k', 5, 1000);
+    await s.pause('k', 2500);
+    assert.deepEqual(await s.take('k', 5, 1000), { taken: false, used: 1, waitMs: 2500 });
+    c.now += 2000;
+    assert.deepEqual(await s.take('k', 5, 1000), { taken: false, used: 0, waitMs: 500 });
+    c.now += 500;
+    assert.deepEqual(await s.take('k', 5, 1000), { taken: true, used: 1, waitMs: 0 });
+  });
+
+  it('a shorter pause never shortens a longer one', async () => {
+    const { s } = store();
+    await s.pause('k', 3000);
+    await s.pause('k', 1000);
+    assert.equal((await s.take('k', 5, 1000)).waitMs, 3000);
+  });
+});
+
+describe('MemoryLimiterStore.reserveSlot (pacing)', () => {
+  it('spaces reservations, sends at once when the slot is past, and waits out a pause', async () => {
+    const { c, s } = store();
+    assert.equal(await s.reserveSlot('k', 100), 0);
+    assert.equal(await s.reserveSlot('k', 100), 100);
+    assert.equal(await s.reserveSlot('k', 100), 200);
+    c.now += 1000;
+    assert.equal(await s.reserveSlot('k', 100), 0);
+    await s.pause('k', 700);
+    assert.equal(await s.reserveSlot('k', 100), 700);
+    assert.equal(await s.reserveSlot('k', 100), 800);
+  });
+});
+
+describe('MemoryLimiterStore.acquire (semaphore)', () => {
+  it('holds at most `slots` at once; a release hands the slot to the longest waiter', async () => {
+    const { s } = store();
+    const order: string[] = [];
+    const r1 = await s.acquire('k', 2);
+    const r2 = await s.acquire('k', 2);
+    const third = s.acquire('k', 2).then((r) => (order.push('third'), r));
+    const fourth = s.acquire('k', 2).then((r) => (order.push('fourth'), r));
+    await flush();
+    assert.deepEqual(order, [], 'both wait while two slots are held');
+    // Another key is not affected.
+    await s.acquire('other', 1);
+    await r1();
+    await flush();
+    assert.deepEqual(order, ['third']);
+    // Releasing twice frees one slot only.
+    await r1();
+    await flush();
+    assert.deepEqual(order, ['third']);
+    await r2();
+    await flush();
+    assert.deepEqual(order, ['third', 'fourth']);
+    // With every holder gone, slots are free again: two acquire at once, a third waits.
+    await (
+      await third
+    )();
+    await (
+      await fourth
+    )();
+    const a = await s.acquire('k', 2);
+    await s.acquire('k', 2);
+    let fifth = false;
+    void s.acquire('k', 2).then(() => (fifth = true));
+    await flush();
+    assert.equal(fifth, false);
+    await a();
+    await flush();
+    assert.equal(fifth, true);
+  });
+
+  it('a single slot is exclusive', async () => {
+    const { s } = store();
+    const r = await s.acquire('k', 1);
+    let second = false;
+    void s.acquire('k', 1).then(() => (second = true));
+    await flush();
+    assert.equal(second, false);
+    await r();
+    await flush();
+    assert.equal(second, true);
+  });
+
+  it('close resolves (nothing to release in-process)', async () => {
+    const { s } = store();
+    assert.equal(await s.close(), undefined);
+    assert.ok(s.close() instanceof Promise);
+  });
+});
