@@ -22,8 +22,8 @@ import { parseDriftCheckInput } from '../../src/domain/drift';
 import { parseAdminRoleInput } from '../../src/domain/google-admin-roles';
 import { parseDelegationInput } from '../../src/domain/google-delegation';
 import { parseOffboardingInput } from '../../src/domain/offboarding';
-import { InputError } from '../../src/domain/validation';
 import * as f from './fixtures-domain';
+import { problems, withField } from './fixtures-domain';
 
 const GOLDEN = join(__dirname, 'golden', 'domain-inputs.json');
 const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, string[]>;
@@ -33,28 +33,6 @@ after(() => {
 });
 
 type Parse = (value: unknown) => unknown;
-
-/** A copy of `base` with the value at `path` (dot-separated; array indices as numbers) replaced, or removed when `undefined`. */
-export function withField(base: unknown, path: string, value: unknown): unknown {
-  const copy = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
-  const keys = path.split('.');
-  let o = copy;
-  for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
-  const last = keys[keys.length - 1]!;
-  if (value === undefined) delete o[last];
-  else o[last] = value;
-  return copy;
-}
-
-export function problems(parse: Parse, value: unknown): string[] {
-  try {
-    parse(value);
-    return [];
-  } catch (e) {
-    if (e instanceof InputError) return e.problems;
-    throw e;
-  }
-}
 
 const pathOf = (problem: string) => problem.slice(0, problem.indexOf(': '));
 

@@ -2,6 +2,8 @@
  * Valid inputs of every domain schema (each optional field present), shared by the Temporal-free domain
  * tests (test/unit/domain-inputs.test.ts). Each test takes a copy and breaks one field.
  */
+import { InputError } from '../../src/domain/validation';
+
 export const SA_CLIENT_ID = '123456789012345678901';
 export const CW_CLIENT_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 
@@ -196,3 +198,25 @@ export const offboarding = () => ({
   },
   timing: { recheckSeconds: 10, operatorDeadlineHours: 12 },
 });
+
+/** A copy of `base` with the value at `path` (dot-separated; array indices as numbers) replaced, or removed when `undefined`. */
+export function withField(base: unknown, path: string, value: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+  const keys = path.split('.');
+  let o = copy;
+  for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  const last = keys[keys.length - 1]!;
+  if (value === undefined) delete o[last];
+  else o[last] = value;
+  return copy;
+}
+
+export function problems(parse: (value: unknown) => unknown, value: unknown): string[] {
+  try {
+    parse(value);
+    return [];
+  } catch (e) {
+    if (e instanceof InputError) return e.problems;
+    throw e;
+  }
+}
