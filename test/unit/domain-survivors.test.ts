@@ -19,6 +19,7 @@ import { parseDriftCheckInput } from '../../src/domain/drift';
 import { parseAdminRoleInput } from '../../src/domain/google-admin-roles';
 import { parseDelegationInput } from '../../src/domain/google-delegation';
 import { parseOffboardingInput } from '../../src/domain/offboarding';
+import { InputError } from '../../src/domain/validation';
 import * as f from './fixtures-domain';
 import { problems, withField } from './fixtures-domain';
 
@@ -153,5 +154,67 @@ describe('secret references', () => {
         path
       );
     }
+  });
+});
+
+describe('what each parser calls its input', () => {
+  it('the InputError names the input, so a caller with several knows which one was refused', () => {
+    const titles: [(v: unknown) => unknown, string][] = [
+      [parseDelegationInput, 'Google delegation onboarding input'],
+      [parseAdminRoleInput, 'Google admin role provisioning input'],
+      [parseAutotaskOnboardingInput, 'Autotask onboarding input'],
+      [parseAutotaskRotationInput, 'Autotask webhook rotation input'],
+      [parseAutotaskSecretRotationInput, 'Autotask signing-secret rotation input'],
+      [parseConnectwiseOnboardingInput, 'ConnectWise onboarding input'],
+      [parseCwKeyRotationInput, 'ConnectWise key rotation input'],
+      [parseOrder, 'onboarding order'],
+      [parseDriftCheckInput, 'drift check input'],
+      [parseOffboardingInput, 'offboarding input'],
+    ];
+    for (const [parse, what] of titles)
+      assert.throws(
+        () => parse({}),
+        (e: Error) => e instanceof InputError && e.what === what && e.message.startsWith(`Invalid ${what}:\n  - `),
+        what
+      );
+  });
+});
+
+describe('patterns hold to the end of the value', () => {
+  it('a valid beginning followed by anything else is refused', () => {
+    const trailing: [(v: unknown) => unknown, () => unknown, string, string][] = [
+      [parseAutotaskOnboardingInput, f.autotask, 'customer.id', 'acme!'],
+      [parseAutotaskOnboardingInput, f.autotask, 'integrationId', 'office-protect!'],
+      [parseAutotaskOnboardingInput, f.autotask, 'webhook.name', 'office protect'],
+      [parseAutotaskOnboardingInput, f.autotask, 'credentials.integrationCode', 'ABCDEFGHIJ!'],
+      [parseAutotaskRotationInput, f.autotaskRotation, 'integrationId', 'sophos-central!'],
+      [parseAutotaskSecretRotationInput, f.autotaskSecretRotation, 'customer.id', 'acme!'],
+      [parseOrder, f.order, 'customer.id', 'acme!'],
+      [parseOrder, f.order, 'orderId', 'SO-1!'],
+      [parseDriftCheckInput, f.drift, 'customer.id', 'acme!'],
+      [parseDriftCheckInput, f.drift, 'autotask.tenant', 'acme!'],
+      [parseDriftCheckInput, f.drift, 'googleDelegation.serviceAccount.clientId', `${'1'.repeat(20)}x`],
+      [parseOffboardingInput, f.offboarding, 'googleDelegation.serviceAccount.clientId', `${'1'.repeat(20)}x`],
+      [parseConnectwiseOnboardingInput, f.connectwise, 'connection.companyId', 'Contoso!'],
+      [parseConnectwiseOnboardingInput, f.connectwise, 'connection.apiMember', 'onramp!'],
+      [parseConnectwiseOnboardingInput, f.connectwise, 'customers.0.identifier', 'AcmeCorp!'],
+      [parseConnectwiseOnboardingInput, f.connectwise, 'billing.product.identifier', 'EP-1!'],
+      [parseConnectwiseOnboardingInput, f.connectwise, 'connection.publicKey', 'AbCdEfGh12345678!'],
+      [parseAdminRoleInput, f.adminRole, 'customer.customerId', 'C046psxkn!'],
+      [parseAdminRoleInput, f.adminRole, 'role.privileges.0', 'EDU_ANALYTICS!'],
+      [parseDelegationInput, f.delegation, 'customer.domain', 'contoso.example!'],
+    ];
+    const accepted = trailing
+      .filter(([parse, base, path, value]) => !problems(parse, withField(base(), path, value)).length)
+      .map(([, , path, value]) => `${path} = ${value}`);
+    assert.deepEqual(accepted, []);
+  });
+
+  it('ConnectWise site: at most 253 characters before the port', () => {
+    const site = (host: string) => withField(f.connectwise(), 'connection.site', host);
+    assert.deepEqual(problems(parseConnectwiseOnboardingInput, site(`${'a'.repeat(250)}:8443`)), []);
+    assert.deepEqual(problems(parseConnectwiseOnboardingInput, site(`${'a'.repeat(253)}:8443`)), []);
+    assert.equal(problems(parseConnectwiseOnboardingInput, site(`${'a'.repeat(254)}:8443`)).length, 1);
+    assert.equal(problems(parseConnectwiseOnboardingInput, site(`${'a'.repeat(250)}:84a3`)).length, 1);
   });
 });
