@@ -12,14 +12,14 @@ import {
   parseAutotaskSecretRotationInput,
   SECURITY_LEVELS_PATH,
 } from '../../src/domain/autotask';
-import { parseConnectwiseOnboardingInput } from '../../src/domain/connectwise';
+import { connectionPatchSchema, parseConnectwiseOnboardingInput } from '../../src/domain/connectwise';
 import { parseCwKeyRotationInput } from '../../src/domain/connectwise-key-rotation';
 import { parseOrder } from '../../src/domain/customer-onboarding';
 import { parseDriftCheckInput } from '../../src/domain/drift';
 import { parseAdminRoleInput } from '../../src/domain/google-admin-roles';
 import { parseDelegationInput } from '../../src/domain/google-delegation';
 import { parseOffboardingInput } from '../../src/domain/offboarding';
-import { InputError } from '../../src/domain/validation';
+import { InputError, inputProblems } from '../../src/domain/validation';
 import * as f from './fixtures-domain';
 import { problems, withField } from './fixtures-domain';
 
@@ -216,5 +216,14 @@ describe('patterns hold to the end of the value', () => {
     assert.deepEqual(problems(parseConnectwiseOnboardingInput, site(`${'a'.repeat(253)}:8443`)), []);
     assert.equal(problems(parseConnectwiseOnboardingInput, site(`${'a'.repeat(254)}:8443`)).length, 1);
     assert.equal(problems(parseConnectwiseOnboardingInput, site(`${'a'.repeat(250)}:84a3`)).length, 1);
+  });
+});
+
+describe('ConnectWise connection patch', () => {
+  it('a patch whose fields are all unset (a CLI with no option given) is refused, naming what it may carry', () => {
+    const expected = ['(input): give at least one of site, companyId, publicKey, privateKeyRef, clientId, apiMember'];
+    assert.deepEqual(inputProblems(connectionPatchSchema, { site: undefined, privateKeyRef: undefined }), expected);
+    assert.deepEqual(inputProblems(connectionPatchSchema, {}), expected);
+    assert.deepEqual(inputProblems(connectionPatchSchema, { apiMember: 'onramp-api' }), []);
   });
 });
