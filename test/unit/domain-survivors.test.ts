@@ -227,3 +227,15 @@ describe('ConnectWise connection patch', () => {
     assert.deepEqual(inputProblems(connectionPatchSchema, { apiMember: 'onramp-api' }), []);
   });
 });
+
+describe('prototype keys inside a record', () => {
+  it('reported once, without the schema also reporting what lies under them', () => {
+    assert.deepEqual(
+      problems(
+        parseAutotaskOnboardingInput,
+        withField(f.autotask(), 'webhook.fields', { constructor: [''], Ticket: ['status'] })
+      ),
+      ['webhook.fields.constructor: "constructor" is not an accepted field name anywhere in an Onramp input; remove it']
+    );
+  });
+});
