@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   describeMissingPermissions,
+  ENTITY_ENDPOINT,
   describeRestrictedPermissions,
   parseAutotaskOnboardingInput,
   parseAutotaskRotationInput,
@@ -237,5 +238,31 @@ describe('prototype keys inside a record', () => {
       ),
       ['webhook.fields.constructor: "constructor" is not an accepted field name anywhere in an Onramp input; remove it']
     );
+  });
+});
+
+describe('ConnectWise names and entities', () => {
+  it('each plain name says which name it is', () => {
+    assert.deepEqual(
+      problems(parseConnectwiseOnboardingInput, withField(f.connectwise(), 'billing.agreement.type', 'A"B')),
+      ['billing.agreement.type: the agreement type must not contain " or \\ (they break ConnectWise conditions)']
+    );
+    assert.deepEqual(
+      problems(parseConnectwiseOnboardingInput, withField(f.connectwise(), 'billing.product.description', ' ')),
+      [
+        'billing.product.description: name the product description',
+        'billing.product.description: the product description must not contain " or \\ (they break ConnectWise conditions)',
+      ]
+    );
+  });
+
+  it('Autotask: the REST entity behind each webhook entity', () => {
+    assert.deepEqual(ENTITY_ENDPOINT, {
+      Company: 'Companies',
+      Contact: 'Contacts',
+      ConfigurationItem: 'ConfigurationItems',
+      Ticket: 'Tickets',
+      TicketNote: 'TicketNotes',
+    });
   });
 });
