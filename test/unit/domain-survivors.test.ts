@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  DEFAULT_WEBHOOK_FIELDS,
   describeMissingPermissions,
   ENTITY_ENDPOINT,
   describeRestrictedPermissions,
@@ -254,6 +255,16 @@ describe('ConnectWise names and entities', () => {
         'billing.product.description: the product description must not contain " or \\ (they break ConnectWise conditions)',
       ]
     );
+  });
+
+  it('Autotask: the fields each webhook subscribes to unless the order names them', () => {
+    assert.deepEqual(DEFAULT_WEBHOOK_FIELDS, {
+      Ticket: ['status', 'priority', 'title'],
+      TicketNote: ['description'],
+      Company: ['companyName'],
+      Contact: ['emailAddress'],
+      ConfigurationItem: ['serialNumber'],
+    });
   });
 
   it('Autotask: the REST entity behind each webhook entity', () => {
