@@ -7,6 +7,7 @@
  *   npm test -- test/config.test.ts   # some files
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -19,6 +20,14 @@ function findTests(dir: string): string[] {
       return statSync(p).isDirectory() ? findTests(p) : p.endsWith('.test.ts') ? [p] : [];
     })
     .sort();
+}
+
+function sharedTestCodecKey(): Record<string, string> {
+  if (process.env.ONRAMP_CODEC_KEYS) return {};
+  return {
+    ONRAMP_TEST_CODEC_KEY: randomBytes(32).toString('base64'),
+    ONRAMP_CODEC_KEYS: 'test=env:ONRAMP_TEST_CODEC_KEY',
+  };
 }
 
 async function main(): Promise<number> {
@@ -49,6 +58,9 @@ async function main(): Promise<number> {
             TEMPORAL_NAMESPACE: env.namespace ?? 'default',
             ONRAMP_WORKFLOW_BUNDLE: bundlePath,
             ONRAMP_TEST_SHARED_SERVER: '1',
+            // One key ring for the one namespace, as in production: schedules and workflows a test file leaves
+            // behind stay readable by the next (a schedule list decodes every schedule's memo).
+            ...sharedTestCodecKey(),
           },
         }
       );

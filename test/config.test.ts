@@ -246,8 +246,15 @@ describe('one place reads the environment, and README lists every variable', () 
       {},
       join(repo, 'Dockerfile')
     );
-    // Read by the runtime, not by Onramp: Node (NODE_ENV, NODE_OPTIONS) and glibc's allocator (MALLOC_ARENA_MAX).
-    const known = new Set([...Object.keys(configSchema.shape), 'NODE_ENV', 'NODE_OPTIONS', 'MALLOC_ARENA_MAX']);
+    // Read by the runtime, not by Onramp: Node (NODE_ENV, NODE_OPTIONS) and glibc's allocator (MALLOC_*).
+    const known = new Set([
+      ...Object.keys(configSchema.shape),
+      'NODE_ENV',
+      'NODE_OPTIONS',
+      'MALLOC_ARENA_MAX',
+      'MALLOC_TRIM_THRESHOLD_',
+      'MALLOC_MMAP_THRESHOLD_',
+    ]);
     const missing = Object.values(services)
       .filter((svc) => svc.built)
       .flatMap((svc) =>

@@ -15,7 +15,8 @@ let converter: Promise<DataConverter> | undefined;
 
 /**
  * Tests run encrypted, as production does: a random key per test process, put in the environment so
- * worker processes a test spawns (src/worker.ts) read the same ONRAMP_CODEC_KEYS.
+ * worker processes a test spawns (src/worker.ts) read the same ONRAMP_CODEC_KEYS. `npm test` sets one for the
+ * whole run (scripts/run-tests.ts), so every file reads what the others left on the shared server.
  */
 export function testDataConverter(): Promise<DataConverter> {
   if (!process.env.ONRAMP_CODEC_KEYS) {
