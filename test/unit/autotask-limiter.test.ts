@@ -130,6 +130,51 @@ describe('Autotask limiter: hourly threshold, stopping at 90 %', () => {
     assert.equal(await l.run('t1', 'Companies', ok, still), 'ok', 'the first call left the window');
   });
 
+  it('a slow call stays counted until its answer is in, then a full hour more (Autotask counts it on arrival)', async () => {
+    // Cap 10 (no reserve); spacing sleeps do not move the clock, so only the test moves time.
+    const { l, c } = limiter({ hourlyLimit: 10, reserveFraction: 0, maxWaitMs: 0, threadsPerEndpoint: 20 });
+    const still = async () => undefined;
+    const sent = c.now;
+    const slow = heldCalls();
+    const slowCall = l.run('t1', 'Companies', slow.fn, still);
+    await flush();
+    assert.equal(slow.running, 1);
+    for (let i = 0; i < 9; i++) assert.equal(await l.run('t1', 'Companies', ok, still), 'ok');
+    // The slow request reaches Autotask (and is answered) half an hour after it left.
+    c.now = sent + HOUR / 2;
+    slow.releaseOne();
+    await slowCall;
+    // An hour after the send, the nine quick calls have left the window, the slow one has not: Autotask
+    // counted it when it arrived, so only 9 more fit.
+    c.now = sent + HOUR;
+    for (let i = 0; i < 9; i++) assert.equal(await l.run('t1', 'Contacts', ok, still), 'ok', `call ${i + 1} of 9`);
+    const refused = await l.run('t1', 'Contacts', ok, still).catch((e: unknown) => e);
+    assert.ok(refused instanceof LimitReachedError, `the 10th call was refused, got ${String(refused)}`);
+    assert.equal(refused.retryAfterMs, HOUR / 2, 'retry when the slow call leaves: an hour after its answer');
+    c.now = sent + HOUR / 2 + HOUR;
+    assert.equal(await l.run('t1', 'Contacts', ok, still), 'ok', 'the slow call left the window');
+  });
+
+  it('a failed call is counted from when it failed too (it may have reached Autotask)', async () => {
+    const { l, c } = limiter({ hourlyLimit: 2, reserveFraction: 0, maxWaitMs: 0 });
+    const still = async () => undefined;
+    const sent = c.now;
+    const failing = l.run(
+      't1',
+      'Companies',
+      () =>
+        new Promise<never>((_, reject) => {
+          c.now = sent + HOUR / 2; // the failure comes in half an hour later
+          reject(new Error('socket hang up'));
+        }),
+      still
+    );
+    await assert.rejects(failing, /socket hang up/);
+    c.now = sent + HOUR;
+    assert.equal(await l.run('t1', 'Companies', ok, still), 'ok');
+    await assert.rejects(l.run('t1', 'Companies', ok, still), LimitReachedError, 'the failed call still counts');
+  });
+
   it('a short wait for the window is slept in the activity; a long one is refused', async () => {
     const { l, c } = limiter({ hourlyLimit: 10, hourMs: 10_000, maxWaitMs: 5_000 });
     // 9 calls (90 % of 10), one every second: the oldest leaves the window 10 s after it was made.

@@ -5,7 +5,8 @@ import type { LimiterStore, TakeResult } from './limiter-store';
  * PostgreSQL store, so the vendor limiters behave alike with either.
  */
 export class MemoryLimiterStore implements LimiterStore {
-  private readonly events = new Map<string, number[]>();
+  /** Per key, the events in the order of their times (`restamp` moves one to the end). */
+  private readonly events = new Map<string, { at: number; id?: string }[]>();
   private readonly keys = new Map<string, { nextAt: number; pausedUntil: number }>();
   private readonly slots = new Map<string, { active: number; waiters: (() => void)[] }>();
 
@@ -17,18 +18,32 @@ export class MemoryLimiterStore implements LimiterStore {
     return k;
   }
 
-  take(key: string, limit: number, spanMs: number): Promise<TakeResult> {
-    const now = this.now();
+  private log(key: string) {
     let log = this.events.get(key);
     if (!log) this.events.set(key, (log = []));
-    while (log.length && log[0]! <= now - spanMs) log.shift();
+    return log;
+  }
+
+  take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult> {
+    const now = this.now();
+    const log = this.log(key);
+    while (log.length && log[0]!.at <= now - spanMs) log.shift();
     const paused = this.keyState(key).pausedUntil - now;
     if (paused > 0) return Promise.resolve({ taken: false, used: log.length, waitMs: paused });
     if (log.length < limit) {
-      log.push(now);
+      log.push({ at: now, id });
       return Promise.resolve({ taken: true, used: log.length, waitMs: 0 });
     }
-    return Promise.resolve({ taken: false, used: log.length, waitMs: Math.max(1, log[0]! + spanMs - now) });
+    return Promise.resolve({ taken: false, used: log.length, waitMs: Math.max(1, log[0]!.at + spanMs - now) });
+  }
+
+  restamp(key: string, id: string): Promise<void> {
+    const log = this.log(key);
+    const i = log.findIndex((e) => e.id === id);
+    if (i >= 0) log.splice(i, 1);
+    // Now is no earlier than any event's time, so the log stays in time order.
+    log.push({ at: this.now(), id });
+    return Promise.resolve();
   }
 
   reserveSlot(key: string, spacingMs: number): Promise<number> {

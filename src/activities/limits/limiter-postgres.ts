@@ -14,6 +14,7 @@ import { sleep, type LimiterStore, type TakeResult } from './limiter-store';
  * dies, which Autotask's 3 concurrent requests per endpoint need. Three primitives on two tables and
  * PostgreSQL advisory locks are less code than adapting it:
  * - `take`: a sliding-window log (`<prefix>_events`), serialised per key by a transaction advisory lock;
+ *   `restamp` moves one event (by its id) to the present in one statement;
  * - `reserveSlot` / `pause`: one row per key (`<prefix>_keys`) with the next send slot and a pause,
  *   updated atomically in one statement;
  * - `acquire`: slot i of key k is the session advisory lock (hashtext(k), i), held on a pooled connection for
@@ -52,12 +53,14 @@ export class PostgresLimiterStore implements LimiterStore {
       `
           CREATE TABLE IF NOT EXISTS ${events} (key text NOT NULL, at timestamptz NOT NULL);
           CREATE INDEX IF NOT EXISTS ${events}_key_at ON ${events} (key, at);
+          ALTER TABLE ${events} ADD COLUMN IF NOT EXISTS id text;
+          CREATE INDEX IF NOT EXISTS ${events}_key_id ON ${events} (key, id);
           CREATE TABLE IF NOT EXISTS ${keys} (
             key text PRIMARY KEY,
             next_at timestamptz NOT NULL DEFAULT '-infinity',
             paused_until timestamptz NOT NULL DEFAULT '-infinity'
           );
-          CREATE OR REPLACE FUNCTION ${fn}_take(p_key text, p_limit int, p_span_ms double precision)
+          CREATE OR REPLACE FUNCTION ${fn}_take(p_key text, p_limit int, p_span_ms double precision, p_id text)
           RETURNS TABLE (taken boolean, used int, wait_ms double precision) LANGUAGE plpgsql AS $$
           DECLARE
             t timestamptz; span interval := make_interval(secs => p_span_ms / 1000);
@@ -71,7 +74,7 @@ export class PostgresLimiterStore implements LimiterStore {
             IF paused IS NOT NULL AND paused > t THEN
               RETURN QUERY SELECT false, n, extract(epoch FROM paused - t)::double precision * 1000;
             ELSIF n < p_limit THEN
-              INSERT INTO ${events} (key, at) VALUES (p_key, t);
+              INSERT INTO ${events} (key, at, id) VALUES (p_key, t, p_id);
               RETURN QUERY SELECT true, n + 1, 0::double precision;
             ELSE
               RETURN QUERY SELECT false, n, greatest(1, extract(epoch FROM oldest + span - t)::double precision * 1000);
@@ -102,14 +105,24 @@ export class PostgresLimiterStore implements LimiterStore {
     return this.ready;
   }
 
-  async take(key: string, limit: number, spanMs: number): Promise<TakeResult> {
+  async take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult> {
     await this.schema();
     const r = await this.pool.query<{ taken: boolean; used: number; wait_ms: number }>(
-      `SELECT * FROM ${this.t.fn}_take($1, $2, $3)`,
-      [key, limit, spanMs]
+      `SELECT * FROM ${this.t.fn}_take($1, $2, $3, $4::text)`,
+      [key, limit, spanMs, id ?? null]
     );
     const row = r.rows[0]!;
     return { taken: row.taken, used: row.used, waitMs: Math.ceil(row.wait_ms) };
+  }
+
+  async restamp(key: string, id: string): Promise<void> {
+    await this.schema();
+    // One statement: a concurrent take counts the event either at its old time or at its new one, never neither.
+    await this.pool.query(
+      `WITH gone AS (DELETE FROM ${this.t.events} WHERE key = $1 AND id = $2)
+       INSERT INTO ${this.t.events} (key, at, id) VALUES ($1, clock_timestamp(), $2)`,
+      [key, id]
+    );
   }
 
   async reserveSlot(key: string, spacingMs: number): Promise<number> {

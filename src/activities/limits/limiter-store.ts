@@ -2,7 +2,7 @@
  * Where the vendor limiters keep their state. Every worker process that talks to one vendor tenant must see
  * the same counts, or N workers send N times the vendor's limit (issue 11, point 3): production points all
  * workers at one PostgreSQL database (`ONRAMP_LIMITER_POSTGRES_URL`, limiter-postgres.ts); the sandbox and
- * most tests keep the state in the process (limiter-memory.ts). Both implement these four primitives, and
+ * most tests keep the state in the process (limiter-memory.ts). Both implement these primitives, and
  * the vendor limiters (Autotask, ConnectWise, Google Directory) are written only against them.
  *
  * Time is the store's clock (PostgreSQL's `clock_timestamp()` for the shared store), so workers whose
@@ -12,9 +12,17 @@ export interface LimiterStore {
   /**
    * Sliding-window log: when fewer than `limit` events of `key` happened in the last `spanMs` and `key` is
    * not paused, record one now (`taken`); otherwise record nothing and say how long until one may be taken.
-   * `used` is the number of events in the window, this one included when taken.
+   * `used` is the number of events in the window, this one included when taken. `id` names the event for
+   * `restamp` (unique per key; omit it when the event never moves).
    */
-  take(key: string, limit: number, spanMs: number): Promise<TakeResult>;
+  take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult>;
+  /**
+   * Event `id` of `key` (recorded by `take`) happened now, not when it was taken: it moves to the store's
+   * present and stays in the window a full span from now. Recorded anew if it already left the window.
+   * For a vendor that counts a request when it arrives: stamped when sent, a slow request would leave our
+   * window before it leaves the vendor's (see the Autotask limiter).
+   */
+  restamp(key: string, id: string): Promise<void>;
   /**
    * Even pacing: reserve the next send slot of `key`, `spacingMs` after the previous reservation and never
    * before a pause ends. Resolves to how long the caller must wait before sending (0: send now).
