@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { Pool } from 'pg';
 import { after, before, describe, it } from 'node:test';
 import { startThrowawayPostgres, postgresAvailable, type ThrowawayPostgres } from '../bench/lib/postgres';
 import { AutotaskLimiter } from '../src/activities/autotask/limiter';
@@ -39,6 +40,25 @@ function storeContract(name: string, make: () => { a: LimiterStore; b: LimiterSt
       );
       for (const r of results.slice(5))
         assert.ok(r.waitMs > 5 * MINUTE && r.waitMs <= 10 * MINUTE, `waitMs ${r.waitMs}`);
+    });
+
+    it('restamp: the event moves (never doubles) across holders; an event the window no longer holds is recorded anew', async () => {
+      assert.equal((await a.take('restamp', 3, 10 * MINUTE, 'e1')).used, 1);
+      assert.equal((await b.take('restamp', 3, 10 * MINUTE, 'e2')).used, 2);
+      await b.restamp('restamp', 'e1');
+      await a.restamp('restamp', 'e1');
+      assert.deepEqual(
+        [await a.take('restamp', 3, 10 * MINUTE, 'e3'), await b.take('restamp', 3, 10 * MINUTE)].map((r) => [
+          r.taken,
+          r.used,
+        ]),
+        [
+          [true, 3],
+          [false, 3],
+        ]
+      );
+      await a.restamp('restamp', 'left-the-window');
+      assert.equal((await b.take('restamp', 10, 10 * MINUTE)).used, 5);
     });
 
     it('reserveSlot: both holders draw from one pace, one spacing apart', async () => {
@@ -95,6 +115,32 @@ describe('PostgresLimiterStore (every worker shares it)', { skip: !postgresAvail
     a: new PostgresLimiterStore(url(), { tablePrefix: 'contract' }),
     b: new PostgresLimiterStore(url(), { tablePrefix: 'contract' }),
   }));
+
+  it('restamp: a call answered late stays in the window a full span after its answer (store clock)', async () => {
+    const a = new PostgresLimiterStore(url(), { tablePrefix: 'restamp' });
+    const b = new PostgresLimiterStore(url(), { tablePrefix: 'restamp' });
+    const db = new Pool({ connectionString: url() });
+    // Move every event of the key back in time: the test's clock, in minutes, whatever the machine's speed.
+    const age = (minutes: number) =>
+      db.query(`UPDATE restamp_events SET at = at - make_interval(mins => $1) WHERE key = 'k'`, [minutes]);
+    try {
+      assert.ok((await a.take('k', 2, 10 * MINUTE, 'slow')).taken);
+      assert.ok((await b.take('k', 2, 10 * MINUTE, 'quick')).taken);
+      await age(9); // both sent 9 minutes ago; the slow call's answer comes in now
+      await b.restamp('k', 'slow');
+      await age(2); // 11 minutes after the sends: the quick call has left, the slow one (answered 2 min ago) has not
+      const r = await a.take('k', 2, 10 * MINUTE);
+      assert.deepEqual([r.taken, r.used], [true, 2]);
+      const full = await b.take('k', 2, 10 * MINUTE);
+      assert.equal(full.taken, false);
+      assert.ok(
+        full.waitMs > 7 * MINUTE && full.waitMs <= 8 * MINUTE,
+        `waitMs ${full.waitMs}: the slow call leaves first`
+      );
+    } finally {
+      await Promise.all([a.close(), b.close(), db.end()]);
+    }
+  });
 
   it('a worker killed while it holds slots frees them: its database session ends, and so do its advisory locks', async () => {
     const child = spawn(

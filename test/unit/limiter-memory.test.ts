@@ -53,6 +53,36 @@ describe('MemoryLimiterStore.take (sliding-window log)', () => {
   });
 });
 
+describe('MemoryLimiterStore.restamp (a call counted until its answer is in)', () => {
+  it('a restamped event leaves the window a span after the restamp, the others a span after their take', async () => {
+    const { c, s } = store(1_000_000);
+    assert.ok((await s.take('k', 3, 60_000, 'slow')).taken);
+    c.now += 1000;
+    assert.ok((await s.take('k', 3, 60_000, 'quick')).taken);
+    c.now += 20_000;
+    await s.restamp('k', 'slow'); // answered 21 s after it was sent
+    c.now += 40_000; // 61 s after the first send: the quick call (60 s old) has left, the slow one has not
+    assert.deepEqual(await s.take('k', 2, 60_000), { taken: true, used: 2, waitMs: 0 });
+    assert.deepEqual(
+      await s.take('k', 2, 60_000),
+      { taken: false, used: 2, waitMs: 20_000 },
+      'the slow call leaves 60 s after its answer'
+    );
+    c.now += 20_000;
+    assert.equal((await s.take('k', 2, 60_000)).used, 2, 'and then it has left');
+  });
+
+  it('an event that left the window before its answer is counted again from the answer, once', async () => {
+    const { c, s } = store(0);
+    await s.take('k', 1, 60_000, 'very-slow');
+    c.now += 120_000;
+    assert.equal((await s.take('k', 5, 60_000)).used, 1, 'it left (only the new event)');
+    await s.restamp('k', 'very-slow');
+    await s.restamp('k', 'very-slow');
+    assert.equal((await s.take('k', 5, 60_000)).used, 3);
+  });
+});
+
 describe('MemoryLimiterStore.reserveSlot (pacing)', () => {
   it('spaces reservations, sends at once when the slot is past, and waits out a pause', async () => {
     const { c, s } = store();
