@@ -8,7 +8,8 @@ import type { LimiterStore } from '../limits/limiter-store';
  * - at most `threadsPerEndpoint` (3) concurrent requests per tenant x tracking identifier x endpoint
  *   (a distributed semaphore whose slots free themselves when a worker dies);
  * - the tenant's rolling hourly budget (10,000, shared with every other integration): our own calls are
- *   counted in a sliding window, and `ThresholdInformation` tells us what everyone else used;
+ *   counted in a sliding window from when they leave until their answer is in (Autotask counts a request when
+ *   it arrives), and `ThresholdInformation` tells us what everyone else used;
  * - a 429's Retry-After pauses the whole tenant, not just the one call.
  * Near the limit calls are slowed down; past the reserve they are refused with a retry delay so the
  * Temporal retry policy, not a sleeping activity, waits.
