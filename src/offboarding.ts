@@ -18,6 +18,7 @@ import {
   type IntegrationName,
   type Order,
 } from './domain/customer-onboarding';
+import { cwCustomerSlug } from './domain/core/connectwise-key-rotation';
 import { driftScheduleId } from './domain/drift';
 import type { ProvisioningLedger } from './domain/google-admin-roles';
 import {
@@ -213,6 +214,7 @@ export async function orderFacts(
       customers: cw.customers.map((x) => x.identifier),
       agreementName: cw.billing.agreement.name,
       catalogItem: cw.billing.product.identifier,
+      ...(cwCustomerSlug(cw.customer.name) ? { rotationKey: cwCustomerSlug(cw.customer.name) } : {}),
       created: {
         companies: sync?.mode === 'apply' ? (sync.createdCompanies ?? []) : [],
         catalogItem: sync?.mode === 'apply' && sync.catalogItem === 'created',

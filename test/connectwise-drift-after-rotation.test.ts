@@ -1,7 +1,8 @@
 /**
  * An order's drift check follows the ConnectWise key a rotation switched to: the rotation deletes the key the
  * onboarding was given, so a drift check still holding that one would report a broken connection.
- * Everything through the order's own schedules (drift check and rotation), on the real dev server.
+ * Everything through the order's own schedules (drift check and rotation), on the real dev server. An
+ * offboarding planned afterwards removes the rotated key, not the deleted one.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { request } from 'undici';
 import { createActivities, type OnrampActivities } from '../src/activities';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
 import { driftScheduleId } from '../src/domain/drift';
+import { planOffboarding } from '../src/offboarding';
 import { startOrder, type OrderConfig } from '../src/orders';
 import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
 import { cwKeyRotationStatusQuery, oldKeyDeletedSignal, provideNewKeyUpdate } from '../src/workflows';
@@ -136,5 +138,15 @@ describe("an order's drift check after a ConnectWise key rotation (order schedul
     const targets = await acts.driftTargetsForOrder({ orderId });
     assert.equal(targets?.connectwise?.connection.publicKey, fresh.publicKey);
     assert.notEqual(targets?.connectwise?.connection.privateKeyRef, base.connection!.privateKeyRef);
+
+    // Offboarding the order works with the key in use now too: it plans to remove the rotated key (not to
+    // report the order's deleted key as "already rejected" and skip ConnectWise).
+    const plan = await planOffboarding(it_.env.client, config, orderId);
+    const cwSteps = plan.steps.filter((s) => s.integration === 'connectwise').map((s) => s.action);
+    assert.ok(
+      cwSteps.some((a) => a.includes(`API key ${fresh.publicKey}`)),
+      `the plan removes the rotated key: ${JSON.stringify(cwSteps)} / notes ${JSON.stringify(plan.notes)}`
+    );
+    assert.ok(!plan.notes.some((n) => /already rejected/.test(n)), JSON.stringify(plan.notes));
   });
 });

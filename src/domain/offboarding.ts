@@ -60,6 +60,15 @@ export const offboardingInputSchema = z.strictObject({
       customers: z.array(customerIdentifier).max(5000).default([]),
       agreementName: plainName('agreement', 50),
       catalogItem: catalogItemIdentifier,
+      /**
+       * The slug a ConnectWise key rotation records the customer's key under (cwCustomerSlug of
+       * integrations.connectwise.customer.name): after a rotation the order's key was deleted, so the
+       * offboarding works with the key the rotation switched to.
+       */
+      rotationKey: z
+        .string()
+        .regex(/^[a-z0-9-]{1,200}$/, 'lowercase letters, digits and dashes (cwCustomerSlug of the customer name)')
+        .optional(),
       /** Only objects the sync says it created are deleted (a company that existed before stays). */
       created: z
         .strictObject({

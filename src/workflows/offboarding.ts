@@ -54,6 +54,8 @@ const write = proxyActivities<OnrampActivities>(WRITE);
 
 /** The roles undo first checks that the delegation still grants the role scopes (else a note, not a failure). */
 export const OFFBOARDING_ROLES_NEED_DELEGATION_PATCH = 'offboarding-roles-need-delegation';
+/** Offboarding reads the ConnectWise key a rotation switched to (the order's own key was deleted by it). */
+export const OFFBOARDING_ROTATED_CW_KEY_PATCH = 'offboarding-rotated-cw-key';
 
 const REJECTED_AUTOTASK = new Set(['AutotaskCredentialsRejected', 'AutotaskUnknownUser']);
 
@@ -343,7 +345,14 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
       );
       return;
     }
-    const connection = c.connection;
+    let connection = c.connection;
+    if (c.rotationKey && patched(OFFBOARDING_ROTATED_CW_KEY_PATCH)) {
+      const rotated = await read.readCurrentConnectwiseKey.executeWithOptions(
+        { ...READ, summary: `Which ConnectWise key ${input.customer.name} uses now (after a key rotation)` },
+        [{ customer: c.rotationKey }]
+      );
+      if (rotated) connection = { ...connection, ...rotated };
+    }
     const keyLabel = `API key ${connection.publicKey}${connection.apiMember ? ` of API member ${connection.apiMember}` : ''}`;
     const v = await read.verifyConnectwiseConnection.executeWithOptions(
       { ...READ, summary: `Verify the ConnectWise key of ${input.customer.name}` },
