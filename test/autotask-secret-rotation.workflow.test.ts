@@ -11,12 +11,11 @@ import {
   type AutotaskSecretRotationRequest,
 } from '../src/domain/autotask';
 import { listen } from '../src/simulators/http';
-import { signAutotaskBody } from '../src/simulators/autotask/delivery';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver, type AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';
 import { SigningKeyring, keyringSecretsFor } from '../src/webhooks/signing-keyring';
 import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
-import { autotaskFixture, type AutotaskFixture, type TestUser } from './helpers/autotask';
+import { autotaskFixture, deliverSignedCallout, type AutotaskFixture, type TestUser } from './helpers/autotask';
 import { WorkerProcess, crashAfterCommits, waitForCrash } from './helpers/faults';
 import { decodedWorkflow, eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
@@ -91,27 +90,9 @@ describe('autotaskSecretRotation (real Temporal + Autotask simulator + keyring r
     hook.readyAt = Date.now();
     return hook.id;
   };
-  let nextId = 9_000_000;
   /** A delivery as Autotask would sign it with `master`'s secret for webhook `name`: the receiver's status. */
-  const deliver = async (tenant: string, name: string, master: string): Promise<number> => {
-    const body = JSON.stringify({
-      Action: 'Update',
-      Guid: 'test',
-      EntityType: 'Ticket',
-      Id: ++nextId,
-      EventTime: new Date().toISOString(),
-      Fields: { 3: 1 },
-    });
-    const res = await fetch(webhookCalloutUrl(`${receiverUrl}/webhooks/autotask/${tenant}`, name), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hook-signature': signAutotaskBody(deriveAutotaskWebhookSecret(master, name), body),
-      },
-      body,
-    });
-    return res.status;
-  };
+  const deliver = (tenant: string, name: string, master: string) =>
+    deliverSignedCallout(receiverUrl, tenant, name, master);
   const keyOf = (ref: string) => readFileSync(ref.slice('file:'.length), 'utf8');
   const tenantHooks = (tenant: string) =>
     [...at.sim.db.webhooks.values()].filter((h) => h.webhookUrl.includes(`/webhooks/autotask/${tenant}?`));

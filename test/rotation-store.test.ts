@@ -24,7 +24,6 @@ import { storeRotationState } from '../src/secrets/rotation-state-store';
 import { PostgresSecretStore, useSecretStore } from '../src/secrets/secret-store';
 import { listen } from '../src/simulators/http';
 import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
-import { signAutotaskBody } from '../src/simulators/autotask/delivery';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver } from '../src/webhooks/autotask-receiver';
 import { keyringSecretsFor } from '../src/webhooks/signing-keyring';
@@ -37,7 +36,7 @@ import {
   provideNewKeyUpdate,
   type connectwiseKeyRotation,
 } from '../src/workflows';
-import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
+import { autotaskFixture, deliverSignedCallout, type AutotaskFixture } from './helpers/autotask';
 import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { decodedWorkflow, eventually, integration, leaks, testCodec, uniqueTaskQueue } from './helpers/integration';
 
@@ -191,27 +190,7 @@ describe('rotation state in the secret store: N workers and receivers, no shared
     await pg?.stop();
   });
 
-  let nextId = 7_000_000;
-  /** A delivery signed as Autotask signs it with `master`'s secret for the webhook: the receiver's status. */
-  const deliver = async (receiver: string, master: string): Promise<number> => {
-    const body = JSON.stringify({
-      Action: 'Update',
-      Guid: 'test',
-      EntityType: 'Ticket',
-      Id: ++nextId,
-      EventTime: new Date().toISOString(),
-      Fields: { 3: 1 },
-    });
-    const res = await fetch(webhookCalloutUrl(`${receiver}/webhooks/autotask/${tenant}`, name), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hook-signature': signAutotaskBody(deriveAutotaskWebhookSecret(master, name), body),
-      },
-      body,
-    });
-    return res.status;
-  };
+  const deliver = (receiver: string, master: string) => deliverSignedCallout(receiver, tenant, name, master);
   const everyReceiver = (master: string) => Promise.all(receivers.map((r) => deliver(r, master)));
   /** The value behind a store: reference, read as the receiver reads it. */
   const valueOf = async (ref: string) => {

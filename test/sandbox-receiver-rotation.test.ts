@@ -20,11 +20,10 @@ import { createSandboxAutotaskReceiver } from '../src/sandbox/autotask-receiver'
 import { resolveSecretRef } from '../src/secrets/secret-ref';
 import { rotationStateFromConfig } from '../src/secrets/rotation-state';
 import { listen } from '../src/simulators/http';
-import { signAutotaskBody } from '../src/simulators/autotask/delivery';
 import type { AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../src/webhooks/autotask-secret';
 import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
-import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
+import { autotaskFixture, deliverSignedCallout, type AutotaskFixture } from './helpers/autotask';
 import { eventually, integration, type Integration } from './helpers/integration';
 
 describe('sandbox Autotask receiver after a signing-secret rotation', () => {
@@ -71,26 +70,7 @@ describe('sandbox Autotask receiver after a signing-secret rotation', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  let nextId = 8_000_000;
-  const deliver = async (master: string): Promise<number> => {
-    const body = JSON.stringify({
-      Action: 'Update',
-      Guid: 'test',
-      EntityType: 'Ticket',
-      Id: ++nextId,
-      EventTime: new Date().toISOString(),
-      Fields: { 3: 1 },
-    });
-    const res = await fetch(webhookCalloutUrl(`${receiverUrl}/webhooks/autotask/${tenant}`, name), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hook-signature': signAutotaskBody(deriveAutotaskWebhookSecret(master, name), body),
-      },
-      body,
-    });
-    return res.status;
-  };
+  const deliver = (master: string) => deliverSignedCallout(receiverUrl, tenant, name, master);
 
   it('a callout signed with the rotated secret is accepted; the sandbox master key is refused after the revoke', async () => {
     const user = at.addUser();

@@ -10,6 +10,7 @@ import {
   type AutotaskSimulatorOptions,
 } from '../../src/simulators/autotask/server';
 import { SYSTEM_API_LEVEL, type Action, type ApiUser } from '../../src/simulators/autotask/state';
+import { signAutotaskBody } from '../../src/simulators/autotask/delivery';
 import { listen } from '../../src/simulators/http';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../src/webhooks/autotask-secret';
 import {
@@ -182,4 +183,34 @@ export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): P
     },
   };
   return fixture;
+}
+
+let nextCalloutId = 7_000_000;
+/**
+ * One ticket callout as Autotask sends it for webhook `name` of `tenant`, signed with the secret derived from
+ * `master` (what a receiver that trusts `master` expects): the receiver's HTTP status.
+ */
+export async function deliverSignedCallout(
+  receiverUrl: string,
+  tenant: string,
+  name: string,
+  master: string
+): Promise<number> {
+  const body = JSON.stringify({
+    Action: 'Update',
+    Guid: 'test',
+    EntityType: 'Ticket',
+    Id: ++nextCalloutId,
+    EventTime: new Date().toISOString(),
+    Fields: { 3: 1 },
+  });
+  const res = await fetch(webhookCalloutUrl(`${receiverUrl}/webhooks/autotask/${tenant}`, name), {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hook-signature': signAutotaskBody(deriveAutotaskWebhookSecret(master, name), body),
+    },
+    body,
+  });
+  return res.status;
 }
