@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { Client } from 'pg';
 import { startThrowawayPostgres, postgresAvailable, type ThrowawayPostgres } from '../bench/lib/postgres';
 import {
   autotaskSecretRotationWorkflowId,
@@ -38,29 +37,11 @@ import {
 } from '../src/workflows';
 import { autotaskFixture, deliverSignedCallout, type AutotaskFixture } from './helpers/autotask';
 import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
+import { tableText } from './helpers/postgres';
 import { decodedWorkflow, eventually, integration, leaks, testCodec, uniqueTaskQueue } from './helpers/integration';
 
 const ROOT = resolve(__dirname, '..');
 const skip = !postgresAvailable() && !process.env.CI;
-
-/** Every column of every row of a table as text (bytea as UTF-8, hex and base64). */
-async function tableText(url: string, table: string): Promise<{ rows: Record<string, unknown>[]; text: string }> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
-    const text = rows
-      .flatMap((r) =>
-        Object.values(r).map((v) =>
-          Buffer.isBuffer(v) ? `${v.toString('utf8')} ${v.toString('hex')} ${v.toString('base64')}` : String(v)
-        )
-      )
-      .join('\n');
-    return { rows, text };
-  } finally {
-    await c.end();
-  }
-}
 
 /** A src/worker.ts process configured only by its environment, with data directories of its own. */
 class Worker {

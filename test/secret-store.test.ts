@@ -23,6 +23,7 @@ import { resolveSecretRef } from '../src/secrets/secret-ref';
 import { PostgresSecretStore, useSecretStore } from '../src/secrets/secret-store';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { googleFixture, type GoogleFixture } from './helpers/google';
+import { tableText } from './helpers/postgres';
 import { decodedWorkflow, eventually, integration, leaks, testCodec, uniqueTaskQueue } from './helpers/integration';
 
 const ROOT = resolve(__dirname, '..');
@@ -30,25 +31,6 @@ const TOKEN = `store-token-${process.pid}-0123456789`;
 const TOKEN_NAME = 'file:/run/secrets/crm-token';
 
 const skip = !postgresAvailable() && !process.env.CI;
-
-/** Every string of every column of every row of a table, bytea as UTF-8 and hex. */
-async function rowsText(url: string, table: string): Promise<{ rows: Record<string, unknown>[]; text: string }> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
-    const text = rows
-      .flatMap((r) =>
-        Object.values(r).map((v) =>
-          Buffer.isBuffer(v) ? `${v.toString('utf8')} ${v.toString('hex')} ${v.toString('base64')}` : String(v)
-        )
-      )
-      .join('\n');
-    return { rows, text };
-  } finally {
-    await c.end();
-  }
-}
 
 describe('secret store: supplied through the intake, resolved by a real worker', { skip }, () => {
   let pg: ThrowawayPostgres;
@@ -153,7 +135,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
       secret: CANARY,
     });
     assert.equal(both.status, 400, JSON.stringify(both.body));
-    assert.equal((await rowsText(pg.url, 'onramp_secrets')).rows.length, 0, 'nothing stored for a refused request');
+    assert.equal((await tableText(pg.url, 'onramp_secrets')).rows.length, 0, 'nothing stored for a refused request');
 
     // A wrong secret: stored, resolved by the worker, refused by Autotask, so the workflow refuses the
     // credential and the intake removes the value again (both recorded).
@@ -165,7 +147,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     assert.equal(wrong.status, 400, JSON.stringify(wrong.body));
     assert.equal(wrong.body.error, 'credential_rejected');
     assert.ok(!JSON.stringify(wrong.body).includes(WRONG));
-    assert.equal((await rowsText(pg.url, 'onramp_secrets')).rows.length, 0, 'a refused secret is not kept');
+    assert.equal((await tableText(pg.url, 'onramp_secrets')).rows.length, 0, 'a refused secret is not kept');
     assert.deepEqual(
       (await store.audit(orderId)).map((r) => r.action),
       ['supplied', 'removed: the workflow did not accept the credential']
@@ -207,7 +189,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
   });
 
   it('the stored row is sealed: no plaintext, the key id of the ring, and it opens only under its own name', async () => {
-    const { rows, text } = await rowsText(pg.url, 'onramp_secrets');
+    const { rows, text } = await tableText(pg.url, 'onramp_secrets');
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.name, ref.slice('store:'.length));
     assert.equal(rows[0]!.key_id, 'test');
@@ -226,7 +208,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
   });
 
   it('the audit names who supplied which reference for which order, and never the value', async () => {
-    const { rows, text } = await rowsText(pg.url, 'onramp_secret_audit');
+    const { rows, text } = await tableText(pg.url, 'onramp_secret_audit');
     const mine = rows.filter((r) => r.order_id === orderId && r.ref === ref);
     assert.equal(mine.length, 1);
     assert.equal(mine[0]!.actor, `bearer ${TOKEN_NAME}`);
@@ -256,7 +238,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     });
     assert.equal(res.status, 409, JSON.stringify(res.body));
     assert.equal((await store.audit(orderId)).length, 3);
-    assert.equal((await rowsText(pg.url, 'onramp_secrets')).rows.length, 2);
+    assert.equal((await tableText(pg.url, 'onramp_secrets')).rows.length, 2);
   });
 
   const cli = (args: string[], stdin = '') =>
@@ -345,7 +327,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
       audit.map((a) => [a.actor, a.via, a.action]),
       [['alice@msp', 'cli', 'supplied']]
     );
-    const { text } = await rowsText(pg.url, 'onramp_secrets');
+    const { text } = await tableText(pg.url, 'onramp_secrets');
     assert.ok(!text.includes(secret), 'plaintext in the secret rows');
     assert.ok(!existsSync(join(dataDir, 'secrets')), 'nothing written under ONRAMP_SECRETS_DIR');
   });
@@ -375,7 +357,7 @@ describe('secret store: key rotation and the intake without a store', { skip }, 
     useSecretStore(rotated);
     assert.equal(await resolveSecretRef(oldRef), 'private-key-sealed-with-k1');
     const newRef = await rotated.supply('private-key-sealed-with-k2', entry);
-    const { rows } = await rowsText(pg.url, 'rots');
+    const { rows } = await tableText(pg.url, 'rots');
     assert.deepEqual(rows.map((r) => r.key_id).sort(), ['k1', 'k2']);
     assert.equal(await resolveSecretRef(newRef), 'private-key-sealed-with-k2');
 
