@@ -11,11 +11,17 @@ import {
   type AutotaskSecretRotationRequest,
 } from '../src/domain/autotask';
 import { listen } from '../src/simulators/http';
-import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../src/webhooks/autotask-secret';
+import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver, type AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';
 import { SigningKeyring, keyringSecretsFor } from '../src/webhooks/signing-keyring';
 import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
-import { autotaskFixture, deliverSignedCallout, type AutotaskFixture, type TestUser } from './helpers/autotask';
+import {
+  autotaskFixture,
+  deliverSignedCallout,
+  seedSignedWebhook,
+  type AutotaskFixture,
+  type TestUser,
+} from './helpers/autotask';
 import { WorkerProcess, crashAfterCommits, waitForCrash } from './helpers/faults';
 import { decodedWorkflow, eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
@@ -76,20 +82,8 @@ describe('autotaskSecretRotation (real Temporal + Autotask simulator + keyring r
     };
     return { tenant, user, names, ids, request };
   };
-  const seedHook = (owner: TestUser, tenant: string, name: string): number => {
-    const base = `${receiverUrl}/webhooks/autotask/${tenant}`;
-    const hook = at.sim.db.createWebhook(owner.user, 'Ticket', {
-      name,
-      webhookUrl: webhookCalloutUrl(base, name),
-      deactivationUrl: webhookCalloutUrl(`${base}/deactivated`, name),
-      secretKey: deriveAutotaskWebhookSecret(at.masterKey, name),
-      isSubscribedToCreateEvents: true,
-      isSubscribedToUpdateEvents: true,
-    });
-    hook.fields.push({ id: at.sim.db.id(), fieldID: 3, isSubscribedField: true, isDisplayAlwaysField: false });
-    hook.readyAt = Date.now();
-    return hook.id;
-  };
+  const seedHook = (owner: TestUser, tenant: string, name: string): number =>
+    seedSignedWebhook(at, owner, receiverUrl, tenant, name).id;
   /** A delivery as Autotask would sign it with `master`'s secret for webhook `name`: the receiver's status. */
   const deliver = (tenant: string, name: string, master: string) =>
     deliverSignedCallout(receiverUrl, tenant, name, master);

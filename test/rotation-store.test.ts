@@ -23,7 +23,7 @@ import { storeRotationState } from '../src/secrets/rotation-state-store';
 import { PostgresSecretStore, useSecretStore } from '../src/secrets/secret-store';
 import { listen } from '../src/simulators/http';
 import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
-import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../src/webhooks/autotask-secret';
+import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver } from '../src/webhooks/autotask-receiver';
 import { keyringSecretsFor } from '../src/webhooks/signing-keyring';
 import {
@@ -35,7 +35,7 @@ import {
   provideNewKeyUpdate,
   type connectwiseKeyRotation,
 } from '../src/workflows';
-import { autotaskFixture, deliverSignedCallout, type AutotaskFixture } from './helpers/autotask';
+import { autotaskFixture, deliverSignedCallout, seedSignedWebhook, type AutotaskFixture } from './helpers/autotask';
 import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { tableText } from './helpers/postgres';
 import { decodedWorkflow, eventually, integration, leaks, testCodec, uniqueTaskQueue } from './helpers/integration';
@@ -140,18 +140,7 @@ describe('rotation state in the secret store: N workers and receivers, no shared
       receivers.push(await listen(receiver.app));
     }
     const user = at.addUser();
-    const base = `${receivers[0]}/webhooks/autotask/${tenant}`;
-    const hook = at.sim.db.createWebhook(user.user, 'Ticket', {
-      name,
-      webhookUrl: webhookCalloutUrl(base, name),
-      deactivationUrl: webhookCalloutUrl(`${base}/deactivated`, name),
-      secretKey: deriveAutotaskWebhookSecret(at.masterKey, name),
-      isSubscribedToCreateEvents: true,
-      isSubscribedToUpdateEvents: true,
-    });
-    hook.fields.push({ id: at.sim.db.id(), fieldID: 3, isSubscribedField: true, isDisplayAlwaysField: false });
-    hook.readyAt = Date.now();
-    hookId = hook.id;
+    hookId = seedSignedWebhook(at, user, receivers[0]!, tenant, name).id;
     request = {
       customer: { id: tenant },
       vendor: { name: 'Sophos Central' },

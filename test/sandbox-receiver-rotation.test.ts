@@ -21,9 +21,9 @@ import { resolveSecretRef } from '../src/secrets/secret-ref';
 import { rotationStateFromConfig } from '../src/secrets/rotation-state';
 import { listen } from '../src/simulators/http';
 import type { AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';
-import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../src/webhooks/autotask-secret';
+import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
-import { autotaskFixture, deliverSignedCallout, type AutotaskFixture } from './helpers/autotask';
+import { autotaskFixture, deliverSignedCallout, seedSignedWebhook, type AutotaskFixture } from './helpers/autotask';
 import { eventually, integration, type Integration } from './helpers/integration';
 
 describe('sandbox Autotask receiver after a signing-secret rotation', () => {
@@ -74,17 +74,7 @@ describe('sandbox Autotask receiver after a signing-secret rotation', () => {
 
   it('a callout signed with the rotated secret is accepted; the sandbox master key is refused after the revoke', async () => {
     const user = at.addUser();
-    const base = `${receiverUrl}/webhooks/autotask/${tenant}`;
-    const hook = at.sim.db.createWebhook(user.user, 'Ticket', {
-      name,
-      webhookUrl: webhookCalloutUrl(base, name),
-      deactivationUrl: webhookCalloutUrl(`${base}/deactivated`, name),
-      secretKey: deriveAutotaskWebhookSecret(at.masterKey, name),
-      isSubscribedToCreateEvents: true,
-      isSubscribedToUpdateEvents: true,
-    });
-    hook.fields.push({ id: at.sim.db.id(), fieldID: 3, isSubscribedField: true, isDisplayAlwaysField: false });
-    hook.readyAt = Date.now();
+    const hook = seedSignedWebhook(at, user, receiverUrl, tenant, name);
     assert.equal(await deliver(at.masterKey), 200, 'before the rotation: the sandbox master key');
 
     const request: AutotaskSecretRotationRequest = {

@@ -9,7 +9,7 @@ import {
   type AutotaskSimulator,
   type AutotaskSimulatorOptions,
 } from '../../src/simulators/autotask/server';
-import { SYSTEM_API_LEVEL, type Action, type ApiUser } from '../../src/simulators/autotask/state';
+import { SYSTEM_API_LEVEL, type Action, type ApiUser, type Webhook } from '../../src/simulators/autotask/state';
 import { signAutotaskBody } from '../../src/simulators/autotask/delivery';
 import { listen } from '../../src/simulators/http';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../src/webhooks/autotask-secret';
@@ -213,4 +213,29 @@ export async function deliverSignedCallout(
     body,
   });
   return res.status;
+}
+
+/**
+ * A ready Ticket webhook `name` of `owner`, calling the receiver at `receiverUrl` for `tenant` and signed with
+ * the secret derived from the fixture's master key: what an onboarding leaves before a signing rotation.
+ */
+export function seedSignedWebhook(
+  at: AutotaskFixture,
+  owner: TestUser,
+  receiverUrl: string,
+  tenant: string,
+  name: string
+): Webhook {
+  const base = `${receiverUrl}/webhooks/autotask/${tenant}`;
+  const hook = at.sim.db.createWebhook(owner.user, 'Ticket', {
+    name,
+    webhookUrl: webhookCalloutUrl(base, name),
+    deactivationUrl: webhookCalloutUrl(`${base}/deactivated`, name),
+    secretKey: deriveAutotaskWebhookSecret(at.masterKey, name),
+    isSubscribedToCreateEvents: true,
+    isSubscribedToUpdateEvents: true,
+  });
+  hook.fields.push({ id: at.sim.db.id(), fieldID: 3, isSubscribedField: true, isDisplayAlwaysField: false });
+  hook.readyAt = Date.now();
+  return hook;
 }
