@@ -61,6 +61,23 @@ function storeContract(name: string, make: () => { a: LimiterStore; b: LimiterSt
       assert.equal((await b.take('restamp', 10, 10 * MINUTE)).used, 5);
     });
 
+    it('takeUpTo: one call records as many events as the window has room for, shared with take, and says how long to wait', async () => {
+      const first = await a.takeUpTo('many', 10, 10 * MINUTE, 4);
+      assert.deepEqual([first.taken, first.used, first.waitMs], [4, 4, 0]);
+      assert.equal((await b.take('many', 10, 10 * MINUTE)).used, 5);
+      const second = await b.takeUpTo('many', 10, 10 * MINUTE, 8);
+      assert.deepEqual([second.taken, second.used], [5, 10]);
+      assert.ok(second.waitMs > 5 * MINUTE && second.waitMs <= 10 * MINUTE, `waitMs ${second.waitMs}`);
+      const full = await a.takeUpTo('many', 10, 10 * MINUTE, 3);
+      assert.deepEqual([full.taken, full.used], [0, 10]);
+      assert.ok(full.waitMs > 5 * MINUTE, `waitMs ${full.waitMs}`);
+      assert.equal((await a.take('many', 10, 10 * MINUTE)).taken, false);
+      await b.pause('many-paused', 30 * MINUTE);
+      const paused = await a.takeUpTo('many-paused', 10, MINUTE, 2);
+      assert.equal(paused.taken, 0);
+      assert.ok(paused.waitMs > 20 * MINUTE, `waitMs ${paused.waitMs}`);
+    });
+
     it('reserveSlot: both holders draw from one pace, one spacing apart', async () => {
       const waits = [];
       for (let i = 0; i < 6; i++) waits.push(await (i % 2 ? a : b).reserveSlot('pace', MINUTE));

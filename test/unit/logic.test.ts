@@ -175,6 +175,49 @@ describe('Google SlidingWindowLimiter (fake clock)', () => {
     }
   });
 
+  it('a queue of callers is admitted in one store round trip, as many as the window has room for', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let now = 0;
+      const store = new MemoryLimiterStore(() => now);
+      const asked: number[] = [];
+      const takeUpTo = store.takeUpTo.bind(store);
+      store.takeUpTo = (key, limit, span, count) => {
+        asked.push(count);
+        return takeUpTo(key, limit, span, count);
+      };
+      const l = new SlidingWindowLimiter(5, 1000, 100, store);
+      let admitted = 0;
+      const calls = Array.from({ length: 8 }, () => l.take().then(() => admitted++));
+      await Promise.all(calls.slice(0, 5));
+      await new Promise((r) => setImmediate(r));
+      assert.equal(admitted, 5, 'the window holds 5');
+      assert.deepEqual(asked, [5, 3], 'eight callers: one trip admits five, one learns how long the other three wait');
+      assert.equal(l.waited, 1);
+      now = 1100;
+      mock.timers.tick(1101);
+      await Promise.all(calls);
+      assert.deepEqual(asked, [5, 3, 3], 'the three left go in one trip once the window has moved');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('a store failure fails the calls that asked, and the next caller asks again', async () => {
+    const store = new MemoryLimiterStore();
+    const takeUpTo = store.takeUpTo.bind(store);
+    let down = true;
+    store.takeUpTo = (...a) => (down ? Promise.reject(new Error('database unreachable')) : takeUpTo(...a));
+    const l = new SlidingWindowLimiter(5, 60_000, 100, store);
+    const failed = await Promise.allSettled([l.take(), l.take()]);
+    assert.deepEqual(
+      failed.map((r) => r.status),
+      ['rejected', 'rejected']
+    );
+    down = false;
+    await l.take();
+  });
+
   it('a call at exactly window + guard - 1 still waits', async () => {
     mock.timers.enable({ apis: ['setTimeout'] });
     try {

@@ -1,4 +1,4 @@
-import type { LimiterStore, TakeResult } from './limiter-store';
+import type { LimiterStore, TakeManyResult, TakeResult } from './limiter-store';
 
 /**
  * Limiter state in this process only: the sandbox, tests, and a single worker. Same semantics as the
@@ -35,6 +35,18 @@ export class MemoryLimiterStore implements LimiterStore {
       return Promise.resolve({ taken: true, used: log.length, waitMs: 0 });
     }
     return Promise.resolve({ taken: false, used: log.length, waitMs: Math.max(1, log[0]!.at + spanMs - now) });
+  }
+
+  takeUpTo(key: string, limit: number, spanMs: number, count: number): Promise<TakeManyResult> {
+    const now = this.now();
+    const log = this.log(key);
+    while (log.length && log[0]!.at <= now - spanMs) log.shift();
+    const paused = this.keyState(key).pausedUntil - now;
+    if (paused > 0) return Promise.resolve({ taken: 0, used: log.length, waitMs: paused });
+    const taken = Math.max(0, Math.min(count, limit - log.length));
+    for (let i = 0; i < taken; i++) log.push({ at: now });
+    const waitMs = taken < count ? Math.max(1, (log[0]?.at ?? now) + spanMs - now) : 0;
+    return Promise.resolve({ taken, used: log.length, waitMs });
   }
 
   restamp(key: string, id: string): Promise<void> {

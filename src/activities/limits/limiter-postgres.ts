@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { createSchemaOnce } from '../../postgres-schema';
 import { MemoryLimiterStore } from './limiter-memory';
-import { sleep, type LimiterStore, type TakeResult } from './limiter-store';
+import { sleep, type LimiterStore, type TakeManyResult, type TakeResult } from './limiter-store';
 
 /**
  * Limiter state shared by every worker through PostgreSQL (the production stack's database).
@@ -13,7 +13,8 @@ import { sleep, type LimiterStore, type TakeResult } from './limiter-store';
  * Autotask counts a rolling hour. The library also has no semaphore whose slot frees itself when a worker
  * dies, which Autotask's 3 concurrent requests per endpoint need. Three primitives on two tables and
  * PostgreSQL advisory locks are less code than adapting it:
- * - `take`: a sliding-window log (`<prefix>_events`), serialised per key by a transaction advisory lock;
+ * - `take` / `takeUpTo`: a sliding-window log (`<prefix>_events`), serialised per key by a transaction
+ *   advisory lock (`takeUpTo` records a whole queue's events in one round trip);
  *   `restamp` moves one event (by its id) to the present in one statement;
  * - `reserveSlot` / `pause`: one row per key (`<prefix>_keys`) with the next send slot and a pause,
  *   updated atomically in one statement;
@@ -80,6 +81,27 @@ export class PostgresLimiterStore implements LimiterStore {
               RETURN QUERY SELECT false, n, greatest(1, extract(epoch FROM oldest + span - t)::double precision * 1000);
             END IF;
           END $$;
+          CREATE OR REPLACE FUNCTION ${fn}_take_up_to(p_key text, p_limit int, p_span_ms double precision, p_count int)
+          RETURNS TABLE (taken int, used int, wait_ms double precision) LANGUAGE plpgsql AS $$
+          DECLARE
+            t timestamptz; span interval := make_interval(secs => p_span_ms / 1000);
+            n int; k int; oldest timestamptz; paused timestamptz;
+          BEGIN
+            PERFORM pg_advisory_xact_lock(hashtext('${fn}:' || p_key));
+            t := clock_timestamp();
+            DELETE FROM ${events} e WHERE e.key = p_key AND e.at <= t - span;
+            SELECT count(*), min(e.at) INTO n, oldest FROM ${events} e WHERE e.key = p_key;
+            SELECT kk.paused_until INTO paused FROM ${keys} kk WHERE kk.key = p_key;
+            IF paused IS NOT NULL AND paused > t THEN
+              RETURN QUERY SELECT 0, n, extract(epoch FROM paused - t)::double precision * 1000;
+              RETURN;
+            END IF;
+            k := greatest(0, least(p_count, p_limit - n));
+            INSERT INTO ${events} (key, at) SELECT p_key, t FROM generate_series(1, k);
+            RETURN QUERY SELECT k, n + k, CASE WHEN k < p_count
+              THEN greatest(1, extract(epoch FROM coalesce(oldest, t) + span - t)::double precision * 1000)
+              ELSE 0::double precision END;
+          END $$;
           CREATE OR REPLACE FUNCTION ${fn}_reserve(p_key text, p_spacing_ms double precision)
           RETURNS double precision LANGUAGE plpgsql AS $$
           DECLARE t timestamptz := clock_timestamp(); slot timestamptz;
@@ -110,6 +132,16 @@ export class PostgresLimiterStore implements LimiterStore {
     const r = await this.pool.query<{ taken: boolean; used: number; wait_ms: number }>(
       `SELECT * FROM ${this.t.fn}_take($1, $2, $3, $4::text)`,
       [key, limit, spanMs, id ?? null]
+    );
+    const row = r.rows[0]!;
+    return { taken: row.taken, used: row.used, waitMs: Math.ceil(row.wait_ms) };
+  }
+
+  async takeUpTo(key: string, limit: number, spanMs: number, count: number): Promise<TakeManyResult> {
+    await this.schema();
+    const r = await this.pool.query<{ taken: number; used: number; wait_ms: number }>(
+      `SELECT * FROM ${this.t.fn}_take_up_to($1, $2, $3, $4)`,
+      [key, limit, spanMs, count]
     );
     const row = r.rows[0]!;
     return { taken: row.taken, used: row.used, waitMs: Math.ceil(row.wait_ms) };

@@ -17,6 +17,12 @@ export interface LimiterStore {
    */
   take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult>;
   /**
+   * `take` for up to `count` events in one call (one database round trip for a whole queue of callers):
+   * records min(count, room left in the window) events now, none while `key` is paused. `waitMs` says, when
+   * fewer than `count` were taken, how long until the oldest event leaves the window (or the pause ends).
+   */
+  takeUpTo(key: string, limit: number, spanMs: number, count: number): Promise<TakeManyResult>;
+  /**
    * Event `id` of `key` (recorded by `take`) happened now, not when it was taken: it moves to the store's
    * present and stays in the window a full span from now. Recorded anew if it already left the window.
    * For a vendor that counts a request when it arrives: stamped when sent, a slow request would leave our
@@ -43,6 +49,13 @@ export interface TakeResult {
   taken: boolean;
   used: number;
   /** When not taken: milliseconds until the oldest event leaves the window (or the pause ends). */
+  waitMs: number;
+}
+
+export interface TakeManyResult {
+  taken: number;
+  used: number;
+  /** 0 when all `count` were taken; otherwise milliseconds until the next one may be (at least 1). */
   waitMs: number;
 }
 
