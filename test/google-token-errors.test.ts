@@ -198,4 +198,17 @@ describe('createGoogleTransporter: quota wait and timeout', () => {
     const t = createGoogleTransporter({ tokenUrl: GOOGLE_TOKEN_URL, timeoutMs: 200 });
     await assert.rejects(t.request({ url: `${url}/hang`, method: 'POST', data: { a: 1 } }));
   });
+
+  it('beforeSend’s callback runs once the answer is read, and once a request failed, never before', async () => {
+    const events: string[] = [];
+    const t = createGoogleTransporter({ tokenUrl: GOOGLE_TOKEN_URL, timeoutMs: 200 }, () => {
+      events.push('send');
+      return Promise.resolve(() => events.push('answered'));
+    });
+    const res = await t.request<{ ok: boolean }>({ url: `${url}/admin/directory/v1/y`, method: 'GET' });
+    events.push(`read ${JSON.stringify(res.data)}`);
+    await assert.rejects(t.request({ url: `${url}/hang`, method: 'POST', data: { a: 1 } }));
+    events.push('failed');
+    assert.deepEqual(events, ['send', 'answered', 'read {"ok":true}', 'send', 'answered', 'failed']);
+  });
 });

@@ -62,18 +62,25 @@ function storeContract(name: string, make: () => { a: LimiterStore; b: LimiterSt
     });
 
     it('takeUpTo: one call records as many events as the window has room for, shared with take, and says how long to wait', async () => {
-      const first = await a.takeUpTo('many', 10, 10 * MINUTE, 4);
+      const ids = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${i}`);
+      const first = await a.takeUpTo('many', 10, 10 * MINUTE, ids('a', 4));
       assert.deepEqual([first.taken, first.used, first.waitMs], [4, 4, 0]);
       assert.equal((await b.take('many', 10, 10 * MINUTE)).used, 5);
-      const second = await b.takeUpTo('many', 10, 10 * MINUTE, 8);
+      const second = await b.takeUpTo('many', 10, 10 * MINUTE, ids('b', 8));
       assert.deepEqual([second.taken, second.used], [5, 10]);
       assert.ok(second.waitMs > 5 * MINUTE && second.waitMs <= 10 * MINUTE, `waitMs ${second.waitMs}`);
-      const full = await a.takeUpTo('many', 10, 10 * MINUTE, 3);
+      const full = await a.takeUpTo('many', 10, 10 * MINUTE, ids('c', 3));
       assert.deepEqual([full.taken, full.used], [0, 10]);
       assert.ok(full.waitMs > 5 * MINUTE, `waitMs ${full.waitMs}`);
       assert.equal((await a.take('many', 10, 10 * MINUTE)).taken, false);
+      // The events carry their ids: restamping the taken ones moves them (the window still holds 10), and
+      // one that was never taken (b5: no room) is recorded anew, so the window holds 11 and refuses more.
+      await b.restamp('many', ['a0', 'b4']);
+      assert.equal((await a.take('many', 20, 10 * MINUTE)).used, 11, 'a0 and b4 moved, nothing doubled');
+      await a.restamp('many', ['b5', 'b6']);
+      assert.equal((await b.take('many', 20, 10 * MINUTE)).used, 14, 'b5 and b6 recorded');
       await b.pause('many-paused', 30 * MINUTE);
-      const paused = await a.takeUpTo('many-paused', 10, MINUTE, 2);
+      const paused = await a.takeUpTo('many-paused', 10, MINUTE, ids('p', 2));
       assert.equal(paused.taken, 0);
       assert.ok(paused.waitMs > 20 * MINUTE, `waitMs ${paused.waitMs}`);
     });

@@ -182,9 +182,9 @@ describe('Google SlidingWindowLimiter (fake clock)', () => {
       const store = new MemoryLimiterStore(() => now);
       const asked: number[] = [];
       const takeUpTo = store.takeUpTo.bind(store);
-      store.takeUpTo = (key, limit, span, count) => {
-        asked.push(count);
-        return takeUpTo(key, limit, span, count);
+      store.takeUpTo = (key, limit, span, ids) => {
+        asked.push(ids.length);
+        return takeUpTo(key, limit, span, ids);
       };
       const l = new SlidingWindowLimiter(5, 1000, 100, store);
       let admitted = 0;
@@ -198,6 +198,36 @@ describe('Google SlidingWindowLimiter (fake clock)', () => {
       mock.timers.tick(1101);
       await Promise.all(calls);
       assert.deepEqual(asked, [5, 3, 3], 'the three left go in one trip once the window has moved');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('a call stays counted until its answer is in (Google counts on arrival): a slow answer holds the next call back', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let now = 0;
+      const l = new SlidingWindowLimiter(1, 1000, 100, new MemoryLimiterStore(() => now));
+      const answered = await l.take();
+      now = 5000; // the answer came 5 s after the send: the call may have reached Google just before it
+      answered();
+      answered(); // a second call changes nothing
+      await new Promise((r) => setImmediate(r));
+      now = 1100 + 5000 - 1;
+      let second = false;
+      const p = l.take().then(() => (second = true));
+      for (let i = 0; i < 5; i++) {
+        mock.timers.tick(1);
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.equal(second, false, 'the window runs from the answer, not from the send');
+      now = 1100 + 5000;
+      for (let i = 0; i < 10 && !second; i++) {
+        mock.timers.tick(10);
+        await new Promise((r) => setImmediate(r));
+      }
+      await p;
+      assert.equal(second, true);
     } finally {
       mock.timers.reset();
     }

@@ -155,10 +155,11 @@ export function createAdminClientFactory(settings: GoogleAdminSettings) {
           throw permanent(`serviceAccount.keyRef: ${err.message}`, 'ServiceAccountKeyUnavailable');
         throw err;
       }
-      // Directory calls wait for the shared quota first; their timeout starts once they may be sent.
-      const transporter = createGoogleTransporter(settings, async (config) => {
-        if (config.url.toString().includes('/admin/directory/')) await limiter.take();
-      });
+      // Directory calls wait for the shared quota first; their timeout starts once they may be sent, and
+      // each stays counted in the window until its answer is in (Google counts it on arrival).
+      const transporter = createGoogleTransporter(settings, async (config) =>
+        config.url.toString().includes('/admin/directory/') ? limiter.take() : undefined
+      );
       const jwt = new JWT({
         email: key.client_email,
         key: key.private_key,

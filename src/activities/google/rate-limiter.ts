@@ -1,26 +1,33 @@
+import { randomUUID } from 'node:crypto';
 import { MemoryLimiterStore } from '../limits/limiter-memory';
 import { sleep, type LimiterStore } from '../limits/limiter-store';
 
 interface Waiter {
-  resolve: () => void;
+  id: string;
+  resolve: (answered: () => void) => void;
   reject: (err: unknown) => void;
 }
 
 /**
- * At most `limit` acquisitions in any rolling window of `windowMs` (+ `guardMs`). Google counts
- * Directory queries per minute per user; a rolling window never lets a burst straddle two of its
- * minutes, and the guard absorbs network latency between our clock and Google's counter. Allows an
- * immediate burst up to the limit, so small jobs are not slowed at all. The window lives in the limiter
- * store, so every worker sharing it (PostgreSQL) shares one quota.
+ * At most `limit` Directory calls in any rolling window of `windowMs` (+ `guardMs`), shared by every worker
+ * through the limiter store (PostgreSQL). Google counts queries per minute per user; a rolling window never
+ * lets a burst straddle two of its minutes. Allows an immediate burst up to the limit, so small jobs are not
+ * slowed at all.
  *
- * Callers of this process queue in order and one pump asks the store for the whole queue at once
- * (`takeUpTo`): one database round trip admits every waiting call the window has room for. Asking once per
- * call made the round trip the bottleneck on a busy machine: three workers at ~75 ms per round trip could
- * only ask ~40 times a second, exactly Google's 2,400/min, so the quota went a quarter unused.
+ * - **One round trip for a whole queue.** Callers of this process queue in order and one pump asks the store
+ *   for all of them at once (`takeUpTo`). Asking once per call made the round trip the bottleneck on a busy
+ *   machine: three workers at load 34 used 0.55–0.97 of the quota (mean 0.69) with no call ever refused.
+ * - **Counted until answered.** Google counts a query when it arrives, which on a starved machine can be
+ *   well after we took its place. Each call's event moves to the time its answer came (`restamp`, batched
+ *   like the takes), so it stays in our window at least as long as in Google's; the guard covers only the
+ *   answer's way back. Taking places for a whole queue at once without this sent 7 queries past the
+ *   quota under the same load.
  */
 export class SlidingWindowLimiter {
   private readonly waiters: Waiter[] = [];
   private pumping = false;
+  private answered: string[] = [];
+  private flushing = false;
   /** Times the queue had to wait for the window, for the benchmark. */
   waited = 0;
 
@@ -32,9 +39,10 @@ export class SlidingWindowLimiter {
     private readonly key = 'google-directory'
   ) {}
 
-  take(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+  /** Wait for a place in the window; resolves to `answered`, to call once the vendor's answer is in. */
+  take(): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ id: randomUUID(), resolve, reject });
       if (this.pumping) return;
       this.pumping = true;
       // Start on the next microtask, so callers queued in the same tick go in the first round trip.
@@ -46,23 +54,54 @@ export class SlidingWindowLimiter {
     const span = this.windowMs + this.guardMs;
     try {
       while (this.waiters.length) {
-        const want = Math.min(this.waiters.length, this.limit);
+        const batch = this.waiters.slice(0, this.limit);
         let r;
         try {
-          r = await this.store.takeUpTo(this.key, this.limit, span, want);
+          r = await this.store.takeUpTo(
+            this.key,
+            this.limit,
+            span,
+            batch.map((w) => w.id)
+          );
         } catch (err) {
           // The store is unreachable: the calls that asked fail (the activity retries); later ones ask again.
-          for (const w of this.waiters.splice(0, want)) w.reject(err);
+          this.waiters.splice(0, batch.length);
+          for (const w of batch) w.reject(err);
           continue;
         }
-        for (const w of this.waiters.splice(0, r.taken)) w.resolve();
-        if (r.taken < want) {
+        for (const w of this.waiters.splice(0, r.taken)) w.resolve(this.once(w.id));
+        if (r.taken < batch.length) {
           this.waited++;
           await sleep(r.waitMs + 1);
         }
       }
     } finally {
       this.pumping = false;
+    }
+  }
+
+  private once(id: string): () => void {
+    let called = false;
+    return () => {
+      if (called) return;
+      called = true;
+      this.answered.push(id);
+      if (this.flushing) return;
+      this.flushing = true;
+      queueMicrotask(() => void this.flush());
+    };
+  }
+
+  /** Restamp every answered call since the last flush in one round trip; best effort (the guard remains). */
+  private async flush(): Promise<void> {
+    try {
+      while (this.answered.length) {
+        const ids = this.answered;
+        this.answered = [];
+        await this.store.restamp(this.key, ids).catch(() => undefined);
+      }
+    } finally {
+      this.flushing = false;
     }
   }
 }

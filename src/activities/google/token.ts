@@ -23,7 +23,8 @@ export interface GoogleAuthSettings {
  */
 export function createGoogleTransporter(
   settings: GoogleAuthSettings,
-  beforeSend?: (config: { url: URL | string }) => Promise<void>
+  /** Runs before each request; may resolve to a callback called once its answer is in (or it failed). */
+  beforeSend?: (config: { url: URL | string }) => Promise<(() => void) | void>
 ): Gaxios {
   const transporter = new Gaxios({ fetchImplementation: globalThis.fetch });
   transporter.interceptors.request.add({
@@ -33,7 +34,18 @@ export function createGoogleTransporter(
       }
       config.retry = false;
       config.retryConfig = { ...config.retryConfig, retry: 0, noResponseRetries: 0 };
-      await beforeSend?.(config);
+      const answered = await beforeSend?.(config);
+      if (answered) {
+        // gaxios's `adapter` option wraps the send and the reading of the answer: the one place that sees both.
+        const inner = config.adapter;
+        config.adapter = async (options, send) => {
+          try {
+            return await (inner ? inner(options, send) : send(options));
+          } finally {
+            answered();
+          }
+        };
+      }
       // gaxios turns `timeout` into an AbortSignal *before* interceptors run, so setting it here would do
       // nothing: add the timeout signal ourselves, so a hung connection fails fast and is retried.
       const timeout = AbortSignal.timeout(settings.timeoutMs ?? 15_000);

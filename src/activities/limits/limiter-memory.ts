@@ -37,24 +37,26 @@ export class MemoryLimiterStore implements LimiterStore {
     return Promise.resolve({ taken: false, used: log.length, waitMs: Math.max(1, log[0]!.at + spanMs - now) });
   }
 
-  takeUpTo(key: string, limit: number, spanMs: number, count: number): Promise<TakeManyResult> {
+  takeUpTo(key: string, limit: number, spanMs: number, ids: readonly string[]): Promise<TakeManyResult> {
     const now = this.now();
     const log = this.log(key);
     while (log.length && log[0]!.at <= now - spanMs) log.shift();
     const paused = this.keyState(key).pausedUntil - now;
     if (paused > 0) return Promise.resolve({ taken: 0, used: log.length, waitMs: paused });
-    const taken = Math.max(0, Math.min(count, limit - log.length));
-    for (let i = 0; i < taken; i++) log.push({ at: now });
-    const waitMs = taken < count ? Math.max(1, (log[0]?.at ?? now) + spanMs - now) : 0;
+    const taken = Math.max(0, Math.min(ids.length, limit - log.length));
+    for (const id of ids.slice(0, taken)) log.push({ at: now, id });
+    const waitMs = taken < ids.length ? Math.max(1, (log[0]?.at ?? now) + spanMs - now) : 0;
     return Promise.resolve({ taken, used: log.length, waitMs });
   }
 
-  restamp(key: string, id: string): Promise<void> {
+  restamp(key: string, id: string | readonly string[]): Promise<void> {
     const log = this.log(key);
-    const i = log.findIndex((e) => e.id === id);
-    if (i >= 0) log.splice(i, 1);
-    // Now is no earlier than any event's time, so the log stays in time order.
-    log.push({ at: this.now(), id });
+    for (const one of typeof id === 'string' ? [id] : id) {
+      const i = log.findIndex((e) => e.id === one);
+      if (i >= 0) log.splice(i, 1);
+      // Now is no earlier than any event's time, so the log stays in time order.
+      log.push({ at: this.now(), id: one });
+    }
     return Promise.resolve();
   }
 

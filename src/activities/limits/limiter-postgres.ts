@@ -81,11 +81,11 @@ export class PostgresLimiterStore implements LimiterStore {
               RETURN QUERY SELECT false, n, greatest(1, extract(epoch FROM oldest + span - t)::double precision * 1000);
             END IF;
           END $$;
-          CREATE OR REPLACE FUNCTION ${fn}_take_up_to(p_key text, p_limit int, p_span_ms double precision, p_count int)
+          CREATE OR REPLACE FUNCTION ${fn}_take_up_to(p_key text, p_limit int, p_span_ms double precision, p_ids text[])
           RETURNS TABLE (taken int, used int, wait_ms double precision) LANGUAGE plpgsql AS $$
           DECLARE
             t timestamptz; span interval := make_interval(secs => p_span_ms / 1000);
-            n int; k int; oldest timestamptz; paused timestamptz;
+            n int; k int; want int := cardinality(p_ids); oldest timestamptz; paused timestamptz;
           BEGIN
             PERFORM pg_advisory_xact_lock(hashtext('${fn}:' || p_key));
             t := clock_timestamp();
@@ -96,9 +96,9 @@ export class PostgresLimiterStore implements LimiterStore {
               RETURN QUERY SELECT 0, n, extract(epoch FROM paused - t)::double precision * 1000;
               RETURN;
             END IF;
-            k := greatest(0, least(p_count, p_limit - n));
-            INSERT INTO ${events} (key, at) SELECT p_key, t FROM generate_series(1, k);
-            RETURN QUERY SELECT k, n + k, CASE WHEN k < p_count
+            k := greatest(0, least(want, p_limit - n));
+            INSERT INTO ${events} (key, at, id) SELECT p_key, t, p_ids[i] FROM generate_series(1, k) AS i;
+            RETURN QUERY SELECT k, n + k, CASE WHEN k < want
               THEN greatest(1, extract(epoch FROM coalesce(oldest, t) + span - t)::double precision * 1000)
               ELSE 0::double precision END;
           END $$;
@@ -137,23 +137,23 @@ export class PostgresLimiterStore implements LimiterStore {
     return { taken: row.taken, used: row.used, waitMs: Math.ceil(row.wait_ms) };
   }
 
-  async takeUpTo(key: string, limit: number, spanMs: number, count: number): Promise<TakeManyResult> {
+  async takeUpTo(key: string, limit: number, spanMs: number, ids: readonly string[]): Promise<TakeManyResult> {
     await this.schema();
     const r = await this.pool.query<{ taken: number; used: number; wait_ms: number }>(
-      `SELECT * FROM ${this.t.fn}_take_up_to($1, $2, $3, $4)`,
-      [key, limit, spanMs, count]
+      `SELECT * FROM ${this.t.fn}_take_up_to($1, $2, $3, $4::text[])`,
+      [key, limit, spanMs, ids]
     );
     const row = r.rows[0]!;
     return { taken: row.taken, used: row.used, waitMs: Math.ceil(row.wait_ms) };
   }
 
-  async restamp(key: string, id: string): Promise<void> {
+  async restamp(key: string, id: string | readonly string[]): Promise<void> {
     await this.schema();
-    // One statement: a concurrent take counts the event either at its old time or at its new one, never neither.
+    // One statement: a concurrent take counts each event either at its old time or at its new one, never neither.
     await this.pool.query(
-      `WITH gone AS (DELETE FROM ${this.t.events} WHERE key = $1 AND id = $2)
-       INSERT INTO ${this.t.events} (key, at, id) VALUES ($1, clock_timestamp(), $2)`,
-      [key, id]
+      `WITH gone AS (DELETE FROM ${this.t.events} WHERE key = $1 AND id = ANY($2::text[]))
+       INSERT INTO ${this.t.events} (key, at, id) SELECT $1, clock_timestamp(), unnest($2::text[])`,
+      [key, typeof id === 'string' ? [id] : id]
     );
   }
 

@@ -17,18 +17,18 @@ export interface LimiterStore {
    */
   take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult>;
   /**
-   * `take` for up to `count` events in one call (one database round trip for a whole queue of callers):
-   * records min(count, room left in the window) events now, none while `key` is paused. `waitMs` says, when
-   * fewer than `count` were taken, how long until the oldest event leaves the window (or the pause ends).
+   * `take` for a whole queue of callers in one call (one database round trip): records events now for the
+   * first min(ids.length, room left in the window) of `ids`, none while `key` is paused. `waitMs` says, when
+   * fewer than all were taken, how long until the oldest event leaves the window (or the pause ends).
    */
-  takeUpTo(key: string, limit: number, spanMs: number, count: number): Promise<TakeManyResult>;
+  takeUpTo(key: string, limit: number, spanMs: number, ids: readonly string[]): Promise<TakeManyResult>;
   /**
-   * Event `id` of `key` (recorded by `take`) happened now, not when it was taken: it moves to the store's
+   * Event `id` of `key` (recorded by `take` or `takeUpTo`; several in one call) happened now, not when it was taken: it moves to the store's
    * present and stays in the window a full span from now. Recorded anew if it already left the window.
    * For a vendor that counts a request when it arrives: stamped when sent, a slow request would leave our
    * window before it leaves the vendor's (see the Autotask limiter).
    */
-  restamp(key: string, id: string): Promise<void>;
+  restamp(key: string, id: string | readonly string[]): Promise<void>;
   /**
    * Even pacing: reserve the next send slot of `key`, `spacingMs` after the previous reservation and never
    * before a pause ends. Resolves to how long the caller must wait before sending (0: send now).
@@ -55,7 +55,7 @@ export interface TakeResult {
 export interface TakeManyResult {
   taken: number;
   used: number;
-  /** 0 when all `count` were taken; otherwise milliseconds until the next one may be (at least 1). */
+  /** 0 when all were taken; otherwise milliseconds until the next one may be (at least 1). */
   waitMs: number;
 }
 
