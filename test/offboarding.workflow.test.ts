@@ -68,6 +68,24 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     }
   }
 
+  /** An order with every integration, onboarded to completion (the admin authorizes, both credentials supplied). */
+  async function onboardFully(m: CwMember, atCredentials: unknown, name: string): Promise<OrderRequest> {
+    const o = order(m, name);
+    g.grant(Object.values(ADMIN_ROLE_SCOPES)); // the admin authorizes the client ID
+    await startOrder(env.client, config, o);
+    const parent = env.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId));
+    await world.supply(o.orderId, 'autotask', atCredentials);
+    await world.supply(o.orderId, 'connectwise', { privateKeyRef: m.keyRef });
+    const onboarded = (await parent.result()) as { completed: string[] };
+    assert.deepEqual([...onboarded.completed].sort(), [
+      'autotask',
+      'connectwise',
+      'googleAdminRoles',
+      'googleDelegation',
+    ]);
+    return o;
+  }
+
   it('after a full onboarding: the plan lists everything, offboarding restores every simulator, a second one changes nothing', async () => {
     const m = await cw.newMember(cwRoleWithDelete());
     const u = at.addUser();
@@ -76,21 +94,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     g.grant([]);
     const before = snapshot();
 
-    const o = order(m, 'full');
-    g.grant(Object.values(ADMIN_ROLE_SCOPES)); // the admin authorizes the client ID
-    await startOrder(env.client, config, o);
-    const parent = env.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId));
-    const supply = (integration: 'autotask' | 'connectwise', credential: unknown) =>
-      world.supply(o.orderId, integration, credential);
-    await supply('autotask', u.credentials);
-    await supply('connectwise', { privateKeyRef: m.keyRef });
-    const onboarded = (await parent.result()) as { completed: string[] };
-    assert.deepEqual([...onboarded.completed].sort(), [
-      'autotask',
-      'connectwise',
-      'googleAdminRoles',
-      'googleDelegation',
-    ]);
+    const o = await onboardFully(m, u.credentials, 'full');
     const after1 = snapshot();
     assert.equal(after1.autotask.webhooks.length, 1, 'the onboarding created a webhook');
     assert.equal(after1.connectwise.additions.length, 2, 'each agreement carries the catalog item');
@@ -189,5 +193,48 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
       1,
       'a key Onramp never received is not its to remove'
     );
+  });
+
+  it('a role without Delete: the offboarding asks, and once the role is given Delete = All and operatorDone is sent, it deletes the rest itself', async () => {
+    const m = await cw.newMember(); // the seed's role: no Delete level anywhere
+    const u = at.addUser();
+    g.grant([]);
+    const before = snapshot();
+    const o = await onboardFully(m, u.credentials, 'no-delete');
+    assert.equal(snapshot().connectwise.additions.length, 2);
+
+    await startOffboarding(env.client, config, o.orderId, {
+      timing: { recheckSeconds: 3600, operatorDeadlineHours: 2 }, // only the signal can move it on
+    });
+    const handle = env.client.workflow.getHandle(offboardingWorkflowId(o.orderId));
+    const cwInstruction = async () =>
+      (await handle.query(offboardingStatusQuery)).instructions.find((i) => i.integration === 'connectwise')?.text;
+    const asked = await eventually(cwInstruction, 'the ConnectWise hand-delete instruction');
+    assert.match(asked, /give the role Delete = All/);
+    assert.equal(snapshot().connectwise.additions.length, 2, 'refused: nothing deleted yet');
+
+    // The operator follows the hint's second option: the role gets Delete = All; nobody deletes by hand.
+    const r = await request(`${cw.url}/__sim/cw/roles/${m.roleId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Sophos Integration ${m.roleId}`, settings: cwRoleWithDelete() }),
+    });
+    assert.ok(r.statusCode < 300, `role update ${r.statusCode}`);
+    await r.body.dump();
+    await offboardingOperatorDone(env.client, o.orderId, 'connectwise');
+    const next = await eventually(
+      async () => {
+        const t = await cwInstruction();
+        return t && !/Delete = All/.test(t) && t;
+      },
+      'the offboarding to delete the objects itself and move on to the API key',
+      30_000
+    );
+    assert.match(next, /API Keys: delete the key/);
+    assert.equal(snapshot().connectwise.additions.length, 0, 'Onramp deleted the additions');
+
+    const report = await playOperators(o.orderId, m, u.credentials.username);
+    assert.equal(report.state, 'completed');
+    assert.deepEqual(snapshot(), before, 'every simulator as before the onboarding');
   });
 });

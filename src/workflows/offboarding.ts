@@ -56,6 +56,8 @@ const write = proxyActivities<OnrampActivities>(WRITE);
 export const OFFBOARDING_ROLES_NEED_DELEGATION_PATCH = 'offboarding-roles-need-delegation';
 /** Offboarding reads the ConnectWise key a rotation switched to (the order's own key was deleted by it). */
 export const OFFBOARDING_ROTATED_CW_KEY_PATCH = 'offboarding-rotated-cw-key';
+/** On each re-check after the role had no Delete level, delete again what is left (the hint offers "give the role Delete = All"). */
+export const OFFBOARDING_CW_RETRY_FORBIDDEN_PATCH = 'offboarding-cw-retry-forbidden-deletes';
 
 const REJECTED_AUTOTASK = new Set(['AutotaskCredentialsRejected', 'AutotaskUnknownUser']);
 
@@ -404,12 +406,26 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
     }
     if (forbidden.length) {
       const ids = new Set(forbidden.map((f) => `${f.kind}:${f.id}`));
+      let checks = 0;
       await operatorStep(
         'connectwise',
         `delete ${forbidden.length} billing object(s) by hand`,
         `The API member's security role may not delete these (the guide's role grants no Delete level): ${forbidden.map((f) => f.label).join('; ')}. Delete them in ConnectWise (Finance > Agreements, Procurement > Product Catalog, Companies), or give the role Delete = All on those areas and send "operatorDone connectwise".`,
         async () => {
-          const left = (await inventory()).filter((o) => ids.has(`${o.kind}:${o.id}`));
+          let left = (await inventory()).filter((o) => ids.has(`${o.kind}:${o.id}`));
+          // The first check runs right after the deletes were refused; later ones (the operator's signal or the
+          // periodic re-check) try again, so a role given Delete = All meanwhile finishes the job.
+          if (checks++ > 0 && left.length && patched(OFFBOARDING_CW_RETRY_FORBIDDEN_PATCH)) {
+            const still: CwObjectRef[] = [];
+            for (const ref of left) {
+              const outcome = await write.deleteConnectwiseObject.executeWithOptions(
+                { ...WRITE, summary: `Delete ${ref.label} (again)` },
+                [{ ...target, ref }]
+              );
+              if (outcome === 'forbidden') still.push(ref);
+            }
+            left = still;
+          }
           return left.length ? `${left.length} still present` : true;
         }
       );
