@@ -89,8 +89,10 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
   it('after a full onboarding: the plan lists everything, offboarding restores every simulator, a second one changes nothing', async () => {
     const m = await cw.newMember(cwRoleWithDelete());
     const u = at.addUser();
-    // A customer that was already a ConnectWise company before the onboarding: it must survive offboarding.
-    cw.sim.state.addCompany(`OF${seq + 1}0001`, `Customer OF${seq + 1} 1`);
+    // A customer that was already a ConnectWise company before the onboarding, with an agreement of the
+    // integration's name: both must survive offboarding (only the catalog item the sync added to it goes).
+    const existing = cw.sim.state.addCompany(`OF${seq + 1}0001`, `Customer OF${seq + 1} 1`);
+    cw.sim.state.addAgreement('Sophos Central', 'Security Services', existing);
     g.grant([]);
     const before = snapshot();
 
@@ -109,7 +111,11 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     assert.ok(actions.some((a) => /^autotask: delete Ticket webhook/.test(a)));
     assert.ok(actions.some((a) => /^autotask: deactivate API user/.test(a)));
     assert.equal(actions.filter((a) => /^connectwise: delete addition/.test(a)).length, 2);
-    assert.equal(actions.filter((a) => /^connectwise: delete agreement/.test(a)).length, 2);
+    assert.equal(
+      actions.filter((a) => /^connectwise: delete agreement/.test(a)).length,
+      1,
+      'only the agreement the sync created, not the one that was there before'
+    );
     assert.ok(actions.some((a) => /^connectwise: delete catalog item/.test(a)));
     assert.equal(
       actions.filter((a) => /^connectwise: delete company/.test(a)).length,
