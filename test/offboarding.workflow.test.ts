@@ -207,7 +207,8 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     g.grant([]);
     const before = snapshot();
     const o = await onboardFully(m, u.credentials, 'no-delete');
-    assert.equal(snapshot().connectwise.additions.length, 2);
+    const additions = () => snapshot().connectwise.additions.length - before.connectwise.additions.length;
+    assert.equal(additions(), 2);
 
     await startOffboarding(env.client, config, o.orderId, {
       timing: { recheckSeconds: 3600, operatorDeadlineHours: 2 }, // only the signal can move it on
@@ -217,7 +218,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
       (await handle.query(offboardingStatusQuery)).instructions.find((i) => i.integration === 'connectwise')?.text;
     const asked = await eventually(cwInstruction, 'the ConnectWise hand-delete instruction');
     assert.match(asked, /give the role Delete = All/);
-    assert.equal(snapshot().connectwise.additions.length, 2, 'refused: nothing deleted yet');
+    assert.equal(additions(), 2, 'refused: nothing deleted yet');
 
     // The operator follows the hint's second option: the role gets Delete = All; nobody deletes by hand.
     const r = await request(`${cw.url}/__sim/cw/roles/${m.roleId}`, {
@@ -237,7 +238,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
       30_000
     );
     assert.match(next, /API Keys: delete the key/);
-    assert.equal(snapshot().connectwise.additions.length, 0, 'Onramp deleted the additions');
+    assert.equal(additions(), 0, 'Onramp deleted the additions');
 
     const report = await playOperators(o.orderId, m, u.credentials.username);
     assert.equal(report.state, 'completed');
