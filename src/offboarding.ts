@@ -218,6 +218,10 @@ export async function orderFacts(
       created: {
         companies: sync?.mode === 'apply' ? (sync.createdCompanies ?? []) : [],
         catalogItem: sync?.mode === 'apply' && sync.catalogItem === 'created',
+        // A sync that recorded what it created (and every run since) limits the deletes to that.
+        ...(sync?.mode === 'apply' && sync.createdAgreements
+          ? { agreements: sync.createdAgreements, additions: sync.createdAdditions ?? [] }
+          : {}),
       },
     };
   }

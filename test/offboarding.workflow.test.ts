@@ -89,8 +89,10 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
   it('after a full onboarding: the plan lists everything, offboarding restores every simulator, a second one changes nothing', async () => {
     const m = await cw.newMember(cwRoleWithDelete());
     const u = at.addUser();
-    // A customer that was already a ConnectWise company before the onboarding: it must survive offboarding.
-    cw.sim.state.addCompany(`OF${seq + 1}0001`, `Customer OF${seq + 1} 1`);
+    // A customer that was already a ConnectWise company before the onboarding, with an agreement of the
+    // integration's name: both must survive offboarding (only the catalog item the sync added to it goes).
+    const existing = cw.sim.state.addCompany(`OF${seq + 1}0001`, `Customer OF${seq + 1} 1`);
+    cw.sim.state.addAgreement('Sophos Central', 'Security Services', existing);
     g.grant([]);
     const before = snapshot();
 
@@ -109,7 +111,11 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     assert.ok(actions.some((a) => /^autotask: delete Ticket webhook/.test(a)));
     assert.ok(actions.some((a) => /^autotask: deactivate API user/.test(a)));
     assert.equal(actions.filter((a) => /^connectwise: delete addition/.test(a)).length, 2);
-    assert.equal(actions.filter((a) => /^connectwise: delete agreement/.test(a)).length, 2);
+    assert.equal(
+      actions.filter((a) => /^connectwise: delete agreement/.test(a)).length,
+      1,
+      'only the agreement the sync created, not the one that was there before'
+    );
     assert.ok(actions.some((a) => /^connectwise: delete catalog item/.test(a)));
     assert.equal(
       actions.filter((a) => /^connectwise: delete company/.test(a)).length,
@@ -201,7 +207,8 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     g.grant([]);
     const before = snapshot();
     const o = await onboardFully(m, u.credentials, 'no-delete');
-    assert.equal(snapshot().connectwise.additions.length, 2);
+    const additions = () => snapshot().connectwise.additions.length - before.connectwise.additions.length;
+    assert.equal(additions(), 2);
 
     await startOffboarding(env.client, config, o.orderId, {
       timing: { recheckSeconds: 3600, operatorDeadlineHours: 2 }, // only the signal can move it on
@@ -211,7 +218,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
       (await handle.query(offboardingStatusQuery)).instructions.find((i) => i.integration === 'connectwise')?.text;
     const asked = await eventually(cwInstruction, 'the ConnectWise hand-delete instruction');
     assert.match(asked, /give the role Delete = All/);
-    assert.equal(snapshot().connectwise.additions.length, 2, 'refused: nothing deleted yet');
+    assert.equal(additions(), 2, 'refused: nothing deleted yet');
 
     // The operator follows the hint's second option: the role gets Delete = All; nobody deletes by hand.
     const r = await request(`${cw.url}/__sim/cw/roles/${m.roleId}`, {
@@ -231,7 +238,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
       30_000
     );
     assert.match(next, /API Keys: delete the key/);
-    assert.equal(snapshot().connectwise.additions.length, 0, 'Onramp deleted the additions');
+    assert.equal(additions(), 0, 'Onramp deleted the additions');
 
     const report = await playOperators(o.orderId, m, u.credentials.username);
     assert.equal(report.state, 'completed');

@@ -74,6 +74,13 @@ export const offboardingInputSchema = z.strictObject({
         .strictObject({
           companies: z.array(customerIdentifier).max(5000).default([]),
           catalogItem: z.boolean().default(false),
+          /**
+           * Companies whose agreement / catalog-item addition the sync created. Absent (an order synced before
+           * the sync recorded them): every agreement named `agreementName` on the synced companies is taken as
+           * the integration's, as before.
+           */
+          agreements: z.array(customerIdentifier).max(5000).optional(),
+          additions: z.array(customerIdentifier).max(5000).optional(),
         })
         .default({ companies: [], catalogItem: false }),
     })

@@ -98,6 +98,8 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInput): Prom
       catalogItem: item.action,
       additions: { created: 0, updated: 0, unchanged: 0 },
       createdCompanies: [],
+      createdAgreements: [],
+      createdAdditions: [],
       ...(input.createMissingCompanies === undefined ? {} : { unmatchedCompanies: [] }),
       plannedChanges:
         input.mode === 'plan' && item.action !== 'unchanged'
@@ -130,6 +132,8 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInput): Prom
       summary.agreements = add(summary.agreements, r.agreements);
       if (r.additions) summary.additions = add(summary.additions!, r.additions);
       summary.createdCompanies!.push(...(r.createdCompanies ?? []));
+      summary.createdAgreements!.push(...(r.createdAgreements ?? []));
+      summary.createdAdditions!.push(...(r.createdAdditions ?? []));
       if (r.unmatchedCompanies) (summary.unmatchedCompanies ??= []).push(...r.unmatchedCompanies);
       summary.plannedChanges.push(...r.plannedChanges.slice(0, Math.max(0, 200 - summary.plannedChanges.length)));
       progress.processed += batch.length;

@@ -381,6 +381,9 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
             catalogItem: c.catalogItem,
             createdCompanies: c.created.companies,
             catalogItemCreated: c.created.catalogItem,
+            ...(c.created.agreements
+              ? { createdAgreements: c.created.agreements, createdAdditions: c.created.additions ?? [] }
+              : {}),
           },
         ]
       );

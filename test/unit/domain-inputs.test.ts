@@ -574,6 +574,9 @@ describe('orders, drift checks and offboarding', () => {
     ['created companies invalid', 'connectwise.created.companies', ['a b'], ['connectwise.created.companies.0']],
     ['5001 created companies', 'connectwise.created.companies', Array.from({ length: 5001 }, (_, i) => `c${i}`)],
     ['created catalog item not a boolean', 'connectwise.created.catalogItem', 'yes'],
+    ['created agreements invalid', 'connectwise.created.agreements', ['a b'], ['connectwise.created.agreements.0']],
+    ['created agreements not a list', 'connectwise.created.agreements', 'OF0001'],
+    ['5001 created additions', 'connectwise.created.additions', Array.from({ length: 5001 }, (_, i) => `c${i}`)],
     ['recheck 0.1 s', 'timing.recheckSeconds', 0.1],
     ['recheck over a day', 'timing.recheckSeconds', 86_401],
     ['deadline 0', 'timing.operatorDeadlineHours', 0],
@@ -590,5 +593,6 @@ describe('orders, drift checks and offboarding', () => {
     ['timing bounds', 'timing', { recheckSeconds: 86_400, operatorDeadlineHours: 720 }],
     ['smallest recheck', 'timing.recheckSeconds', 0.2],
     ['5000 companies', 'connectwise.created.companies', Array.from({ length: 5000 }, (_, i) => `c${i}`)],
+    ['created agreements and additions', 'connectwise.created', { agreements: ['OF0001'], additions: [] }],
   ]);
 });

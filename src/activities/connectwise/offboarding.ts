@@ -15,6 +15,14 @@ export interface CwBillingInventoryInput {
   /** Only these companies were created by the sync; others existed before and stay. */
   createdCompanies: string[];
   catalogItemCreated: boolean;
+  /**
+   * Companies whose agreement named `agreementName` the sync created, and those whose agreement it gave the
+   * catalog item. Given: only those agreements, and the catalog item's addition only where the sync added it,
+   * are the integration's; an agreement of that name that was there before stays. Absent (an order synced
+   * before the sync recorded them): every such agreement is taken as the integration's.
+   */
+  createdAgreements?: string[];
+  createdAdditions?: string[];
 }
 
 export interface CwObjectRef {
@@ -43,7 +51,10 @@ export async function inventoryBilling(client: CwClient, input: CwBillingInvento
     for (const c of list) companies.set(c.identifier.toLowerCase(), c);
   }
   const out: CwObjectRef[] = [];
-  const agreements: CwObjectRef[] = [];
+  const agreements: (CwObjectRef & { kept?: true })[] = [];
+  const lower = (xs?: string[]) => xs && new Set(xs.map((x) => x.toLowerCase()));
+  const ownAgreements = lower(input.createdAgreements);
+  const ownAdditions = lower(input.createdAdditions) ?? new Set<string>();
   const ids = [...companies.values()].map((c) => c.id);
   for (const part of chunks(ids, IN_CHUNK)) {
     const list = await client.listAll<{ id: number; name: string; company?: { identifier?: string } }>(
@@ -53,14 +64,19 @@ export async function inventoryBilling(client: CwClient, input: CwBillingInvento
         fields: 'id,name,company',
       }
     );
-    for (const a of list)
+    for (const a of list) {
+      const ours = !ownAgreements || ownAgreements.has((a.company?.identifier ?? '').toLowerCase());
+      const additionOurs = ours || ownAdditions.has((a.company?.identifier ?? '').toLowerCase());
+      if (!additionOurs) continue;
       agreements.push({
         kind: 'agreement',
         id: a.id,
         ...(a.company?.identifier ? { company: a.company.identifier } : {}),
         label: `agreement "${a.name}" (${a.id}) of ${a.company?.identifier ?? 'its company'}`,
         path: `/finance/agreements/${a.id}`,
+        ...(ours ? {} : { kept: true }),
       });
+    }
   }
   for (const a of agreements) {
     const additions = await client.listAll<{ id: number; product?: { identifier?: string } }>(
@@ -77,7 +93,8 @@ export async function inventoryBilling(client: CwClient, input: CwBillingInvento
       });
     heartbeat({ agreements: a.id });
   }
-  out.push(...agreements);
+  // An agreement that was there before keeps itself: only the addition the sync put on it goes.
+  out.push(...agreements.filter((a) => !a.kept).map(({ kept: _kept, ...a }) => a));
   if (input.catalogItemCreated) {
     const [item] = await client.call<{ id: number; identifier: string }[]>('GET', '/procurement/catalog', {
       query: { conditions: `identifier=${cwString(input.catalogItem)}`, pageSize: 1 },

@@ -28,6 +28,13 @@ export interface SyncBatchResult {
   additions?: SyncCounts;
   /** Identifiers of companies this batch created (offboarding deletes only these). */
   createdCompanies?: string[];
+  /**
+   * Identifiers of the companies whose agreement this batch created, and of those whose agreement it gave
+   * the catalog item: offboarding deletes only these, never an agreement or addition that was there before.
+   * Absent in runs recorded before they existed.
+   */
+  createdAgreements?: string[];
+  createdAdditions?: string[];
   /** Match-only: customers without a company of their identifier (not created; no agreement made for them). */
   unmatchedCompanies?: string[];
   plannedChanges: string[];
@@ -124,6 +131,8 @@ export async function syncCustomerBatch(
     agreements: counts(),
     ...(product ? { additions: counts() } : {}),
     createdCompanies: [],
+    createdAgreements: [],
+    createdAdditions: [],
     ...(legacy ? {} : { unmatchedCompanies: [] }),
     plannedChanges: [],
   };
@@ -239,9 +248,11 @@ export async function syncCustomerBatch(
       return { outcome, addition, plans };
     }
   );
-  for (const r of agreementResults) {
+  for (const [i, r] of agreementResults.entries()) {
     if (r.outcome) result.agreements[r.outcome]++;
     if (r.addition && result.additions) result.additions[r.addition]++;
+    if (mode === 'apply' && r.outcome === 'created') result.createdAgreements!.push(customers[i]!.identifier);
+    if (mode === 'apply' && r.addition === 'created') result.createdAdditions!.push(customers[i]!.identifier);
     r.plans.forEach(plan);
   }
   if (mode === 'plan' && mayCreate) {

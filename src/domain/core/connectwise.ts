@@ -145,6 +145,9 @@ export interface SyncSummary {
   additions?: SyncCounts;
   /** Companies the sync created (offboarding removes only these). */
   createdCompanies?: string[];
+  /** Companies whose agreement / catalog-item addition the sync created (absent in runs recorded before). */
+  createdAgreements?: string[];
+  createdAdditions?: string[];
   /**
    * Customers with no ConnectWise company of their identifier, left uncreated because the sync is match-only
    * (the default; absent in runs recorded before it). No agreement or addition is made for them.
