@@ -151,35 +151,56 @@ describe('ConnectWise TenantLimiter (fake clock)', () => {
   });
 });
 
+/**
+ * `setTimeout` faked and a limiter store on a clock the test sets (`at`); `settle` lets the store's answers and
+ * the retries they schedule run, moving the timers `stepMs` at a time, until `done` or `steps` are used up.
+ */
+async function onFakeClock(
+  body: (t: {
+    store: MemoryLimiterStore;
+    at: (ms: number) => void;
+    settle: (done?: () => boolean, stepMs?: number, steps?: number) => Promise<void>;
+  }) => Promise<void>
+): Promise<void> {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    let now = 0;
+    await body({
+      store: new MemoryLimiterStore(() => now),
+      at: (ms) => void (now = ms),
+      settle: async (done = () => false, stepMs = 0, steps = 1) => {
+        for (let i = 0; i < steps && !done(); i++) {
+          mock.timers.tick(stepMs);
+          await new Promise((r) => setImmediate(r));
+        }
+      },
+    });
+  } finally {
+    mock.timers.reset();
+  }
+}
+
 describe('Google SlidingWindowLimiter (fake clock)', () => {
-  it('bursts up to the limit, then waits for the window plus guard', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      let now = 0;
-      const l = new SlidingWindowLimiter(2, 1000, 100, new MemoryLimiterStore(() => now));
+  it('bursts up to the limit, then waits for the window plus guard', () =>
+    onFakeClock(async ({ store, at, settle }) => {
+      const l = new SlidingWindowLimiter(2, 1000, 100, store);
       await l.take();
       await l.take();
       assert.equal(l.waited, 0);
       let third = false;
       const p = l.take().then(() => (third = true));
-      await new Promise((r) => setImmediate(r));
+      await settle();
       assert.equal(third, false);
       assert.equal(l.waited, 1);
-      now = 1100; // exactly window + guard after the first: the first has left the window
+      at(1100); // exactly window + guard after the first: the first has left the window
       mock.timers.tick(1101);
       await p;
       assert.equal(third, true);
       assert.equal(l.limit, 2);
-    } finally {
-      mock.timers.reset();
-    }
-  });
+    }));
 
-  it('a queue of callers is admitted in one store round trip, as many as the window has room for', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      let now = 0;
-      const store = new MemoryLimiterStore(() => now);
+  it('a queue of callers is admitted in one store round trip, as many as the window has room for', () =>
+    onFakeClock(async ({ store, at, settle }) => {
       const asked: number[] = [];
       const takeUpTo = store.takeUpTo.bind(store);
       store.takeUpTo = (key, limit, span, ids) => {
@@ -190,48 +211,34 @@ describe('Google SlidingWindowLimiter (fake clock)', () => {
       let admitted = 0;
       const calls = Array.from({ length: 8 }, () => l.take().then(() => admitted++));
       await Promise.all(calls.slice(0, 5));
-      await new Promise((r) => setImmediate(r));
+      await settle();
       assert.equal(admitted, 5, 'the window holds 5');
       assert.deepEqual(asked, [5, 3], 'eight callers: one trip admits five, one learns how long the other three wait');
       assert.equal(l.waited, 1);
-      now = 1100;
+      at(1100);
       mock.timers.tick(1101);
       await Promise.all(calls);
       assert.deepEqual(asked, [5, 3, 3], 'the three left go in one trip once the window has moved');
-    } finally {
-      mock.timers.reset();
-    }
-  });
+    }));
 
-  it('a call stays counted until its answer is in (Google counts on arrival): a slow answer holds the next call back', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      let now = 0;
-      const l = new SlidingWindowLimiter(1, 1000, 100, new MemoryLimiterStore(() => now));
+  it('a call stays counted until its answer is in (Google counts on arrival): a slow answer holds the next call back', () =>
+    onFakeClock(async ({ store, at, settle }) => {
+      const l = new SlidingWindowLimiter(1, 1000, 100, store);
       const answered = await l.take();
-      now = 5000; // the answer came 5 s after the send: the call may have reached Google just before it
+      at(5000); // the answer came 5 s after the send: the call may have reached Google just before it
       answered();
       answered(); // a second call changes nothing
-      await new Promise((r) => setImmediate(r));
-      now = 1100 + 5000 - 1;
+      await settle();
+      at(1100 + 5000 - 1);
       let second = false;
       const p = l.take().then(() => (second = true));
-      for (let i = 0; i < 5; i++) {
-        mock.timers.tick(1);
-        await new Promise((r) => setImmediate(r));
-      }
+      await settle(() => second, 1, 5);
       assert.equal(second, false, 'the window runs from the answer, not from the send');
-      now = 1100 + 5000;
-      for (let i = 0; i < 10 && !second; i++) {
-        mock.timers.tick(10);
-        await new Promise((r) => setImmediate(r));
-      }
+      at(1100 + 5000);
+      await settle(() => second, 10, 10);
       await p;
       assert.equal(second, true);
-    } finally {
-      mock.timers.reset();
-    }
-  });
+    }));
 
   it('a store failure fails the calls that asked, and the next caller asks again', async () => {
     const store = new MemoryLimiterStore();
@@ -248,29 +255,21 @@ describe('Google SlidingWindowLimiter (fake clock)', () => {
     await l.take();
   });
 
-  it('a call at exactly window + guard - 1 still waits', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
-      let now = 0;
-      const l = new SlidingWindowLimiter(1, 1000, 100, new MemoryLimiterStore(() => now));
+  it('a call at exactly window + guard - 1 still waits', () =>
+    onFakeClock(async ({ store, at, settle }) => {
+      const l = new SlidingWindowLimiter(1, 1000, 100, store);
       await l.take();
-      now = 1099;
+      at(1099);
       let second = false;
       const p = l.take().then(() => (second = true));
-      await new Promise((r) => setImmediate(r));
+      await settle();
       assert.equal(second, false, 'still inside the window');
-      now = 1100;
+      at(1100);
       // The store answers asynchronously: let each retry reach its timer before moving the clock on.
-      for (let i = 0; i < 10 && !second; i++) {
-        mock.timers.tick(10);
-        await new Promise((r) => setImmediate(r));
-      }
+      await settle(() => second, 10, 10);
       await p;
       assert.equal(second, true);
-    } finally {
-      mock.timers.reset();
-    }
-  });
+    }));
 });
 
 describe('shared validators', () => {

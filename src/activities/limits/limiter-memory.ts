@@ -24,17 +24,9 @@ export class MemoryLimiterStore implements LimiterStore {
     return log;
   }
 
-  take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult> {
-    const now = this.now();
-    const log = this.log(key);
-    while (log.length && log[0]!.at <= now - spanMs) log.shift();
-    const paused = this.keyState(key).pausedUntil - now;
-    if (paused > 0) return Promise.resolve({ taken: false, used: log.length, waitMs: paused });
-    if (log.length < limit) {
-      log.push({ at: now, id });
-      return Promise.resolve({ taken: true, used: log.length, waitMs: 0 });
-    }
-    return Promise.resolve({ taken: false, used: log.length, waitMs: Math.max(1, log[0]!.at + spanMs - now) });
+  async take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult> {
+    const r = await this.takeUpTo(key, limit, spanMs, [id as string]);
+    return { taken: r.taken === 1, used: r.used, waitMs: r.waitMs };
   }
 
   takeUpTo(key: string, limit: number, spanMs: number, ids: readonly string[]): Promise<TakeManyResult> {

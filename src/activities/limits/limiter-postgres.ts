@@ -61,26 +61,6 @@ export class PostgresLimiterStore implements LimiterStore {
             next_at timestamptz NOT NULL DEFAULT '-infinity',
             paused_until timestamptz NOT NULL DEFAULT '-infinity'
           );
-          CREATE OR REPLACE FUNCTION ${fn}_take(p_key text, p_limit int, p_span_ms double precision, p_id text)
-          RETURNS TABLE (taken boolean, used int, wait_ms double precision) LANGUAGE plpgsql AS $$
-          DECLARE
-            t timestamptz; span interval := make_interval(secs => p_span_ms / 1000);
-            n int; oldest timestamptz; paused timestamptz;
-          BEGIN
-            PERFORM pg_advisory_xact_lock(hashtext('${fn}:' || p_key));
-            t := clock_timestamp();
-            DELETE FROM ${events} e WHERE e.key = p_key AND e.at <= t - span;
-            SELECT count(*), min(e.at) INTO n, oldest FROM ${events} e WHERE e.key = p_key;
-            SELECT k.paused_until INTO paused FROM ${keys} k WHERE k.key = p_key;
-            IF paused IS NOT NULL AND paused > t THEN
-              RETURN QUERY SELECT false, n, extract(epoch FROM paused - t)::double precision * 1000;
-            ELSIF n < p_limit THEN
-              INSERT INTO ${events} (key, at, id) VALUES (p_key, t, p_id);
-              RETURN QUERY SELECT true, n + 1, 0::double precision;
-            ELSE
-              RETURN QUERY SELECT false, n, greatest(1, extract(epoch FROM oldest + span - t)::double precision * 1000);
-            END IF;
-          END $$;
           CREATE OR REPLACE FUNCTION ${fn}_take_up_to(p_key text, p_limit int, p_span_ms double precision, p_ids text[])
           RETURNS TABLE (taken int, used int, wait_ms double precision) LANGUAGE plpgsql AS $$
           DECLARE
@@ -128,13 +108,9 @@ export class PostgresLimiterStore implements LimiterStore {
   }
 
   async take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult> {
-    await this.schema();
-    const r = await this.pool.query<{ taken: boolean; used: number; wait_ms: number }>(
-      `SELECT * FROM ${this.t.fn}_take($1, $2, $3, $4::text)`,
-      [key, limit, spanMs, id ?? null]
-    );
-    const row = r.rows[0]!;
-    return { taken: row.taken, used: row.used, waitMs: Math.ceil(row.wait_ms) };
+    // One event is a queue of one (an event without an id is recorded with a NULL id, as ever).
+    const r = await this.takeUpTo(key, limit, spanMs, [id ?? (null as unknown as string)]);
+    return { taken: r.taken === 1, used: r.used, waitMs: r.waitMs };
   }
 
   async takeUpTo(key: string, limit: number, spanMs: number, ids: readonly string[]): Promise<TakeManyResult> {
