@@ -83,6 +83,20 @@ describe('MemoryLimiterStore.restamp (a call counted until its answer is in)', (
   });
 });
 
+describe('MemoryLimiterStore.takeUpTo and restamp of several (a queue in one round trip)', () => {
+  it('takes the ids the window has room for, in order; with no room at all it waits a whole span', async () => {
+    const { c, s } = store();
+    assert.deepEqual(await s.takeUpTo('k', 3, 1000, ['a', 'b']), { taken: 2, used: 2, waitMs: 0 });
+    c.now += 400;
+    assert.deepEqual(await s.takeUpTo('k', 3, 1000, ['c', 'd', 'e']), { taken: 1, used: 3, waitMs: 600 });
+    assert.deepEqual(await s.takeUpTo('zero', 0, 1000, ['x']), { taken: 0, used: 0, waitMs: 1000 });
+    // 'c' was taken (and moves), 'd' was not (and is recorded anew): an array is a list of ids, not one id.
+    c.now += 700; // a and b have left the window
+    await s.restamp('k', ['c', 'd']);
+    assert.equal((await s.take('k', 10, 1000)).used, 3, 'c moved, d recorded, the probe itself');
+  });
+});
+
 describe('MemoryLimiterStore.reserveSlot (pacing)', () => {
   it('spaces reservations, sends at once when the slot is past, and waits out a pause', async () => {
     const { c, s } = store();

@@ -240,6 +240,36 @@ describe('Google SlidingWindowLimiter (fake clock)', () => {
       assert.equal(second, true);
     }));
 
+  it('answers are restamped under the limiter’s own key, each id once, in one trip per tick, flush after flush', () =>
+    onFakeClock(async ({ store, settle }) => {
+      const restamped: string[][] = [];
+      const restamp = store.restamp.bind(store);
+      store.restamp = (key, ids) => {
+        restamped.push(typeof ids === 'string' ? [ids] : [...ids]);
+        return restamp(key, ids);
+      };
+      const l = new SlidingWindowLimiter(3, 1000, 100, store);
+      const [a, b] = await Promise.all([l.take(), l.take()]);
+      a();
+      a(); // twice: restamped once (PostgreSQL would insert a repeated id twice)
+      b();
+      await settle();
+      assert.deepEqual(
+        restamped.map((ids) => ids.length),
+        [2],
+        'both answers of this tick in one trip, a once'
+      );
+      (await l.take())();
+      await settle();
+      assert.equal(restamped.length, 2, 'a later answer is flushed too');
+      // Exactly the three calls are in the window, under the limiter's key: nothing recorded twice or elsewhere.
+      assert.deepEqual(await store.takeUpTo('google-directory', 4, 1100, ['probe', 'refused']), {
+        taken: 1,
+        used: 4,
+        waitMs: 1100,
+      });
+    }));
+
   it('a store failure fails the calls that asked, and the next caller asks again', async () => {
     const store = new MemoryLimiterStore();
     const takeUpTo = store.takeUpTo.bind(store);
