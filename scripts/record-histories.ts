@@ -40,7 +40,7 @@ import {
 } from '../src/workflows';
 import { autotaskFixture } from '../test/helpers/autotask';
 import { useReplayCodecKey } from '../test/helpers/faults';
-import { CLIENT_ID, connectwiseFixture, customers } from '../test/helpers/connectwise';
+import { CLIENT_ID, connectwiseFixture, customers, fullRole } from '../test/helpers/connectwise';
 import { googleAdminFixture, startProvisioning, type GoogleAdminFixture } from '../test/helpers/google-admin';
 import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from '../test/helpers/temporal';
 
@@ -465,6 +465,69 @@ async function recordOffboarding(env: TestWorkflowEnvironment, withWorker: Param
   }
 }
 recorders.customerOffboarding = recordOffboarding;
+
+/**
+ * An offboarding of the ConnectWise part with the seed's role (no Delete level): the delete is refused and
+ * asked of the operator, who gives the role Delete = All and signals; Onramp deletes it itself
+ * (`offboarding-cw-retry-forbidden-deletes`), then waits for the API key's removal. Only the agreement the
+ * sync created is the integration's (`created.agreements`).
+ */
+recorders['customerOffboarding-connectwise'] = async (env, withWorker) => {
+  const cw = await connectwiseFixture();
+  try {
+    const m = await cw.newMember();
+    const company = cw.sim.state.addCompany('RECOFF0001', 'Recorded Offboarded 1');
+    cw.sim.state.addAgreement('Sophos Central', 'Security Services', company);
+    return await withWorker(cw.activities, async (taskQueue) => {
+      const orderId = `SO-RECORDED-CW-OFF-${randomUUID().slice(0, 8)}`;
+      const input: OffboardingRequest = {
+        orderId,
+        customer: { id: 'recorded-cw-offboarded', name: 'Recorded CW Offboarded' },
+        connectwise: {
+          connection: {
+            site: cw.host,
+            companyId: cw.sim.state.companyId,
+            publicKey: m.publicKey,
+            privateKeyRef: m.keyRef,
+            clientId: CLIENT_ID,
+            apiMember: m.identifier,
+          },
+          customers: [company.identifier],
+          agreementName: 'Sophos Central',
+          catalogItem: 'SOPHOS-CENTRAL',
+          created: { companies: [], catalogItem: false, agreements: [company.identifier], additions: [] },
+        },
+        timing: { recheckSeconds: 3600, operatorDeadlineHours: 2 },
+      };
+      const h = await env.client.workflow.start('customerOffboarding', {
+        workflowId: offboardingWorkflowId(orderId),
+        taskQueue,
+        args: [input],
+      });
+      const instruction = async () =>
+        (await h.query(offboardingStatusQuery)).instructions.find((i) => i.integration === 'connectwise')?.text;
+      await eventually(async () => (await instruction())?.includes('Delete = All'), 'the hand-delete instruction');
+      const role = fullRole();
+      role['Finance/Agreements'] = { ...role['Finance/Agreements'], delete: 'All' };
+      const res = await fetch(`${cw.url}/__sim/cw/roles/${m.roleId}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Sophos Integration ${m.roleId}`, settings: role }),
+      });
+      if (!res.ok) throw new Error(`role update: HTTP ${res.status}`);
+      await h.signal(offboardingOperatorDoneSignal, 'connectwise');
+      await eventually(async () => (await instruction())?.includes('API Keys'), 'the API key step');
+      const member = cw.sim.state.members.get(m.identifier.toLowerCase())!;
+      member.keys = member.keys.filter((k) => k.publicKey !== m.publicKey);
+      await h.signal(offboardingOperatorDoneSignal, 'connectwise');
+      const report = (await h.result()) as { state: string };
+      if (report.state !== 'completed') throw new Error(`offboarding ended ${report.state}`);
+      return h;
+    });
+  } finally {
+    await cw.close();
+  }
+};
 
 /** Re-verification of delegation with a (new) service-account key: per-scope tokens, then one for all. */
 recorders.googleDelegationReverify = async (env, withWorker) => {
