@@ -109,7 +109,12 @@ export function rotationSchedulesFromOrder(order: Order): ScheduleSpecInput[] {
       specs.push(
         rotationSchedule(
           'connectwiseKeyRotation',
-          { customer: cw.customer, vendor: cw.vendor, connection: c },
+          {
+            customer: cw.customer,
+            vendor: cw.vendor,
+            connection: c,
+            ...(cw.sync?.createMissingCompanies ? { createMissingCompanies: true } : {}),
+          },
           days(every.connectwise)
         )
       );

@@ -14,7 +14,7 @@ import {
 import { createOnrampStateActivities } from '../src/activities/onramp';
 import { driftFindingWorkflowId } from '../src/domain/drift';
 import { listFindings } from '../src/findings';
-import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
+import { CLIENT_ID, connectwiseFixture, fullRole, type ConnectwiseFixture } from './helpers/connectwise';
 import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator over HTTP)', () => {
@@ -105,6 +105,52 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
       ).ok,
       'the new key works'
     );
+  });
+
+  it('with the company opt-in, a new key whose role cannot add companies is refused, naming Company Maintenance Add; with the right role it is accepted', async () => {
+    const seedCompanies = fullRole();
+    seedCompanies['Companies/Company Maintenance'] = { ...seedCompanies['Companies/Company Maintenance'], add: 'None' };
+    const m = await cw.newMember(seedCompanies); // as the seed: Company Maintenance without Add
+    const h = await env.client.workflow.start<typeof connectwiseKeyRotation>('connectwiseKeyRotation', {
+      workflowId: `cw-rotation-opt-in-${randomUUID()}`,
+      taskQueue,
+      args: [
+        {
+          customer: { name: 'Rotating MSP that creates companies' },
+          connection: {
+            site: cw.host,
+            companyId: cw.sim.state.companyId,
+            publicKey: m.publicKey,
+            privateKeyRef: m.keyRef,
+            clientId: CLIENT_ID,
+            apiMember: m.identifier,
+          },
+          createMissingCompanies: true,
+          timing: { recheckSeconds: 0.5, reminderMinutes: 60, operatorDeadlineHours: 1 },
+        },
+      ],
+    });
+    await eventually(async () => (await h.query(cwKeyRotationStatusQuery)).step === 'awaiting-new-key', 'the key step');
+    const fresh = cw.sim.state.createApiKey(m.identifier, 'rotated');
+    const newKey = { publicKey: fresh.publicKey, privateKeyRef: cw.secretFile(fresh.privateKey) };
+    await assert.rejects(h.executeUpdate(provideNewKeyUpdate, { args: [newKey] }), (err: Error) => {
+      assert.match(String((err.cause as Error | undefined)?.message), /Company Maintenance/);
+      return true;
+    });
+    assert.equal((await h.query(cwKeyRotationStatusQuery)).step, 'awaiting-new-key');
+
+    // The admin gives the member's role Add on Company Maintenance; the same key is accepted now.
+    const role = fullRole();
+    role['Companies/Company Maintenance'] = { ...role['Companies/Company Maintenance'], add: 'All' };
+    const r = await request(`${cw.url}/__sim/cw/roles/${m.roleId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Sophos Integration ${m.roleId}`, settings: role }),
+    });
+    assert.ok(r.statusCode < 300, `role update ${r.statusCode}`);
+    await r.body.dump();
+    assert.deepEqual(await h.executeUpdate(provideNewKeyUpdate, { args: [newKey] }), { verified: true });
+    await h.terminate('the opt-in check is what this test is about');
   });
 
   type Member = Awaited<ReturnType<ConnectwiseFixture['newMember']>>;

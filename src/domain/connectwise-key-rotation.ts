@@ -12,6 +12,11 @@ export const cwKeyRotationInputSchema = z.strictObject({
     .default({ name: 'Sophos Central' }),
   /** The connection in use now (its key is the one rotated away). */
   connection: connectionSchema.required({ privateKeyRef: true }),
+  /**
+   * As the order's integrations.connectwise.sync.createMissingCompanies: the sync creates companies, so the new
+   * key's member needs Companies › Company Maintenance Add = All as well. Absent or false: the seed's role.
+   */
+  createMissingCompanies: z.boolean().optional(),
   timing: z
     .strictObject({
       reminderMinutes: z

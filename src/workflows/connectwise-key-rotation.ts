@@ -133,7 +133,10 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
         const v = await act.verifyConnectwiseConnection(candidate);
         if (!v.ok) throw ApplicationFailure.nonRetryable((lastRejection = v.message), 'ConnectWiseConnectionRejected');
         const target: CwTarget = { connection: candidate, site: v.site };
-        const report = await act.checkConnectwisePermissions(target);
+        // The same role check as the onboarding's, company opt-in included (a key that cannot sync is no key).
+        const report = await act.checkConnectwisePermissions(
+          input.createMissingCompanies ? { ...target, createMissingCompanies: true } : target
+        );
         if (report.missing > 0) {
           lastRejection = `the new key's member lacks ${report.missing} permission(s):\n${formatPermissionTable(report.rows)}`;
           throw ApplicationFailure.nonRetryable(lastRejection, 'ConnectWisePermissionsMissing');

@@ -374,8 +374,10 @@ describe('connectwise inputs', () => {
     ['recheck over a day', 'timing.recheckSeconds', 86_401],
     ['deadline 0', 'timing.operatorDeadlineHours', 0],
     ['deadline over 30 days', 'timing.operatorDeadlineHours', 721],
+    ['company opt-in not a boolean', 'createMissingCompanies', 'yes'],
   ]);
   accepts('connectwise key rotation', parseCwKeyRotationInput, f.cwKeyRotation, [
+    ['company opt-in', 'createMissingCompanies', true],
     ['timing bounds', 'timing', { reminderMinutes: 1440, recheckSeconds: 86_400, operatorDeadlineHours: 720 }],
     ['smallest recheck', 'timing.recheckSeconds', 0.2],
   ]);

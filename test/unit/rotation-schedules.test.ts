@@ -63,6 +63,19 @@ describe('rotation cadence in the order (schedules.rotateEveryDays)', () => {
     assert.deepEqual(at.webhooks, [{ entity: 'Ticket', name: 'sophos-v1-Ticket' }]);
     assert.equal(at.signingKeyRef, 'env:AT_SIGNING');
     assert.ok(ROTATION_WORKFLOWS.includes('autotaskSecretRotation'));
+    assert.equal((specs[1]!.args[0] as { createMissingCompanies?: boolean }).createMissingCompanies, undefined);
+  });
+
+  it('an order whose sync creates companies rotates to keys that must be able to, too', () => {
+    const specs = rotationSchedulesFromOrder(
+      parseOrder(
+        order(
+          { rotateEveryDays: { connectwise: 90 } },
+          { connectwise: connectwise({ sync: { createMissingCompanies: true } }) }
+        )
+      )
+    );
+    assert.equal((specs[0]!.args[0] as { createMissingCompanies?: boolean }).createMissingCompanies, true);
   });
 
   it('refused at the door, naming the field', () => {
