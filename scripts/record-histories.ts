@@ -484,14 +484,7 @@ recorders['customerOffboarding-connectwise'] = async (env, withWorker) => {
         orderId,
         customer: { id: 'recorded-cw-offboarded', name: 'Recorded CW Offboarded' },
         connectwise: {
-          connection: {
-            site: cw.host,
-            companyId: cw.sim.state.companyId,
-            publicKey: m.publicKey,
-            privateKeyRef: m.keyRef,
-            clientId: CLIENT_ID,
-            apiMember: m.identifier,
-          },
+          connection: cw.connection(m),
           customers: [company.identifier],
           agreementName: 'Sophos Central',
           catalogItem: 'SOPHOS-CENTRAL',
@@ -509,12 +502,7 @@ recorders['customerOffboarding-connectwise'] = async (env, withWorker) => {
       await eventually(async () => (await instruction())?.includes('Delete = All'), 'the hand-delete instruction');
       const role = fullRole();
       role['Finance/Agreements'] = { ...role['Finance/Agreements'], delete: 'All' };
-      const res = await fetch(`${cw.url}/__sim/cw/roles/${m.roleId}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Sophos Integration ${m.roleId}`, settings: role }),
-      });
-      if (!res.ok) throw new Error(`role update: HTTP ${res.status}`);
+      await cw.setRole(m.roleId, role);
       await h.signal(offboardingOperatorDoneSignal, 'connectwise');
       await eventually(async () => (await instruction())?.includes('API Keys'), 'the API key step');
       const member = cw.sim.state.members.get(m.identifier.toLowerCase())!;
@@ -561,14 +549,7 @@ recorders.connectwiseKeyRotation = async (env, withWorker) => {
   try {
     const m = await cw.newMember();
     return await withWorker(cw.activities, async (taskQueue) => {
-      const connection = {
-        site: cw.host,
-        companyId: cw.sim.state.companyId,
-        publicKey: m.publicKey,
-        privateKeyRef: m.keyRef,
-        clientId: CLIENT_ID,
-        apiMember: m.identifier,
-      };
+      const connection = cw.connection(m);
       const h = await env.client.workflow.start('connectwiseKeyRotation', {
         workflowId: `recorded-cw-rotation-${randomUUID()}`,
         taskQueue,

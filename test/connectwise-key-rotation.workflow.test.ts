@@ -14,7 +14,7 @@ import {
 import { createOnrampStateActivities } from '../src/activities/onramp';
 import { driftFindingWorkflowId } from '../src/domain/drift';
 import { listFindings } from '../src/findings';
-import { CLIENT_ID, connectwiseFixture, fullRole, type ConnectwiseFixture } from './helpers/connectwise';
+import { connectwiseFixture, fullRole, type ConnectwiseFixture } from './helpers/connectwise';
 import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator over HTTP)', () => {
@@ -40,14 +40,7 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
 
   it('create → verify → switch → revoke: a wrong key is refused, the old key works until the new one is verified and switched, then is verified refused', async () => {
     const m = await cw.newMember();
-    const connection = {
-      site: cw.host,
-      companyId: cw.sim.state.companyId,
-      publicKey: m.publicKey,
-      privateKeyRef: m.keyRef,
-      clientId: CLIENT_ID,
-      apiMember: m.identifier,
-    };
+    const connection = cw.connection(m);
     const h = await env.client.workflow.start<typeof connectwiseKeyRotation>('connectwiseKeyRotation', {
       workflowId: `cw-rotation-${randomUUID()}`,
       taskQueue,
@@ -117,14 +110,7 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
       args: [
         {
           customer: { name: 'Rotating MSP that creates companies' },
-          connection: {
-            site: cw.host,
-            companyId: cw.sim.state.companyId,
-            publicKey: m.publicKey,
-            privateKeyRef: m.keyRef,
-            clientId: CLIENT_ID,
-            apiMember: m.identifier,
-          },
+          connection: cw.connection(m),
           createMissingCompanies: true,
           timing: { recheckSeconds: 0.5, reminderMinutes: 60, operatorDeadlineHours: 1 },
         },
@@ -142,26 +128,13 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
     // The admin gives the member's role Add on Company Maintenance; the same key is accepted now.
     const role = fullRole();
     role['Companies/Company Maintenance'] = { ...role['Companies/Company Maintenance'], add: 'All' };
-    const r = await request(`${cw.url}/__sim/cw/roles/${m.roleId}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `Sophos Integration ${m.roleId}`, settings: role }),
-    });
-    assert.ok(r.statusCode < 300, `role update ${r.statusCode}`);
-    await r.body.dump();
+    await cw.setRole(m.roleId, role);
     assert.deepEqual(await h.executeUpdate(provideNewKeyUpdate, { args: [newKey] }), { verified: true });
     await h.terminate('the opt-in check is what this test is about');
   });
 
   type Member = Awaited<ReturnType<ConnectwiseFixture['newMember']>>;
-  const connectionOf = (m: Member) => ({
-    site: cw.host,
-    companyId: cw.sim.state.companyId,
-    publicKey: m.publicKey,
-    privateKeyRef: m.keyRef,
-    clientId: CLIENT_ID,
-    apiMember: m.identifier,
-  });
+  const connectionOf = (m: Member) => cw.connection(m);
   const adminKey = async (m: Member, method: 'POST' | 'DELETE', publicKey = '') => {
     const res = await request(
       `${cw.url}/__sim/cw/api-members/${m.identifier}/keys${publicKey ? `/${publicKey}` : ''}`,

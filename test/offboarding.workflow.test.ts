@@ -221,13 +221,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     assert.equal(additions(), 2, 'refused: nothing deleted yet');
 
     // The operator follows the hint's second option: the role gets Delete = All; nobody deletes by hand.
-    const r = await request(`${cw.url}/__sim/cw/roles/${m.roleId}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `Sophos Integration ${m.roleId}`, settings: cwRoleWithDelete() }),
-    });
-    assert.ok(r.statusCode < 300, `role update ${r.statusCode}`);
-    await r.body.dump();
+    await cw.setRole(m.roleId, cwRoleWithDelete());
     await offboardingOperatorDone(env.client, o.orderId, 'connectwise');
     const next = await eventually(
       async () => {

@@ -36,7 +36,7 @@ import {
   type connectwiseKeyRotation,
 } from '../src/workflows';
 import { autotaskFixture, deliverSignedCallout, seedSignedWebhook, type AutotaskFixture } from './helpers/autotask';
-import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
+import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { tableText } from './helpers/postgres';
 import { decodedWorkflow, eventually, integration, leaks, testCodec, uniqueTaskQueue } from './helpers/integration';
 
@@ -275,14 +275,7 @@ describe('rotation state in the secret store: N workers and receivers, no shared
   it('ConnectWise: the key a rotation switched to is recorded in the store; the next run on a restarted worker rotates away from it', async () => {
     const m = await cw.newMember();
     const customer = `cw-store-${process.pid}`;
-    const connection = {
-      site: cw.host,
-      companyId: cw.sim.state.companyId,
-      publicKey: m.publicKey,
-      privateKeyRef: m.keyRef,
-      clientId: CLIENT_ID,
-      apiMember: m.identifier,
-    };
+    const connection = cw.connection(m);
     /** One operator-driven run with the arguments a schedule keeps; the pair's private key as a file: ref. */
     const rotate = async (suffix: string) => {
       const handle = await h.env.client.workflow.start<typeof connectwiseKeyRotation>('connectwiseKeyRotation', {

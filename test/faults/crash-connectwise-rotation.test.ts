@@ -19,7 +19,7 @@ import {
   provideNewKeyUpdate,
   type connectwiseKeyRotation,
 } from '../../src/workflows';
-import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture } from '../helpers/connectwise';
+import { connectwiseFixture, type ConnectwiseFixture } from '../helpers/connectwise';
 import { crashAfterCommits, waitForCrash, WorkerProcess } from '../helpers/faults';
 import { eventually, testEnv, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -51,14 +51,7 @@ describe('fault: worker SIGKILLed right after the ConnectWise key rotation switc
 
   it('no gap (old key works until the switch, both across the crash), no orphan key, one switch notice', async () => {
     const m = await cw.newMember();
-    const connection = {
-      site: cw.host,
-      companyId: cw.sim.state.companyId,
-      publicKey: m.publicKey,
-      privateKeyRef: m.keyRef,
-      clientId: CLIENT_ID,
-      apiMember: m.identifier,
-    };
+    const connection = cw.connection(m);
     const works = async (publicKey: string, privateKeyRef: string) =>
       (await cw.activities.verifyConnectwiseConnection({ ...connection, publicKey, privateKeyRef })).ok;
     worker.start();

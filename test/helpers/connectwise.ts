@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { createActivities, type OnrampActivities } from '../../src/activities';
-import type { ConnectwiseOnboardingRequest, SyncCustomer } from '../../src/domain/connectwise';
+import type { ConnectwiseConnection, ConnectwiseOnboardingRequest, SyncCustomer } from '../../src/domain/connectwise';
 import {
   createConnectwiseSimulator,
   type ConnectwiseSimulator,
@@ -39,6 +39,10 @@ export interface ConnectwiseFixture {
   /** A file reference holding `content` (e.g. a wrong key). */
   secretFile(content: string): string;
   request(member: CwMember, overrides?: Partial<ConnectwiseOnboardingRequest>): ConnectwiseOnboardingRequest;
+  /** The member's complete connection to this simulator (its private key by reference). */
+  connection(member: CwMember): ConnectwiseConnection & { privateKeyRef: string };
+  /** Replace the settings of a member's security role, as an admin does in System > Security Roles. */
+  setRole(roleId: number, settings: Record<string, Partial<AreaLevels>>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,6 +94,14 @@ export async function connectwiseFixture(
     writeFileSync(p, content);
     return `file:${p}`;
   };
+  const connection = (member: CwMember) => ({
+    site: host,
+    companyId: sim.state.companyId,
+    publicKey: member.publicKey,
+    privateKeyRef: member.keyRef,
+    clientId: CLIENT_ID,
+    apiMember: member.identifier,
+  });
   return {
     sim,
     url,
@@ -109,16 +121,13 @@ export async function connectwiseFixture(
     },
     request: (member, overrides = {}) => ({
       customer: { name: `MSP ${member.identifier}` },
-      connection: {
-        site: host,
-        companyId: sim.state.companyId,
-        publicKey: member.publicKey,
-        privateKeyRef: member.keyRef,
-        clientId: CLIENT_ID,
-        apiMember: member.identifier,
-      },
+      connection: connection(member),
       ...overrides,
     }),
+    connection,
+    async setRole(roleId, settings) {
+      await control('PUT', `/__sim/cw/roles/${roleId}`, { name: `Sophos Integration ${roleId}`, settings });
+    },
     close: async () => {
       await Promise.all([sim.close(), receiver.close()]);
       rmSync(dir, { recursive: true, force: true });
