@@ -6,32 +6,13 @@ import { driftScheduleId, type DriftCheckRequest } from '../src/domain/drift';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
 import { listFindings } from '../src/findings';
 import { startOrder, type OrderConfig } from '../src/orders';
-import type { Simulator } from '../src/simulators/http';
 import type { DriftCheckReport, driftCheck } from '../src/workflows/drift';
 import type { AutotaskFixture } from './helpers/autotask';
 import type { ConnectwiseFixture, CwMember } from './helpers/connectwise';
 import type { GoogleAdminFixture } from './helpers/google-admin';
 import { eventually } from './helpers/integration';
 import { orderWorld, type OrderWorld } from './helpers/order-world';
-
-/**
- * Every request that could change a simulator: any method but GET/HEAD on the vendor API, in all three
- * simulators (the control planes `/__sim` and `/_admin` are the test's own hand; the OAuth token exchange is
- * a POST that changes nothing in the tenant, and Autotask's POST {Entity}/query is its read with a body).
- */
-function apiWrites(...sims: Simulator[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const sim of sims)
-    for (const [key, n] of sim.requests) {
-      const [method, path = ''] = key.split(' ');
-      if (method === 'GET' || method === 'HEAD' || path.startsWith('/__sim/') || path.startsWith('/_admin/')) continue;
-      if (sim.options.name === 'google' && path === '/token') continue;
-      // Autotask REST reads with POST {Entity}/query (a search body too long for a URL): not a write.
-      if (sim.options.name === 'autotask' && path.endsWith('/query')) continue;
-      out[`${sim.options.name} ${key}`] = n;
-    }
-  return out;
-}
+import { vendorWrites } from './helpers/sandbox';
 
 describe('drift (real Temporal server, Google/Autotask/ConnectWise simulators over HTTP)', () => {
   let world: OrderWorld;
@@ -95,10 +76,10 @@ describe('drift (real Temporal server, Google/Autotask/ConnectWise simulators ov
       );
 
       const sims = [g.sim, at.sim, cw.sim];
-      const w0 = apiWrites(...sims);
+      const w0 = vendorWrites(...sims);
       const clean = await check();
       assert.deepEqual(clean.findings, [], 'no drift right after onboarding');
-      assert.deepEqual(apiWrites(...sims), w0, 'a drift check writes nothing to any simulator');
+      assert.deepEqual(vendorWrites(...sims), w0, 'a drift check writes nothing to any simulator');
 
       // Changes by hand in each vendor's UI (kept, to undo them later).
       const [assignmentId, assignment] = [...g.sim.directory.assignments][0]!;
@@ -116,9 +97,9 @@ describe('drift (real Temporal server, Google/Autotask/ConnectWise simulators ov
       const tickets = role.settings.get('Service Desk/Service Tickets')!;
       role.settings.set('Service Desk/Service Tickets', { ...tickets, inquire: 'None' });
 
-      const w1 = apiWrites(...sims);
+      const w1 = vendorWrites(...sims);
       const drifted = await check();
-      assert.deepEqual(apiWrites(...sims), w1, 'a drift check writes nothing to any simulator');
+      assert.deepEqual(vendorWrites(...sims), w1, 'a drift check writes nothing to any simulator');
       const keys = drifted.findings.map((f) => f.key!);
       const expected = [
         /^googleAdminRoles:assignment:/,

@@ -32,6 +32,7 @@ import { fillCwKeyRotationDefaults } from '../src/domain/core/connectwise-key-ro
 import { fillOffboardingDefaults } from '../src/domain/core/offboarding';
 import { offboardingInputSchema } from '../src/domain/offboarding';
 import { useReplayCodecKey } from './helpers/faults';
+import { fieldPaths, without } from './helpers/field-paths';
 
 /**
  * Workflows fill their input's defaults with zod-free fillers (src/domain/core; zod stays out of the
@@ -54,23 +55,6 @@ const BY_TYPE: Record<string, [z.ZodType, Filler]> = {
 };
 
 const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
-
-/** Every path to an object field, down to `depth`. */
-function fieldPaths(value: unknown, depth: number, at: string[] = []): string[][] {
-  if (!value || typeof value !== 'object' || Array.isArray(value) || depth === 0) return [];
-  return Object.keys(value).flatMap((k) => [
-    [...at, k],
-    ...fieldPaths((value as Record<string, unknown>)[k], depth - 1, [...at, k]),
-  ]);
-}
-
-function without(value: unknown, path: string[]): unknown {
-  const copy = json(value) as Record<string, unknown>;
-  let o = copy;
-  for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
-  delete o[path[path.length - 1]!];
-  return copy;
-}
 
 async function recordedInputs(): Promise<{ file: string; type: string; input: unknown }[]> {
   const env: NodeJS.ProcessEnv = {};

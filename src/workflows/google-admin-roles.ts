@@ -69,11 +69,7 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
     'Google admin role provisioning input'
   );
   const { workflowId } = workflowInfo();
-  const caller = {
-    customerId: input.customer.customerId,
-    adminEmail: input.adminEmail,
-    serviceAccount: input.serviceAccount,
-  };
+  const caller = callerOf(input);
 
   const tracker = new Progress<AdminRoleStep>('validating');
   let plan: AdminRolePlan | undefined;
@@ -148,16 +144,7 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
   plan = await run('inspect', () =>
     acts.inspectAdminRoleTenant.executeWithOptions(
       { ...READ, summary: `Inspect ${input.customer.customerId}: what exists, what is missing, what differs` },
-      [
-        {
-          caller,
-          group: input.group,
-          members: input.members,
-          role: input.role,
-          assignee: input.assignee,
-          scope: input.scope,
-        },
-      ]
+      [inspectionOf(input, caller)]
     )
   );
   steps.inspect = 'done';
@@ -372,23 +359,10 @@ interface UndoContext {
  * assigned it again, or a drift fix re-ran the provisioning outside this order) is removed too: it exists
  * only for this role.
  */
-async function undoWhatExists(
-  input: AdminRoleInput,
-  ledger: ProvisioningLedger,
-  caller: { customerId: string; adminEmail: string; serviceAccount: AdminRoleInput['serviceAccount'] }
-): Promise<void> {
+async function undoWhatExists(input: AdminRoleInput, ledger: ProvisioningLedger, caller: Caller): Promise<void> {
   const plan = await acts.inspectAdminRoleTenant.executeWithOptions(
     { ...READ, summary: 'Look up what the provisioning created and still exists' },
-    [
-      {
-        caller,
-        group: input.group,
-        members: input.members,
-        role: input.role,
-        assignee: input.assignee,
-        scope: input.scope,
-      },
-    ]
+    [inspectionOf(input, caller)]
   );
   const present = plan.assignments.present.map((p) => p.roleAssignmentId);
   const ours = [...ledger.assignmentIds].reverse().filter((id) => present.includes(id));
@@ -422,13 +396,27 @@ async function undoWhatExists(
   }
 }
 
+/** Who the activities act as: the customer's admin, through the vendor's service account. */
+const callerOf = (input: AdminRoleInput) => ({
+  customerId: input.customer.customerId,
+  adminEmail: input.adminEmail,
+  serviceAccount: input.serviceAccount,
+});
+type Caller = ReturnType<typeof callerOf>;
+
+/** The order's whole desired state, as inspectAdminRoleTenant compares it with the tenant. */
+const inspectionOf = (input: AdminRoleInput, caller: Caller) => ({
+  caller,
+  group: input.group,
+  members: input.members,
+  role: input.role,
+  assignee: input.assignee,
+  scope: input.scope,
+});
+
 /** Remove what an apply run created, newest first. Every delete treats "already gone" as done. */
 async function undo(input: AdminRoleInput, ledger: ProvisioningLedger, ctx: UndoContext): Promise<AdminRoleResult> {
-  const caller = {
-    customerId: input.customer.customerId,
-    adminEmail: input.adminEmail,
-    serviceAccount: input.serviceAccount,
-  };
+  const caller = callerOf(input);
   ctx.enter(
     'undoing',
     'running',

@@ -41,8 +41,8 @@ import { delegationInputSchema, fillDelegationDefaults } from '../../src/domain/
 import { fillOffboardingDefaults, offboardingInputSchema } from '../../src/domain/offboarding';
 import { inputProblems } from '../../src/domain/validation';
 import * as f from './fixtures-domain';
+import { fieldPaths, without } from '../helpers/field-paths';
 
-const json = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
 /** JSON with keys sorted: the fillers append defaulted keys, zod keeps the shape's order. */
 const canon = (v: unknown): string =>
   JSON.stringify(v, (_, x: unknown) =>
@@ -50,23 +50,6 @@ const canon = (v: unknown): string =>
       ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
       : x
   );
-
-/** Every path to an object field (not into arrays), to remove one at a time. */
-function fieldPaths(value: unknown, at: string[] = []): string[][] {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
-  return Object.keys(value).flatMap((k) => [
-    [...at, k],
-    ...fieldPaths((value as Record<string, unknown>)[k], [...at, k]),
-  ]);
-}
-
-function without(value: unknown, path: string[]): unknown {
-  const copy = json(value) as Record<string, unknown>;
-  let o = copy;
-  for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
-  delete o[path[path.length - 1]!];
-  return copy;
-}
 
 /** Each schema, its filler, and an input with every optional field present (from fixtures-domain). */
 const CASES: [string, z.ZodType, Filler, () => unknown][] = [
