@@ -51,7 +51,9 @@ export async function inventoryBilling(client: CwClient, input: CwBillingInvento
     for (const c of list) companies.set(c.identifier.toLowerCase(), c);
   }
   const out: CwObjectRef[] = [];
-  const agreements: (CwObjectRef & { kept?: true })[] = [];
+  /** The integration's agreements (deleted), and those whose catalog-item addition is ours (looked into). */
+  const agreements: CwObjectRef[] = [];
+  const withOurAddition: CwObjectRef[] = [];
   const lower = (xs?: string[]) => xs && new Set(xs.map((x) => x.toLowerCase()));
   const ownAgreements = lower(input.createdAgreements);
   const ownAdditions = lower(input.createdAdditions) ?? new Set<string>();
@@ -65,20 +67,21 @@ export async function inventoryBilling(client: CwClient, input: CwBillingInvento
       }
     );
     for (const a of list) {
-      const ours = !ownAgreements || ownAgreements.has((a.company?.identifier ?? '').toLowerCase());
-      const additionOurs = ours || ownAdditions.has((a.company?.identifier ?? '').toLowerCase());
-      if (!additionOurs) continue;
-      agreements.push({
+      const company = (a.company?.identifier ?? '').toLowerCase();
+      const ours = !ownAgreements || ownAgreements.has(company);
+      if (!ours && !ownAdditions.has(company)) continue;
+      const ref: CwObjectRef = {
         kind: 'agreement',
         id: a.id,
         ...(a.company?.identifier ? { company: a.company.identifier } : {}),
         label: `agreement "${a.name}" (${a.id}) of ${a.company?.identifier ?? 'its company'}`,
         path: `/finance/agreements/${a.id}`,
-        ...(ours ? {} : { kept: true }),
-      });
+      };
+      withOurAddition.push(ref);
+      if (ours) agreements.push(ref);
     }
   }
-  for (const a of agreements) {
+  for (const a of withOurAddition) {
     const additions = await client.listAll<{ id: number; product?: { identifier?: string } }>(
       `/finance/agreements/${a.id}/additions`,
       { conditions: `product/identifier=${cwString(input.catalogItem)}` }
@@ -94,7 +97,7 @@ export async function inventoryBilling(client: CwClient, input: CwBillingInvento
     heartbeat({ agreements: a.id });
   }
   // An agreement that was there before keeps itself: only the addition the sync put on it goes.
-  out.push(...agreements.filter((a) => !a.kept).map(({ kept: _kept, ...a }) => a));
+  out.push(...agreements);
   if (input.catalogItemCreated) {
     const [item] = await client.call<{ id: number; identifier: string }[]>('GET', '/procurement/catalog', {
       query: { conditions: `identifier=${cwString(input.catalogItem)}`, pageSize: 1 },

@@ -25,11 +25,11 @@ export class MemoryLimiterStore implements LimiterStore {
   }
 
   async take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult> {
-    const r = await this.takeUpTo(key, limit, spanMs, [id as string]);
+    const r = await this.takeUpTo(key, limit, spanMs, [id]);
     return { taken: r.taken === 1, used: r.used, waitMs: r.waitMs };
   }
 
-  takeUpTo(key: string, limit: number, spanMs: number, ids: readonly string[]): Promise<TakeManyResult> {
+  takeUpTo(key: string, limit: number, spanMs: number, ids: readonly (string | undefined)[]): Promise<TakeManyResult> {
     const now = this.now();
     const log = this.log(key);
     while (log.length && log[0]!.at <= now - spanMs) log.shift();

@@ -108,12 +108,17 @@ export class PostgresLimiterStore implements LimiterStore {
   }
 
   async take(key: string, limit: number, spanMs: number, id?: string): Promise<TakeResult> {
-    // One event is a queue of one (an event without an id is recorded with a NULL id, as ever).
-    const r = await this.takeUpTo(key, limit, spanMs, [id ?? (null as unknown as string)]);
+    // One event is a queue of one (node-postgres sends an undefined id as NULL, as before).
+    const r = await this.takeUpTo(key, limit, spanMs, [id]);
     return { taken: r.taken === 1, used: r.used, waitMs: r.waitMs };
   }
 
-  async takeUpTo(key: string, limit: number, spanMs: number, ids: readonly string[]): Promise<TakeManyResult> {
+  async takeUpTo(
+    key: string,
+    limit: number,
+    spanMs: number,
+    ids: readonly (string | undefined)[]
+  ): Promise<TakeManyResult> {
     await this.schema();
     const r = await this.pool.query<{ taken: number; used: number; wait_ms: number }>(
       `SELECT * FROM ${this.t.fn}_take_up_to($1, $2, $3, $4::text[])`,

@@ -19,9 +19,10 @@ export interface LimiterStore {
   /**
    * `take` for a whole queue of callers in one call (one database round trip): records events now for the
    * first min(ids.length, room left in the window) of `ids`, none while `key` is paused. `waitMs` says, when
-   * fewer than all were taken, how long until the oldest event leaves the window (or the pause ends).
+   * fewer than all were taken, how long until the oldest event leaves the window (or the pause ends). An
+   * `undefined` id records an event that never moves (`take` without an id is a queue of one such).
    */
-  takeUpTo(key: string, limit: number, spanMs: number, ids: readonly string[]): Promise<TakeManyResult>;
+  takeUpTo(key: string, limit: number, spanMs: number, ids: readonly (string | undefined)[]): Promise<TakeManyResult>;
   /**
    * Event `id` of `key` (recorded by `take` or `takeUpTo`; several in one call) happened now, not when it was taken: it moves to the store's
    * present and stays in the window a full span from now. Recorded anew if it already left the window.
