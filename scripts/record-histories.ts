@@ -15,17 +15,17 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type OnrampActivities } from '../src/activities';
 import { createOnrampStateActivities } from '../src/activities/onramp';
-import { listFindings } from '../src/findings';
+import { listFindings } from '../src/services/findings';
 import { startGoogleDelegation } from '../src/client';
-import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask';
+import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask-schema';
 import type { CwTarget } from '../src/activities/connectwise';
-import { SEED_002_ROLE } from '../src/cli/sandbox/connectwise';
-import { billingSchema } from '../src/domain/connectwise';
-import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
-import { driftFindingWorkflowId, type DriftCheckRequest } from '../src/domain/drift';
-import { ADMIN_ROLE_SCOPES, parseAdminRoleInput } from '../src/domain/google-admin-roles';
-import { offboardingWorkflowId, type OffboardingRequest } from '../src/domain/offboarding';
-import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
+import { SEED_002_ROLE } from '../src/sandbox/guides/connectwise-guide';
+import { billingSchema } from '../src/domain/connectwise-schema';
+import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
+import { driftFindingWorkflowId, type DriftCheckRequest } from '../src/domain/drift-schema';
+import { ADMIN_ROLE_SCOPES, parseAdminRoleInput } from '../src/domain/google-admin-roles-schema';
+import { offboardingWorkflowId, type OffboardingRequest } from '../src/domain/offboarding-schema';
+import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schema';
 import { createNotifyReceiver } from '../src/simulators/notify-receiver';
 import {
   autotaskOnboardingStatusQuery,

@@ -1,9 +1,9 @@
 import { Client, WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { dataConverterFromConfig } from './codec';
 import type { OnrampConfig } from './config';
-import { delegationWorkflowId, parseDelegationInput, type DelegationRequest } from './domain/google-delegation';
+import { delegationWorkflowId, parseDelegationInput, type DelegationRequest } from './domain/google-delegation-schema';
 import { connectTemporal } from './temporal/connection';
-import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep, OnrampVendor } from './temporal/search-attributes';
+import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep, OnrampVendor } from './contract/search-attributes';
 import type { googleDelegationOnboarding } from './workflows';
 
 /**

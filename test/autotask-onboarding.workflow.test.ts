@@ -6,8 +6,8 @@ import {
   autotaskOnboardingWorkflowId,
   parseAutotaskOnboardingInput,
   type AutotaskOnboardingRequest,
-} from '../src/domain/autotask';
-import { OnrampCustomer, OnrampState, OnrampStep } from '../src/temporal/search-attributes';
+} from '../src/domain/autotask-schema';
+import { OnrampCustomer, OnrampState, OnrampStep } from '../src/contract/search-attributes';
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { autotaskOnboarding, autotaskOnboardingStatusQuery, supplyAutotaskCredentialsUpdate } from '../src/workflows';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';

@@ -7,7 +7,7 @@ import {
   autotaskRotationWorkflowId,
   parseAutotaskRotationInput,
   type AutotaskRotationRequest,
-} from '../src/domain/autotask';
+} from '../src/domain/autotask-schema';
 import { workflowSource } from '../src/worker';
 import {
   autotaskRotationStatusQuery,

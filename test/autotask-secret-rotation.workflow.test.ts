@@ -9,7 +9,7 @@ import {
   autotaskSecretRotationWorkflowId,
   parseAutotaskSecretRotationInput,
   type AutotaskSecretRotationRequest,
-} from '../src/domain/autotask';
+} from '../src/domain/autotask-schema';
 import { listen } from '../src/simulators/http';
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver, type AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';

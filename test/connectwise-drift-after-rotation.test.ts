@@ -12,13 +12,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { request } from 'undici';
 import { createActivities, type OnrampActivities } from '../src/activities';
-import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
-import { driftScheduleId } from '../src/domain/drift';
-import { planOffboarding } from '../src/offboarding';
-import { startOrder, type OrderConfig } from '../src/orders';
+import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
+import { driftScheduleId } from '../src/domain/drift-schema';
+import { planOffboarding } from '../src/services/offboarding';
+import { startOrder, type OrderConfig } from '../src/services/orders';
 import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
 import { cwKeyRotationStatusQuery, oldKeyDeletedSignal, provideNewKeyUpdate } from '../src/workflows';
-import type { DriftCheckReport } from '../src/workflows/drift';
+import type { DriftCheckReport } from '../src/workflows/drift-check';
 import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { eventually, integration, type Integration } from './helpers/integration';
 

@@ -12,8 +12,8 @@ import {
   type connectwiseKeyRotation,
 } from '../src/workflows';
 import { createOnrampStateActivities } from '../src/activities/onramp';
-import { driftFindingWorkflowId } from '../src/domain/drift';
-import { listFindings } from '../src/findings';
+import { driftFindingWorkflowId } from '../src/domain/drift-schema';
+import { listFindings } from '../src/services/findings';
 import { connectwiseFixture, fullRole, type ConnectwiseFixture } from './helpers/connectwise';
 import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 

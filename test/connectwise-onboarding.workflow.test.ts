@@ -6,9 +6,9 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { request } from 'undici';
 import { apiHostFor, siteBaseUrl } from '../src/activities/connectwise/site';
-import type { ConnectwiseOnboardingRequest, ConnectwiseStatus } from '../src/domain/connectwise';
+import type { ConnectwiseOnboardingRequest, ConnectwiseStatus } from '../src/domain/connectwise-schema';
 import { createConnectwiseSimulator } from '../src/simulators/connectwise/server';
-import { OnrampIntegration, OnrampState, OnrampStep } from '../src/temporal/search-attributes';
+import { OnrampIntegration, OnrampState, OnrampStep } from '../src/contract/search-attributes';
 import {
   connectwiseOnboarding,
   connectwiseStatusQuery,

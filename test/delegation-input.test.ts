@@ -8,8 +8,8 @@ import {
   delegationWorkflowId,
   parseDelegationInput,
   type DelegationRequest,
-} from '../src/domain/google-delegation';
-import { InputError } from '../src/domain/validation';
+} from '../src/domain/google-delegation-schema';
+import { InputError } from '../src/domain/field-validators';
 import { integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 const valid: DelegationRequest = {

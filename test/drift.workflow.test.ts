@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
-import { driftScheduleId, type DriftCheckRequest } from '../src/domain/drift';
-import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles';
-import { listFindings } from '../src/findings';
-import { startOrder, type OrderConfig } from '../src/orders';
-import type { DriftCheckReport, driftCheck } from '../src/workflows/drift';
+import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
+import { driftScheduleId, type DriftCheckRequest } from '../src/domain/drift-schema';
+import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles-schema';
+import { listFindings } from '../src/services/findings';
+import { startOrder, type OrderConfig } from '../src/services/orders';
+import type { DriftCheckReport, driftCheck } from '../src/workflows/drift-check';
 import type { AutotaskFixture } from './helpers/autotask';
 import type { ConnectwiseFixture, CwMember } from './helpers/connectwise';
 import type { GoogleAdminFixture } from './helpers/google-admin';

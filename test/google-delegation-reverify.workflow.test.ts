@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
+import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schema';
 import { createSandboxServiceAccount } from '../src/simulators/google/service-account';
 import type { googleDelegationReverify } from '../src/workflows';
 import { failureOf } from './helpers/google-admin';

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
-import { offboardingWorkflowId, type OffboardingReport } from '../src/domain/offboarding';
+import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
+import { offboardingWorkflowId, type OffboardingReport } from '../src/domain/offboarding-schema';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { listenIntake, type RunningIntake } from './helpers/intake';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { OrderRequest } from '../src/domain/customer-onboarding';
+import type { OrderRequest } from '../src/domain/customer-onboarding-schema';
 import { buildProgram } from '../src/cli/main';
-import { signBody } from '../src/intake/auth';
+import { signBody } from '../src/intake/intake-auth';
 import type { NotifyReceiver } from '../src/simulators/notify-receiver';
 import type { AutotaskFixture } from './helpers/autotask';
 import type { GoogleAdminFixture } from './helpers/google-admin';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { Pool } from 'pg';
 import { after, before, describe, it } from 'node:test';
 import { startThrowawayPostgres, postgresAvailable, type ThrowawayPostgres } from '../bench/lib/postgres';
-import { AutotaskLimiter } from '../src/activities/autotask/limiter';
+import { AutotaskLimiter } from '../src/activities/autotask/autotask-limiter';
 import { MemoryLimiterStore } from '../src/activities/limits/limiter-memory';
 import { PostgresLimiterStore } from '../src/activities/limits/limiter-postgres';
 import type { LimiterStore } from '../src/activities/limits/limiter-store';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
+import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { listenIntake, type RunningIntake } from './helpers/intake';
 import { eventually, integration, type RunningWorker } from './helpers/integration';

@@ -6,9 +6,9 @@ import { defaultPayloadConverter, IllegalStateError, type Payload } from '@tempo
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createDataConverter, EncryptionCodec, loadKeyRing, parseKeySpec } from '../src/codec';
-import { connectionSchema, onboardingInputSchema as connectwiseInputSchema } from '../src/domain/connectwise';
-import { orderSchema } from '../src/domain/customer-onboarding';
-import { delegationInputSchema } from '../src/domain/google-delegation';
+import { connectionSchema, onboardingInputSchema as connectwiseInputSchema } from '../src/domain/connectwise-schema';
+import { orderSchema } from '../src/domain/customer-onboarding-schema';
+import { delegationInputSchema } from '../src/domain/google-delegation-schema';
 import { workflowSource } from '../src/worker';
 import { useReplayCodecKey } from './helpers/faults';
 

@@ -18,7 +18,7 @@ import {
   autotaskSecretRotationWorkflowId,
   parseAutotaskSecretRotationInput,
   type AutotaskSecretRotationRequest,
-} from '../src/domain/autotask';
+} from '../src/domain/autotask-schema';
 import { storeRotationState } from '../src/secrets/rotation-state-store';
 import { PostgresSecretStore, useSecretStore } from '../src/secrets/secret-store';
 import { listen } from '../src/simulators/http';

@@ -19,12 +19,12 @@ import {
   type HandChange,
   type HandChangeRecord,
   type SimulatorSnapshot,
-} from '../src/cli/sandbox/day-two';
-import { runOrderGuide } from '../src/cli/sandbox/order';
-import { driftScheduleId } from '../src/domain/drift';
-import { offboardingWorkflowId, type OffboardingInput, type OffboardingReport } from '../src/domain/offboarding';
-import { listFindings } from '../src/findings';
-import { orderFacts, startOffboarding } from '../src/offboarding';
+} from '../src/sandbox/guides/day-two-guide';
+import { runOrderGuide } from '../src/sandbox/guides/order-guide';
+import { driftScheduleId } from '../src/domain/drift-schema';
+import { offboardingWorkflowId, type OffboardingInput, type OffboardingReport } from '../src/domain/offboarding-schema';
+import { listFindings } from '../src/services/findings';
+import { orderFacts, startOffboarding } from '../src/services/offboarding';
 import { eventually } from './helpers/integration';
 import { sandboxStack, vendorWrites, type SandboxStack } from './helpers/sandbox';
 

@@ -15,8 +15,8 @@ import {
   autotaskSecretRotationWorkflowId,
   parseAutotaskSecretRotationInput,
   type AutotaskSecretRotationRequest,
-} from '../src/domain/autotask';
-import { createSandboxAutotaskReceiver } from '../src/sandbox/autotask-receiver';
+} from '../src/domain/autotask-schema';
+import { createSandboxAutotaskReceiver } from '../src/sandbox/sandbox-autotask-receiver';
 import { resolveSecretRef } from '../src/secrets/secret-ref';
 import { rotationStateFromConfig } from '../src/secrets/rotation-state';
 import { listen } from '../src/simulators/http';

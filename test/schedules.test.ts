@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation';
-import { driftFindingWorkflowId, driftScheduleId } from '../src/domain/drift';
+import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schema';
+import { driftFindingWorkflowId, driftScheduleId } from '../src/domain/drift-schema';
 import { createOnrampStateActivities } from '../src/activities/onramp';
-import { ensureDriftSchedule } from '../src/schedules';
+import { ensureDriftSchedule } from '../src/services/schedules';
 import { driftFindingStatusQuery } from '../src/workflows';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';

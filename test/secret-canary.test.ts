@@ -12,8 +12,8 @@ import { Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/cl
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type OnrampActivities } from '../src/activities';
 import { startGoogleDelegation } from '../src/client';
-import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask';
-import { parseDelegationInput } from '../src/domain/google-delegation';
+import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask-schema';
+import { parseDelegationInput } from '../src/domain/google-delegation-schema';
 import { createLogger } from '../src/logger';
 import { installRuntime } from '../src/temporal/runtime';
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';

@@ -17,7 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { Client } from 'pg';
 import { startThrowawayPostgres, postgresAvailable, type ThrowawayPostgres } from '../bench/lib/postgres';
 import { EncryptionCodec, keyRing } from '../src/codec';
-import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding';
+import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
 import { createIntakeServer } from '../src/intake/server';
 import { resolveSecretRef } from '../src/secrets/secret-ref';
 import { PostgresSecretStore, useSecretStore } from '../src/secrets/secret-store';

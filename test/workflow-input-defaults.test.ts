@@ -10,32 +10,32 @@ import {
   autotaskOnboardingInputSchema,
   autotaskRotationInputSchema,
   autotaskSecretRotationInputSchema,
-} from '../src/domain/autotask';
-import { onboardingInputSchema as connectwiseInputSchema } from '../src/domain/connectwise';
+} from '../src/domain/autotask-schema';
+import { onboardingInputSchema as connectwiseInputSchema } from '../src/domain/connectwise-schema';
 import {
   fillAutotaskOnboardingDefaults,
   fillAutotaskRotationDefaults,
   fillAutotaskSecretRotationDefaults,
-} from '../src/domain/core/autotask';
-import { fillConnectwiseOnboardingDefaults } from '../src/domain/core/connectwise';
-import { fillOrderDefaults } from '../src/domain/core/customer-onboarding';
-import type { Filler } from '../src/domain/core/defaults';
-import { fillDriftCheckDefaults } from '../src/domain/core/drift';
-import { fillAdminRoleDefaults } from '../src/domain/core/google-admin-roles';
-import { fillDelegationDefaults } from '../src/domain/core/google-delegation';
-import { orderSchema } from '../src/domain/customer-onboarding';
-import { driftCheckInputSchema } from '../src/domain/drift';
-import { adminRoleInputSchema } from '../src/domain/google-admin-roles';
-import { delegationInputSchema } from '../src/domain/google-delegation';
-import { cwKeyRotationInputSchema } from '../src/domain/connectwise-key-rotation';
-import { fillCwKeyRotationDefaults } from '../src/domain/core/connectwise-key-rotation';
-import { fillOffboardingDefaults } from '../src/domain/core/offboarding';
-import { offboardingInputSchema } from '../src/domain/offboarding';
+} from '../src/rules/autotask-rules';
+import { fillConnectwiseOnboardingDefaults } from '../src/rules/connectwise-rules';
+import { fillOrderDefaults } from '../src/rules/customer-onboarding-rules';
+import type { Filler } from '../src/rules/fill-defaults';
+import { fillDriftCheckDefaults } from '../src/rules/drift-rules';
+import { fillAdminRoleDefaults } from '../src/rules/google-admin-roles-rules';
+import { fillDelegationDefaults } from '../src/rules/google-delegation-rules';
+import { orderSchema } from '../src/domain/customer-onboarding-schema';
+import { driftCheckInputSchema } from '../src/domain/drift-schema';
+import { adminRoleInputSchema } from '../src/domain/google-admin-roles-schema';
+import { delegationInputSchema } from '../src/domain/google-delegation-schema';
+import { cwKeyRotationInputSchema } from '../src/domain/connectwise-key-rotation-schema';
+import { fillCwKeyRotationDefaults } from '../src/rules/connectwise-key-rotation-rules';
+import { fillOffboardingDefaults } from '../src/rules/offboarding-rules';
+import { offboardingInputSchema } from '../src/domain/offboarding-schema';
 import { useReplayCodecKey } from './helpers/faults';
 import { fieldPaths, without } from './helpers/field-paths';
 
 /**
- * Workflows fill their input's defaults with zod-free fillers (src/domain/core; zod stays out of the
+ * Workflows fill their input's defaults with zod-free fillers (src/rules; zod stays out of the
  * workflow bundle). They must give what the door's schema gives: checked on every recorded history's input
  * (started around the door, as the recorder does) and on every variant of it with one field left out that
  * the schema still accepts (so each default is exercised).
@@ -73,7 +73,7 @@ async function recordedInputs(): Promise<{ file: string; type: string; input: un
   return out;
 }
 
-describe("workflow input defaults without zod (src/domain/core) match the schemas'", () => {
+describe("workflow input defaults without zod (src/rules) match the schemas'", () => {
   it('on every recorded input, and on each variant of it missing one field the schema accepts', async () => {
     const inputs = (await recordedInputs()).filter((r) => BY_TYPE[r.type]);
     assert.ok(inputs.length >= 10, 'a recorded input of every workflow that takes one');

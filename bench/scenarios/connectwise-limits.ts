@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { request } from 'undici';
 import { createActivities, type ActivityDeps } from '../../src/activities';
-import { billingSchema, type ConnectwiseConnection, type ConnectwiseSiteInfo } from '../../src/domain/connectwise';
+import {
+  billingSchema,
+  type ConnectwiseConnection,
+  type ConnectwiseSiteInfo,
+} from '../../src/domain/connectwise-schema';
 import { createConnectwiseSimulator } from '../../src/simulators/connectwise/server';
 import { ALL_AREAS } from '../../src/simulators/connectwise/state';
 import type { Simulator } from '../../src/simulators/http';

@@ -8,7 +8,7 @@ import {
   OnrampState,
   OnrampStep,
   OnrampVendor,
-} from '../../src/temporal/search-attributes';
+} from '../../src/contract/search-attributes';
 import type { onrampBenchThroughputFloor } from '../workflows/floor';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';

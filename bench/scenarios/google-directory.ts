@@ -4,7 +4,7 @@ import {
   parseAdminRoleInput,
   type AdminRoleRequest,
   type AdminRoleResult,
-} from '../../src/domain/google-admin-roles';
+} from '../../src/domain/google-admin-roles-schema';
 import type { googleAdminRoleProvisioning } from '../../src/workflows';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle, type BenchGoogle } from '../lib/google';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
-import { customerOnboardingWorkflowId } from '../../src/domain/customer-onboarding';
+import { customerOnboardingWorkflowId } from '../../src/domain/customer-onboarding-schema';
 import { createIntakeServer } from '../../src/intake/server';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';

@@ -2,7 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../src/activities';
 import type { CheckDelegationInput, ScopeCheck } from '../../src/activities/google/delegation';
 import { startGoogleDelegation } from '../../src/client';
-import { parseDelegationInput, delegationWorkflowId } from '../../src/domain/google-delegation';
+import { parseDelegationInput, delegationWorkflowId } from '../../src/domain/google-delegation-schema';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';
 import { median } from '../lib/stats';

@@ -1,6 +1,10 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { startGoogleDelegation } from '../../src/client';
-import { adminRoleWorkflowId, parseAdminRoleInput, type AdminRoleRequest } from '../../src/domain/google-admin-roles';
+import {
+  adminRoleWorkflowId,
+  parseAdminRoleInput,
+  type AdminRoleRequest,
+} from '../../src/domain/google-admin-roles-schema';
 import type { googleAdminRoleProvisioning } from '../../src/workflows';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';

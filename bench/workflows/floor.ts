@@ -6,7 +6,7 @@
  * Onramp's own cost (bench/scenarios/delegation-throughput.ts).
  */
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import { OnrampState, OnrampStep } from '../../src/temporal/search-attributes';
+import { OnrampState, OnrampStep } from '../../src/contract/search-attributes';
 
 export interface FloorActivities {
   onrampBenchNoop(input: { step: string }): Promise<{ step: string }>;

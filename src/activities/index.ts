@@ -1,7 +1,7 @@
 import { createConnectwiseActivities, readCurrentConnectwiseKey, type ConnectwiseSettings } from './connectwise';
 import { CurrentCredentials } from '../secrets/current-credentials';
 import { createAutotaskActivities } from './autotask/activities';
-import type { AutotaskSettings } from './autotask/client';
+import type { AutotaskSettings } from './autotask/autotask-client';
 import type { GoogleAdminSettings } from './google/admin-client';
 import { createAdminRoleActivities } from './google/admin-roles';
 import { createDelegationActivities } from './google/delegation';

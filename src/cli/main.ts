@@ -5,15 +5,15 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../domain/validation';
-import { isTemporalUnavailable, OperatorActionError, OrderConflictError, OrderNotFoundError } from '../orders';
-import { registerGoogleCommands } from './commands/google';
-import { registerOrderCommands } from './commands/orders';
-import { registerScheduleCommands } from './commands/schedules';
-import { registerSecretsCommands } from './commands/secrets';
-import { registerFindingCommands } from './commands/findings';
+import { InputError } from '../domain/field-validators';
+import { isTemporalUnavailable, OperatorActionError, OrderConflictError, OrderNotFoundError } from '../services/orders';
+import { registerGoogleCommands } from './commands/google-commands';
+import { registerOrderCommands } from './commands/order-commands';
+import { registerScheduleCommands } from './commands/schedule-commands';
+import { registerSecretsCommands } from './commands/secret-commands';
+import { registerFindingCommands } from './commands/finding-commands';
 import { CliError, type Out } from './context';
-import { registerSandboxCommands } from './sandbox';
+import { registerSandboxCommands } from '../sandbox/guides';
 import { registerOffboardCommand } from './offboard';
 
 export const EXIT = { ok: 0, error: 1, usage: 2 } as const;

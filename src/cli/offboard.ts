@@ -3,8 +3,12 @@
  * onboarding set up, in reverse order; the plan lists it without writing anything.
  */
 import { Option, type Command } from 'commander';
-import { offboardingWorkflowId, type OffboardingIntegration, type OffboardingStatus } from '../domain/offboarding';
-import { offboardingOperatorDone, planOffboarding, startOffboarding } from '../offboarding';
+import {
+  offboardingWorkflowId,
+  type OffboardingIntegration,
+  type OffboardingStatus,
+} from '../domain/offboarding-schema';
+import { offboardingOperatorDone, planOffboarding, startOffboarding } from '../services/offboarding';
 import { offboardingStatusQuery } from '../workflows';
 import { CliError, sleep, withClient, type Out } from './context';
 

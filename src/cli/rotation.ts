@@ -1,10 +1,10 @@
-/** `onramp delegation reverify`; the rotation schedules live in src/rotation-schedules.ts (shared with orders). */
+/** `onramp delegation reverify`; the rotation schedules live in src/services/rotation-schedules.ts (shared with orders). */
 import type { Command } from 'commander';
-import { parseDelegationInput } from '../domain/google-delegation';
+import { parseDelegationInput } from '../domain/google-delegation-schema';
 import type { googleDelegationReverify } from '../workflows';
 import { readInputFile, withClient, type Out } from './context';
 
-export { ROTATION_WORKFLOWS, rotationSchedule, type RotationWorkflow } from '../rotation-schedules';
+export { ROTATION_WORKFLOWS, rotationSchedule, type RotationWorkflow } from '../services/rotation-schedules';
 
 /** `onramp delegation reverify -f <delegation input> --key-ref <ref>`: prove delegation with a new service-account key. */
 export function registerReverifyCommand(delegation: Command, out: Out): void {

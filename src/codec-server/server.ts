@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { EncryptionCodec } from '../codec';
 import type { Logger } from '../logger';
 import { scrubSecrets } from '../secrets/scrub';
-import { bearerMatches, isLoopback } from './auth';
+import { bearerMatches, isLoopback } from './codec-auth';
 import { fromJson, payloadsBody, toJson } from './payload-json';
 
 export interface CodecServerOptions {

@@ -6,7 +6,7 @@ import { createLogger } from '../logger';
 import { codecFromConfig } from '../codec';
 import { resolveSecretRef } from '../secrets/secret-ref';
 import { PostgresSecretStore } from '../secrets/secret-store';
-import { loadIntakeConfig } from './config';
+import { loadIntakeConfig } from './intake-config';
 import { createIntakeServer } from './server';
 
 async function main(): Promise<void> {

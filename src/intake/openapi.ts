@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INTEGRATIONS, orderSchema } from '../domain/customer-onboarding';
+import { INTEGRATIONS, orderSchema } from '../domain/customer-onboarding-schema';
 
 /** The published contract of the intake API; the order schema is generated from the same zod schema that validates. */
 export function openApiDocument(): Record<string, unknown> {

@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { INTEGRATIONS } from '../domain/customer-onboarding';
-import { InputError, parseOrThrow } from '../domain/validation';
+import { INTEGRATIONS } from '../domain/customer-onboarding-schema';
+import { InputError, parseOrThrow } from '../domain/field-validators';
 import type { Logger } from '../logger';
 import {
   getOrderStatus,
@@ -14,11 +14,11 @@ import {
   parseOrderId,
   startOrder,
   type OrderConfig,
-} from '../orders';
-import { startOffboarding } from '../offboarding';
+} from '../services/orders';
+import { startOffboarding } from '../services/offboarding';
 import { registerSecret } from '../secrets/scrub';
 import type { SecretStore } from '../secrets/secret-store';
-import { IntakeAuthenticator, type IntakeAuthOptions } from './auth';
+import { IntakeAuthenticator, type IntakeAuthOptions } from './intake-auth';
 import { openApiDocument } from './openapi';
 
 export interface IntakeServerOptions {

@@ -23,7 +23,7 @@ import { activityDepsFromConfig, createWorker } from '../worker';
 import { createAutotaskSimulator } from '../simulators/autotask/server';
 import { createConnectwiseSimulator } from '../simulators/connectwise/server';
 import { listen } from '../simulators/http';
-import { createSandboxAutotaskReceiver } from './autotask-receiver';
+import { createSandboxAutotaskReceiver } from './sandbox-autotask-receiver';
 import { rotationStateFromConfig } from '../secrets/rotation-state';
 import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor';
 import { startLocalTemporal } from './temporal-server';

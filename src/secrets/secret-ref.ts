@@ -14,8 +14,8 @@ import { secretStore, STORE_PREFIX } from './secret-store';
  */
 export type SecretRef = `file:${string}` | `env:${string}` | `store:${string}`;
 
-export { SECRET_REF_PATTERN } from '../domain/validation';
-import { SECRET_REF_PATTERN } from '../domain/validation';
+export { SECRET_REF_PATTERN } from '../domain/field-validators';
+import { SECRET_REF_PATTERN } from '../domain/field-validators';
 
 export class SecretRefError extends Error {
   constructor(message: string) {

@@ -1,4 +1,4 @@
-import { ONRAMP_SEARCH_ATTRIBUTES } from './search-attributes';
+import { ONRAMP_SEARCH_ATTRIBUTES } from '../contract/search-attributes';
 
 export interface DevServerFlagOptions {
   /** Trade durability for speed (tests): SQLite WAL and synchronous=OFF, as the SDK's own CI does. */

@@ -2,7 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureTemporalCli } from './cli-binary';
 import { devServerExtraArgs } from './dev-server';
-import { ONRAMP_SEARCH_ATTRIBUTES } from './search-attributes';
+import { ONRAMP_SEARCH_ATTRIBUTES } from '../contract/search-attributes';
 import { writeWorkflowBundle } from './workflow-bundle';
 
 /** Test tooling only (devDependencies): the production bundle builder is ./workflow-bundle.ts. */

@@ -24,7 +24,7 @@ export async function writeWorkflowBundle(
   const heavy = heavyModulesIn(code);
   if (heavy.length)
     throw new Error(
-      `the workflow bundle must not load ${heavy.join(', ')}: every bundled module is evaluated once per cached workflow (reuseV8Context), so a validation library costs megabytes per waiting onboarding. Import values from src/domain/core/* (zod-free) in src/workflows, and types with \`import type\``
+      `the workflow bundle must not load ${heavy.join(', ')}: every bundled module is evaluated once per cached workflow (reuseV8Context), so a validation library costs megabytes per waiting onboarding. Import values from src/rules/* (zod-free) in src/workflows, and types with \`import type\``
     );
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, code);

@@ -23,7 +23,7 @@ import {
   fillAutotaskOnboardingDefaults,
   credentialProblems,
   normaliseCredentials,
-} from '../domain/core/autotask';
+} from '../rules/autotask-rules';
 import type {
   AutotaskCredentials,
   AutotaskOnboardingRequest,
@@ -33,7 +33,7 @@ import type {
   PermissionCheck,
   SupplyCredentialsRequest,
   WebhookSummary,
-} from '../domain/autotask';
+} from '../domain/autotask-schema';
 import { inputV1 } from './input';
 import {
   OnrampCustomer,
@@ -41,7 +41,7 @@ import {
   OnrampVendor,
   type OnboardingState,
   ONRAMP_INTEGRATION,
-} from '../temporal/search-attributes';
+} from '../contract/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
 
 export const autotaskOnboardingStatusQuery = defineQuery<AutotaskOnboardingStatus>('status');

@@ -11,16 +11,16 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import { fillAutotaskSecretRotationDefaults } from '../domain/core/autotask';
+import { fillAutotaskSecretRotationDefaults } from '../rules/autotask-rules';
 import type {
   AutotaskSecretRotationInputV1,
   AutotaskSecretRotationRequest,
   AutotaskSecretRotationStatus,
   SecretRotationStep,
   WebhookSummary,
-} from '../domain/autotask';
+} from '../domain/autotask-schema';
 import { inputV1 } from './input';
-import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../temporal/search-attributes';
+import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause } from './autotask-common';
 
 export const autotaskSecretRotationStatusQuery = defineQuery<AutotaskSecretRotationStatus>('status');

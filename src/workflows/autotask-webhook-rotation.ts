@@ -12,14 +12,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import { DEFAULT_WEBHOOK_FIELDS, webhookNameFor, fillAutotaskRotationDefaults } from '../domain/core/autotask';
+import { DEFAULT_WEBHOOK_FIELDS, webhookNameFor, fillAutotaskRotationDefaults } from '../rules/autotask-rules';
 import type {
   AutotaskRotationRequest,
   AutotaskRotationInputV1,
   AutotaskRotationStatus,
   RotationStep,
   WebhookSummary,
-} from '../domain/autotask';
+} from '../domain/autotask-schema';
 import { inputV1 } from './input';
 import {
   OnrampCustomer,
@@ -27,7 +27,7 @@ import {
   OnrampVendor,
   type OnboardingState,
   ONRAMP_INTEGRATION,
-} from '../temporal/search-attributes';
+} from '../contract/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
 
 export const autotaskRotationStatusQuery = defineQuery<AutotaskRotationStatus>('status');

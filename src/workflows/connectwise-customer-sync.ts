@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
-import type { SyncBilling, SyncCounts, SyncCustomer, SyncMode, SyncSummary } from '../domain/connectwise';
+import type { SyncBilling, SyncCounts, SyncCustomer, SyncMode, SyncSummary } from '../domain/connectwise-schema';
 import {
   OnrampCustomer,
   OnrampIntegration,
@@ -20,7 +20,7 @@ import {
   OnrampStep,
   OnrampVendor,
   ONRAMP_INTEGRATION,
-} from '../temporal/search-attributes';
+} from '../contract/search-attributes';
 
 export interface ConnectwiseSyncInput {
   /** The MSP, for search attributes and summaries. */

@@ -14,20 +14,20 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
-import { formatPermissionTable } from '../domain/core/connectwise';
-import type { ConnectwiseConnection, PermissionRow } from '../domain/connectwise';
+import { formatPermissionTable } from '../rules/connectwise-rules';
+import type { ConnectwiseConnection, PermissionRow } from '../domain/connectwise-schema';
 import {
   cwCustomerSlug,
   fillCwKeyRotationDefaults,
   newKeyProblems,
   normaliseNewKey,
-} from '../domain/core/connectwise-key-rotation';
+} from '../rules/connectwise-key-rotation-rules';
 import type {
   CwKeyRotationInputV1,
   CwKeyRotationRequest,
   CwKeyRotationStatus,
   CwNewKey,
-} from '../domain/connectwise-key-rotation';
+} from '../domain/connectwise-key-rotation-schema';
 import {
   ONRAMP_INTEGRATION,
   OnrampCustomer,
@@ -35,7 +35,7 @@ import {
   OnrampState,
   OnrampStep,
   OnrampVendor,
-} from '../temporal/search-attributes';
+} from '../contract/search-attributes';
 import { startedWith } from './identity';
 import { inputV1 } from './input';
 

@@ -27,7 +27,7 @@ import {
   formatPermissionTable,
   fillConnectwiseOnboardingDefaults,
   normaliseConnectionPatch,
-} from '../domain/core/connectwise';
+} from '../rules/connectwise-rules';
 import type {
   ConnectwiseConnection,
   ConnectwiseConnectionPatch,
@@ -37,8 +37,8 @@ import type {
   ConnectwiseStep,
   PermissionRow,
   SyncSummary,
-} from '../domain/connectwise';
-import { formatDuration } from '../domain/core/google-delegation';
+} from '../domain/connectwise-schema';
+import { formatDuration } from '../rules/google-delegation-rules';
 import { inputV1 } from './input';
 import {
   OnrampCustomer,
@@ -46,7 +46,7 @@ import {
   OnrampVendor,
   type OnboardingState,
   ONRAMP_INTEGRATION,
-} from '../temporal/search-attributes';
+} from '../contract/search-attributes';
 import { connectwiseCustomerSync } from './connectwise-customer-sync';
 
 export const connectwiseStatusQuery = defineQuery<ConnectwiseStatus>('status');

@@ -17,7 +17,7 @@ import {
   INTEGRATIONS,
   integrationWorkflowId,
   fillOrderDefaults,
-} from '../domain/core/customer-onboarding';
+} from '../rules/customer-onboarding-rules';
 import type {
   CustomerOnboardingStatus,
   IntegrationName,
@@ -25,7 +25,7 @@ import type {
   Order,
   OrderV1,
   OrderRequest,
-} from '../domain/customer-onboarding';
+} from '../domain/customer-onboarding-schema';
 import { inputV1 } from './input';
 import {
   OnrampCustomer,
@@ -35,7 +35,7 @@ import {
   OnrampVendor,
   type OnboardingState,
   ONRAMP_INTEGRATION,
-} from '../temporal/search-attributes';
+} from '../contract/search-attributes';
 
 export const customerOnboardingStatusQuery = defineQuery<CustomerOnboardingStatus>('status');
 /** Operator: start a failed integration again (a new child run), leaving the others as they are. */

@@ -14,9 +14,9 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { OnrampActivities } from '../activities';
-import { REQUIRED_PERMISSIONS } from '../domain/core/autotask';
-import { driftFindingWorkflowId, type DriftFinding, type DriftReport } from '../domain/core/drift';
-import type { DriftCheckInput, DriftCheckInputV1 } from '../domain/drift';
+import { REQUIRED_PERMISSIONS } from '../rules/autotask-rules';
+import { driftFindingWorkflowId, type DriftFinding, type DriftReport } from '../rules/drift-rules';
+import type { DriftCheckInput, DriftCheckInputV1 } from '../domain/drift-schema';
 import {
   OnrampCustomer,
   OnrampIntegration,
@@ -24,7 +24,7 @@ import {
   OnrampStep,
   OnrampVendor,
   ONRAMP_INTEGRATION,
-} from '../temporal/search-attributes';
+} from '../contract/search-attributes';
 
 const act = proxyActivities<OnrampActivities>({
   startToCloseTimeout: '2 minutes',

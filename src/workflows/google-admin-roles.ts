@@ -14,7 +14,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import { fillAdminRoleDefaults, formatMemberFailures } from '../domain/core/google-admin-roles';
+import { fillAdminRoleDefaults, formatMemberFailures } from '../rules/google-admin-roles-rules';
 import type {
   AdminRoleInput,
   AdminRoleInputV1,
@@ -25,7 +25,7 @@ import type {
   AdminRoleStep,
   MemberProgress,
   ProvisioningLedger,
-} from '../domain/google-admin-roles';
+} from '../domain/google-admin-roles-schema';
 import { inputV1 } from './input';
 import {
   OnrampCustomer,
@@ -33,7 +33,7 @@ import {
   OnrampVendor,
   type OnboardingState,
   ONRAMP_INTEGRATION,
-} from '../temporal/search-attributes';
+} from '../contract/search-attributes';
 
 export const adminRoleStatusQuery = defineQuery<AdminRoleStatus>('status');
 

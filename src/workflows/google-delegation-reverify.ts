@@ -1,8 +1,8 @@
 import { ApplicationFailure, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { activityCause } from './autotask-common';
-import { fillDelegationDefaults } from '../domain/core/google-delegation';
-import type { DelegationInputV1, DelegationRequest } from '../domain/google-delegation';
+import { fillDelegationDefaults } from '../rules/google-delegation-rules';
+import type { DelegationInputV1, DelegationRequest } from '../domain/google-delegation-schema';
 import {
   ONRAMP_INTEGRATION,
   OnrampCustomer,
@@ -10,7 +10,7 @@ import {
   OnrampState,
   OnrampStep,
   OnrampVendor,
-} from '../temporal/search-attributes';
+} from '../contract/search-attributes';
 import { startedWith } from './identity';
 import { inputV1 } from './input';
 

@@ -15,16 +15,16 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { ScopeCheck } from '../activities/google/delegation';
-import { delegationInstructions, formatDuration, fillDelegationDefaults } from '../domain/core/google-delegation';
+import { delegationInstructions, formatDuration, fillDelegationDefaults } from '../rules/google-delegation-rules';
 import type {
   DelegationRequest,
   DelegationInputV1,
   DelegationStatus,
   DelegationStep,
   ScopeStatus,
-} from '../domain/google-delegation';
+} from '../domain/google-delegation-schema';
 import { inputV1 } from './input';
-import { type OnboardingState } from '../temporal/search-attributes';
+import { type OnboardingState } from '../contract/search-attributes';
 
 export const delegationStatusQuery = defineQuery<DelegationStatus>('status');
 /** The operator's "granted, check now": cuts the current wait short. */

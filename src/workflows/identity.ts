@@ -1,5 +1,5 @@
 import { workflowInfo } from '@temporalio/workflow';
-import type { OnrampCustomer } from '../temporal/search-attributes';
+import type { OnrampCustomer } from '../contract/search-attributes';
 
 type KeywordKey = typeof OnrampCustomer;
 

@@ -25,8 +25,14 @@ export {
   retryIntegrationSignal,
   abandonIntegrationSignal,
 } from './customer-onboarding';
-export { driftCheck, driftFinding, driftFindingStatusQuery, resolveFindingSignal, driftClearedSignal } from './drift';
-export { customerOffboarding, offboardingStatusQuery, offboardingOperatorDoneSignal } from './offboarding';
+export {
+  driftCheck,
+  driftFinding,
+  driftFindingStatusQuery,
+  resolveFindingSignal,
+  driftClearedSignal,
+} from './drift-check';
+export { customerOffboarding, offboardingStatusQuery, offboardingOperatorDoneSignal } from './customer-offboarding';
 export {
   connectwiseKeyRotation,
   cwKeyRotationStatusQuery,

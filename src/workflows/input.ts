@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { missingFields, type Filler } from '../domain/core/defaults';
+import { missingFields, type Filler } from '../rules/fill-defaults';
 
 /**
  * Workflow inputs are validated once, at the door (intake, CLI, schedules, each workflow's start helper),
@@ -12,7 +12,7 @@ import { missingFields, type Filler } from '../domain/core/defaults';
  * - a frozen shape check (an object with the V1 fields) turns a workflow started around the door with
  *   garbage into an InvalidInput failure instead of a stuck workflow task. Never make it stricter; a new
  *   input version gets its own check behind `patched()`;
- * - the schema's defaults are filled by a pure filler (src/domain/core): the door already filled them, but
+ * - the schema's defaults are filled by a pure filler (src/rules): the door already filled them, but
  *   a run started around it (tests, recorded histories) may have left them out.
  */
 export function inputV1<T>(request: unknown, fill: Filler, required: readonly string[], what: string): T {

@@ -1,5 +1,5 @@
 import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { OnrampState, OnrampStep, type OnboardingState } from '../temporal/search-attributes';
+import { OnrampState, OnrampStep, type OnboardingState } from '../contract/search-attributes';
 
 /**
  * Where an onboarding is, kept in one place so the status query, the search attributes (OnrampStep,

@@ -8,8 +8,8 @@ import {
   autotaskRotationWorkflowId,
   parseAutotaskOnboardingInput,
   parseAutotaskRotationInput,
-} from '../../src/domain/autotask';
-import { billingSchema } from '../../src/domain/connectwise';
+} from '../../src/domain/autotask-schema';
+import { billingSchema } from '../../src/domain/connectwise-schema';
 import { autotaskFixture, type AutotaskFixture } from '../helpers/autotask';
 import { CLIENT_ID, connectwiseFixture, customers, type ConnectwiseFixture } from '../helpers/connectwise';
 import { crashAfterCommits, duplicates, waitForCrash, WorkerProcess, type CrashPoint } from '../helpers/faults';

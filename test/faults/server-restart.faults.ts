@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { startGoogleDelegation } from '../../src/client';
-import { DEFAULT_DELEGATION_SCOPES } from '../../src/domain/google-delegation';
+import { DEFAULT_DELEGATION_SCOPES } from '../../src/domain/google-delegation-schema';
 import { freePort, TemporalServerProcess, temporalCliPath, WorkerProcess } from '../helpers/faults';
 import { googleFixture, type GoogleFixture } from '../helpers/google';
 import { eventually, testDataConverter, uniqueTaskQueue } from '../helpers/temporal';

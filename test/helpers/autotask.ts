@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActivities, type OnrampActivities } from '../../src/activities';
-import type { AutotaskOnboardingRequest, AutotaskRotationRequest } from '../../src/domain/autotask';
+import type { AutotaskOnboardingRequest, AutotaskRotationRequest } from '../../src/domain/autotask-schema';
 import {
   createAutotaskSimulator,
   type AutotaskSimulator,

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { createActivities, type OnrampActivities } from '../../src/activities';
-import type { ConnectwiseConnection, ConnectwiseOnboardingRequest, SyncCustomer } from '../../src/domain/connectwise';
+import type {
+  ConnectwiseConnection,
+  ConnectwiseOnboardingRequest,
+  SyncCustomer,
+} from '../../src/domain/connectwise-schema';
 import {
   createConnectwiseSimulator,
   type ConnectwiseSimulator,

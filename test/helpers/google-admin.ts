@@ -9,7 +9,7 @@ import {
   adminRoleWorkflowId,
   parseAdminRoleInput,
   type AdminRoleRequest,
-} from '../../src/domain/google-admin-roles';
+} from '../../src/domain/google-admin-roles-schema';
 import type { DirectorySimOptions } from '../../src/simulators/google/directory-state';
 import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/server';
 import { createSandboxServiceAccount } from '../../src/simulators/google/service-account';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActivities, type OnrampActivities } from '../../src/activities';
-import { DEFAULT_DELEGATION_SCOPES, type DelegationRequest } from '../../src/domain/google-delegation';
+import { DEFAULT_DELEGATION_SCOPES, type DelegationRequest } from '../../src/domain/google-delegation-schema';
 import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/server';
 import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../../src/simulators/google/service-account';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';

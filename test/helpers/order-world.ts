@@ -5,9 +5,9 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities, type OnrampActivities } from '../../src/activities';
-import type { OrderRequest } from '../../src/domain/customer-onboarding';
-import { ADMIN_ROLE_SCOPES } from '../../src/domain/google-admin-roles';
-import { orderAction, type OrderConfig } from '../../src/orders';
+import type { OrderRequest } from '../../src/domain/customer-onboarding-schema';
+import { ADMIN_ROLE_SCOPES } from '../../src/domain/google-admin-roles-schema';
+import { orderAction, type OrderConfig } from '../../src/services/orders';
 import type { AreaLevels } from '../../src/simulators/connectwise/state';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';
 import { autotaskFixture, type AutotaskFixture } from './autotask';

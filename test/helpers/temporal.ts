@@ -7,7 +7,7 @@ import { autoHeartbeat } from '../../src/activities/heartbeat';
 import { createDataConverter, EncryptionCodec, loadKeyRing, parseKeySpec } from '../../src/codec';
 import { ensureTemporalCli } from '../../src/temporal/cli-binary';
 import { devServerExtraArgs } from '../../src/temporal/dev-server';
-import { ONRAMP_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { ONRAMP_SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { workflowSource } from '../../src/worker';
 
 let runtimeInstalled = false;

@@ -7,7 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AutotaskLimiter, LimitReachedError, type LimiterOptions } from '../../src/activities/autotask/limiter';
+import {
+  AutotaskLimiter,
+  LimitReachedError,
+  type LimiterOptions,
+} from '../../src/activities/autotask/autotask-limiter';
 import { MemoryLimiterStore } from '../../src/activities/limits/limiter-memory';
 
 const HOUR = 3600_000;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { AutotaskApiError, toFailure } from '../../src/activities/autotask/client';
+import { AutotaskApiError, toFailure } from '../../src/activities/autotask/autotask-client';
 import {
   classifyGoogleApiError,
   googleApiErrorInfo,

@@ -1,5 +1,5 @@
 /**
- * The workflows' zod-free default fillers and Update validators (src/domain/core) against the door's zod
+ * The workflows' zod-free default fillers and Update validators (src/rules) against the door's zod
  * schemas, without a Temporal server (part of `npm run test:mutation`): a workflow started around the door
  * must see the defaults the door would have filled, and an Update sent around the door must be refused
  * exactly when the door refuses it.
@@ -17,29 +17,29 @@ import {
   fillAutotaskRotationDefaults,
   fillAutotaskSecretRotationDefaults,
   normaliseCredentials,
-} from '../../src/domain/autotask';
+} from '../../src/domain/autotask-schema';
 import {
   connectionPatchProblems,
   connectionPatchSchema,
   fillConnectwiseOnboardingDefaults,
   normaliseConnectionPatch,
   onboardingInputSchema as connectwiseInputSchema,
-} from '../../src/domain/connectwise';
+} from '../../src/domain/connectwise-schema';
 import {
   cwKeyRotationInputSchema,
   fillCwKeyRotationDefaults,
   newKeyProblems,
   newKeySchema,
   normaliseNewKey,
-} from '../../src/domain/connectwise-key-rotation';
-import type { Filler } from '../../src/domain/core/defaults';
-import { array, missingFields, object, value } from '../../src/domain/core/defaults';
-import { fillOrderDefaults, orderSchema } from '../../src/domain/customer-onboarding';
-import { driftCheckInputSchema, fillDriftCheckDefaults } from '../../src/domain/drift';
-import { adminRoleInputSchema, fillAdminRoleDefaults } from '../../src/domain/google-admin-roles';
-import { delegationInputSchema, fillDelegationDefaults } from '../../src/domain/google-delegation';
-import { fillOffboardingDefaults, offboardingInputSchema } from '../../src/domain/offboarding';
-import { inputProblems } from '../../src/domain/validation';
+} from '../../src/domain/connectwise-key-rotation-schema';
+import type { Filler } from '../../src/rules/fill-defaults';
+import { array, missingFields, object, value } from '../../src/rules/fill-defaults';
+import { fillOrderDefaults, orderSchema } from '../../src/domain/customer-onboarding-schema';
+import { driftCheckInputSchema, fillDriftCheckDefaults } from '../../src/domain/drift-schema';
+import { adminRoleInputSchema, fillAdminRoleDefaults } from '../../src/domain/google-admin-roles-schema';
+import { delegationInputSchema, fillDelegationDefaults } from '../../src/domain/google-delegation-schema';
+import { fillOffboardingDefaults, offboardingInputSchema } from '../../src/domain/offboarding-schema';
+import { inputProblems } from '../../src/domain/field-validators';
 import * as f from './fixtures-domain';
 import { fieldPaths, without } from '../helpers/field-paths';
 
@@ -70,7 +70,7 @@ const CASES: [string, z.ZodType, Filler, () => unknown][] = [
   ['offboarding', offboardingInputSchema, fillOffboardingDefaults, f.offboarding],
 ];
 
-describe("default fillers (src/domain/core) give the schemas' defaults", () => {
+describe("default fillers (src/rules) give the schemas' defaults", () => {
   for (const [name, schema, fill, full] of CASES)
     it(`${name}: with every field, and without each field the schema can do without`, () => {
       let compared = 0;

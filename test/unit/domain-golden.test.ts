@@ -18,7 +18,7 @@ import {
   parseAutotaskOnboardingInput,
   parseAutotaskRotationInput,
   webhookNameFor,
-} from '../../src/domain/autotask';
+} from '../../src/domain/autotask-schema';
 import {
   connectionPatchProblems,
   connectwiseChecklist,
@@ -26,12 +26,16 @@ import {
   parseConnectwiseOnboardingInput,
   permissionMenuPath,
   REQUIRED_PERMISSIONS,
-} from '../../src/domain/connectwise';
-import { parseOrder } from '../../src/domain/customer-onboarding';
-import { parseDriftCheckInput } from '../../src/domain/drift';
-import { closeNames, formatMemberFailures, parseAdminRoleInput } from '../../src/domain/google-admin-roles';
-import { delegationInstructions, formatDuration, parseDelegationInput } from '../../src/domain/google-delegation';
-import { InputError } from '../../src/domain/validation';
+} from '../../src/domain/connectwise-schema';
+import { parseOrder } from '../../src/domain/customer-onboarding-schema';
+import { parseDriftCheckInput } from '../../src/domain/drift-schema';
+import { closeNames, formatMemberFailures, parseAdminRoleInput } from '../../src/domain/google-admin-roles-schema';
+import {
+  delegationInstructions,
+  formatDuration,
+  parseDelegationInput,
+} from '../../src/domain/google-delegation-schema';
+import { InputError } from '../../src/domain/field-validators';
 
 const GOLDEN = join(__dirname, 'golden', 'domain.json');
 

@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { accessFromCode, autotaskSecretRotationWorkflowId, webhookNameFor } from '../../src/domain/autotask';
-import { stripSiteUrl } from '../../src/domain/connectwise';
-import { cwCustomerSlug, cwKeyRotationWorkflowId } from '../../src/domain/connectwise-key-rotation';
-import { driftFindingWorkflowId, findingKeyOf } from '../../src/domain/drift';
-import { formatDuration } from '../../src/domain/google-delegation';
-import { closeNames, withCustomerIdPrefix } from '../../src/domain/google-admin-roles';
-import { offboardingWorkflowId } from '../../src/domain/offboarding';
+import { accessFromCode, autotaskSecretRotationWorkflowId, webhookNameFor } from '../../src/domain/autotask-schema';
+import { stripSiteUrl } from '../../src/domain/connectwise-schema';
+import { cwCustomerSlug, cwKeyRotationWorkflowId } from '../../src/domain/connectwise-key-rotation-schema';
+import { driftFindingWorkflowId, findingKeyOf } from '../../src/domain/drift-schema';
+import { formatDuration } from '../../src/domain/google-delegation-schema';
+import { closeNames, withCustomerIdPrefix } from '../../src/domain/google-admin-roles-schema';
+import { offboardingWorkflowId } from '../../src/domain/offboarding-schema';
 import {
   describeIssues,
   editDistance,
@@ -22,7 +22,7 @@ import {
   isLoopbackUrl,
   isWithinDomain,
   parseOrThrow,
-} from '../../src/domain/validation';
+} from '../../src/domain/field-validators';
 
 describe('IDs', () => {
   it('offboarding: apply is the order, plan runs suffixed and tagged', () => {

@@ -14,14 +14,14 @@ import {
   parseAutotaskOnboardingInput,
   parseAutotaskRotationInput,
   parseAutotaskSecretRotationInput,
-} from '../../src/domain/autotask';
-import { parseConnectwiseOnboardingInput } from '../../src/domain/connectwise';
-import { parseCwKeyRotationInput } from '../../src/domain/connectwise-key-rotation';
-import { parseOrder } from '../../src/domain/customer-onboarding';
-import { parseDriftCheckInput } from '../../src/domain/drift';
-import { parseAdminRoleInput } from '../../src/domain/google-admin-roles';
-import { parseDelegationInput } from '../../src/domain/google-delegation';
-import { parseOffboardingInput } from '../../src/domain/offboarding';
+} from '../../src/domain/autotask-schema';
+import { parseConnectwiseOnboardingInput } from '../../src/domain/connectwise-schema';
+import { parseCwKeyRotationInput } from '../../src/domain/connectwise-key-rotation-schema';
+import { parseOrder } from '../../src/domain/customer-onboarding-schema';
+import { parseDriftCheckInput } from '../../src/domain/drift-schema';
+import { parseAdminRoleInput } from '../../src/domain/google-admin-roles-schema';
+import { parseDelegationInput } from '../../src/domain/google-delegation-schema';
+import { parseOffboardingInput } from '../../src/domain/offboarding-schema';
 import * as f from './fixtures-domain';
 import { problems, withField } from './fixtures-domain';
 

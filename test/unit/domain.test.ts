@@ -9,7 +9,7 @@ import {
   autotaskRotationWorkflowId,
   describeMissingPermissions,
   webhookNameFor,
-} from '../../src/domain/autotask';
+} from '../../src/domain/autotask-schema';
 import {
   connectionPatchProblems,
   connectwiseChecklist,
@@ -17,23 +17,27 @@ import {
   formatPermissionTable,
   permissionMenuPath,
   REQUIRED_PERMISSIONS,
-} from '../../src/domain/connectwise';
-import { customerOnboardingWorkflowId, integrationWorkflowId, parseOrder } from '../../src/domain/customer-onboarding';
-import { driftFindingWorkflowId, driftScheduleId, parseDriftCheckInput } from '../../src/domain/drift';
+} from '../../src/domain/connectwise-schema';
+import {
+  customerOnboardingWorkflowId,
+  integrationWorkflowId,
+  parseOrder,
+} from '../../src/domain/customer-onboarding-schema';
+import { driftFindingWorkflowId, driftScheduleId, parseDriftCheckInput } from '../../src/domain/drift-schema';
 import {
   adminRoleWorkflowId,
   closeNames,
   formatMemberFailures,
   groupIdFromName,
-} from '../../src/domain/google-admin-roles';
+} from '../../src/domain/google-admin-roles-schema';
 import {
   DEFAULT_DELEGATION_SCOPES,
   delegationInstructions,
   delegationWorkflowId,
   formatDuration,
   parseDelegationInput,
-} from '../../src/domain/google-delegation';
-import { InputError } from '../../src/domain/validation';
+} from '../../src/domain/google-delegation-schema';
+import { InputError } from '../../src/domain/field-validators';
 
 const SA = { clientId: '123456789012345678901', email: 'sa@p.iam.gserviceaccount.com', keyRef: 'env:KEY' };
 const delegation = (over: object = {}) => ({

@@ -2,7 +2,7 @@
  * Valid inputs of every domain schema (each optional field present), shared by the Temporal-free domain
  * tests (test/unit/domain-inputs.test.ts). Each test takes a copy and breaks one field.
  */
-import { InputError } from '../../src/domain/validation';
+import { InputError } from '../../src/domain/field-validators';
 
 export const SA_CLIENT_ID = '123456789012345678901';
 export const CW_CLIENT_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';

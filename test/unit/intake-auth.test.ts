@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IntakeAuthenticator, signBody } from '../../src/intake/auth';
+import { IntakeAuthenticator, signBody } from '../../src/intake/intake-auth';
 
 const T = 1764460800;
 const SECRET = 'intake-unit-secret';

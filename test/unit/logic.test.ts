@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { z } from 'zod';
-import { TenantLimiter, TenantLimiters } from '../../src/activities/connectwise/limiter';
+import { TenantLimiter, TenantLimiters } from '../../src/activities/connectwise/connectwise-limiter';
 import {
   isNetworkError,
   isRetryableStatus,
@@ -24,7 +24,7 @@ import {
   parseOrThrow,
   secretRef,
   SECRET_REF_PATTERN,
-} from '../../src/domain/validation';
+} from '../../src/domain/field-validators';
 import { registerSecret } from '../../src/secrets/scrub';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../src/webhooks/autotask-secret';
 

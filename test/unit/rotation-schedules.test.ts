@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseOrder } from '../../src/domain/customer-onboarding';
-import { InputError } from '../../src/domain/validation';
-import { ROTATION_WORKFLOWS, rotationSchedulesFromOrder } from '../../src/rotation-schedules';
+import { parseOrder } from '../../src/domain/customer-onboarding-schema';
+import { InputError } from '../../src/domain/field-validators';
+import { ROTATION_WORKFLOWS, rotationSchedulesFromOrder } from '../../src/services/rotation-schedules';
 
 const problemsOf = (fn: () => unknown): string[] => {
   try {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SECRET_REF_PATTERN } from '../../src/domain/validation';
+import { SECRET_REF_PATTERN } from '../../src/domain/field-validators';
 import { nameSegment } from '../../src/secrets/rotation-state-store';
 
 describe('rotation-state row names', () => {

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { notificationSignature } from '../../src/activities/notify/webhook';
-import { IntakeAuthenticator, safeEqual, signBody } from '../../src/intake/auth';
+import { IntakeAuthenticator, safeEqual, signBody } from '../../src/intake/intake-auth';
 import { verifyAutotaskSignature } from '../../src/webhooks/autotask-receiver';
 
 const T = 1764460800; // 2025-11-30T00:00:00Z

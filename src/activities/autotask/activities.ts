@@ -7,13 +7,19 @@ import {
   type PermissionRequirement,
   type WebhookEntity,
   type WebhookSummary,
-} from '../../domain/autotask';
+} from '../../domain/autotask-schema';
 import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../webhooks/autotask-secret';
 import type { ReceiverKeyring } from '../../secrets/rotation-state';
 import { SigningKeyring } from '../../webhooks/signing-keyring';
 import { permanent } from '../failures';
-import { AutotaskApiError, AutotaskClient, toFailure, type AutotaskSession, type AutotaskSettings } from './client';
+import {
+  AutotaskApiError,
+  AutotaskClient,
+  toFailure,
+  type AutotaskSession,
+  type AutotaskSettings,
+} from './autotask-client';
 
 export interface AutotaskTarget {
   tenant: string;

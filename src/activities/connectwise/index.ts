@@ -6,15 +6,15 @@ import {
   type SyncBilling,
   type SyncCustomer,
   type SyncMode,
-} from '../../domain/connectwise';
+} from '../../domain/connectwise-schema';
 import { CurrentCredentials } from '../../secrets/current-credentials';
 import type { CurrentCredentialRecords } from '../../secrets/rotation-state';
 import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
 import { scrubSecrets } from '../../secrets/scrub';
 import { permanent } from '../failures';
-import { createCwClient, type CwClient } from './client';
+import { createCwClient, type CwClient } from './connectwise-client';
 import type { LimiterStore } from '../limits/limiter-store';
-import { TenantLimiters } from './limiter';
+import { TenantLimiters } from './connectwise-limiter';
 import { checkPermissions, type PermissionReport } from './permissions';
 import { discoverSite, type SiteSettings } from './site';
 import {
@@ -23,7 +23,7 @@ import {
   inventoryBilling,
   type CwBillingInventoryInput,
   type CwObjectRef,
-} from './offboarding';
+} from './cleanup';
 import { ensureCatalogItem, syncCustomerBatch, type AdditionProduct, type SyncBatchResult } from './sync';
 
 export interface ConnectwiseSettings extends SiteSettings {

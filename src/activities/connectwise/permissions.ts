@@ -7,8 +7,8 @@ import {
   type PermissionLevel,
   type PermissionRequirement,
   type PermissionRow,
-} from '../../domain/connectwise';
-import { cwString, type CwClient } from './client';
+} from '../../domain/connectwise-schema';
+import { cwString, type CwClient } from './connectwise-client';
 
 /**
  * ConnectWise's SecurityRoleSetting (OpenAPI `components.schemas.SecurityRoleSetting`), the fields Onramp

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import type { ConnectwiseSiteInfo } from '../../domain/connectwise';
+import type { ConnectwiseSiteInfo } from '../../domain/connectwise-schema';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
 
 /** ConnectWise cloud and staging UI hosts (vendor-apis.md C1); the API lives on the `api-` twin. */

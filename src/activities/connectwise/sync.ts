@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
-import type { SyncBilling, SyncCounts, SyncCustomer, SyncMode } from '../../domain/connectwise';
+import type { SyncBilling, SyncCounts, SyncCustomer, SyncMode } from '../../domain/connectwise-schema';
 import { mapWithConcurrency } from '../concurrency';
-import { cwString, CwObjectExists, type CwClient } from './client';
+import { cwString, CwObjectExists, type CwClient } from './connectwise-client';
 
 interface CwCompany {
   id: number;

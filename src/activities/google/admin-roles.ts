@@ -4,7 +4,7 @@ import {
   closeNames,
   type AdminRoleInput,
   type AdminRolePlan,
-} from '../../domain/google-admin-roles';
+} from '../../domain/google-admin-roles-schema';
 import { permanent, retryable } from '../failures';
 import {
   classifyGoogleApiError,

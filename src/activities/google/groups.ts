@@ -4,7 +4,7 @@ import {
   groupIdFromName,
   type MemberProgress,
   type MemberRole,
-} from '../../domain/google-admin-roles';
+} from '../../domain/google-admin-roles-schema';
 import { mapWithConcurrency } from '../concurrency';
 import { parseRetryAfter, permanent, retryable } from '../failures';
 import {

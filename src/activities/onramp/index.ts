@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { parseDriftCheckInput, findingKeyOf, type DriftCheckInput } from '../../domain/drift';
-import { driftRequestFromProgress, type CurrentConnectwiseKey } from '../../drift-progress';
-import { OrderNotFoundError } from '../../orders';
+import { parseDriftCheckInput, findingKeyOf, type DriftCheckInput } from '../../domain/drift-schema';
+import { driftRequestFromProgress, type CurrentConnectwiseKey } from '../../services/drift-progress';
+import { OrderNotFoundError } from '../../services/orders';
 import { permanent } from '../failures';
 
 /**

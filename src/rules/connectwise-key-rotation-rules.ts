@@ -1,0 +1,73 @@
+import type { CwKeyRotationInput } from '../domain/connectwise-key-rotation-schema';
+import {
+  CW_KEY_PATTERN,
+  PRIVATE_KEY_NOT_A_REF,
+  PRIVATE_KEY_PASTED,
+  stripSiteUrl,
+  type PermissionRow,
+} from './connectwise-rules';
+import { mapped, object, value } from './fill-defaults';
+import { SECRET_REF_PATTERN } from './secret-ref-pattern';
+
+/** The customer's name as a slug: the rotation's business key and, for a scheduled run, its OnrampCustomer. */
+export function cwCustomerSlug(customerName: string): string {
+  return customerName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+export function cwKeyRotationWorkflowId(input: Pick<CwKeyRotationInput, 'customer' | 'connection'>): string {
+  return `connectwise-key-rotation:${cwCustomerSlug(input.customer.name)}:${input.connection.publicKey}`;
+}
+
+export interface CwKeyRotationStatus {
+  workflowId: string;
+  customer: string;
+  step: 'awaiting-new-key' | 'switching' | 'awaiting-old-key-removal' | 'done';
+  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
+  oldPublicKey: string;
+  newPublicKey?: string;
+  permissions: PermissionRow[];
+  lastRejection?: string;
+  reminders: number;
+}
+
+/** The schema's defaults, for a workflow started around the door: see core/defaults.ts. */
+export const fillCwKeyRotationDefaults = object({
+  vendor: object({ name: value('Sophos Central') }, 'fill'),
+  connection: object({ site: mapped((s) => stripSiteUrl(s.trim().toLowerCase())) }),
+  timing: object({ reminderMinutes: value(60), recheckSeconds: value(300), operatorDeadlineHours: value(72) }, 'fill'),
+});
+
+/**
+ * The provideNewKey Update's validator, without zod: the door parses the key with newKeySchema first;
+ * this is the workflow's own guard for an Update sent around it. Above all it refuses a pasted private
+ * key, so the key never enters history.
+ */
+export function newKeyProblems(value: unknown): string[] {
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return ['(input): expected an object with publicKey and privateKeyRef'];
+  const key = value as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const k of Object.keys(key))
+    if (k !== 'publicKey' && k !== 'privateKeyRef')
+      problems.push(`${k}: unknown field: remove it (accepted here: publicKey, privateKeyRef)`);
+  const { publicKey, privateKeyRef } = key;
+  if (typeof publicKey !== 'string' || !CW_KEY_PATTERN.test(publicKey.trim()))
+    problems.push(
+      'publicKey: must be the 16-character Public Key shown under System > Members > API Members > API Keys'
+    );
+  if (typeof privateKeyRef !== 'string') problems.push(`privateKeyRef: ${PRIVATE_KEY_NOT_A_REF}`);
+  else if (CW_KEY_PATTERN.test(privateKeyRef.trim())) problems.push(`privateKeyRef: ${PRIVATE_KEY_PASTED}`);
+  else if (!SECRET_REF_PATTERN.test(privateKeyRef.trim())) problems.push(`privateKeyRef: ${PRIVATE_KEY_NOT_A_REF}`);
+  return problems;
+}
+
+/** The key as the schema normalises it (trimmed). */
+export function normaliseNewKey(key: { publicKey: string; privateKeyRef: string }): {
+  publicKey: string;
+  privateKeyRef: string;
+} {
+  return { publicKey: key.publicKey.trim(), privateKeyRef: key.privateKeyRef.trim() };
+}

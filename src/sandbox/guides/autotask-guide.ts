@@ -1,0 +1,241 @@
+import {
+  autotaskOnboardingWorkflowId,
+  autotaskRotationWorkflowId,
+  parseAutotaskOnboardingInput,
+  parseAutotaskRotationInput,
+  type AutotaskOnboardingRequest,
+  type AutotaskOnboardingStatus,
+  type AutotaskRotationRequest,
+  type AutotaskRotationStatus,
+  type WebhookSummary,
+} from '../../domain/autotask-schema';
+import {
+  supplyAutotaskCredentialsUpdate,
+  type autotaskOnboarding,
+  type autotaskWebhookRotation,
+} from '../../workflows';
+import { admin, follow, GuideError, GuideLog, runTag, storeSecret, waitUntil, type GuideContext } from './guide-steps';
+
+const VENDOR = 'Sophos Central';
+const INTEGRATION_VENDOR = 'Sophos Central - Security';
+const LEVEL = 'Sophos Central API (custom)';
+
+interface CreatedUser {
+  username: string;
+  secret: string;
+  integrationCode: string;
+  resourceId: number;
+}
+
+interface AdminWebhook {
+  id: number;
+  name: string;
+  owner?: string;
+  isActive: boolean;
+  isReady: boolean;
+}
+
+export interface AutotaskGuideResult {
+  tenant: string;
+  onboardingWorkflowId: string;
+  rotationWorkflowId: string;
+  oldUser: string;
+  newUser: string;
+  oldWebhook: WebhookSummary;
+  newWebhooks: WebhookSummary[];
+  /** Webhooks of the database after the rotation (the old one must be gone). */
+  webhooksAfter: AdminWebhook[];
+  /** Signed callouts the receiver accepted for this tenant, by webhook name. */
+  calloutsBy: string[];
+}
+
+/** Seeds 001 and 004: an Autotask API user on a custom security level, a webhook, then the API-user rotation. */
+export async function runAutotaskGuide(
+  ctx: GuideContext,
+  opts: { tenant?: string } = {}
+): Promise<AutotaskGuideResult> {
+  const log = new GuideLog(ctx);
+  const tag = runTag();
+  const tenant = opts.tenant ?? `msp-${tag}`;
+  const at = ctx.autotaskUrl;
+  const hookBase = `${ctx.autotaskReceiverUrl}/webhooks/autotask/${tenant}`;
+  const webhook = (name: string) => ({
+    name,
+    entities: ['Ticket' as const],
+    webhookUrl: hookBase,
+    deactivationUrl: `${hookBase}/deactivated`,
+    signingKeyRef: ctx.autotaskSigningKeyRef,
+  });
+  const timing = {
+    readyPollSeconds: ctx.fast ? 0.2 : 1,
+    readyDeadlineMinutes: 30,
+    operatorDeadlineHours: 72,
+    reminderMinutes: 60,
+  };
+  log.title(`Seeds 001 + 004: Autotask API user, webhook and API-user rotation for ${VENDOR} (tenant ${tenant})`);
+
+  // ---- Seed 001 §1 + seed 004 "Webhooks einschalten": the security level ----
+  log.step(
+    '001 §1',
+    'Autotask admin',
+    `Admin > Account Settings & Users > Resources/Users > Security Levels: copy "API User (system) (API-only)" as "${LEVEL}", Active`
+  );
+  log.note('CRM > Account & Contact Access (All); Service Desk > Tickets: View, Add, Edit');
+  log.step(
+    '004 Webhooks',
+    'Autotask admin',
+    "Security Levels > Other > Webhooks: enabled, at most 5 over the user's lifetime"
+  );
+  await admin(at, 'PUT', `/security-levels/${encodeURIComponent(LEVEL)}`, {
+    permissions: {
+      Companies: ['query'],
+      Contacts: ['query'],
+      Tickets: ['query', 'create', 'update'],
+      Resources: ['query'],
+    },
+    webhooks: { enabled: true, max: 5 },
+  });
+  log.note(`(simulator) PUT /_admin/security-levels/${LEVEL}`);
+
+  // ---- Onramp starts and waits for the API user ----
+  const request: AutotaskOnboardingRequest = {
+    customer: { id: tenant, name: `MSP ${tag}` },
+    vendor: { name: VENDOR, integrationVendor: INTEGRATION_VENDOR },
+    integrationId: 'sophos-central',
+    webhook: webhook(`sophos-${tag}`),
+    timing,
+  };
+  const input = parseAutotaskOnboardingInput(request);
+  const onboarding = await ctx.client.workflow.start<typeof autotaskOnboarding>('autotaskOnboarding', {
+    workflowId: autotaskOnboardingWorkflowId(input),
+    taskQueue: ctx.taskQueue,
+    args: [request],
+    staticSummary: `Autotask ${VENDOR} integration for ${tenant}`,
+  });
+  log.step('-', 'Onramp', 'Start the onboarding; it shows the operator the checklist and waits for the API user');
+  log.webUi(onboarding.workflowId);
+  await follow<AutotaskOnboardingStatus>(
+    onboarding,
+    () => undefined,
+    (s) => s.step === 'awaiting-credentials',
+    log.note.bind(log)
+  );
+
+  // ---- Seed 001 §2 / seed 004: the API user ----
+  const newUser = async (step: string): Promise<CreatedUser & { secretRef: string }> => {
+    log.step(
+      step,
+      'Autotask admin',
+      `Resources/Users > New > New API User: Active, security level "${LEVEL}", Generate Key, Generate Secret, Integration Vendor "${INTEGRATION_VENDOR}"; Save & Close`
+    );
+    const u = await admin<CreatedUser>(at, 'POST', '/api-users', {
+      securityLevel: LEVEL,
+      integrationVendor: INTEGRATION_VENDOR,
+    });
+    log.note(
+      `(simulator) POST /_admin/api-users: username ${u.username}, resource ${u.resourceId}; the secret is shown once`
+    );
+    const secretRef = storeSecret(ctx, `autotask-${tenant}-${u.username}`, u.secret);
+    log.note(`operator stores the secret for the worker: ${secretRef}`);
+    return { ...u, secretRef };
+  };
+  const userA = await newUser('001 §2');
+  log.step('-', 'operator', 'Send Onramp the credentials (update "supplyCredentials"; the secret only by reference)');
+  const accepted = await onboarding.executeUpdate(supplyAutotaskCredentialsUpdate, {
+    args: [{ username: userA.username, secretRef: userA.secretRef, integrationCode: userA.integrationCode }],
+  });
+  log.note(`Autotask accepted them (zone ${accepted.zoneUrl})`);
+  log.step('-', 'Onramp', 'Check permissions per entity, create the Ticket webhook, add its fields, wait until ready');
+  const done = await follow<AutotaskOnboardingStatus>(
+    onboarding,
+    (s) => [`[${s.step}]`, ...s.webhooks.map((h) => `webhook ${h.id} ${h.isReady ? 'ready' : 'not ready'}`)].join(' '),
+    (s) => s.state === 'completed' || s.state === 'failed',
+    log.note.bind(log),
+    { intervalMs: ctx.fast ? 200 : 500 }
+  );
+  if (done.state !== 'completed') throw new GuideError(done.error ?? 'the Autotask onboarding failed');
+  const oldWebhook = done.webhooks[0]!;
+
+  const ticketChange = async (who: string) => {
+    const before = await callouts(ctx, tenant);
+    log.step('-', 'technician', `Changes a ticket in Autotask (${who})`);
+    await admin(at, 'POST', '/tickets', { fields: { title: `Printer on fire (${who})`, status: 1, priority: 2 } });
+    const events = await waitUntil(async () => {
+      const now = await callouts(ctx, tenant);
+      return now.length > before.length ? now : undefined;
+    }, 'the signed webhook callout');
+    log.note(`Onramp's receiver verified the signed callout of webhook ${events.at(-1)}`);
+    return events;
+  };
+  await ticketChange('webhook of the first API user');
+
+  // ---- Seed 004: change the API user ----
+  log.title(
+    "Seed 004: change the integration's API user (new webhook with the new credentials, old one deleted with the old)"
+  );
+  const userB = await newUser('004');
+  const rotationRequest: AutotaskRotationRequest = {
+    customer: { id: tenant, name: `MSP ${tag}` },
+    vendor: { name: VENDOR },
+    integrationId: 'sophos-central',
+    oldUser: { username: userA.username, secretRef: userA.secretRef, integrationCode: userA.integrationCode },
+    newUser: { username: userB.username, secretRef: userB.secretRef, integrationCode: userB.integrationCode },
+    oldWebhooks: [{ entity: 'Ticket', id: oldWebhook.id }],
+    webhook: webhook(`sophos-${tag}-2`),
+    timing,
+  };
+  const rotationInput = parseAutotaskRotationInput(rotationRequest);
+  const rotation = await ctx.client.workflow.start<typeof autotaskWebhookRotation>('autotaskWebhookRotation', {
+    workflowId: autotaskRotationWorkflowId(rotationInput),
+    taskQueue: ctx.taskQueue,
+    args: [rotationRequest],
+    staticSummary: `Autotask API-user rotation for ${tenant}`,
+  });
+  log.step(
+    '004',
+    'Onramp',
+    `Keep the old credentials active; create the new webhook as ${userB.username}, wait until ready, delete the old one as ${userA.username}`
+  );
+  log.webUi(rotation.workflowId);
+  const rotated = await follow<AutotaskRotationStatus>(
+    rotation,
+    (s) =>
+      `[${s.step}] new ${s.newWebhooks.map((h) => `${h.id}${h.isReady ? ' ready' : ''}`).join(', ') || '-'}; old ${s.oldWebhooks.map((h) => `${h.id} ${h.state}`).join(', ')}`,
+    (s) => s.state === 'completed' || s.state === 'failed',
+    log.note.bind(log),
+    { intervalMs: ctx.fast ? 200 : 500 }
+  );
+  if (rotated.state !== 'completed') throw new GuideError(rotated.error ?? 'the rotation failed');
+
+  log.step('004', 'Autotask admin', `Deactivate the previous API user ${userA.username} (its webhook is gone already)`);
+  await admin(at, 'PATCH', `/api-users/${encodeURIComponent(userA.username)}`, { active: false });
+  const calloutsBy = await ticketChange('webhook of the new API user');
+  const webhooksAfter = (await admin<AdminWebhook[]>(at, 'GET', '/webhooks')).filter((h) =>
+    h.name.startsWith(`sophos-${tag}`)
+  );
+  log.result(
+    [
+      `tenant ${tenant}: ${webhooksAfter.map((h) => `webhook ${h.id} "${h.name}" owned by ${h.owner ?? '?'} ${h.isActive ? 'active' : 'inactive'}`).join('; ')}`,
+      `old webhook ${oldWebhook.id}: ${rotated.oldWebhooks.map((w) => w.state).join(', ')}`,
+    ].join('\n')
+  );
+  return {
+    tenant,
+    onboardingWorkflowId: onboarding.workflowId,
+    rotationWorkflowId: rotation.workflowId,
+    oldUser: userA.username,
+    newUser: userB.username,
+    oldWebhook,
+    newWebhooks: rotated.newWebhooks,
+    webhooksAfter,
+    calloutsBy,
+  };
+}
+
+/** The webhook names of the signed callouts Onramp's receiver accepted for a tenant, oldest first. */
+async function callouts(ctx: GuideContext, tenant: string): Promise<string[]> {
+  const res = await fetch(`${ctx.autotaskReceiverUrl}/events?tenant=${encodeURIComponent(tenant)}`);
+  if (!res.ok) throw new GuideError(`the Autotask receiver answered HTTP ${res.status}`);
+  const body = (await res.json()) as { events: { webhook?: string }[] };
+  return body.events.map((e) => e.webhook ?? '?');
+}
