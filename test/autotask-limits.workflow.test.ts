@@ -8,6 +8,7 @@ import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../s
 import { autotaskOnboarding } from '../src/workflows';
 import { autotaskFixture, INTEGRATION_CODE, type AutotaskFixture } from './helpers/autotask';
 import { integration, type Integration, uniqueTaskQueue } from './helpers/integration';
+import { FailureType } from '../src/contract/failure-types';
 
 describe('Autotask physical limits (real Temporal server + simulator enforcing them)', () => {
   let env: TestWorkflowEnvironment;
@@ -85,7 +86,7 @@ describe('Autotask limiter and zone check (activities over real HTTP, no workflo
       (e: unknown) => e
     );
     assert.ok(err instanceof ApplicationFailure);
-    assert.equal(err.type, 'AutotaskRateLimited');
+    assert.equal(err.type, FailureType.AutotaskRateLimited);
     assert.equal(err.nonRetryable, false);
     assert.ok((err.nextRetryDelay as number) > 0, 'tells Temporal when to try again');
     assert.equal(at.sim.hourlyCount(), before + 1, 'only the ThresholdInformation call was made');
@@ -97,7 +98,7 @@ describe('Autotask limiter and zone check (activities over real HTTP, no workflo
     const before = at.sim.hourlyCount();
     await assert.rejects(acts.verifyAutotaskCredentials({ tenant: 't', credentials: u.credentials }), (e: unknown) => {
       assert.ok(e instanceof ApplicationFailure);
-      assert.equal(e.type, 'AutotaskZoneUntrusted');
+      assert.equal(e.type, FailureType.AutotaskZoneUntrusted);
       return true;
     });
     assert.equal(at.sim.hourlyCount(), before, 'no authenticated request was sent');

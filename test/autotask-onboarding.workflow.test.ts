@@ -20,6 +20,7 @@ import {
   resolvedSecrets,
   type Integration,
 } from './helpers/integration';
+import { FailureType } from '../src/contract/failure-types';
 
 describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTTP)', () => {
   let stack: Integration;
@@ -127,7 +128,7 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     const u = at.addUser({ level });
     const handle = await start(at.onboarding(tenant(), 'restricted', { credentials: u.credentials }));
     const cause = await failureOf(handle);
-    assert.equal(cause.type, 'AutotaskPermissionsMissing');
+    assert.equal(cause.type, FailureType.AutotaskPermissionsMissing);
     assert.match(cause.message, /missing 2 permission/);
     // entityInformation says the API can query Contacts and update Tickets (canQuery/canUpdate true): only
     // userAccessForQuery/Update = 0 tells that this user cannot.
@@ -165,7 +166,7 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     process.env[u.credentials.secretRef.slice(4)] = 'a-wrong-secret-value';
     const handle = await start(at.onboarding(tenant(), 'wrong-secret', { credentials: u.credentials }));
     const cause = await failureOf(handle);
-    assert.equal(cause.type, 'AutotaskCredentialsRejected');
+    assert.equal(cause.type, FailureType.AutotaskCredentialsRejected);
     assert.match(cause.message, /HTTP 401.*does not retry/);
     assert.equal(at.sim.authFailures.get(u.user.username), 1, 'exactly one attempt reached Autotask');
     assert.equal(u.user.locked, false);
@@ -178,7 +179,7 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
       at.onboarding(tenant(), 'bad-code', { credentials: { ...u.credentials, integrationCode: 'NOTTHEVENDORCODE1' } })
     );
     const cause = await failureOf(handle);
-    assert.equal(cause.type, 'AutotaskIntegrationCodeRejected');
+    assert.equal(cause.type, FailureType.AutotaskIntegrationCodeRejected);
     assert.match(cause.message, /tracking identifier/);
   });
 
@@ -186,7 +187,7 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     const u = at.addUser({ level: at.level('No webhooks', { webhooks: false }) });
     const handle = await start(at.onboarding(tenant(), 'no-webhooks', { credentials: u.credentials }));
     const cause = await failureOf(handle);
-    assert.equal(cause.type, 'AutotaskWebhooksDisabled');
+    assert.equal(cause.type, FailureType.AutotaskWebhooksDisabled);
     assert.match(cause.message, /Webhooks are not enabled.*Other > Webhooks/);
   });
 
@@ -196,7 +197,7 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     u.user.webhooksCreated = 1;
     const handle = await start(at.onboarding(tenant(), 'limit', { credentials: u.credentials }));
     const cause = await failureOf(handle);
-    assert.equal(cause.type, 'AutotaskWebhookLimitReached');
+    assert.equal(cause.type, FailureType.AutotaskWebhookLimitReached);
     assert.match(cause.message, /maximum webhook count/);
   });
 });

@@ -18,6 +18,7 @@ import type { AreaLevels } from '../src/simulators/connectwise/state';
 import { connectwiseOnboarding, connectwiseStatusQuery, driftCheck, offboardingStatusQuery } from '../src/workflows';
 import { connectwiseFixture, type ConnectwiseFixture, type CwMember } from './helpers/connectwise';
 import { eventually, failureOf, integration, type Integration } from './helpers/integration';
+import { FailureType } from '../src/contract/failure-types';
 
 /** POST/PATCH requests the simulator received on /company/companies (its request log, by `METHOD path`). */
 function companyWrites(cw: ConnectwiseFixture): string[] {
@@ -113,7 +114,7 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
       permissionWait: { recheckIntervalSeconds: 1, deadlineHours: 0.0005 },
     });
     const f = await failureOf(h);
-    assert.equal(f.type, 'ConnectWisePermissionsMissing');
+    assert.equal(f.type, FailureType.ConnectWisePermissionsMissing);
     assert.match(f.message, /lacks 1 permission/);
     assert.match(f.message, /Companies › Company Maintenance Add Level: required All, found None/);
     assert.match(

@@ -10,6 +10,7 @@ import { loadServiceAccountKey, mintDelegatedToken } from '../src/activities/goo
 import { adminRoleStatusQuery } from '../src/workflows';
 import { failureOf, googleAdminFixture, startProvisioning, type GoogleAdminFixture } from './helpers/google-admin';
 import { failureOf as integrationFailureOf, integration, type Integration } from './helpers/integration';
+import { FailureType } from '../src/contract/failure-types';
 
 const SECURITY_LABELS = { [SECURITY_LABEL]: '', [DISCUSSION_LABEL]: '' };
 
@@ -247,7 +248,7 @@ describe('googleAdminRoleProvisioning (real Temporal server + Google simulator o
       members: [{ email: teacher! }, { email: b, type: 'GROUP' }],
     });
     const failure = await integrationFailureOf(handle);
-    assert.equal(failure.type, 'GoogleCyclicMembership');
+    assert.equal(failure.type, FailureType.GoogleCyclicMembership);
     const cause = failure.error.cause;
     assert.ok(cause instanceof ApplicationFailure && cause.nonRetryable, 'a non-retryable failure');
     assert.match(failure.message, new RegExp(`cannot add ${b} to ${a}: Cyclic memberships not allowed`));
@@ -442,7 +443,7 @@ describe('ensureSecurityGroup against Cloud Identity quirks (simulator over HTTP
     await assert.rejects(
       g.activities().ensureSecurityGroup({ caller: caller(), group: spec(`phantom@${g.domain}`) }),
       (e: ApplicationFailure) => {
-        assert.equal(e.type, 'GooglePhantomAlreadyExists');
+        assert.equal(e.type, FailureType.GooglePhantomAlreadyExists);
         assert.equal(e.nonRetryable, false);
         return true;
       }

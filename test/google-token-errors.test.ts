@@ -10,6 +10,7 @@ import { GOOGLE_TOKEN_URL, createGoogleTransporter } from '../src/activities/goo
 import type { CheckDelegationInput, ScopeCheck } from '../src/activities/google/delegation';
 import { createSandboxServiceAccount } from '../src/simulators/google/service-account';
 import { googleFixture, type GoogleFixture } from './helpers/google';
+import { FailureType } from '../src/contract/failure-types';
 
 const MAIL = 'https://mail.google.com/';
 const DRIVE = 'https://www.googleapis.com/auth/drive';
@@ -61,7 +62,7 @@ describe('checkDelegatedScopes: error classification', () => {
 
   it('unknown subject → non-retryable GoogleInvalidSubject naming adminEmail', async () => {
     const f = await failure(run({ subject: `ghost@${g.domain}` }));
-    assert.equal(f.type, 'GoogleInvalidSubject');
+    assert.equal(f.type, FailureType.GoogleInvalidSubject);
     assert.equal(f.nonRetryable, true);
     assert.match(f.message, /ghost@.*Fix adminEmail/);
   });
@@ -74,7 +75,7 @@ describe('checkDelegatedScopes: error classification', () => {
     const f = await failure(
       run({ serviceAccount: { clientId: g.key.client_id, email: g.key.client_email, keyRef: `file:${path}` } })
     );
-    assert.equal(f.type, 'GoogleServiceAccountKeyRejected');
+    assert.equal(f.type, FailureType.GoogleServiceAccountKeyRejected);
     assert.equal(f.nonRetryable, true);
     assert.match(f.message, /Invalid JWT Signature/);
     assert.doesNotMatch(f.message, /PRIVATE KEY/);
@@ -85,7 +86,7 @@ describe('checkDelegatedScopes: error classification', () => {
     const f = await failure(
       run({ serviceAccount: { clientId: g.key.client_id, email: 'other@p.iam.gserviceaccount.com', keyRef: g.keyRef } })
     );
-    assert.equal(f.type, 'ServiceAccountKeyMismatch');
+    assert.equal(f.type, FailureType.ServiceAccountKeyMismatch);
     assert.equal(g.sim.requests.get('POST /token') ?? 0, before);
   });
 
@@ -95,7 +96,7 @@ describe('checkDelegatedScopes: error classification', () => {
         serviceAccount: { clientId: g.key.client_id, email: g.key.client_email, keyRef: 'file:/nonexistent/sa.json' },
       })
     );
-    assert.equal(f.type, 'ServiceAccountKeyUnavailable');
+    assert.equal(f.type, FailureType.ServiceAccountKeyUnavailable);
     assert.match(f.message, /serviceAccount\.keyRef: .*\/nonexistent\/sa\.json \(ENOENT\)/);
   });
 
@@ -112,7 +113,7 @@ describe('checkDelegatedScopes: error classification', () => {
     const f = await failure(run({ mode: 'together' }));
     assert.equal(g.sim.faults.fired(id), 1, 'the fault fired');
     assert.equal(f.nonRetryable, false);
-    assert.equal(f.type, 'GoogleTokenEndpointUnavailable');
+    assert.equal(f.type, FailureType.GoogleTokenEndpointUnavailable);
     assert.equal(f.nextRetryDelay, 7000);
   });
 

@@ -43,6 +43,7 @@ import {
   ONRAMP_INTEGRATION,
 } from '../contract/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
+import { FailureType } from '../contract/failure-types';
 
 export const autotaskOnboardingStatusQuery = defineQuery<AutotaskOnboardingStatus>('status');
 /**
@@ -136,7 +137,10 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
       } catch (err) {
         const cause = activityCause(err);
         lastCredentialError = cause?.message ?? (err as Error).message;
-        throw ApplicationFailure.nonRetryable(lastCredentialError, cause?.type ?? 'AutotaskCredentialsRejected');
+        throw ApplicationFailure.nonRetryable(
+          lastCredentialError,
+          cause?.type ?? FailureType.AutotaskCredentialsRejected
+        );
       } finally {
         verifying = false;
       }
@@ -158,7 +162,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
       credentials = input.credentials;
     } catch (err) {
       const cause = activityCause(err);
-      fail(cause?.message ?? (err as Error).message, cause?.type ?? 'AutotaskCredentialsRejected');
+      fail(cause?.message ?? (err as Error).message, cause?.type ?? FailureType.AutotaskCredentialsRejected);
     }
   } else {
     enter(
@@ -172,7 +176,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
     if (!supplied) {
       fail(
         `No valid Autotask credentials were supplied within ${input.timing.operatorDeadlineHours} h${lastCredentialError ? ` (last attempt: ${lastCredentialError})` : ''}. Start the onboarding again once the API user exists.`,
-        'AutotaskCredentialsNotSupplied'
+        FailureType.AutotaskCredentialsNotSupplied
       );
     }
   }
@@ -189,7 +193,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
   if (missing.length) {
     fail(
       `API user ${creds.username} is missing ${missing.length} permission(s):\n${missing.map((m) => `  - ${m}`).join('\n')}\nFix the security level, then start this onboarding again.`,
-      'AutotaskPermissionsMissing'
+      FailureType.AutotaskPermissionsMissing
     );
   }
 
@@ -225,7 +229,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
       webhooks.set(entity, hook);
     } catch (err) {
       const cause = activityCause(err);
-      fail(cause?.message ?? (err as Error).message, cause?.type ?? 'AutotaskWebhookFailed');
+      fail(cause?.message ?? (err as Error).message, cause?.type ?? FailureType.AutotaskWebhookFailed);
     }
   }
 
@@ -247,7 +251,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
     if (!ready) {
       fail(
         `The ${entity} webhook ${hook.id} is not ready after ${input.timing.readyDeadlineMinutes} min: check it has a subscribed field and is active in Autotask`,
-        'AutotaskWebhookNotReady'
+        FailureType.AutotaskWebhookNotReady
       );
     }
   }

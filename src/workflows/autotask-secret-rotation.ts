@@ -22,6 +22,7 @@ import type {
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause } from './autotask-common';
+import { FailureType } from '../contract/failure-types';
 
 export const autotaskSecretRotationStatusQuery = defineQuery<AutotaskSecretRotationStatus>('status');
 /** End the overlap now (the operator knows no delivery signed with the old secret is still on its way). */
@@ -94,7 +95,7 @@ export async function autotaskSecretRotation(
     .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for ${input.credentials.username}` }, [
       { tenant, credentials: input.credentials },
     ])
-    .catch((err: unknown) => fail(err, 'AutotaskCredentialsRejected'));
+    .catch((err: unknown) => fail(err, FailureType.AutotaskCredentialsRejected));
   const target = { tenant, credentials: input.credentials, zoneUrl: v.zoneUrl };
 
   // The key in use now comes from the keyring, not the input: a scheduled run rotates away from the
@@ -106,9 +107,9 @@ export async function autotaskSecretRotation(
   acceptedKeyRefs = await setAutotaskSigningKeys({
     tenant,
     keyRefs: [...oldKeyRefs.filter((r) => r !== newKeyRef), newKeyRef],
-  }).catch((err: unknown) => fail(err, 'AutotaskKeyringFailed'));
+  }).catch((err: unknown) => fail(err, FailureType.AutotaskKeyringFailed));
   if (!acceptedKeyRefs.includes(newKeyRef) || !oldKeyRefs.every((r) => acceptedKeyRefs.includes(r)))
-    fail(new Error('The receiver keyring did not keep the old and the new key'), 'AutotaskKeyringFailed');
+    fail(new Error('The receiver keyring did not keep the old and the new key'), FailureType.AutotaskKeyringFailed);
 
   progress.enter('switching', 'running', `Giving ${input.webhooks.length} webhook(s) the new secret.`);
   for (const w of input.webhooks) {
@@ -116,13 +117,13 @@ export async function autotaskSecretRotation(
       .executeWithOptions({ ...AUTOTASK_WRITE, summary: `New secret for ${w.entity} webhook "${w.name}"` }, [
         { ...target, entity: w.entity, name: w.name, signingKeyRef: newKeyRef },
       ])
-      .catch((err: unknown) => fail(err, 'AutotaskWebhookFailed'));
+      .catch((err: unknown) => fail(err, FailureType.AutotaskWebhookFailed));
     if (!hook.isActive || !hook.isReady)
       fail(
         new Error(
           `The ${w.entity} webhook ${hook.id} is not active and ready after its secret changed; the receiver keeps accepting the old and the new key`
         ),
-        'AutotaskWebhookNotReady'
+        FailureType.AutotaskWebhookNotReady
       );
     switched.push(hook);
   }
@@ -136,7 +137,7 @@ export async function autotaskSecretRotation(
 
   progress.enter('revoking', 'running', 'The receiver stops accepting the old signing key.');
   acceptedKeyRefs = await setAutotaskSigningKeys({ tenant, keyRefs: [newKeyRef] }).catch((err: unknown) =>
-    fail(err, 'AutotaskKeyringFailed')
+    fail(err, FailureType.AutotaskKeyringFailed)
   );
   progress.enter('done', 'completed', `Signing secret rotated for ${switched.length} webhook(s).`);
   return { acceptedKeyRefs, revokedKeyRefs: oldKeyRefs.filter((r) => r !== newKeyRef), switched };

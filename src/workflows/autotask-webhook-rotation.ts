@@ -29,6 +29,7 @@ import {
   ONRAMP_INTEGRATION,
 } from '../contract/search-attributes';
 import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
+import { FailureType } from '../contract/failure-types';
 
 export const autotaskRotationStatusQuery = defineQuery<AutotaskRotationStatus>('status');
 /** The operator reactivated the old API user: Onramp deletes the old webhook(s) with its credentials. */
@@ -96,7 +97,7 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
     .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for new API user ${input.newUser.username}` }, [
       { tenant, credentials: input.newUser },
     ])
-    .catch((err: unknown) => fail(err, 'AutotaskCredentialsRejected'));
+    .catch((err: unknown) => fail(err, FailureType.AutotaskCredentialsRejected));
   const newTarget = { tenant, credentials: input.newUser, zoneUrl: v.zoneUrl };
   const oldTarget = { tenant, credentials: input.oldUser, zoneUrl: v.zoneUrl };
 
@@ -119,7 +120,7 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
           notificationEmail: input.webhook.notificationEmail,
         },
       ])
-      .catch((err: unknown) => fail(err, 'AutotaskWebhookFailed'));
+      .catch((err: unknown) => fail(err, FailureType.AutotaskWebhookFailed));
     newWebhooks.set(entity, hook);
   }
 
@@ -148,7 +149,7 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
         new Error(
           `The new ${entity} webhook ${hook.id} is not ready after ${input.timing.readyDeadlineMinutes} min; the old webhook was left in place`
         ),
-        'AutotaskWebhookNotReady'
+        FailureType.AutotaskWebhookNotReady
       );
     }
   }
@@ -164,8 +165,8 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
         old.state = outcome === 'deleted' ? 'deleted' : 'gone';
       } catch (err) {
         const type = activityCause(err)?.type;
-        if (type === 'AutotaskCredentialsRejected' || type === 'AutotaskUnknownUser') return false;
-        fail(err, 'AutotaskWebhookDeleteFailed');
+        if (type === FailureType.AutotaskCredentialsRejected || type === FailureType.AutotaskUnknownUser) return false;
+        fail(err, FailureType.AutotaskWebhookDeleteFailed);
       }
     }
     return true;
@@ -205,7 +206,7 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
           new Error(
             `Nobody acted on the old webhook(s) within ${input.timing.operatorDeadlineHours} h.\n${instructions}`
           ),
-          'AutotaskOldWebhookNotRemoved'
+          FailureType.AutotaskOldWebhookNotRemoved
         );
       }
       const wait = Math.min(input.timing.reminderMinutes * 60_000, operatorDeadline - Date.now());

@@ -21,6 +21,7 @@ import {
   OnrampVendor,
   ONRAMP_INTEGRATION,
 } from '../contract/search-attributes';
+import { FailureType } from '../contract/failure-types';
 
 export interface ConnectwiseSyncInput {
   /** The MSP, for search attributes and summaries. */
@@ -156,6 +157,6 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInput): Prom
     const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
     progress.error = cause?.message ?? err.message;
     stage('failed', 'failed', `**Failed:** ${progress.error}`);
-    throw ApplicationFailure.nonRetryable(progress.error, cause?.type ?? 'ConnectWiseSyncFailed');
+    throw ApplicationFailure.nonRetryable(progress.error, cause?.type ?? FailureType.ConnectWiseSyncFailed);
   }
 }

@@ -38,6 +38,7 @@ import {
 } from '../contract/search-attributes';
 import { startedWith } from './identity';
 import { inputV1 } from './input';
+import { FailureType } from '../contract/failure-types';
 
 export const cwKeyRotationStatusQuery = defineQuery<CwKeyRotationStatus>('status');
 /** The operator generated the new key pair (System > Members > API Members > API Keys > +): its public key and the private key's reference. */
@@ -131,7 +132,8 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
       verifying = true;
       try {
         const v = await act.verifyConnectwiseConnection(candidate);
-        if (!v.ok) throw ApplicationFailure.nonRetryable((lastRejection = v.message), 'ConnectWiseConnectionRejected');
+        if (!v.ok)
+          throw ApplicationFailure.nonRetryable((lastRejection = v.message), FailureType.ConnectWiseConnectionRejected);
         const target: CwTarget = { connection: candidate, site: v.site };
         // The same role check as the onboarding's, company opt-in included (a key that cannot sync is no key).
         const report = await act.checkConnectwisePermissions(
@@ -139,7 +141,7 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
         );
         if (report.missing > 0) {
           lastRejection = `the new key's member lacks ${report.missing} permission(s):\n${formatPermissionTable(report.rows)}`;
-          throw ApplicationFailure.nonRetryable(lastRejection, 'ConnectWisePermissionsMissing');
+          throw ApplicationFailure.nonRetryable(lastRejection, FailureType.ConnectWisePermissionsMissing);
         }
         permissions = report.rows;
         lastRejection = undefined;
@@ -169,7 +171,7 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
     if (Date.now() >= deadline)
       throw ApplicationFailure.nonRetryable(
         `No verified new ConnectWise key within ${input.timing.operatorDeadlineHours} h${lastRejection ? ` (last: ${lastRejection})` : ''}; the old key was left in place.`,
-        'ConnectWiseKeyNotProvided'
+        FailureType.ConnectWiseKeyNotProvided
       );
     const got = await condition(
       () => next !== undefined,
@@ -223,7 +225,7 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
     if (Date.now() >= deadline)
       throw ApplicationFailure.nonRetryable(
         `The old ConnectWise key ${old.publicKey} still works after ${input.timing.operatorDeadlineHours} h: delete it under System > Members > API Members > API Keys. The new key is in use.`,
-        'ConnectWiseOldKeyNotRemoved'
+        FailureType.ConnectWiseOldKeyNotRemoved
       );
     oldKeyDeleted = false;
     await condition(() => oldKeyDeleted, Math.min(input.timing.recheckSeconds * 1000, deadline - Date.now()));

@@ -48,6 +48,7 @@ import {
   ONRAMP_INTEGRATION,
 } from '../contract/search-attributes';
 import { connectwiseCustomerSync } from './connectwise-customer-sync';
+import { FailureType } from '../contract/failure-types';
 
 export const connectwiseStatusQuery = defineQuery<ConnectwiseStatus>('status');
 /** The operator fixed the security role: check again now instead of at the next interval. */
@@ -160,7 +161,7 @@ export async function connectwiseOnboarding(
   const fail = (message: string, type: string): never => progress.fail(message, type);
   const failFromActivity = (err: unknown): never => {
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
-      return fail(err.cause.message, err.cause.type ?? 'ConnectWiseFailed');
+      return fail(err.cause.message, err.cause.type ?? FailureType.ConnectWiseFailed);
     throw err;
   };
 
@@ -200,7 +201,7 @@ export async function connectwiseOnboarding(
       const waitingFor = missingFields();
       if (waitingFor.length) return { verified: false, waitingFor };
       const r = await verify();
-      if (!r.ok) throw ApplicationFailure.nonRetryable(r.message, 'ConnectWiseConnectionRejected');
+      if (!r.ok) throw ApplicationFailure.nonRetryable(r.message, FailureType.ConnectWiseConnectionRejected);
       return { verified: true, waitingFor: [], companyName: r.site.companyName };
     },
     {
@@ -233,7 +234,7 @@ export async function connectwiseOnboarding(
       if (target) break;
       fail(
         `No working ConnectWise API key after ${formatDuration(input.keyWait.deadlineHours * 3600_000)}${lastRejection ? ` (last problem: ${lastRejection})` : ''}. The private key is shown only once: generate a new key pair under System > Members > API Members > (the member) > API Keys > +, store the new private key for the worker, and start this onboarding again with the new public key and private key reference.`,
-        'ConnectWiseKeyNotProvided'
+        FailureType.ConnectWiseKeyNotProvided
       );
     }
     const wait = Math.min(input.keyWait.reminderIntervalSeconds * 1000, left);
@@ -301,7 +302,7 @@ export async function connectwiseOnboarding(
     if (Date.now() >= permDeadlineAt) {
       fail(
         `The API member's security role still lacks ${report.missing} permission(s) of seed 002:\n${table}`,
-        'ConnectWisePermissionsMissing'
+        FailureType.ConnectWisePermissionsMissing
       );
     }
     enter(
@@ -343,7 +344,7 @@ export async function connectwiseOnboarding(
       });
     } catch (err) {
       if (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure)
-        fail(err.cause.message, err.cause.type ?? 'ConnectWiseSyncFailed');
+        fail(err.cause.message, err.cause.type ?? FailureType.ConnectWiseSyncFailed);
       throw err;
     }
   }

@@ -35,6 +35,7 @@ import { activityCause } from './autotask-common';
 import { googleAdminRoleProvisioning } from './google-admin-roles';
 import { startedWith } from './identity';
 import { inputV1 } from './input';
+import { FailureType } from '../contract/failure-types';
 
 export const offboardingStatusQuery = defineQuery<OffboardingStatus>('status');
 /** The operator did the step the vendor allows only in its UI (for this integration): verify now. */
@@ -59,7 +60,7 @@ export const OFFBOARDING_ROTATED_CW_KEY_PATCH = 'offboarding-rotated-cw-key';
 /** On each re-check after the role had no Delete level, delete again what is left (the hint offers "give the role Delete = All"). */
 export const OFFBOARDING_CW_RETRY_FORBIDDEN_PATCH = 'offboarding-cw-retry-forbidden-deletes';
 
-const REJECTED_AUTOTASK = new Set(['AutotaskCredentialsRejected', 'AutotaskUnknownUser']);
+const REJECTED_AUTOTASK = new Set<string>([FailureType.AutotaskCredentialsRejected, FailureType.AutotaskUnknownUser]);
 
 /**
  * The offboarding of one order: each integration's steps undone in reverse order of onboarding (Google
@@ -171,7 +172,7 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
         publish();
         throw ApplicationFailure.nonRetryable(
           `${integration}: "${action}" was not done within ${input.timing.operatorDeadlineHours} h (${r}). ${text}`,
-          'OffboardingOperatorStepNotDone'
+          FailureType.OffboardingOperatorStepNotDone
         );
       }
     }
@@ -312,7 +313,7 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
         if (left.length)
           throw ApplicationFailure.nonRetryable(
             `autotask: webhook(s) ${left.map((h) => h.id).join(', ')} still exist after their deletion`,
-            'OffboardingWebhookStillPresent'
+            FailureType.OffboardingWebhookStillPresent
           );
       }
     }
@@ -362,7 +363,7 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
     );
     if (!v.ok) {
       if (v.field !== 'keys')
-        throw ApplicationFailure.nonRetryable(`connectwise: ${v.message}`, 'OffboardingConnectWise');
+        throw ApplicationFailure.nonRetryable(`connectwise: ${v.message}`, FailureType.OffboardingConnectWise);
       note(
         'connectwise',
         `${keyLabel} is already rejected by ConnectWise: Onramp cannot look up what the sync created. Delete the agreements "${c.agreementName}" of the synced companies and their ${c.catalogItem} additions by hand if they still exist.`
@@ -469,7 +470,7 @@ export async function customerOffboarding(request: OffboardingRequest): Promise<
     publish();
     throw ApplicationFailure.nonRetryable(
       `Offboarding of order ${input.orderId} stopped: ${failures.join('; ')}. What was removed stays removed; start the offboarding again after fixing it (nothing is removed twice).`,
-      'OffboardingFailed'
+      FailureType.OffboardingFailed
     );
   }
   state = 'completed';

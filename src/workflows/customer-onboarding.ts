@@ -36,6 +36,7 @@ import {
   type OnboardingState,
   ONRAMP_INTEGRATION,
 } from '../contract/search-attributes';
+import { FailureType } from '../contract/failure-types';
 
 export const customerOnboardingStatusQuery = defineQuery<CustomerOnboardingStatus>('status');
 /** Operator: start a failed integration again (a new child run), leaving the others as they are. */
@@ -167,7 +168,7 @@ export async function customerOnboarding(request: OrderRequest): Promise<Custome
         if (!decided)
           throw ApplicationFailure.nonRetryable(
             `${name} failed and no operator retried or abandoned it within 7 days: ${s.error}`,
-            'IntegrationFailed'
+            FailureType.IntegrationFailed
           );
         if (abandonRequested.delete(name)) {
           s.state = 'abandoned';

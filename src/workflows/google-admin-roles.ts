@@ -34,6 +34,7 @@ import {
   type OnboardingState,
   ONRAMP_INTEGRATION,
 } from '../contract/search-attributes';
+import { FailureType } from '../contract/failure-types';
 
 export const adminRoleStatusQuery = defineQuery<AdminRoleStatus>('status');
 
@@ -123,7 +124,9 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
     } catch (err) {
       const cause = err instanceof ActivityFailure ? err.cause : err;
       const type =
-        cause instanceof ApplicationFailure ? (cause.type ?? 'GoogleAdminRoleFailed') : 'GoogleAdminRoleFailed';
+        cause instanceof ApplicationFailure
+          ? (cause.type ?? FailureType.GoogleAdminRoleFailed)
+          : FailureType.GoogleAdminRoleFailed;
       return fail((cause as Error).message, type);
     }
   };
@@ -166,12 +169,12 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
   if (plan.group.state === 'differs')
     fail(
       `group ${input.group.email} already exists but ${plan.group.differences.join('; ')}: it cannot hold an admin role. Make it a security group or choose another group email. Nothing was changed.`,
-      'GoogleGroupNotSecurity'
+      FailureType.GoogleGroupNotSecurity
     );
   if (plan.role.state === 'differs')
     fail(
       `role "${input.role.name}" already exists but ${plan.role.differences.join('; ')}. Rename the role in the input or fix the existing one. Nothing was changed.`,
-      'GoogleRoleDiffers'
+      FailureType.GoogleRoleDiffers
     );
 
   // Nested groups that would close a membership cycle (B already contains this group, directly or through
@@ -195,7 +198,7 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
           .join(
             '; '
           )}). Remove ${cycles.length === 1 ? 'it' : 'them'} from members, or take ${input.group.email} out of ${cycles.length === 1 ? 'that group' : 'those groups'}. Nothing was changed.`,
-        'GoogleCyclicMembership'
+        FailureType.GoogleCyclicMembership
       );
     steps.cycles = 'done';
   }
@@ -245,7 +248,7 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
   if (failed.length)
     fail(
       `${failed.length} member(s) could not be added to ${input.group.email}: ${formatMemberFailures(failed)}. Fix the input and start again: what exists is kept, nothing is added twice.`,
-      'GoogleMembersFailed'
+      FailureType.GoogleMembersFailed
     );
   steps.members = toAdd.length ? 'done' : 'skipped';
 
@@ -269,7 +272,7 @@ export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Pr
       if (Date.now() >= deadline) {
         fail(
           `${missing.length} new membership(s) of ${input.group.email} are still not visible after ${input.membership.propagationTimeoutMinutes} min (e.g. ${missing.slice(0, 5).join(', ')}). Start again later: nothing is added twice.`,
-          'GoogleMembershipNotPropagated'
+          FailureType.GoogleMembershipNotPropagated
         );
       }
       await sleep(input.membership.pollSeconds * 1000);

@@ -13,6 +13,7 @@ import {
 } from '../contract/search-attributes';
 import { startedWith } from './identity';
 import { inputV1 } from './input';
+import { FailureType } from '../contract/failure-types';
 
 const { checkDelegatedScopes } = proxyActivities<OnrampActivities>({
   startToCloseTimeout: '2 minutes',
@@ -55,7 +56,8 @@ export async function googleDelegationReverify(request: DelegationRequest): Prom
       // A key Google rejects (the old one deleted, or the wrong file): say which fix, as the activity words it.
       const cause = activityCause(err);
       upsertSearchAttributes([{ key: OnrampState, value: 'failed' }]);
-      if (cause) throw ApplicationFailure.nonRetryable(cause.message, cause.type ?? 'DelegationReverifyFailed');
+      if (cause)
+        throw ApplicationFailure.nonRetryable(cause.message, cause.type ?? FailureType.DelegationReverifyFailed);
       throw err;
     }
   };

@@ -25,6 +25,7 @@ import type {
 } from '../domain/google-delegation-schema';
 import { inputV1 } from './input';
 import { type OnboardingState } from '../contract/search-attributes';
+import { FailureType } from '../contract/failure-types';
 
 export const delegationStatusQuery = defineQuery<DelegationStatus>('status');
 /** The operator's "granted, check now": cuts the current wait short. */
@@ -139,7 +140,7 @@ export async function googleDelegationOnboarding(
     } catch (err) {
       const cause = err instanceof ActivityFailure ? err.cause : undefined;
       if (cause instanceof ApplicationFailure && cause.nonRetryable)
-        return fail(cause.message, cause.type ?? 'DelegationCheckFailed');
+        return fail(cause.message, cause.type ?? FailureType.DelegationCheckFailed);
       // Transient trouble that outlasted the activity's retries: note it and keep polling.
       log.warn('delegation check round failed; will try again', { error: (cause ?? (err as Error)).message });
       return undefined;
@@ -175,7 +176,7 @@ export async function googleDelegationOnboarding(
       const names = missing.map((s) => s.scope).join(', ');
       fail(
         `Domain-wide delegation for client ID ${input.serviceAccount.clientId} is still missing ${missing.length} scope(s) after ${formatDuration(input.polling.deadlineHours * 3600_000)}: ${names}. Ask the admin of ${input.customer.domain} to add them in ${instructions.consolePath}, then start this onboarding again.`,
-        'DelegationNotGranted'
+        FailureType.DelegationNotGranted
       );
     }
     const wait = Math.min(delayMs, deadlineAt - Date.now());

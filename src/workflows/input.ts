@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { missingFields, type Filler } from '../rules/fill-defaults';
+import { FailureType } from '../contract/failure-types';
 
 /**
  * Workflow inputs are validated once, at the door (intake, CLI, schedules, each workflow's start helper),
@@ -20,13 +21,13 @@ export function inputV1<T>(request: unknown, fill: Filler, required: readonly st
   if (missing === 'not-an-object') {
     throw ApplicationFailure.nonRetryable(
       `Invalid ${what}: expected an object. Start it through Onramp (intake API, CLI or its start helper), which validates every field first`,
-      'InvalidInput'
+      FailureType.InvalidInput
     );
   }
   if (missing.length) {
     throw ApplicationFailure.nonRetryable(
       `Invalid ${what}: missing ${missing.join(', ')}. Start it through Onramp (intake API, CLI or its start helper), which validates every field first`,
-      'InvalidInput'
+      FailureType.InvalidInput
     );
   }
   return fill(request) as T;

@@ -13,6 +13,7 @@ import { autotaskFixture, type AutotaskFixture, type TestUser } from '../helpers
 import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture, type CwMember } from '../helpers/connectwise';
 import { googleFixture, type GoogleFixture } from '../helpers/google';
 import { googleAdminFixture, type GoogleAdminFixture } from '../helpers/google-admin';
+import { FailureType } from '../../src/contract/failure-types';
 
 /**
  * The vendor error table (shared notes vendor-apis.md §E.3), one row per endpoint × fault: each row arms
@@ -238,12 +239,12 @@ const CASES: Case[] = [
     spec: { status: 429, retryAfterSeconds: 7, body: googleBody(429, 'rateLimitExceeded', 'Rate limit exceeded') },
     expect: transient(
       {
-        [G_TOKEN]: 'GoogleTokenEndpointUnavailable',
-        [G_MEMBER]: 'GoogleMembersPending',
-        [G_GROUP]: 'GoogleRateLimited',
-        [AT_QUERY]: 'AutotaskUnavailable',
-        [CW_INFO]: 'ConnectWiseThrottled',
-        [CW_COMPANY]: 'ConnectWiseThrottled',
+        [G_TOKEN]: FailureType.GoogleTokenEndpointUnavailable,
+        [G_MEMBER]: FailureType.GoogleMembersPending,
+        [G_GROUP]: FailureType.GoogleRateLimited,
+        [AT_QUERY]: FailureType.AutotaskUnavailable,
+        [CW_INFO]: FailureType.ConnectWiseThrottled,
+        [CW_COMPANY]: FailureType.ConnectWiseThrottled,
       },
       7_000
     ),
@@ -252,12 +253,12 @@ const CASES: Case[] = [
     fault: '429 without Retry-After',
     spec: { status: 429, body: googleBody(429, 'rateLimitExceeded', 'Rate limit exceeded') },
     expect: transient({
-      [G_TOKEN]: 'GoogleTokenEndpointUnavailable',
-      [G_MEMBER]: 'GoogleMembersPending',
-      [G_GROUP]: 'GoogleRateLimited',
-      [AT_QUERY]: 'AutotaskUnavailable',
-      [CW_INFO]: 'ConnectWiseThrottled',
-      [CW_COMPANY]: 'ConnectWiseThrottled',
+      [G_TOKEN]: FailureType.GoogleTokenEndpointUnavailable,
+      [G_MEMBER]: FailureType.GoogleMembersPending,
+      [G_GROUP]: FailureType.GoogleRateLimited,
+      [AT_QUERY]: FailureType.AutotaskUnavailable,
+      [CW_INFO]: FailureType.ConnectWiseThrottled,
+      [CW_COMPANY]: FailureType.ConnectWiseThrottled,
     }),
   },
   ...[500, 502, 503].map((status): Case => ({
@@ -265,12 +266,12 @@ const CASES: Case[] = [
     spec: { status, body: googleBody(status, 'backendError', 'Backend Error') },
     expect: {
       ...transient({
-        [G_TOKEN]: 'GoogleTokenEndpointUnavailable',
-        [G_MEMBER]: 'GoogleMembersPending',
+        [G_TOKEN]: FailureType.GoogleTokenEndpointUnavailable,
+        [G_MEMBER]: FailureType.GoogleMembersPending,
         [G_GROUP]: 'GoogleTransientError',
-        [AT_QUERY]: 'AutotaskUnavailable',
-        [CW_INFO]: 'ConnectWiseUnavailable',
-        [CW_COMPANY]: 'ConnectWiseUnavailable',
+        [AT_QUERY]: FailureType.AutotaskUnavailable,
+        [CW_INFO]: FailureType.ConnectWiseUnavailable,
+        [CW_COMPANY]: FailureType.ConnectWiseUnavailable,
       }),
       // Resources/query only looks up the API user's own id: a 500 there (Autotask's answer to a missing
       // Resources permission) leaves it unknown rather than failing the credential check.
@@ -284,44 +285,44 @@ const CASES: Case[] = [
     // A 400 if it ever arrives: a client without a working timeout would classify it as permanent.
     spec: { status: 400, delayMs: HANG_MS },
     expect: transient({
-      [G_TOKEN]: 'GoogleTokenEndpointUnreachable',
-      [G_MEMBER]: 'GoogleMembersPending',
+      [G_TOKEN]: FailureType.GoogleTokenEndpointUnreachable,
+      [G_MEMBER]: FailureType.GoogleMembersPending,
       [G_GROUP]: 'GoogleTransientError',
-      [AT_QUERY]: 'AutotaskUnreachable',
-      [CW_INFO]: 'ConnectWiseUnreachable',
-      [CW_COMPANY]: 'ConnectWiseUnreachable',
+      [AT_QUERY]: FailureType.AutotaskUnreachable,
+      [CW_INFO]: FailureType.ConnectWiseUnreachable,
+      [CW_COMPANY]: FailureType.ConnectWiseUnreachable,
     }),
   },
   {
     fault: '401',
     spec: { status: 401, body: googleBody(401, 'authError', 'Invalid Credentials') },
     expect: {
-      [G_TOKEN]: { retryable: false, type: 'GoogleTokenRequestRejected' },
+      [G_TOKEN]: { retryable: false, type: FailureType.GoogleTokenRequestRejected },
       // An expired access token: the next attempt mints a new one.
-      [G_MEMBER]: { retryable: true, type: 'GoogleMembersPending' },
+      [G_MEMBER]: { retryable: true, type: FailureType.GoogleMembersPending },
       [G_GROUP]: { retryable: true, type: 'GoogleTransientError' },
-      [AT_QUERY]: { retryable: false, type: 'AutotaskCredentialsRejected', message: /does not retry/ },
+      [AT_QUERY]: { retryable: false, type: FailureType.AutotaskCredentialsRejected, message: /does not retry/ },
       // verifyConnectwiseConnection names the field to fix instead of failing: the workflow waits for it.
       [CW_INFO]: {
         result: (v) =>
           assert.deepEqual({ ...(v as object), message: undefined }, { ok: false, field: 'keys', message: undefined }),
       },
-      [CW_COMPANY]: { retryable: false, type: 'ConnectWiseAuthRejected' },
+      [CW_COMPANY]: { retryable: false, type: FailureType.ConnectWiseAuthRejected },
     },
   },
   {
     fault: '403',
     spec: { status: 403, body: googleBody(403, 'forbidden', 'Not Authorized to access this resource/api') },
     expect: {
-      [G_TOKEN]: { retryable: false, type: 'GoogleTokenRequestRejected' },
+      [G_TOKEN]: { retryable: false, type: FailureType.GoogleTokenRequestRejected },
       // Not a rate-limit reason: the member is reported as failed (the workflow fails, naming it).
       [G_MEMBER]: {
         result: (v) => assert.equal((v as { outcome: string }[])[0]?.outcome, 'failed'),
       },
       // Cloud Identity answers 403 for an existing group too; when the lookup finds none it is a real denial.
-      [G_GROUP]: { retryable: false, type: 'GooglePermissionDenied' },
-      [CW_INFO]: { retryable: false, type: 'ConnectWisePermissionDenied' },
-      [CW_COMPANY]: { retryable: false, type: 'ConnectWisePermissionDenied' },
+      [G_GROUP]: { retryable: false, type: FailureType.GooglePermissionDenied },
+      [CW_INFO]: { retryable: false, type: FailureType.ConnectWisePermissionDenied },
+      [CW_COMPANY]: { retryable: false, type: FailureType.ConnectWisePermissionDenied },
     },
   },
 ];
@@ -352,7 +353,7 @@ const SPECIAL: SpecialRow[] = [
         },
       });
     },
-    expect: { retryable: true, type: 'GoogleMembersPending' },
+    expect: { retryable: true, type: FailureType.GoogleMembersPending },
   },
   {
     name: 'phantom 409 on members.insert, member present → success after lookup',
@@ -380,13 +381,13 @@ const SPECIAL: SpecialRow[] = [
     name: 'phantom 409 on members.insert, member not visible → retryable, looked up again next attempt',
     endpoint: ENDPOINTS[1]!,
     spec: { status: 409, body: googleBody(409, 'duplicate', 'Member already exists.') },
-    expect: { retryable: true, type: 'GoogleMembersPending' },
+    expect: { retryable: true, type: FailureType.GoogleMembersPending },
   },
   {
     name: 'phantom 409 ALREADY_EXISTS on groups.create, group not found → retryable GooglePhantomAlreadyExists',
     endpoint: ENDPOINTS[2]!,
     spec: { status: 409, body: { error: { code: 409, message: 'already exists', status: 'ALREADY_EXISTS' } } },
-    expect: { retryable: true, type: 'GooglePhantomAlreadyExists' },
+    expect: { retryable: true, type: FailureType.GooglePhantomAlreadyExists },
   },
 ];
 

@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { googleApiErrorInfo } from '../../src/activities/google/admin-client';
 import { classifyTokenError } from '../../src/activities/google/delegation';
 import { tokenErrorInfo } from '../../src/activities/google/token';
+import { FailureType } from '../../src/contract/failure-types';
 
 const err = (props: object) => Object.assign(new Error('Request failed'), props);
 function thrown(fn: () => unknown): ApplicationFailure {
@@ -49,7 +50,7 @@ describe('classifyTokenError: look-alikes', () => {
 
   it('access_denied without "not authorized" is a refusal, not "not granted yet"', () => {
     const f = thrown(() => classifyTokenError(oauth(403, 'access_denied', 'Policy forbids this'), ctx));
-    assert.equal(f.type, 'GoogleTokenRequestRejected');
+    assert.equal(f.type, FailureType.GoogleTokenRequestRejected);
     assert.equal(f.nonRetryable, true);
     assert.equal(
       f.message,
@@ -59,7 +60,7 @@ describe('classifyTokenError: look-alikes', () => {
 
   it('an "invalid email" description under another error code is not an impersonation problem', () => {
     const f = thrown(() => classifyTokenError(oauth(400, 'invalid_request', 'invalid email or user id'), ctx));
-    assert.equal(f.type, 'GoogleTokenRequestRejected');
+    assert.equal(f.type, FailureType.GoogleTokenRequestRejected);
     const noDescription = thrown(() => classifyTokenError(oauth(400, 'invalid_request'), ctx));
     assert.equal(
       noDescription.message,

@@ -18,6 +18,7 @@ import {
 } from '../../src/activities/google/admin-client';
 import { classifyTokenError } from '../../src/activities/google/delegation';
 import { tokenErrorInfo } from '../../src/activities/google/token';
+import { FailureType } from '../../src/contract/failure-types';
 
 /** A gaxios-shaped error: response status, JSON body, headers with get(). */
 function gaxiosError(status: number | undefined, data?: unknown, headers: Record<string, string> = {}, extra = {}) {
@@ -113,7 +114,7 @@ describe('Google API errors (admin-client)', () => {
         's'
       )
     );
-    assert.equal(limited.type, 'GoogleRateLimited');
+    assert.equal(limited.type, FailureType.GoogleRateLimited);
     assert.equal(limited.nonRetryable, false);
     assert.equal(limited.nextRetryDelay, 7000);
     assert.equal(
@@ -145,7 +146,7 @@ describe('Google API errors (admin-client)', () => {
         'https://scope/roles'
       )
     );
-    assert.equal(scope.type, 'GoogleScopeMissing');
+    assert.equal(scope.type, FailureType.GoogleScopeMissing);
     assert.equal(scope.nonRetryable, true);
     assert.match(
       scope.message,
@@ -166,7 +167,7 @@ describe('Google API errors (admin-client)', () => {
   it('missingScope names every scope and the onboarding that grants them', () => {
     const f = missingScope('assign role', ['a', 'b']);
     assert.equal(f.nonRetryable, true);
-    assert.equal(f.type, 'GoogleScopeMissing');
+    assert.equal(f.type, FailureType.GoogleScopeMissing);
     assert.match(
       f.message,
       /^assign role: the service account is not authorised for a, b\. .*googleDelegationOnboarding/
@@ -210,14 +211,17 @@ describe('Google token endpoint errors (delegation)', () => {
       /^access_denied: not granted yet/
     );
     const denied = thrown(() => classifyTokenError(oauth(403, 'access_denied', 'something else'), ctx));
-    assert.equal(denied.type, 'GoogleTokenRequestRejected');
-    assert.equal(thrown(() => classifyTokenError(oauth(403, 'access_denied'), ctx)).type, 'GoogleTokenRequestRejected');
+    assert.equal(denied.type, FailureType.GoogleTokenRequestRejected);
+    assert.equal(
+      thrown(() => classifyTokenError(oauth(403, 'access_denied'), ctx)).type,
+      FailureType.GoogleTokenRequestRejected
+    );
   });
 
   it('invalid_grant names the subject or the key; invalid_client the key', () => {
     for (const d of ['Invalid email or User ID', 'not a valid email', 'impersonation denied', 'user id']) {
       const f = thrown(() => classifyTokenError(oauth(400, 'invalid_grant', d), ctx));
-      assert.equal(f.type, 'GoogleInvalidSubject', d);
+      assert.equal(f.type, FailureType.GoogleInvalidSubject, d);
       assert.equal(f.nonRetryable, true);
       assert.equal(
         f.message,
@@ -230,7 +234,7 @@ describe('Google token endpoint errors (delegation)', () => {
       ['invalid_client', 'The OAuth client was not found.'],
     ] as const) {
       const f = thrown(() => classifyTokenError(oauth(400, e, d), ctx));
-      assert.equal(f.type, 'GoogleServiceAccountKeyRejected', `${e} ${d}`);
+      assert.equal(f.type, FailureType.GoogleServiceAccountKeyRejected, `${e} ${d}`);
       assert.equal(f.nonRetryable, true);
       assert.match(
         f.message,
@@ -243,7 +247,7 @@ describe('Google token endpoint errors (delegation)', () => {
 
   it('429/5xx retryable with Retry-After; network errors retryable; other HTTP answers permanent; anything else retried', () => {
     const busy = thrown(() => classifyTokenError(oauth(503, undefined, undefined, { 'retry-after': '9' }), ctx));
-    assert.equal(busy.type, 'GoogleTokenEndpointUnavailable');
+    assert.equal(busy.type, FailureType.GoogleTokenEndpointUnavailable);
     assert.equal(busy.nonRetryable, false);
     assert.equal(busy.nextRetryDelay, 9000);
     assert.equal(busy.message, 'Google token endpoint answered HTTP 503; retrying');
@@ -252,7 +256,7 @@ describe('Google token endpoint errors (delegation)', () => {
     assert.equal(limited.nextRetryDelay, undefined);
 
     const down = thrown(() => classifyTokenError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), ctx));
-    assert.equal(down.type, 'GoogleTokenEndpointUnreachable');
+    assert.equal(down.type, FailureType.GoogleTokenEndpointUnreachable);
     assert.equal(down.nonRetryable, false);
     assert.equal(down.message, 'Google token endpoint unreachable (ECONNREFUSED); retrying');
     assert.equal(down.nextRetryDelay, undefined, 'no Retry-After without an answer: the policy backs off');
@@ -260,7 +264,7 @@ describe('Google token endpoint errors (delegation)', () => {
     assert.equal(aborted.message, 'Google token endpoint unreachable (network error); retrying');
 
     const refused = thrown(() => classifyTokenError(oauth(400, 'invalid_scope', 'bad scope'), ctx));
-    assert.equal(refused.type, 'GoogleTokenRequestRejected');
+    assert.equal(refused.type, FailureType.GoogleTokenRequestRejected);
     assert.equal(refused.nonRetryable, true);
     assert.equal(
       refused.message,
@@ -268,7 +272,7 @@ describe('Google token endpoint errors (delegation)', () => {
     );
 
     const odd = thrown(() => classifyTokenError(new Error('something odd'), ctx));
-    assert.equal(odd.type, 'GoogleTokenRequestFailed');
+    assert.equal(odd.type, FailureType.GoogleTokenRequestFailed);
     assert.equal(odd.nonRetryable, false);
     assert.equal(odd.message, 'Google token request failed: something odd');
   });
@@ -289,7 +293,7 @@ describe('Autotask errors (toFailure)', () => {
 
   it('401: never retried (bad secrets lock the user), names Active/Locked and the secret', () => {
     const f = app(fail(401, []));
-    assert.equal(f.type, 'AutotaskCredentialsRejected');
+    assert.equal(f.type, FailureType.AutotaskCredentialsRejected);
     assert.equal(f.nonRetryable, true);
     assert.match(
       f.message,
@@ -300,39 +304,43 @@ describe('Autotask errors (toFailure)', () => {
 
   it('500s that mean a wrong integration code, an unknown user, or a missing permission', () => {
     const code = app(fail(500, ['IntegrationCode is invalid.']));
-    assert.equal(code.type, 'AutotaskIntegrationCodeRejected');
+    assert.equal(code.type, FailureType.AutotaskIntegrationCodeRejected);
     assert.equal(code.nonRetryable, true);
     assert.match(
       code.message,
       /HTTP 500 "IntegrationCode is invalid\."\)\. Fix: use the ApiIntegrationCode .* API user api@acme\.$/
     );
-    assert.equal(app(fail(500, ['Unknown user name'])).type, 'AutotaskUnknownUser');
-    assert.equal(app(fail(500, ['No such API user'])).type, 'AutotaskUnknownUser');
+    assert.equal(app(fail(500, ['Unknown user name'])).type, FailureType.AutotaskUnknownUser);
+    assert.equal(app(fail(500, ['No such API user'])).type, FailureType.AutotaskUnknownUser);
     assert.match(
       app(fail(500, ['Unknown user name'])).message,
       /does not know API user api@acme \(HTTP 500 "Unknown user name"\)/
     );
     // The same words on another status are not these.
-    assert.equal(app(fail(400, ['IntegrationCode is invalid.'])).type, 'AutotaskRequestRejected');
-    assert.equal(app(fail(400, ['Unknown user name'])).type, 'AutotaskRequestRejected');
+    assert.equal(app(fail(400, ['IntegrationCode is invalid.'])).type, FailureType.AutotaskRequestRejected);
+    assert.equal(app(fail(400, ['Unknown user name'])).type, FailureType.AutotaskRequestRejected);
 
     const perm = app(fail(500, ['User does not have adequate permissions']));
-    assert.equal(perm.type, 'AutotaskPermissionDenied');
+    assert.equal(perm.type, FailureType.AutotaskPermissionDenied);
     assert.equal(perm.nonRetryable, true);
     assert.match(perm.message, /^API user api@acme lacks a permission while listing companies/);
-    assert.equal(app(fail(403, ['not adequate permissions'])).type, 'AutotaskPermissionDenied');
+    assert.equal(app(fail(403, ['not adequate permissions'])).type, FailureType.AutotaskPermissionDenied);
     const hooks = app(fail(403, ['adequate permissions'], 'TicketWebhooks'));
-    assert.equal(hooks.type, 'AutotaskWebhooksDisabled');
+    assert.equal(hooks.type, FailureType.AutotaskWebhooksDisabled);
     assert.match(
       hooks.message,
       /^Webhooks are not enabled for API user api@acme's security level \(listing companies:/
     );
-    assert.equal(app(fail(400, ['adequate permissions'])).type, 'AutotaskRequestRejected', 'only on 500 or 403');
+    assert.equal(
+      app(fail(400, ['adequate permissions'])).type,
+      FailureType.AutotaskRequestRejected,
+      'only on 500 or 403'
+    );
   });
 
   it('the webhook limit, on any status', () => {
     const f = app(fail(400, ['You have reached the Maximum Number of Webhooks allowed']));
-    assert.equal(f.type, 'AutotaskWebhookLimitReached');
+    assert.equal(f.type, FailureType.AutotaskWebhookLimitReached);
     assert.equal(f.nonRetryable, true);
     assert.match(
       f.message,
@@ -342,13 +350,13 @@ describe('Autotask errors (toFailure)', () => {
 
   it('429/5xx otherwise retryable with Retry-After; other answers permanent, naming the call', () => {
     const busy = app(fail(429, ['Rate limit'], 'Companies/query', 4000));
-    assert.equal(busy.type, 'AutotaskUnavailable');
+    assert.equal(busy.type, FailureType.AutotaskUnavailable);
     assert.equal(busy.nonRetryable, false);
     assert.equal(busy.nextRetryDelay, 4000);
     assert.equal(busy.message, 'Autotask answered HTTP 429 on Companies/query: Rate limit; retrying');
-    assert.equal(app(fail(503, [])).type, 'AutotaskUnavailable');
+    assert.equal(app(fail(503, [])).type, FailureType.AutotaskUnavailable);
     const bad = app(fail(404, ['Not found']));
-    assert.equal(bad.type, 'AutotaskRequestRejected');
+    assert.equal(bad.type, FailureType.AutotaskRequestRejected);
     assert.equal(bad.nonRetryable, true);
     assert.equal(bad.message, 'Autotask answered HTTP 404 on Companies/query: Not found (while listing companies)');
   });

@@ -20,6 +20,7 @@ import {
   type AutotaskSession,
   type AutotaskSettings,
 } from './autotask-client';
+import { FailureType } from '../../contract/failure-types';
 
 export interface AutotaskTarget {
   tenant: string;
@@ -66,7 +67,7 @@ async function secret(ref: string, field: string): Promise<string> {
   try {
     return await resolveSecretRef(ref);
   } catch (err) {
-    if (err instanceof SecretRefError) throw permanent(`${field}: ${err.message}`, 'SecretUnavailable');
+    if (err instanceof SecretRefError) throw permanent(`${field}: ${err.message}`, FailureType.SecretUnavailable);
     throw err;
   }
 }
@@ -88,7 +89,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
     if (!configured)
       throw permanent(
         'The worker has no Autotask receiver keyring: set ONRAMP_SECRET_STORE_URL (or, for a single process, ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR, the directory the webhook receiver reads) on the worker',
-        'AutotaskKeyringUnavailable'
+        FailureType.AutotaskKeyringUnavailable
       );
     return configured;
   };
@@ -170,7 +171,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
             if (access === undefined) {
               throw permanent(
                 `Autotask's entityInformation for ${r.entity} has no valid userAccessFor${suffix} (got ${JSON.stringify(userAccess)}), so the API user's permission cannot be checked. Fix: check the zone URL points at Autotask's REST API (ATServicesRest/V1.0).`,
-                'AutotaskContractMismatch'
+                FailureType.AutotaskContractMismatch
               );
             }
             const apiSupports = info[`can${suffix}`] !== false;
@@ -202,7 +203,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
         if (hook && hook.webhookUrl !== webhookUrl) {
           throw permanent(
             `A ${input.entity} webhook named "${input.name}" already exists (id ${hook.id}) with another URL: choose another webhook.name, or delete that webhook`,
-            'AutotaskWebhookConflict'
+            FailureType.AutotaskWebhookConflict
           );
         }
         if (!hook) {
@@ -242,7 +243,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
             const supported = defs.fields.filter((f) => f.isSupportedWebhookField).map((f) => f.name);
             throw permanent(
               `webhook.fields.${input.entity}: "${name}" is not a webhook field of ${input.entity}; supported: ${supported.join(', ')}`,
-              'AutotaskWebhookFieldInvalid'
+              FailureType.AutotaskWebhookFieldInvalid
             );
           }
           return Number(id);
@@ -277,7 +278,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
         if (!now.item)
           throw permanent(
             `The ${input.entity} webhook ${id} disappeared while being set up; start again`,
-            'AutotaskWebhookVanished'
+            FailureType.AutotaskWebhookVanished
           );
         return { ...summary(input.entity, now.item), created, fieldsAdded };
       });
@@ -313,7 +314,8 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
      * could not read never replaces one it can. Idempotent.
      */
     async setAutotaskSigningKeys(input: { tenant: string; keyRefs: string[] }): Promise<string[]> {
-      if (!input.keyRefs.length) throw permanent('at least one signing key must stay accepted', 'InvalidInput');
+      if (!input.keyRefs.length)
+        throw permanent('at least one signing key must stay accepted', FailureType.InvalidInput);
       for (const ref of input.keyRefs) await secret(ref, 'signing key');
       await keyring().setKeyRefs(input.tenant, input.keyRefs);
       return (await keyring().keyRefs(input.tenant)) ?? [];
@@ -333,7 +335,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
         if (!hook)
           throw permanent(
             `No ${input.entity} webhook named "${input.name}" for this API user: list the tenant's webhooks by the names Onramp gave them (webhooks[].name)`,
-            'AutotaskWebhookNotFound'
+            FailureType.AutotaskWebhookNotFound
           );
         await client.call(s, 'PATCH', `${input.entity}Webhooks`, {
           id: hook.id,
@@ -344,7 +346,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
         if (!now.item)
           throw permanent(
             `The ${input.entity} webhook ${hook.id} disappeared while its secret changed`,
-            'AutotaskWebhookVanished'
+            FailureType.AutotaskWebhookVanished
           );
         return summary(input.entity, now.item);
       });
@@ -409,7 +411,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
           if (err instanceof AutotaskApiError && err.status === 403) {
             throw permanent(
               `API user ${input.credentials.username} may not delete ${input.entity} webhook ${input.id}: only the API user that created a webhook can delete it. Use the old API user's credentials, or delete it by hand.`,
-              'AutotaskWebhookNotOwned'
+              FailureType.AutotaskWebhookNotOwned
             );
           }
           throw err;

@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
 import type { LimiterStore } from '../limits/limiter-store';
 import { AutotaskLimiter, LimitReachedError, type LimiterOptions } from './autotask-limiter';
+import { FailureType } from '../../contract/failure-types';
 
 export interface AutotaskSettings {
   /** Where zone discovery starts; production: https://webservices.autotask.net */
@@ -57,7 +58,7 @@ export function checkZoneUrl(url: string, allowed: readonly string[] = []): stri
   } catch {
     throw permanent(
       `Autotask zone discovery returned "${url}", which is not a URL; refusing to send credentials`,
-      'AutotaskZoneUntrusted'
+      FailureType.AutotaskZoneUntrusted
     );
   }
   const trusted =
@@ -65,7 +66,7 @@ export function checkZoneUrl(url: string, allowed: readonly string[] = []): stri
   if (!trusted) {
     throw permanent(
       `Autotask zone discovery pointed to ${u.protocol}//${u.host}, which is not an Autotask zone (https://webservicesN.autotask.net); refusing to send credentials there`,
-      'AutotaskZoneUntrusted'
+      FailureType.AutotaskZoneUntrusted
     );
   }
   return u.href.endsWith('/') ? u.href : `${u.href}/`;
@@ -123,27 +124,28 @@ export class AutotaskClient {
       if (isNetworkError(err))
         throw retryable(
           `Autotask zone discovery unreachable (${(err as { code?: string }).code ?? 'network'}); retrying`,
-          'AutotaskUnreachable'
+          FailureType.AutotaskUnreachable
         );
       throw err;
     }
     if (res.status === 500) {
       throw permanent(
         `Autotask does not know the API user "${username}" (zone discovery answered 500). Fix: copy the API user's Username (key) exactly from Admin > Resources/Users, and check the user was saved.`,
-        'AutotaskUnknownUser'
+        FailureType.AutotaskUnknownUser
       );
     }
     if (res.status !== 200) {
       if (isRetryableStatus(res.status))
         throw retryable(
           `Autotask zone discovery answered ${res.status}; retrying`,
-          'AutotaskUnavailable',
+          FailureType.AutotaskUnavailable,
           parseRetryAfter(res.retryAfter)
         );
-      throw permanent(`Autotask zone discovery answered HTTP ${res.status}`, 'AutotaskZoneDiscoveryFailed');
+      throw permanent(`Autotask zone discovery answered HTTP ${res.status}`, FailureType.AutotaskZoneDiscoveryFailed);
     }
     const b = res.body as { url?: string; zoneName?: string } | undefined;
-    if (!b?.url) throw permanent('Autotask zone discovery answered without a zone URL', 'AutotaskZoneDiscoveryFailed');
+    if (!b?.url)
+      throw permanent('Autotask zone discovery answered without a zone URL', FailureType.AutotaskZoneDiscoveryFailed);
     return { zoneUrl: checkZoneUrl(b.url, this.settings.allowedZoneHosts), zoneName: b.zoneName };
   }
 
@@ -167,11 +169,12 @@ export class AutotaskClient {
         this.http(method, url, headers, body)
       );
     } catch (err) {
-      if (err instanceof LimitReachedError) throw retryable(err.message, 'AutotaskRateLimited', err.retryAfterMs);
+      if (err instanceof LimitReachedError)
+        throw retryable(err.message, FailureType.AutotaskRateLimited, err.retryAfterMs);
       if (isNetworkError(err))
         throw retryable(
           `Autotask unreachable on ${endpoint} (${(err as { code?: string }).code ?? 'network'}); retrying`,
-          'AutotaskUnreachable'
+          FailureType.AutotaskUnreachable
         );
       throw err;
     }
@@ -202,25 +205,25 @@ export function toFailure(err: unknown, username: string, doing: string): Error 
   if (err.status === 401) {
     return permanent(
       `Autotask rejected the credentials of API user ${username} while ${doing} (HTTP 401): the secret is wrong, or the user is inactive or locked. Onramp does not retry, because repeated bad secrets lock the API user. Fix: check Active is checked and Locked unchecked on the API user, or generate a new secret and update the secret reference.`,
-      'AutotaskCredentialsRejected'
+      FailureType.AutotaskCredentialsRejected
     );
   }
   if (err.status === 500 && /integrationcode/i.test(said)) {
     return permanent(
       `Autotask rejected the API tracking identifier while ${doing} (HTTP 500 "${said}"). Fix: use the ApiIntegrationCode of the Integration Vendor selected on API user ${username}.`,
-      'AutotaskIntegrationCodeRejected'
+      FailureType.AutotaskIntegrationCodeRejected
     );
   }
   if (err.status === 500 && /user name|api user/i.test(said)) {
     return permanent(
       `Autotask does not know API user ${username} (HTTP 500 "${said}"). Fix: copy the Username (key) exactly from the API user.`,
-      'AutotaskUnknownUser'
+      FailureType.AutotaskUnknownUser
     );
   }
   if (/maximum number of webhooks/i.test(said)) {
     return permanent(
       `The webhook limit of API user ${username}'s security level is reached while ${doing} ("${said}"). Fix: raise the maximum webhook count under Security Levels > Other > Webhooks (it counts every webhook the user ever created), or delete unused webhooks.`,
-      'AutotaskWebhookLimitReached'
+      FailureType.AutotaskWebhookLimitReached
     );
   }
   if ((err.status === 500 || err.status === 403) && /adequate permissions/i.test(said)) {
@@ -229,10 +232,10 @@ export function toFailure(err: unknown, username: string, doing: string): Error 
       webhook
         ? `Webhooks are not enabled for API user ${username}'s security level (${doing}: "${said}"). Fix: Admin > Security Levels > (the API user's level) > Other > Webhooks: enable it and set a maximum webhook count.`
         : `API user ${username} lacks a permission while ${doing} ("${said}"). Fix the API user's security level.`,
-      webhook ? 'AutotaskWebhooksDisabled' : 'AutotaskPermissionDenied'
+      webhook ? FailureType.AutotaskWebhooksDisabled : FailureType.AutotaskPermissionDenied
     );
   }
   if (isRetryableStatus(err.status))
-    return retryable(`${err.message}; retrying`, 'AutotaskUnavailable', err.retryAfterMs);
-  return permanent(`${err.message} (while ${doing})`, 'AutotaskRequestRejected');
+    return retryable(`${err.message}; retrying`, FailureType.AutotaskUnavailable, err.retryAfterMs);
+  return permanent(`${err.message} (while ${doing})`, FailureType.AutotaskRequestRejected);
 }

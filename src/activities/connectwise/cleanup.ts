@@ -1,6 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { cwString, type CwClient } from './connectwise-client';
+import { FailureType } from '../../contract/failure-types';
 
 /**
  * What the ConnectWise onboarding created for billing, found again by lookups (never from memory alone),
@@ -134,7 +135,7 @@ export async function deleteObject(client: CwClient, ref: CwObjectRef): Promise<
     await client.call('DELETE', ref.path);
     return 'removed';
   } catch (err) {
-    if (err instanceof ApplicationFailure && err.type === 'ConnectWisePermissionDenied') return 'forbidden';
+    if (err instanceof ApplicationFailure && err.type === FailureType.ConnectWisePermissionDenied) return 'forbidden';
     if (err instanceof ApplicationFailure && err.nonRetryable) {
       // 404 and the like: gone if a lookup no longer finds it (a lost earlier attempt deleted it).
       if (!(await exists(client, ref))) return 'already-gone';

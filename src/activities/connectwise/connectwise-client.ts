@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
 import type { TenantLimiter } from './connectwise-limiter';
+import { FailureType } from '../../contract/failure-types';
 
 /** The model version Onramp was validated against; ConnectWise keeps deprecated versions 12 months. */
 export const CW_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.16';
@@ -82,7 +83,7 @@ export function createCwClient(o: CwClientOptions): CwClient {
     if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
       throw permanent(
         `ConnectWise returned a link outside its API (${url.origin}); refusing to follow it`,
-        'ConnectWiseForeignLink'
+        FailureType.ConnectWiseForeignLink
       );
     }
     await o.limiter.acquire();
@@ -99,7 +100,7 @@ export function createCwClient(o: CwClientOptions): CwClient {
       if (isNetworkError(err)) {
         throw retryable(
           `ConnectWise ${method} ${url.pathname} failed (${(err as { code?: string }).code ?? 'network error'}); retrying`,
-          'ConnectWiseUnreachable'
+          FailureType.ConnectWiseUnreachable
         );
       }
       throw err;
@@ -141,7 +142,7 @@ export function createCwClient(o: CwClientOptions): CwClient {
       if (status === 429) o.limiter.pauseFor(ms ?? 30_000);
       return retryable(
         `ConnectWise ${where} answered ${status}${said ? ` (${said})` : ''}; retrying`,
-        status === 429 ? 'ConnectWiseThrottled' : 'ConnectWiseUnavailable',
+        status === 429 ? FailureType.ConnectWiseThrottled : FailureType.ConnectWiseUnavailable,
         ms
       );
     }
@@ -150,30 +151,30 @@ export function createCwClient(o: CwClientOptions): CwClient {
     if (status === 400 && /clientid/i.test(said)) {
       return permanent(
         `ConnectWise refused ${where}: ${said}. Fix connection.clientId: the integration's clientId GUID from developer.connectwise.com.`,
-        'ConnectWiseClientIdRejected'
+        FailureType.ConnectWiseClientIdRejected
       );
     }
     if (status === 401) {
       return permanent(
         `ConnectWise rejected the API keys (401 on ${where}${said ? `: ${said}` : ''}). Check connection.companyId and connection.publicKey; if the private key is wrong or lost, generate a new key pair under System > Members > API Members > API Keys.`,
-        'ConnectWiseAuthRejected'
+        FailureType.ConnectWiseAuthRejected
       );
     }
     if (status === 403) {
       return permanent(
         `ConnectWise denied ${where} (403${said ? `: ${said}` : ''}): the API member's security role lacks a permission. Fix it under System > Security Roles.`,
-        'ConnectWisePermissionDenied'
+        FailureType.ConnectWisePermissionDenied
       );
     }
     if (status === 404 && o.isCloud && path.startsWith('/system/info')) {
       return permanent(
         `ConnectWise answered 404 to ${where}. On cloud sites this means the credentials were not accepted (not a missing page): check connection.companyId, the public key and the private key, and that the clientId is enabled.`,
-        'ConnectWiseAuthRejected'
+        FailureType.ConnectWiseAuthRejected
       );
     }
     return permanent(
       `ConnectWise refused ${where} with ${status}${said ? `: ${said}` : ''}`,
-      status === 400 ? 'ConnectWiseBadRequest' : 'ConnectWiseRequestRejected'
+      status === 400 ? FailureType.ConnectWiseBadRequest : FailureType.ConnectWiseRequestRejected
     );
   };
 

@@ -25,6 +25,7 @@ import {
   type CwObjectRef,
 } from './cleanup';
 import { ensureCatalogItem, syncCustomerBatch, type AdditionProduct, type SyncBatchResult } from './sync';
+import { FailureType } from '../../contract/failure-types';
 
 export interface ConnectwiseSettings extends SiteSettings {
   /** Per-tenant pace, below ConnectWise's ~1,000 requests/min throttle. Default 930 (93 % of it). */
@@ -77,20 +78,20 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
     if (!connection.privateKeyRef)
       throw permanent(
         'connection.privateKeyRef is missing: supply the private key reference',
-        'ConnectWisePrivateKeyMissing'
+        FailureType.ConnectWisePrivateKeyMissing
       );
     let key: string;
     try {
       key = (await resolveSecretRef(connection.privateKeyRef)).trim();
     } catch (err) {
       if (err instanceof SecretRefError)
-        throw permanent(`connection.privateKeyRef: ${err.message}`, 'ConnectWisePrivateKeyUnavailable');
+        throw permanent(`connection.privateKeyRef: ${err.message}`, FailureType.ConnectWisePrivateKeyUnavailable);
       throw err;
     }
     if (!CW_KEY_PATTERN.test(key)) {
       throw permanent(
         `connection.privateKeyRef (${connection.privateKeyRef}) does not hold a ConnectWise private key (16 letters and digits). Store exactly the Private Key shown when the key was generated.`,
-        'ConnectWisePrivateKeyMalformed'
+        FailureType.ConnectWisePrivateKeyMalformed
       );
     }
     return key;

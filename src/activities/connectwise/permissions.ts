@@ -9,6 +9,7 @@ import {
   type PermissionRow,
 } from '../../domain/connectwise-schema';
 import { cwString, type CwClient } from './connectwise-client';
+import { FailureType } from '../../contract/failure-types';
 
 /**
  * ConnectWise's SecurityRoleSetting (OpenAPI `components.schemas.SecurityRoleSetting`), the fields Onramp
@@ -50,7 +51,8 @@ export interface PermissionReport {
   missing: number;
 }
 
-const isDenied = (err: unknown) => err instanceof ApplicationFailure && err.type === 'ConnectWisePermissionDenied';
+const isDenied = (err: unknown) =>
+  err instanceof ApplicationFailure && err.type === FailureType.ConnectWisePermissionDenied;
 
 function rowsFromSettings(
   roleName: string,

@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import type { ConnectwiseSiteInfo } from '../../domain/connectwise-schema';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
+import { FailureType } from '../../contract/failure-types';
 
 /** ConnectWise cloud and staging UI hosts (vendor-apis.md C1); the API lives on the `api-` twin. */
 const CLOUD_HOST = /^(?:api-)?(na|eu|au|aus|za)\.myconnectwise\.net$/;
@@ -32,7 +33,7 @@ export function siteBaseUrl(site: string, settings: SiteSettings): string {
   }
   throw permanent(
     `connection.site: "${site}" is not a ConnectWise host. Use the host you sign in to (na.myconnectwise.net, eu.myconnectwise.net, au.myconnectwise.net, aus.myconnectwise.net, za.myconnectwise.net, staging.connectwisedev.com); an on-premises server must first be added to the worker's allowed ConnectWise hosts. Nothing was sent to it.`,
-    'ConnectWiseSiteNotAllowed'
+    FailureType.ConnectWiseSiteNotAllowed
   );
 }
 
@@ -72,7 +73,7 @@ export async function discoverSite(
     if (isNetworkError(err))
       throw retryable(
         `ConnectWise site ${site} unreachable (${(err as { code?: string }).code ?? 'network error'}); retrying`,
-        'ConnectWiseUnreachable'
+        FailureType.ConnectWiseUnreachable
       );
     throw err;
   }
@@ -81,7 +82,7 @@ export async function discoverSite(
     const ra = res.headers['retry-after'];
     throw retryable(
       `ConnectWise companyinfo answered ${res.statusCode}; retrying`,
-      'ConnectWiseUnavailable',
+      FailureType.ConnectWiseUnavailable,
       parseRetryAfter(Array.isArray(ra) ? ra[0] : ra)
     );
   }
@@ -95,12 +96,15 @@ export async function discoverSite(
   if (res.statusCode !== 200 || !info || !info.Codebase) {
     throw permanent(
       `connection.companyId: ConnectWise site ${site} does not know company "${companyId}" (companyinfo answered ${res.statusCode}). Use the Company value typed on the ConnectWise login page.`,
-      'ConnectWiseCompanyUnknown'
+      FailureType.ConnectWiseCompanyUnknown
     );
   }
   const codebase = info.Codebase.endsWith('/') ? info.Codebase : `${info.Codebase}/`;
   if (!/^[A-Za-z0-9_.]+\/$/.test(codebase))
-    throw permanent(`ConnectWise returned an unexpected codebase "${info.Codebase}"`, 'ConnectWiseCodebaseInvalid');
+    throw permanent(
+      `ConnectWise returned an unexpected codebase "${info.Codebase}"`,
+      FailureType.ConnectWiseCodebaseInvalid
+    );
   const scheme = base.startsWith('http://') ? 'http' : 'https';
   return {
     apiBaseUrl: `${scheme}://${apiHostFor(site)}/${codebase}apis/3.0`,

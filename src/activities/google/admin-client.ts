@@ -17,6 +17,7 @@ import {
   tokenErrorInfo,
   type GoogleAuthSettings,
 } from './token';
+import { FailureType } from '../../contract/failure-types';
 
 export interface GoogleAdminSettings extends GoogleAuthSettings {
   /** googleapis root URL (the simulator in sandbox/tests); unset means Google's own hosts. */
@@ -109,7 +110,7 @@ export function classifyGoogleApiError(err: unknown, what: string, scope: string
   if (isRateLimited(info)) {
     throw retryable(
       `${what}: Google rate limit (${said}); retrying with backoff`,
-      'GoogleRateLimited',
+      FailureType.GoogleRateLimited,
       parseRetryAfter(info.retryAfter)
     );
   }
@@ -130,7 +131,7 @@ export function classifyGoogleApiError(err: unknown, what: string, scope: string
 export function missingScope(what: string, scopes: string[]) {
   return permanent(
     `${what}: the service account is not authorised for ${scopes.join(', ')}. Grant the scope(s) by running the domain-wide delegation onboarding (googleDelegationOnboarding) with them, then start this onboarding again.`,
-    'GoogleScopeMissing'
+    FailureType.GoogleScopeMissing
   );
 }
 
@@ -152,7 +153,7 @@ export function createAdminClientFactory(settings: GoogleAdminSettings) {
         key = await loadServiceAccountKey(caller.serviceAccount.keyRef);
       } catch (err) {
         if (err instanceof SecretRefError || err instanceof ServiceAccountKeyError)
-          throw permanent(`serviceAccount.keyRef: ${err.message}`, 'ServiceAccountKeyUnavailable');
+          throw permanent(`serviceAccount.keyRef: ${err.message}`, FailureType.ServiceAccountKeyUnavailable);
         throw err;
       }
       // Directory calls wait for the shared quota first; their timeout starts once they may be sent, and
@@ -191,18 +192,18 @@ export function createAdminClientFactory(settings: GoogleAdminSettings) {
       if (info.error === 'invalid_grant' || info.error === 'invalid_client') {
         throw permanent(
           `${what}: Google rejected the token request as ${caller.adminEmail} (${info.error}: ${info.description ?? ''}). Check adminEmail (an existing super admin) and the key referenced by serviceAccount.keyRef.`,
-          'GoogleTokenRejected'
+          FailureType.GoogleTokenRejected
         );
       }
       if (info.status !== undefined && info.status < 500 && info.status !== 429) {
         throw permanent(
           `${what}: the token endpoint refused the request (HTTP ${info.status} ${info.error ?? ''})`,
-          'GoogleTokenRequestRejected'
+          FailureType.GoogleTokenRequestRejected
         );
       }
       throw retryable(
         `${what}: token endpoint unavailable (${info.error ?? info.code ?? info.status ?? 'network'}); retrying`,
-        'GoogleTokenEndpointUnavailable',
+        FailureType.GoogleTokenEndpointUnavailable,
         parseRetryAfter(info.retryAfter)
       );
     }

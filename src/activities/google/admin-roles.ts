@@ -15,6 +15,7 @@ import {
   type GoogleAdminSettings,
 } from './admin-client';
 import { createGroupActivities, findGroup, listMembers } from './groups';
+import { FailureType } from '../../contract/failure-types';
 
 export interface RoleSpec {
   name: string;
@@ -284,7 +285,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
         if (d.length) {
           throw permanent(
             `${what}: a role with that name already exists but ${d.join('; ')}. Rename the role in the input, or fix the existing role in Admin console > Account > Admin roles.`,
-            'GoogleRoleDiffers'
+            FailureType.GoogleRoleDiffers
           );
         }
         return { roleId: r.roleId!, outcome: 'already-present' as const };
@@ -308,7 +309,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
           if (again) return check(again);
           throw retryable(
             `${what}: Google answered "duplicate" but the role is not listed yet; retrying`,
-            'GoogleRoleNotVisible'
+            FailureType.GoogleRoleNotVisible
           );
         }
         return classifyGoogleApiError(err, what, RM);
@@ -346,19 +347,19 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
           if (again) return { roleAssignmentId: again.roleAssignmentId!, outcome: 'already-present' };
           throw retryable(
             `${what}: Google answered "duplicate" but the assignment is not listed yet; retrying`,
-            'GoogleAssignmentNotVisible'
+            FailureType.GoogleAssignmentNotVisible
           );
         }
         if (info.reason === 'CUSTOMER_EXCEEDED_ROLE_ASSIGNMENTS_LIMIT') {
           throw permanent(
             `${what}: the customer has reached Google's role-assignment limit (${info.message}). Remove unused assignments in Admin console > Account > Admin roles, then retry.`,
-            'GoogleRoleAssignmentLimit'
+            FailureType.GoogleRoleAssignmentLimit
           );
         }
         if (info.status === 400 && /security group/i.test(info.message)) {
           throw permanent(
             `${what}: the assignee is not a security group (${info.message}): only security groups can hold admin roles.`,
-            'GoogleAssigneeNotSecurityGroup'
+            FailureType.GoogleAssigneeNotSecurityGroup
           );
         }
         return classifyGoogleApiError(err, what, RM);

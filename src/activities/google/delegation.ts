@@ -11,6 +11,7 @@ import {
   type GoogleAuthSettings,
   type ServiceAccountKey,
 } from './token';
+import { FailureType } from '../../contract/failure-types';
 
 export interface CheckDelegationInput {
   /** The admin to impersonate (`sub`). */
@@ -54,36 +55,39 @@ export function classifyTokenError(err: unknown, ctx: { subject: string; service
   ) {
     throw permanent(
       `Google does not accept ${ctx.subject} as the user to impersonate (${said}). Fix adminEmail: it must be an existing super admin of the customer's Workspace domain.`,
-      'GoogleInvalidSubject'
+      FailureType.GoogleInvalidSubject
     );
   }
   if (info.error === 'invalid_grant' || info.error === 'invalid_client') {
     throw permanent(
       `Google rejected the service account key of ${ctx.serviceAccountEmail} (${said}). Fix: the key referenced by serviceAccount.keyRef was deleted, disabled or belongs to another service account — create a new JSON key and update the reference (a worker clock more than a minute off also causes this).`,
-      'GoogleServiceAccountKeyRejected'
+      FailureType.GoogleServiceAccountKeyRejected
     );
   }
   if (info.status !== undefined && isRetryableStatus(info.status)) {
     throw retryable(
       `Google token endpoint answered ${said}; retrying`,
-      'GoogleTokenEndpointUnavailable',
+      FailureType.GoogleTokenEndpointUnavailable,
       parseRetryAfter(info.retryAfter)
     );
   }
   if (info.status === undefined && isNetworkError(err)) {
     throw retryable(
       `Google token endpoint unreachable (${info.code ?? 'network error'}); retrying`,
-      'GoogleTokenEndpointUnreachable'
+      FailureType.GoogleTokenEndpointUnreachable
     );
   }
   if (info.status !== undefined) {
     throw permanent(
       `Google token endpoint refused the request (${said}). Check the service account and scopes.`,
-      'GoogleTokenRequestRejected'
+      FailureType.GoogleTokenRequestRejected
     );
   }
   // Not an HTTP answer and not a known network error: let the retry policy look at it again.
-  throw retryable(`Google token request failed: ${(err as Error).message ?? String(err)}`, 'GoogleTokenRequestFailed');
+  throw retryable(
+    `Google token request failed: ${(err as Error).message ?? String(err)}`,
+    FailureType.GoogleTokenRequestFailed
+  );
 }
 
 async function loadKey(input: CheckDelegationInput): Promise<ServiceAccountKey> {
@@ -92,14 +96,14 @@ async function loadKey(input: CheckDelegationInput): Promise<ServiceAccountKey> 
     key = await loadServiceAccountKey(input.serviceAccount.keyRef);
   } catch (err) {
     if (err instanceof SecretRefError || err instanceof ServiceAccountKeyError) {
-      throw permanent(`serviceAccount.keyRef: ${err.message}`, 'ServiceAccountKeyUnavailable');
+      throw permanent(`serviceAccount.keyRef: ${err.message}`, FailureType.ServiceAccountKeyUnavailable);
     }
     throw err;
   }
   if (key.client_email.toLowerCase() !== input.serviceAccount.email.toLowerCase()) {
     throw permanent(
       `serviceAccount.keyRef holds a key of ${key.client_email}, but serviceAccount.email is ${input.serviceAccount.email}: reference the key of the service account being onboarded`,
-      'ServiceAccountKeyMismatch'
+      FailureType.ServiceAccountKeyMismatch
     );
   }
   return key;

@@ -15,6 +15,7 @@ import {
   type AdminClients,
   type GoogleAdminCaller,
 } from './admin-client';
+import { FailureType } from '../../contract/failure-types';
 
 const SECURITY_LABEL = 'cloudidentity.googleapis.com/groups.security';
 const DISCUSSION_LABEL = 'cloudidentity.googleapis.com/groups.discussion_forum';
@@ -140,7 +141,7 @@ export function createGroupActivities(clientsFor: ClientsFor, memberConcurrency:
         // Not done yet: the group appears once the operation finishes; the retry finds it by lookup.
         throw retryable(
           `${what}: the create operation is still running; looking it up again`,
-          'GoogleGroupCreatePending'
+          FailureType.GoogleGroupCreatePending
         );
       } catch (err) {
         if ((err as { name?: string }).name === 'ApplicationFailure') throw err;
@@ -155,12 +156,12 @@ export function createGroupActivities(clientsFor: ClientsFor, memberConcurrency:
         if (info.status === 403) {
           throw permanent(
             `${what}: Google denied the create (${info.message}) and the group cannot be found, so this is a real permission problem: ${caller.adminEmail} must be a super admin or groups admin (only they can create security groups)`,
-            'GooglePermissionDenied'
+            FailureType.GooglePermissionDenied
           );
         }
         throw retryable(
           `${what}: Google answered "already exists" but the group cannot be found (a known transient); retrying`,
-          'GooglePhantomAlreadyExists'
+          FailureType.GooglePhantomAlreadyExists
         );
       }
     },
@@ -198,7 +199,7 @@ export function createGroupActivities(clientsFor: ClientsFor, memberConcurrency:
       if (transient) {
         throw retryable(
           `${what}: ${input.members.length - done.size} member(s) not added yet (${transient.message}); retrying the rest`,
-          'GoogleMembersPending',
+          FailureType.GoogleMembersPending,
           transient.retryAfterMs
         );
       }
@@ -333,7 +334,7 @@ function verifySecurity(g: FoundGroup, email: string): FoundGroup {
   if (!g.isSecurity) {
     throw permanent(
       `group ${email} already exists but is not a security group, so it cannot hold an admin role: add the security label in Admin console > Groups (or groups.patch), or choose another group email`,
-      'GoogleGroupNotSecurity'
+      FailureType.GoogleGroupNotSecurity
     );
   }
   return g;
@@ -375,7 +376,7 @@ async function addOne(c: AdminClients, groupKey: string, m: MemberSpec): Promise
       return {
         fatal: permanent(
           `cannot add ${m.email} to ${groupKey}: Cyclic memberships not allowed (${m.email} already contains ${groupKey}, directly or through nested groups). Remove it from members.`,
-          'GoogleCyclicMembership'
+          FailureType.GoogleCyclicMembership
         ),
       };
     }

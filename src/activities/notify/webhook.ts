@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { resolveSecretRef } from '../../secrets/secret-ref';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
+import { FailureType } from '../../contract/failure-types';
 
 export interface NotifySettings {
   webhookUrl?: string;
@@ -35,7 +36,7 @@ export function createNotifyActivities(settings: NotifySettings) {
       if (!settings.webhookUrl) {
         throw permanent(
           'ONRAMP_NOTIFY_WEBHOOK_URL is not set on the worker: set it to the vendor support intake URL',
-          'NotifyNotConfigured'
+          FailureType.NotifyNotConfigured
         );
       }
       const body = JSON.stringify({ event: n.event, ...n.payload });
@@ -62,7 +63,7 @@ export function createNotifyActivities(settings: NotifySettings) {
         if (isNetworkError(err))
           throw retryable(
             `vendor notification webhook unreachable (${(err as { code?: string }).code ?? 'network'}); retrying`,
-            'NotifyUnreachable'
+            FailureType.NotifyUnreachable
           );
         throw err;
       }
@@ -77,13 +78,13 @@ export function createNotifyActivities(settings: NotifySettings) {
       if (isRetryableStatus(res.statusCode)) {
         throw retryable(
           `vendor notification webhook answered ${res.statusCode}; retrying`,
-          'NotifyUnavailable',
+          FailureType.NotifyUnavailable,
           parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter)
         );
       }
       throw permanent(
         `vendor notification webhook refused the notification with HTTP ${res.statusCode}: check ONRAMP_NOTIFY_WEBHOOK_URL and ONRAMP_NOTIFY_WEBHOOK_SECRET_REF`,
-        'NotifyRejected'
+        FailureType.NotifyRejected
       );
     },
   };

@@ -3,6 +3,7 @@ import { parseDriftCheckInput, findingKeyOf, type DriftCheckInput } from '../../
 import { driftRequestFromProgress, type CurrentConnectwiseKey } from '../../services/drift-progress';
 import { OrderNotFoundError } from '../../services/orders';
 import { permanent } from '../failures';
+import { FailureType } from '../../contract/failure-types';
 
 /**
  * Activities that read Onramp's own state from Temporal (the order's onboarding, open drift findings).
@@ -20,7 +21,8 @@ export interface OnrampStateSettings {
 
 export function createOnrampStateActivities(settings?: OnrampStateSettings) {
   const client = async () => {
-    if (!settings) throw permanent('this worker has no Temporal client for reading order state', 'NoTemporalClient');
+    if (!settings)
+      throw permanent('this worker has no Temporal client for reading order state', FailureType.NoTemporalClient);
     return settings.client();
   };
   return {
@@ -35,7 +37,7 @@ export function createOnrampStateActivities(settings?: OnrampStateSettings) {
         return request ? parseDriftCheckInput(request) : null;
       } catch (err) {
         if (err instanceof OrderNotFoundError)
-          throw permanent(`order ${input.orderId} is unknown: delete its drift schedule`, 'OrderNotFound');
+          throw permanent(`order ${input.orderId} is unknown: delete its drift schedule`, FailureType.OrderNotFound);
         throw err;
       }
     },
