@@ -1,6 +1,6 @@
-// README's table of every environment variable, generated from the zod schema in src/config.ts.
-// Usage: npx tsx scripts/config-table.ts (writes README.md between the config-table markers, then Prettier);
-// `--check` exits 1 when README is out of date (test/config.test.ts checks the same).
+// docs/configuration.md's table of every environment variable, generated from the zod schema in src/config.ts.
+// Usage: npx tsx scripts/config-table.ts (writes docs/configuration.md between the config-table markers, then
+// Prettier); `--check` exits 1 when the table is out of date (test/config.test.ts checks the same).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,29 +23,33 @@ export function tableCells(markdown: string): string[][] {
     );
 }
 
-export function readmeTable(readme: string): string {
-  const s = readme.indexOf(START);
-  const e = readme.indexOf(END);
-  if (s < 0 || e < s) throw new Error(`README.md lacks the markers ${START} … ${END}`);
-  return readme.slice(s + START.length, e);
+/** The file the table lives in, from the repository's root. */
+export const CONFIG_DOC = 'docs/configuration.md';
+
+/** The table between the markers of `doc` (the text of CONFIG_DOC). */
+export function markedTable(doc: string): string {
+  const s = doc.indexOf(START);
+  const e = doc.indexOf(END);
+  if (s < 0 || e < s) throw new Error(`${CONFIG_DOC} lacks the markers ${START} … ${END}`);
+  return doc.slice(s + START.length, e);
 }
 
 function main(): void {
-  const path = resolve(__dirname, '..', 'README.md');
-  const readme = readFileSync(path, 'utf8');
-  const current = readmeTable(readme);
+  const path = resolve(__dirname, '..', CONFIG_DOC);
+  const doc = readFileSync(path, 'utf8');
+  const current = markedTable(doc);
   const wanted = configTableMarkdown();
   if (process.argv.includes('--check')) {
     const same = JSON.stringify(tableCells(current)) === JSON.stringify(tableCells(wanted));
     process.stdout.write(
       same
-        ? 'README configuration table is up to date\n'
-        : 'README configuration table is out of date: run npx tsx scripts/config-table.ts\n'
+        ? `${CONFIG_DOC}: configuration table is up to date\n`
+        : `${CONFIG_DOC}: configuration table is out of date: run npx tsx scripts/config-table.ts\n`
     );
     process.exit(same ? 0 : 1);
   }
-  const at = readme.indexOf(START) + START.length;
-  writeFileSync(path, `${readme.slice(0, at)}\n\n${wanted}\n\n${readme.slice(at + current.length)}`);
+  const at = doc.indexOf(START) + START.length;
+  writeFileSync(path, `${doc.slice(0, at)}\n\n${wanted}\n\n${doc.slice(at + current.length)}`);
   execFileSync(process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--write', path], { stdio: 'inherit' });
 }
 

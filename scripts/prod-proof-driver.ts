@@ -1,7 +1,7 @@
 /**
  * The Onramp half of scripts/prod-proof.sh. Against a Temporal server already running on PostgreSQL with
  * mTLS, it reads docker-compose.yml, resolves every Onramp service (the ones built from the Dockerfile:
- * codec-server, worker, intake) exactly as compose would with the `.env` README documents
+ * codec-server, worker, intake) exactly as compose would with the `.env` docs/operations.md documents
  * (deploy/env.example) and this shell's overrides, maps what only exists inside a container to this
  * machine (hostname `temporal`, /run/secrets, /app, 0.0.0.0 and the published ports) explicitly and
  * visibly, and starts each service's command as a process: `node dist/...`, the image's compiled code.
@@ -262,7 +262,7 @@ async function main(): Promise<void> {
 
   // What an operator puts in the shell / .env for this machine: the vendor endpoints of the simulators, the
   // local OIDC issuer and UI origin, the database password, the secrets directory. Everything else comes from
-  // README's .env (deploy/env.example).
+  // The documented .env (deploy/env.example, docs/operations.md).
   const shellEnv: Record<string, string> = {
     ONRAMP_SECRETS_DIR: secretsDir,
     TEMPORAL_POSTGRES_PASSWORD: env('TEMPORAL_POSTGRES_PASSWORD', ''),

@@ -3,13 +3,13 @@
 #   PostgreSQL (Debian's packages) on loopback
 #   -> Temporal server v1.29.1 (the release Temporal CLI v1.5.1 pins), built from the Go module proxy,
 #      schema set up by Temporal's own SQL tool, config deploy/temporal/onramp.yaml.tmpl, serving mTLS only
-#      (CA + server + client certificates by deploy/make-secrets.sh, as README tells operators to run)
+#      (CA + server + client certificates by deploy/make-secrets.sh, as docs/operations.md tells operators to run)
 #   -> namespace + Onramp's search attributes registered with the Temporal CLI over mTLS
 #   -> the image's build (tsc -p tsconfig.build.json + dist/workflow-bundle.js, as the Dockerfile does)
 #   -> database onramp (the secret store, the workers' shared vendor limiter), as compose's temporal-schema creates it
 #   -> the Web UI server: ui-server at compose's temporalio/ui tag (v2.42.1), built from the Go module proxy
 #      (cached), and Debian's chromium
-#   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with README's .env (deploy/env.example);
+#   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with the documented .env (deploy/env.example);
 #      its Onramp services (codec-server, intake, worker x compose's replicas = 3) started as the image's
 #      `node dist/...` commands with compose's environment, container paths and hostnames mapped explicitly;
 #      full orders through the intake API; a credential supplied to the secret store; the codec server decoding for an OIDC access token; compose's
@@ -216,7 +216,7 @@ for db in temporal temporal_visibility; do
 done
 unset SQL_PASSWORD
 
-# --- 4. Secrets as README says (deploy/make-secrets.sh): codec key, intake token, CA + server + client certs --
+# --- 4. Secrets as docs/operations.md says (deploy/make-secrets.sh): codec key, intake token, CA + server + client certs --
 step "secrets and mTLS certificates (deploy/make-secrets.sh, openssl)"
 SECRETS=$RUN/secrets
 rm -rf "$SECRETS"

@@ -13,8 +13,8 @@ import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-ad
 import { decodedWorkflow, eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 
 /**
- * The operator's commands of README's CLI table that act on running onboardings (issue 15 point 7): the
- * CLI as a subprocess against the dev server, a worker with the admin-role and Autotask simulators.
+ * The operator's commands of docs/operations.md's CLI list that act on running onboardings (issue 15 point
+ * 7): the CLI as a subprocess against the dev server, a worker with the admin-role and Autotask simulators.
  */
 describe('onramp CLI operator commands: supply-credential, list filters, plan, schedules (real server, simulators)', () => {
   let env: TestWorkflowEnvironment;

@@ -113,7 +113,7 @@ describe('onramp CLI against a running stack (real Temporal server, simulators)'
     assert.match(r4.stderr, /unknown option '--secret'/);
     assert.ok(!r4.stdout.includes('hunter2'));
   });
-  it('usage errors exit 2 (README), other errors 1; a secret typed as --secret=… is never echoed', async () => {
+  it('usage errors exit 2 (docs/operations.md), other errors 1; a secret typed as --secret=… is never echoed', async () => {
     for (const args of [
       ['frobnicate'],
       ['start'],

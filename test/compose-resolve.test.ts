@@ -62,7 +62,7 @@ services:
     assert.throws(() => resolveCompose({ composeText: 'services:\n  a:\n    image: ${X:?need X}\n' }), ComposeError);
   });
 
-  it("this repository's compose file with README's .env: every Onramp service runs the compiled image and its environment loads", () => {
+  it("this repository's compose file with the documented .env (deploy/env.example): every Onramp service runs the compiled image and its environment loads", () => {
     const services = resolveComposeFiles(
       join(repo, 'docker-compose.yml'),
       join(repo, 'deploy/env.example'),

@@ -7,7 +7,7 @@ import { configSchema, configTableMarkdown, ConfigError, loadConfig, loadIntakeC
 import { ensureTemporalCli, temporalCliCacheDir } from '../src/temporal/cli-binary';
 import { temporalConnectionOptions } from '../src/temporal/connection';
 import { resolveComposeFiles } from '../scripts/compose-resolve';
-import { readmeTable, tableCells } from '../scripts/config-table';
+import { CONFIG_DOC, markedTable, tableCells } from '../scripts/config-table';
 
 const repo = resolve(__dirname, '..');
 
@@ -211,13 +211,13 @@ describe('Temporal connection (official environment configuration)', () => {
   });
 });
 
-describe('one place reads the environment, and README lists every variable', () => {
-  it("README's configuration table is the one generated from the schema", () => {
-    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+describe('one place reads the environment, and docs/configuration.md lists every variable', () => {
+  it("docs/configuration.md's table is the one generated from the schema", () => {
+    const doc = readFileSync(join(repo, CONFIG_DOC), 'utf8');
     assert.deepEqual(
-      tableCells(readmeTable(readme)),
+      tableCells(markedTable(doc)),
       tableCells(configTableMarkdown()),
-      'README is out of date: run npx tsx scripts/config-table.ts'
+      `${CONFIG_DOC} is out of date: run npx tsx scripts/config-table.ts`
     );
   });
 

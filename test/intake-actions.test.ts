@@ -1,5 +1,5 @@
 /**
- * README's intake promises that no other test held: the operator actions `abandon`, `cancel`,
+ * docs/operations.md's intake promises that no other test held: the operator actions `abandon`, `cancel`,
  * `supply-credential` and `offboard` over HTTP, and an oversize body answered 413 before authentication.
  */
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
  * Idempotency on orderId as deployed: a resend after the run closed is the same workflow and the same 202
  * (and changed content is still a 409); once the closed run is gone from Temporal (namespace retention,
  * simulated by deleting the executions through the operator service), the order ID is free again and a
- * resend starts a new onboarding, which is what README says. The retention README names is the one
+ * resend starts a new onboarding, which is what docs/operations.md says. The retention it names is the one
  * docker-compose.yml creates the namespace with.
  */
 import assert from 'node:assert/strict';
@@ -18,14 +18,14 @@ import { eventually, integration, type RunningWorker } from './helpers/integrati
 const TOKEN = `resend-token-${process.pid}-0123456789`;
 const ROOT = join(__dirname, '..');
 
-describe('README and docker-compose agree on how long a resend is recognised', () => {
-  it('README names the retention docker-compose.yml creates the namespace with', () => {
+describe('docs/operations.md and docker-compose agree on how long a resend is recognised', () => {
+  it('docs/operations.md names the retention docker-compose.yml creates the namespace with', () => {
     const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const doc = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
     const hours = Number(/namespace create --namespace default --retention (\d+)h/.exec(compose)?.[1]);
     assert.ok(hours > 0, 'docker-compose.yml creates the namespace with a retention in hours');
     const days = hours / 24;
-    assert.match(readme, new RegExp(`recognised for ${days} days after the onboarding closed`));
+    assert.match(doc, new RegExp(`recognised for ${days} days after the onboarding closed`));
     assert.ok(days >= 7, 'a resend a week later is recognised');
   });
 });

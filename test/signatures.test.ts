@@ -18,7 +18,7 @@ const NOTIFY = {
   header: 'sha256=441249d54e2060ac295d1e7c5ed6332ed914f25fce9e23a230e9c3a7c45bb9e5',
 };
 
-describe('notification signature: README vector, receiver built with the secret', () => {
+describe('notification signature: documented vector, receiver built with the secret', () => {
   let receiver: NotifyReceiver;
   let url: string;
   before(async () => {

@@ -1,6 +1,6 @@
 /**
  * Signatures checked against fixed vectors, not against the product's own formula: each expected value was
- * computed once outside Onramp (openssl, from README's documented format) and is written here literally.
+ * computed once outside Onramp (openssl, from the documented format: docs/operations.md) and written here literally.
  *
  *   printf '%s' '1764460800.<body>' | openssl dgst -sha256 -hmac '<secret>'
  *
@@ -38,7 +38,7 @@ function auth(nowSeconds: number, secrets = [INTAKE.secret]) {
 const sign = (header: string) => ({ 'x-onramp-signature': header });
 const body = Buffer.from(INTAKE.body);
 
-describe('intake signature: README vector, v1= lists, timestamps', () => {
+describe('intake signature: documented vector, v1= lists, timestamps', () => {
   it('signBody produces the documented vector', () => {
     assert.equal(signBody(INTAKE.secret, T, INTAKE.body), V1);
   });
@@ -116,7 +116,7 @@ describe('Autotask X-Hook-Signature: RFC 2202 vector in the documented sha1=<bas
   });
 });
 
-describe('notification signature: README vector', () => {
+describe('notification signature: documented vector', () => {
   it('notificationSignature produces the documented vector', () => {
     assert.equal(notificationSignature(NOTIFY.secret, String(T), NOTIFY.body), NOTIFY.header);
   });
