@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startGoogleDelegation } from '../src/client';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schema';
-import { checkNowSignal, delegationStatusQuery, type DelegationCarry } from '../src/workflows/google-delegation';
+import {
+  checkNowSignal,
+  delegationStatusQuery,
+  type DelegationCarry,
+} from '../src/contract/google-delegation-messages';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { decodeAll, eventually, integration, type RunningWorker } from './helpers/integration';
 

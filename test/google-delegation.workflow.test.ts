@@ -3,9 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startGoogleDelegation } from '../src/client';
-import { DEFAULT_DELEGATION_SCOPES, type DelegationStatus } from '../src/domain/google-delegation-schema';
+import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schema';
 import { OnrampState, OnrampStep } from '../src/contract/search-attributes';
-import { checkNowSignal, delegationStatusQuery } from '../src/workflows';
+import {
+  checkNowSignal,
+  delegationStatusQuery,
+  type DelegationStatus,
+} from '../src/contract/google-delegation-messages';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { eventually, integration, type Integration, rejectionOf, uniqueTaskQueue } from './helpers/integration';
 

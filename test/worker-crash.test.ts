@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startGoogleDelegation } from '../src/client';
-import { delegationStatusQuery } from '../src/workflows';
+import { delegationStatusQuery } from '../src/contract/google-delegation-messages';
 import { WorkerProcess } from './helpers/faults';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { eventually, testEnv, uniqueTaskQueue } from './helpers/integration';

@@ -3,8 +3,8 @@ import {
   adminRoleWorkflowId,
   parseAdminRoleInput,
   type AdminRoleRequest,
-  type AdminRoleResult,
 } from '../../src/domain/google-admin-roles-schema';
+import type { AdminRoleResult } from '../../src/contract/google-admin-roles-messages';
 import type { googleAdminRoleProvisioning } from '../../src/workflows';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle, type BenchGoogle } from '../lib/google';

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { getOrderStatus, type OrderStatus } from '../services/orders';
-import type { DelegationStatus } from '../domain/google-delegation-schema';
+import type { DelegationStatus } from '../contract/google-delegation-messages';
 
 const ICON: Record<string, string> = { granted: 'ok ', missing: 'MISSING', unchecked: '...' };
 

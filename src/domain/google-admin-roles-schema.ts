@@ -10,6 +10,7 @@ import {
 } from './field-validators';
 export * from '../rules/google-admin-roles-rules';
 import { MEMBER_ROLES, withCustomerIdPrefix } from '../rules/google-admin-roles-rules';
+import type { AdminRoleInputV1, AdminRoleRequestV1, ProvisioningLedger } from '../contract/google-admin-roles-messages';
 
 /**
  * Seed 003 (Workspace for Education: custom admin roles for Classroom analytics and temporary class
@@ -64,7 +65,6 @@ export const ledgerSchema = z.strictObject({
   roleCreated: z.boolean(),
   assignmentIds: z.array(z.string()),
 });
-export type ProvisioningLedger = z.infer<typeof ledgerSchema>;
 
 export const adminRoleInputSchema = z
   .strictObject({
@@ -184,8 +184,15 @@ export const adminRoleInputSchema = z
 
 export type AdminRoleRequest = z.input<typeof adminRoleInputSchema>;
 export type AdminRoleInput = z.output<typeof adminRoleInputSchema>;
-/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
-export type AdminRoleInputV1 = AdminRoleInput;
+
+/**
+ * The live schema must still give the frozen version 1 (src/contract/google-admin-roles-messages.ts), both
+ * ways: a schema change that alters the shape fails typecheck here, and needs a new input version.
+ */
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const adminRoleInputIsV1: MutuallyAssignable<AdminRoleInput, AdminRoleInputV1> = true;
+export const adminRoleRequestIsV1: MutuallyAssignable<AdminRoleRequest, AdminRoleRequestV1> = true;
+export const ledgerIsV1: MutuallyAssignable<z.infer<typeof ledgerSchema>, ProvisioningLedger> = true;
 
 export function parseAdminRoleInput(value: unknown): AdminRoleInput {
   return parseOrThrow(adminRoleInputSchema, value, 'Google admin role provisioning input');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { domainName, emailAddress, emailDomain, isWithinDomain, parseOrThrow, secretRef } from './field-validators';
 export * from '../rules/google-delegation-rules';
 import { DEFAULT_DELEGATION_SCOPES } from '../rules/google-delegation-rules';
+import type { DelegationInputV1, DelegationRequestV1 } from '../contract/google-delegation-messages';
 
 /** Aggregates that look plausible but do not exist; the Admin console rejects them with an unclear error. */
 const NON_EXISTENT_SCOPES: Record<string, string> = {
@@ -116,8 +117,14 @@ export const delegationInputSchema = z
 export type DelegationRequest = z.input<typeof delegationInputSchema>;
 /** What the workflow receives: validated, normalised, defaults filled. */
 export type DelegationInput = z.output<typeof delegationInputSchema>;
-/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
-export type DelegationInputV1 = DelegationInput;
+
+/**
+ * The live schema must still give the frozen version 1 (src/contract/google-delegation-messages.ts), both
+ * ways: a schema change that alters the shape fails typecheck here, and needs a new input version.
+ */
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const delegationInputIsV1: MutuallyAssignable<DelegationInput, DelegationInputV1> = true;
+export const delegationRequestIsV1: MutuallyAssignable<DelegationRequest, DelegationRequestV1> = true;
 
 export function parseDelegationInput(value: unknown): DelegationInput {
   return parseOrThrow(delegationInputSchema, value, 'Google delegation onboarding input');

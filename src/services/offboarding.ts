@@ -20,7 +20,7 @@ import {
 } from '../domain/customer-onboarding-schema';
 import { cwCustomerSlug } from '../rules/connectwise-key-rotation-rules';
 import { driftScheduleId } from '../domain/drift-schema';
-import type { ProvisioningLedger } from '../domain/google-admin-roles-schema';
+import type { ProvisioningLedger } from '../contract/google-admin-roles-messages';
 import {
   offboardingWorkflowId,
   parseOffboardingInput,

@@ -30,6 +30,7 @@ import {
   type OrderRequest,
 } from '../domain/customer-onboarding-schema';
 import { InputError, parseOrThrow } from '../domain/field-validators';
+import { checkNowSignal } from '../contract/google-delegation-messages';
 import type { SecretStore } from '../secrets/secret-store';
 import {
   ONRAMP_INTEGRATION,
@@ -41,7 +42,6 @@ import {
 } from '../contract/search-attributes';
 import {
   abandonIntegrationSignal,
-  checkNowSignal,
   customerOnboardingStatusQuery,
   provideConnectionUpdate,
   retryIntegrationSignal,

@@ -4,8 +4,6 @@ import { startedWith } from './identity';
 import {
   ActivityFailure,
   ApplicationFailure,
-  defineQuery,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -14,29 +12,23 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import { fillAdminRoleDefaults, formatMemberFailures } from '../rules/google-admin-roles-rules';
-import type {
-  AdminRoleInput,
-  AdminRoleInputV1,
-  AdminRolePlan,
-  AdminRoleRequest,
-  AdminRoleResult,
-  AdminRoleStatus,
-  AdminRoleStep,
-  MemberProgress,
-  ProvisioningLedger,
-} from '../domain/google-admin-roles-schema';
-import { inputV1 } from './input';
+import { fillAdminRoleDefaults } from '../rules/google-admin-roles-rules';
+import * as text from '../rules/google-admin-roles-instructions';
 import {
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampVendor,
-  type OnboardingState,
-  ONRAMP_INTEGRATION,
-} from '../contract/search-attributes';
+  adminRoleStatusQuery,
+  type AdminRoleInputV1,
+  type AdminRolePlan,
+  type AdminRoleRequestV1,
+  type AdminRoleResult,
+  type AdminRoleStatus,
+  type AdminRoleStep,
+  type MemberCounts,
+  type MemberProgress,
+  type ProvisioningLedger,
+} from '../contract/google-admin-roles-messages';
+import { inputV1 } from './input';
+import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
 import { FailureType } from '../contract/failure-types';
-
-export const adminRoleStatusQuery = defineQuery<AdminRoleStatus>('status');
 
 // Google's rate limits are mostly 403 userRateLimitExceeded: the activities classify them as retryable,
 // and this policy (not the HTTP library) owns the backoff, as Google recommends (1 s, 2 s, 4 s, …).
@@ -54,320 +46,355 @@ const acts = proxyActivities<OnrampActivities>(WRITE);
 
 type StepKey = 'inspect' | 'cycles' | 'group' | 'members' | 'propagation' | 'role' | 'assignments' | 'undo';
 
-/**
- * Issue 12: membership cycles through groups that already exist are looked for before the first write
- * (histories recorded before it have no such activity).
- */
-export const CYCLE_CHECK_PATCH = 'google-admin-roles-cycle-check-before-write';
-/** Undo looks first and deletes only what exists, including re-made assignments of the role it created. */
-export const UNDO_LOOKUP_FIRST_PATCH = 'google-admin-roles-undo-lookup-first';
+/** One provisioning's state: what the status query reports and the steps below share. */
+interface Provisioning {
+  input: AdminRoleInputV1;
+  caller: Caller;
+  progress: Progress<AdminRoleStep>;
+  steps: AdminRoleStatus['steps'];
+  members: Map<string, MemberProgress>;
+  ledger: ProvisioningLedger;
+  plan?: AdminRolePlan;
+}
 
-export async function googleAdminRoleProvisioning(request: AdminRoleRequest): Promise<AdminRoleResult> {
-  const input: AdminRoleInputV1 = inputV1<AdminRoleInputV1>(
+/**
+ * Seed 003: a security group, its members, a custom admin role and its assignment to the group on the
+ * chosen org units. `plan` inspects only; `undo` removes what an apply run's ledger says it created.
+ */
+export async function googleAdminRoleProvisioning(request: AdminRoleRequestV1): Promise<AdminRoleResult> {
+  const input = inputV1<AdminRoleInputV1>(
     request,
     fillAdminRoleDefaults,
     ['customer', 'adminEmail', 'serviceAccount', 'group', 'role'],
     'Google admin role provisioning input'
   );
+  const p = openProvisioning(input);
+  if (input.mode === 'undo') return undo(p);
+
+  // Before any write: what exists, what is missing, what differs; the org unit IDs (the guide's step 4) too.
+  const plan = await inspect(p);
+  if (input.mode === 'plan') return planned(p, plan);
+  refuseConflicts(p, plan);
+  await refuseMembershipCycles(p, plan);
+  // 1. Security group.
+  const group = await createSecurityGroup(p, plan);
+  // 2. Members, in batches, each batch resumable; nested memberships must propagate before the role is granted.
+  await addMembers(p, plan, group.id!);
+  await awaitMembershipPropagation(p, group.id!);
+  // 3. Custom admin role.
+  const roleId = await createAdminRole(p, plan);
+  // 5. Role assignments: one per org unit (IDs from step 4), or one for the customer.
+  const assignmentIds = await assignRole(p, plan, roleId!, group.id!);
+
+  const members = memberCounts(p);
+  p.progress.enter('done', 'completed', text.provisionedDetails(input, plan, members, roleId));
+  return { mode: 'apply', plan, ledger: p.ledger, members, groupName: group.name, roleId, assignmentIds };
+}
+
+/** The provisioning's state, its status query and its search attributes. */
+function openProvisioning(input: AdminRoleInputV1): Provisioning {
   const { workflowId } = workflowInfo();
-  const caller = callerOf(input);
-
-  const tracker = new Progress<AdminRoleStep>('validating');
-  let plan: AdminRolePlan | undefined;
-  const steps: AdminRoleStatus['steps'] = {};
-  const progress = new Map<string, MemberProgress>(
-    input.members.map((m) => [m.email, { email: m.email, role: m.role, outcome: 'pending' }])
-  );
-  const ledger: ProvisioningLedger = input.undo?.ledger ?? {
-    groupCreated: false,
-    membersAdded: [],
-    roleCreated: false,
-    assignmentIds: [],
+  const p: Provisioning = {
+    input,
+    caller: callerOf(input),
+    progress: new Progress<AdminRoleStep>('validating'),
+    steps: {},
+    members: new Map(input.members.map((m) => [m.email, { email: m.email, role: m.role, outcome: 'pending' }])),
+    ledger: input.undo?.ledger ?? { groupCreated: false, membersAdded: [], roleCreated: false, assignmentIds: [] },
   };
-
-  const memberCounts = () => {
-    const all = [...progress.values()];
-    const n = (o: MemberProgress['outcome']) => all.filter((p) => p.outcome === o).length;
+  setHandler(adminRoleStatusQuery, () => {
+    const failed = p.progress.state === 'failed';
     return {
-      total: all.length,
-      added: n('added'),
-      alreadyPresent: n('already-present'),
-      failed: n('failed'),
-      pending: n('pending'),
+      workflowId,
+      mode: input.mode,
+      customer: input.customer.domain,
+      step: p.progress.step,
+      state: p.progress.state === 'waiting-for-operator' ? 'running' : p.progress.state,
+      // A step still running when the onboarding failed is the one that failed.
+      steps: Object.fromEntries(Object.entries(p.steps).map(([k, v]) => [k, failed && v === 'running' ? 'failed' : v])),
+      members: memberCounts(p),
+      memberProblems: [...p.members.values()].filter((m) => m.outcome === 'failed'),
+      plan: p.plan,
+      ledger: p.ledger,
+      error: p.progress.error,
     };
-  };
-  setHandler(adminRoleStatusQuery, () => ({
-    workflowId,
-    mode: input.mode,
-    customer: input.customer.domain,
-    step: tracker.step,
-    state: tracker.state === 'waiting-for-operator' ? 'running' : tracker.state,
-    steps,
-    members: memberCounts(),
-    memberProblems: [...progress.values()].filter((p) => p.outcome === 'failed'),
-    plan,
-    ledger,
-    error: tracker.error,
-  }));
-
-  const enter = (s: AdminRoleStep, st: OnboardingState = 'running', details?: string) => tracker.enter(s, st, details);
-  const fail = (message: string, type: string): never => {
-    for (const [k, v] of Object.entries(steps)) if (v === 'running') steps[k] = 'failed';
-    return tracker.fail(message, type);
-  };
-  /** Run one step's activity; a non-retryable failure (or retries run out) fails the onboarding with its message. */
-  const run = async <T>(key: StepKey, p: () => Promise<T>): Promise<T> => {
-    steps[key] = 'running';
-    try {
-      const r = await p();
-      return r;
-    } catch (err) {
-      const cause = err instanceof ActivityFailure ? err.cause : err;
-      const type =
-        cause instanceof ApplicationFailure
-          ? (cause.type ?? FailureType.GoogleAdminRoleFailed)
-          : FailureType.GoogleAdminRoleFailed;
-      return fail((cause as Error).message, type);
-    }
-  };
-
+  });
   upsertSearchAttributes([
     { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.domain) },
     { key: OnrampVendor, value: input.vendor.name },
     { key: OnrampIntegration, value: ONRAMP_INTEGRATION.googleAdminRoleProvisioning },
   ]);
+  return p;
+}
 
-  if (input.mode === 'undo') return undo(input, ledger, { enter, run, steps, memberCounts });
+function memberCounts(p: Provisioning): MemberCounts {
+  const all = [...p.members.values()];
+  const n = (o: MemberProgress['outcome']) => all.filter((m) => m.outcome === o).length;
+  return {
+    total: all.length,
+    added: n('added'),
+    alreadyPresent: n('already-present'),
+    failed: n('failed'),
+    pending: n('pending'),
+  };
+}
 
-  enter(
-    'inspecting',
-    'running',
-    `Inspecting ${input.customer.domain}: privileges, org units, group ${input.group.email}, role "${input.role.name}"`
-  );
-  plan = await run('inspect', () =>
+/** Run one step's activity; a non-retryable failure (or retries run out) fails the onboarding with its message. */
+async function runStep<T>(p: Provisioning, key: StepKey, body: () => Promise<T>): Promise<T> {
+  p.steps[key] = 'running';
+  try {
+    return await body();
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    const type =
+      cause instanceof ApplicationFailure
+        ? (cause.type ?? FailureType.GoogleAdminRoleFailed)
+        : FailureType.GoogleAdminRoleFailed;
+    return p.progress.fail((cause as Error).message, type);
+  }
+}
+
+/** Read-only: compare the order's desired state with the tenant. */
+async function inspect(p: Provisioning): Promise<AdminRolePlan> {
+  const { input } = p;
+  p.progress.enter('inspecting', 'running', text.inspectingDetails(input));
+  const plan = await runStep(p, 'inspect', () =>
     acts.inspectAdminRoleTenant.executeWithOptions(
       { ...READ, summary: `Inspect ${input.customer.customerId}: what exists, what is missing, what differs` },
-      [inspectionOf(input, caller)]
+      [inspectionOf(input, p.caller)]
     )
   );
-  steps.inspect = 'done';
-  for (const e of plan.members.present) progress.set(e, { ...progress.get(e)!, outcome: 'already-present' });
+  p.plan = plan;
+  p.steps.inspect = 'done';
+  for (const e of plan.members.present) p.members.set(e, { ...p.members.get(e)!, outcome: 'already-present' });
   for (const d of plan.members.differs)
-    progress.set(d.email, { ...progress.get(d.email)!, outcome: 'failed', reason: `already a member: ${d.detail}` });
+    p.members.set(d.email, { ...p.members.get(d.email)!, outcome: 'failed', reason: `already a member: ${d.detail}` });
+  return plan;
+}
 
-  if (input.mode === 'plan') {
-    enter('done', 'completed', `**Plan (nothing written):**\n${plan.summary.map((l) => `- ${l}`).join('\n')}`);
-    return {
-      mode: 'plan',
-      plan,
-      ledger,
-      members: memberCounts(),
-      assignmentIds: plan.assignments.present.map((a) => a.roleAssignmentId),
-    };
-  }
-  // Conflicts that will not heal: refuse before creating anything.
+function planned(p: Provisioning, plan: AdminRolePlan): AdminRoleResult {
+  p.progress.enter('done', 'completed', text.planDetails(plan));
+  return {
+    mode: 'plan',
+    plan,
+    ledger: p.ledger,
+    members: memberCounts(p),
+    assignmentIds: plan.assignments.present.map((a) => a.roleAssignmentId),
+  };
+}
+
+/** Conflicts that will not heal: refuse before creating anything. */
+function refuseConflicts(p: Provisioning, plan: AdminRolePlan): void {
   if (plan.group.state === 'differs')
-    fail(
-      `group ${input.group.email} already exists but ${plan.group.differences.join('; ')}: it cannot hold an admin role. Make it a security group or choose another group email. Nothing was changed.`,
-      FailureType.GoogleGroupNotSecurity
-    );
+    p.progress.fail(text.groupDiffersMessage(p.input, plan), FailureType.GoogleGroupNotSecurity);
   if (plan.role.state === 'differs')
-    fail(
-      `role "${input.role.name}" already exists but ${plan.role.differences.join('; ')}. Rename the role in the input or fix the existing one. Nothing was changed.`,
-      FailureType.GoogleRoleDiffers
-    );
+    p.progress.fail(text.roleDiffersMessage(p.input, plan), FailureType.GoogleRoleDiffers);
+}
 
-  // Nested groups that would close a membership cycle (B already contains this group, directly or through
-  // other groups): Google refuses the insert, but only after the group and the other members were written.
-  // Only an existing group can already be inside another one; a group created now cannot.
-  const toAddNow = new Set(plan.members.toAdd);
-  const nestedToAdd = input.members.filter((m) => m.type === 'GROUP' && toAddNow.has(m.email)).map((m) => m.email);
-  const existingGroup = plan.group.state === 'present' && plan.group.id ? { id: plan.group.id } : undefined;
-  if (existingGroup && nestedToAdd.length && patched(CYCLE_CHECK_PATCH)) {
-    enter('inspecting', 'running', `Checking ${nestedToAdd.length} nested group(s) for membership cycles`);
-    const { cycles } = await run('cycles', () =>
-      acts.findGroupMembershipCycles.executeWithOptions(
-        { ...READ, summary: `Check ${nestedToAdd.length} nested group(s) for a cycle back to ${input.group.email}` },
-        [{ caller, group: { id: existingGroup.id, email: input.group.email }, memberGroups: nestedToAdd }]
-      )
-    );
-    if (cycles.length)
-      fail(
-        `cannot add ${cycles.map((c) => c.member).join(', ')} to ${input.group.email}: Cyclic memberships not allowed (${cycles
-          .map((c) => `${c.member} already contains ${input.group.email}: ${c.path.join(' → ')}`)
-          .join(
-            '; '
-          )}). Remove ${cycles.length === 1 ? 'it' : 'them'} from members, or take ${input.group.email} out of ${cycles.length === 1 ? 'that group' : 'those groups'}. Nothing was changed.`,
-        FailureType.GoogleCyclicMembership
-      );
-    steps.cycles = 'done';
-  }
+/**
+ * Nested groups that would close a membership cycle (B already contains this group, directly or through
+ * other groups): Google refuses the insert, but only after the group and the other members were written.
+ * Only an existing group can already be inside another one; a group created now cannot.
+ */
+async function refuseMembershipCycles(p: Provisioning, plan: AdminRolePlan): Promise<void> {
+  const { input } = p;
+  const toAdd = new Set(plan.members.toAdd);
+  const nested = input.members.filter((m) => m.type === 'GROUP' && toAdd.has(m.email)).map((m) => m.email);
+  const groupId = plan.group.state === 'present' ? plan.group.id : undefined;
+  if (!groupId || !nested.length) return;
+  p.progress.enter('inspecting', 'running', text.checkingCyclesDetails(nested.length));
+  const { cycles } = await runStep(p, 'cycles', () =>
+    acts.findGroupMembershipCycles.executeWithOptions(
+      { ...READ, summary: `Check ${nested.length} nested group(s) for a cycle back to ${input.group.email}` },
+      [{ caller: p.caller, group: { id: groupId, email: input.group.email }, memberGroups: nested }]
+    )
+  );
+  if (cycles.length) p.progress.fail(text.cyclicMembershipMessage(input, cycles), FailureType.GoogleCyclicMembership);
+  p.steps.cycles = 'done';
+}
 
-  // 1. Security group.
-  let groupName = plan.group.name;
-  let groupId = plan.group.id;
+/** Step 1: the security group, unless the plan found it. */
+async function createSecurityGroup(p: Provisioning, plan: AdminRolePlan): Promise<{ name?: string; id?: string }> {
+  const { input } = p;
+  let group = { name: plan.group.name, id: plan.group.id };
   if (plan.group.state === 'absent') {
-    enter('creating-group', 'running', `Creating security group ${input.group.email}`);
-    const g = await run('group', () =>
+    p.progress.enter('creating-group', 'running', text.creatingGroupDetails(input));
+    const g = await runStep(p, 'group', () =>
       acts.ensureSecurityGroup.executeWithOptions({ ...WRITE, summary: `Create security group ${input.group.email}` }, [
-        { caller, group: input.group },
+        { caller: p.caller, group: input.group },
       ])
     );
     // The plan saw no group: whatever exists now (even "already-present" after a lost attempt) is ours.
-    groupName = g.name;
-    groupId = g.id;
-    ledger.groupCreated = true;
+    group = { name: g.name, id: g.id };
+    p.ledger.groupCreated = true;
   }
-  ledger.groupName = groupName;
-  steps.group = plan.group.state === 'absent' ? 'done' : 'skipped';
+  p.ledger.groupName = group.name;
+  p.steps.group = plan.group.state === 'absent' ? 'done' : 'skipped';
+  return group;
+}
 
-  // 2. Members, in batches, each batch resumable.
+/** Step 2: the members the plan found missing, in resumable batches; any member refused fails the onboarding. */
+async function addMembers(p: Provisioning, plan: AdminRolePlan, groupId: string): Promise<void> {
+  const { input } = p;
   const absent = new Set(plan.members.toAdd);
   const toAdd = input.members.filter((m) => absent.has(m.email));
   if (toAdd.length) {
-    enter('adding-members', 'running', `Adding ${toAdd.length} member(s) to ${input.group.email}`);
+    p.progress.enter('adding-members', 'running', text.addingMembersDetails(input, toAdd.length));
     const size = input.membership.batchSize;
     for (let i = 0; i < toAdd.length; i += size) {
       const batch = toAdd.slice(i, i + size);
-      const results = await run('members', () =>
+      const results = await runStep(p, 'members', () =>
         acts.addGroupMembers.executeWithOptions(
           {
             ...MEMBERS,
             summary: `Add members ${i + 1}-${i + batch.length} of ${toAdd.length} to ${input.group.email}`,
           },
-          [{ caller, groupKey: groupId!, members: batch }]
+          [{ caller: p.caller, groupKey: groupId, members: batch }]
         )
       );
       for (const r of results) {
-        progress.set(r.email, r);
-        if (r.outcome !== 'failed') ledger.membersAdded.push(r.email);
+        p.members.set(r.email, r);
+        if (r.outcome !== 'failed') p.ledger.membersAdded.push(r.email);
       }
     }
   }
-  const failed = [...progress.values()].filter((p) => p.outcome === 'failed');
-  if (failed.length)
-    fail(
-      `${failed.length} member(s) could not be added to ${input.group.email}: ${formatMemberFailures(failed)}. Fix the input and start again: what exists is kept, nothing is added twice.`,
-      FailureType.GoogleMembersFailed
-    );
-  steps.members = toAdd.length ? 'done' : 'skipped';
+  const failed = [...p.members.values()].filter((m) => m.outcome === 'failed');
+  if (failed.length) p.progress.fail(text.membersFailedMessage(input, failed), FailureType.GoogleMembersFailed);
+  p.steps.members = toAdd.length ? 'done' : 'skipped';
+}
 
-  // 3. Nested memberships take up to 10 minutes to reach everything that reads them: wait before granting the role.
-  if (input.assignee.type === 'group' && ledger.membersAdded.length) {
-    enter(
-      'awaiting-membership-propagation',
-      'running',
-      `Waiting for ${ledger.membersAdded.length} new membership(s) to propagate`
+/** Nested memberships take up to 10 minutes to reach everything that reads them: wait before granting the role. */
+async function awaitMembershipPropagation(p: Provisioning, groupId: string): Promise<void> {
+  const { input, ledger } = p;
+  if (input.assignee.type !== 'group' || !ledger.membersAdded.length) {
+    p.steps.propagation = 'skipped';
+    return;
+  }
+  p.progress.enter(
+    'awaiting-membership-propagation',
+    'running',
+    text.awaitingPropagationDetails(ledger.membersAdded.length)
+  );
+  p.steps.propagation = 'running';
+  const deadline = Date.now() + input.membership.propagationTimeoutMinutes * 60_000;
+  for (;;) {
+    const { missing } = await runStep(p, 'propagation', () =>
+      acts.checkMembersVisible.executeWithOptions(
+        { ...READ, summary: `Check that ${ledger.membersAdded.length} new member(s) are visible` },
+        [{ caller: p.caller, groupKey: groupId, emails: ledger.membersAdded }]
+      )
     );
-    steps.propagation = 'running';
-    const deadline = Date.now() + input.membership.propagationTimeoutMinutes * 60_000;
-    for (;;) {
-      const { missing } = await run('propagation', () =>
-        acts.checkMembersVisible.executeWithOptions(
-          { ...READ, summary: `Check that ${ledger.membersAdded.length} new member(s) are visible` },
-          [{ caller, groupKey: groupId!, emails: ledger.membersAdded }]
-        )
-      );
-      if (!missing.length) break;
-      if (Date.now() >= deadline) {
-        fail(
-          `${missing.length} new membership(s) of ${input.group.email} are still not visible after ${input.membership.propagationTimeoutMinutes} min (e.g. ${missing.slice(0, 5).join(', ')}). Start again later: nothing is added twice.`,
-          FailureType.GoogleMembershipNotPropagated
-        );
-      }
-      await sleep(input.membership.pollSeconds * 1000);
-    }
-    steps.propagation = 'done';
-  } else steps.propagation = 'skipped';
+    if (!missing.length) break;
+    if (Date.now() >= deadline)
+      p.progress.fail(text.notPropagatedMessage(input, missing), FailureType.GoogleMembershipNotPropagated);
+    await sleep(input.membership.pollSeconds * 1000);
+  }
+  p.steps.propagation = 'done';
+}
 
-  // 4. Custom role.
+/** Step 3: the custom admin role with the privileges the plan resolved, unless the plan found it. */
+async function createAdminRole(p: Provisioning, plan: AdminRolePlan): Promise<string | undefined> {
+  const { input } = p;
   let roleId = plan.role.roleId;
   if (plan.role.state === 'absent') {
-    enter('creating-role', 'running', `Creating role "${input.role.name}"`);
-    const r = await run('role', () =>
+    p.progress.enter('creating-role', 'running', text.creatingRoleDetails(input));
+    const r = await runStep(p, 'role', () =>
       acts.ensureAdminRole.executeWithOptions(
         { ...WRITE, summary: `Create role "${input.role.name}" (${input.role.privileges.join(', ')})` },
-        [{ caller, role: { name: input.role.name, description: input.role.description, privileges: plan.privileges } }]
+        [
+          {
+            caller: p.caller,
+            role: { name: input.role.name, description: input.role.description, privileges: plan.privileges },
+          },
+        ]
       )
     );
     roleId = r.roleId;
-    ledger.roleCreated = true;
-    steps.role = 'done';
-  } else steps.role = 'skipped';
-  ledger.roleId = roleId;
+    p.ledger.roleCreated = true;
+    p.steps.role = 'done';
+  } else p.steps.role = 'skipped';
+  p.ledger.roleId = roleId;
+  return roleId;
+}
 
-  // 5. Role assignments: one per org unit, or one for the customer.
-  const assigneeId = input.assignee.type === 'group' ? groupId! : plan.assignee.id!;
+/** Step 5: one assignment per org unit the plan resolved (step 4), or one for the customer; returns them all. */
+async function assignRole(p: Provisioning, plan: AdminRolePlan, roleId: string, groupId: string): Promise<string[]> {
+  const { input } = p;
+  const assigneeId = input.assignee.type === 'group' ? groupId : plan.assignee.id!;
   const assignmentIds = plan.assignments.present.map((a) => a.roleAssignmentId);
   const toAssign = plan.assignments.toCreate;
-  if (toAssign.length) {
-    enter(
-      'assigning-role',
-      'running',
-      `Assigning "${input.role.name}" to ${plan.assignee.email} on ${toAssign.join(', ')}`
-    );
-    const created = await run('assignments', () =>
-      Promise.all(
-        toAssign.map((label) => {
-          const ou = plan.orgUnits.find((u) => u.path === label);
-          return acts.ensureRoleAssignment.executeWithOptions(
-            { ...WRITE, summary: `Assign "${input.role.name}" to ${plan.assignee.email} on ${label}` },
-            [
-              {
-                caller,
-                label,
-                assignment: {
-                  roleId: roleId!,
-                  assigneeId,
-                  scopeType: ou ? 'ORG_UNIT' : 'CUSTOMER',
-                  ...(ou ? { orgUnitId: ou.orgUnitId } : {}),
-                },
+  if (!toAssign.length) {
+    p.steps.assignments = 'skipped';
+    return assignmentIds;
+  }
+  p.progress.enter('assigning-role', 'running', text.assigningRoleDetails(input, plan, toAssign));
+  const created = await runStep(p, 'assignments', () =>
+    Promise.all(
+      toAssign.map((label) => {
+        const ou = plan.orgUnits.find((u) => u.path === label);
+        return acts.ensureRoleAssignment.executeWithOptions(
+          { ...WRITE, summary: `Assign "${input.role.name}" to ${plan.assignee.email} on ${label}` },
+          [
+            {
+              caller: p.caller,
+              label,
+              assignment: {
+                roleId,
+                assigneeId,
+                scopeType: ou ? 'ORG_UNIT' : 'CUSTOMER',
+                ...(ou ? { orgUnitId: ou.orgUnitId } : {}),
               },
-            ]
-          );
-        })
-      )
-    );
-    for (const a of created) {
-      assignmentIds.push(a.roleAssignmentId);
-      ledger.assignmentIds.push(a.roleAssignmentId);
-    }
-    steps.assignments = 'done';
-  } else steps.assignments = 'skipped';
-
-  const m = memberCounts();
-  enter(
-    'done',
-    'completed',
-    `Group ${input.group.email} (${m.added} added, ${m.alreadyPresent} already present), role "${input.role.name}" (${roleId}) assigned on ${scopeLabels(input, plan).join(', ')}.`
+            },
+          ]
+        );
+      })
+    )
   );
-  return { mode: 'apply', plan, ledger, members: m, groupName, roleId, assignmentIds };
+  for (const a of created) {
+    assignmentIds.push(a.roleAssignmentId);
+    p.ledger.assignmentIds.push(a.roleAssignmentId);
+  }
+  p.steps.assignments = 'done';
+  return assignmentIds;
 }
 
-function scopeLabels(input: AdminRoleInput, plan: AdminRolePlan): string[] {
-  return input.scope.type === 'CUSTOMER' ? ['CUSTOMER'] : plan.orgUnits.map((u) => u.path);
-}
-
-interface UndoContext {
-  enter(s: AdminRoleStep, st?: OnboardingState, details?: string): void;
-  run<T>(key: StepKey, p: () => Promise<T>): Promise<T>;
-  steps: AdminRoleStatus['steps'];
-  memberCounts(): AdminRoleResult['members'];
+/** Remove what an apply run created, newest first. Every delete treats "already gone" as done. */
+async function undo(p: Provisioning): Promise<AdminRoleResult> {
+  const { input, ledger } = p;
+  p.progress.enter('undoing', 'running', text.undoingDetails(ledger));
+  await runStep(p, 'undo', () => undoWhatExists(input, ledger, p.caller));
+  p.steps.undo = 'done';
+  p.progress.enter('done', 'completed', text.UNDONE_DETAILS);
+  return {
+    mode: 'undo',
+    plan: {
+      privileges: [],
+      orgUnits: [],
+      group: { state: 'absent', differences: [] },
+      members: { toAdd: [], present: [], differs: [] },
+      role: { state: 'absent', differences: [] },
+      assignee: { type: input.assignee.type, email: input.group.email },
+      assignments: { toCreate: [], present: [] },
+      summary: [],
+    },
+    ledger,
+    members: memberCounts(p),
+    assignmentIds: [],
+  };
 }
 
 /**
- * The undo since UNDO_LOOKUP_FIRST_PATCH: one read-only inspection, then a delete for each ledger object that
- * still exists (a second undo writes nothing). Google refuses to delete an assigned role, so an assignment of
- * the created role to the order's assignee and scope that the ledger does not hold (the admin unassigned and
- * assigned it again, or a drift fix re-ran the provisioning outside this order) is removed too: it exists
- * only for this role.
+ * One read-only inspection, then a delete for each ledger object that still exists (a second undo writes
+ * nothing). Google refuses to delete an assigned role, so an assignment of the created role to the order's
+ * assignee and scope that the ledger does not hold (the admin unassigned and assigned it again, or a drift
+ * fix re-ran the provisioning outside this order) is removed too: it exists only for this role.
  */
-async function undoWhatExists(input: AdminRoleInput, ledger: ProvisioningLedger, caller: Caller): Promise<void> {
+async function undoWhatExists(input: AdminRoleInputV1, ledger: ProvisioningLedger, caller: Caller): Promise<void> {
   const plan = await acts.inspectAdminRoleTenant.executeWithOptions(
     { ...READ, summary: 'Look up what the provisioning created and still exists' },
     [inspectionOf(input, caller)]
   );
-  const present = plan.assignments.present.map((p) => p.roleAssignmentId);
+  const present = plan.assignments.present.map((a) => a.roleAssignmentId);
   const ours = [...ledger.assignmentIds].reverse().filter((id) => present.includes(id));
   const remade = ledger.roleCreated ? present.filter((id) => !ledger.assignmentIds.includes(id)) : [];
   for (const id of [...ours, ...remade])
@@ -383,6 +410,7 @@ async function undoWhatExists(input: AdminRoleInput, ledger: ProvisioningLedger,
       { caller, roleId: ledger.roleId },
     ]);
   if (ledger.groupCreated && ledger.groupName) {
+    // Deleting the group removes its memberships with it: removing them one by one first would only spend quota.
     if (plan.group.state !== 'absent')
       await acts.deleteSecurityGroup.executeWithOptions({ ...WRITE, summary: `Delete group ${ledger.groupName}` }, [
         { caller, name: ledger.groupName },
@@ -400,7 +428,7 @@ async function undoWhatExists(input: AdminRoleInput, ledger: ProvisioningLedger,
 }
 
 /** Who the activities act as: the customer's admin, through the vendor's service account. */
-const callerOf = (input: AdminRoleInput) => ({
+const callerOf = (input: AdminRoleInputV1) => ({
   customerId: input.customer.customerId,
   adminEmail: input.adminEmail,
   serviceAccount: input.serviceAccount,
@@ -408,7 +436,7 @@ const callerOf = (input: AdminRoleInput) => ({
 type Caller = ReturnType<typeof callerOf>;
 
 /** The order's whole desired state, as inspectAdminRoleTenant compares it with the tenant. */
-const inspectionOf = (input: AdminRoleInput, caller: Caller) => ({
+const inspectionOf = (input: AdminRoleInputV1, caller: Caller) => ({
   caller,
   group: input.group,
   members: input.members,
@@ -416,55 +444,3 @@ const inspectionOf = (input: AdminRoleInput, caller: Caller) => ({
   assignee: input.assignee,
   scope: input.scope,
 });
-
-/** Remove what an apply run created, newest first. Every delete treats "already gone" as done. */
-async function undo(input: AdminRoleInput, ledger: ProvisioningLedger, ctx: UndoContext): Promise<AdminRoleResult> {
-  const caller = callerOf(input);
-  ctx.enter(
-    'undoing',
-    'running',
-    `Undoing: ${ledger.assignmentIds.length} assignment(s), ${ledger.roleCreated ? 'the role, ' : ''}${ledger.groupCreated ? 'the group' : `${ledger.membersAdded.length} membership(s)`}`
-  );
-  await ctx.run('undo', async () => {
-    if (patched(UNDO_LOOKUP_FIRST_PATCH)) return undoWhatExists(input, ledger, caller);
-    for (const id of [...ledger.assignmentIds].reverse()) {
-      await acts.deleteRoleAssignment.executeWithOptions({ ...WRITE, summary: `Delete role assignment ${id}` }, [
-        { caller, roleAssignmentId: id },
-      ]);
-    }
-    if (ledger.roleCreated && ledger.roleId) {
-      await acts.deleteAdminRole.executeWithOptions({ ...WRITE, summary: `Delete role ${ledger.roleId}` }, [
-        { caller, roleId: ledger.roleId },
-      ]);
-    }
-    if (ledger.groupCreated && ledger.groupName) {
-      // Deleting the group removes its memberships with it: removing them one by one first would only spend quota.
-      await acts.deleteSecurityGroup.executeWithOptions({ ...WRITE, summary: `Delete group ${ledger.groupName}` }, [
-        { caller, name: ledger.groupName },
-      ]);
-    } else if (ledger.groupName && ledger.membersAdded.length) {
-      await acts.removeGroupMembers.executeWithOptions(
-        { ...MEMBERS, summary: `Remove ${ledger.membersAdded.length} member(s) this onboarding added` },
-        [{ caller, groupKey: ledger.groupName.replace(/^groups\//, ''), emails: ledger.membersAdded }]
-      );
-    }
-  });
-  ctx.steps.undo = 'done';
-  ctx.enter('done', 'completed', 'Undone: everything this onboarding created was removed.');
-  return {
-    mode: 'undo',
-    plan: {
-      privileges: [],
-      orgUnits: [],
-      group: { state: 'absent', differences: [] },
-      members: { toAdd: [], present: [], differs: [] },
-      role: { state: 'absent', differences: [] },
-      assignee: { type: input.assignee.type, email: input.group.email },
-      assignments: { toCreate: [], present: [] },
-      summary: [],
-    },
-    ledger,
-    members: ctx.memberCounts(),
-    assignmentIds: [],
-  };
-}

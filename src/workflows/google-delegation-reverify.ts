@@ -1,8 +1,15 @@
-import { ApplicationFailure, proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { activityCause } from './autotask-common';
+import { Progress } from './progress';
 import { fillDelegationDefaults } from '../rules/google-delegation-rules';
-import type { DelegationInputV1, DelegationRequest } from '../domain/google-delegation-schema';
+import { reverifyDetails } from '../rules/google-delegation-instructions';
+import type {
+  DelegationInputV1,
+  DelegationRequestV1,
+  ReverifyResult,
+  ReverifyStep,
+} from '../contract/google-delegation-messages';
 import {
   ONRAMP_INTEGRATION,
   OnrampCustomer,
@@ -21,67 +28,59 @@ const { checkDelegatedScopes } = proxyActivities<OnrampActivities>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
 });
 
-export interface ReverifyResult {
-  customer: string;
-  clientId: string;
-  verified: boolean;
-  missing: string[];
-  checkedAt: string;
-}
-
 /**
  * After the vendor created a new service-account key (its business, not Onramp's): prove that delegation
  * works with the new key — same client ID, so no new grant — by minting a token per scope and then one for
  * all scopes. A key Google rejects fails with the fix; a scope missing is reported, not waited for.
  */
-export async function googleDelegationReverify(request: DelegationRequest): Promise<ReverifyResult> {
+export async function googleDelegationReverify(request: DelegationRequestV1): Promise<ReverifyResult> {
   const input = inputV1<DelegationInputV1>(
     request,
     fillDelegationDefaults,
     ['customer', 'adminEmail', 'vendor', 'serviceAccount'],
     'delegation re-verification input'
   );
+  const progress = new Progress<ReverifyStep>('verifying');
   upsertSearchAttributes([
     { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.domain) },
     { key: OnrampVendor, value: input.vendor.name },
     { key: OnrampIntegration, value: ONRAMP_INTEGRATION.googleDelegationReverify },
-    { key: OnrampStep, value: 'verifying' },
-    { key: OnrampState, value: 'running' },
+    { key: OnrampStep, value: progress.step },
+    { key: OnrampState, value: progress.state },
   ]);
-  const base = { subject: input.adminEmail, serviceAccount: input.serviceAccount, scopes: input.scopes };
-  const check = async (mode: 'each' | 'together') => {
-    try {
-      return await checkDelegatedScopes({ ...base, mode });
-    } catch (err) {
-      // A key Google rejects (the old one deleted, or the wrong file): say which fix, as the activity words it.
-      const cause = activityCause(err);
-      upsertSearchAttributes([{ key: OnrampState, value: 'failed' }]);
-      if (cause)
-        throw ApplicationFailure.nonRetryable(cause.message, cause.type ?? FailureType.DelegationReverifyFailed);
-      throw err;
-    }
-  };
-  const each = await check('each');
-  let missing = each.filter((s) => !s.granted).map((s) => s.scope);
-  if (!missing.length) {
-    const together = await check('together');
-    if (!together.every((s) => s.granted)) missing = [...input.scopes];
-  }
-  const verified = missing.length === 0;
-  upsertSearchAttributes([
-    { key: OnrampStep, value: verified ? 'verified' : 'scopes-missing' },
-    { key: OnrampState, value: 'completed' },
-  ]);
-  setCurrentDetails(
-    verified
-      ? `Delegation works with the new key of ${input.serviceAccount.email} for all ${input.scopes.length} scopes.`
-      : `With the new key, ${missing.length} scope(s) are not granted: ${missing.join(', ')}`
-  );
+  // Seed 000's check with the new key: a token per scope, then (all granted) one token for all of them.
+  const missing = await scopesMissing(input, progress);
+  progress.enter(missing.length ? 'scopes-missing' : 'verified', 'completed', reverifyDetails(input, missing));
   return {
     customer: input.customer.domain,
     clientId: input.serviceAccount.clientId,
-    verified,
+    verified: missing.length === 0,
     missing,
     checkedAt: new Date().toISOString(),
   };
+}
+
+async function scopesMissing(input: DelegationInputV1, progress: Progress<ReverifyStep>): Promise<string[]> {
+  const each = await check(input, progress, 'each');
+  const missing = each.filter((s) => !s.granted).map((s) => s.scope);
+  if (missing.length) return missing;
+  const together = await check(input, progress, 'together');
+  return together.every((s) => s.granted) ? [] : [...input.scopes];
+}
+
+async function check(input: DelegationInputV1, progress: Progress<ReverifyStep>, mode: 'each' | 'together') {
+  try {
+    return await checkDelegatedScopes({
+      subject: input.adminEmail,
+      serviceAccount: input.serviceAccount,
+      scopes: input.scopes,
+      mode,
+    });
+  } catch (err) {
+    // A key Google rejects (the old one deleted, or the wrong file): say which fix, as the activity words it.
+    const cause = activityCause(err);
+    if (cause) return progress.fail(cause.message, cause.type ?? FailureType.DelegationReverifyFailed);
+    progress.enter(progress.step, 'failed');
+    throw err;
+  }
 }

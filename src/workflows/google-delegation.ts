@@ -5,8 +5,6 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   log,
   proxyActivities,
   setHandler,
@@ -15,21 +13,21 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { ScopeCheck } from '../activities/google/delegation';
-import { delegationInstructions, formatDuration, fillDelegationDefaults } from '../rules/google-delegation-rules';
-import type {
-  DelegationRequest,
-  DelegationInputV1,
-  DelegationStatus,
-  DelegationStep,
-  ScopeStatus,
-} from '../domain/google-delegation-schema';
+import { fillDelegationDefaults } from '../rules/google-delegation-rules';
+import * as text from '../rules/google-delegation-instructions';
+import {
+  checkNowSignal,
+  delegationStatusQuery,
+  type DelegationCarry,
+  type DelegationInputV1,
+  type DelegationInstructions,
+  type DelegationRequestV1,
+  type DelegationResult,
+  type DelegationStep,
+  type ScopeStatus,
+} from '../contract/google-delegation-messages';
 import { inputV1 } from './input';
-import { type OnboardingState } from '../contract/search-attributes';
 import { FailureType } from '../contract/failure-types';
-
-export const delegationStatusQuery = defineQuery<DelegationStatus>('status');
-/** The operator's "granted, check now": cuts the current wait short. */
-export const checkNowSignal = defineSignal('checkNow');
 
 const CHECK_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
@@ -47,28 +45,33 @@ const NOTIFY_OPTIONS: ActivityOptions = {
 
 const { checkDelegatedScopes, notifyVendor } = proxyActivities<OnrampActivities>(CHECK_OPTIONS);
 
-/** State carried across continue-as-new, so a 24-hour wait never grows one history without bound. */
-export interface DelegationCarry {
-  startedAt: number;
-  checks: number;
-  nextDelayMs: number;
-  scopes: ScopeStatus[];
-}
-
-export interface DelegationResult {
-  customer: string;
-  adminEmail: string;
-  scopes: string[];
-  checks: number;
-  verifiedAt: string;
-  notified: boolean;
-}
-
 /** Rounds per run before continuing as new (each round is ~6 events); `polling.roundsPerRun` overrides it. */
 const ROUNDS_PER_RUN = 150;
 
+/** One onboarding run's state: what the status query reports and the steps below share. */
+interface Delegation {
+  request: DelegationRequestV1;
+  input: DelegationInputV1;
+  workflowId: string;
+  instructions: DelegationInstructions;
+  progress: Progress<DelegationStep>;
+  scopes: Map<string, ScopeStatus>;
+  startedAt: number;
+  deadlineAt: number;
+  checks: number;
+  delayMs: number;
+  rounds: number;
+  nextCheckAt?: number;
+  notifiedAt?: string;
+  checkNow: boolean;
+}
+
+/**
+ * Seed 000: the customer's super admin grants the vendor's service account domain-wide delegation
+ * (steps 1-6); Onramp checks until every scope works, then tells the vendor the admin email (step 7).
+ */
 export async function googleDelegationOnboarding(
-  request: DelegationRequest,
+  request: DelegationRequestV1,
   carry?: DelegationCarry
 ): Promise<DelegationResult> {
   const input = inputV1<DelegationInputV1>(
@@ -77,141 +80,179 @@ export async function googleDelegationOnboarding(
     ['customer', 'adminEmail', 'vendor', 'serviceAccount'],
     'Google delegation input'
   );
-  const { workflowId } = workflowInfo();
-  const instructions = delegationInstructions(input);
+  const d = openDelegation(request, input, carry);
+  // Steps 1-6: the admin grants; Onramp checks each scope, then all together, until the grant holds.
+  await awaitGrant(d);
+  // Step 7: the vendor learns the admin email.
+  const verifiedAt = await notifyVendorOfGrant(d);
+  d.progress.enter('done', 'completed', text.delegationDoneDetails(input));
+  return {
+    customer: input.customer.domain,
+    adminEmail: input.adminEmail,
+    scopes: input.scopes,
+    checks: d.checks,
+    verifiedAt,
+    notified: true,
+  };
+}
+
+/** The run's state (carried over a continue-as-new), its status query and its "check now" signal. */
+function openDelegation(request: DelegationRequestV1, input: DelegationInputV1, carry?: DelegationCarry): Delegation {
   const startedAt = carry?.startedAt ?? Date.now();
-  const deadlineAt = startedAt + input.polling.deadlineHours * 3600_000;
   const scopes = new Map<string, ScopeStatus>(input.scopes.map((s) => [s, { scope: s, state: 'unchecked' }]));
   for (const s of carry?.scopes ?? []) if (scopes.has(s.scope)) scopes.set(s.scope, s);
-
-  const progress = new Progress<DelegationStep>('validating');
-  let checks = carry?.checks ?? 0;
-  let nextCheckAt: number | undefined;
-  let notifiedAt: string | undefined;
-  let checkNow = false;
-
+  const d: Delegation = {
+    request,
+    input,
+    workflowId: workflowInfo().workflowId,
+    instructions: text.delegationInstructions(input),
+    progress: new Progress<DelegationStep>('validating'),
+    scopes,
+    startedAt,
+    deadlineAt: startedAt + input.polling.deadlineHours * 3600_000,
+    checks: carry?.checks ?? 0,
+    delayMs: carry?.nextDelayMs ?? input.polling.initialIntervalSeconds * 1000,
+    rounds: 0,
+    checkNow: false,
+  };
   setHandler(delegationStatusQuery, () => ({
-    workflowId,
+    workflowId: d.workflowId,
     customer: input.customer.domain,
     vendor: input.vendor.name,
-    step: progress.step,
-    state: progress.state,
-    scopes: [...scopes.values()],
-    checks,
-    nextCheckAt: nextCheckAt ? new Date(nextCheckAt).toISOString() : undefined,
-    deadlineAt: new Date(deadlineAt).toISOString(),
-    instructions,
-    notifiedAt,
-    error: progress.error,
+    step: d.progress.step,
+    state: d.progress.state,
+    scopes: [...d.scopes.values()],
+    checks: d.checks,
+    nextCheckAt: d.nextCheckAt ? new Date(d.nextCheckAt).toISOString() : undefined,
+    deadlineAt: new Date(d.deadlineAt).toISOString(),
+    instructions: d.instructions,
+    notifiedAt: d.notifiedAt,
+    error: d.progress.error,
   }));
   setHandler(checkNowSignal, () => {
-    checkNow = true;
+    d.checkNow = true;
   });
+  return d;
+}
 
-  const enter = (s: DelegationStep, st: OnboardingState, details?: string) => progress.enter(s, st, details);
-
-  const fail = (message: string, type: string): never => progress.fail(message, type);
-
-  const record = (results: ScopeCheck[]) => {
-    for (const r of results) {
-      scopes.set(r.scope, {
-        scope: r.scope,
-        state: r.granted ? 'granted' : 'missing',
-        lastCheckedAt: r.checkedAt,
-        detail: r.detail,
-      });
-    }
-  };
-
-  /** One verification round; returns false when the round could not run (retries exhausted). */
-  const runCheck = async (mode: 'each' | 'together', toCheck: string[]): Promise<ScopeCheck[] | undefined> => {
-    checks++;
-    try {
-      return await checkDelegatedScopes.executeWithOptions(
-        {
-          ...CHECK_OPTIONS,
-          summary:
-            mode === 'each'
-              ? `Mint a token as ${input.adminEmail} for each of ${toCheck.length} scope(s)`
-              : `Mint one token as ${input.adminEmail} for all ${toCheck.length} scopes`,
-        },
-        [{ subject: input.adminEmail, serviceAccount: input.serviceAccount, scopes: toCheck, mode }]
-      );
-    } catch (err) {
-      const cause = err instanceof ActivityFailure ? err.cause : undefined;
-      if (cause instanceof ApplicationFailure && cause.nonRetryable)
-        return fail(cause.message, cause.type ?? FailureType.DelegationCheckFailed);
-      // Transient trouble that outlasted the activity's retries: note it and keep polling.
-      log.warn('delegation check round failed; will try again', { error: (cause ?? (err as Error)).message });
-      return undefined;
-    }
-  };
-
-  let delayMs = carry?.nextDelayMs ?? input.polling.initialIntervalSeconds * 1000;
-  let rounds = 0;
-  enter(
-    'awaiting-grant',
-    'waiting-for-operator',
-    `**Waiting for the admin of ${input.customer.domain} to grant domain-wide delegation.**\n\n${instructions.text}`
-  );
-
+/** Check until every scope is granted, on its own and all together; fails at the deadline. */
+async function awaitGrant(d: Delegation): Promise<void> {
+  d.progress.enter('awaiting-grant', 'waiting-for-operator', text.awaitingGrantDetails(d.input, d.instructions));
   for (;;) {
-    const pending = [...scopes.values()].filter((s) => s.state !== 'granted').map((s) => s.scope);
-    if (pending.length) {
-      const results = await runCheck('each', pending);
-      if (results) record(results);
-    }
-    const missing = [...scopes.values()].filter((s) => s.state !== 'granted');
-    if (!missing.length) {
-      // Every scope passed on its own: confirm the whole set in one token, as the vendor will use it.
-      enter('verifying', 'running');
-      const together = await runCheck('together', input.scopes);
-      if (together?.every((r) => r.granted)) break;
-      if (together) record(together.map((r) => ({ ...r, granted: false })));
-      // A scope was revoked or is flapping: start again from "check each".
-      for (const s of scopes.values()) s.state = 'unchecked';
-      enter('awaiting-grant', 'waiting-for-operator');
-    }
-    if (Date.now() >= deadlineAt) {
-      const names = missing.map((s) => s.scope).join(', ');
-      fail(
-        `Domain-wide delegation for client ID ${input.serviceAccount.clientId} is still missing ${missing.length} scope(s) after ${formatDuration(input.polling.deadlineHours * 3600_000)}: ${names}. Ask the admin of ${input.customer.domain} to add them in ${instructions.consolePath}, then start this onboarding again.`,
-        FailureType.DelegationNotGranted
-      );
-    }
-    const wait = Math.min(delayMs, deadlineAt - Date.now());
-    nextCheckAt = Date.now() + wait;
-    const missingNow = [...scopes.values()].filter((s) => s.state === 'missing').length;
-    const signalled = await condition(() => checkNow, wait, {
-      summary: `Wait for the grant (${missingNow} scope(s) missing); next check in ${Math.round(wait / 1000)} s or on "checkNow"`,
-    });
-    checkNow = false;
-    nextCheckAt = undefined;
-    delayMs = signalled
-      ? input.polling.initialIntervalSeconds * 1000
-      : Math.min(delayMs * 2, input.polling.maxIntervalSeconds * 1000);
-    if (++rounds >= (input.polling.roundsPerRun ?? ROUNDS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof googleDelegationOnboarding>(request, {
-        startedAt,
-        checks,
-        nextDelayMs: delayMs,
-        scopes: [...scopes.values()],
-      });
-    }
+    const missing = await checkEachScope(d);
+    if (!missing.length && (await checkAllTogether(d))) return;
+    if (Date.now() >= d.deadlineAt)
+      d.progress.fail(text.grantMissingMessage(d.input, d.instructions, missing), FailureType.DelegationNotGranted);
+    await waitForNextRound(d);
+    await continueAsNewWhenLong(d);
   }
+}
 
-  enter(
-    'notifying-vendor',
-    'running',
-    `All ${input.scopes.length} scopes verified. Notifying ${input.vendor.name} support.`
-  );
+/** A token per scope not yet granted; returns the scopes still not granted. */
+async function checkEachScope(d: Delegation): Promise<ScopeStatus[]> {
+  const pending = [...d.scopes.values()].filter((s) => s.state !== 'granted').map((s) => s.scope);
+  if (pending.length) {
+    const results = await runCheck(d, 'each', pending);
+    if (results) record(d, results);
+  }
+  return [...d.scopes.values()].filter((s) => s.state !== 'granted');
+}
+
+/**
+ * Every scope passed on its own: confirm the whole set in one token, as the vendor will use it. A scope
+ * revoked or flapping starts the checks again from "check each".
+ */
+async function checkAllTogether(d: Delegation): Promise<boolean> {
+  d.progress.enter('verifying', 'running');
+  const together = await runCheck(d, 'together', d.input.scopes);
+  if (together?.every((r) => r.granted)) return true;
+  if (together)
+    record(
+      d,
+      together.map((r) => ({ ...r, granted: false }))
+    );
+  for (const s of d.scopes.values()) s.state = 'unchecked';
+  d.progress.enter('awaiting-grant', 'waiting-for-operator');
+  return false;
+}
+
+/** Back off (doubling up to the cap) until the next round, or until the operator's "check now". */
+async function waitForNextRound(d: Delegation): Promise<void> {
+  const { polling } = d.input;
+  const wait = Math.min(d.delayMs, d.deadlineAt - Date.now());
+  d.nextCheckAt = Date.now() + wait;
+  const missing = [...d.scopes.values()].filter((s) => s.state === 'missing').length;
+  const signalled = await condition(() => d.checkNow, wait, { summary: text.nextCheckSummary(missing, wait) });
+  d.checkNow = false;
+  d.nextCheckAt = undefined;
+  d.delayMs = signalled
+    ? polling.initialIntervalSeconds * 1000
+    : Math.min(d.delayMs * 2, polling.maxIntervalSeconds * 1000);
+}
+
+/** Keep one run's history small over a 24-hour wait: continue as new with the state so far. */
+async function continueAsNewWhenLong(d: Delegation): Promise<void> {
+  if (++d.rounds >= (d.input.polling.roundsPerRun ?? ROUNDS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
+    await continueAsNew<typeof googleDelegationOnboarding>(d.request, {
+      startedAt: d.startedAt,
+      checks: d.checks,
+      nextDelayMs: d.delayMs,
+      scopes: [...d.scopes.values()],
+    });
+  }
+}
+
+/** One verification round; undefined when the round could not run (retries exhausted). */
+async function runCheck(
+  d: Delegation,
+  mode: 'each' | 'together',
+  toCheck: string[]
+): Promise<ScopeCheck[] | undefined> {
+  const { input } = d;
+  d.checks++;
+  try {
+    return await checkDelegatedScopes.executeWithOptions(
+      {
+        ...CHECK_OPTIONS,
+        summary:
+          mode === 'each'
+            ? `Mint a token as ${input.adminEmail} for each of ${toCheck.length} scope(s)`
+            : `Mint one token as ${input.adminEmail} for all ${toCheck.length} scopes`,
+      },
+      [{ subject: input.adminEmail, serviceAccount: input.serviceAccount, scopes: toCheck, mode }]
+    );
+  } catch (err) {
+    const cause = err instanceof ActivityFailure ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.nonRetryable)
+      return d.progress.fail(cause.message, cause.type ?? FailureType.DelegationCheckFailed);
+    // Transient trouble that outlasted the activity's retries: note it and keep polling.
+    log.warn('delegation check round failed; will try again', { error: (cause ?? (err as Error)).message });
+    return undefined;
+  }
+}
+
+function record(d: Delegation, results: ScopeCheck[]): void {
+  for (const r of results) {
+    d.scopes.set(r.scope, {
+      scope: r.scope,
+      state: r.granted ? 'granted' : 'missing',
+      lastCheckedAt: r.checkedAt,
+      detail: r.detail,
+    });
+  }
+}
+
+/** Step 7: tell the vendor's support the admin email; returns when the grant was verified. */
+async function notifyVendorOfGrant(d: Delegation): Promise<string> {
+  const { input } = d;
+  d.progress.enter('notifying-vendor', 'running', text.notifyingVendorDetails(input));
   const verifiedAt = new Date().toISOString();
   await notifyVendor.executeWithOptions(
     { ...NOTIFY_OPTIONS, summary: `Tell ${input.vendor.supportEmail} the admin email` },
     [
       {
         // The business key, not the run ID: a retried or continued run must not notify twice.
-        idempotencyKey: `${workflowId}:delegation-verified`,
+        idempotencyKey: `${d.workflowId}:delegation-verified`,
         event: 'google.delegation.verified',
         payload: {
           customerDomain: input.customer.domain,
@@ -225,18 +266,6 @@ export async function googleDelegationOnboarding(
       },
     ]
   );
-  notifiedAt = new Date().toISOString();
-  enter(
-    'done',
-    'completed',
-    `Delegation verified for all ${input.scopes.length} scopes; ${input.vendor.name} support notified.`
-  );
-  return {
-    customer: input.customer.domain,
-    adminEmail: input.adminEmail,
-    scopes: input.scopes,
-    checks,
-    verifiedAt,
-    notified: true,
-  };
+  d.notifiedAt = new Date().toISOString();
+  return verifiedAt;
 }

@@ -1,5 +1,5 @@
 // The workflow bundle's entry point: every workflow type Onramp registers.
-export { googleDelegationOnboarding, delegationStatusQuery, checkNowSignal } from './google-delegation';
+export { googleDelegationOnboarding } from './google-delegation';
 export {
   connectwiseOnboarding,
   connectwiseStatusQuery,
@@ -18,7 +18,7 @@ export {
   oldUserReactivatedSignal,
   oldWebhooksDeletedSignal,
 } from './autotask-webhook-rotation';
-export { googleAdminRoleProvisioning, adminRoleStatusQuery } from './google-admin-roles';
+export { googleAdminRoleProvisioning } from './google-admin-roles';
 export {
   customerOnboarding,
   customerOnboardingStatusQuery,

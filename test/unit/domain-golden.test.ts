@@ -29,12 +29,10 @@ import {
 } from '../../src/domain/connectwise-schema';
 import { parseOrder } from '../../src/domain/customer-onboarding-schema';
 import { parseDriftCheckInput } from '../../src/domain/drift-schema';
-import { closeNames, formatMemberFailures, parseAdminRoleInput } from '../../src/domain/google-admin-roles-schema';
-import {
-  delegationInstructions,
-  formatDuration,
-  parseDelegationInput,
-} from '../../src/domain/google-delegation-schema';
+import { closeNames, parseAdminRoleInput } from '../../src/domain/google-admin-roles-schema';
+import { formatDuration, parseDelegationInput } from '../../src/domain/google-delegation-schema';
+import { formatMemberFailures } from '../../src/rules/google-admin-roles-instructions';
+import { delegationInstructions } from '../../src/rules/google-delegation-instructions';
 import { InputError } from '../../src/domain/field-validators';
 
 const GOLDEN = join(__dirname, 'golden', 'domain.json');

@@ -24,19 +24,15 @@ import {
   parseOrder,
 } from '../../src/domain/customer-onboarding-schema';
 import { driftFindingWorkflowId, driftScheduleId, parseDriftCheckInput } from '../../src/domain/drift-schema';
-import {
-  adminRoleWorkflowId,
-  closeNames,
-  formatMemberFailures,
-  groupIdFromName,
-} from '../../src/domain/google-admin-roles-schema';
+import { adminRoleWorkflowId, closeNames, groupIdFromName } from '../../src/domain/google-admin-roles-schema';
 import {
   DEFAULT_DELEGATION_SCOPES,
-  delegationInstructions,
   delegationWorkflowId,
   formatDuration,
   parseDelegationInput,
 } from '../../src/domain/google-delegation-schema';
+import { formatMemberFailures } from '../../src/rules/google-admin-roles-instructions';
+import { delegationInstructions } from '../../src/rules/google-delegation-instructions';
 import { InputError } from '../../src/domain/field-validators';
 
 const SA = { clientId: '123456789012345678901', email: 'sa@p.iam.gserviceaccount.com', keyRef: 'env:KEY' };

@@ -1,10 +1,6 @@
 import type { admin_directory_v1 } from 'googleapis';
-import {
-  ADMIN_ROLE_SCOPES,
-  closeNames,
-  type AdminRoleInput,
-  type AdminRolePlan,
-} from '../../domain/google-admin-roles-schema';
+import { ADMIN_ROLE_SCOPES, closeNames, type AdminRoleInput } from '../../domain/google-admin-roles-schema';
+import type { AdminRolePlan } from '../../contract/google-admin-roles-messages';
 import { permanent, retryable } from '../failures';
 import {
   classifyGoogleApiError,

@@ -1,10 +1,6 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
-import {
-  ADMIN_ROLE_SCOPES,
-  groupIdFromName,
-  type MemberProgress,
-  type MemberRole,
-} from '../../domain/google-admin-roles-schema';
+import { ADMIN_ROLE_SCOPES, groupIdFromName } from '../../domain/google-admin-roles-schema';
+import type { MemberProgress, MemberRole } from '../../contract/google-admin-roles-messages';
 import { mapWithConcurrency } from '../concurrency';
 import { parseRetryAfter, permanent, retryable } from '../failures';
 import {

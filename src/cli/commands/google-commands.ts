@@ -3,10 +3,10 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { startGoogleDelegation } from '../../client';
 import { integrationWorkflowId } from '../../domain/customer-onboarding-schema';
-import type { DelegationStatus } from '../../domain/google-delegation-schema';
+import { delegationStatusQuery, type DelegationStatus } from '../../contract/google-delegation-messages';
 import { parseAdminRoleInput } from '../../domain/google-admin-roles-schema';
 import { validateOrder } from '../../services/orders';
-import { delegationStatusQuery, googleAdminRoleProvisioning } from '../../workflows';
+import { googleAdminRoleProvisioning } from '../../workflows';
 import { CliError, readInputFile, sleep, withClient, type Out } from '../context';
 import { registerReverifyCommand } from '../rotation';
 

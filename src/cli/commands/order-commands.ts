@@ -14,7 +14,7 @@ import {
   INTEGRATIONS,
   type IntegrationName,
 } from '../../domain/customer-onboarding-schema';
-import type { DelegationStatus } from '../../domain/google-delegation-schema';
+import { checkNowSignal, type DelegationStatus } from '../../contract/google-delegation-messages';
 import {
   credentialTarget,
   getOrderStatus,
@@ -33,7 +33,7 @@ import {
   OnrampStep,
   OnrampVendor,
 } from '../../contract/search-attributes';
-import { checkNowSignal, customerOnboardingStatusQuery } from '../../workflows';
+import { customerOnboardingStatusQuery } from '../../workflows';
 import { CliError, readInputFile, withClient, type Out } from '../context';
 import { followOrder, formatDelegationStatus, formatOrderStatus } from '../format';
 import { PostgresSecretStore } from '../../secrets/secret-store';

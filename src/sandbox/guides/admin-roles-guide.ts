@@ -3,9 +3,8 @@ import {
   adminRoleWorkflowId,
   parseAdminRoleInput,
   type AdminRoleRequest,
-  type AdminRoleResult,
-  type AdminRoleStatus,
 } from '../../domain/google-admin-roles-schema';
+import type { AdminRoleResult, AdminRoleStatus } from '../../contract/google-admin-roles-messages';
 import type { googleAdminRoleProvisioning } from '../../workflows';
 import { admin, follow, GuideError, GuideLog, runTag, sleep, type GuideContext } from './guide-steps';
 

@@ -1,9 +1,6 @@
 import { startGoogleDelegation } from '../../client';
-import {
-  DEFAULT_DELEGATION_SCOPES,
-  type DelegationRequest,
-  type DelegationStatus,
-} from '../../domain/google-delegation-schema';
+import { DEFAULT_DELEGATION_SCOPES, type DelegationRequest } from '../../domain/google-delegation-schema';
+import type { DelegationStatus } from '../../contract/google-delegation-messages';
 import { formatDelegationStatus } from '../../cli/format';
 import { admin, follow, GuideError, GuideLog, runTag, sleep, type GuideContext } from './guide-steps';
 
