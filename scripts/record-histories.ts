@@ -34,10 +34,9 @@ import {
   cwKeyRotationStatusQuery,
   oldKeyDeletedSignal,
   provideNewKeyUpdate,
-  offboardingOperatorDoneSignal,
-  offboardingStatusQuery,
   supplyAutotaskCredentialsUpdate,
 } from '../src/workflows';
+import { offboardingOperatorDoneSignal, offboardingStatusQuery } from '../src/contract/offboarding-messages';
 import { autotaskFixture } from '../test/helpers/autotask';
 import { useReplayCodecKey } from '../test/helpers/faults';
 import { CLIENT_ID, connectwiseFixture, customers, fullRole } from '../test/helpers/connectwise';
