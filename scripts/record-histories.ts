@@ -34,10 +34,9 @@ import {
   cwKeyRotationStatusQuery,
   oldKeyDeletedSignal,
   provideNewKeyUpdate,
-  offboardingOperatorDoneSignal,
-  offboardingStatusQuery,
   supplyAutotaskCredentialsUpdate,
 } from '../src/workflows';
+import { offboardingOperatorDoneSignal, offboardingStatusQuery } from '../src/contract/offboarding-messages';
 import { autotaskFixture } from '../test/helpers/autotask';
 import { useReplayCodecKey } from '../test/helpers/faults';
 import { CLIENT_ID, connectwiseFixture, customers, fullRole } from '../test/helpers/connectwise';
@@ -468,8 +467,8 @@ recorders.customerOffboarding = recordOffboarding;
 
 /**
  * An offboarding of the ConnectWise part with the seed's role (no Delete level): the delete is refused and
- * asked of the operator, who gives the role Delete = All and signals; Onramp deletes it itself
- * (`offboarding-cw-retry-forbidden-deletes`), then waits for the API key's removal. Only the agreement the
+ * asked of the operator, who gives the role Delete = All and signals; Onramp deletes it itself on the
+ * re-check, then waits for the API key's removal. Only the agreement the
  * sync created is the integration's (`created.agreements`).
  */
 recorders['customerOffboarding-connectwise'] = async (env, withWorker) => {

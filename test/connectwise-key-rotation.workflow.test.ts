@@ -4,7 +4,6 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { request } from 'undici';
 import {
-  driftFindingStatusQuery,
   type driftCheck,
   cwKeyRotationStatusQuery,
   oldKeyDeletedSignal,
@@ -13,6 +12,7 @@ import {
 } from '../src/workflows';
 import { createOnrampStateActivities } from '../src/activities/onramp';
 import { driftFindingWorkflowId } from '../src/domain/drift-schema';
+import { driftFindingStatusQuery } from '../src/contract/drift-messages';
 import { listFindings } from '../src/services/findings';
 import { connectwiseFixture, fullRole, type ConnectwiseFixture } from './helpers/connectwise';
 import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';

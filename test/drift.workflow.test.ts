@@ -6,7 +6,8 @@ import { driftScheduleId, type DriftCheckRequest } from '../src/domain/drift-sch
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles-schema';
 import { listFindings } from '../src/services/findings';
 import { startOrder, type OrderConfig } from '../src/services/orders';
-import type { DriftCheckReport, driftCheck } from '../src/workflows/drift-check';
+import type { driftCheck } from '../src/workflows/drift-check';
+import type { DriftCheckReport } from '../src/contract/drift-messages';
 import type { AutotaskFixture } from './helpers/autotask';
 import type { ConnectwiseFixture, CwMember } from './helpers/connectwise';
 import type { GoogleAdminFixture } from './helpers/google-admin';

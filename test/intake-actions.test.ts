@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
-import { offboardingWorkflowId, type OffboardingReport } from '../src/domain/offboarding-schema';
+import { offboardingWorkflowId } from '../src/domain/offboarding-schema';
+import type { OffboardingReport } from '../src/contract/offboarding-messages';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { listenIntake, type RunningIntake } from './helpers/intake';

@@ -22,7 +22,8 @@ import {
 } from '../src/sandbox/guides/day-two-guide';
 import { runOrderGuide } from '../src/sandbox/guides/order-guide';
 import { driftScheduleId } from '../src/domain/drift-schema';
-import { offboardingWorkflowId, type OffboardingInput, type OffboardingReport } from '../src/domain/offboarding-schema';
+import { offboardingWorkflowId, type OffboardingInput } from '../src/domain/offboarding-schema';
+import type { OffboardingReport } from '../src/contract/offboarding-messages';
 import { listFindings } from '../src/services/findings';
 import { orderFacts, startOffboarding } from '../src/services/offboarding';
 import { eventually } from './helpers/integration';

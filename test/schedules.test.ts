@@ -5,7 +5,7 @@ import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schem
 import { driftFindingWorkflowId, driftScheduleId } from '../src/domain/drift-schema';
 import { createOnrampStateActivities } from '../src/activities/onramp';
 import { ensureDriftSchedule } from '../src/services/schedules';
-import { driftFindingStatusQuery } from '../src/workflows';
+import { driftFindingStatusQuery } from '../src/contract/drift-messages';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 

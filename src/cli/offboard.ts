@@ -3,13 +3,13 @@
  * onboarding set up, in reverse order; the plan lists it without writing anything.
  */
 import { Option, type Command } from 'commander';
+import { offboardingWorkflowId } from '../domain/offboarding-schema';
+import { offboardingOperatorDone, planOffboarding, startOffboarding } from '../services/offboarding';
 import {
-  offboardingWorkflowId,
+  offboardingStatusQuery,
   type OffboardingIntegration,
   type OffboardingStatus,
-} from '../domain/offboarding-schema';
-import { offboardingOperatorDone, planOffboarding, startOffboarding } from '../services/offboarding';
-import { offboardingStatusQuery } from '../workflows';
+} from '../contract/offboarding-messages';
 import { CliError, sleep, withClient, type Out } from './context';
 
 /** The plan or report as text: one line per step, then the notes and what the operator must do. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DriftCheckInputV1 } from '../contract/drift-messages';
 import { autotaskCredentialsSchema, WEBHOOK_ENTITIES } from './autotask-schema';
 import { catalogItemIdentifier, connectionSchema, customerSchema, plainName } from './connectwise-schema';
 import { googleScope } from './google-delegation-schema';
@@ -86,8 +87,15 @@ export const driftCheckInputSchema = z
 
 export type DriftCheckRequest = z.input<typeof driftCheckInputSchema>;
 export type DriftCheckInput = z.output<typeof driftCheckInputSchema>;
-/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
-export type DriftCheckInputV1 = DriftCheckInput;
+/**
+ * Compile-time check: the live schema's output and the frozen DriftCheckInputV1 (src/contract) are mutually
+ * assignable. A schema change that breaks it needs a new frozen input version, not an edit of V1.
+ */
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const driftCheckInputV1MatchesSchema: MutuallyAssignable<
+  z.infer<typeof driftCheckInputSchema>,
+  DriftCheckInputV1
+> = true;
 
 export function parseDriftCheckInput(value: unknown): DriftCheckInput {
   return parseOrThrow(driftCheckInputSchema, value, 'drift check input');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OffboardingInputV1 } from '../contract/offboarding-messages';
 import { autotaskCredentialsSchema, WEBHOOK_ENTITIES, webhookName } from './autotask-schema';
 import { catalogItemIdentifier, connectionSchema, customerSchema, plainName } from './connectwise-schema';
 import { customerIdSchema, orderIdSchema } from './customer-onboarding-schema';
@@ -100,8 +101,15 @@ export const offboardingInputSchema = z.strictObject({
 
 export type OffboardingRequest = z.input<typeof offboardingInputSchema>;
 export type OffboardingInput = z.output<typeof offboardingInputSchema>;
-/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
-export type OffboardingInputV1 = OffboardingInput;
+/**
+ * Compile-time check: the live schema's output and the frozen OffboardingInputV1 (src/contract) are mutually
+ * assignable. A schema change that breaks it needs a new frozen input version, not an edit of V1.
+ */
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const offboardingInputV1MatchesSchema: MutuallyAssignable<
+  z.infer<typeof offboardingInputSchema>,
+  OffboardingInputV1
+> = true;
 
 export function parseOffboardingInput(value: unknown): OffboardingInput {
   return parseOrThrow(offboardingInputSchema, value, 'offboarding input');

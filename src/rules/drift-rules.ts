@@ -1,19 +1,7 @@
 import { stripSiteUrl } from './connectwise-rules';
 import { mapped, object, value } from './fill-defaults';
 import { fillAdminRoleDefaults } from './google-admin-roles-rules';
-
-export type DriftIntegration = 'googleDelegation' | 'googleAdminRoles' | 'autotask' | 'connectwise';
-
-export interface DriftFinding {
-  integration: DriftIntegration;
-  /**
-   * Names the problem, stable from check to check (`autotask:webhook:Ticket:acme-tickets`): one open
-   * finding per key. Runs recorded before keys existed have none.
-   */
-  key?: string;
-  problem: string;
-  fix: string;
-}
+import type { DriftIntegration } from '../contract/drift-messages';
 
 /**
  * OnrampIntegration of a finding: the value of the onboarding it is about, so `OnrampCustomer = "acme" AND
@@ -26,13 +14,6 @@ export const FINDING_INTEGRATION: Record<DriftIntegration, string> = {
   autotask: 'autotask-onboarding',
   connectwise: 'connectwise',
 };
-
-export interface DriftReport {
-  customer: string;
-  checkedAt: string;
-  drifted: boolean;
-  findings: DriftFinding[];
-}
 
 export const driftScheduleId = (customerId: string) => `drift-check:${customerId}`;
 /** One finding per customer and problem key (without a key: the one-per-customer finding of older runs). */

@@ -3,11 +3,11 @@
  * found by its search attributes (OnrampCustomer, OnrampIntegration of the onboarding it is about).
  */
 import type { Client } from '@temporalio/client';
-import { FINDING_INTEGRATION, findingKeyOf, type DriftFinding, type DriftIntegration } from '../domain/drift-schema';
+import { FINDING_INTEGRATION, findingKeyOf } from '../domain/drift-schema';
 import { customerIdSchema } from '../domain/customer-onboarding-schema';
 import { parseOrThrow } from '../domain/field-validators';
 import { OnrampCustomer, OnrampIntegration } from '../contract/search-attributes';
-import { driftFindingStatusQuery } from '../workflows';
+import { driftFindingStatusQuery, type DriftFinding, type DriftIntegration } from '../contract/drift-messages';
 
 export interface FindingRow {
   workflowId: string;

@@ -25,14 +25,18 @@ import {
   offboardingWorkflowId,
   parseOffboardingInput,
   type OffboardingInput,
-  type OffboardingIntegration,
-  type OffboardingReport,
   type OffboardingRequest,
 } from '../domain/offboarding-schema';
 import { OperatorActionError, OrderNotFoundError } from './orders';
 import { rotationSchedulesFromOrder } from './rotation-schedules';
 import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from '../contract/search-attributes';
-import { customerOnboardingStatusQuery, offboardingOperatorDoneSignal, type customerOffboarding } from '../workflows';
+import { customerOnboardingStatusQuery } from '../workflows';
+import {
+  offboardingOperatorDoneSignal,
+  type CustomerOffboardingWorkflow,
+  type OffboardingIntegration,
+  type OffboardingReport,
+} from '../contract/offboarding-messages';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -292,7 +296,7 @@ export async function startOffboarding(
   if (running?.status.name === 'RUNNING') return { orderId, workflowId };
   const { input, order } = await orderFacts(client, orderId, { mode: 'apply', timing: opts.timing });
   const pausedSchedules = await pauseOrderSchedules(client, order);
-  await client.workflow.start<typeof customerOffboarding>('customerOffboarding', {
+  await client.workflow.start<CustomerOffboardingWorkflow>('customerOffboarding', {
     workflowId,
     taskQueue: config.temporal.taskQueue,
     args: [input],
@@ -315,7 +319,7 @@ export async function planOffboarding(
   orderId: string
 ): Promise<OffboardingReport> {
   const input = await offboardingInputFor(client, orderId, { mode: 'plan' });
-  return client.workflow.execute<typeof customerOffboarding>('customerOffboarding', {
+  return client.workflow.execute<CustomerOffboardingWorkflow>('customerOffboarding', {
     workflowId: offboardingWorkflowId(orderId, 'plan', randomUUID().slice(0, 8)),
     taskQueue: config.temporal.taskQueue,
     args: [input],

@@ -25,14 +25,8 @@ export {
   retryIntegrationSignal,
   abandonIntegrationSignal,
 } from './customer-onboarding';
-export {
-  driftCheck,
-  driftFinding,
-  driftFindingStatusQuery,
-  resolveFindingSignal,
-  driftClearedSignal,
-} from './drift-check';
-export { customerOffboarding, offboardingStatusQuery, offboardingOperatorDoneSignal } from './customer-offboarding';
+export { driftCheck, driftFinding } from './drift-check';
+export { customerOffboarding } from './customer-offboarding';
 export {
   connectwiseKeyRotation,
   cwKeyRotationStatusQuery,

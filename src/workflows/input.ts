@@ -12,7 +12,8 @@ import { FailureType } from '../contract/failure-types';
  *
  * - a frozen shape check (an object with the V1 fields) turns a workflow started around the door with
  *   garbage into an InvalidInput failure instead of a stuck workflow task. Never make it stricter; a new
- *   input version gets its own check behind `patched()`;
+ *   input version (a new frozen `...V2` interface in src/contract) gets its own check, versioned by an entry
+ *   of the Patch registry (src/contract/patches.ts, whose header states the policy);
  * - the schema's defaults are filled by a pure filler (src/rules): the door already filled them, but
  *   a run started around it (tests, recorded histories) may have left them out.
  */

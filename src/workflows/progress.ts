@@ -1,15 +1,28 @@
 import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { FailureType } from '../contract/failure-types';
 import { OnrampState, OnrampStep, type OnboardingState } from '../contract/search-attributes';
 
+/** What a workflow with many steps at once shows: its step and state now, and the Web UI's details. */
+export interface ProgressView<Step extends string> {
+  step: Step;
+  state?: OnboardingState;
+  details: string;
+}
+
 /**
- * Where an onboarding is, kept in one place so the status query, the search attributes (OnrampStep,
- * OnrampState) and the Web UI's current details never disagree. Every vendor workflow uses it.
+ * Where a workflow is, kept in one place so the status query, the search attributes (OnrampStep,
+ * OnrampState) and the Web UI's current details never disagree. Every workflow uses it: `enter` moves to a
+ * step, `publish` shows again what a `view` derives from the workflow's own status (offboarding: its
+ * integrations side by side), `fail` ends the workflow with a failure of the registry.
  */
 export class Progress<Step extends string> {
   state: OnboardingState = 'running';
   error?: string;
 
-  constructor(public step: Step) {}
+  constructor(
+    public step: Step,
+    private readonly view?: () => ProgressView<Step>
+  ) {}
 
   enter(step: Step, state: OnboardingState, details?: string): void {
     this.step = step;
@@ -21,10 +34,24 @@ export class Progress<Step extends string> {
     if (details) setCurrentDetails(details);
   }
 
-  /** Mark the onboarding failed where it stands and end it with a non-retryable failure that says what to fix. */
+  /** Show where the workflow stands: the view's step, state and details (without a view: the current ones). */
+  publish(): void {
+    const v = this.view?.();
+    this.enter(v?.step ?? this.step, v?.state ?? this.state, v?.details);
+  }
+
+  /**
+   * Mark the workflow failed where it stands and end it with a non-retryable failure that says what to fix.
+   * With a view, the details are the view's (it shows what failed); else the message.
+   */
+  fail(message: string, type: FailureType): never;
+  /** @deprecated Pass a `FailureType` constant; this overload stays only until every caller has moved. */
+  fail(message: string, type: string): never;
   fail(message: string, type: string): never {
     this.error = message;
-    this.enter(this.step, 'failed', `**Failed:** ${message}`);
+    this.state = 'failed';
+    if (this.view) this.publish();
+    else this.enter(this.step, 'failed', `**Failed:** ${message}`);
     throw ApplicationFailure.nonRetryable(message, type);
   }
 }

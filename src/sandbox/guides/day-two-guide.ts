@@ -13,10 +13,10 @@
 import type { Client } from '@temporalio/client';
 import { ADMIN_ROLE_SCOPES } from '../../domain/google-admin-roles-schema';
 import { driftScheduleId } from '../../domain/drift-schema';
-import { offboardingWorkflowId, type OffboardingInput, type OffboardingReport } from '../../domain/offboarding-schema';
+import { offboardingWorkflowId, type OffboardingInput } from '../../domain/offboarding-schema';
 import { offboardingOperatorDone } from '../../services/offboarding';
-import { offboardingStatusQuery } from '../../workflows';
-import type { DriftCheckReport } from '../../workflows/drift-check';
+import { offboardingStatusQuery, type OffboardingReport } from '../../contract/offboarding-messages';
+import type { DriftCheckReport } from '../../contract/drift-messages';
 import { admin, GuideError, sleep, type GuideContext } from './guide-steps';
 
 type Urls = Pick<GuideContext, 'googleUrl' | 'autotaskUrl' | 'connectwiseUrl'>;
