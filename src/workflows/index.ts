@@ -1,12 +1,7 @@
 // The workflow bundle's entry point: every workflow type Onramp registers.
 export { googleDelegationOnboarding, delegationStatusQuery, checkNowSignal } from './google-delegation';
-export {
-  connectwiseOnboarding,
-  connectwiseStatusQuery,
-  provideConnectionUpdate,
-  recheckPermissionsSignal,
-} from './connectwise-onboarding';
-export { connectwiseCustomerSync, connectwiseSyncStatusQuery } from './connectwise-customer-sync';
+export { connectwiseOnboarding } from './connectwise-onboarding';
+export { connectwiseCustomerSync } from './connectwise-customer-sync';
 export {
   autotaskOnboarding,
   autotaskOnboardingStatusQuery,
@@ -33,12 +28,7 @@ export {
   driftClearedSignal,
 } from './drift-check';
 export { customerOffboarding, offboardingStatusQuery, offboardingOperatorDoneSignal } from './customer-offboarding';
-export {
-  connectwiseKeyRotation,
-  cwKeyRotationStatusQuery,
-  provideNewKeyUpdate,
-  oldKeyDeletedSignal,
-} from './connectwise-key-rotation';
+export { connectwiseKeyRotation } from './connectwise-key-rotation';
 export { googleDelegationReverify } from './google-delegation-reverify';
 export {
   autotaskSecretRotation,
