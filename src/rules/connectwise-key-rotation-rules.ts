@@ -15,7 +15,7 @@ export function cwKeyRotationWorkflowId(input: Pick<CwKeyRotationInputV1, 'custo
   return `connectwise-key-rotation:${cwCustomerSlug(input.customer.name)}:${input.connection.publicKey}`;
 }
 
-/** The schema's defaults, for a workflow started around the door: see core/defaults.ts. */
+/** The schema's defaults, for a workflow started around the door: see src/rules/fill-defaults.ts. */
 export const fillCwKeyRotationDefaults = object({
   vendor: object({ name: value('Sophos Central') }, 'fill'),
   connection: object({ site: mapped((s) => stripSiteUrl(s.trim().toLowerCase())) }),

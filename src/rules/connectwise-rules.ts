@@ -113,7 +113,7 @@ export function normaliseConnectionPatch<T extends Record<string, unknown>>(patc
   return out as T;
 }
 
-/** The schema's defaults, for a workflow started around the door: see core/defaults.ts. */
+/** The schema's defaults, for a workflow started around the door: see src/rules/fill-defaults.ts. */
 export const fillConnectwiseOnboardingDefaults = object({
   vendor: object({ name: value('Sophos Central') }, 'fill'),
   connection: object({ site: mapped((s) => stripSiteUrl(s.trim().toLowerCase())) }),
