@@ -31,12 +31,14 @@ import {
   autotaskOnboardingStatusQuery,
   autotaskSecretRotationStatusQuery,
   endSigningOverlapSignal,
-  cwKeyRotationStatusQuery,
-  oldKeyDeletedSignal,
-  provideNewKeyUpdate,
   supplyAutotaskCredentialsUpdate,
 } from '../src/workflows';
 import { offboardingOperatorDoneSignal, offboardingStatusQuery } from '../src/contract/offboarding-messages';
+import {
+  cwKeyRotationStatusQuery,
+  oldKeyDeletedSignal,
+  provideNewKeyUpdate,
+} from '../src/contract/connectwise-key-rotation-messages';
 import { autotaskFixture } from '../test/helpers/autotask';
 import { useReplayCodecKey } from '../test/helpers/faults';
 import { CLIENT_ID, connectwiseFixture, customers, fullRole } from '../test/helpers/connectwise';
@@ -263,8 +265,8 @@ export const recorders: Record<string, Recorder> = {
   },
 
   /**
-   * Since sync.createMissingCompanies (default off): seed 002's role, one customer already a company, one not:
-   * the sync matches one, reports the other unmatched, creates nothing (the patch marker is in the history).
+   * sync.createMissingCompanies off (the default): seed 002's role, one customer already a company, one not:
+   * the sync matches one, reports the other unmatched, creates nothing.
    */
   async 'connectwiseOnboarding-match-only'(env, withWorker) {
     const cw = await connectwiseFixture();
@@ -314,6 +316,7 @@ export const recorders: Record<string, Recorder> = {
               customers: customers(3, 'R'),
               billing: billingSchema.parse({}),
               mode: 'apply',
+              createMissingCompanies: true,
             },
           ],
         });

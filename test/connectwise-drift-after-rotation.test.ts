@@ -17,7 +17,11 @@ import { driftScheduleId } from '../src/domain/drift-schema';
 import { planOffboarding } from '../src/services/offboarding';
 import { startOrder, type OrderConfig } from '../src/services/orders';
 import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/notify-receiver';
-import { cwKeyRotationStatusQuery, oldKeyDeletedSignal, provideNewKeyUpdate } from '../src/workflows';
+import {
+  cwKeyRotationStatusQuery,
+  oldKeyDeletedSignal,
+  provideNewKeyUpdate,
+} from '../src/contract/connectwise-key-rotation-messages';
 import type { DriftCheckReport } from '../src/contract/drift-messages';
 import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { eventually, integration, type Integration } from './helpers/integration';

@@ -3,13 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { request } from 'undici';
+import type { driftCheck, connectwiseKeyRotation } from '../src/workflows';
 import {
-  type driftCheck,
   cwKeyRotationStatusQuery,
   oldKeyDeletedSignal,
   provideNewKeyUpdate,
-  type connectwiseKeyRotation,
-} from '../src/workflows';
+} from '../src/contract/connectwise-key-rotation-messages';
 import { createOnrampStateActivities } from '../src/activities/onramp';
 import { driftFindingWorkflowId } from '../src/domain/drift-schema';
 import { driftFindingStatusQuery } from '../src/contract/drift-messages';

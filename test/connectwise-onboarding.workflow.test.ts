@@ -6,15 +6,16 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { request } from 'undici';
 import { apiHostFor, siteBaseUrl } from '../src/activities/connectwise/site';
-import type { ConnectwiseOnboardingRequest, ConnectwiseStatus } from '../src/domain/connectwise-schema';
+import type { ConnectwiseOnboardingRequest } from '../src/domain/connectwise-schema';
 import { createConnectwiseSimulator } from '../src/simulators/connectwise/server';
 import { OnrampIntegration, OnrampState, OnrampStep } from '../src/contract/search-attributes';
+import { connectwiseOnboarding } from '../src/workflows';
 import {
-  connectwiseOnboarding,
   connectwiseStatusQuery,
   provideConnectionUpdate,
   recheckPermissionsSignal,
-} from '../src/workflows';
+  type ConnectwiseStatus,
+} from '../src/contract/connectwise-onboarding-messages';
 import { CLIENT_ID, connectwiseFixture, customers, fullRole, type ConnectwiseFixture } from './helpers/connectwise';
 import {
   decodedWorkflow,

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CwTarget } from '../src/activities/connectwise';
-import type { ConnectwiseConnection, SyncCustomer, SyncMode } from '../src/domain/connectwise-schema';
+import type { ConnectwiseConnection, SyncCustomer } from '../src/domain/connectwise-schema';
+import type { SyncMode } from '../src/contract/connectwise-sync-messages';
 import { billingSchema } from '../src/domain/connectwise-schema';
 import { connectwiseCustomerSync } from '../src/workflows';
 import { CLIENT_ID, connectwiseFixture, customers, type ConnectwiseFixture } from './helpers/connectwise';
@@ -47,7 +48,17 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
       env.client.workflow.execute(connectwiseCustomerSync, {
         workflowId: `cw-sync-${randomUUID()}`,
         taskQueue,
-        args: [{ customer: 'Contoso MSP', vendor: 'Sophos Central', target, customers: list, billing, mode }],
+        args: [
+          {
+            customer: 'Contoso MSP',
+            vendor: 'Sophos Central',
+            target,
+            customers: list,
+            billing,
+            mode,
+            createMissingCompanies: true,
+          },
+        ],
       });
     return { ...f, sync };
   };
@@ -93,7 +104,7 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
     assert.equal(cw.sim.state.additions.length, 3);
   });
 
-  it('syncs 500 customers with paging (pageSize 25); the second run writes nothing; plan mode reports without writing', async () => {
+  it('syncs 500 customers with paging (pageSize 25); the second run writes nothing; plan mode reports without writing or renaming', async () => {
     const { cw, sync } = await setup({ pageSize: 25 });
     const list = customers(500, 'S');
     const first = await sync(list);
@@ -119,9 +130,10 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
       ...customers(2, 'NEW'),
     ];
     const plan = await sync(changed, 'plan');
-    assert.deepEqual(plan.companies, { created: 2, updated: 3, unchanged: 494 });
+    // A company whose name differs is matched by identifier and left as the MSP named it.
+    assert.deepEqual(plan.companies, { created: 2, updated: 0, unchanged: 497 });
     assert.equal(plan.agreements.created, 2);
-    assert.equal(plan.plannedChanges.filter((c) => c.startsWith('rename company')).length, 3);
+    assert.equal(plan.plannedChanges.filter((c) => c.startsWith('rename company')).length, 0);
     assert.equal(cw.sim.writes(), writesBefore, 'plan mode wrote nothing');
   });
 

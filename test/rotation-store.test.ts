@@ -29,12 +29,14 @@ import { keyringSecretsFor } from '../src/webhooks/signing-keyring';
 import {
   autotaskSecretRotation,
   autotaskSecretRotationStatusQuery,
-  cwKeyRotationStatusQuery,
   endSigningOverlapSignal,
-  oldKeyDeletedSignal,
-  provideNewKeyUpdate,
   type connectwiseKeyRotation,
 } from '../src/workflows';
+import {
+  cwKeyRotationStatusQuery,
+  oldKeyDeletedSignal,
+  provideNewKeyUpdate,
+} from '../src/contract/connectwise-key-rotation-messages';
 import { autotaskFixture, deliverSignedCallout, seedSignedWebhook, type AutotaskFixture } from './helpers/autotask';
 import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { tableText } from './helpers/postgres';

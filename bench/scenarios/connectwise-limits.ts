@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { request } from 'undici';
 import { createActivities, type ActivityDeps } from '../../src/activities';
-import {
-  billingSchema,
-  type ConnectwiseConnection,
-  type ConnectwiseSiteInfo,
-} from '../../src/domain/connectwise-schema';
+import { billingSchema, type ConnectwiseConnection } from '../../src/domain/connectwise-schema';
+import type { ConnectwiseSiteInfo } from '../../src/contract/connectwise-sync-messages';
 import { createConnectwiseSimulator } from '../../src/simulators/connectwise/server';
 import { ALL_AREAS } from '../../src/simulators/connectwise/state';
 import type { Simulator } from '../../src/simulators/http';
@@ -146,6 +143,7 @@ export async function runConnectwiseSyncs(
             customers: part,
             billing: billingSchema.parse({}),
             mode: 'apply',
+            createMissingCompanies: true,
           },
         ],
       })

@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import type {
+  CwKeyRotationInputV1,
+  CwKeyRotationRequestV1,
+  CwNewKeyV1,
+} from '../contract/connectwise-key-rotation-messages';
 import { connectionSchema, plainName, privateKeyRef, publicKey } from './connectwise-schema';
 import { parseOrThrow } from './field-validators';
 export * from '../rules/connectwise-key-rotation-rules';
@@ -35,11 +40,20 @@ export const cwKeyRotationInputSchema = z.strictObject({
 });
 export type CwKeyRotationRequest = z.input<typeof cwKeyRotationInputSchema>;
 export type CwKeyRotationInput = z.output<typeof cwKeyRotationInputSchema>;
-/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
-export type CwKeyRotationInputV1 = CwKeyRotationInput;
 
 export const newKeySchema = z.strictObject({ publicKey, privateKeyRef });
-export type CwNewKey = z.input<typeof newKeySchema>;
+
+/** True when A and B are assignable to each other (the same shape as far as callers can tell). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * Compile-time: the live schemas and the frozen version-1 shapes the workflow takes (src/contract) are the same.
+ * A schema change that running workflows could not take fails typecheck here: add a V2 to the contract instead.
+ */
+const _frozenV1: [
+  Same<CwKeyRotationInput, CwKeyRotationInputV1>,
+  Same<CwKeyRotationRequest, CwKeyRotationRequestV1>,
+  Same<z.input<typeof newKeySchema>, CwNewKeyV1>,
+] = [true, true, true];
 
 export function parseCwKeyRotationInput(value: unknown): CwKeyRotationInput {
   return parseOrThrow(cwKeyRotationInputSchema, value, 'ConnectWise key rotation input');

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import type {
+  ConnectwiseConnectionPatchV1,
+  ConnectwiseOnboardingInputV1,
+  ConnectwiseOnboardingRequestV1,
+} from '../contract/connectwise-onboarding-messages';
+import type { SyncMode } from '../contract/connectwise-sync-messages';
 import { parseOrThrow, SECRET_REF_PATTERN } from './field-validators';
 export * from '../rules/connectwise-rules';
 import {
@@ -11,7 +17,8 @@ import {
 
 /**
  * ConnectWise PSA (Manage) onboarding, seed 002 (Sophos Central ↔ ConnectWise): shapes shared by the
- * entry points and the activities; the workflows import only ./core/connectwise (no zod in the workflow bundle).
+ * entry points and the activities. The workflows import none of it (no zod in the workflow bundle): they take the
+ * frozen shapes of src/contract/connectwise-*-messages.ts, kept equal to these schemas by the checks below.
  */
 
 /** A site as typed by the operator: `na.myconnectwise.net`, `https://na.myconnectwise.net/`, or host:port. */
@@ -89,7 +96,6 @@ export const connectionPatchSchema = connectionSchema
   .refine((p) => Object.values(p).some((v) => v !== undefined), {
     message: 'give at least one of site, companyId, publicKey, privateKeyRef, clientId, apiMember',
   });
-export type ConnectwiseConnectionPatch = z.input<typeof connectionPatchSchema>;
 
 /** Company identifiers in ConnectWise are at most 25 characters; Onramp only queries by them, so keep them plain. */
 export const customerSchema = z.strictObject({
@@ -160,7 +166,6 @@ export const syncOptionsSchema = z
   .default({ createMissingCompanies: false });
 
 export const syncModeSchema = z.enum(['apply', 'plan']);
-export type SyncMode = z.output<typeof syncModeSchema>;
 
 export const onboardingInputSchema = z.strictObject({
   /** The MSP whose ConnectWise is being connected. */
@@ -211,8 +216,19 @@ export const onboardingInputSchema = z.strictObject({
 });
 export type ConnectwiseOnboardingRequest = z.input<typeof onboardingInputSchema>;
 export type ConnectwiseOnboardingInput = z.output<typeof onboardingInputSchema>;
-/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
-export type ConnectwiseOnboardingInputV1 = ConnectwiseOnboardingInput;
+
+/** True when A and B are assignable to each other (the same shape as far as callers can tell). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * Compile-time: the live schemas and the frozen version-1 shapes the workflows take (src/contract) are the same.
+ * A schema change that running workflows could not take fails typecheck here: add a V2 to the contract instead.
+ */
+const _frozenV1: [
+  Same<ConnectwiseOnboardingInput, ConnectwiseOnboardingInputV1>,
+  Same<ConnectwiseOnboardingRequest, ConnectwiseOnboardingRequestV1>,
+  Same<z.input<typeof connectionPatchSchema>, ConnectwiseConnectionPatchV1>,
+  Same<z.output<typeof syncModeSchema>, SyncMode>,
+] = [true, true, true, true];
 
 export function parseConnectwiseOnboardingInput(value: unknown): ConnectwiseOnboardingInput {
   return parseOrThrow(onboardingInputSchema, value, 'ConnectWise onboarding input');

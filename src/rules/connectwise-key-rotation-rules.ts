@@ -1,11 +1,5 @@
-import type { CwKeyRotationInput } from '../domain/connectwise-key-rotation-schema';
-import {
-  CW_KEY_PATTERN,
-  PRIVATE_KEY_NOT_A_REF,
-  PRIVATE_KEY_PASTED,
-  stripSiteUrl,
-  type PermissionRow,
-} from './connectwise-rules';
+import type { CwKeyRotationInputV1 } from '../contract/connectwise-key-rotation-messages';
+import { CW_KEY_PATTERN, PRIVATE_KEY_NOT_A_REF, PRIVATE_KEY_PASTED, stripSiteUrl } from './connectwise-rules';
 import { mapped, object, value } from './fill-defaults';
 import { SECRET_REF_PATTERN } from './secret-ref-pattern';
 
@@ -17,23 +11,11 @@ export function cwCustomerSlug(customerName: string): string {
     .replace(/^-|-$/g, '');
 }
 
-export function cwKeyRotationWorkflowId(input: Pick<CwKeyRotationInput, 'customer' | 'connection'>): string {
+export function cwKeyRotationWorkflowId(input: Pick<CwKeyRotationInputV1, 'customer' | 'connection'>): string {
   return `connectwise-key-rotation:${cwCustomerSlug(input.customer.name)}:${input.connection.publicKey}`;
 }
 
-export interface CwKeyRotationStatus {
-  workflowId: string;
-  customer: string;
-  step: 'awaiting-new-key' | 'switching' | 'awaiting-old-key-removal' | 'done';
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  oldPublicKey: string;
-  newPublicKey?: string;
-  permissions: PermissionRow[];
-  lastRejection?: string;
-  reminders: number;
-}
-
-/** The schema's defaults, for a workflow started around the door: see core/defaults.ts. */
+/** The schema's defaults, for a workflow started around the door: see src/rules/fill-defaults.ts. */
 export const fillCwKeyRotationDefaults = object({
   vendor: object({ name: value('Sophos Central') }, 'fill'),
   connection: object({ site: mapped((s) => stripSiteUrl(s.trim().toLowerCase())) }),

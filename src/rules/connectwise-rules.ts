@@ -1,4 +1,4 @@
-import type { SyncMode } from '../domain/connectwise-schema';
+import type { PermissionAction, SyncCompanyOptions } from '../contract/connectwise-onboarding-messages';
 import { mapped, object, value } from './fill-defaults';
 import { SECRET_REF_PATTERN } from './secret-ref-pattern';
 
@@ -7,9 +7,6 @@ export const CW_KEY_PATTERN = /^[A-Za-z0-9]{16}$/;
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ---- Security role (seed 002 step 9) ----
-
-export type PermissionAction = 'add' | 'edit' | 'inquire';
-export type PermissionLevel = 'All' | 'My' | 'None';
 
 export interface PermissionRequirement {
   module: string;
@@ -31,15 +28,6 @@ export const REQUIRED_PERMISSIONS: readonly PermissionRequirement[] = [
   { module: 'System', area: 'API Reports', actions: ['inquire'] },
 ];
 
-/** Options of the customer sync an onboarding input carries (`sync`). */
-export interface SyncCompanyOptions {
-  /**
-   * Off (default): companies are matched by identifier and the unmatched ones reported, never created (the
-   * seed's role reads companies only). On: missing ones are created, which needs Company Maintenance Add.
-   */
-  createMissingCompanies: boolean;
-}
-
 /**
  * The permission table for a sync with these options: the seed's list, plus Company Maintenance Add = All
  * when the sync may create companies. "All", as everywhere else in the seed: the levels a role setting can
@@ -52,26 +40,12 @@ export function requiredPermissions(opts?: Partial<SyncCompanyOptions>): readonl
   );
 }
 
-const ACTION_LABEL: Record<PermissionAction, string> = {
+/** How ConnectWise labels each level of a security role setting. */
+export const ACTION_LABEL: Record<PermissionAction, string> = {
   add: 'Add Level',
   edit: 'Edit Level',
   inquire: 'Inquire Level',
 };
-
-export interface PermissionRow {
-  module: string;
-  area: string;
-  action: PermissionAction;
-  required: PermissionLevel;
-  /**
-   * `readable`: a read succeeded (All or My, a probe cannot tell); `unknown`: could only have been proved by
-   * writing, which Onramp does not do to check a permission.
-   */
-  found: PermissionLevel | 'readable' | 'unknown';
-  ok: boolean | 'unverified';
-  /** Where to fix it, in ConnectWise's menus. */
-  menuPath: string;
-}
 
 export function permissionMenuPath(
   roleName: string | undefined,
@@ -80,106 +54,6 @@ export function permissionMenuPath(
   action: PermissionAction
 ): string {
   return `System > Security Roles > ${roleName ?? '(the API member’s role)'} > ${module} > ${area}: set ${ACTION_LABEL[action]} = All`;
-}
-
-/** The table as text, for the operator (details pane, failure message). */
-export function formatPermissionTable(rows: readonly PermissionRow[]): string {
-  return rows
-    .map(
-      (r) =>
-        `${r.ok === true ? 'OK ' : r.ok === false ? 'FIX' : '?  '} ${r.module} › ${r.area} ${ACTION_LABEL[r.action]}: required ${r.required}, found ${r.found}${r.ok === true ? '' : ` → ${r.menuPath}`}`
-    )
-    .join('\n');
-}
-
-/** The seed's checklist, as the operator step publishes it (with Company Maintenance Add when the sync creates companies). */
-export function connectwiseChecklist(vendorName: string, opts?: Partial<SyncCompanyOptions>): string[] {
-  return [
-    'The Integrator Login account exists in ConnectWise (recreate it first if it was removed).',
-    'System > Members > API Members tab > + : add an API member with an administrator’s details and save it.',
-    `Open the member > API Keys tab > + : Description "${vendorName} integration" > Save (not Save and Close).`,
-    'Copy the Public Key and the Private Key now: the Private Key is shown only once. Store the private key where the Onramp worker can read it and give its reference (file:/path or env:NAME), never the key itself.',
-    'System > Security Roles > the member’s role: Security Permission = Member, and ' +
-      requiredPermissions(opts)
-        .map(
-          (p) =>
-            `${p.module} › ${p.area} (${p.actions.map((a) => ACTION_LABEL[a].replace(' Level', '')).join('/')} = All)`
-        )
-        .join('; ') +
-      '.',
-    'Give Onramp the site (e.g. na.myconnectwise.net), the Company ID, the Public Key, the private key reference and the integration clientId.',
-  ];
-}
-
-// ---- Status ----
-
-export type ConnectwiseStep =
-  | 'awaiting-connection'
-  | 'verifying-connection'
-  | 'checking-permissions'
-  | 'awaiting-permissions'
-  | 'syncing-customers'
-  | 'done';
-
-export interface ConnectwiseSiteInfo {
-  apiBaseUrl: string;
-  codebase: string;
-  isCloud: boolean;
-  companyName: string;
-  version?: string;
-}
-
-export interface SyncCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
-export interface SyncSummary {
-  mode: SyncMode;
-  customers: number;
-  companies: SyncCounts;
-  agreements: SyncCounts;
-  catalogItem: 'created' | 'updated' | 'unchanged';
-  /** The catalog item as an addition on each agreement (absent in runs recorded before additions). */
-  additions?: SyncCounts;
-  /** Companies the sync created (offboarding removes only these). */
-  createdCompanies?: string[];
-  /** Companies whose agreement / catalog-item addition the sync created (absent in runs recorded before). */
-  createdAgreements?: string[];
-  createdAdditions?: string[];
-  /**
-   * Customers with no ConnectWise company of their identifier, left uncreated because the sync is match-only
-   * (the default; absent in runs recorded before it). No agreement or addition is made for them.
-   */
-  unmatchedCompanies?: string[];
-  /** Plan mode: what would change (capped). */
-  plannedChanges: string[];
-}
-
-export interface ConnectwiseStatus {
-  workflowId: string;
-  customer: string;
-  vendor: string;
-  step: ConnectwiseStep;
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  checklist: string[];
-  connection: {
-    site?: string;
-    companyId?: string;
-    publicKey?: string;
-    clientId?: string;
-    privateKey: 'missing' | 'supplied' | 'verified';
-  };
-  /** Why the last key or connection was refused (never contains the key). */
-  lastRejection?: string;
-  reminders: number;
-  keyDeadlineAt?: string;
-  site?: ConnectwiseSiteInfo;
-  permissionSource?: 'security-role' | 'probe';
-  permissions?: PermissionRow[];
-  sync?: SyncSummary;
-  error?: string;
 }
 
 // ---- For the workflow (no zod in the workflow bundle) ----
@@ -239,7 +113,7 @@ export function normaliseConnectionPatch<T extends Record<string, unknown>>(patc
   return out as T;
 }
 
-/** The schema's defaults, for a workflow started around the door: see core/defaults.ts. */
+/** The schema's defaults, for a workflow started around the door: see src/rules/fill-defaults.ts. */
 export const fillConnectwiseOnboardingDefaults = object({
   vendor: object({ name: value('Sophos Central') }, 'fill'),
   connection: object({ site: mapped((s) => stripSiteUrl(s.trim().toLowerCase())) }),

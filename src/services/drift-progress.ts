@@ -4,7 +4,7 @@
  * not from the order alone. Read by each run of the order's drift check (activity driftTargetsForOrder).
  */
 import type { Client } from '@temporalio/client';
-import type { SyncCompanyOptions } from '../rules/connectwise-rules';
+import type { SyncCompanyOptions } from '../contract/connectwise-onboarding-messages';
 import { cwCustomerSlug } from '../rules/connectwise-key-rotation-rules';
 import type { DriftCheckRequest } from '../domain/drift-schema';
 import { orderFacts } from './offboarding';

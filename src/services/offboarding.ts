@@ -10,7 +10,8 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import type { temporal } from '@temporalio/proto';
 import type { OnrampConfig } from '../config';
 import { webhookNameFor, type AutotaskCredentials } from '../domain/autotask-schema';
-import type { ConnectwiseConnection, SyncSummary } from '../domain/connectwise-schema';
+import type { ConnectwiseConnection } from '../domain/connectwise-schema';
+import type { SyncSummary } from '../contract/connectwise-sync-messages';
 import {
   customerOnboardingWorkflowId,
   integrationWorkflowId,

@@ -43,11 +43,11 @@ import {
 import {
   abandonIntegrationSignal,
   customerOnboardingStatusQuery,
-  provideConnectionUpdate,
   retryIntegrationSignal,
   supplyAutotaskCredentialsUpdate,
   type customerOnboarding,
 } from '../workflows';
+import { provideConnectionUpdate } from '../contract/connectwise-onboarding-messages';
 
 export class OrderConflictError extends Error {
   constructor(readonly orderId: string) {

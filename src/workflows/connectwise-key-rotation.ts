@@ -1,10 +1,6 @@
 import {
   ApplicationFailure,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -14,37 +10,30 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
-import { formatPermissionTable } from '../rules/connectwise-rules';
-import type { ConnectwiseConnection, PermissionRow } from '../domain/connectwise-schema';
+import type { PermissionRow } from '../contract/connectwise-onboarding-messages';
+import type { ConnectwiseConnectionV1 } from '../contract/connectwise-sync-messages';
+import {
+  cwKeyRotationStatusQuery,
+  oldKeyDeletedSignal,
+  provideNewKeyUpdate,
+  type CwKeyRotationInputV1,
+  type CwKeyRotationRequestV1,
+  type CwKeyRotationResult,
+  type CwKeyRotationStep,
+  type CwNewKeyV1,
+} from '../contract/connectwise-key-rotation-messages';
+import { keyRotationText } from '../rules/connectwise-instructions';
 import {
   cwCustomerSlug,
   fillCwKeyRotationDefaults,
   newKeyProblems,
   normaliseNewKey,
 } from '../rules/connectwise-key-rotation-rules';
-import type {
-  CwKeyRotationInputV1,
-  CwKeyRotationRequest,
-  CwKeyRotationStatus,
-  CwNewKey,
-} from '../domain/connectwise-key-rotation-schema';
-import {
-  ONRAMP_INTEGRATION,
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampState,
-  OnrampStep,
-  OnrampVendor,
-} from '../contract/search-attributes';
+import { ONRAMP_INTEGRATION, OnrampCustomer, OnrampIntegration, OnrampVendor } from '../contract/search-attributes';
 import { startedWith } from './identity';
 import { inputV1 } from './input';
+import { Progress } from './progress';
 import { FailureType } from '../contract/failure-types';
-
-export const cwKeyRotationStatusQuery = defineQuery<CwKeyRotationStatus>('status');
-/** The operator generated the new key pair (System > Members > API Members > API Keys > +): its public key and the private key's reference. */
-export const provideNewKeyUpdate = defineUpdate<{ verified: true }, [CwNewKey]>('provideNewKey');
-/** The operator deleted the old key: verify now instead of at the next re-check. */
-export const oldKeyDeletedSignal = defineSignal('oldKeyDeleted');
 
 const READ: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
@@ -56,12 +45,22 @@ const NOTIFY: ActivityOptions = {
 };
 const act = proxyActivities<OnrampActivities>(READ);
 
-export interface CwKeyRotationResult {
-  customer: string;
-  oldPublicKey: string;
-  newPublicKey: string;
-  newPrivateKeyRef: string;
+/** One rotation's state: what the query reports and the Update and signal change. */
+interface Rotation {
+  input: CwKeyRotationInputV1;
+  workflowId: string;
+  progress: Progress<CwKeyRotationStep>;
+  /** The key in use now: the input's, or the one a previous rotation recorded. */
+  old: ConnectwiseConnectionV1;
+  /** The new key, once verified (by the Update). */
+  next?: CwTarget;
   permissions: PermissionRow[];
+  lastRejection?: string;
+  verifying: boolean;
+  oldKeyDeleted: boolean;
+  reminders: number;
+  /** Both operator waits share one deadline. */
+  deadline: number;
 }
 
 /**
@@ -70,32 +69,44 @@ export interface CwKeyRotationResult {
  * private key once) is proved against /system/info and the permission table before it is accepted, the
  * vendor is told to switch to it, and only then is the old key deleted (by the operator) and verified refused.
  */
-export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Promise<CwKeyRotationResult> {
+export async function connectwiseKeyRotation(request: CwKeyRotationRequestV1): Promise<CwKeyRotationResult> {
+  const r = await begin(request);
+  // 1. Create: ConnectWise shows a private key once, in its UI; the operator makes the pair and sends it.
+  // 2. Verify: in the provideNewKey Update (keys and role), before the key is accepted.
+  const verified = await awaitNewKey(r);
+  // 3. Switch: the vendor is told the new key (reference only), once; it is recorded as the key in use.
+  await switchToNewKey(r, verified);
+  // 4. Revoke: only now is the old key removed (the operator deletes it), then verified refused.
+  await awaitOldKeyRefused(r);
+  r.progress.enter('done', 'completed', keyRotationText.done(r.old.publicKey, verified.connection.publicKey));
+  return {
+    customer: r.input.customer.name,
+    oldPublicKey: r.old.publicKey,
+    newPublicKey: verified.connection.publicKey,
+    newPrivateKeyRef: verified.connection.privateKeyRef!,
+    permissions: r.permissions,
+  };
+}
+
+async function begin(request: CwKeyRotationRequestV1): Promise<Rotation> {
   const input = inputV1<CwKeyRotationInputV1>(
     request,
     fillCwKeyRotationDefaults,
     ['customer', 'connection'],
     'ConnectWise key rotation input'
   );
-  const { workflowId } = workflowInfo();
-  let old: ConnectwiseConnection = input.connection;
-  let step: CwKeyRotationStatus['step'] = 'awaiting-new-key';
-  let state: CwKeyRotationStatus['state'] = 'waiting-for-operator';
-  let next: CwTarget | undefined;
-  let permissions: PermissionRow[] = [];
-  let lastRejection: string | undefined;
-  let verifying = false;
-  let oldKeyDeleted = false;
-  let reminders = 0;
-
-  const enter = (s: typeof step, st: typeof state, details: string) => {
-    step = s;
-    state = st;
-    upsertSearchAttributes([
-      { key: OnrampStep, value: s },
-      { key: OnrampState, value: st },
-    ]);
-    setCurrentDetails(details);
+  const progress = new Progress<CwKeyRotationStep>('awaiting-new-key');
+  progress.state = 'waiting-for-operator';
+  const r: Rotation = {
+    input,
+    workflowId: workflowInfo().workflowId,
+    progress,
+    old: input.connection,
+    permissions: [],
+    verifying: false,
+    oldKeyDeleted: false,
+    reminders: 0,
+    deadline: 0,
   };
   upsertSearchAttributes([
     { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.name) },
@@ -105,137 +116,119 @@ export async function connectwiseKeyRotation(request: CwKeyRotationRequest): Pro
   // The key in use now is the one a previous rotation recorded, when there was one: a scheduled run keeps
   // the arguments it was created with, which name a key already rotated away. Read before any handler,
   // so the Update's "not the old key" rule and the revoke step see the current key.
-  const customerKey = cwCustomerSlug(input.customer.name);
-  const recordsCurrentKey = patched('cw-rotation-current-key');
-  if (recordsCurrentKey) {
-    const recorded = await act.readCurrentConnectwiseKey({ customer: customerKey });
-    if (recorded) old = { ...old, ...recorded };
-  }
+  const recorded = await act.readCurrentConnectwiseKey({ customer: cwCustomerSlug(input.customer.name) });
+  if (recorded) r.old = { ...r.old, ...recorded };
   setHandler(cwKeyRotationStatusQuery, () => ({
-    workflowId,
+    workflowId: r.workflowId,
     customer: input.customer.name,
-    step,
-    state,
-    oldPublicKey: old.publicKey,
-    newPublicKey: next?.connection.publicKey,
-    permissions,
-    lastRejection,
-    reminders,
+    step: progress.step,
+    state: progress.state,
+    oldPublicKey: r.old.publicKey,
+    newPublicKey: r.next?.connection.publicKey,
+    permissions: r.permissions,
+    lastRejection: r.lastRejection,
+    reminders: r.reminders,
   }));
-  setHandler(oldKeyDeletedSignal, () => void (oldKeyDeleted = true));
-
-  setHandler(
-    provideNewKeyUpdate,
-    async (key) => {
-      // As the validator accepted it, trimmed as the door's schema trims it (no zod in workflows).
-      const candidate: ConnectwiseConnection = { ...old, ...normaliseNewKey(key) };
-      verifying = true;
-      try {
-        const v = await act.verifyConnectwiseConnection(candidate);
-        if (!v.ok)
-          throw ApplicationFailure.nonRetryable((lastRejection = v.message), FailureType.ConnectWiseConnectionRejected);
-        const target: CwTarget = { connection: candidate, site: v.site };
-        // The same role check as the onboarding's, company opt-in included (a key that cannot sync is no key).
-        const report = await act.checkConnectwisePermissions(
-          input.createMissingCompanies ? { ...target, createMissingCompanies: true } : target
-        );
-        if (report.missing > 0) {
-          lastRejection = `the new key's member lacks ${report.missing} permission(s):\n${formatPermissionTable(report.rows)}`;
-          throw ApplicationFailure.nonRetryable(lastRejection, FailureType.ConnectWisePermissionsMissing);
-        }
-        permissions = report.rows;
-        lastRejection = undefined;
-        next = target;
-        return { verified: true as const };
-      } finally {
-        verifying = false;
-      }
+  setHandler(oldKeyDeletedSignal, () => void (r.oldKeyDeleted = true));
+  setHandler(provideNewKeyUpdate, (key) => verifyNewKey(r, key), {
+    validator: (key) => {
+      const problems = newKeyProblems(key);
+      if (problems.length) throw new Error(keyRotationText.keyRefused(problems));
+      if (normaliseNewKey(key as CwNewKeyV1).publicKey === r.old.publicKey) throw new Error(keyRotationText.sameAsOld);
+      if (r.next) throw new Error(keyRotationText.alreadyVerified);
+      if (r.verifying) throw new Error(keyRotationText.checkRunning);
     },
-    {
-      validator: (key) => {
-        const problems = newKeyProblems(key);
-        if (problems.length) throw new Error(`Key refused:\n${problems.join('\n')}`);
-        if (normaliseNewKey(key as { publicKey: string; privateKeyRef: string }).publicKey === old.publicKey)
-          throw new Error('that is the old key: generate a new key pair');
-        if (next) throw new Error('a new key was already verified for this rotation');
-        if (verifying) throw new Error('a key is being checked right now; wait for that answer');
-      },
-    }
-  );
+  });
+  return r;
+}
 
-  // 1. Create: ConnectWise shows a private key once, in its UI; the operator makes the pair and sends it.
-  const instructions = `In ConnectWise: System > Members > API Members > ${old.apiMember ?? '(the integration member)'} > API Keys > + : Description "${input.vendor.name} integration (rotated)" > Save. Store the private key for the worker and send Onramp the public key and the reference (update "provideNewKey"). The old key ${old.publicKey} keeps working meanwhile.`;
-  enter('awaiting-new-key', 'waiting-for-operator', `**New ConnectWise key needed.**\n\n${instructions}`);
-  const deadline = Date.now() + input.timing.operatorDeadlineHours * 3600_000;
-  while (!next) {
-    if (Date.now() >= deadline)
-      throw ApplicationFailure.nonRetryable(
-        `No verified new ConnectWise key within ${input.timing.operatorDeadlineHours} h${lastRejection ? ` (last: ${lastRejection})` : ''}; the old key was left in place.`,
+/** Step 2, the provideNewKey Update: the keys answer, and the member's role passes the onboarding's table. */
+async function verifyNewKey(r: Rotation, key: CwNewKeyV1): Promise<{ verified: true }> {
+  // As the validator accepted it, trimmed as the door's schema trims it (no zod in workflows).
+  const candidate: ConnectwiseConnectionV1 = { ...r.old, ...normaliseNewKey(key) };
+  r.verifying = true;
+  try {
+    const v = await act.verifyConnectwiseConnection(candidate);
+    if (!v.ok)
+      throw ApplicationFailure.nonRetryable((r.lastRejection = v.message), FailureType.ConnectWiseConnectionRejected);
+    const target: CwTarget = { connection: candidate, site: v.site };
+    // The same role check as the onboarding's, company opt-in included (a key that cannot sync is no key).
+    const report = await act.checkConnectwisePermissions(
+      r.input.createMissingCompanies ? { ...target, createMissingCompanies: true } : target
+    );
+    if (report.missing > 0) {
+      r.lastRejection = keyRotationText.permissionsMissing(report.missing, report.rows);
+      throw ApplicationFailure.nonRetryable(r.lastRejection, FailureType.ConnectWisePermissionsMissing);
+    }
+    r.permissions = report.rows;
+    r.lastRejection = undefined;
+    r.next = target;
+    return { verified: true as const };
+  } finally {
+    r.verifying = false;
+  }
+}
+
+/** Step 1: the operator's instructions, a reminder every `reminderMinutes`, until the Update verified a key. */
+async function awaitNewKey(r: Rotation): Promise<CwTarget> {
+  const { input, progress } = r;
+  const instructions = keyRotationText.createKey(r.old.apiMember, input.vendor.name, r.old.publicKey);
+  progress.enter('awaiting-new-key', 'waiting-for-operator', keyRotationText.awaitingNewKey(instructions));
+  r.deadline = Date.now() + input.timing.operatorDeadlineHours * 3600_000;
+  while (!r.next) {
+    if (Date.now() >= r.deadline)
+      progress.fail(
+        keyRotationText.noNewKey(input.timing.operatorDeadlineHours, r.lastRejection),
         FailureType.ConnectWiseKeyNotProvided
       );
     const got = await condition(
-      () => next !== undefined,
-      Math.min(input.timing.reminderMinutes * 60_000, deadline - Date.now())
+      () => r.next !== undefined,
+      Math.min(input.timing.reminderMinutes * 60_000, r.deadline - Date.now())
     );
     if (!got) {
-      reminders++;
-      setCurrentDetails(`**New ConnectWise key needed (reminder ${reminders}).**\n\n${instructions}`);
+      r.reminders++;
+      setCurrentDetails(keyRotationText.reminder(r.reminders, instructions));
     }
   }
-  const verified = next;
+  return r.next;
+}
 
-  // 2-3. Verified in the Update; switch: the vendor is told the new key (reference only), once.
-  enter(
-    'switching',
-    'running',
-    `New key ${verified.connection.publicKey} verified; switching ${input.vendor.name} to it.`
-  );
-  await act.notifyVendor.executeWithOptions({ ...NOTIFY, summary: 'Tell the vendor to use the new key' }, [
+/** Step 3: the vendor is told to use the new key, and the key is recorded as the one in use. */
+async function switchToNewKey(r: Rotation, verified: CwTarget): Promise<void> {
+  const { input, progress } = r;
+  const { publicKey, privateKeyRef } = verified.connection;
+  progress.enter('switching', 'running', keyRotationText.switching(publicKey, input.vendor.name));
+  await act.notifyVendor.executeWithOptions({ ...NOTIFY, summary: keyRotationText.tellVendor }, [
     {
-      idempotencyKey: `${workflowId}:connectwise-key-switched:${verified.connection.publicKey}`,
+      idempotencyKey: `${r.workflowId}:connectwise-key-switched:${publicKey}`,
       event: 'connectwise.key.rotated',
-      payload: {
-        customer: input.customer.name,
-        publicKey: verified.connection.publicKey,
-        privateKeyRef: verified.connection.privateKeyRef,
-        previousPublicKey: old.publicKey,
-      },
+      payload: { customer: input.customer.name, publicKey, privateKeyRef, previousPublicKey: r.old.publicKey },
     },
   ]);
+  await act.recordCurrentConnectwiseKey({
+    customer: cwCustomerSlug(input.customer.name),
+    publicKey,
+    privateKeyRef: privateKeyRef!,
+  });
+}
 
-  if (recordsCurrentKey)
-    await act.recordCurrentConnectwiseKey({
-      customer: customerKey,
-      publicKey: verified.connection.publicKey,
-      privateKeyRef: verified.connection.privateKeyRef!,
-    });
-
-  // 4. Revoke: only now is the old key removed (the operator deletes it), then verified refused.
-  const oldRefused = async () => {
-    const r = await act.verifyConnectwiseConnection(old);
-    return !r.ok && r.field === 'keys';
-  };
-  enter(
+/** Step 4: the operator deletes the old key; Onramp checks ConnectWise refuses it (at each re-check or signal). */
+async function awaitOldKeyRefused(r: Rotation): Promise<void> {
+  const { input, progress } = r;
+  progress.enter(
     'awaiting-old-key-removal',
     'waiting-for-operator',
-    `**Delete the old key.** System > Members > API Members > ${old.apiMember ?? '(the member)'} > API Keys: delete public key ${old.publicKey}, then signal "oldKeyDeleted". Onramp verifies ConnectWise refuses it.`
+    keyRotationText.deleteOldKey(r.old.apiMember, r.old.publicKey)
   );
   for (;;) {
-    if (await oldRefused()) break;
-    if (Date.now() >= deadline)
-      throw ApplicationFailure.nonRetryable(
-        `The old ConnectWise key ${old.publicKey} still works after ${input.timing.operatorDeadlineHours} h: delete it under System > Members > API Members > API Keys. The new key is in use.`,
+    const v = await act.verifyConnectwiseConnection(r.old);
+    if (!v.ok && v.field === 'keys') return;
+    if (Date.now() >= r.deadline)
+      progress.fail(
+        keyRotationText.oldKeyStillWorks(r.old.publicKey, input.timing.operatorDeadlineHours),
         FailureType.ConnectWiseOldKeyNotRemoved
       );
-    oldKeyDeleted = false;
-    await condition(() => oldKeyDeleted, Math.min(input.timing.recheckSeconds * 1000, deadline - Date.now()));
+    r.oldKeyDeleted = false;
+    await condition(() => r.oldKeyDeleted, Math.min(input.timing.recheckSeconds * 1000, r.deadline - Date.now()));
   }
-  enter('done', 'completed', `Rotated: ${old.publicKey} → ${verified.connection.publicKey}; the old key is refused.`);
-  return {
-    customer: input.customer.name,
-    oldPublicKey: old.publicKey,
-    newPublicKey: verified.connection.publicKey,
-    newPrivateKeyRef: verified.connection.privateKeyRef!,
-    permissions,
-  };
 }

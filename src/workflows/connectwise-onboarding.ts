@@ -7,12 +7,8 @@ import {
   ApplicationFailure,
   ChildWorkflowFailure,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   executeChild,
   log,
-  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -23,52 +19,29 @@ import type { OnrampActivities } from '../activities';
 import type { CwTarget, VerifyConnectionResult } from '../activities/connectwise';
 import {
   connectionPatchProblems,
-  connectwiseChecklist,
-  formatPermissionTable,
   fillConnectwiseOnboardingDefaults,
   normaliseConnectionPatch,
 } from '../rules/connectwise-rules';
-import type {
-  ConnectwiseConnection,
-  ConnectwiseConnectionPatch,
-  ConnectwiseOnboardingRequest,
-  ConnectwiseOnboardingInputV1,
-  ConnectwiseStatus,
-  ConnectwiseStep,
-  PermissionRow,
-  SyncSummary,
-} from '../domain/connectwise-schema';
+import { connectwiseChecklist, formatPermissionTable, onboardingText } from '../rules/connectwise-instructions';
+import {
+  connectwiseStatusQuery,
+  provideConnectionUpdate,
+  recheckPermissionsSignal,
+  type ConnectwiseConnectionPatchV1,
+  type ConnectwiseOnboardingInputV1,
+  type ConnectwiseOnboardingRequestV1,
+  type ConnectwiseOnboardingResult,
+  type ConnectwiseStatus,
+  type ConnectwiseStep,
+  type PermissionRow,
+  type ProvideConnectionResult,
+} from '../contract/connectwise-onboarding-messages';
+import type { ConnectwiseConnectionV1, SyncSummary } from '../contract/connectwise-sync-messages';
 import { formatDuration } from '../rules/google-delegation-rules';
 import { inputV1 } from './input';
-import {
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampVendor,
-  type OnboardingState,
-  ONRAMP_INTEGRATION,
-} from '../contract/search-attributes';
+import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
 import { connectwiseCustomerSync } from './connectwise-customer-sync';
 import { FailureType } from '../contract/failure-types';
-
-export const connectwiseStatusQuery = defineQuery<ConnectwiseStatus>('status');
-/** The operator fixed the security role: check again now instead of at the next interval. */
-export const recheckPermissionsSignal = defineSignal('recheckPermissions');
-
-export interface ProvideConnectionResult {
-  verified: boolean;
-  /** Fields still needed before the connection can be verified. */
-  waitingFor: string[];
-  companyName?: string;
-}
-
-/**
- * Connection details, most importantly the private key *reference*. The validator refuses malformed
- * values at once (nothing enters history); the handler proves the keys against ConnectWise through an
- * activity and fails the Update (not the workflow) when they do not work.
- */
-export const provideConnectionUpdate = defineUpdate<ProvideConnectionResult, [ConnectwiseConnectionPatch]>(
-  'provideConnection'
-);
 
 const VERIFY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
@@ -90,48 +63,95 @@ const REMINDER_OPTIONS: ActivityOptions = {
 const { verifyConnectwiseConnection, checkConnectwisePermissions, notifyVendor } =
   proxyActivities<OnrampActivities>(VERIFY_OPTIONS);
 
-export interface ConnectwiseOnboardingResult {
-  companyName: string;
-  apiBaseUrl: string;
-  permissions: PermissionRow[];
+const REQUIRED_FIELDS = ['site', 'companyId', 'publicKey', 'privateKeyRef', 'clientId'] as const;
+
+/** One onboarding's state: what the status query reports and the Update and signal change. */
+interface Onboarding {
+  input: ConnectwiseOnboardingInputV1;
+  workflowId: string;
+  checklist: string[];
+  keyDeadlineAt: number;
+  progress: Progress<ConnectwiseStep>;
+  conn: Partial<ConnectwiseConnectionV1>;
+  /** The verified connection and its site, once the keys worked. */
+  target?: CwTarget;
+  lastRejection?: string;
+  verifying: boolean;
+  reminders: number;
+  permissionSource?: ConnectwiseStatus['permissionSource'];
+  permissions?: PermissionRow[];
+  recheck: boolean;
   sync?: SyncSummary;
 }
 
-const REQUIRED_FIELDS = ['site', 'companyId', 'publicKey', 'privateKeyRef', 'clientId'] as const;
-
+/** ConnectWise PSA onboarding, seed 002: the operator's key pair, the security role, then the customer sync. */
 export async function connectwiseOnboarding(
-  request: ConnectwiseOnboardingRequest
+  request: ConnectwiseOnboardingRequestV1
 ): Promise<ConnectwiseOnboardingResult> {
+  const o = begin(request);
+  // Seed steps 1-8: the API member and its key pair (the operator, following the checklist); Onramp proves the keys.
+  const target = await awaitWorkingKeys(o);
+  o.progress.enter('verifying-connection', 'running', onboardingText.keysVerified(target.site));
+  // Seed step 9: the member's security role, area by area (Company Maintenance Add when the sync creates companies).
+  await awaitSecurityRole(o, target);
+  // Then what the keys are for: the vendor's customers synced into ConnectWise.
+  if (o.input.customers.length) o.sync = await syncCustomers(o, target);
+  o.progress.enter('done', 'completed', onboardingText.done(target.site, o.sync));
+  return {
+    companyName: target.site.companyName,
+    apiBaseUrl: target.site.apiBaseUrl,
+    permissions: o.permissions ?? [],
+    sync: o.sync,
+  };
+}
+
+function begin(request: ConnectwiseOnboardingRequestV1): Onboarding {
   const input = inputV1<ConnectwiseOnboardingInputV1>(
     request,
     fillConnectwiseOnboardingDefaults,
     ['customer'],
     'ConnectWise onboarding input'
   );
-  const { workflowId } = workflowInfo();
-  const checklist = connectwiseChecklist(input.vendor.name, input.sync);
-  const keyDeadlineAt = Date.now() + input.keyWait.deadlineHours * 3600_000;
+  const o: Onboarding = {
+    input,
+    workflowId: workflowInfo().workflowId,
+    checklist: connectwiseChecklist(input.vendor.name, input.sync),
+    keyDeadlineAt: Date.now() + input.keyWait.deadlineHours * 3600_000,
+    progress: new Progress<ConnectwiseStep>('awaiting-connection'),
+    conn: { ...input.connection },
+    verifying: false,
+    reminders: 0,
+    recheck: false,
+  };
+  setHandler(connectwiseStatusQuery, () => status(o));
+  setHandler(recheckPermissionsSignal, () => {
+    o.recheck = true;
+  });
+  upsertSearchAttributes([
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.name) },
+    { key: OnrampVendor, value: input.vendor.name },
+    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.connectwiseOnboarding },
+  ]);
+  setHandler(provideConnectionUpdate, (patch) => provideConnection(o, patch), {
+    validator: (patch) => {
+      const problems = connectionPatchProblems(patch);
+      if (problems.length) throw new Error(onboardingText.connectionRefused(problems));
+      if (o.target) throw new Error(onboardingText.alreadyVerified);
+      if (o.verifying) throw new Error(onboardingText.checkRunning);
+    },
+  });
+  return o;
+}
 
-  const progress = new Progress<ConnectwiseStep>('awaiting-connection');
-  let conn: Partial<ConnectwiseConnection> = { ...input.connection };
-  let target: CwTarget | undefined;
-  let lastRejection: string | undefined;
-  let verifying = false;
-  let reminders = 0;
-  let permissionSource: ConnectwiseStatus['permissionSource'];
-  let permissions: PermissionRow[] | undefined;
-  let recheck = false;
-  let sync: SyncSummary | undefined;
-
-  const missingFields = () => REQUIRED_FIELDS.filter((f) => !conn[f]);
-
-  setHandler(connectwiseStatusQuery, () => ({
-    workflowId,
-    customer: input.customer.name,
-    vendor: input.vendor.name,
-    step: progress.step,
-    state: progress.state,
-    checklist,
+function status(o: Onboarding): ConnectwiseStatus {
+  const { conn, target } = o;
+  return {
+    workflowId: o.workflowId,
+    customer: o.input.customer.name,
+    vendor: o.input.vendor.name,
+    step: o.progress.step,
+    state: o.progress.state,
+    checklist: o.checklist,
     connection: {
       site: conn.site,
       companyId: conn.companyId,
@@ -139,229 +159,176 @@ export async function connectwiseOnboarding(
       clientId: conn.clientId,
       privateKey: target ? 'verified' : conn.privateKeyRef ? 'supplied' : 'missing',
     },
-    lastRejection,
-    reminders,
-    keyDeadlineAt: new Date(keyDeadlineAt).toISOString(),
+    lastRejection: o.lastRejection,
+    reminders: o.reminders,
+    keyDeadlineAt: new Date(o.keyDeadlineAt).toISOString(),
     site: target?.site,
-    permissionSource,
-    permissions,
-    sync,
-    error: progress.error,
-  }));
-  setHandler(recheckPermissionsSignal, () => {
-    recheck = true;
-  });
-
-  upsertSearchAttributes([
-    { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.name) },
-    { key: OnrampVendor, value: input.vendor.name },
-    { key: OnrampIntegration, value: ONRAMP_INTEGRATION.connectwiseOnboarding },
-  ]);
-  const enter = (s: ConnectwiseStep, st: OnboardingState, details?: string) => progress.enter(s, st, details);
-  const fail = (message: string, type: string): never => progress.fail(message, type);
-  const failFromActivity = (err: unknown): never => {
-    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
-      return fail(err.cause.message, err.cause.type ?? FailureType.ConnectWiseFailed);
-    throw err;
+    permissionSource: o.permissionSource,
+    permissions: o.permissions,
+    sync: o.sync,
+    error: o.progress.error,
   };
+}
 
-  /** Prove the merged connection; a wrong value is remembered for the operator, never thrown. */
-  const verify = async (): Promise<VerifyConnectionResult> => {
-    // Every required field is present (missingFields() is empty before each call), each as the door or the
-    // Update handler normalised it.
-    const candidate = conn as ConnectwiseConnection;
-    verifying = true;
-    try {
-      const r = await verifyConnectwiseConnection.executeWithOptions(
-        {
-          ...VERIFY_OPTIONS,
-          summary: `Verify ConnectWise keys for company ${candidate.companyId} on ${candidate.site}`,
-        },
-        [candidate]
-      );
-      if (r.ok) {
-        target = { connection: candidate, site: r.site };
-        lastRejection = undefined;
-      } else {
-        lastRejection = r.message;
-        // A rejected key is useless: forget its reference so the status says "missing" again.
-        if (r.field === 'keys' || r.field === 'privateKeyRef') conn = { ...conn, privateKeyRef: undefined };
-      }
-      return r;
-    } finally {
-      verifying = false;
+const missingFields = (o: Onboarding) => REQUIRED_FIELDS.filter((f) => !o.conn[f]);
+
+/** An activity's own failure ends the onboarding with its message and type; anything else is rethrown. */
+function failFromActivity(o: Onboarding, err: unknown): never {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
+    return o.progress.fail(err.cause.message, err.cause.type ?? FailureType.ConnectWiseFailed);
+  throw err;
+}
+
+/** The provideConnection Update: merge the patch; once every field is there, prove the keys (a refusal fails the Update only). */
+async function provideConnection(o: Onboarding, patch: ConnectwiseConnectionPatchV1): Promise<ProvideConnectionResult> {
+  const p = normaliseConnectionPatch(patch);
+  o.conn = { ...o.conn, ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) };
+  const waitingFor = missingFields(o);
+  if (waitingFor.length) return { verified: false, waitingFor };
+  const r = await verify(o);
+  if (!r.ok) throw ApplicationFailure.nonRetryable(r.message, FailureType.ConnectWiseConnectionRejected);
+  return { verified: true, waitingFor: [], companyName: r.site.companyName };
+}
+
+/** Prove the merged connection; a wrong value is remembered for the operator, never thrown. */
+async function verify(o: Onboarding): Promise<VerifyConnectionResult> {
+  // Every required field is present (missingFields() is empty before each call), each as the door or the
+  // Update handler normalised it.
+  const candidate = o.conn as ConnectwiseConnectionV1;
+  o.verifying = true;
+  try {
+    const r = await verifyConnectwiseConnection.executeWithOptions(
+      { ...VERIFY_OPTIONS, summary: onboardingText.verifyKeys(candidate.companyId, candidate.site) },
+      [candidate]
+    );
+    if (r.ok) {
+      o.target = { connection: candidate, site: r.site };
+      o.lastRejection = undefined;
+    } else {
+      o.lastRejection = r.message;
+      // A rejected key is useless: forget its reference so the status says "missing" again.
+      if (r.field === 'keys' || r.field === 'privateKeyRef') o.conn = { ...o.conn, privateKeyRef: undefined };
     }
-  };
+    return r;
+  } finally {
+    o.verifying = false;
+  }
+}
 
-  setHandler(
-    provideConnectionUpdate,
-    async (patch) => {
-      const p = normaliseConnectionPatch(patch);
-      conn = { ...conn, ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) };
-      const waitingFor = missingFields();
-      if (waitingFor.length) return { verified: false, waitingFor };
-      const r = await verify();
-      if (!r.ok) throw ApplicationFailure.nonRetryable(r.message, FailureType.ConnectWiseConnectionRejected);
-      return { verified: true, waitingFor: [], companyName: r.site.companyName };
-    },
-    {
-      validator: (patch) => {
-        const problems = connectionPatchProblems(patch);
-        if (problems.length) throw new Error(`Connection details refused:\n${problems.join('\n')}`);
-        if (target) throw new Error('The ConnectWise connection is already verified; nothing to change.');
-        if (verifying) throw new Error('Another connection check is running; wait for its answer, then try again.');
-      },
-    }
-  );
-
-  // ---- 1-2. Operator step: the checklist, then a working key pair ----
-  enter(
-    'awaiting-connection',
-    'waiting-for-operator',
-    `**Waiting for the ConnectWise connection details.**\n\n${checklist.map((c, i) => `${i + 1}. ${c}`).join('\n')}`
-  );
-  if (!missingFields().length) {
+/** Seed steps 1-8: publish the checklist, then wait (with reminders) for a key pair that works, until the deadline. */
+async function awaitWorkingKeys(o: Onboarding): Promise<CwTarget> {
+  const { input, progress } = o;
+  progress.enter('awaiting-connection', 'waiting-for-operator', onboardingText.awaitingConnection(o.checklist));
+  if (!missingFields(o).length) {
     try {
-      await verify();
+      await verify(o);
     } catch (err) {
-      failFromActivity(err);
+      failFromActivity(o, err);
     }
   }
-  while (!target) {
-    const left = keyDeadlineAt - Date.now();
+  while (!o.target) {
+    const left = o.keyDeadlineAt - Date.now();
     if (left <= 0) {
       await condition(allHandlersFinished);
-      if (target) break;
-      fail(
-        `No working ConnectWise API key after ${formatDuration(input.keyWait.deadlineHours * 3600_000)}${lastRejection ? ` (last problem: ${lastRejection})` : ''}. The private key is shown only once: generate a new key pair under System > Members > API Members > (the member) > API Keys > +, store the new private key for the worker, and start this onboarding again with the new public key and private key reference.`,
+      if (o.target) break;
+      progress.fail(
+        onboardingText.keyDeadline(formatDuration(input.keyWait.deadlineHours * 3600_000), o.lastRejection),
         FailureType.ConnectWiseKeyNotProvided
       );
     }
     const wait = Math.min(input.keyWait.reminderIntervalSeconds * 1000, left);
-    const provided = await condition(() => target !== undefined, wait, {
-      summary: `Wait for ${missingFields().join(', ') || 'a working key'} (reminder in ${Math.round(wait / 1000)} s)`,
+    const provided = await condition(() => o.target !== undefined, wait, {
+      summary: onboardingText.waitingForKey(missingFields(o), wait),
     });
-    if (!provided && Date.now() < keyDeadlineAt) {
-      reminders++;
-      try {
-        await notifyVendor.executeWithOptions(
-          { ...REMINDER_OPTIONS, summary: `Reminder ${reminders}: ConnectWise key still needed` },
-          [
-            {
-              idempotencyKey: `${workflowId}:connectwise-key-reminder:${reminders}`,
-              event: 'connectwise.connection.reminder',
-              payload: {
-                customer: input.customer.name,
-                missing: missingFields(),
-                lastRejection,
-                deadlineAt: new Date(keyDeadlineAt).toISOString(),
-              },
-            },
-          ]
-        );
-      } catch (err) {
-        log.warn('reminder not delivered', { error: (err as Error).message });
-      }
-    }
+    if (!provided && Date.now() < o.keyDeadlineAt) await remind(o);
   }
-  const verified: CwTarget = target;
-  enter(
-    'verifying-connection',
-    'running',
-    `Keys verified: ${verified.site.companyName} at ${verified.site.apiBaseUrl}`
-  );
+  return o.target;
+}
 
-  // ---- 5. Security role, area by area ----
-  // Runs recorded before the option (no marker) keep what they did: the seed's table, and a sync that creates
-  // and renames companies. Since: match-only unless the input opts in, and then the role needs Company
-  // Maintenance Add (checked here, before anything is written).
-  const companies = patched('cw-sync-create-missing-companies-opt-in')
-    ? { createMissingCompanies: input.sync.createMissingCompanies }
-    : undefined;
-  const permDeadlineAt = Date.now() + input.permissionWait.deadlineHours * 3600_000;
+/** A reminder to the vendor that the key is still needed; one that cannot be delivered is logged, not fatal. */
+async function remind(o: Onboarding): Promise<void> {
+  o.reminders++;
+  try {
+    await notifyVendor.executeWithOptions({ ...REMINDER_OPTIONS, summary: onboardingText.reminder(o.reminders) }, [
+      {
+        idempotencyKey: `${o.workflowId}:connectwise-key-reminder:${o.reminders}`,
+        event: 'connectwise.connection.reminder',
+        payload: {
+          customer: o.input.customer.name,
+          missing: missingFields(o),
+          lastRejection: o.lastRejection,
+          deadlineAt: new Date(o.keyDeadlineAt).toISOString(),
+        },
+      },
+    ]);
+  } catch (err) {
+    log.warn('reminder not delivered', { error: (err as Error).message });
+  }
+}
+
+/**
+ * Seed step 9: the role's permission table, re-checked at each interval or recheckPermissions signal until no
+ * permission is missing, or the deadline. With sync.createMissingCompanies the table also needs Company
+ * Maintenance Add (checked here, before anything is written).
+ */
+async function awaitSecurityRole(o: Onboarding, target: CwTarget): Promise<void> {
+  const { input, progress } = o;
+  const deadlineAt = Date.now() + input.permissionWait.deadlineHours * 3600_000;
   for (;;) {
-    enter('checking-permissions', 'running');
+    progress.enter('checking-permissions', 'running');
     let report;
     try {
       report = await checkConnectwisePermissions.executeWithOptions(
-        {
-          ...PERMISSION_OPTIONS,
-          summary: verified.connection.apiMember
-            ? `Read the security role of ${verified.connection.apiMember}`
-            : 'Probe each required area with reads',
-        },
-        [companies?.createMissingCompanies ? { ...verified, createMissingCompanies: true } : verified]
+        { ...PERMISSION_OPTIONS, summary: onboardingText.readRole(target.connection.apiMember) },
+        [input.sync.createMissingCompanies ? { ...target, createMissingCompanies: true } : target]
       );
     } catch (err) {
-      return failFromActivity(err);
+      return failFromActivity(o, err);
     }
-    permissions = report.rows;
-    permissionSource = report.source;
-    if (report.missing === 0) break;
+    o.permissions = report.rows;
+    o.permissionSource = report.source;
+    if (report.missing === 0) return;
     const table = formatPermissionTable(report.rows);
-    if (Date.now() >= permDeadlineAt) {
-      fail(
-        `The API member's security role still lacks ${report.missing} permission(s) of seed 002:\n${table}`,
+    if (Date.now() >= deadlineAt)
+      progress.fail(
+        onboardingText.permissionsStillMissing(report.missing, table),
         FailureType.ConnectWisePermissionsMissing
       );
-    }
-    enter(
+    progress.enter(
       'awaiting-permissions',
       'waiting-for-operator',
-      `**${report.missing} permission(s) missing.** Fix them, then send recheckPermissions.\n\n${table}`
+      onboardingText.permissionsMissing(report.missing, table)
     );
-    const wait = Math.min(input.permissionWait.recheckIntervalSeconds * 1000, permDeadlineAt - Date.now());
-    await condition(() => recheck, wait, {
-      summary: `Wait for ${report.missing} permission fix(es) or recheckPermissions`,
+    const wait = Math.min(input.permissionWait.recheckIntervalSeconds * 1000, deadlineAt - Date.now());
+    await condition(() => o.recheck, wait, { summary: onboardingText.waitingForPermissions(report.missing) });
+    o.recheck = false;
+  }
+}
+
+/** The customer sync, as a child workflow findable by the same customer filter as this onboarding (and its order). */
+async function syncCustomers(o: Onboarding, target: CwTarget): Promise<SyncSummary> {
+  const { input, progress } = o;
+  progress.enter('syncing-customers', 'running', onboardingText.syncing(input.syncMode, input.customers.length));
+  try {
+    return await executeChild(connectwiseCustomerSync, {
+      workflowId: `${o.workflowId}:customer-sync`,
+      args: [
+        {
+          customer: input.customer.name,
+          vendor: input.vendor.name,
+          target,
+          customers: input.customers,
+          billing: input.billing,
+          mode: input.syncMode,
+          createMissingCompanies: input.sync.createMissingCompanies,
+        },
+      ],
+      staticSummary: onboardingText.syncSummary(input.syncMode, input.customer.name),
+      typedSearchAttributes: [{ key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.name) }],
     });
-    recheck = false;
+  } catch (err) {
+    if (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure)
+      progress.fail(err.cause.message, err.cause.type ?? FailureType.ConnectWiseSyncFailed);
+    throw err;
   }
-
-  // ---- 6. Customer sync ----
-  if (input.customers.length) {
-    enter(
-      'syncing-customers',
-      'running',
-      `${input.syncMode === 'plan' ? 'Planning' : 'Syncing'} ${input.customers.length} customers`
-    );
-    try {
-      sync = await executeChild(connectwiseCustomerSync, {
-        workflowId: `${workflowId}:customer-sync`,
-        args: [
-          {
-            customer: input.customer.name,
-            vendor: input.vendor.name,
-            target: verified,
-            customers: input.customers,
-            billing: input.billing,
-            mode: input.syncMode,
-            ...(companies ?? {}),
-          },
-        ],
-        staticSummary: `ConnectWise customer sync (${input.syncMode}) for ${input.customer.name}`,
-        // The sync is part of this onboarding (and of its order): findable by the same customer filter.
-        typedSearchAttributes: [{ key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.name) }],
-      });
-    } catch (err) {
-      if (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure)
-        fail(err.cause.message, err.cause.type ?? FailureType.ConnectWiseSyncFailed);
-      throw err;
-    }
-  }
-
-  const unmatched = sync?.unmatchedCompanies ?? [];
-  enter(
-    'done',
-    'completed',
-    `ConnectWise connected (${verified.site.companyName})${sync ? `; ${sync.customers} customers ${sync.mode === 'plan' ? 'planned' : 'synced'}` : ''}.` +
-      (unmatched.length
-        ? `\n\n**${unmatched.length} customer(s) have no ConnectWise company and were not created** (match-only, as the guide's role allows): ${unmatched.join(', ')}. Create them in ConnectWise (Companies > Company > +) and sync again, or opt in with sync.createMissingCompanies (the role then needs Companies › Company Maintenance Add Level = All).`
-        : '')
-  );
-  return {
-    companyName: verified.site.companyName,
-    apiBaseUrl: verified.site.apiBaseUrl,
-    permissions: permissions ?? [],
-    sync,
-  };
 }

@@ -1,12 +1,7 @@
 // The workflow bundle's entry point: every workflow type Onramp registers.
 export { googleDelegationOnboarding } from './google-delegation';
-export {
-  connectwiseOnboarding,
-  connectwiseStatusQuery,
-  provideConnectionUpdate,
-  recheckPermissionsSignal,
-} from './connectwise-onboarding';
-export { connectwiseCustomerSync, connectwiseSyncStatusQuery } from './connectwise-customer-sync';
+export { connectwiseOnboarding } from './connectwise-onboarding';
+export { connectwiseCustomerSync } from './connectwise-customer-sync';
 export {
   autotaskOnboarding,
   autotaskOnboardingStatusQuery,
@@ -27,12 +22,7 @@ export {
 } from './customer-onboarding';
 export { driftCheck, driftFinding } from './drift-check';
 export { customerOffboarding } from './customer-offboarding';
-export {
-  connectwiseKeyRotation,
-  cwKeyRotationStatusQuery,
-  provideNewKeyUpdate,
-  oldKeyDeletedSignal,
-} from './connectwise-key-rotation';
+export { connectwiseKeyRotation } from './connectwise-key-rotation';
 export { googleDelegationReverify } from './google-delegation-reverify';
 export {
   autotaskSecretRotation,

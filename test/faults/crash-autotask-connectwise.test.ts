@@ -87,6 +87,7 @@ describe('fault: worker SIGKILLed right after each Autotask and ConnectWise side
               customers: customers(3, prefix),
               billing: billingSchema.parse({}),
               mode: 'apply',
+              createMissingCompanies: true,
             },
           ],
         })

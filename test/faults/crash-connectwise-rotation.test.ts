@@ -13,12 +13,12 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { request } from 'undici';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';
+import { type connectwiseKeyRotation } from '../../src/workflows';
 import {
   cwKeyRotationStatusQuery,
   oldKeyDeletedSignal,
   provideNewKeyUpdate,
-  type connectwiseKeyRotation,
-} from '../../src/workflows';
+} from '../../src/contract/connectwise-key-rotation-messages';
 import { connectwiseFixture, type ConnectwiseFixture } from '../helpers/connectwise';
 import { crashAfterCommits, waitForCrash, WorkerProcess } from '../helpers/faults';
 import { eventually, testEnv, uniqueTaskQueue } from '../helpers/temporal';

@@ -198,6 +198,7 @@ const ENDPOINTS: Endpoint[] = [
         customers: [{ identifier: `ERR${String(row).padStart(4, '0')}`, name: `Errors ${row}` }],
         agreement: billingSchema.parse({}).agreement,
         mode: 'apply' as const,
+        createMissingCompanies: true,
       });
     },
   },

@@ -21,12 +21,11 @@ import {
 } from '../../src/domain/autotask-schema';
 import {
   connectionPatchProblems,
-  connectwiseChecklist,
-  formatPermissionTable,
   parseConnectwiseOnboardingInput,
   permissionMenuPath,
   REQUIRED_PERMISSIONS,
 } from '../../src/domain/connectwise-schema';
+import { connectwiseChecklist, formatPermissionTable } from '../../src/rules/connectwise-instructions';
 import { parseOrder } from '../../src/domain/customer-onboarding-schema';
 import { parseDriftCheckInput } from '../../src/domain/drift-schema';
 import { closeNames, parseAdminRoleInput } from '../../src/domain/google-admin-roles-schema';

@@ -12,12 +12,11 @@ import {
 } from '../../src/domain/autotask-schema';
 import {
   connectionPatchProblems,
-  connectwiseChecklist,
   connectwiseWorkflowId,
-  formatPermissionTable,
   permissionMenuPath,
   REQUIRED_PERMISSIONS,
 } from '../../src/domain/connectwise-schema';
+import { connectwiseChecklist, formatPermissionTable } from '../../src/rules/connectwise-instructions';
 import {
   customerOnboardingWorkflowId,
   integrationWorkflowId,

@@ -1,11 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { ConnectwiseSiteInfo, SyncBatchResult, SyncMode } from '../../contract/connectwise-sync-messages';
 import {
   CW_KEY_PATTERN,
   type ConnectwiseConnection,
-  type ConnectwiseSiteInfo,
   type SyncBilling,
   type SyncCustomer,
-  type SyncMode,
 } from '../../domain/connectwise-schema';
 import { CurrentCredentials } from '../../secrets/current-credentials';
 import type { CurrentCredentialRecords } from '../../secrets/rotation-state';
@@ -24,7 +23,7 @@ import {
   type CwBillingInventoryInput,
   type CwObjectRef,
 } from './cleanup';
-import { ensureCatalogItem, syncCustomerBatch, type AdditionProduct, type SyncBatchResult } from './sync';
+import { ensureCatalogItem, syncCustomerBatch, type AdditionProduct } from './sync';
 import { FailureType } from '../../contract/failure-types';
 
 export interface ConnectwiseSettings extends SiteSettings {
@@ -180,8 +179,8 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
         mode: SyncMode;
         /** The catalog item each agreement carries as an addition (runs recorded before it had none). */
         product?: AdditionProduct;
-        /** false: match only; true: create missing companies; absent (runs before the option): create and rename. */
-        createMissingCompanies?: boolean;
+        /** false: match only; true: create missing companies (existing ones are never renamed). */
+        createMissingCompanies: boolean;
       }
     ): Promise<SyncBatchResult> {
       return syncCustomerBatch(

@@ -1,13 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  permissionMenuPath,
-  requiredPermissions,
-  type SyncCompanyOptions,
-  type PermissionAction,
-  type PermissionLevel,
-  type PermissionRequirement,
-  type PermissionRow,
-} from '../../domain/connectwise-schema';
+import type {
+  PermissionAction,
+  PermissionLevel,
+  PermissionRow,
+  SyncCompanyOptions,
+} from '../../contract/connectwise-onboarding-messages';
+import { permissionMenuPath, requiredPermissions, type PermissionRequirement } from '../../rules/connectwise-rules';
 import { cwString, type CwClient } from './connectwise-client';
 import { FailureType } from '../../contract/failure-types';
 

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import type { ConnectwiseSiteInfo } from '../../domain/connectwise-schema';
+import type { ConnectwiseSiteInfo } from '../../contract/connectwise-sync-messages';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
 import { FailureType } from '../../contract/failure-types';
 

@@ -1,5 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
-import type { SyncBilling, SyncCounts, SyncCustomer, SyncMode } from '../../domain/connectwise-schema';
+import type { SyncBatchResult, SyncCounts, SyncMode } from '../../contract/connectwise-sync-messages';
+import type { SyncBilling, SyncCustomer } from '../../domain/connectwise-schema';
 import { mapWithConcurrency } from '../concurrency';
 import { cwString, CwObjectExists, type CwClient } from './connectwise-client';
 
@@ -19,25 +20,6 @@ interface CwCatalogItem {
   identifier: string;
   description: string;
   price?: number;
-}
-
-export interface SyncBatchResult {
-  companies: SyncCounts;
-  agreements: SyncCounts;
-  /** The catalog item as an addition on each agreement (absent when no catalog item was given). */
-  additions?: SyncCounts;
-  /** Identifiers of companies this batch created (offboarding deletes only these). */
-  createdCompanies?: string[];
-  /**
-   * Identifiers of the companies whose agreement this batch created, and of those whose agreement it gave
-   * the catalog item: offboarding deletes only these, never an agreement or addition that was there before.
-   * Absent in runs recorded before they existed.
-   */
-  createdAgreements?: string[];
-  createdAdditions?: string[];
-  /** Match-only: customers without a company of their identifier (not created; no agreement made for them). */
-  unmatchedCompanies?: string[];
-  plannedChanges: string[];
 }
 
 /** The billing product each agreement carries as an addition; `id` is absent in plan mode before it exists. */
@@ -110,22 +92,19 @@ type Outcome = keyof SyncCounts;
  * SYNC_CONCURRENCY customers are worked on at once (identifiers are unique in a request: the domain schema
  * refuses duplicates); counts, created, unmatched companies and planned changes keep the customers' order.
  *
- * `createMissingCompanies`: false (the default of every input since the option exists) = match only: a
- * customer without a company is reported in `unmatchedCompanies`, never created, and no company is renamed —
- * the seed's role grants Company Maintenance Inquire only, and the MSP's companies are theirs. true = create
- * the missing ones (the role check then requires Company Maintenance Add), still without renaming existing
- * ones. Absent = a run scheduled before the option existed: create and rename, as it was started to do.
+ * `createMissingCompanies`: false (the inputs' default) = match only: a customer without a company is reported
+ * in `unmatchedCompanies`, never created — the seed's role grants Company Maintenance Inquire only. true =
+ * create the missing ones (the role check then requires Company Maintenance Add). Either way no existing
+ * company is renamed: the MSP's companies are theirs.
  */
 export async function syncCustomerBatch(
   client: CwClient,
   customers: readonly SyncCustomer[],
   agreement: SyncBilling['agreement'],
   mode: SyncMode,
-  product?: AdditionProduct,
-  createMissingCompanies?: boolean
+  product: AdditionProduct | undefined,
+  createMissingCompanies: boolean
 ): Promise<SyncBatchResult> {
-  const legacy = createMissingCompanies === undefined;
-  const mayCreate = legacy || createMissingCompanies;
   const result: SyncBatchResult = {
     companies: counts(),
     agreements: counts(),
@@ -133,7 +112,7 @@ export async function syncCustomerBatch(
     createdCompanies: [],
     createdAgreements: [],
     createdAdditions: [],
-    ...(legacy ? {} : { unmatchedCompanies: [] }),
+    unmatchedCompanies: [],
     plannedChanges: [],
   };
   const plan = (change: string) => {
@@ -152,7 +131,7 @@ export async function syncCustomerBatch(
     async (c): Promise<{ outcome?: Outcome; id?: number; created?: boolean; unmatched?: boolean; plan?: string }> => {
       const key = c.identifier.toLowerCase();
       let company = existing.get(key);
-      if (!company && !mayCreate) {
+      if (!company && !createMissingCompanies) {
         heartbeat({ phase: 'companies', done: ++done });
         return {
           unmatched: true,
@@ -177,23 +156,13 @@ export async function syncCustomerBatch(
           return { outcome: 'created', id: created.id, created: true };
         } catch (err) {
           if (!(err instanceof CwObjectExists)) throw err;
-          // Created meanwhile (by a lost earlier attempt or another writer): adopt it, then compare.
+          // Created meanwhile (by a lost earlier attempt or another writer): adopt it.
           company = (await companiesByIdentifier(client, [c.identifier])).get(key);
           if (!company) throw err;
         }
       }
-      let outcome: Outcome = 'unchanged';
-      let change: string | undefined;
-      if (company.name !== c.name && legacy) {
-        outcome = 'updated';
-        if (mode === 'plan') change = `rename company ${c.identifier} "${company.name}" → "${c.name}"`;
-        else
-          await client.call('PATCH', `/company/companies/${company.id}`, {
-            body: [{ op: 'replace', path: 'name', value: c.name }],
-          });
-      }
       heartbeat({ phase: 'companies', done: ++done });
-      return { outcome, id: company.id, plan: change };
+      return { outcome: 'unchanged', id: company.id };
     }
   );
   for (const [i, r] of companies.entries()) {
@@ -255,7 +224,7 @@ export async function syncCustomerBatch(
     if (mode === 'apply' && r.addition === 'created') result.createdAdditions!.push(customers[i]!.identifier);
     r.plans.forEach(plan);
   }
-  if (mode === 'plan' && mayCreate) {
+  if (mode === 'plan' && createMissingCompanies) {
     const missing = companies.filter((r) => r.id === undefined).length;
     result.agreements.created += missing;
     if (result.additions) result.additions.created += missing;

@@ -1,11 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import {
-  connectwiseWorkflowId,
-  type ConnectwiseOnboardingRequest,
-  type ConnectwiseStatus,
-  type SyncSummary,
-} from '../../domain/connectwise-schema';
-import { provideConnectionUpdate, type connectwiseOnboarding } from '../../workflows';
+import { connectwiseWorkflowId, type ConnectwiseOnboardingRequest } from '../../domain/connectwise-schema';
+import { provideConnectionUpdate, type ConnectwiseStatus } from '../../contract/connectwise-onboarding-messages';
+import type { SyncSummary } from '../../contract/connectwise-sync-messages';
+import type { connectwiseOnboarding } from '../../workflows';
 import { admin, follow, GuideError, GuideLog, runTag, storeSecret, type GuideContext } from './guide-steps';
 
 /** The clientId Sophos registered at developer.connectwise.com (the vendor's, not the MSP's: nothing to type). */
