@@ -24,7 +24,8 @@ import { runOrderGuide } from '../src/sandbox/guides/order-guide';
 import { driftScheduleId } from '../src/domain/drift-schema';
 import { offboardingWorkflowId, type OffboardingInput, type OffboardingReport } from '../src/domain/offboarding-schema';
 import { listFindings } from '../src/services/findings';
-import { orderFacts, startOffboarding } from '../src/services/offboarding';
+import { startOffboarding } from '../src/services/offboarding';
+import { orderFacts } from '../src/temporal/order-facts';
 import { eventually } from './helpers/integration';
 import { sandboxStack, vendorWrites, type SandboxStack } from './helpers/sandbox';
 

@@ -11,11 +11,12 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { isConnectwiseCloudHost } from '../activities/connectwise/site';
 import type { OnrampConfig } from '../config';
 import { autotaskCredentialsSchema } from '../domain/autotask-schema';
 import { connectionPatchSchema } from '../domain/connectwise-schema';
 import { driftScheduleId } from '../domain/drift-schema';
+import { isConnectwiseCloudHost } from '../rules/connectwise-site-rules';
+import { OperatorActionError, OrderNotFoundError } from '../rules/order-errors';
 import { rotationSchedulesFromOrder } from './rotation-schedules';
 import { driftCheckFromOrder, ensureDriftSchedule, ensureSchedule } from './schedules';
 import {
@@ -58,16 +59,8 @@ export class OrderConflictError extends Error {
   }
 }
 
-export class OrderNotFoundError extends Error {
-  constructor(readonly orderId: string) {
-    super(`no onboarding for order ${orderId}`);
-    this.name = 'OrderNotFoundError';
-  }
-}
-
-export class OperatorActionError extends Error {
-  override name = 'OperatorActionError';
-}
+// Found below the services too (reading an order's progress): the doors catch them from here.
+export { OperatorActionError, OrderNotFoundError } from '../rules/order-errors';
 
 /**
  * Temporal itself could not be reached (or answered "unavailable"): the one case the intake answers 503

@@ -62,7 +62,7 @@ export async function ensureSchedule(
 
 /**
  * The drift check of an order: its customer and order ID only. Each run reads what the order's onboarding
- * has learnt by then (src/services/drift-progress.ts), so the schedule exists from the order's start and never
+ * has learnt by then (src/activities/onramp/drift-progress.ts), so the schedule exists from the order's start and never
  * needs refreshing when a credential is supplied or a webhook created.
  */
 export function driftCheckFromOrder(order: Pick<Order, 'orderId' | 'customer'>): DriftCheckRequest {
