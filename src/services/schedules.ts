@@ -69,22 +69,26 @@ export function driftCheckFromOrder(order: Pick<Order, 'orderId' | 'customer'>):
   return { customer: order.customer, orderId: order.orderId };
 }
 
-export async function ensureDriftSchedule(
-  client: Client,
-  config: Pick<OnrampConfig, 'temporal'>,
-  request: DriftCheckRequest,
-  everyMs: number
-): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }> {
+/** The schedule of a drift check, its input validated now. */
+export function driftSchedule(request: DriftCheckRequest, everyMs: number): ScheduleSpecInput {
   const input = parseDriftCheckInput(request);
-  const scheduleId = driftScheduleId(input.customer.id);
-  const outcome = await ensureSchedule(client, config, {
-    scheduleId,
+  return {
+    scheduleId: driftScheduleId(input.customer.id),
     workflowType: 'driftCheck',
     args: [input],
     everyMs,
     customerId: input.customer.id,
     integration: 'drift-check',
     summary: `Drift check of ${input.customer.name}`,
-  });
-  return { scheduleId, outcome };
+  };
+}
+
+export async function ensureDriftSchedule(
+  client: Client,
+  config: Pick<OnrampConfig, 'temporal'>,
+  request: DriftCheckRequest,
+  everyMs: number
+): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }> {
+  const spec = driftSchedule(request, everyMs);
+  return { scheduleId: spec.scheduleId, outcome: await ensureSchedule(client, config, spec) };
 }
