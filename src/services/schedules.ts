@@ -8,7 +8,13 @@ import type { OnrampConfig } from '../config';
 import type { Order } from '../domain/customer-onboarding-schema';
 import { driftScheduleId, parseDriftCheckInput, type DriftCheckRequest } from '../domain/drift-schema';
 import { InputError } from '../domain/field-validators';
-import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from '../contract/search-attributes';
+import {
+  ONRAMP_INTEGRATION,
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampState,
+  OnrampStep,
+} from '../contract/search-attributes';
 
 /** Shortest and longest interval of any Onramp schedule: checked before a schedule is created or updated. */
 export const SCHEDULE_INTERVAL_MS = { min: 3600_000, max: 365 * 86_400_000 } as const;
@@ -78,7 +84,7 @@ export function driftSchedule(request: DriftCheckRequest, everyMs: number): Sche
     args: [input],
     everyMs,
     customerId: input.customer.id,
-    integration: 'drift-check',
+    integration: ONRAMP_INTEGRATION.driftCheck,
     summary: `Drift check of ${input.customer.name}`,
   };
 }
