@@ -41,32 +41,27 @@ const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/db');
 const bool = z.enum(['true', 'false', '1', '0']);
-const hostList = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? '')
-      .split(',')
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean)
-  )
-  .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'must be a comma-separated list of host or host:port')));
-const refList = z
-  .string()
-  .optional()
-  .transform((v) =>
-    (v ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-  )
-  .pipe(
-    z.array(
-      z
-        .string()
-        .regex(PROCESS_SECRET_REF, 'each entry must be a secret reference (env:NAME or file:/path), comma-separated')
+/** A comma-separated list: each entry trimmed (then `normalize`d), empty ones dropped, every one checked by `entry`. */
+const commaList = (entry: z.ZodString, normalize: (s: string) => string = (s) => s) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => normalize(s.trim()))
+        .filter(Boolean)
     )
-  );
+    .pipe(z.array(entry));
+const hostList = commaList(
+  z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, 'must be a comma-separated list of host or host:port'),
+  (h) => h.toLowerCase()
+);
+const refList = commaList(
+  z
+    .string()
+    .regex(PROCESS_SECRET_REF, 'each entry must be a secret reference (env:NAME or file:/path), comma-separated')
+);
 
 /** Every variable Onramp's processes read. Each `.describe()` is README's text for it. */
 export const configSchema = z.object({

@@ -1,20 +1,31 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /**
- * Run idempotent DDL (CREATE … IF NOT EXISTS) in one transaction, serialised across processes by a
- * transaction-scoped advisory lock on `lockName`: several workers starting at once create the schema once.
+ * Run `fn` on one connection inside BEGIN … COMMIT: everything it writes lands together, or (it throws)
+ * nothing does. The connection goes back to the pool either way.
  */
-export async function createSchemaOnce(pool: Pool, lockName: string, ddl: string): Promise<void> {
+export async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
   try {
     await c.query('BEGIN');
-    await c.query(`SELECT pg_advisory_xact_lock(hashtext('${lockName}'))`);
-    await c.query(ddl);
+    const result = await fn(c);
     await c.query('COMMIT');
+    return result;
   } catch (err) {
     await c.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
     c.release();
   }
+}
+
+/**
+ * Run idempotent DDL (CREATE … IF NOT EXISTS) in one transaction, serialised across processes by a
+ * transaction-scoped advisory lock on `lockName`: several workers starting at once create the schema once.
+ */
+export async function createSchemaOnce(pool: Pool, lockName: string, ddl: string): Promise<void> {
+  await inTransaction(pool, async (c) => {
+    await c.query(`SELECT pg_advisory_xact_lock(hashtext('${lockName}'))`);
+    await c.query(ddl);
+  });
 }

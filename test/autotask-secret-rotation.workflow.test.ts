@@ -13,7 +13,8 @@ import {
 import { listen } from '../src/simulators/http';
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver, type AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';
-import { SigningKeyring, keyringSecretsFor } from '../src/webhooks/signing-keyring';
+import { SigningKeyring } from '../src/secrets/receiver-keyring-file';
+import { keyringSecretsFor } from '../src/webhooks/signing-keyring';
 import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
 import {
   autotaskFixture,

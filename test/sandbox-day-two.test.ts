@@ -25,7 +25,8 @@ import { driftScheduleId } from '../src/domain/drift-schema';
 import { offboardingWorkflowId, type OffboardingInput } from '../src/domain/offboarding-schema';
 import type { OffboardingReport } from '../src/contract/offboarding-messages';
 import { listFindings } from '../src/services/findings';
-import { orderFacts, startOffboarding } from '../src/services/offboarding';
+import { startOffboarding } from '../src/services/offboarding';
+import { orderFacts } from '../src/temporal/order-facts';
 import { eventually } from './helpers/integration';
 import { sandboxStack, vendorWrites, type SandboxStack } from './helpers/sandbox';
 

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { KeyRing } from './key-ring';
+import type { KeyRing } from './key-ring-types';
 
 export const ENCODING_ENCRYPTED = 'binary/encrypted';
 export const METADATA_KEY_ID = 'encryption-key-id';

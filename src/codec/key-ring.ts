@@ -4,20 +4,12 @@ import { join } from 'node:path';
 import { processEnv } from '../config';
 import { resolveSecretRef } from '../secrets/secret-ref';
 import { registerSecret } from '../secrets/scrub';
+import type { CodecKey, KeyRing } from './key-ring-types';
 
 /** AES-256 keys are 32 bytes. */
 export const KEY_BYTES = 32;
 
-export interface CodecKey {
-  id: string;
-  key: Buffer;
-}
-
-/** The newest key encrypts; every key decrypts, so histories written before a rotation stay readable. */
-export interface KeyRing {
-  current: CodecKey;
-  byId: ReadonlyMap<string, Buffer>;
-}
+export type { CodecKey, KeyRing } from './key-ring-types';
 
 export class CodecKeyError extends Error {
   constructor(message: string) {

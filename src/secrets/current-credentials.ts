@@ -1,8 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { CurrentCredentialRecords } from './rotation-state';
+import { replaceFile } from './replace-file';
+import type { CredentialKind, CurrentCredentialRecords } from './rotation-state-types';
 import { isSecretRef } from './secret-ref';
+
+/** Refuses a record that would hold a secret: every secret-named field must be a reference. */
+export function assertReferencesOnly(value: Record<string, string>): void {
+  for (const [field, v] of Object.entries(value))
+    if (/secret|private|password/i.test(field) && !isSecretRef(v))
+      throw new Error(`${field} must be a secret reference, never the secret itself`);
+}
 
 /**
  * The credential references an integration uses *now*, per customer, written by the rotation that
@@ -13,15 +20,6 @@ import { isSecretRef } from './secret-ref';
  * `<dir>/<kind>/<key>.json`, replaced whole (temporary file + rename). One writer per key: the rotation's
  * workflow ID is per customer.
  */
-export type CredentialKind = 'connectwise-key';
-
-/** Refuses a record that would hold a secret: every secret-named field must be a reference. */
-export function assertReferencesOnly(value: Record<string, string>): void {
-  for (const [field, v] of Object.entries(value))
-    if (/secret|private|password/i.test(field) && !isSecretRef(v))
-      throw new Error(`${field} must be a secret reference, never the secret itself`);
-}
-
 export class CurrentCredentials implements CurrentCredentialRecords {
   readonly dir: string;
   constructor(dir: string) {
@@ -47,10 +45,6 @@ export class CurrentCredentials implements CurrentCredentialRecords {
 
   async write(kind: CredentialKind, key: string, value: Record<string, string>): Promise<void> {
     assertReferencesOnly(value);
-    const target = this.file(kind, key);
-    await mkdir(join(this.dir, kind), { recursive: true, mode: 0o700 });
-    const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, target);
+    await replaceFile(this.file(kind, key), `${JSON.stringify(value, null, 2)}\n`);
   }
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { assertReferencesOnly, type CredentialKind } from './current-credentials';
-import type { CurrentCredentialRecords, ReceiverKeyring, RotationState } from './rotation-state';
+import { assertReferencesOnly } from './current-credentials';
+import type { CredentialKind, CurrentCredentialRecords, ReceiverKeyring, RotationState } from './rotation-state-types';
 import { isSecretRef } from './secret-ref';
 import { STORE_PREFIX, SecretStoreError, type SecretAuditEntry, type SecretStore } from './secret-store';
 
 /**
- * Rotation state in the secret store every worker and the receiver share (./rotation-state.ts). Rows of the
+ * Rotation state in the secret store every worker and the receiver share (./rotation-state-types.ts). Rows of the
  * store's own table, each sealed with the codec key ring and audited without its value:
  *
  * - `rotation/autotask-signing-key/<tenant>/<keyId>`: a master key a signing rotation generated, created once

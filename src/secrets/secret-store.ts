@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import { Pool } from 'pg';
-import { createSchemaOnce } from '../postgres-schema';
+import { createSchemaOnce, inTransaction } from '../postgres-schema';
 import { ENCODING_ENCRYPTED, METADATA_KEY_ID, type EncryptionCodec } from '../codec/encryption-codec';
 import { registerSecret } from './scrub';
 
@@ -169,23 +169,15 @@ export class PostgresSecretStore implements SecretStore {
       REPLACE:
         'ON CONFLICT (name) DO UPDATE SET key_id = EXCLUDED.key_id, sealed = EXCLUDED.sealed, created_at = now()',
     }[how];
-    const c = await this.pool.connect();
-    try {
-      // The value and its audit row together, or neither.
-      await c.query('BEGIN');
+    // The value and its audit row together, or neither.
+    return inTransaction(this.pool, async (c) => {
       const r = await c.query(
         `INSERT INTO ${this.t.secrets} (name, key_id, sealed) VALUES ($1, $2, $3) ${conflict} RETURNING name`,
         [name, keyId, Buffer.from(sealed!.data!)]
       );
       if (r.rowCount) await this.record(c, entry, `${STORE_PREFIX}${name}`, action);
-      await c.query('COMMIT');
       return !!r.rowCount;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async read(name: string): Promise<string | undefined> {
@@ -216,18 +208,10 @@ export class PostgresSecretStore implements SecretStore {
   async remove(ref: string, entry: SecretAuditEntry, reason: string): Promise<void> {
     await this.schema();
     const name = ref.startsWith(STORE_PREFIX) ? ref.slice(STORE_PREFIX.length) : ref;
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    await inTransaction(this.pool, async (c) => {
       await c.query(`DELETE FROM ${this.t.secrets} WHERE name = $1`, [name]);
       await this.record(c, entry, `${STORE_PREFIX}${name}`, `removed: ${reason}`);
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async audit(orderId: string): Promise<SecretAuditRow[]> {

@@ -11,13 +11,14 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { isConnectwiseCloudHost } from '../activities/connectwise/site';
 import type { OnrampConfig } from '../config';
 import { autotaskCredentialsSchema } from '../domain/autotask-schema';
 import { connectionPatchSchema } from '../domain/connectwise-schema';
 import { driftScheduleId } from '../domain/drift-schema';
+import { isConnectwiseCloudHost } from '../rules/connectwise-site-rules';
+import { OperatorActionError, OrderNotFoundError } from '../rules/order-errors';
 import { rotationSchedulesFromOrder } from './rotation-schedules';
-import { driftCheckFromOrder, ensureDriftSchedule, ensureSchedule } from './schedules';
+import { driftCheckFromOrder, driftSchedule, ensureSchedule, type ScheduleSpecInput } from './schedules';
 import {
   customerOnboardingWorkflowId,
   INTEGRATIONS,
@@ -58,16 +59,8 @@ export class OrderConflictError extends Error {
   }
 }
 
-export class OrderNotFoundError extends Error {
-  constructor(readonly orderId: string) {
-    super(`no onboarding for order ${orderId}`);
-    this.name = 'OrderNotFoundError';
-  }
-}
-
-export class OperatorActionError extends Error {
-  override name = 'OperatorActionError';
-}
+// Found below the services too (reading an order's progress): the doors catch them from here.
+export { OperatorActionError, OrderNotFoundError } from '../rules/order-errors';
 
 /**
  * Temporal itself could not be reached (or answered "unavailable"): the one case the intake answers 503
@@ -107,11 +100,24 @@ export function parseOrderId(value: unknown): string {
 }
 
 /**
- * Everything that can be known about an order without the vendor, checked before anything starts: the
- * schema (strict: unknown keys refused), its cross-field rules, the ConnectWise allow-list. (A drift
- * interval needs nothing checkable at start: the check reads the onboarding's progress at each run.)
+ * An order checked at the door, once: the validated order and the schedules it asks for, each schedule's input
+ * validated too. Starting it (startAcceptedOrder) works from this and validates nothing again.
  */
-export function validateOrder(request: unknown, config: OrderConfig): Order {
+export interface AcceptedOrder {
+  readonly order: Order;
+  /** The order's drift check (`schedules.driftCheckEveryHours`), when it asks for one. */
+  readonly driftSchedule?: ScheduleSpecInput;
+  /** The order's rotations (`schedules.rotateEveryDays`). */
+  readonly rotationSchedules: readonly ScheduleSpecInput[];
+}
+
+/**
+ * Everything that can be known about an order without the vendor, checked before anything starts: the
+ * schema (strict: unknown keys refused), its cross-field rules, the ConnectWise allow-list, each rotation's
+ * input (a field it cannot use is named). A drift interval needs nothing checkable at start: the check reads
+ * the onboarding's progress at each run.
+ */
+export function acceptOrder(request: unknown, config: OrderConfig): AcceptedOrder {
   const order = parseOrder(request);
   const problem = connectwiseSiteProblem(
     order.integrations.connectwise?.connection?.site,
@@ -119,8 +125,19 @@ export function validateOrder(request: unknown, config: OrderConfig): Order {
     'integrations.connectwise.connection.site'
   );
   if (problem) throw new InputError('onboarding order', [problem]);
-  rotationSchedulesFromOrder(order); // each rotation's input validated now; a field it cannot use is named
-  return order;
+  const rotationSchedules = rotationSchedulesFromOrder(order);
+  const every = order.schedules?.driftCheckEveryHours;
+  return {
+    order,
+    rotationSchedules,
+    // One drift check per order, from its start (each run reads what the onboarding has learnt by then).
+    ...(every ? { driftSchedule: driftSchedule(driftCheckFromOrder(order), every * 3600_000) } : {}),
+  };
+}
+
+/** An order validated as acceptOrder does, for the commands that need only the order. */
+export function validateOrder(request: unknown, config: OrderConfig): Order {
+  return acceptOrder(request, config).order;
 }
 
 /** A stable fingerprint of the validated order: a resend of the same order matches, a changed one does not. */
@@ -145,13 +162,23 @@ export interface StartedOrder {
   workflowId: string;
 }
 
-/**
- * Start the onboarding of an order, exactly once per order ID: concurrent duplicates meet the server's
- * USE_EXISTING conflict policy, later resends meet REJECT_DUPLICATE and get the existing run. A resend with
- * different content is refused (OrderConflictError) instead of being silently ignored.
- */
+/** Accept an order (acceptOrder) and start it (startAcceptedOrder): the intake's one pass. */
 export async function startOrder(client: Client, config: OrderConfig, request: OrderRequest): Promise<StartedOrder> {
-  const order = validateOrder(request, config);
+  return startAcceptedOrder(client, config, acceptOrder(request, config));
+}
+
+/**
+ * Start the onboarding of an accepted order, exactly once per order ID: concurrent duplicates meet the server's
+ * USE_EXISTING conflict policy, later resends meet REJECT_DUPLICATE and get the existing run. A resend with
+ * different content is refused (OrderConflictError) instead of being silently ignored. Then its schedules,
+ * idempotent as well: a resend updates each to the same spec.
+ */
+export async function startAcceptedOrder(
+  client: Client,
+  config: OrderConfig,
+  accepted: AcceptedOrder
+): Promise<StartedOrder> {
+  const { order } = accepted;
   const workflowId = customerOnboardingWorkflowId(order.orderId);
   const fingerprint = orderFingerprint(order);
   let handle: WorkflowHandle<typeof customerOnboarding>;
@@ -183,11 +210,8 @@ export async function startOrder(client: Client, config: OrderConfig, request: O
   }
   const desc = await handle.describe();
   if (desc.memo?.orderFingerprint !== fingerprint) throw new OrderConflictError(order.orderId);
-  const every = order.schedules?.driftCheckEveryHours;
-  // One drift check per order, from its start (each run reads what the onboarding has learnt by then).
-  // Idempotent as well: a resend updates the schedule to the same spec.
-  if (every) await ensureDriftSchedule(client, config, driftCheckFromOrder(order), every * 3600_000);
-  for (const spec of rotationSchedulesFromOrder(order)) await ensureSchedule(client, config, spec);
+  const { driftSchedule: drift, rotationSchedules } = accepted;
+  for (const spec of [...(drift ? [drift] : []), ...rotationSchedules]) await ensureSchedule(client, config, spec);
   return { orderId: order.orderId, workflowId };
 }
 

@@ -30,41 +30,35 @@ export const ROTATION_WORKFLOWS = [
 export type RotationWorkflow = (typeof ROTATION_WORKFLOWS)[number];
 
 export function rotationSchedule(workflow: RotationWorkflow, raw: unknown, everyMs: number): ScheduleSpecInput {
-  if (workflow === 'connectwiseKeyRotation') {
-    const input = parseCwKeyRotationInput(raw);
-    return {
-      // One schedule per customer: the workflow ID without the key it rotates.
-      scheduleId: `rotation:${cwKeyRotationWorkflowId(input).replace(/:[^:]+$/, '')}`,
-      workflowType: workflow,
-      args: [input],
-      everyMs,
-      customerId: cwCustomerSlug(input.customer.name),
-      integration: ONRAMP_INTEGRATION.connectwiseKeyRotation,
-      summary: `ConnectWise key rotation for ${input.customer.name}`,
-    };
-  }
-  if (workflow === 'autotaskSecretRotation') {
-    const input = parseAutotaskSecretRotationInput(raw);
-    return {
-      scheduleId: `rotation:${autotaskSecretRotationWorkflowId(input)}`,
-      workflowType: workflow,
-      args: [input],
-      everyMs,
-      customerId: input.customer.id,
-      integration: ONRAMP_INTEGRATION.autotaskSecretRotation,
-      summary: `Autotask webhook signing-secret rotation for ${input.customer.id}`,
-    };
-  }
-  const input = parseAutotaskRotationInput(raw);
-  return {
-    scheduleId: `rotation:${autotaskRotationWorkflowId(input)}`,
+  const spec = (input: unknown, workflowId: string, customerId: string, summary: string): ScheduleSpecInput => ({
+    scheduleId: `rotation:${workflowId}`,
     workflowType: workflow,
     args: [input],
     everyMs,
-    customerId: input.customer.id,
-    integration: ONRAMP_INTEGRATION.autotaskWebhookRotation,
-    summary: `Autotask webhook rotation for ${input.customer.id}`,
-  };
+    customerId,
+    integration: ONRAMP_INTEGRATION[workflow],
+    summary,
+  });
+  if (workflow === 'connectwiseKeyRotation') {
+    const input = parseCwKeyRotationInput(raw);
+    // One schedule per customer: the workflow ID without the key it rotates.
+    const perCustomer = cwKeyRotationWorkflowId(input).replace(/:[^:]+$/, '');
+    const name = input.customer.name;
+    return spec(input, perCustomer, cwCustomerSlug(name), `ConnectWise key rotation for ${name}`);
+  }
+  if (workflow === 'autotaskSecretRotation') {
+    const input = parseAutotaskSecretRotationInput(raw);
+    const id = input.customer.id;
+    return spec(
+      input,
+      autotaskSecretRotationWorkflowId(input),
+      id,
+      `Autotask webhook signing-secret rotation for ${id}`
+    );
+  }
+  const input = parseAutotaskRotationInput(raw);
+  const id = input.customer.id;
+  return spec(input, autotaskRotationWorkflowId(input), id, `Autotask webhook rotation for ${id}`);
 }
 
 /**

@@ -8,7 +8,13 @@ import type { OnrampConfig } from '../config';
 import type { Order } from '../domain/customer-onboarding-schema';
 import { driftScheduleId, parseDriftCheckInput, type DriftCheckRequest } from '../domain/drift-schema';
 import { InputError } from '../domain/field-validators';
-import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from '../contract/search-attributes';
+import {
+  ONRAMP_INTEGRATION,
+  OnrampCustomer,
+  OnrampIntegration,
+  OnrampState,
+  OnrampStep,
+} from '../contract/search-attributes';
 
 /** Shortest and longest interval of any Onramp schedule: checked before a schedule is created or updated. */
 export const SCHEDULE_INTERVAL_MS = { min: 3600_000, max: 365 * 86_400_000 } as const;
@@ -62,11 +68,25 @@ export async function ensureSchedule(
 
 /**
  * The drift check of an order: its customer and order ID only. Each run reads what the order's onboarding
- * has learnt by then (src/services/drift-progress.ts), so the schedule exists from the order's start and never
+ * has learnt by then (src/activities/onramp/drift-progress.ts), so the schedule exists from the order's start and never
  * needs refreshing when a credential is supplied or a webhook created.
  */
 export function driftCheckFromOrder(order: Pick<Order, 'orderId' | 'customer'>): DriftCheckRequest {
   return { customer: order.customer, orderId: order.orderId };
+}
+
+/** The schedule of a drift check, its input validated now. */
+export function driftSchedule(request: DriftCheckRequest, everyMs: number): ScheduleSpecInput {
+  const input = parseDriftCheckInput(request);
+  return {
+    scheduleId: driftScheduleId(input.customer.id),
+    workflowType: 'driftCheck',
+    args: [input],
+    everyMs,
+    customerId: input.customer.id,
+    integration: ONRAMP_INTEGRATION.driftCheck,
+    summary: `Drift check of ${input.customer.name}`,
+  };
 }
 
 export async function ensureDriftSchedule(
@@ -75,16 +95,6 @@ export async function ensureDriftSchedule(
   request: DriftCheckRequest,
   everyMs: number
 ): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }> {
-  const input = parseDriftCheckInput(request);
-  const scheduleId = driftScheduleId(input.customer.id);
-  const outcome = await ensureSchedule(client, config, {
-    scheduleId,
-    workflowType: 'driftCheck',
-    args: [input],
-    everyMs,
-    customerId: input.customer.id,
-    integration: 'drift-check',
-    summary: `Drift check of ${input.customer.name}`,
-  });
-  return { scheduleId, outcome };
+  const spec = driftSchedule(request, everyMs);
+  return { scheduleId: spec.scheduleId, outcome: await ensureSchedule(client, config, spec) };
 }

@@ -11,7 +11,7 @@ import {
 import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../webhooks/autotask-secret';
 import type { ReceiverKeyring } from '../../secrets/rotation-state';
-import { SigningKeyring } from '../../webhooks/signing-keyring';
+import { SigningKeyring } from '../../secrets/receiver-keyring-file';
 import { permanent } from '../failures';
 import {
   AutotaskApiError,

@@ -2,10 +2,7 @@ import { request } from 'undici';
 import type { ConnectwiseSiteInfo } from '../../contract/connectwise-sync-messages';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
 import { FailureType } from '../../contract/failure-types';
-
-/** ConnectWise cloud and staging UI hosts (vendor-apis.md C1); the API lives on the `api-` twin. */
-const CLOUD_HOST = /^(?:api-)?(na|eu|au|aus|za)\.myconnectwise\.net$/;
-const STAGING_HOST = /^(?:api-)?staging\.connectwisedev\.com$/;
+import { apiHostFor, isConnectwiseCloudHost } from '../../rules/connectwise-site-rules';
 
 export interface SiteSettings {
   /**
@@ -15,10 +12,6 @@ export interface SiteSettings {
   extraAllowedHosts?: string[];
   /** Hosts from `extraAllowedHosts` reached over plain http (the loopback simulator only). */
   insecureHttpHosts?: string[];
-}
-
-export function isConnectwiseCloudHost(host: string): boolean {
-  return CLOUD_HOST.test(host) || STAGING_HOST.test(host);
 }
 
 /**
@@ -35,12 +28,6 @@ export function siteBaseUrl(site: string, settings: SiteSettings): string {
     `connection.site: "${site}" is not a ConnectWise host. Use the host you sign in to (na.myconnectwise.net, eu.myconnectwise.net, au.myconnectwise.net, aus.myconnectwise.net, za.myconnectwise.net, staging.connectwisedev.com); an on-premises server must first be added to the worker's allowed ConnectWise hosts. Nothing was sent to it.`,
     FailureType.ConnectWiseSiteNotAllowed
   );
-}
-
-/** Cloud API calls must use the `api-` host; without it ConnectWise answers "SSL is required". */
-export function apiHostFor(host: string): string {
-  const h = host.toLowerCase();
-  return isConnectwiseCloudHost(h) && !h.startsWith('api-') ? `api-${h}` : h;
 }
 
 interface CompanyInfo {

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { parseDriftCheckInput, findingKeyOf, type DriftCheckInput } from '../../domain/drift-schema';
-import { driftRequestFromProgress, type CurrentConnectwiseKey } from '../../services/drift-progress';
-import { OrderNotFoundError } from '../../services/orders';
+import { OrderNotFoundError } from '../../rules/order-errors';
+import { driftRequestFromProgress, type CurrentConnectwiseKey } from './drift-progress';
 import { permanent } from '../failures';
 import { FailureType } from '../../contract/failure-types';
 

@@ -16,14 +16,14 @@ import {
 } from '../../domain/customer-onboarding-schema';
 import { checkNowSignal, type DelegationStatus } from '../../contract/google-delegation-messages';
 import {
+  acceptOrder,
   credentialTarget,
   getOrderStatus,
   orderAction,
   OrderNotFoundError,
   parseOrderId,
-  startOrder,
+  startAcceptedOrder,
   validateCredential,
-  validateOrder,
 } from '../../services/orders';
 import {
   type ONRAMP_SEARCH_ATTRIBUTES,
@@ -112,9 +112,9 @@ export function registerOrderCommands(program: Command, out: Out): void {
     .action(async (opts: { file: string; wait?: boolean }) => {
       // Validated whole before connecting: a bad order is refused even when Temporal is down, and starts nothing.
       const config = loadConfig();
-      const order = validateOrder(readInputFile(opts.file), config);
+      const order = acceptOrder(readInputFile(opts.file), config);
       await withClient(async (client) => {
-        const started = await startOrder(client, config, order);
+        const started = await startAcceptedOrder(client, config, order);
         out(`accepted order ${started.orderId} (workflow ${started.workflowId})`);
         if (opts.wait) {
           const s = await followOrder(client, started.orderId, out);

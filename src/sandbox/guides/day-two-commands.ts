@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config';
-import { orderFacts } from '../../services/offboarding';
+import { orderFacts } from '../../temporal/order-facts';
 import { sandboxDir, type SandboxDescriptor } from '../descriptor';
 import {
   compareSnapshots,

@@ -4,10 +4,10 @@
  * not from the order alone. Read by each run of the order's drift check (activity driftTargetsForOrder).
  */
 import type { Client } from '@temporalio/client';
-import type { SyncCompanyOptions } from '../contract/connectwise-onboarding-messages';
-import { cwCustomerSlug } from '../rules/connectwise-key-rotation-rules';
-import type { DriftCheckRequest } from '../domain/drift-schema';
-import { orderFacts } from './offboarding';
+import type { SyncCompanyOptions } from '../../contract/connectwise-onboarding-messages';
+import { cwCustomerSlug } from '../../rules/connectwise-key-rotation-rules';
+import type { DriftCheckRequest } from '../../domain/drift-schema';
+import { orderFacts } from '../../temporal/order-facts';
 
 /** The ConnectWise key a rotation switched the customer to (by the rotation's customer slug), or null. */
 export type CurrentConnectwiseKey = (
@@ -63,7 +63,7 @@ export async function driftRequestFromProgress(
   const cw = order.integrations.connectwise;
   if (f.connectwise?.connection && cw) {
     // The rotation's record is keyed by the slug of the customer it rotates for: an order's rotation schedule
-    // (rotation-schedules.ts) uses integrations.connectwise.customer.
+    // (src/services/rotation-schedules.ts) uses integrations.connectwise.customer.
     const rotated = currentConnectwiseKey ? await currentConnectwiseKey(cwCustomerSlug(cw.customer.name)) : null;
     // A match-only sync made nothing for customers without a company: nothing of theirs can have drifted.
     const unmatched = new Set(unmatchedCompanies.map((c) => c.toLowerCase()));
