@@ -1,10 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type {
-  AdminRoleRequestV1,
-  AutotaskCredentialsV1,
-  ConnectwiseConnectionV1,
-  WebhookEntityV1,
-} from './offboarding-messages';
+import type { AdminRoleInputV1 } from './google-admin-roles-messages';
+import type { ConnectwiseConnectionV1 } from './connectwise-sync-messages';
+import type { AutotaskCredentialsV1, WebhookEntityV1 } from './offboarding-messages';
 
 /**
  * The drift check's and the drift finding's messages: the check's input (version 1, frozen), its report,
@@ -47,11 +44,11 @@ export interface DriftCheckInputV1 {
     webhookNames?: { entity: WebhookEntityV1; name: string; fields?: string[] }[];
   };
   connectwise?: {
-    connection: ConnectwiseConnectionV1;
+    connection: ConnectwiseConnectionV1 & { privateKeyRef: string };
     createMissingCompanies?: boolean;
     billing?: { customers: string[]; agreementName: string; catalogItem: string };
   };
-  googleAdminRoles?: { request: AdminRoleRequestV1 };
+  googleAdminRoles?: { request: AdminRoleInputV1 };
 }
 
 export interface DriftReport {

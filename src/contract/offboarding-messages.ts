@@ -1,4 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { AdminRoleInputV1, ProvisioningLedger } from './google-admin-roles-messages';
+import type { ConnectwiseConnectionV1 } from './connectwise-sync-messages';
 
 /**
  * The customer offboarding's messages: its input (version 1, frozen), its status and report, its signal
@@ -19,47 +21,6 @@ export interface AutotaskCredentialsV1 {
   integrationCode: string;
 }
 
-/** A ConnectWise connection with its private key by reference (the site without scheme or path). */
-export interface ConnectwiseConnectionV1 {
-  site: string;
-  companyId: string;
-  publicKey: string;
-  privateKeyRef: string;
-  clientId: string;
-  apiMember?: string;
-}
-
-/** What a Google admin-role provisioning created (and only that), so its undo removes nothing else. */
-export interface ProvisioningLedgerV1 {
-  groupName?: string;
-  groupCreated: boolean;
-  membersAdded: string[];
-  roleId?: string;
-  roleCreated: boolean;
-  assignmentIds: string[];
-}
-
-/** The Google admin-role provisioning's input as the onboarding ran it (its undo reuses it). */
-export interface AdminRoleRequestV1 {
-  mode: 'apply' | 'plan' | 'undo';
-  customer: { domain: string; customerId: string };
-  adminEmail: string;
-  vendor: { name: string };
-  serviceAccount: { email: string; keyRef: string };
-  group: {
-    email: string;
-    displayName: string;
-    description: string;
-    initialGroupConfig: 'EMPTY' | 'WITH_INITIAL_OWNER';
-  };
-  members: { email: string; role: 'MEMBER' | 'MANAGER' | 'OWNER'; type: 'USER' | 'GROUP' }[];
-  role: { name: string; description: string; privileges: string[] };
-  assignee: { type: 'group' } | { type: 'user'; email: string };
-  scope: { type: 'ORG_UNIT'; orgUnitPaths: string[] } | { type: 'CUSTOMER' };
-  membership: { propagationTimeoutMinutes: number; pollSeconds: number; batchSize: number };
-  undo?: { ledger: ProvisioningLedgerV1 };
-}
-
 /**
  * The offboarding's input, version 1: what the order's onboarding learnt, validated at the door and never
  * re-validated by the workflow (src/workflows/input.ts). A change to the live schema needs a new version.
@@ -69,7 +30,7 @@ export interface OffboardingInputV1 {
   customer: { id: string; name: string };
   /** plan: list what would be removed, write nothing; apply: remove it. */
   mode: 'plan' | 'apply';
-  googleAdminRoles?: { request: AdminRoleRequestV1; ledger: ProvisioningLedgerV1 };
+  googleAdminRoles?: { request: AdminRoleInputV1; ledger: ProvisioningLedger };
   googleDelegation?: {
     domain: string;
     adminEmail: string;
@@ -84,7 +45,7 @@ export interface OffboardingInputV1 {
   };
   connectwise?: {
     /** Absent when the onboarding never had a complete connection: then nothing was created. */
-    connection?: ConnectwiseConnectionV1;
+    connection?: ConnectwiseConnectionV1 & { privateKeyRef: string };
     customers: string[];
     agreementName: string;
     catalogItem: string;
