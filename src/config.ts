@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * Onramp's configuration, read from the environment once and validated at start. This module is the only
- * one that reads `process.env` (test/config.test.ts checks it); README's variable table is generated from
+ * one that reads `process.env` (test/config.test.ts checks it); docs/configuration.md's variable table is generated from
  * the schemas below (`npm run docs:config`; test/config.test.ts fails when it is out of date).
  *
  * An EMPTY variable means UNSET, everywhere: docker compose hands a service `VAR=''` for `${VAR:-}`, and an
@@ -63,7 +63,7 @@ const refList = commaList(
     .regex(PROCESS_SECRET_REF, 'each entry must be a secret reference (env:NAME or file:/path), comma-separated')
 );
 
-/** Every variable Onramp's processes read. Each `.describe()` is README's text for it. */
+/** Every variable Onramp's processes read. Each `.describe()` is docs/configuration.md's text for it. */
 export const configSchema = z.object({
   // --- Temporal connection (the official SDKs' names, through @temporalio/envconfig) ---
   TEMPORAL_ADDRESS: z
@@ -175,7 +175,7 @@ export const configSchema = z.object({
   ONRAMP_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100).describe('Activities one worker runs at once.'),
   ONRAMP_MAX_CACHED_WORKFLOWS: positiveInt
     .optional()
-    .describe('Workflows one worker keeps cached; unset: 100 (a waiting onboarding needs no slot; README benchmark).'),
+    .describe('Workflows one worker keeps cached; unset: 100 (a waiting onboarding needs no slot; docs/benchmark.md).'),
   ONRAMP_METRICS_BIND_ADDRESS: z
     .string()
     .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')
@@ -586,7 +586,7 @@ export function loadIntakeConfig(rawEnv: NodeJS.ProcessEnv = process.env): Intak
   return intake;
 }
 
-/** README's table of every variable, generated from the schema (scripts/config-table.ts writes it). */
+/** docs/configuration.md's table of every variable, generated from the schema (scripts/config-table.ts writes it). */
 export function configTableMarkdown(): string {
   const rows = ['| Variable | Default | Meaning |', '| --- | --- | --- |'];
   for (const [name, field] of Object.entries(configSchema.shape)) {

@@ -27,7 +27,7 @@ export interface CreateWorkerOptions {
  * keeps a module cache per workflow, so every bundled module is evaluated once per cached workflow. While
  * the workflows imported the zod schemas (~600 of them) that was ~2 MB each; the workflow bundle now
  * loads no zod (src/temporal/workflow-bundle.ts refuses it) and a cached workflow costs too little to
- * tell 50 from 100 apart with 2,000 onboardings waiting (README, benchmark section). Evicted waiting
+ * tell 50 from 100 apart with 2,000 onboardings waiting (docs/benchmark.md). Evicted waiting
  * workflows cost nothing measurable in the worker. 100: at least the SDK's 40 concurrent workflow tasks,
  * and the workflows of the worker's 100 concurrent activities stay cached through a burst (a miss costs
  * a history fetch and replay). The SDK's own default (~2,300 on a 4 GB heap) is not bounded by need.
@@ -37,8 +37,7 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 /**
  * How the worker process is launched (Dockerfile, `npm run worker`, `npm start`, the benchmark's workers): all
  * act before the process starts, so they cannot be set from here. test/launch-settings.test.ts keeps the
- * Dockerfile and package.json in step with these. Measured with 2,000 onboardings waiting (README, benchmark
- * section: where the memory goes):
+ * Dockerfile and package.json in step with these. Measured with 2,000 onboardings waiting (docs/benchmark.md):
  * - MALLOC_ARENA_MAX=2: the Temporal core (Rust, glibc malloc) allocates on many threads, and glibc gives
  *   each thread an arena of its own (up to 8 per core) that keeps its high-water mark;
  * - MALLOC_TRIM_THRESHOLD_ / MALLOC_MMAP_THRESHOLD_ = 128 KB, fixed: glibc otherwise raises both after the

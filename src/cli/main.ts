@@ -1,7 +1,7 @@
 /**
  * `onramp`: the operator CLI. Talks to Temporal through the client (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE).
  * Secrets are never taken from argv: orders carry secret *references*. One module per command group in
- * ./commands; this file wires them and maps errors to exit codes (README: errors 1, usage errors 2).
+ * ./commands; this file wires them and maps errors to exit codes (docs/operations.md: errors 1, usage errors 2).
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Command, CommanderError } from 'commander';

@@ -1,4 +1,4 @@
-/** The intake service: `node dist/intake/main.js` (configured by the environment; see README). */
+/** The intake service: `node dist/intake/main.js` (configured by the environment; see docs/configuration.md). */
 import { connectClient } from '../client';
 import { loadConfig } from '../config';
 import { describeConnection } from '../temporal/connection';

@@ -33,7 +33,7 @@ export async function writeWorkflowBundle(
 
 /**
  * Libraries that must stay out of the workflow bundle: zod's ~600 schema objects were ~2 MB of heap per
- * cached workflow, and were rebuilt on every cache miss (README, benchmark section).
+ * cached workflow, and were rebuilt on every cache miss (docs/benchmark.md).
  */
 const KEPT_OUT = ['zod'];
 

@@ -7,7 +7,7 @@ import { FailureType } from '../contract/failure-types';
  * and the workflow takes the validated value as its versioned input type (`...V1`). Workflows never
  * validate with the zod schemas, nor load zod at all: every module of the workflow bundle is evaluated
  * once per cached workflow (reuseV8Context keeps a module cache per workflow), and the domain schemas cost
- * ~2 MB of heap per workflow and tens of milliseconds per cache miss (README, benchmark section). Nor
+ * ~2 MB of heap per workflow and tens of milliseconds per cache miss (docs/benchmark.md). Nor
  * could a schema tightened by a later deploy then fail a history that was valid when it started.
  *
  * - a frozen shape check (an object with the V1 fields) turns a workflow started around the door with

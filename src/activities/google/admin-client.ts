@@ -2,7 +2,7 @@ import type { GaxiosError } from 'gaxios';
 import { JWT } from 'google-auth-library';
 // The two APIs Onramp calls, from the pinned googleapis package's own modules: `import { google } from
 // 'googleapis'` loads all ~300 Google APIs, 54 MB of V8 heap and ~90 MB of RSS in every worker for two of
-// them (measured, README benchmark section). The per-API packages (@googleapis/admin 37) pull another
+// them (measured; docs/benchmark.md). The per-API packages (@googleapis/admin 37) pull another
 // googleapis-common major than googleapis 176 does, so the same version's modules are used instead.
 import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1';
 import { cloudidentity_v1 } from 'googleapis/build/src/apis/cloudidentity/v1';

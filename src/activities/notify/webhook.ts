@@ -23,7 +23,7 @@ export interface NotifyResult {
 }
 
 /**
- * The `X-Onramp-Signature` of a notification (README): `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`,
+ * The `X-Onramp-Signature` of a notification (docs/operations.md): `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`,
  * where the timestamp is the `X-Onramp-Timestamp` header (unix seconds) and the body the exact bytes sent.
  */
 export function notificationSignature(secret: string, timestamp: string, body: string): string {
