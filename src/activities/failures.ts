@@ -65,6 +65,14 @@ export function isNetworkError(err: unknown): boolean {
   return false;
 }
 
+/**
+ * A request that got no answer. A network error becomes a retryable failure whose message `say`s the error's
+ * code (`noCode` when it has none); anything else is returned as it is, for the caller to rethrow.
+ */
+export function unreachable(err: unknown, type: string, say: (code: string) => string, noCode = 'network'): unknown {
+  return isNetworkError(err) ? retryable(say((err as { code?: string }).code ?? noCode), type) : err;
+}
+
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }

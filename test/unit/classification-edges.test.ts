@@ -7,9 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { googleApiErrorInfo } from '../../src/activities/google/admin-client';
-import { classifyTokenError } from '../../src/activities/google/delegation';
-import { tokenErrorInfo } from '../../src/activities/google/token';
+import {
+  classifyTokenError,
+  googleApiErrorInfo,
+  tokenErrorInfo,
+} from '../../src/activities/google/google-error-classifier';
 import { FailureType } from '../../src/contract/failure-types';
 
 const err = (props: object) => Object.assign(new Error('Request failed'), props);

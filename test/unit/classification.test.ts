@@ -8,16 +8,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { AutotaskApiError, toFailure } from '../../src/activities/autotask/autotask-client';
+import { AutotaskApiError, toFailure } from '../../src/activities/autotask/autotask-error-classifier';
 import {
   classifyGoogleApiError,
+  classifyTokenError,
   googleApiErrorInfo,
   isRateLimited,
   isTransient,
   missingScope,
-} from '../../src/activities/google/admin-client';
-import { classifyTokenError } from '../../src/activities/google/delegation';
-import { tokenErrorInfo } from '../../src/activities/google/token';
+  tokenErrorInfo,
+} from '../../src/activities/google/google-error-classifier';
 import { FailureType } from '../../src/contract/failure-types';
 
 /** A gaxios-shaped error: response status, JSON body, headers with get(). */

@@ -13,13 +13,8 @@ import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../webhooks/a
 import type { ReceiverKeyring } from '../../secrets/rotation-state';
 import { SigningKeyring } from '../../secrets/receiver-keyring-file';
 import { permanent } from '../failures';
-import {
-  AutotaskApiError,
-  AutotaskClient,
-  toFailure,
-  type AutotaskSession,
-  type AutotaskSettings,
-} from './autotask-client';
+import { AutotaskClient, type AutotaskSession, type AutotaskSettings } from './autotask-client';
+import { AutotaskApiError, toFailure } from './autotask-error-classifier';
 import { FailureType } from '../../contract/failure-types';
 
 export interface AutotaskTarget {

@@ -1,8 +1,15 @@
 import type { ReceiverKeyring } from '../../secrets/rotation-state';
 import { request } from 'undici';
-import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
+import { parseRetryAfter, permanent } from '../failures';
 import type { LimiterStore } from '../limits/limiter-store';
-import { AutotaskLimiter, LimitReachedError, type LimiterOptions } from './autotask-limiter';
+import {
+  AutotaskApiError,
+  callFailure,
+  errorList,
+  zoneDiscoveryFailure,
+  zoneDiscoveryUnreachable,
+} from './autotask-error-classifier';
+import { AutotaskLimiter, type LimiterOptions } from './autotask-limiter';
 import { FailureType } from '../../contract/failure-types';
 
 export interface AutotaskSettings {
@@ -36,19 +43,6 @@ export interface AutotaskSession {
   secret: string;
 }
 
-/** An Autotask answer that was not a success, with its `errors[]` (vendor-apis.md B5). */
-export class AutotaskApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errors: string[],
-    readonly endpoint: string,
-    readonly retryAfterMs?: number
-  ) {
-    super(`Autotask answered HTTP ${status} on ${endpoint}${errors.length ? `: ${errors.join('; ')}` : ''}`);
-    this.name = 'AutotaskApiError';
-  }
-}
-
 const AUTOTASK_ZONE_HOST = /^webservices\d*\.autotask\.net$/i;
 
 export function checkZoneUrl(url: string, allowed: readonly string[] = []): string {
@@ -70,12 +64,6 @@ export function checkZoneUrl(url: string, allowed: readonly string[] = []): stri
     );
   }
   return u.href.endsWith('/') ? u.href : `${u.href}/`;
-}
-
-function errorList(body: unknown): string[] {
-  const errs = (body as { errors?: unknown } | undefined)?.errors;
-  if (!Array.isArray(errs)) return [];
-  return errs.map((e) => (typeof e === 'string' ? e : JSON.stringify((e as { message?: unknown }).message ?? e)));
 }
 
 /** Endpoint as Autotask's thread limit sees it: the entity, plus the child collection for child URLs. */
@@ -121,28 +109,9 @@ export class AutotaskClient {
     try {
       res = await this.http('GET', url, { accept: 'application/json' });
     } catch (err) {
-      if (isNetworkError(err))
-        throw retryable(
-          `Autotask zone discovery unreachable (${(err as { code?: string }).code ?? 'network'}); retrying`,
-          FailureType.AutotaskUnreachable
-        );
-      throw err;
+      throw zoneDiscoveryUnreachable(err);
     }
-    if (res.status === 500) {
-      throw permanent(
-        `Autotask does not know the API user "${username}" (zone discovery answered 500). Fix: copy the API user's Username (key) exactly from Admin > Resources/Users, and check the user was saved.`,
-        FailureType.AutotaskUnknownUser
-      );
-    }
-    if (res.status !== 200) {
-      if (isRetryableStatus(res.status))
-        throw retryable(
-          `Autotask zone discovery answered ${res.status}; retrying`,
-          FailureType.AutotaskUnavailable,
-          parseRetryAfter(res.retryAfter)
-        );
-      throw permanent(`Autotask zone discovery answered HTTP ${res.status}`, FailureType.AutotaskZoneDiscoveryFailed);
-    }
+    if (res.status !== 200) throw zoneDiscoveryFailure(res.status, username, res.retryAfter);
     const b = res.body as { url?: string; zoneName?: string } | undefined;
     if (!b?.url)
       throw permanent('Autotask zone discovery answered without a zone URL', FailureType.AutotaskZoneDiscoveryFailed);
@@ -169,14 +138,7 @@ export class AutotaskClient {
         this.http(method, url, headers, body)
       );
     } catch (err) {
-      if (err instanceof LimitReachedError)
-        throw retryable(err.message, FailureType.AutotaskRateLimited, err.retryAfterMs);
-      if (isNetworkError(err))
-        throw retryable(
-          `Autotask unreachable on ${endpoint} (${(err as { code?: string }).code ?? 'network'}); retrying`,
-          FailureType.AutotaskUnreachable
-        );
-      throw err;
+      throw callFailure(err, endpoint);
     }
     if (res.status >= 200 && res.status < 300) return res.body as T;
     const retryAfterMs = parseRetryAfter(res.retryAfter);
@@ -193,49 +155,4 @@ export class AutotaskClient {
     this.limiter.noteThreshold(s.tenant, t.currentTimeframeRequestCount, t.externalRequestThreshold);
     return { used: t.currentTimeframeRequestCount, limit: t.externalRequestThreshold };
   }
-}
-
-/**
- * Autotask's codes mislead (500 for an unknown user, a bad integration code or a missing permission), so
- * map them to what to fix. A 401 is never retried: repeated bad secrets lock the API user.
- */
-export function toFailure(err: unknown, username: string, doing: string): Error {
-  if (!(err instanceof AutotaskApiError)) return err as Error;
-  const said = err.errors.join('; ');
-  if (err.status === 401) {
-    return permanent(
-      `Autotask rejected the credentials of API user ${username} while ${doing} (HTTP 401): the secret is wrong, or the user is inactive or locked. Onramp does not retry, because repeated bad secrets lock the API user. Fix: check Active is checked and Locked unchecked on the API user, or generate a new secret and update the secret reference.`,
-      FailureType.AutotaskCredentialsRejected
-    );
-  }
-  if (err.status === 500 && /integrationcode/i.test(said)) {
-    return permanent(
-      `Autotask rejected the API tracking identifier while ${doing} (HTTP 500 "${said}"). Fix: use the ApiIntegrationCode of the Integration Vendor selected on API user ${username}.`,
-      FailureType.AutotaskIntegrationCodeRejected
-    );
-  }
-  if (err.status === 500 && /user name|api user/i.test(said)) {
-    return permanent(
-      `Autotask does not know API user ${username} (HTTP 500 "${said}"). Fix: copy the Username (key) exactly from the API user.`,
-      FailureType.AutotaskUnknownUser
-    );
-  }
-  if (/maximum number of webhooks/i.test(said)) {
-    return permanent(
-      `The webhook limit of API user ${username}'s security level is reached while ${doing} ("${said}"). Fix: raise the maximum webhook count under Security Levels > Other > Webhooks (it counts every webhook the user ever created), or delete unused webhooks.`,
-      FailureType.AutotaskWebhookLimitReached
-    );
-  }
-  if ((err.status === 500 || err.status === 403) && /adequate permissions/i.test(said)) {
-    const webhook = /Webhooks/.test(err.endpoint);
-    return permanent(
-      webhook
-        ? `Webhooks are not enabled for API user ${username}'s security level (${doing}: "${said}"). Fix: Admin > Security Levels > (the API user's level) > Other > Webhooks: enable it and set a maximum webhook count.`
-        : `API user ${username} lacks a permission while ${doing} ("${said}"). Fix the API user's security level.`,
-      webhook ? FailureType.AutotaskWebhooksDisabled : FailureType.AutotaskPermissionDenied
-    );
-  }
-  if (isRetryableStatus(err.status))
-    return retryable(`${err.message}; retrying`, FailureType.AutotaskUnavailable, err.retryAfterMs);
-  return permanent(`${err.message} (while ${doing})`, FailureType.AutotaskRequestRejected);
 }

@@ -1,7 +1,10 @@
 import { request } from 'undici';
-import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
+import { parseRetryAfter } from '../failures';
+import { classifyCwAnswer, connectWiseUnreachable, foreignLinkFailure } from './connectwise-error-classifier';
 import type { TenantLimiter } from './connectwise-limiter';
-import { FailureType } from '../../contract/failure-types';
+
+// sync.ts looks a record up when its POST meets an existing identifier.
+export { CwObjectExists } from './connectwise-error-classifier';
 
 /** The model version Onramp was validated against; ConnectWise keeps deprecated versions 12 months. */
 export const CW_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.16';
@@ -21,21 +24,6 @@ export interface CwClientOptions {
   limiter: TenantLimiter;
   timeoutMs: number;
   pageSize: number;
-}
-
-/** ConnectWise's error body: `{code, message, errors: [{code, message, field}] | null}`. */
-interface CwErrorBody {
-  code?: string;
-  message?: string;
-  errors?: { code?: string; message?: string; field?: string }[] | null;
-}
-
-/** POST of a record whose identifier exists already: a lookup, not an error. */
-export class CwObjectExists extends Error {
-  constructor(readonly field: string | undefined) {
-    super(`ConnectWise: object exists${field ? ` (${field})` : ''}`);
-    this.name = 'CwObjectExists';
-  }
 }
 
 export type Query = Record<string, string | number | undefined>;
@@ -80,12 +68,8 @@ export function createCwClient(o: CwClientOptions): CwClient {
     body?: unknown
   ): Promise<{ status: number; text: string; link?: string | string[] }> => {
     // A `next` link pointing anywhere but this tenant's API would carry its credentials away.
-    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
-      throw permanent(
-        `ConnectWise returned a link outside its API (${url.origin}); refusing to follow it`,
-        FailureType.ConnectWiseForeignLink
-      );
-    }
+    const foreign = foreignLinkFailure(url, base);
+    if (foreign) throw foreign;
     await o.limiter.acquire();
     let res;
     try {
@@ -97,85 +81,15 @@ export function createCwClient(o: CwClientOptions): CwClient {
         bodyTimeout: o.timeoutMs,
       });
     } catch (err) {
-      if (isNetworkError(err)) {
-        throw retryable(
-          `ConnectWise ${method} ${url.pathname} failed (${(err as { code?: string }).code ?? 'network error'}); retrying`,
-          FailureType.ConnectWiseUnreachable
-        );
-      }
-      throw err;
+      throw connectWiseUnreachable(err, method, url.pathname);
     }
     const text = await res.body.text();
     if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, text, link: res.headers.link };
-    throw classify(
-      method,
-      url.pathname.slice(base.pathname.length - 1),
-      res.statusCode,
-      text,
-      res.headers['retry-after']
-    );
-  };
-
-  const classify = (
-    method: string,
-    path: string,
-    status: number,
-    text: string,
-    retryAfter: string | string[] | undefined
-  ): Error => {
-    let body: CwErrorBody = {};
-    try {
-      body = JSON.parse(text) as CwErrorBody;
-    } catch {
-      /* proxies answer HTML */
-    }
-    const said = [
-      body.code,
-      body.message,
-      ...(body.errors ?? []).map((e) => `${e.code ?? ''} ${e.field ?? ''} ${e.message ?? ''}`.trim()),
-    ]
-      .filter(Boolean)
-      .join('; ');
-    const where = `${method} ${path}`;
-    if (status === 429 || isRetryableStatus(status)) {
-      const ms = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-      if (status === 429) o.limiter.pauseFor(ms ?? 30_000);
-      return retryable(
-        `ConnectWise ${where} answered ${status}${said ? ` (${said})` : ''}; retrying`,
-        status === 429 ? FailureType.ConnectWiseThrottled : FailureType.ConnectWiseUnavailable,
-        ms
-      );
-    }
-    const exists = body.errors?.find((e) => e.code === 'ObjectExists');
-    if (status === 400 && exists) return new CwObjectExists(exists.field);
-    if (status === 400 && /clientid/i.test(said)) {
-      return permanent(
-        `ConnectWise refused ${where}: ${said}. Fix connection.clientId: the integration's clientId GUID from developer.connectwise.com.`,
-        FailureType.ConnectWiseClientIdRejected
-      );
-    }
-    if (status === 401) {
-      return permanent(
-        `ConnectWise rejected the API keys (401 on ${where}${said ? `: ${said}` : ''}). Check connection.companyId and connection.publicKey; if the private key is wrong or lost, generate a new key pair under System > Members > API Members > API Keys.`,
-        FailureType.ConnectWiseAuthRejected
-      );
-    }
-    if (status === 403) {
-      return permanent(
-        `ConnectWise denied ${where} (403${said ? `: ${said}` : ''}): the API member's security role lacks a permission. Fix it under System > Security Roles.`,
-        FailureType.ConnectWisePermissionDenied
-      );
-    }
-    if (status === 404 && o.isCloud && path.startsWith('/system/info')) {
-      return permanent(
-        `ConnectWise answered 404 to ${where}. On cloud sites this means the credentials were not accepted (not a missing page): check connection.companyId, the public key and the private key, and that the clientId is enabled.`,
-        FailureType.ConnectWiseAuthRejected
-      );
-    }
-    return permanent(
-      `ConnectWise refused ${where} with ${status}${said ? `: ${said}` : ''}`,
-      status === 400 ? FailureType.ConnectWiseBadRequest : FailureType.ConnectWiseRequestRejected
-    );
+    const retryAfter = res.headers['retry-after'];
+    const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    if (res.statusCode === 429) o.limiter.pauseFor(retryAfterMs ?? 30_000);
+    const path = url.pathname.slice(base.pathname.length - 1);
+    throw classifyCwAnswer({ method, path, status: res.statusCode, text, retryAfterMs }, o.isCloud);
   };
 
   return {

@@ -1,4 +1,3 @@
-import type { GaxiosError } from 'gaxios';
 import { JWT } from 'google-auth-library';
 // The two APIs Onramp calls, from the pinned googleapis package's own modules: `import { google } from
 // 'googleapis'` loads all ~300 Google APIs, 54 MB of V8 heap and ~90 MB of RSS in every worker for two of
@@ -7,14 +6,14 @@ import { JWT } from 'google-auth-library';
 import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1';
 import { cloudidentity_v1 } from 'googleapis/build/src/apis/cloudidentity/v1';
 import { SecretRefError } from '../../secrets/secret-ref';
-import { isNetworkError, parseRetryAfter, permanent, retryable } from '../failures';
+import { permanent } from '../failures';
 import type { LimiterStore } from '../limits/limiter-store';
 import { SlidingWindowLimiter } from './rate-limiter';
+import { classifyAdminTokenError } from './google-error-classifier';
 import {
   createGoogleTransporter,
   loadServiceAccountKey,
   ServiceAccountKeyError,
-  tokenErrorInfo,
   type GoogleAuthSettings,
 } from './token';
 import { FailureType } from '../../contract/failure-types';
@@ -40,99 +39,6 @@ export interface GoogleAdminCaller {
 export interface AdminClients {
   directory: admin_directory_v1.Admin;
   cloudIdentity: cloudidentity_v1.Cloudidentity;
-}
-
-/** What a Google API error says, from either shape (Directory's `errors[].reason`, Cloud Identity's `status`). */
-export interface GoogleApiErrorInfo {
-  status?: number;
-  reason?: string;
-  apiStatus?: string;
-  message: string;
-  retryAfter?: string | null;
-  scopeInsufficient: boolean;
-}
-
-export function googleApiErrorInfo(err: unknown): GoogleApiErrorInfo {
-  const e = err as GaxiosError<{
-    error?: {
-      code?: number;
-      message?: string;
-      status?: string;
-      errors?: { reason?: string }[];
-      details?: { reason?: string }[];
-    };
-  }>;
-  const body = e.response?.data?.error;
-  const reason = body?.errors?.[0]?.reason;
-  return {
-    status: e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined),
-    reason,
-    apiStatus: body?.status,
-    message: body?.message ?? (err as Error).message ?? String(err),
-    retryAfter: e.response?.headers?.get?.('retry-after') ?? null,
-    scopeInsufficient:
-      reason === 'insufficientPermissions' ||
-      !!body?.details?.some((d) => d.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'),
-  };
-}
-
-const RATE_LIMIT_REASONS = new Set(['userRateLimitExceeded', 'quotaExceeded', 'rateLimitExceeded']);
-const TRANSIENT_REASONS = new Set([
-  'backendError',
-  'internalError',
-  'transientError',
-  'systemError',
-  'serviceNotAvailable',
-]);
-
-export function isRateLimited(info: GoogleApiErrorInfo): boolean {
-  return info.status === 429 || (info.status === 403 && RATE_LIMIT_REASONS.has(info.reason ?? ''));
-}
-
-export function isTransient(err: unknown, info = googleApiErrorInfo(err)): boolean {
-  if (info.status === undefined) return isNetworkError(err) || !(err as { response?: unknown }).response;
-  return (
-    isRateLimited(info) ||
-    info.status === 401 ||
-    info.status === 408 ||
-    info.status >= 500 ||
-    TRANSIENT_REASONS.has(info.reason ?? '')
-  );
-}
-
-/**
- * Turn a Google API error into the Temporal failure that says whether to retry and what to fix.
- * `what` names the call ("create role Education Admin"), `scope` the delegated scope it needs.
- */
-export function classifyGoogleApiError(err: unknown, what: string, scope: string): never {
-  const info = googleApiErrorInfo(err);
-  const said = `HTTP ${info.status ?? '?'}${info.reason ? ` ${info.reason}` : info.apiStatus ? ` ${info.apiStatus}` : ''}: ${info.message}`;
-  if (isRateLimited(info)) {
-    throw retryable(
-      `${what}: Google rate limit (${said}); retrying with backoff`,
-      FailureType.GoogleRateLimited,
-      parseRetryAfter(info.retryAfter)
-    );
-  }
-  if (isTransient(err, info)) {
-    throw retryable(
-      `${what}: transient Google error (${info.status === undefined ? 'network' : said}); retrying`,
-      'GoogleTransientError',
-      parseRetryAfter(info.retryAfter)
-    );
-  }
-  if (info.scopeInsufficient) throw missingScope(what, [scope]);
-  throw permanent(
-    `${what} failed (${said})`,
-    `Google${info.reason ? info.reason[0]!.toUpperCase() + info.reason.slice(1) : 'ApiError'}`
-  );
-}
-
-export function missingScope(what: string, scopes: string[]) {
-  return permanent(
-    `${what}: the service account is not authorised for ${scopes.join(', ')}. Grant the scope(s) by running the domain-wide delegation onboarding (googleDelegationOnboarding) with them, then start this onboarding again.`,
-    FailureType.GoogleScopeMissing
-  );
 }
 
 /**
@@ -187,25 +93,7 @@ export function createAdminClientFactory(settings: GoogleAdminSettings) {
       await entry.jwt.getAccessToken();
     } catch (err) {
       cache.delete(cacheKey);
-      const info = tokenErrorInfo(err);
-      if (info.error === 'unauthorized_client' || info.error === 'access_denied') throw missingScope(what, scopes);
-      if (info.error === 'invalid_grant' || info.error === 'invalid_client') {
-        throw permanent(
-          `${what}: Google rejected the token request as ${caller.adminEmail} (${info.error}: ${info.description ?? ''}). Check adminEmail (an existing super admin) and the key referenced by serviceAccount.keyRef.`,
-          FailureType.GoogleTokenRejected
-        );
-      }
-      if (info.status !== undefined && info.status < 500 && info.status !== 429) {
-        throw permanent(
-          `${what}: the token endpoint refused the request (HTTP ${info.status} ${info.error ?? ''})`,
-          FailureType.GoogleTokenRequestRejected
-        );
-      }
-      throw retryable(
-        `${what}: token endpoint unavailable (${info.error ?? info.code ?? info.status ?? 'network'}); retrying`,
-        FailureType.GoogleTokenEndpointUnavailable,
-        parseRetryAfter(info.retryAfter)
-      );
+      throw classifyAdminTokenError(err, what, scopes, caller.adminEmail);
     }
     return entry.clients;
   }

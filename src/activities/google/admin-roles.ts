@@ -3,13 +3,12 @@ import { ADMIN_ROLE_SCOPES, closeNames, type AdminRoleInput } from '../../domain
 import type { AdminRolePlan } from '../../contract/google-admin-roles-messages';
 import { permanent, retryable } from '../failures';
 import {
-  classifyGoogleApiError,
   createAdminClientFactory,
-  googleApiErrorInfo,
   type AdminClients,
   type GoogleAdminCaller,
   type GoogleAdminSettings,
 } from './admin-client';
+import { classifyGoogleApiError, googleApiErrorInfo } from './google-error-classifier';
 import { createGroupActivities, findGroup, listMembers } from './groups';
 import { FailureType } from '../../contract/failure-types';
 

@@ -3,14 +3,8 @@ import { ADMIN_ROLE_SCOPES, groupIdFromName } from '../../domain/google-admin-ro
 import type { MemberProgress, MemberRole } from '../../contract/google-admin-roles-messages';
 import { mapWithConcurrency } from '../concurrency';
 import { parseRetryAfter, permanent, retryable } from '../failures';
-import {
-  classifyGoogleApiError,
-  googleApiErrorInfo,
-  isRateLimited,
-  isTransient,
-  type AdminClients,
-  type GoogleAdminCaller,
-} from './admin-client';
+import type { AdminClients, GoogleAdminCaller } from './admin-client';
+import { classifyGoogleApiError, googleApiErrorInfo, isRateLimited, isTransient } from './google-error-classifier';
 import { FailureType } from '../../contract/failure-types';
 
 const SECURITY_LABEL = 'cloudidentity.googleapis.com/groups.security';

@@ -1,4 +1,4 @@
-import { Gaxios, type GaxiosError } from 'gaxios';
+import { Gaxios } from 'gaxios';
 import { JWT } from 'google-auth-library';
 import { resolveSecretRef } from '../../secrets/secret-ref';
 
@@ -109,27 +109,4 @@ export async function mintDelegatedToken(
   const { token } = await jwt.getAccessToken();
   if (!token) throw new Error('Google token endpoint answered without an access_token');
   return token;
-}
-
-/** The pieces of a gaxios/gtoken failure that are safe to look at (never its config: it holds the assertion). */
-export interface TokenErrorInfo {
-  status?: number;
-  error?: string;
-  description?: string;
-  retryAfter?: string | null;
-  code?: string;
-}
-
-export function tokenErrorInfo(err: unknown): TokenErrorInfo {
-  const e = err as GaxiosError<unknown>;
-  const data = e.response?.data as { error?: unknown; error_description?: unknown } | undefined;
-  // OAuth errors are { error: "code", error_description }; API-style errors nest an object: ignore those.
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return {
-    status: e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined),
-    error: str(data?.error),
-    description: str(data?.error_description),
-    retryAfter: e.response?.headers?.get?.('retry-after') ?? null,
-    code: typeof e.code === 'string' ? e.code : undefined,
-  };
 }

@@ -1,0 +1,214 @@
+/**
+ * What a failed Google call means, as pure functions over the errors gaxios and google-auth-library raise: retry
+ * (with Google's Retry-After) or stop, the failure type an operator searches for, and the fix the message names.
+ * No I/O here: the clients (admin-client.ts, delegation.ts) make the calls and throw what these return.
+ */
+import type { GaxiosError } from 'gaxios';
+import type { ApplicationFailure } from '@temporalio/common';
+import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
+import { FailureType } from '../../contract/failure-types';
+
+/** What a Google API error says, from either shape (Directory's `errors[].reason`, Cloud Identity's `status`). */
+export interface GoogleApiErrorInfo {
+  status?: number;
+  reason?: string;
+  apiStatus?: string;
+  message: string;
+  retryAfter?: string | null;
+  scopeInsufficient: boolean;
+}
+
+export function googleApiErrorInfo(err: unknown): GoogleApiErrorInfo {
+  const e = err as GaxiosError<{
+    error?: {
+      code?: number;
+      message?: string;
+      status?: string;
+      errors?: { reason?: string }[];
+      details?: { reason?: string }[];
+    };
+  }>;
+  const body = e.response?.data?.error;
+  const reason = body?.errors?.[0]?.reason;
+  return {
+    status: e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined),
+    reason,
+    apiStatus: body?.status,
+    message: body?.message ?? (err as Error).message ?? String(err),
+    retryAfter: e.response?.headers?.get?.('retry-after') ?? null,
+    scopeInsufficient:
+      reason === 'insufficientPermissions' ||
+      !!body?.details?.some((d) => d.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'),
+  };
+}
+
+const RATE_LIMIT_REASONS = new Set(['userRateLimitExceeded', 'quotaExceeded', 'rateLimitExceeded']);
+const TRANSIENT_REASONS = new Set([
+  'backendError',
+  'internalError',
+  'transientError',
+  'systemError',
+  'serviceNotAvailable',
+]);
+
+export function isRateLimited(info: GoogleApiErrorInfo): boolean {
+  return info.status === 429 || (info.status === 403 && RATE_LIMIT_REASONS.has(info.reason ?? ''));
+}
+
+export function isTransient(err: unknown, info = googleApiErrorInfo(err)): boolean {
+  if (info.status === undefined) return isNetworkError(err) || !(err as { response?: unknown }).response;
+  return (
+    isRateLimited(info) ||
+    info.status === 401 ||
+    info.status === 408 ||
+    info.status >= 500 ||
+    TRANSIENT_REASONS.has(info.reason ?? '')
+  );
+}
+
+/**
+ * Turn a Google API error into the Temporal failure that says whether to retry and what to fix.
+ * `what` names the call ("create role Education Admin"), `scope` the delegated scope it needs.
+ */
+export function classifyGoogleApiError(err: unknown, what: string, scope: string): never {
+  const info = googleApiErrorInfo(err);
+  const said = `HTTP ${info.status ?? '?'}${info.reason ? ` ${info.reason}` : info.apiStatus ? ` ${info.apiStatus}` : ''}: ${info.message}`;
+  if (isRateLimited(info)) {
+    throw retryable(
+      `${what}: Google rate limit (${said}); retrying with backoff`,
+      FailureType.GoogleRateLimited,
+      parseRetryAfter(info.retryAfter)
+    );
+  }
+  if (isTransient(err, info)) {
+    throw retryable(
+      `${what}: transient Google error (${info.status === undefined ? 'network' : said}); retrying`,
+      'GoogleTransientError',
+      parseRetryAfter(info.retryAfter)
+    );
+  }
+  if (info.scopeInsufficient) throw missingScope(what, [scope]);
+  throw permanent(
+    `${what} failed (${said})`,
+    `Google${info.reason ? info.reason[0]!.toUpperCase() + info.reason.slice(1) : 'ApiError'}`
+  );
+}
+
+export function missingScope(what: string, scopes: string[]) {
+  return permanent(
+    `${what}: the service account is not authorised for ${scopes.join(', ')}. Grant the scope(s) by running the domain-wide delegation onboarding (googleDelegationOnboarding) with them, then start this onboarding again.`,
+    FailureType.GoogleScopeMissing
+  );
+}
+
+/** The pieces of a gaxios/gtoken failure that are safe to look at (never its config: it holds the assertion). */
+export interface TokenErrorInfo {
+  status?: number;
+  error?: string;
+  description?: string;
+  retryAfter?: string | null;
+  code?: string;
+}
+
+export function tokenErrorInfo(err: unknown): TokenErrorInfo {
+  const e = err as GaxiosError<unknown>;
+  const data = e.response?.data as { error?: unknown; error_description?: unknown } | undefined;
+  // OAuth errors are { error: "code", error_description }; API-style errors nest an object: ignore those.
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    status: e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined),
+    error: str(data?.error),
+    description: str(data?.error_description),
+    retryAfter: e.response?.headers?.get?.('retry-after') ?? null,
+    code: typeof e.code === 'string' ? e.code : undefined,
+  };
+}
+
+/**
+ * A token request of the Admin API clients failed (acting as `subject` for `scopes`, on the way to `what`): a
+ * missing grant, a rejected subject or key, a refused request, or an endpoint to retry.
+ */
+export function classifyAdminTokenError(
+  err: unknown,
+  what: string,
+  scopes: string[],
+  subject: string
+): ApplicationFailure {
+  const info = tokenErrorInfo(err);
+  if (info.error === 'unauthorized_client' || info.error === 'access_denied') return missingScope(what, scopes);
+  if (info.error === 'invalid_grant' || info.error === 'invalid_client') {
+    return permanent(
+      `${what}: Google rejected the token request as ${subject} (${info.error}: ${info.description ?? ''}). Check adminEmail (an existing super admin) and the key referenced by serviceAccount.keyRef.`,
+      FailureType.GoogleTokenRejected
+    );
+  }
+  if (info.status !== undefined && info.status < 500 && info.status !== 429) {
+    return permanent(
+      `${what}: the token endpoint refused the request (HTTP ${info.status} ${info.error ?? ''})`,
+      FailureType.GoogleTokenRequestRejected
+    );
+  }
+  return retryable(
+    `${what}: token endpoint unavailable (${info.error ?? info.code ?? info.status ?? 'network'}); retrying`,
+    FailureType.GoogleTokenEndpointUnavailable,
+    parseRetryAfter(info.retryAfter)
+  );
+}
+
+/** Token-endpoint answers that mean "the grant is not there (yet)": keep waiting, do not fail. */
+function isNotGrantedYet(error?: string, description?: string): boolean {
+  return error === 'unauthorized_client' || (error === 'access_denied' && /not authorized/i.test(description ?? ''));
+}
+
+/**
+ * Classify one token-endpoint failure of the delegation check (vendor-apis.md A2): returns a "not granted"
+ * detail, or throws the Temporal failure that says whether to retry and what to fix.
+ */
+export function classifyTokenError(err: unknown, ctx: { subject: string; serviceAccountEmail: string }): string {
+  const info = tokenErrorInfo(err);
+  if (isNotGrantedYet(info.error, info.description)) {
+    return `${info.error}: not granted yet, or the grant has not propagated`;
+  }
+  const said = info.error
+    ? `${info.error}${info.description ? `: ${info.description}` : ''}`
+    : `HTTP ${info.status ?? '?'}`;
+  if (
+    info.error === 'invalid_grant' &&
+    /(invalid email|user id|not a valid email|impersonation)/i.test(info.description ?? '')
+  ) {
+    throw permanent(
+      `Google does not accept ${ctx.subject} as the user to impersonate (${said}). Fix adminEmail: it must be an existing super admin of the customer's Workspace domain.`,
+      FailureType.GoogleInvalidSubject
+    );
+  }
+  if (info.error === 'invalid_grant' || info.error === 'invalid_client') {
+    throw permanent(
+      `Google rejected the service account key of ${ctx.serviceAccountEmail} (${said}). Fix: the key referenced by serviceAccount.keyRef was deleted, disabled or belongs to another service account — create a new JSON key and update the reference (a worker clock more than a minute off also causes this).`,
+      FailureType.GoogleServiceAccountKeyRejected
+    );
+  }
+  if (info.status !== undefined && isRetryableStatus(info.status)) {
+    throw retryable(
+      `Google token endpoint answered ${said}; retrying`,
+      FailureType.GoogleTokenEndpointUnavailable,
+      parseRetryAfter(info.retryAfter)
+    );
+  }
+  if (info.status === undefined && isNetworkError(err)) {
+    throw retryable(
+      `Google token endpoint unreachable (${info.code ?? 'network error'}); retrying`,
+      FailureType.GoogleTokenEndpointUnreachable
+    );
+  }
+  if (info.status !== undefined) {
+    throw permanent(
+      `Google token endpoint refused the request (${said}). Check the service account and scopes.`,
+      FailureType.GoogleTokenRequestRejected
+    );
+  }
+  // Not an HTTP answer and not a known network error: let the retry policy look at it again.
+  throw retryable(
+    `Google token request failed: ${(err as Error).message ?? String(err)}`,
+    FailureType.GoogleTokenRequestFailed
+  );
+}
