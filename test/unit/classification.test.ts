@@ -8,8 +8,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { AutotaskApiError, toFailure } from '../../src/activities/autotask/autotask-error-classifier';
 import {
+  AutotaskApiError,
+  callFailure,
+  errorList,
+  toFailure,
+  zoneDiscoveryFailure,
+  zoneDiscoveryUnreachable,
+} from '../../src/activities/autotask/autotask-error-classifier';
+import { LimitReachedError } from '../../src/activities/autotask/autotask-limiter';
+import {
+  classifyAdminTokenError,
   classifyGoogleApiError,
   classifyTokenError,
   googleApiErrorInfo,
@@ -43,7 +52,7 @@ function thrown(fn: () => unknown): ApplicationFailure {
   return assert.fail('expected a failure');
 }
 
-describe('Google API errors (admin-client)', () => {
+describe('Google API errors (google-error-classifier)', () => {
   it('googleApiErrorInfo reads status, reason, API status, message, Retry-After and scope problems', () => {
     const e = gaxiosError(
       403,
@@ -175,7 +184,7 @@ describe('Google API errors (admin-client)', () => {
   });
 });
 
-describe('Google token endpoint errors (delegation)', () => {
+describe('Google token endpoint errors of the delegation check (classifyTokenError)', () => {
   const ctx = { subject: 'admin@acme.example', serviceAccountEmail: 'sa@proj.iam.gserviceaccount.com' };
   const oauth = (status: number, error?: string, description?: string, headers: Record<string, string> = {}) =>
     gaxiosError(status, { error, error_description: description }, headers);
@@ -278,6 +287,55 @@ describe('Google token endpoint errors (delegation)', () => {
   });
 });
 
+describe('Google token endpoint errors of the Admin API clients (classifyAdminTokenError)', () => {
+  const oauth = (status: number | undefined, error?: string, description?: string, headers = {}, extra = {}) =>
+    gaxiosError(status, { error, error_description: description }, headers, extra);
+  const classify = (err: unknown) => classifyAdminTokenError(err, 'create role R', ['s1', 's2'], 'admin@acme.example');
+
+  it('unauthorized_client and access_denied: the scopes are not granted, whatever the description', () => {
+    for (const error of ['unauthorized_client', 'access_denied']) {
+      const f = classify(oauth(401, error, 'anything'));
+      assert.equal(f.type, FailureType.GoogleScopeMissing, error);
+      assert.equal(f.message, missingScope('create role R', ['s1', 's2']).message);
+    }
+  });
+
+  it('invalid_grant and invalid_client: the subject or the key, named; never retried', () => {
+    const grant = classify(oauth(400, 'invalid_grant', 'Invalid email or User ID'));
+    assert.equal(grant.type, FailureType.GoogleTokenRejected);
+    assert.equal(grant.nonRetryable, true);
+    assert.equal(
+      grant.message,
+      'create role R: Google rejected the token request as admin@acme.example (invalid_grant: Invalid email or User ID). Check adminEmail (an existing super admin) and the key referenced by serviceAccount.keyRef.'
+    );
+    const client = classify(oauth(401, 'invalid_client'));
+    assert.equal(client.type, FailureType.GoogleTokenRejected);
+    assert.match(client.message, /as admin@acme\.example \(invalid_client: \)\. Check adminEmail/);
+  });
+
+  it('other 4xx answers (not 429) are refusals; 429, 5xx and no answer are retried with Retry-After', () => {
+    const refused = classify(oauth(400, 'invalid_scope'));
+    assert.equal(refused.type, FailureType.GoogleTokenRequestRejected);
+    assert.equal(refused.nonRetryable, true);
+    assert.equal(refused.message, 'create role R: the token endpoint refused the request (HTTP 400 invalid_scope)');
+    assert.equal(classify(oauth(499)).message, 'create role R: the token endpoint refused the request (HTTP 499 )');
+
+    const limited = classify(oauth(429, 'rate_limited', undefined, { 'retry-after': '7' }));
+    assert.equal(limited.type, FailureType.GoogleTokenEndpointUnavailable);
+    assert.equal(limited.nonRetryable, false);
+    assert.equal(limited.nextRetryDelay, 7000);
+    assert.equal(limited.message, 'create role R: token endpoint unavailable (rate_limited); retrying');
+    const down = classify(oauth(500));
+    assert.equal(down.type, FailureType.GoogleTokenEndpointUnavailable);
+    assert.equal(down.message, 'create role R: token endpoint unavailable (500); retrying');
+    assert.equal(down.nextRetryDelay, undefined);
+    const reset = classify(oauth(undefined, undefined, undefined, {}, { code: 'ECONNRESET' }));
+    assert.equal(reset.nonRetryable, false);
+    assert.equal(reset.message, 'create role R: token endpoint unavailable (ECONNRESET); retrying');
+    assert.equal(classify(new Error('odd')).message, 'create role R: token endpoint unavailable (network); retrying');
+  });
+});
+
 describe('Autotask errors (toFailure)', () => {
   const fail = (status: number, errors: string[], endpoint = 'Companies/query', retryAfterMs?: number) =>
     toFailure(new AutotaskApiError(status, errors, endpoint, retryAfterMs), 'api@acme', 'listing companies');
@@ -359,5 +417,73 @@ describe('Autotask errors (toFailure)', () => {
     assert.equal(bad.type, FailureType.AutotaskRequestRejected);
     assert.equal(bad.nonRetryable, true);
     assert.equal(bad.message, 'Autotask answered HTTP 404 on Companies/query: Not found (while listing companies)');
+  });
+});
+
+describe('Autotask answers and failed sends (autotask-error-classifier)', () => {
+  it('AutotaskApiError says the status, the call and the errors, if any', () => {
+    const e = new AutotaskApiError(404, [], 'GET Companies');
+    assert.equal(e.name, 'AutotaskApiError');
+    assert.equal(e.message, 'Autotask answered HTTP 404 on GET Companies');
+    assert.equal(new AutotaskApiError(400, ['a', 'b'], 'GET X').message, 'Autotask answered HTTP 400 on GET X: a; b');
+  });
+
+  it("errorList reads a body's errors[] as text: strings as they are, objects by their message", () => {
+    assert.deepEqual(errorList(undefined), []);
+    assert.deepEqual(errorList({ errors: 'not a list' }), []);
+    assert.deepEqual(errorList({ errors: ['plain', { message: 'said' }, { code: 1 }, { message: null }] }), [
+      'plain',
+      '"said"',
+      '{"code":1}',
+      '{"message":null}',
+    ]);
+  });
+
+  it('zone discovery: 500 is an unknown user, 429/5xx are retried with Retry-After, anything else is permanent', () => {
+    const unknown = zoneDiscoveryFailure(500, 'api@acme', '9');
+    assert.equal(unknown.type, FailureType.AutotaskUnknownUser);
+    assert.equal(unknown.nonRetryable, true);
+    assert.equal(
+      unknown.message,
+      `Autotask does not know the API user "api@acme" (zone discovery answered 500). Fix: copy the API user's Username (key) exactly from Admin > Resources/Users, and check the user was saved.`
+    );
+    for (const status of [429, 503]) {
+      const busy = zoneDiscoveryFailure(status, 'api@acme', '3');
+      assert.equal(busy.type, FailureType.AutotaskUnavailable);
+      assert.equal(busy.nonRetryable, false);
+      assert.equal(busy.nextRetryDelay, 3000);
+      assert.equal(busy.message, `Autotask zone discovery answered ${status}; retrying`);
+    }
+    assert.equal(zoneDiscoveryFailure(502, 'api@acme').nextRetryDelay, undefined);
+    const odd = zoneDiscoveryFailure(404, 'api@acme');
+    assert.equal(odd.type, FailureType.AutotaskZoneDiscoveryFailed);
+    assert.equal(odd.nonRetryable, true);
+    assert.equal(odd.message, 'Autotask zone discovery answered HTTP 404');
+  });
+
+  it('no answer is retried, naming the network code; other errors pass through', () => {
+    const down = zoneDiscoveryUnreachable(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }));
+    assert.ok(down instanceof ApplicationFailure);
+    assert.equal(down.type, FailureType.AutotaskUnreachable);
+    assert.equal(down.nonRetryable, false);
+    assert.equal(down.message, 'Autotask zone discovery unreachable (ECONNREFUSED); retrying');
+    const other = new Error('bug');
+    assert.equal(zoneDiscoveryUnreachable(other), other);
+
+    const call = callFailure(Object.assign(new Error('x'), { name: 'TimeoutError' }), 'Companies');
+    assert.ok(call instanceof ApplicationFailure);
+    assert.equal(call.type, FailureType.AutotaskUnreachable);
+    assert.equal(call.nonRetryable, false);
+    assert.equal(call.message, 'Autotask unreachable on Companies (network); retrying');
+    assert.equal(callFailure(other, 'Companies'), other);
+  });
+
+  it('a call the limiter held back is retried once the limit has room', () => {
+    const held = callFailure(new LimitReachedError('Autotask limit reached for acme', 1234), 'Companies');
+    assert.ok(held instanceof ApplicationFailure);
+    assert.equal(held.type, FailureType.AutotaskRateLimited);
+    assert.equal(held.nonRetryable, false);
+    assert.equal(held.nextRetryDelay, 1234);
+    assert.equal(held.message, 'Autotask limit reached for acme');
   });
 });

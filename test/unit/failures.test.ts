@@ -1,11 +1,13 @@
 /**
  * The edges of src/activities/failures.ts that test/unit/logic.test.ts leaves open: every network error
  * code that means "try again", Retry-After values that only look like numbers, and the retryable HTTP
- * statuses at their boundaries.
+ * statuses at their boundaries, and what a request without an answer becomes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isNetworkError, isRetryableStatus, parseRetryAfter } from '../../src/activities/failures';
+import { ApplicationFailure } from '@temporalio/common';
+import { isNetworkError, isRetryableStatus, parseRetryAfter, unreachable } from '../../src/activities/failures';
+import { FailureType } from '../../src/contract/failure-types';
 
 describe('failures: edges', () => {
   it('every Node and undici network error code is retryable, directly or as a cause', () => {
@@ -44,5 +46,27 @@ describe('failures: edges', () => {
     for (const s of [408, 429, 500, 503, 599]) assert.equal(isRetryableStatus(s), true, String(s));
     for (const s of [200, 400, 401, 403, 404, 407, 409, 428, 430, 499])
       assert.equal(isRetryableStatus(s), false, String(s));
+  });
+
+  it('unreachable: a network error is retryable and named by its code; anything else is returned as it is', () => {
+    const say = (code: string) => `vendor down (${code})`;
+    const reset = unreachable(
+      Object.assign(new Error('x'), { code: 'ECONNRESET' }),
+      FailureType.NotifyUnreachable,
+      say
+    );
+    assert.ok(reset instanceof ApplicationFailure);
+    assert.equal(reset.type, FailureType.NotifyUnreachable);
+    assert.equal(reset.nonRetryable, false);
+    assert.equal(reset.nextRetryDelay, undefined);
+    assert.equal(reset.message, 'vendor down (ECONNRESET)');
+    const aborted = Object.assign(new Error('x'), { name: 'AbortError' });
+    assert.equal((unreachable(aborted, FailureType.NotifyUnreachable, say) as Error).message, 'vendor down (network)');
+    assert.equal(
+      (unreachable(aborted, FailureType.NotifyUnreachable, say, 'no code') as Error).message,
+      'vendor down (no code)'
+    );
+    const bug = new Error('bug');
+    assert.equal(unreachable(bug, FailureType.NotifyUnreachable, say), bug);
   });
 });
