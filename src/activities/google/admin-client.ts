@@ -1,22 +1,14 @@
-import { JWT } from 'google-auth-library';
+import type { JWT } from 'google-auth-library';
 // The two APIs Onramp calls, from the pinned googleapis package's own modules: `import { google } from
 // 'googleapis'` loads all ~300 Google APIs, 54 MB of V8 heap and ~90 MB of RSS in every worker for two of
 // them (measured; docs/benchmark.md). The per-API packages (@googleapis/admin 37) pull another
 // googleapis-common major than googleapis 176 does, so the same version's modules are used instead.
 import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1';
 import { cloudidentity_v1 } from 'googleapis/build/src/apis/cloudidentity/v1';
-import { SecretRefError } from '../../secrets/secret-ref';
-import { permanent } from '../failures';
 import type { LimiterStore } from '../limits/limiter-store';
 import { SlidingWindowLimiter } from './rate-limiter';
 import { classifyAdminTokenError } from './google-error-classifier';
-import {
-  createGoogleTransporter,
-  loadServiceAccountKey,
-  ServiceAccountKeyError,
-  type GoogleAuthSettings,
-} from './token';
-import { FailureType } from '../../contract/failure-types';
+import { createGoogleTransporter, delegatedJwt, loadServiceAccountKeyOrFail, type GoogleAuthSettings } from './token';
 
 export interface GoogleAdminSettings extends GoogleAuthSettings {
   /** googleapis root URL (the simulator in sandbox/tests); unset means Google's own hosts. */
@@ -54,27 +46,13 @@ export function createAdminClientFactory(settings: GoogleAdminSettings) {
     const cacheKey = `${caller.serviceAccount.keyRef}|${caller.adminEmail}|${[...scopes].sort().join(' ')}`;
     let entry = cache.get(cacheKey);
     if (!entry) {
-      let key;
-      try {
-        key = await loadServiceAccountKey(caller.serviceAccount.keyRef);
-      } catch (err) {
-        if (err instanceof SecretRefError || err instanceof ServiceAccountKeyError)
-          throw permanent(`serviceAccount.keyRef: ${err.message}`, FailureType.ServiceAccountKeyUnavailable);
-        throw err;
-      }
+      const key = await loadServiceAccountKeyOrFail(caller.serviceAccount.keyRef);
       // Directory calls wait for the shared quota first; their timeout starts once they may be sent, and
       // each stays counted in the window until its answer is in (Google counts it on arrival).
       const transporter = createGoogleTransporter(settings, async (config) =>
         config.url.toString().includes('/admin/directory/') ? limiter.take() : undefined
       );
-      const jwt = new JWT({
-        email: key.client_email,
-        key: key.private_key,
-        keyId: key.private_key_id,
-        scopes,
-        subject: caller.adminEmail,
-        transporter,
-      });
+      const jwt = delegatedJwt(key, caller.adminEmail, scopes, transporter);
       const common = {
         auth: jwt,
         retry: false,

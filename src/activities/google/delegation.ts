@@ -1,13 +1,11 @@
 import { heartbeat } from '@temporalio/activity';
-import { SecretRefError } from '../../secrets/secret-ref';
 import { mapWithConcurrency } from '../concurrency';
 import { permanent } from '../failures';
 import { classifyTokenError } from './google-error-classifier';
 import {
   createGoogleTransporter,
-  loadServiceAccountKey,
+  loadServiceAccountKeyOrFail,
   mintDelegatedToken,
-  ServiceAccountKeyError,
   type GoogleAuthSettings,
   type ServiceAccountKey,
 } from './token';
@@ -33,15 +31,7 @@ export interface ScopeCheck {
 }
 
 async function loadKey(input: CheckDelegationInput): Promise<ServiceAccountKey> {
-  let key: ServiceAccountKey;
-  try {
-    key = await loadServiceAccountKey(input.serviceAccount.keyRef);
-  } catch (err) {
-    if (err instanceof SecretRefError || err instanceof ServiceAccountKeyError) {
-      throw permanent(`serviceAccount.keyRef: ${err.message}`, FailureType.ServiceAccountKeyUnavailable);
-    }
-    throw err;
-  }
+  const key = await loadServiceAccountKeyOrFail(input.serviceAccount.keyRef);
   if (key.client_email.toLowerCase() !== input.serviceAccount.email.toLowerCase()) {
     throw permanent(
       `serviceAccount.keyRef holds a key of ${key.client_email}, but serviceAccount.email is ${input.serviceAccount.email}: reference the key of the service account being onboarded`,

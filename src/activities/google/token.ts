@@ -1,6 +1,8 @@
 import { Gaxios } from 'gaxios';
 import { JWT } from 'google-auth-library';
-import { resolveSecretRef } from '../../secrets/secret-ref';
+import { FailureType } from '../../contract/failure-types';
+import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
+import { permanent } from '../failures';
 
 /** The token URL google-auth-library hard-codes (and uses as the JWT audience). */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -90,6 +92,29 @@ export async function loadServiceAccountKey(keyRef: string): Promise<ServiceAcco
   return parsed as ServiceAccountKey;
 }
 
+/** loadServiceAccountKey for an activity: a reference or key it cannot use is a permanent failure that names it. */
+export async function loadServiceAccountKeyOrFail(keyRef: string): Promise<ServiceAccountKey> {
+  try {
+    return await loadServiceAccountKey(keyRef);
+  } catch (err) {
+    if (err instanceof SecretRefError || err instanceof ServiceAccountKeyError)
+      throw permanent(`serviceAccount.keyRef: ${err.message}`, FailureType.ServiceAccountKeyUnavailable);
+    throw err;
+  }
+}
+
+/** Google auth acting as `subject` for exactly `scopes` (a JWT-bearer grant with `sub`), sent through `transporter`. */
+export function delegatedJwt(key: ServiceAccountKey, subject: string, scopes: string[], transporter: Gaxios): JWT {
+  return new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
+    scopes,
+    subject,
+    transporter,
+  });
+}
+
 /** Mint an access token as `subject` for exactly `scopes` (a JWT-bearer grant with `sub`). */
 export async function mintDelegatedToken(
   settings: GoogleAuthSettings,
@@ -98,15 +123,7 @@ export async function mintDelegatedToken(
   scopes: string[],
   transporter = createGoogleTransporter(settings)
 ): Promise<string> {
-  const jwt = new JWT({
-    email: key.client_email,
-    key: key.private_key,
-    keyId: key.private_key_id,
-    scopes,
-    subject,
-    transporter,
-  });
-  const { token } = await jwt.getAccessToken();
+  const { token } = await delegatedJwt(key, subject, scopes, transporter).getAccessToken();
   if (!token) throw new Error('Google token endpoint answered without an access_token');
   return token;
 }
