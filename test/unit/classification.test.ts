@@ -20,10 +20,13 @@ import { LimitReachedError } from '../../src/activities/autotask/autotask-limite
 import {
   classifyAdminTokenError,
   classifyGoogleApiError,
+  classifyRoleAssignmentError,
   classifyTokenError,
   googleApiErrorInfo,
   isRateLimited,
   isTransient,
+  memberAddFailure,
+  memberInsertOutcome,
   missingScope,
   tokenErrorInfo,
 } from '../../src/activities/google/google-error-classifier';
@@ -181,6 +184,87 @@ describe('Google API errors (google-error-classifier)', () => {
       f.message,
       /^assign role: the service account is not authorised for a, b\. .*googleDelegationOnboarding/
     );
+  });
+});
+
+describe('Google refusals of one call: a role assignment, a member insert', () => {
+  const assign = (err: unknown) => thrown(() => classifyRoleAssignmentError(err, 'assign R', 'scope/roles'));
+
+  it("a role assignment: the customer's limit, an assignee that is not a security group, else the general rule", () => {
+    const limit = assign(gaxiosError(400, googleBody(400, 'CUSTOMER_EXCEEDED_ROLE_ASSIGNMENTS_LIMIT', 'too many')));
+    assert.equal(limit.type, FailureType.GoogleRoleAssignmentLimit);
+    assert.equal(limit.nonRetryable, true);
+    assert.equal(
+      limit.message,
+      "assign R: the customer has reached Google's role-assignment limit (too many). Remove unused assignments in Admin console > Account > Admin roles, then retry."
+    );
+    const notSecurity = assign(gaxiosError(400, googleBody(400, undefined, 'Assignee must be a Security Group')));
+    assert.equal(notSecurity.type, FailureType.GoogleAssigneeNotSecurityGroup);
+    assert.equal(notSecurity.nonRetryable, true);
+    assert.equal(
+      notSecurity.message,
+      'assign R: the assignee is not a security group (Assignee must be a Security Group): only security groups can hold admin roles.'
+    );
+    const elsewhere = assign(gaxiosError(404, googleBody(404, undefined, 'not a security group')));
+    assert.equal(elsewhere.type, 'GoogleApiError');
+    assert.equal(elsewhere.message, 'assign R failed (HTTP 404: not a security group)');
+    assert.equal(
+      assign(gaxiosError(400, googleBody(400, undefined, 'bad'))).message,
+      'assign R failed (HTTP 400: bad)'
+    );
+    const scope = assign(gaxiosError(403, googleBody(403, 'insufficientPermissions')));
+    assert.equal(scope.type, FailureType.GoogleScopeMissing);
+    assert.match(scope.message, /^assign R: the service account is not authorised for scope\/roles\./);
+    assert.equal(assign(gaxiosError(503, googleBody(503))).nonRetryable, false);
+  });
+
+  it('memberAddFailure returns the failure of adding members to the group instead of throwing it', () => {
+    const f = memberAddFailure(gaxiosError(403, googleBody(403, 'insufficientPermissions')), 'g@acme', 'scope/members');
+    assert.ok(f instanceof ApplicationFailure);
+    assert.equal(f.type, FailureType.GoogleScopeMissing);
+    assert.match(f.message, /^add members to g@acme: the service account is not authorised for scope\/members\./);
+  });
+
+  it('a member insert: a cycle or a missing scope fails the activity; not visible yet and transient errors wait', () => {
+    const member = { email: 'u@acme', role: 'MEMBER' as const };
+    const outcome = (err: unknown) => memberInsertOutcome(err, 'g@acme', member, 'scope/members');
+    const cyclic =
+      'cannot add u@acme to g@acme: Cyclic memberships not allowed (u@acme already contains g@acme, directly or through nested groups). Remove it from members.';
+    for (const err of [
+      gaxiosError(412, googleBody(412, 'conditionNotMet', 'precondition')),
+      gaxiosError(400, googleBody(400, 'invalid', 'Cyclic memberships not allowed')),
+    ]) {
+      const o = outcome(err);
+      assert.ok('fatal' in o && o.fatal instanceof ApplicationFailure);
+      assert.equal(o.fatal.type, FailureType.GoogleCyclicMembership);
+      assert.equal(o.fatal.nonRetryable, true);
+      assert.equal(o.fatal.message, cyclic);
+    }
+    assert.deepEqual(outcome(gaxiosError(404, googleBody(404, 'notFound', 'Resource Not Found: groupKey'))), {
+      transient: { message: 'group g@acme not visible yet to the Directory API (just created)' },
+    });
+    assert.deepEqual(outcome(gaxiosError(503, googleBody(503, 'backendError', 'busy'), { 'retry-after': '4' })), {
+      transient: { message: 'busy', retryAfterMs: 4000 },
+    });
+    assert.deepEqual(outcome(gaxiosError(429, googleBody(429, undefined, 'slow'))), {
+      transient: { message: 'slow', retryAfterMs: undefined },
+    });
+    const scope = outcome(gaxiosError(403, googleBody(403, 'insufficientPermissions', 'no')));
+    assert.ok('fatal' in scope && scope.fatal instanceof ApplicationFailure);
+    assert.equal(scope.fatal.type, FailureType.GoogleScopeMissing);
+    assert.match(scope.fatal.message, /^add members to g@acme: /);
+  });
+
+  it('a member insert: anything else fails that member only, saying why', () => {
+    const member = { email: 'u@acme', role: 'MANAGER' as const };
+    const failed = (reason: string) => ({ progress: { email: 'u@acme', role: 'MANAGER', outcome: 'failed', reason } });
+    const outcome = (err: unknown) => memberInsertOutcome(err, 'g@acme', member, 'scope/members');
+    assert.deepEqual(
+      outcome(gaxiosError(404, googleBody(404, 'notFound', 'Resource Not Found: memberKey'))),
+      failed('no such user or group in the domain: check the email')
+    );
+    assert.deepEqual(outcome(gaxiosError(400, googleBody(400, 'invalid', 'bad email'))), failed('invalid: bad email'));
+    assert.deepEqual(outcome(gaxiosError(409, googleBody(409, undefined, 'odd'))), failed('409: odd'));
   });
 });
 

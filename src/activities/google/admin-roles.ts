@@ -8,7 +8,7 @@ import {
   type GoogleAdminCaller,
   type GoogleAdminSettings,
 } from './admin-client';
-import { classifyGoogleApiError, googleApiErrorInfo } from './google-error-classifier';
+import { classifyGoogleApiError, classifyRoleAssignmentError, googleApiErrorInfo } from './google-error-classifier';
 import { createGroupActivities, findGroup, listMembers } from './groups';
 import { FailureType } from '../../contract/failure-types';
 
@@ -345,19 +345,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
             FailureType.GoogleAssignmentNotVisible
           );
         }
-        if (info.reason === 'CUSTOMER_EXCEEDED_ROLE_ASSIGNMENTS_LIMIT') {
-          throw permanent(
-            `${what}: the customer has reached Google's role-assignment limit (${info.message}). Remove unused assignments in Admin console > Account > Admin roles, then retry.`,
-            FailureType.GoogleRoleAssignmentLimit
-          );
-        }
-        if (info.status === 400 && /security group/i.test(info.message)) {
-          throw permanent(
-            `${what}: the assignee is not a security group (${info.message}): only security groups can hold admin roles.`,
-            FailureType.GoogleAssigneeNotSecurityGroup
-          );
-        }
-        return classifyGoogleApiError(err, what, RM);
+        return classifyRoleAssignmentError(err, what, RM, info);
       }
     },
 

@@ -7,6 +7,7 @@ import type { GaxiosError } from 'gaxios';
 import type { ApplicationFailure } from '@temporalio/common';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
 import { FailureType } from '../../contract/failure-types';
+import type { MemberProgress, MemberRole } from '../../domain/google-admin-roles-schema';
 
 /** What a Google API error says, from either shape (Directory's `errors[].reason`, Cloud Identity's `status`). */
 export interface GoogleApiErrorInfo {
@@ -99,6 +100,77 @@ export function missingScope(what: string, scopes: string[]) {
     `${what}: the service account is not authorised for ${scopes.join(', ')}. Grant the scope(s) by running the domain-wide delegation onboarding (googleDelegationOnboarding) with them, then start this onboarding again.`,
     FailureType.GoogleScopeMissing
   );
+}
+
+/**
+ * A role assignment Google refused (`what` names it): the customer's assignment limit, or an assignee that is
+ * not a security group; anything else as classifyGoogleApiError says.
+ */
+export function classifyRoleAssignmentError(
+  err: unknown,
+  what: string,
+  scope: string,
+  info = googleApiErrorInfo(err)
+): never {
+  if (info.reason === 'CUSTOMER_EXCEEDED_ROLE_ASSIGNMENTS_LIMIT') {
+    throw permanent(
+      `${what}: the customer has reached Google's role-assignment limit (${info.message}). Remove unused assignments in Admin console > Account > Admin roles, then retry.`,
+      FailureType.GoogleRoleAssignmentLimit
+    );
+  }
+  if (info.status === 400 && /security group/i.test(info.message)) {
+    throw permanent(
+      `${what}: the assignee is not a security group (${info.message}): only security groups can hold admin roles.`,
+      FailureType.GoogleAssigneeNotSecurityGroup
+    );
+  }
+  return classifyGoogleApiError(err, what, scope);
+}
+
+/** What adding one member to a group came to: its progress, a reason to retry the rest later, or a failure. */
+export type MemberAddOutcome =
+  { progress: MemberProgress } | { transient: { message: string; retryAfterMs?: number } } | { fatal: Error };
+
+/** classifyGoogleApiError's failure for adding members to `groupKey`, returned instead of thrown. */
+export function memberAddFailure(err: unknown, groupKey: string, scope: string): Error {
+  try {
+    return classifyGoogleApiError(err, `add members to ${groupKey}`, scope);
+  } catch (failure) {
+    return failure as Error;
+  }
+}
+
+/**
+ * A member insert Google refused, other than "already a member" (that one takes a look at the member): a cycle
+ * or a missing scope fails the activity, a group not visible yet or a transient error waits for the next
+ * attempt, and anything else fails that member only.
+ */
+export function memberInsertOutcome(
+  err: unknown,
+  groupKey: string,
+  m: { email: string; role: MemberRole },
+  scope: string,
+  info = googleApiErrorInfo(err)
+): MemberAddOutcome {
+  if (info.reason === 'conditionNotMet' || /cyclic/i.test(info.message)) {
+    return {
+      fatal: permanent(
+        `cannot add ${m.email} to ${groupKey}: Cyclic memberships not allowed (${m.email} already contains ${groupKey}, directly or through nested groups). Remove it from members.`,
+        FailureType.GoogleCyclicMembership
+      ),
+    };
+  }
+  if (info.status === 404 && /groupKey/i.test(info.message)) {
+    return { transient: { message: `group ${groupKey} not visible yet to the Directory API (just created)` } };
+  }
+  if (isTransient(err, info))
+    return { transient: { message: info.message, retryAfterMs: parseRetryAfter(info.retryAfter) } };
+  if (info.scopeInsufficient) return { fatal: memberAddFailure(err, groupKey, scope) };
+  const reason =
+    info.status === 404
+      ? 'no such user or group in the domain: check the email'
+      : `${info.reason ?? info.status}: ${info.message}`;
+  return { progress: { email: m.email, role: m.role, outcome: 'failed', reason } };
 }
 
 /** The pieces of a gaxios/gtoken failure that are safe to look at (never its config: it holds the assertion). */

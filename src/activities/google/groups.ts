@@ -2,9 +2,17 @@ import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ADMIN_ROLE_SCOPES, groupIdFromName } from '../../domain/google-admin-roles-schema';
 import type { MemberProgress, MemberRole } from '../../contract/google-admin-roles-messages';
 import { mapWithConcurrency } from '../concurrency';
-import { parseRetryAfter, permanent, retryable } from '../failures';
+import { permanent, retryable } from '../failures';
 import type { AdminClients, GoogleAdminCaller } from './admin-client';
-import { classifyGoogleApiError, googleApiErrorInfo, isRateLimited, isTransient } from './google-error-classifier';
+import {
+  classifyGoogleApiError,
+  googleApiErrorInfo,
+  isRateLimited,
+  isTransient,
+  memberAddFailure,
+  memberInsertOutcome,
+  type MemberAddOutcome,
+} from './google-error-classifier';
 import { FailureType } from '../../contract/failure-types';
 
 const SECURITY_LABEL = 'cloudidentity.googleapis.com/groups.security';
@@ -330,10 +338,7 @@ function verifySecurity(g: FoundGroup, email: string): FoundGroup {
   return g;
 }
 
-type AddOutcome =
-  { progress: MemberProgress } | { transient: { message: string; retryAfterMs?: number } } | { fatal: Error };
-
-async function addOne(c: AdminClients, groupKey: string, m: MemberSpec): Promise<AddOutcome> {
+async function addOne(c: AdminClients, groupKey: string, m: MemberSpec): Promise<MemberAddOutcome> {
   try {
     await c.directory.members.insert({ groupKey, requestBody: { email: m.email, role: m.role } });
     return { progress: { email: m.email, role: m.role, outcome: 'added' } };
@@ -359,35 +364,9 @@ async function addOne(c: AdminClients, groupKey: string, m: MemberSpec): Promise
           return { transient: { message: `${m.email} exists but is not visible yet` } };
         return isTransient(getErr)
           ? { transient: { message: googleApiErrorInfo(getErr).message } }
-          : { fatal: asFailure(getErr, groupKey) };
+          : { fatal: memberAddFailure(getErr, groupKey, ADMIN_ROLE_SCOPES.members) };
       }
     }
-    if (info.reason === 'conditionNotMet' || /cyclic/i.test(info.message)) {
-      return {
-        fatal: permanent(
-          `cannot add ${m.email} to ${groupKey}: Cyclic memberships not allowed (${m.email} already contains ${groupKey}, directly or through nested groups). Remove it from members.`,
-          FailureType.GoogleCyclicMembership
-        ),
-      };
-    }
-    if (info.status === 404 && /groupKey/i.test(info.message)) {
-      return { transient: { message: `group ${groupKey} not visible yet to the Directory API (just created)` } };
-    }
-    if (isTransient(err, info))
-      return { transient: { message: info.message, retryAfterMs: parseRetryAfter(info.retryAfter) } };
-    if (info.scopeInsufficient) return { fatal: asFailure(err, groupKey) };
-    const reason =
-      info.status === 404
-        ? 'no such user or group in the domain: check the email'
-        : `${info.reason ?? info.status}: ${info.message}`;
-    return { progress: { email: m.email, role: m.role, outcome: 'failed', reason } };
-  }
-}
-
-function asFailure(err: unknown, groupKey: string): Error {
-  try {
-    return classifyGoogleApiError(err, `add members to ${groupKey}`, ADMIN_ROLE_SCOPES.members);
-  } catch (failure) {
-    return failure as Error;
+    return memberInsertOutcome(err, groupKey, m, ADMIN_ROLE_SCOPES.members, info);
   }
 }
