@@ -7,7 +7,7 @@ import type { GaxiosError } from 'gaxios';
 import type { ApplicationFailure } from '@temporalio/common';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
 import { FailureType } from '../../contract/failure-types';
-import type { MemberProgress, MemberRole } from '../../domain/google-admin-roles-schema';
+import type { MemberProgress, MemberRole } from '../../contract/google-admin-roles-messages';
 
 /** What a Google API error says, from either shape (Directory's `errors[].reason`, Cloud Identity's `status`). */
 export interface GoogleApiErrorInfo {
