@@ -1,7 +1,8 @@
 /**
  * What a failed Google call means, as pure functions over the errors gaxios and google-auth-library raise: retry
  * (with Google's Retry-After) or stop, the failure type an operator searches for, and the fix the message names.
- * No I/O here: the clients (admin-client.ts, delegation.ts) make the calls and throw what these return.
+ * No I/O here: the activities (admin-client.ts, delegation.ts, groups.ts, admin-roles.ts) make the calls and throw
+ * what these return.
  */
 import type { GaxiosError } from 'gaxios';
 import type { ApplicationFailure } from '@temporalio/common';
