@@ -1,3 +1,4 @@
+import type { FailureType } from '../contract/failure-types';
 import { ApplicationFailure } from '@temporalio/common';
 import { scrubSecrets } from '../secrets/scrub';
 
@@ -8,7 +9,7 @@ import { scrubSecrets } from '../secrets/scrub';
  * - `permanent`: bad input, permissions that will not heal. Non-retryable, with a message that names
  *   what to fix. Messages are scrubbed: vendors echo request bodies.
  */
-export function retryable(message: string, type: string, retryAfterMs?: number): ApplicationFailure {
+export function retryable(message: string, type: FailureType, retryAfterMs?: number): ApplicationFailure {
   return ApplicationFailure.create({
     message: scrubSecrets(message),
     type,
@@ -17,7 +18,7 @@ export function retryable(message: string, type: string, retryAfterMs?: number):
   });
 }
 
-export function permanent(message: string, type: string): ApplicationFailure {
+export function permanent(message: string, type: FailureType): ApplicationFailure {
   return ApplicationFailure.create({ message: scrubSecrets(message), type, nonRetryable: true });
 }
 
@@ -69,7 +70,12 @@ export function isNetworkError(err: unknown): boolean {
  * A request that got no answer. A network error becomes a retryable failure whose message `say`s the error's
  * code (`noCode` when it has none); anything else is returned as it is, for the caller to rethrow.
  */
-export function unreachable(err: unknown, type: string, say: (code: string) => string, noCode = 'network'): unknown {
+export function unreachable(
+  err: unknown,
+  type: FailureType,
+  say: (code: string) => string,
+  noCode = 'network'
+): unknown {
   return isNetworkError(err) ? retryable(say((err as { code?: string }).code ?? noCode), type) : err;
 }
 

@@ -269,7 +269,7 @@ const CASES: Case[] = [
       ...transient({
         [G_TOKEN]: FailureType.GoogleTokenEndpointUnavailable,
         [G_MEMBER]: FailureType.GoogleMembersPending,
-        [G_GROUP]: 'GoogleTransientError',
+        [G_GROUP]: FailureType.GoogleTransientError,
         [AT_QUERY]: FailureType.AutotaskUnavailable,
         [CW_INFO]: FailureType.ConnectWiseUnavailable,
         [CW_COMPANY]: FailureType.ConnectWiseUnavailable,
@@ -288,7 +288,7 @@ const CASES: Case[] = [
     expect: transient({
       [G_TOKEN]: FailureType.GoogleTokenEndpointUnreachable,
       [G_MEMBER]: FailureType.GoogleMembersPending,
-      [G_GROUP]: 'GoogleTransientError',
+      [G_GROUP]: FailureType.GoogleTransientError,
       [AT_QUERY]: FailureType.AutotaskUnreachable,
       [CW_INFO]: FailureType.ConnectWiseUnreachable,
       [CW_COMPANY]: FailureType.ConnectWiseUnreachable,
@@ -301,7 +301,7 @@ const CASES: Case[] = [
       [G_TOKEN]: { retryable: false, type: FailureType.GoogleTokenRequestRejected },
       // An expired access token: the next attempt mints a new one.
       [G_MEMBER]: { retryable: true, type: FailureType.GoogleMembersPending },
-      [G_GROUP]: { retryable: true, type: 'GoogleTransientError' },
+      [G_GROUP]: { retryable: true, type: FailureType.GoogleTransientError },
       [AT_QUERY]: { retryable: false, type: FailureType.AutotaskCredentialsRejected, message: /does not retry/ },
       // verifyConnectwiseConnection names the field to fix instead of failing: the workflow waits for it.
       [CW_INFO]: {

@@ -141,7 +141,7 @@ describe('Google API errors (google-error-classifier)', () => {
         's'
       )
     );
-    assert.equal(transient.type, 'GoogleTransientError');
+    assert.equal(transient.type, FailureType.GoogleTransientError);
     assert.equal(transient.nonRetryable, false);
     assert.equal(transient.nextRetryDelay, 3000);
     assert.equal(transient.message, 'create group: transient Google error (HTTP 503 UNAVAILABLE: down); retrying');
@@ -168,11 +168,11 @@ describe('Google API errors (google-error-classifier)', () => {
     const notFound = thrown(() =>
       classifyGoogleApiError(gaxiosError(404, googleBody(404, 'notFound', 'gone')), 'get group', 's')
     );
-    assert.equal(notFound.type, 'GoogleNotFound');
+    assert.equal(notFound.type, FailureType.GoogleNotFound);
     assert.equal(notFound.nonRetryable, true);
     assert.equal(notFound.message, 'get group failed (HTTP 404 notFound: gone)');
     const plain = thrown(() => classifyGoogleApiError(gaxiosError(400, { error: { message: 'bad' } }), 'do', 's'));
-    assert.equal(plain.type, 'GoogleApiError');
+    assert.equal(plain.type, FailureType.GoogleApiError);
     assert.equal(plain.message, 'do failed (HTTP 400: bad)');
   });
 
@@ -206,7 +206,7 @@ describe('Google refusals of one call: a role assignment, a member insert', () =
       'assign R: the assignee is not a security group (Assignee must be a Security Group): only security groups can hold admin roles.'
     );
     const elsewhere = assign(gaxiosError(404, googleBody(404, undefined, 'not a security group')));
-    assert.equal(elsewhere.type, 'GoogleApiError');
+    assert.equal(elsewhere.type, FailureType.GoogleApiError);
     assert.equal(elsewhere.message, 'assign R failed (HTTP 404: not a security group)');
     assert.equal(
       assign(gaxiosError(400, googleBody(400, undefined, 'bad'))).message,

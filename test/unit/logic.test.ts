@@ -3,6 +3,7 @@
  * the derived webhook secret): fast enough for the mutation run (`npm run test:mutation`), where every
  * surviving mutant names a behaviour no test pinned down.
  */
+import { FailureType } from '../../src/contract/failure-types';
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { z } from 'zod';
@@ -31,19 +32,19 @@ import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../src/webhoo
 describe('failures: classification', () => {
   it('retryable: not non-retryable, typed, Retry-After as nextRetryDelay only when given, scrubbed', () => {
     registerSecret('unit-secret-value-123');
-    const r = retryable('said unit-secret-value-123', 'T', 1500);
+    const r = retryable('said unit-secret-value-123', FailureType.GoogleRateLimited, 1500);
     assert.equal(r.nonRetryable, false);
-    assert.equal(r.type, 'T');
+    assert.equal(r.type, FailureType.GoogleRateLimited);
     assert.equal(r.nextRetryDelay, 1500);
     assert.equal(r.message, 'said [REDACTED]');
-    assert.equal(retryable('x', 'T').nextRetryDelay, undefined);
-    assert.equal(retryable('x', 'T', 0).nextRetryDelay, 0);
+    assert.equal(retryable('x', FailureType.GoogleRateLimited).nextRetryDelay, undefined);
+    assert.equal(retryable('x', FailureType.GoogleRateLimited, 0).nextRetryDelay, 0);
   });
 
   it('permanent: non-retryable, typed, scrubbed', () => {
-    const p = permanent('bad unit-secret-value-123', 'Bad');
+    const p = permanent('bad unit-secret-value-123', FailureType.InvalidInput);
     assert.equal(p.nonRetryable, true);
-    assert.equal(p.type, 'Bad');
+    assert.equal(p.type, FailureType.InvalidInput);
     assert.equal(p.message, 'bad [REDACTED]');
   });
 

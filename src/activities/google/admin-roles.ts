@@ -142,7 +142,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
             .join(
               '; '
             )}. privileges.list has ${names.length} privileges for customer ${customer}; nothing was created.`,
-          'UnknownPrivilege'
+          FailureType.UnknownPrivilege
         );
       }
       const privileges = input.role.privileges.map((name) => ({ name, serviceId: catalogue.get(name)!.serviceId }));
@@ -151,7 +151,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
         if (notScopable.length) {
           throw permanent(
             `role.privileges: ${notScopable.join(', ')} cannot be scoped to an org unit: use scope type CUSTOMER or drop them; nothing was created.`,
-            'PrivilegeNotOuScopable'
+            FailureType.PrivilegeNotOuScopable
           );
         }
       }
@@ -169,7 +169,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
         if (missing.length) {
           throw permanent(
             `scope.orgUnitPaths: no org unit ${missing.join(', ')} in customer ${customer}. Existing: ${units.map((u) => u.orgUnitPath).join(', ') || '(none)'}; nothing was created.`,
-            'UnknownOrgUnit'
+            FailureType.UnknownOrgUnit
           );
         }
         for (const p of input.scope.orgUnitPaths) {
@@ -242,7 +242,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
           if (info.status === 404 || info.status === 400)
             throw permanent(
               `assignee.email: ${input.assignee.email} is not a user of the domain (${info.message}); nothing was created.`,
-              'UnknownAssignee'
+              FailureType.UnknownAssignee
             );
           return classifyGoogleApiError(err, what, ADMIN_ROLE_SCOPES.users);
         }

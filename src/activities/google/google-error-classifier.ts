@@ -85,15 +85,30 @@ export function classifyGoogleApiError(err: unknown, what: string, scope: string
   if (isTransient(err, info)) {
     throw retryable(
       `${what}: transient Google error (${info.status === undefined ? 'network' : said}); retrying`,
-      'GoogleTransientError',
+      FailureType.GoogleTransientError,
       parseRetryAfter(info.retryAfter)
     );
   }
   if (info.scopeInsufficient) throw missingScope(what, [scope]);
-  throw permanent(
-    `${what} failed (${said})`,
-    `Google${info.reason ? info.reason[0]!.toUpperCase() + info.reason.slice(1) : 'ApiError'}`
-  );
+  throw permanent(`${what} failed (${said})`, failureTypeOfReason(info.reason));
+}
+
+/**
+ * The registry's type for a Google error reason (the `errors[].reason` of the Directory API); a reason
+ * Onramp has no type for is GoogleApiError, and the message still quotes it.
+ */
+const REASON_TYPES: Record<string, FailureType> = {
+  notFound: FailureType.GoogleNotFound,
+  duplicate: FailureType.GoogleDuplicate,
+  invalid: FailureType.GoogleInvalid,
+  required: FailureType.GoogleRequired,
+  forbidden: FailureType.GoogleForbidden,
+  badRequest: FailureType.GoogleBadRequest,
+  conditionNotMet: FailureType.GoogleConditionNotMet,
+};
+
+export function failureTypeOfReason(reason: string | undefined): FailureType {
+  return (reason && REASON_TYPES[reason]) || FailureType.GoogleApiError;
 }
 
 export function missingScope(what: string, scopes: string[]) {
