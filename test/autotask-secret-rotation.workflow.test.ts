@@ -14,7 +14,8 @@ import { listen } from '../src/simulators/http';
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver, type AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';
 import { SigningKeyring, keyringSecretsFor } from '../src/webhooks/signing-keyring';
-import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
+import { autotaskSecretRotation } from '../src/workflows';
+import { autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/contract/autotask-rotation-messages';
 import {
   autotaskFixture,
   deliverSignedCallout,

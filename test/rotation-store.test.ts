@@ -28,13 +28,12 @@ import { createAutotaskWebhookReceiver } from '../src/webhooks/autotask-receiver
 import { keyringSecretsFor } from '../src/webhooks/signing-keyring';
 import {
   autotaskSecretRotation,
-  autotaskSecretRotationStatusQuery,
   cwKeyRotationStatusQuery,
-  endSigningOverlapSignal,
   oldKeyDeletedSignal,
   provideNewKeyUpdate,
   type connectwiseKeyRotation,
 } from '../src/workflows';
+import { autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/contract/autotask-rotation-messages';
 import { autotaskFixture, deliverSignedCallout, seedSignedWebhook, type AutotaskFixture } from './helpers/autotask';
 import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { tableText } from './helpers/postgres';

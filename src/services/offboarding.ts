@@ -11,13 +11,12 @@ import type { temporal } from '@temporalio/proto';
 import type { OnrampConfig } from '../config';
 import { webhookNameFor, type AutotaskCredentials } from '../domain/autotask-schema';
 import type { ConnectwiseConnection, SyncSummary } from '../domain/connectwise-schema';
+import { customerOnboardingWorkflowId, integrationWorkflowId, type Order } from '../domain/customer-onboarding-schema';
 import {
-  customerOnboardingWorkflowId,
-  integrationWorkflowId,
+  customerOnboardingStatusQuery,
   type CustomerOnboardingStatus,
   type IntegrationName,
-  type Order,
-} from '../domain/customer-onboarding-schema';
+} from '../contract/customer-onboarding-messages';
 import { cwCustomerSlug } from '../rules/connectwise-key-rotation-rules';
 import { driftScheduleId } from '../domain/drift-schema';
 import type { ProvisioningLedger } from '../domain/google-admin-roles-schema';
@@ -32,7 +31,7 @@ import {
 import { OperatorActionError, OrderNotFoundError } from './orders';
 import { rotationSchedulesFromOrder } from './rotation-schedules';
 import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep } from '../contract/search-attributes';
-import { customerOnboardingStatusQuery, offboardingOperatorDoneSignal, type customerOffboarding } from '../workflows';
+import { offboardingOperatorDoneSignal, type customerOffboarding } from '../workflows';
 
 type History = temporal.api.history.v1.IHistory;
 

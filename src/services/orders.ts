@@ -23,9 +23,6 @@ import {
   INTEGRATIONS,
   orderIdSchema,
   parseOrder,
-  type CustomerOnboardingStatus,
-  type IntegrationName,
-  type IntegrationStatus,
   type Order,
   type OrderRequest,
 } from '../domain/customer-onboarding-schema';
@@ -39,15 +36,17 @@ import {
   OnrampStep,
   OnrampVendor,
 } from '../contract/search-attributes';
+import { checkNowSignal, provideConnectionUpdate } from '../workflows';
 import {
   abandonIntegrationSignal,
-  checkNowSignal,
   customerOnboardingStatusQuery,
-  provideConnectionUpdate,
   retryIntegrationSignal,
-  supplyAutotaskCredentialsUpdate,
-  type customerOnboarding,
-} from '../workflows';
+  type CustomerOnboardingStatus,
+  type CustomerOnboardingWorkflow,
+  type IntegrationName,
+  type IntegrationStatus,
+} from '../contract/customer-onboarding-messages';
+import { supplyAutotaskCredentialsUpdate } from '../contract/autotask-onboarding-messages';
 
 export class OrderConflictError extends Error {
   constructor(readonly orderId: string) {
@@ -154,9 +153,9 @@ export async function startOrder(client: Client, config: OrderConfig, request: O
   const order = validateOrder(request, config);
   const workflowId = customerOnboardingWorkflowId(order.orderId);
   const fingerprint = orderFingerprint(order);
-  let handle: WorkflowHandle<typeof customerOnboarding>;
+  let handle: WorkflowHandle<CustomerOnboardingWorkflow>;
   try {
-    handle = await client.workflow.start<typeof customerOnboarding>('customerOnboarding', {
+    handle = await client.workflow.start<CustomerOnboardingWorkflow>('customerOnboarding', {
       workflowId,
       taskQueue: config.temporal.taskQueue,
       args: [order],

@@ -1,4 +1,6 @@
 import { HEARTBEAT } from './activity-timeouts';
+import type { Progress } from './progress';
+import type { FailureType } from '../contract/failure-types';
 import { ActivityFailure, ApplicationFailure, sleep, type ActivityOptions } from '@temporalio/workflow';
 
 /** Activity options shared by the Autotask workflows. Permanent failures (401, 500 "unknown user") are nonRetryable at the source. */
@@ -19,6 +21,15 @@ export const AUTOTASK_WRITE: ActivityOptions = {
 export function activityCause(err: unknown): ApplicationFailure | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure ? cause : undefined;
+}
+
+/**
+ * End the workflow where `progress` stands, with the failure an activity raised (its message and type), or
+ * `err`'s message under `fallbackType` when it carries none: the one `fail` of the Autotask workflows.
+ */
+export function failWith(progress: Progress<string>, err: unknown, fallbackType: FailureType): never {
+  const cause = activityCause(err);
+  return progress.fail(cause?.message ?? (err as Error).message, cause?.type ?? fallbackType);
 }
 
 /** Poll until `check` says done or the deadline passes; waits double up to 30 s. */

@@ -7,24 +7,10 @@ export {
   recheckPermissionsSignal,
 } from './connectwise-onboarding';
 export { connectwiseCustomerSync, connectwiseSyncStatusQuery } from './connectwise-customer-sync';
-export {
-  autotaskOnboarding,
-  autotaskOnboardingStatusQuery,
-  supplyAutotaskCredentialsUpdate,
-} from './autotask-onboarding';
-export {
-  autotaskWebhookRotation,
-  autotaskRotationStatusQuery,
-  oldUserReactivatedSignal,
-  oldWebhooksDeletedSignal,
-} from './autotask-webhook-rotation';
+export { autotaskOnboarding } from './autotask-onboarding';
+export { autotaskWebhookRotation } from './autotask-webhook-rotation';
 export { googleAdminRoleProvisioning, adminRoleStatusQuery } from './google-admin-roles';
-export {
-  customerOnboarding,
-  customerOnboardingStatusQuery,
-  retryIntegrationSignal,
-  abandonIntegrationSignal,
-} from './customer-onboarding';
+export { customerOnboarding } from './customer-onboarding';
 export {
   driftCheck,
   driftFinding,
@@ -40,8 +26,4 @@ export {
   oldKeyDeletedSignal,
 } from './connectwise-key-rotation';
 export { googleDelegationReverify } from './google-delegation-reverify';
-export {
-  autotaskSecretRotation,
-  autotaskSecretRotationStatusQuery,
-  endSigningOverlapSignal,
-} from './autotask-secret-rotation';
+export { autotaskSecretRotation } from './autotask-secret-rotation';
