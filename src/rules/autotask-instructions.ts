@@ -56,6 +56,22 @@ export function describeRestrictedPermissions(checks: PermissionCheck[]): string
 
 // ---- onboarding (seed 001) ----
 
+/** The Web UI's current details as the onboarding goes. */
+export const onboardingDetails = {
+  verifying: (username: string) => `Checking the credentials of API user ${username}.`,
+  checkingPermissions: (zoneUrl: string) => `Credentials accepted (zone ${zoneUrl}). Checking permissions.`,
+  awaitingReady: 'Waiting for Autotask to mark the webhook(s) ready.',
+  done: (vendorName: string, webhooks: number) =>
+    `Autotask integration for ${vendorName} verified; ${webhooks} webhook(s) ready.`,
+};
+
+/** Why the supplyCredentials update is refused before any check (the operator sees it as the update's error). */
+export const credentialsRefused = {
+  alreadyAccepted: 'credentials were already accepted for this onboarding',
+  beingChecked: 'credentials are being checked right now; wait for that answer',
+  invalid: (problems: string[]) => `Invalid credentials:\n${problems.join('\n')}`,
+};
+
 /** While the onboarding waits for the operator's API user: the Web UI's current details. */
 export function credentialsWanted(vendorName: string, checklist: string[]): string {
   return `**Create the Autotask API user for ${vendorName}, then send its credentials (update "supplyCredentials").**\n\n${checklist.map((l, i) => `${i + 1}. ${l}`).join('\n')}`;
@@ -80,6 +96,18 @@ export function webhookNotReady(entity: string, id: number, deadlineMinutes: num
 
 // ---- webhook rotation (seed 004) ----
 
+/** The Web UI's current details as the webhook rotation goes. */
+export const rotationDetails = {
+  verifyingNewUser: (username: string) => `Checking the new API user ${username}.`,
+  creatingNewWebhooks: (username: string) => `Creating the new webhook(s) as ${username}.`,
+  awaitingNewReady: 'Waiting for the new webhook(s) to be ready; the old one(s) keep working meanwhile.',
+  deletingOldFirst: (oldUsername: string) => `New webhook(s) ready. Deleting the old one(s) as ${oldUsername}.`,
+  deletingOldAgain: (oldUsername: string) => `Deleting the old webhook(s) as ${oldUsername}.`,
+  checkingOldGone: 'Checking the old webhook(s) are gone.',
+  done: (newWebhookIds: number[]) =>
+    `Rotation done: new webhook(s) ${newWebhookIds.join(', ')} ready, old ones removed.`,
+};
+
 export function newWebhookNotReady(entity: string, id: number, deadlineMinutes: number): string {
   return `The new ${entity} webhook ${id} is not ready after ${deadlineMinutes} min; the old webhook was left in place`;
 }
@@ -103,6 +131,17 @@ export function oldWebhooksNotRemoved(deadlineHours: number, instructions: strin
 }
 
 // ---- signing-secret rotation ----
+
+/** The Web UI's current details as the signing-secret rotation goes. */
+export const secretRotationDetails = {
+  verifying: (username: string) => `Checking API user ${username}.`,
+  openingOverlap: 'Creating the new signing key; the receiver accepts old and new.',
+  switching: (webhooks: number) => `Giving ${webhooks} webhook(s) the new secret.`,
+  revoking: 'The receiver stops accepting the old signing key.',
+  done: (webhooks: number) => `Signing secret rotated for ${webhooks} webhook(s).`,
+};
+
+export const KEYRING_LOST_A_KEY = 'The receiver keyring did not keep the old and the new key';
 
 export function resignedWebhookNotReady(entity: string, id: number): string {
   return `The ${entity} webhook ${id} is not active and ready after its secret changed; the receiver keeps accepting the old and the new key`;

@@ -86,7 +86,7 @@ const fillTimingDefaults = object(
   'fill'
 );
 
-/** The schemas' defaults, for a workflow started around the door: see core/defaults.ts. */
+/** The schemas' defaults, for a workflow started around the door: see fill-defaults.ts. */
 export const fillAutotaskOnboardingDefaults = object({
   webhook: fillWebhookDefaults,
   maxWebhooks: value(5),

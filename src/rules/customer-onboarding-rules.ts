@@ -58,11 +58,15 @@ export function orderDetails(
   ].join('\n');
 }
 
+export function dependencyAbandoned(dependency: IntegrationName, name: IntegrationName): string {
+  return `${dependency} was abandoned, and ${name} depends on it`;
+}
+
 export function integrationUndecided(name: IntegrationName, error: string | undefined): string {
   return `${name} failed and no operator retried or abandoned it within ${OPERATOR_DEADLINE_DAYS} days: ${error}`;
 }
 
-/** The order schema's defaults (each integration's own), for a workflow started around the door: see core/defaults.ts. */
+/** The order schema's defaults (each integration's own), for a workflow started around the door: see fill-defaults.ts. */
 export const fillOrderDefaults = object({
   integrations: object({
     googleDelegation: fillDelegationDefaults,

@@ -23,9 +23,11 @@ import {
   autotaskChecklist,
   creatingWebhooks,
   credentialsNotSupplied,
+  credentialsRefused,
   credentialsWanted,
   describeMissingPermissions,
   describeRestrictedPermissions,
+  onboardingDetails,
   permissionsMissing,
   webhookNotReady,
 } from '../rules/autotask-instructions';
@@ -61,11 +63,7 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequestV1): 
   await checkPermissions(run, target);
   await createWebhooks(run, target);
   await awaitWebhooksReady(run, target);
-  run.progress.enter(
-    'done',
-    'completed',
-    `Autotask integration for ${run.input.vendor.name} verified; ${run.webhooks.size} webhook(s) ready.`
-  );
+  run.progress.enter('done', 'completed', onboardingDetails.done(run.input.vendor.name, run.webhooks.size));
   await condition(allHandlersFinished);
   return {
     customer: run.tenant,
@@ -167,10 +165,10 @@ function answerOperator(run: OnboardingRun): void {
     },
     {
       validator: (req) => {
-        if (run.verified) throw new Error('credentials were already accepted for this onboarding');
-        if (run.verifying) throw new Error('credentials are being checked right now; wait for that answer');
+        if (run.verified) throw new Error(credentialsRefused.alreadyAccepted);
+        if (run.verifying) throw new Error(credentialsRefused.beingChecked);
         const problems = credentialProblems(req);
-        if (problems.length) throw new Error(`Invalid credentials:\n${problems.join('\n')}`);
+        if (problems.length) throw new Error(credentialsRefused.invalid(problems));
       },
     }
   );
@@ -189,11 +187,7 @@ async function verify(run: OnboardingRun, c: AutotaskCredentialsV1): Promise<Ver
 async function obtainCredentials(run: OnboardingRun): Promise<Target> {
   const { input, progress } = run;
   if (input.credentials) {
-    progress.enter(
-      'verifying-credentials',
-      'running',
-      `Checking the credentials of API user ${input.credentials.username}.`
-    );
+    progress.enter('verifying-credentials', 'running', onboardingDetails.verifying(input.credentials.username));
     try {
       run.verified = await verify(run, input.credentials);
       run.credentials = input.credentials;
@@ -217,11 +211,7 @@ async function obtainCredentials(run: OnboardingRun): Promise<Target> {
 
 /** The security level of step 1 grants what the integration needs (None fails, Restricted warns). */
 async function checkPermissions(run: OnboardingRun, target: Target): Promise<void> {
-  run.progress.enter(
-    'checking-permissions',
-    'running',
-    `Credentials accepted (zone ${target.zoneUrl}). Checking permissions.`
-  );
+  run.progress.enter('checking-permissions', 'running', onboardingDetails.checkingPermissions(target.zoneUrl));
   run.permissions = await checkAutotaskPermissions.executeWithOptions(
     { ...AUTOTASK_READ, summary: `entityInformation for ${REQUIRED_PERMISSIONS.map((r) => r.entity).join(', ')}` },
     [{ ...target, requirements: REQUIRED_PERMISSIONS }]
@@ -271,7 +261,7 @@ async function createWebhooks(run: OnboardingRun, target: Target): Promise<void>
 /** Autotask marks a webhook ready once it has a subscribed field; polled until the deadline. */
 async function awaitWebhooksReady(run: OnboardingRun, target: Target): Promise<void> {
   const { timing } = run.input;
-  run.progress.enter('awaiting-webhook-ready', 'running', 'Waiting for Autotask to mark the webhook(s) ready.');
+  run.progress.enter('awaiting-webhook-ready', 'running', onboardingDetails.awaitingReady);
   const deadlineAt = Date.now() + timing.readyDeadlineMinutes * 60_000;
   for (const [entity, hook] of run.webhooks) {
     const ready = await pollUntil(

@@ -10,7 +10,12 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { fillAutotaskSecretRotationDefaults } from '../rules/autotask-rules';
-import { resignedWebhookNotReady, signingOverlap } from '../rules/autotask-instructions';
+import {
+  KEYRING_LOST_A_KEY,
+  resignedWebhookNotReady,
+  secretRotationDetails,
+  signingOverlap,
+} from '../rules/autotask-instructions';
 import type { AutotaskCredentialsV1, WebhookSummary } from '../contract/autotask-onboarding-messages';
 import {
   autotaskSecretRotationStatusQuery,
@@ -54,7 +59,7 @@ export async function autotaskSecretRotation(
   await switchWebhooks(run, target, keys.newKeyRef);
   await overlap(run);
   await revokeOldKeys(run, keys.newKeyRef);
-  run.progress.enter('done', 'completed', `Signing secret rotated for ${run.switched.length} webhook(s).`);
+  run.progress.enter('done', 'completed', secretRotationDetails.done(run.switched.length));
   return {
     acceptedKeyRefs: run.acceptedKeyRefs,
     revokedKeyRefs: keys.oldKeyRefs.filter((r) => r !== keys.newKeyRef),
@@ -115,7 +120,7 @@ function startSecretRotation(request: AutotaskSecretRotationRequestV1): SecretRo
 /** The API user that owns the webhooks still works (and where its zone is). */
 async function verifyCredentials(run: SecretRotationRun): Promise<Target> {
   const { credentials } = run.input;
-  run.progress.enter('verifying-credentials', 'running', `Checking API user ${credentials.username}.`);
+  run.progress.enter('verifying-credentials', 'running', secretRotationDetails.verifying(credentials.username));
   const v = await verifyAutotaskCredentials
     .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for ${credentials.username}` }, [
       { tenant: run.tenant, credentials },
@@ -131,21 +136,21 @@ async function openOverlap(run: SecretRotationRun): Promise<{ oldKeyRefs: string
   // current key. Every key accepted now stays accepted through the overlap (a previous run may have
   // failed mid-overlap with two).
   const oldKeyRefs = await readAutotaskSigningKeys({ tenant, defaultKeyRef: run.input.signingKeyRef });
-  progress.enter('opening-overlap', 'running', 'Creating the new signing key; the receiver accepts old and new.');
+  progress.enter('opening-overlap', 'running', secretRotationDetails.openingOverlap);
   const newKeyRef = await createAutotaskSigningKey({ tenant, keyId: workflowInfo().runId });
   run.acceptedKeyRefs = await setAutotaskSigningKeys({
     tenant,
     keyRefs: [...oldKeyRefs.filter((r) => r !== newKeyRef), newKeyRef],
   }).catch((err: unknown) => failWith(progress, err, FailureType.AutotaskKeyringFailed));
   if (!run.acceptedKeyRefs.includes(newKeyRef) || !oldKeyRefs.every((r) => run.acceptedKeyRefs.includes(r)))
-    progress.fail('The receiver keyring did not keep the old and the new key', FailureType.AutotaskKeyringFailed);
+    progress.fail(KEYRING_LOST_A_KEY, FailureType.AutotaskKeyringFailed);
   return { oldKeyRefs, newKeyRef };
 }
 
 /** Step 3: each webhook's secretKey changed to the new derived secret, read back active and ready. */
 async function switchWebhooks(run: SecretRotationRun, target: Target, newKeyRef: string): Promise<void> {
   const { webhooks } = run.input;
-  run.progress.enter('switching', 'running', `Giving ${webhooks.length} webhook(s) the new secret.`);
+  run.progress.enter('switching', 'running', secretRotationDetails.switching(webhooks.length));
   for (const w of webhooks) {
     const hook = await setAutotaskWebhookSecret
       .executeWithOptions({ ...AUTOTASK_WRITE, summary: `New secret for ${w.entity} webhook "${w.name}"` }, [
@@ -167,7 +172,7 @@ async function overlap(run: SecretRotationRun): Promise<void> {
 
 /** Step 5: the receiver accepts only the new key. */
 async function revokeOldKeys(run: SecretRotationRun, newKeyRef: string): Promise<void> {
-  run.progress.enter('revoking', 'running', 'The receiver stops accepting the old signing key.');
+  run.progress.enter('revoking', 'running', secretRotationDetails.revoking);
   run.acceptedKeyRefs = await setAutotaskSigningKeys({ tenant: run.tenant, keyRefs: [newKeyRef] }).catch(
     (err: unknown) => failWith(run.progress, err, FailureType.AutotaskKeyringFailed)
   );

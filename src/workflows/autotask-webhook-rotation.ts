@@ -16,6 +16,7 @@ import {
   oldWebhooksNotRemoved,
   oldWebhooksStuck,
   operatorActionNeeded,
+  rotationDetails,
 } from '../rules/autotask-instructions';
 import type { AutotaskCredentialsV1, WebhookSummary } from '../contract/autotask-onboarding-messages';
 import {
@@ -52,11 +53,7 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequestV1
   await awaitNewWebhooksReady(run, targets.newUser);
   await removeOldWebhooks(run, targets);
   run.instructions = undefined;
-  run.progress.enter(
-    'done',
-    'completed',
-    `Rotation done: new webhook(s) ${newIds(run).join(', ')} ready, old ones removed.`
-  );
+  run.progress.enter('done', 'completed', rotationDetails.done(newIds(run)));
   return { newWebhooks: [...run.newWebhooks.values()], oldWebhooks: run.oldWebhooks, reminders: run.reminders };
 }
 
@@ -130,7 +127,7 @@ function startRotation(request: AutotaskRotationRequestV1): RotationRun {
 /** The new API user works (and where its zone is). */
 async function verifyNewUser(run: RotationRun): Promise<string> {
   const { newUser } = run.input;
-  run.progress.enter('verifying-new-user', 'running', `Checking the new API user ${newUser.username}.`);
+  run.progress.enter('verifying-new-user', 'running', rotationDetails.verifyingNewUser(newUser.username));
   const v = await verifyAutotaskCredentials
     .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for new API user ${newUser.username}` }, [
       { tenant: run.tenant, credentials: newUser },
@@ -143,7 +140,7 @@ async function verifyNewUser(run: RotationRun): Promise<string> {
 /** The new webhook(s), as the new user: every entity of the new config and of the old webhooks. */
 async function createNewWebhooks(run: RotationRun, newTarget: Target): Promise<void> {
   const { input } = run;
-  run.progress.enter('creating-new-webhooks', 'running', `Creating the new webhook(s) as ${input.newUser.username}.`);
+  run.progress.enter('creating-new-webhooks', 'running', rotationDetails.creatingNewWebhooks(input.newUser.username));
   const entities = [...new Set([...input.webhook.entities, ...input.oldWebhooks.map((w) => w.entity)])];
   for (const entity of entities) {
     const name = webhookNameFor(input.webhook.name, entity);
@@ -170,11 +167,7 @@ async function createNewWebhooks(run: RotationRun, newTarget: Target): Promise<v
 /** The new webhook(s) ready before anything old is touched: a timeout leaves the old webhook in place. */
 async function awaitNewWebhooksReady(run: RotationRun, newTarget: Target): Promise<void> {
   const { timing } = run.input;
-  run.progress.enter(
-    'awaiting-new-webhook-ready',
-    'running',
-    'Waiting for the new webhook(s) to be ready; the old one(s) keep working meanwhile.'
-  );
+  run.progress.enter('awaiting-new-webhook-ready', 'running', rotationDetails.awaitingNewReady);
   const readyBy = Date.now() + timing.readyDeadlineMinutes * 60_000;
   for (const [entity, hook] of run.newWebhooks) {
     const ready = await pollUntil(
@@ -205,11 +198,7 @@ async function awaitNewWebhooksReady(run: RotationRun, newTarget: Target): Promi
  */
 async function removeOldWebhooks(run: RotationRun, targets: Targets): Promise<void> {
   const { oldUser, timing } = run.input;
-  run.progress.enter(
-    'deleting-old-webhooks',
-    'running',
-    `New webhook(s) ready. Deleting the old one(s) as ${oldUser.username}.`
-  );
+  run.progress.enter('deleting-old-webhooks', 'running', rotationDetails.deletingOldFirst(oldUser.username));
   const operatorDeadline = Date.now() + timing.operatorDeadlineHours * 3600_000;
   while (!(await deleteOld(run, targets.oldUser))) {
     // Autotask deactivates an inactive user's webhooks itself, so there are not two active ones meanwhile.
@@ -220,7 +209,7 @@ async function removeOldWebhooks(run: RotationRun, targets: Targets): Promise<vo
       await checkDeletedByHand(run, targets.newUser);
       if (allRemoved(run)) break;
     }
-    run.progress.enter('deleting-old-webhooks', 'running', `Deleting the old webhook(s) as ${oldUser.username}.`);
+    run.progress.enter('deleting-old-webhooks', 'running', rotationDetails.deletingOldAgain(oldUser.username));
   }
 }
 
@@ -290,7 +279,7 @@ async function awaitOperator(run: RotationRun, operatorDeadline: number): Promis
 
 /** The operator says the old webhooks are deleted by hand: check they are gone. */
 async function checkDeletedByHand(run: RotationRun, newTarget: Target): Promise<void> {
-  run.progress.enter('verifying-old-webhooks-gone', 'running', 'Checking the old webhook(s) are gone.');
+  run.progress.enter('verifying-old-webhooks-gone', 'running', rotationDetails.checkingOldGone);
   for (const old of run.oldWebhooks.filter(isLeft)) {
     const seen = await getAutotaskWebhook.executeWithOptions(
       { ...AUTOTASK_READ, summary: `Is old ${old.entity} webhook ${old.id} gone?` },

@@ -14,6 +14,7 @@ import {
   INTEGRATION_WORKFLOW,
   INTEGRATIONS,
   OPERATOR_DEADLINE_DAYS,
+  dependencyAbandoned,
   integrationUndecided,
   integrationWorkflowId,
   fillOrderDefaults,
@@ -163,7 +164,7 @@ async function dependencyDone(run: OrderRun, s: IntegrationStatus): Promise<bool
   await condition(() => dep.state === 'completed' || dep.state === 'abandoned');
   if (dep.state !== 'abandoned') return true;
   s.state = 'abandoned';
-  s.error = `${dep.name} was abandoned, and ${s.name} depends on it`;
+  s.error = dependencyAbandoned(dep.name, s.name);
   publish(run);
   return false;
 }
