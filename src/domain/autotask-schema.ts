@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Assert, Same } from './type-equality';
 import { emailAddress, isLoopbackUrl, parseOrThrow, secretRef } from './field-validators';
 export * from '../rules/autotask-rules';
 export * from '../rules/autotask-instructions';
@@ -225,13 +226,6 @@ export function parseAutotaskSecretRotationInput(value: unknown): AutotaskSecret
 export function autotaskSecretRotationWorkflowId(input: Pick<AutotaskSecretRotationInput, 'customer'>): string {
   return `autotask-secret-rotation:${input.customer.id}`;
 }
-
-/**
- * The same type: mutually assignable, and stricter (an added optional field or a widened one counts as a
- * difference, which plain assignability in both directions would let through).
- */
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Assert<T extends true> = T;
 
 /**
  * Compile-time check that the live schemas still give (and accept) exactly the frozen messages of

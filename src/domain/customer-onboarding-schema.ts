@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Assert, Same } from './type-equality';
 import { onboardingInputSchema as connectwiseInputSchema } from './connectwise-schema';
 import { autotaskOnboardingInputSchema } from './autotask-schema';
 import { ADMIN_ROLE_SCOPES, adminRoleInputSchema } from './google-admin-roles-schema';
@@ -137,12 +138,6 @@ export function parseOrder(value: unknown): Order {
   return parseOrThrow(orderSchema, value, 'onboarding order');
 }
 
-/**
- * The same type: mutually assignable, and stricter (an added optional field or a widened one counts as a
- * difference, which plain assignability in both directions would let through).
- */
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Assert<T extends true> = T;
 type OrderOwnFields<T extends { integrations: { autotask?: unknown } }> = Omit<T, 'integrations'> & {
   autotask: T['integrations']['autotask'];
 };
