@@ -1,6 +1,7 @@
 import { HEARTBEAT } from './activity-timeouts';
 import type { Progress } from './progress';
 import type { FailureType } from '../contract/failure-types';
+import type { AutotaskCredentialsV1 } from '../contract/autotask-onboarding-messages';
 import { ActivityFailure, ApplicationFailure, sleep, type ActivityOptions } from '@temporalio/workflow';
 
 /** Activity options shared by the Autotask workflows. Permanent failures (401, 500 "unknown user") are nonRetryable at the source. */
@@ -16,6 +17,13 @@ export const AUTOTASK_WRITE: ActivityOptions = {
   heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
 };
+
+/** Where the API calls go once an API user's credentials are accepted (its zone discovered). */
+export interface Target {
+  tenant: string;
+  credentials: AutotaskCredentialsV1;
+  zoneUrl: string;
+}
 
 /** The ApplicationFailure an activity raised, if any. */
 export function activityCause(err: unknown): ApplicationFailure | undefined {

@@ -44,7 +44,7 @@ import {
 } from '../contract/autotask-onboarding-messages';
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
-import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, failWith, pollUntil } from './autotask-common';
+import { AUTOTASK_READ, AUTOTASK_WRITE, type Target, activityCause, failWith, pollUntil } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
 
 const { verifyAutotaskCredentials, checkAutotaskPermissions, getAutotaskWebhook } =
@@ -86,13 +86,6 @@ interface OnboardingRun {
   lastCredentialError?: string;
   permissions: PermissionCheck[];
   webhooks: Map<string, WebhookSummary>;
-}
-
-/** Where the API calls go once the credentials are accepted. */
-interface Target {
-  tenant: string;
-  credentials: AutotaskCredentialsV1;
-  zoneUrl: string;
 }
 
 function startOnboarding(request: AutotaskOnboardingRequestV1): OnboardingRun {

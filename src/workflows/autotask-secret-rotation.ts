@@ -16,7 +16,7 @@ import {
   secretRotationDetails,
   signingOverlap,
 } from '../rules/autotask-instructions';
-import type { AutotaskCredentialsV1, WebhookSummary } from '../contract/autotask-onboarding-messages';
+import type { WebhookSummary } from '../contract/autotask-onboarding-messages';
 import {
   autotaskSecretRotationStatusQuery,
   endSigningOverlapSignal,
@@ -27,7 +27,7 @@ import {
 } from '../contract/autotask-rotation-messages';
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
-import { AUTOTASK_READ, AUTOTASK_WRITE, failWith } from './autotask-common';
+import { AUTOTASK_READ, AUTOTASK_WRITE, type Target, failWith } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
 
 /** Keyring reads and writes: local files, retried briefly. */
@@ -75,12 +75,6 @@ interface SecretRotationRun {
   acceptedKeyRefs: string[];
   switched: WebhookSummary[];
   endOverlap: boolean;
-}
-
-interface Target {
-  tenant: string;
-  credentials: AutotaskCredentialsV1;
-  zoneUrl: string;
 }
 
 function startSecretRotation(request: AutotaskSecretRotationRequestV1): SecretRotationRun {

@@ -18,7 +18,7 @@ import {
   operatorActionNeeded,
   rotationDetails,
 } from '../rules/autotask-instructions';
-import type { AutotaskCredentialsV1, WebhookSummary } from '../contract/autotask-onboarding-messages';
+import type { WebhookSummary } from '../contract/autotask-onboarding-messages';
 import {
   autotaskRotationStatusQuery,
   oldUserReactivatedSignal,
@@ -31,7 +31,7 @@ import {
 } from '../contract/autotask-rotation-messages';
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
-import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, failWith, pollUntil } from './autotask-common';
+import { AUTOTASK_READ, AUTOTASK_WRITE, type Target, activityCause, failWith, pollUntil } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
 
 const { verifyAutotaskCredentials, getAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
@@ -70,12 +70,6 @@ interface RotationRun {
   oldWebhooks: OldWebhookStatus[];
   /** Set by createNewWebhooks: the new user's resource id, excluded from the new webhooks' events. */
   newResourceId?: number;
-}
-
-interface Target {
-  tenant: string;
-  credentials: AutotaskCredentialsV1;
-  zoneUrl: string;
 }
 
 interface Targets {
