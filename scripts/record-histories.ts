@@ -28,17 +28,16 @@ import { offboardingWorkflowId, type OffboardingRequest } from '../src/domain/of
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schema';
 import { createNotifyReceiver } from '../src/simulators/notify-receiver';
 import {
-  autotaskOnboardingStatusQuery,
-  autotaskSecretRotationStatusQuery,
-  endSigningOverlapSignal,
-  supplyAutotaskCredentialsUpdate,
-} from '../src/workflows';
-import { offboardingOperatorDoneSignal, offboardingStatusQuery } from '../src/contract/offboarding-messages';
-import {
   cwKeyRotationStatusQuery,
   oldKeyDeletedSignal,
   provideNewKeyUpdate,
 } from '../src/contract/connectwise-key-rotation-messages';
+import { offboardingOperatorDoneSignal, offboardingStatusQuery } from '../src/contract/offboarding-messages';
+import {
+  autotaskOnboardingStatusQuery,
+  supplyAutotaskCredentialsUpdate,
+} from '../src/contract/autotask-onboarding-messages';
+import { autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/contract/autotask-rotation-messages';
 import { autotaskFixture } from '../test/helpers/autotask';
 import { useReplayCodecKey } from '../test/helpers/faults';
 import { CLIENT_ID, connectwiseFixture, customers, fullRole } from '../test/helpers/connectwise';

@@ -9,7 +9,11 @@ import {
 } from '../src/domain/autotask-schema';
 import { OnrampCustomer, OnrampState, OnrampStep } from '../src/contract/search-attributes';
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
-import { autotaskOnboarding, autotaskOnboardingStatusQuery, supplyAutotaskCredentialsUpdate } from '../src/workflows';
+import { autotaskOnboarding } from '../src/workflows';
+import {
+  autotaskOnboardingStatusQuery,
+  supplyAutotaskCredentialsUpdate,
+} from '../src/contract/autotask-onboarding-messages';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import {
   decodedWorkflow,

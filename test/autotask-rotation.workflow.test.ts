@@ -9,12 +9,12 @@ import {
   type AutotaskRotationRequest,
 } from '../src/domain/autotask-schema';
 import { workflowSource } from '../src/worker';
+import { autotaskWebhookRotation } from '../src/workflows';
 import {
   autotaskRotationStatusQuery,
-  autotaskWebhookRotation,
   oldUserReactivatedSignal,
   oldWebhooksDeletedSignal,
-} from '../src/workflows';
+} from '../src/contract/autotask-rotation-messages';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 import { createTestWorker, testDataConverter } from './helpers/temporal';

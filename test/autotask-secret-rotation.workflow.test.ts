@@ -15,7 +15,8 @@ import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver, type AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';
 import { SigningKeyring } from '../src/secrets/receiver-keyring-file';
 import { keyringSecretsFor } from '../src/webhooks/signing-keyring';
-import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
+import { autotaskSecretRotation } from '../src/workflows';
+import { autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/contract/autotask-rotation-messages';
 import {
   autotaskFixture,
   deliverSignedCallout,

@@ -26,17 +26,13 @@ import { createNotifyReceiver, type NotifyReceiver } from '../src/simulators/not
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver } from '../src/webhooks/autotask-receiver';
 import { keyringSecretsFor } from '../src/webhooks/signing-keyring';
-import {
-  autotaskSecretRotation,
-  autotaskSecretRotationStatusQuery,
-  endSigningOverlapSignal,
-  type connectwiseKeyRotation,
-} from '../src/workflows';
+import { autotaskSecretRotation, type connectwiseKeyRotation } from '../src/workflows';
 import {
   cwKeyRotationStatusQuery,
   oldKeyDeletedSignal,
   provideNewKeyUpdate,
 } from '../src/contract/connectwise-key-rotation-messages';
+import { autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/contract/autotask-rotation-messages';
 import { autotaskFixture, deliverSignedCallout, seedSignedWebhook, type AutotaskFixture } from './helpers/autotask';
 import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { tableText } from './helpers/postgres';

@@ -22,7 +22,8 @@ import { rotationStateFromConfig } from '../src/secrets/rotation-state';
 import { listen } from '../src/simulators/http';
 import type { AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
-import { autotaskSecretRotation, autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/workflows';
+import { autotaskSecretRotation } from '../src/workflows';
+import { autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/contract/autotask-rotation-messages';
 import { autotaskFixture, deliverSignedCallout, seedSignedWebhook, type AutotaskFixture } from './helpers/autotask';
 import { eventually, integration, type Integration } from './helpers/integration';
 

@@ -17,13 +17,11 @@ import { parseDelegationInput } from '../src/domain/google-delegation-schema';
 import { createLogger } from '../src/logger';
 import { installRuntime } from '../src/temporal/runtime';
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
+import { autotaskOnboarding, googleDelegationOnboarding, connectwiseOnboarding } from '../src/workflows';
 import {
-  autotaskOnboarding,
   autotaskOnboardingStatusQuery,
-  googleDelegationOnboarding,
-  connectwiseOnboarding,
   supplyAutotaskCredentialsUpdate,
-} from '../src/workflows';
+} from '../src/contract/autotask-onboarding-messages';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { googleFixture, type GoogleFixture } from './helpers/google';

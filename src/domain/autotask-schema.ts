@@ -1,12 +1,20 @@
 import { z } from 'zod';
+import type { Assert, Same } from './type-equality';
 import { emailAddress, isLoopbackUrl, parseOrThrow, secretRef } from './field-validators';
 export * from '../rules/autotask-rules';
-import {
-  INTEGRATION_CODE_MESSAGE,
-  INTEGRATION_CODE_PATTERN,
-  WEBHOOK_ENTITIES,
-  type WebhookSummary,
-} from '../rules/autotask-rules';
+export * from '../rules/autotask-instructions';
+import { INTEGRATION_CODE_MESSAGE, INTEGRATION_CODE_PATTERN, WEBHOOK_ENTITIES } from '../rules/autotask-rules';
+import type {
+  AutotaskCredentialsV1,
+  AutotaskOnboardingInputV1,
+  AutotaskOnboardingRequestV1,
+} from '../contract/autotask-onboarding-messages';
+import type {
+  AutotaskRotationInputV1,
+  AutotaskRotationRequestV1,
+  AutotaskSecretRotationInputV1,
+  AutotaskSecretRotationRequestV1,
+} from '../contract/autotask-rotation-messages';
 
 /** Autotask's tracking identifier (ApiIntegrationCode): not a secret, but a fixed-format token. */
 const integrationCode = z.string().trim().regex(INTEGRATION_CODE_PATTERN, INTEGRATION_CODE_MESSAGE);
@@ -137,8 +145,6 @@ export const autotaskOnboardingInputSchema = z.strictObject({
 });
 export type AutotaskOnboardingRequest = z.input<typeof autotaskOnboardingInputSchema>;
 export type AutotaskOnboardingInput = z.output<typeof autotaskOnboardingInputSchema>;
-/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
-export type AutotaskOnboardingInputV1 = AutotaskOnboardingInput;
 
 export function parseAutotaskOnboardingInput(value: unknown): AutotaskOnboardingInput {
   return parseOrThrow(autotaskOnboardingInputSchema, value, 'Autotask onboarding input');
@@ -174,8 +180,6 @@ export const autotaskRotationInputSchema = z
   });
 export type AutotaskRotationRequest = z.input<typeof autotaskRotationInputSchema>;
 export type AutotaskRotationInput = z.output<typeof autotaskRotationInputSchema>;
-/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
-export type AutotaskRotationInputV1 = AutotaskRotationInput;
 
 export function parseAutotaskRotationInput(value: unknown): AutotaskRotationInput {
   return parseOrThrow(autotaskRotationInputSchema, value, 'Autotask webhook rotation input');
@@ -213,8 +217,6 @@ export const autotaskSecretRotationInputSchema = z.strictObject({
 });
 export type AutotaskSecretRotationRequest = z.input<typeof autotaskSecretRotationInputSchema>;
 export type AutotaskSecretRotationInput = z.output<typeof autotaskSecretRotationInputSchema>;
-/** The workflow's input, version 1: validated at the door, never re-validated by the workflow (see src/workflows/input.ts). */
-export type AutotaskSecretRotationInputV1 = AutotaskSecretRotationInput;
 
 export function parseAutotaskSecretRotationInput(value: unknown): AutotaskSecretRotationInput {
   return parseOrThrow(autotaskSecretRotationInputSchema, value, 'Autotask signing-secret rotation input');
@@ -225,19 +227,17 @@ export function autotaskSecretRotationWorkflowId(input: Pick<AutotaskSecretRotat
   return `autotask-secret-rotation:${input.customer.id}`;
 }
 
-export type SecretRotationStep =
-  'verifying-credentials' | 'opening-overlap' | 'switching' | 'overlap' | 'revoking' | 'done';
-
-export interface AutotaskSecretRotationStatus {
-  workflowId: string;
-  customer: string;
-  step: SecretRotationStep;
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  /** References (never the keys) the receiver accepts right now, as this rotation set them. */
-  acceptedKeyRefs: string[];
-  switched: WebhookSummary[];
-  error?: string;
-}
-
-/** Credentials as the operator sends them through the `supplyCredentials` update. */
-export type SupplyCredentialsRequest = z.input<typeof autotaskCredentialsSchema>;
+/**
+ * Compile-time check that the live schemas still give (and accept) exactly the frozen messages of
+ * src/contract: a schema change that running workflows could not take fails typecheck here, and needs a new
+ * input version there instead.
+ */
+export type AutotaskSchemasMatchContractV1 = [
+  Assert<Same<AutotaskCredentials, AutotaskCredentialsV1>>,
+  Assert<Same<AutotaskOnboardingInput, AutotaskOnboardingInputV1>>,
+  Assert<Same<AutotaskOnboardingRequest, AutotaskOnboardingRequestV1>>,
+  Assert<Same<AutotaskRotationInput, AutotaskRotationInputV1>>,
+  Assert<Same<AutotaskRotationRequest, AutotaskRotationRequestV1>>,
+  Assert<Same<AutotaskSecretRotationInput, AutotaskSecretRotationInputV1>>,
+  Assert<Same<AutotaskSecretRotationRequest, AutotaskSecretRotationRequestV1>>,
+];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Assert, Same } from './type-equality';
 import { onboardingInputSchema as connectwiseInputSchema } from './connectwise-schema';
 import { autotaskOnboardingInputSchema } from './autotask-schema';
 import { ADMIN_ROLE_SCOPES, adminRoleInputSchema } from './google-admin-roles-schema';
@@ -6,6 +7,7 @@ import { delegationInputSchema } from './google-delegation-schema';
 import { parseOrThrow } from './field-validators';
 export * from '../rules/customer-onboarding-rules';
 import { INTEGRATIONS } from '../rules/customer-onboarding-rules';
+import type { OrderRequestV1, OrderV1 } from '../contract/customer-onboarding-messages';
 
 /**
  * Longest order ID: every name built from it must stay within what carries it. The longest is a retried or
@@ -131,13 +133,23 @@ export const orderSchema = z
 
 export type OrderRequest = z.input<typeof orderSchema>;
 export type Order = z.output<typeof orderSchema>;
-/**
- * What the customerOnboarding workflow receives: an order validated at the door (version 1 of its input).
- * The workflow never re-validates it with orderSchema, which may tighten while orders run; a change to
- * this shape that running workflows cannot take is a new version (OrderV2) handled behind `patched()`.
- */
-export type OrderV1 = Order;
 
 export function parseOrder(value: unknown): Order {
   return parseOrThrow(orderSchema, value, 'onboarding order');
 }
+
+type OrderOwnFields<T extends { integrations: { autotask?: unknown } }> = Omit<T, 'integrations'> & {
+  autotask: T['integrations']['autotask'];
+};
+
+/**
+ * Compile-time check that the live order schema still gives (and accepts) the frozen OrderV1 of src/contract:
+ * the order's own fields and its Autotask input exactly; every other integration's input as OrderV1 carries
+ * it (each is frozen in its own contract and checked in its own schema file).
+ */
+export type OrderSchemaMatchesContractV1 = [
+  Assert<Same<OrderOwnFields<Order>, OrderOwnFields<OrderV1>>>,
+  Assert<Same<OrderOwnFields<OrderRequest>, OrderOwnFields<OrderRequestV1>>>,
+  Assert<[Order] extends [OrderV1] ? true : false>,
+  Assert<[OrderRequest] extends [OrderRequestV1] ? true : false>,
+];

@@ -1,4 +1,4 @@
-import type { AutotaskOnboardingInput } from '../domain/autotask-schema';
+import type { AutotaskAccess, AutotaskAction, WebhookEntity } from '../contract/autotask-onboarding-messages';
 import { SECRET_REF_PATTERN } from './secret-ref-pattern';
 import { object, value } from './fill-defaults';
 
@@ -8,8 +8,18 @@ import { object, value } from './fill-defaults';
  */
 
 /** Entities Autotask can call out for (vendor-apis.md B6); the webhook endpoint is `${entity}Webhooks`. */
-export const WEBHOOK_ENTITIES = ['Company', 'Contact', 'ConfigurationItem', 'Ticket', 'TicketNote'] as const;
-export type WebhookEntity = (typeof WEBHOOK_ENTITIES)[number];
+export const WEBHOOK_ENTITIES = [
+  'Company',
+  'Contact',
+  'ConfigurationItem',
+  'Ticket',
+  'TicketNote',
+] as const satisfies readonly WebhookEntity[];
+/** Compile-time: the list names every entity of the contract's WebhookEntity, no more, no fewer. */
+export type WebhookEntitiesCoverContract = Covers<
+  [WebhookEntity] extends [(typeof WEBHOOK_ENTITIES)[number]] ? true : false
+>;
+type Covers<T extends true> = T;
 
 /** REST entity (plural) behind each webhook entity, for permission checks and field lookups. */
 export const ENTITY_ENDPOINT: Record<WebhookEntity, string> = {
@@ -20,30 +30,18 @@ export const ENTITY_ENDPOINT: Record<WebhookEntity, string> = {
   TicketNote: 'TicketNotes',
 };
 
-export type AutotaskAction = 'query' | 'create' | 'update' | 'delete';
-
 /**
- * The API user's own access to an action on an entity, as `entityInformation` reports it in
+ * The API user's own access to an action on an entity, from `entityInformation`'s
  * `userAccessForCreate/Query/Update/Delete`: 0 None, 1 All, 2 Restricted (Autotask developer help, "The
  * entityInformation REST API call", section "Autotask security"). Not `canCreate/canQuery/...`: those say
  * whether the API supports the action on the entity at all.
  */
-export type AutotaskAccess = 'all' | 'restricted' | 'none';
-
 export function accessFromCode(code: unknown): AutotaskAccess | undefined {
   if (code === 1) return 'all';
   if (code === 2) return 'restricted';
   if (code === 0) return 'none';
   return undefined;
 }
-
-/**
- * Where an administrator changes a security level. Autotask renamed the second level over the releases
- * ("Account Settings & Users" in seed 001, "Company Settings & Users" in seed 004, "Organization Settings &
- * Users" in the current help page "Managing security levels").
- */
-export const SECURITY_LEVELS_PATH =
-  'Admin > Organization Settings & Users (older releases: Account/Company Settings & Users) > Resources/Users (HR) > Security > Security Levels';
 
 export interface PermissionRequirement {
   entity: string;
@@ -72,118 +70,6 @@ export function webhookNameFor(prefix: string, entity: WebhookEntity): string {
   return `${prefix}-${entity}`.slice(0, 50);
 }
 
-/** The operator's checklist for the UI-only steps (seeds 001 and 004). */
-export function autotaskChecklist(input: Pick<AutotaskOnboardingInput, 'vendor' | 'maxWebhooks'>): string[] {
-  return [
-    `${SECURITY_LEVELS_PATH}: copy "API User (system) (API-only)" (or its "Can't Read Costs" variant) and keep "Active" checked.`,
-    ...REQUIRED_PERMISSIONS.map(
-      (p) => `On that security level grant ${p.grantedBy} (${p.entity}: ${p.actions.join(', ')}).`
-    ),
-    `Under "Other" enable Webhooks and set the maximum webhook count to at least ${input.maxWebhooks}.`,
-    'Resources/Users > New > New API User: "Active" checked, "Locked" unchecked, the security level above.',
-    'Generate the key (username) and the secret; copy the secret now: Autotask never shows it again.',
-    `API Tracking Identifier: Integration Vendor "${input.vendor.integrationVendor}" (cannot be changed after saving).`,
-    "Store the secret in the worker's secret store and send Onramp its reference (env:NAME or file:/path), never the secret itself.",
-  ];
-}
-
-export interface PermissionCheck {
-  entity: string;
-  action: AutotaskAction;
-  /** False only for None (0), or when the API does not support the action on the entity at all. */
-  allowed: boolean;
-  /**
-   * The API user's access from `userAccessFor*`. Absent in results recorded before Onramp read it (those
-   * only carried `allowed`, taken from `canX`).
-   */
-  access?: AutotaskAccess;
-  /** `canX` of entityInformation: whether the API can do this on the entity for anyone. */
-  apiSupports?: boolean;
-  grantedBy: string;
-}
-
-/** None (0), or an action the API cannot do: the onboarding cannot go on. */
-export function describeMissingPermissions(checks: PermissionCheck[]): string[] {
-  return checks
-    .filter((c) => !c.allowed)
-    .map((c) =>
-      c.apiSupports === false
-        ? `${c.entity}: Autotask's API cannot ${c.action} this entity for any user (entityInformation can${c.action[0]!.toUpperCase()}${c.action.slice(1)} is false); no security level can fix this`
-        : `${c.entity}: cannot ${c.action}, access None (grant ${c.grantedBy} on the API user's security level: ${SECURITY_LEVELS_PATH} > the API user's level)`
-    );
-}
-
-/**
- * Restricted (2): the user may act only under conditions of the security level (e.g. "Mine" or a line of
- * business), and Autotask then answers with fewer records instead of an error. A warning, not a failure.
- */
-export function describeRestrictedPermissions(checks: PermissionCheck[]): string[] {
-  return checks
-    .filter((c) => c.allowed && c.access === 'restricted')
-    .map(
-      (c) =>
-        `${c.entity}: ${c.action} is Restricted, not All: open ${SECURITY_LEVELS_PATH} > the API user's level > ${c.grantedBy} and set it to All, or records outside the restriction stay invisible to the integration`
-    );
-}
-
-export type OnboardingStep =
-  | 'awaiting-credentials'
-  | 'verifying-credentials'
-  | 'checking-permissions'
-  | 'creating-webhooks'
-  | 'awaiting-webhook-ready'
-  | 'done';
-
-export interface WebhookSummary {
-  entity: WebhookEntity;
-  id: number;
-  name: string;
-  isActive: boolean;
-  isReady: boolean;
-  ownerResourceId?: number;
-}
-
-export interface AutotaskOnboardingStatus {
-  workflowId: string;
-  customer: string;
-  vendor: string;
-  step: OnboardingStep;
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  checklist: string[];
-  username?: string;
-  zoneUrl?: string;
-  resourceId?: number;
-  permissions: PermissionCheck[];
-  missing: string[];
-  /** Restricted (2) permissions: the onboarding goes on, but the operator should look. */
-  warnings: string[];
-  webhooks: WebhookSummary[];
-  credentialAttempts: number;
-  lastCredentialError?: string;
-  error?: string;
-}
-
-export type RotationStep =
-  | 'verifying-new-user'
-  | 'creating-new-webhooks'
-  | 'awaiting-new-webhook-ready'
-  | 'deleting-old-webhooks'
-  | 'awaiting-operator'
-  | 'verifying-old-webhooks-gone'
-  | 'done';
-
-export interface AutotaskRotationStatus {
-  workflowId: string;
-  customer: string;
-  step: RotationStep;
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  newWebhooks: WebhookSummary[];
-  oldWebhooks: { entity: WebhookEntity; id: number; state: 'present' | 'deleted' | 'gone' | 'inactive' }[];
-  instructions?: string;
-  reminders: number;
-  error?: string;
-}
-
 const fillWebhookDefaults = object({
   name: value('onramp'),
   entities: value(['Ticket']),
@@ -200,7 +86,7 @@ const fillTimingDefaults = object(
   'fill'
 );
 
-/** The schemas' defaults, for a workflow started around the door: see core/defaults.ts. */
+/** The schemas' defaults, for a workflow started around the door: see fill-defaults.ts. */
 export const fillAutotaskOnboardingDefaults = object({
   webhook: fillWebhookDefaults,
   maxWebhooks: value(5),

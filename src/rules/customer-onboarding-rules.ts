@@ -1,3 +1,4 @@
+import type { IntegrationName, IntegrationStatus } from '../contract/customer-onboarding-messages';
 import { fillAutotaskOnboardingDefaults } from './autotask-rules';
 import { fillConnectwiseOnboardingDefaults } from './connectwise-rules';
 import { object } from './fill-defaults';
@@ -8,8 +9,17 @@ import { fillDelegationDefaults } from './google-delegation-rules';
  * A sales order: one customer and the integrations a closed deal bought, each with the input of its vendor
  * workflow. Validated whole before anything starts, so an order is never half-started.
  */
-export const INTEGRATIONS = ['googleDelegation', 'googleAdminRoles', 'autotask', 'connectwise'] as const;
-export type IntegrationName = (typeof INTEGRATIONS)[number];
+export const INTEGRATIONS = [
+  'googleDelegation',
+  'googleAdminRoles',
+  'autotask',
+  'connectwise',
+] as const satisfies readonly IntegrationName[];
+/** Compile-time: the list names every integration of the contract's IntegrationName. */
+export type IntegrationsCoverContract = Covers<
+  [IntegrationName] extends [(typeof INTEGRATIONS)[number]] ? true : false
+>;
+type Covers<T extends true> = T;
 
 /** Which integration must have completed before another may start. */
 export const DEPENDS_ON: Partial<Record<IntegrationName, IntegrationName>> = {
@@ -34,27 +44,29 @@ export function integrationWorkflowId(orderId: string, name: IntegrationName, at
   return `${customerOnboardingWorkflowId(orderId)}:${name}${attempt > 1 ? `:retry-${attempt}` : ''}`;
 }
 
-export type IntegrationState = 'pending' | 'blocked' | 'running' | 'completed' | 'failed' | 'abandoned';
+/** How long a failed integration waits for the operator's retry or abandon before the order fails. */
+export const OPERATOR_DEADLINE_DAYS = 7;
 
-export interface IntegrationStatus {
-  name: IntegrationName;
-  state: IntegrationState;
-  /** The current (or last) child workflow. */
-  workflowId?: string;
-  attempts: number;
-  error?: string;
-  dependsOn?: IntegrationName;
-  completedAt?: string;
+/** The order's Web UI details: one line per integration. */
+export function orderDetails(
+  order: { orderId: string; customer: { name: string } },
+  integrations: IntegrationStatus[]
+): string {
+  return [
+    `**Order ${order.orderId} for ${order.customer.name}**`,
+    ...integrations.map((s) => `- ${s.name}: ${s.state}${s.error ? ` — ${s.error}` : ''}`),
+  ].join('\n');
 }
 
-export interface CustomerOnboardingStatus {
-  orderId: string;
-  customer: { id: string; name: string };
-  state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
-  integrations: IntegrationStatus[];
+export function dependencyAbandoned(dependency: IntegrationName, name: IntegrationName): string {
+  return `${dependency} was abandoned, and ${name} depends on it`;
 }
 
-/** The order schema's defaults (each integration's own), for a workflow started around the door: see core/defaults.ts. */
+export function integrationUndecided(name: IntegrationName, error: string | undefined): string {
+  return `${name} failed and no operator retried or abandoned it within ${OPERATOR_DEADLINE_DAYS} days: ${error}`;
+}
+
+/** The order schema's defaults (each integration's own), for a workflow started around the door: see fill-defaults.ts. */
 export const fillOrderDefaults = object({
   integrations: object({
     googleDelegation: fillDelegationDefaults,

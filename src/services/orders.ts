@@ -24,9 +24,6 @@ import {
   INTEGRATIONS,
   orderIdSchema,
   parseOrder,
-  type CustomerOnboardingStatus,
-  type IntegrationName,
-  type IntegrationStatus,
   type Order,
   type OrderRequest,
 } from '../domain/customer-onboarding-schema';
@@ -45,9 +42,12 @@ import {
   abandonIntegrationSignal,
   customerOnboardingStatusQuery,
   retryIntegrationSignal,
-  supplyAutotaskCredentialsUpdate,
-  type customerOnboarding,
-} from '../workflows';
+  type CustomerOnboardingStatus,
+  type CustomerOnboardingWorkflow,
+  type IntegrationName,
+  type IntegrationStatus,
+} from '../contract/customer-onboarding-messages';
+import { supplyAutotaskCredentialsUpdate } from '../contract/autotask-onboarding-messages';
 import { provideConnectionUpdate } from '../contract/connectwise-onboarding-messages';
 
 export class OrderConflictError extends Error {
@@ -181,9 +181,9 @@ export async function startAcceptedOrder(
   const { order } = accepted;
   const workflowId = customerOnboardingWorkflowId(order.orderId);
   const fingerprint = orderFingerprint(order);
-  let handle: WorkflowHandle<typeof customerOnboarding>;
+  let handle: WorkflowHandle<CustomerOnboardingWorkflow>;
   try {
-    handle = await client.workflow.start<typeof customerOnboarding>('customerOnboarding', {
+    handle = await client.workflow.start<CustomerOnboardingWorkflow>('customerOnboarding', {
       workflowId,
       taskQueue: config.temporal.taskQueue,
       args: [order],

@@ -8,13 +8,12 @@ import type { Client } from '@temporalio/client';
 import { webhookNameFor, type AutotaskCredentials } from '../domain/autotask-schema';
 import type { ConnectwiseConnection } from '../domain/connectwise-schema';
 import type { SyncSummary } from '../contract/connectwise-sync-messages';
+import { customerOnboardingWorkflowId, integrationWorkflowId, type Order } from '../domain/customer-onboarding-schema';
 import {
-  customerOnboardingWorkflowId,
-  integrationWorkflowId,
+  customerOnboardingStatusQuery,
   type CustomerOnboardingStatus,
   type IntegrationName,
-  type Order,
-} from '../domain/customer-onboarding-schema';
+} from '../contract/customer-onboarding-messages';
 import type { ProvisioningLedger } from '../contract/google-admin-roles-messages';
 import { parseOffboardingInput, type OffboardingInput, type OffboardingRequest } from '../domain/offboarding-schema';
 import { cwCustomerSlug } from '../rules/connectwise-key-rotation-rules';
@@ -52,7 +51,7 @@ export async function orderFacts(
   let status: CustomerOnboardingStatus | undefined;
   try {
     // The parent's `status` query (customerOnboardingStatusQuery), by name: this layer sees no workflow module.
-    status = await parent.query<CustomerOnboardingStatus>('status');
+    status = await parent.query(customerOnboardingStatusQuery);
   } catch {
     /* without a worker the children are found by their first-attempt IDs below */
   }

@@ -4,8 +4,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -16,195 +14,215 @@ import type { VerifiedCredentials } from '../activities/autotask/activities';
 import {
   DEFAULT_WEBHOOK_FIELDS,
   REQUIRED_PERMISSIONS,
-  autotaskChecklist,
-  describeMissingPermissions,
-  describeRestrictedPermissions,
   webhookNameFor,
   fillAutotaskOnboardingDefaults,
   credentialProblems,
   normaliseCredentials,
 } from '../rules/autotask-rules';
-import type {
-  AutotaskCredentials,
-  AutotaskOnboardingRequest,
-  AutotaskOnboardingInputV1,
-  AutotaskOnboardingStatus,
-  OnboardingStep,
-  PermissionCheck,
-  SupplyCredentialsRequest,
-  WebhookSummary,
-} from '../domain/autotask-schema';
-import { inputV1 } from './input';
 import {
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampVendor,
-  type OnboardingState,
-  ONRAMP_INTEGRATION,
-} from '../contract/search-attributes';
-import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
+  autotaskChecklist,
+  creatingWebhooks,
+  credentialsNotSupplied,
+  credentialsRefused,
+  credentialsWanted,
+  describeMissingPermissions,
+  describeRestrictedPermissions,
+  onboardingDetails,
+  permissionsMissing,
+  webhookNotReady,
+} from '../rules/autotask-instructions';
+import {
+  autotaskOnboardingStatusQuery,
+  supplyAutotaskCredentialsUpdate,
+  type AutotaskCredentialsV1,
+  type AutotaskOnboardingInputV1,
+  type AutotaskOnboardingRequestV1,
+  type AutotaskOnboardingResult,
+  type OnboardingStep,
+  type PermissionCheck,
+  type WebhookSummary,
+} from '../contract/autotask-onboarding-messages';
+import { inputV1 } from './input';
+import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
+import { AUTOTASK_READ, AUTOTASK_WRITE, type Target, activityCause, failWith, pollUntil } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
-
-export const autotaskOnboardingStatusQuery = defineQuery<AutotaskOnboardingStatus>('status');
-/**
- * The operator supplies the API user's credentials (the secret as a reference). Validated by format, then by
- * Autotask itself, before it is accepted: a rejected update leaves the workflow waiting.
- */
-export const supplyAutotaskCredentialsUpdate = defineUpdate<
-  { zoneUrl: string; resourceId?: number },
-  [SupplyCredentialsRequest]
->('supplyCredentials');
 
 const { verifyAutotaskCredentials, checkAutotaskPermissions, getAutotaskWebhook } =
   proxyActivities<OnrampActivities>(AUTOTASK_READ);
 const { ensureAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_WRITE);
 
-export interface AutotaskOnboardingResult {
-  customer: string;
-  username: string;
-  zoneUrl: string;
-  webhooks: WebhookSummary[];
+/**
+ * Seed 001 (Office Protect): 1. the operator creates a security level and 2. an API user with it, in
+ * Autotask's UI, following the checklist; Onramp then checks the credentials and the permissions, creates
+ * the webhook(s) and waits until Autotask marks them ready.
+ */
+export async function autotaskOnboarding(request: AutotaskOnboardingRequestV1): Promise<AutotaskOnboardingResult> {
+  const run = startOnboarding(request);
+  answerOperator(run);
+  const target = await obtainCredentials(run);
+  await checkPermissions(run, target);
+  await createWebhooks(run, target);
+  await awaitWebhooksReady(run, target);
+  run.progress.enter('done', 'completed', onboardingDetails.done(run.input.vendor.name, run.webhooks.size));
+  await condition(allHandlersFinished);
+  return {
+    customer: run.tenant,
+    username: target.credentials.username,
+    zoneUrl: target.zoneUrl,
+    webhooks: [...run.webhooks.values()],
+  };
 }
 
-export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Promise<AutotaskOnboardingResult> {
+/** One onboarding's state: what the status query reports and the steps share. */
+interface OnboardingRun {
+  input: AutotaskOnboardingInputV1;
+  tenant: string;
+  checklist: string[];
+  progress: Progress<OnboardingStep>;
+  credentials?: AutotaskCredentialsV1;
+  verified?: VerifiedCredentials;
+  verifying: boolean;
+  credentialAttempts: number;
+  lastCredentialError?: string;
+  permissions: PermissionCheck[];
+  webhooks: Map<string, WebhookSummary>;
+}
+
+function startOnboarding(request: AutotaskOnboardingRequestV1): OnboardingRun {
   const input = inputV1<AutotaskOnboardingInputV1>(
     request,
     fillAutotaskOnboardingDefaults,
     ['customer', 'vendor', 'integrationId', 'webhook'],
     'Autotask onboarding input'
   );
-  const { workflowId } = workflowInfo();
   const tenant = input.customer.id;
-  const checklist = autotaskChecklist(input);
-  const progress = new Progress<OnboardingStep>('awaiting-credentials');
-  let credentials: AutotaskCredentials | undefined;
-  let verified: VerifiedCredentials | undefined;
-  let verifying = false;
-  let credentialAttempts = 0;
-  let lastCredentialError: string | undefined;
-  let permissions: PermissionCheck[] = [];
-  const webhooks = new Map<string, WebhookSummary>();
-
   upsertSearchAttributes([
     { key: OnrampCustomer, value: startedWith(OnrampCustomer, tenant) },
     { key: OnrampVendor, value: input.vendor.name },
     { key: OnrampIntegration, value: ONRAMP_INTEGRATION.autotaskOnboarding },
   ]);
+  return {
+    input,
+    tenant,
+    checklist: autotaskChecklist(input),
+    progress: new Progress<OnboardingStep>('awaiting-credentials'),
+    verifying: false,
+    credentialAttempts: 0,
+    permissions: [],
+    webhooks: new Map(),
+  };
+}
 
+/** The status query, and the supplyCredentials update the operator answers step 2 with. */
+function answerOperator(run: OnboardingRun): void {
+  const { workflowId } = workflowInfo();
   setHandler(autotaskOnboardingStatusQuery, () => ({
     workflowId,
-    customer: tenant,
-    vendor: input.vendor.name,
-    step: progress.step,
-    state: progress.state,
-    checklist,
-    username: credentials?.username,
-    zoneUrl: verified?.zoneUrl,
-    resourceId: verified?.resourceId,
-    permissions,
-    missing: describeMissingPermissions(permissions),
-    warnings: describeRestrictedPermissions(permissions),
-    webhooks: [...webhooks.values()],
-    credentialAttempts,
-    lastCredentialError,
-    error: progress.error,
+    customer: run.tenant,
+    vendor: run.input.vendor.name,
+    step: run.progress.step,
+    state: run.progress.state,
+    checklist: run.checklist,
+    username: run.credentials?.username,
+    zoneUrl: run.verified?.zoneUrl,
+    resourceId: run.verified?.resourceId,
+    permissions: run.permissions,
+    missing: describeMissingPermissions(run.permissions),
+    warnings: describeRestrictedPermissions(run.permissions),
+    webhooks: [...run.webhooks.values()],
+    credentialAttempts: run.credentialAttempts,
+    lastCredentialError: run.lastCredentialError,
+    error: run.progress.error,
   }));
-
-  const enter = (s: OnboardingStep, st: OnboardingState, details?: string) => progress.enter(s, st, details);
-
-  const fail = (message: string, type: string): never => progress.fail(message, type);
-
-  /** One credential check: never retried on 401 (the activity marks it non-retryable). */
-  const verify = async (c: AutotaskCredentials): Promise<VerifiedCredentials> => {
-    credentialAttempts++;
-    return verifyAutotaskCredentials.executeWithOptions(
-      { ...AUTOTASK_READ, summary: `Zone discovery and credential check for API user ${c.username}` },
-      [{ tenant, credentials: c }]
-    );
-  };
-
   setHandler(
     supplyAutotaskCredentialsUpdate,
     async (req) => {
       const c = normaliseCredentials(req);
-      verifying = true;
+      run.verifying = true;
       try {
-        const v = await verify(c);
-        credentials = c;
-        verified = v;
-        lastCredentialError = undefined;
+        const v = await verify(run, c);
+        run.credentials = c;
+        run.verified = v;
+        run.lastCredentialError = undefined;
         return { zoneUrl: v.zoneUrl, resourceId: v.resourceId };
       } catch (err) {
         const cause = activityCause(err);
-        lastCredentialError = cause?.message ?? (err as Error).message;
+        run.lastCredentialError = cause?.message ?? (err as Error).message;
         throw ApplicationFailure.nonRetryable(
-          lastCredentialError,
+          run.lastCredentialError,
           cause?.type ?? FailureType.AutotaskCredentialsRejected
         );
       } finally {
-        verifying = false;
+        run.verifying = false;
       }
     },
     {
       validator: (req) => {
-        if (verified) throw new Error('credentials were already accepted for this onboarding');
-        if (verifying) throw new Error('credentials are being checked right now; wait for that answer');
+        if (run.verified) throw new Error(credentialsRefused.alreadyAccepted);
+        if (run.verifying) throw new Error(credentialsRefused.beingChecked);
         const problems = credentialProblems(req);
-        if (problems.length) throw new Error(`Invalid credentials:\n${problems.join('\n')}`);
+        if (problems.length) throw new Error(credentialsRefused.invalid(problems));
       },
     }
   );
+}
 
+/** One credential check: never retried on 401 (the activity marks it non-retryable). */
+async function verify(run: OnboardingRun, c: AutotaskCredentialsV1): Promise<VerifiedCredentials> {
+  run.credentialAttempts++;
+  return verifyAutotaskCredentials.executeWithOptions(
+    { ...AUTOTASK_READ, summary: `Zone discovery and credential check for API user ${c.username}` },
+    [{ tenant: run.tenant, credentials: c }]
+  );
+}
+
+/** Steps 1-2: the API user's credentials, from the input or from the operator (checked before accepted). */
+async function obtainCredentials(run: OnboardingRun): Promise<Target> {
+  const { input, progress } = run;
   if (input.credentials) {
-    enter('verifying-credentials', 'running', `Checking the credentials of API user ${input.credentials.username}.`);
+    progress.enter('verifying-credentials', 'running', onboardingDetails.verifying(input.credentials.username));
     try {
-      verified = await verify(input.credentials);
-      credentials = input.credentials;
+      run.verified = await verify(run, input.credentials);
+      run.credentials = input.credentials;
     } catch (err) {
-      const cause = activityCause(err);
-      fail(cause?.message ?? (err as Error).message, cause?.type ?? FailureType.AutotaskCredentialsRejected);
+      failWith(progress, err, FailureType.AutotaskCredentialsRejected);
     }
   } else {
-    enter(
-      'awaiting-credentials',
-      'waiting-for-operator',
-      `**Create the Autotask API user for ${input.vendor.name}, then send its credentials (update "supplyCredentials").**\n\n${checklist.map((l, i) => `${i + 1}. ${l}`).join('\n')}`
-    );
-    const supplied = await condition(() => verified !== undefined, `${input.timing.operatorDeadlineHours} hours`, {
+    progress.enter('awaiting-credentials', 'waiting-for-operator', credentialsWanted(input.vendor.name, run.checklist));
+    const supplied = await condition(() => run.verified !== undefined, `${input.timing.operatorDeadlineHours} hours`, {
       summary: 'Wait for the operator to create the API user and send its credentials',
     });
     if (!supplied) {
-      fail(
-        `No valid Autotask credentials were supplied within ${input.timing.operatorDeadlineHours} h${lastCredentialError ? ` (last attempt: ${lastCredentialError})` : ''}. Start the onboarding again once the API user exists.`,
+      progress.fail(
+        credentialsNotSupplied(input.timing.operatorDeadlineHours, run.lastCredentialError),
         FailureType.AutotaskCredentialsNotSupplied
       );
     }
   }
-  const creds = credentials!;
-  const v = verified!;
-  const target = { tenant, credentials: creds, zoneUrl: v.zoneUrl };
+  return { tenant: run.tenant, credentials: run.credentials!, zoneUrl: run.verified!.zoneUrl };
+}
 
-  enter('checking-permissions', 'running', `Credentials accepted (zone ${v.zoneUrl}). Checking permissions.`);
-  permissions = await checkAutotaskPermissions.executeWithOptions(
+/** The security level of step 1 grants what the integration needs (None fails, Restricted warns). */
+async function checkPermissions(run: OnboardingRun, target: Target): Promise<void> {
+  run.progress.enter('checking-permissions', 'running', onboardingDetails.checkingPermissions(target.zoneUrl));
+  run.permissions = await checkAutotaskPermissions.executeWithOptions(
     { ...AUTOTASK_READ, summary: `entityInformation for ${REQUIRED_PERMISSIONS.map((r) => r.entity).join(', ')}` },
     [{ ...target, requirements: REQUIRED_PERMISSIONS }]
   );
-  const missing = describeMissingPermissions(permissions);
+  const missing = describeMissingPermissions(run.permissions);
   if (missing.length) {
-    fail(
-      `API user ${creds.username} is missing ${missing.length} permission(s):\n${missing.map((m) => `  - ${m}`).join('\n')}\nFix the security level, then start this onboarding again.`,
-      FailureType.AutotaskPermissionsMissing
-    );
+    run.progress.fail(permissionsMissing(target.credentials.username, missing), FailureType.AutotaskPermissionsMissing);
   }
+}
 
+/** One webhook per entity, created (or finished) as the new API user, which its events then exclude. */
+async function createWebhooks(run: OnboardingRun, target: Target): Promise<void> {
+  const { input, progress } = run;
   // Restricted (2) is not a failure: the integration can work, but may see fewer records. The warning goes to
   // the status query and the Web UI's current details (neither is a command: recorded histories replay).
-  const warnings = describeRestrictedPermissions(permissions);
-  enter(
-    'creating-webhooks',
-    'running',
-    `Creating ${input.webhook.entities.length} webhook(s).${warnings.length ? `\n\n**Warning, restricted permissions:**\n${warnings.map((w) => `- ${w}`).join('\n')}` : ''}`
-  );
+  const warnings = describeRestrictedPermissions(run.permissions);
+  progress.enter('creating-webhooks', 'running', creatingWebhooks(input.webhook.entities.length, warnings));
+  const resourceId = run.verified!.resourceId;
   for (const entity of input.webhook.entities) {
     const name = webhookNameFor(input.webhook.name, entity);
     try {
@@ -221,46 +239,41 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequest): Pr
             fields: input.webhook.fields[entity] ?? DEFAULT_WEBHOOK_FIELDS[entity],
             events: input.webhook.events,
             // The integration's own writes must not echo back to it as events.
-            excludedResourceIds: v.resourceId !== undefined ? [v.resourceId] : [],
+            excludedResourceIds: resourceId !== undefined ? [resourceId] : [],
             notificationEmail: input.webhook.notificationEmail,
           },
         ]
       );
-      webhooks.set(entity, hook);
+      run.webhooks.set(entity, hook);
     } catch (err) {
-      const cause = activityCause(err);
-      fail(cause?.message ?? (err as Error).message, cause?.type ?? FailureType.AutotaskWebhookFailed);
+      failWith(progress, err, FailureType.AutotaskWebhookFailed);
     }
   }
+}
 
-  enter('awaiting-webhook-ready', 'running', 'Waiting for Autotask to mark the webhook(s) ready.');
-  const deadlineAt = Date.now() + input.timing.readyDeadlineMinutes * 60_000;
-  for (const [entity, hook] of webhooks) {
+/** Autotask marks a webhook ready once it has a subscribed field; polled until the deadline. */
+async function awaitWebhooksReady(run: OnboardingRun, target: Target): Promise<void> {
+  const { timing } = run.input;
+  run.progress.enter('awaiting-webhook-ready', 'running', onboardingDetails.awaitingReady);
+  const deadlineAt = Date.now() + timing.readyDeadlineMinutes * 60_000;
+  for (const [entity, hook] of run.webhooks) {
     const ready = await pollUntil(
       async () => {
         const now = await getAutotaskWebhook.executeWithOptions(
           { ...AUTOTASK_READ, summary: `Is ${entity} webhook ${hook.id} ready?` },
           [{ ...target, entity: hook.entity, id: hook.id }]
         );
-        if (now) webhooks.set(entity, now);
+        if (now) run.webhooks.set(entity, now);
         return !!now?.isReady && now.isActive;
       },
-      input.timing.readyPollSeconds * 1000,
+      timing.readyPollSeconds * 1000,
       deadlineAt
     );
     if (!ready) {
-      fail(
-        `The ${entity} webhook ${hook.id} is not ready after ${input.timing.readyDeadlineMinutes} min: check it has a subscribed field and is active in Autotask`,
+      run.progress.fail(
+        webhookNotReady(entity, hook.id, timing.readyDeadlineMinutes),
         FailureType.AutotaskWebhookNotReady
       );
     }
   }
-
-  enter(
-    'done',
-    'completed',
-    `Autotask integration for ${input.vendor.name} verified; ${webhooks.size} webhook(s) ready.`
-  );
-  await condition(allHandlersFinished);
-  return { customer: tenant, username: creds.username, zoneUrl: v.zoneUrl, webhooks: [...webhooks.values()] };
 }

@@ -2,8 +2,6 @@ import { Progress } from './progress';
 import { startedWith } from './identity';
 import {
   condition,
-  defineQuery,
-  defineSignal,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -12,21 +10,25 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { fillAutotaskSecretRotationDefaults } from '../rules/autotask-rules';
-import type {
-  AutotaskSecretRotationInputV1,
-  AutotaskSecretRotationRequest,
-  AutotaskSecretRotationStatus,
-  SecretRotationStep,
-  WebhookSummary,
-} from '../domain/autotask-schema';
+import {
+  KEYRING_LOST_A_KEY,
+  resignedWebhookNotReady,
+  secretRotationDetails,
+  signingOverlap,
+} from '../rules/autotask-instructions';
+import type { WebhookSummary } from '../contract/autotask-onboarding-messages';
+import {
+  autotaskSecretRotationStatusQuery,
+  endSigningOverlapSignal,
+  type AutotaskSecretRotationInputV1,
+  type AutotaskSecretRotationRequestV1,
+  type AutotaskSecretRotationResult,
+  type SecretRotationStep,
+} from '../contract/autotask-rotation-messages';
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
-import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause } from './autotask-common';
+import { AUTOTASK_READ, AUTOTASK_WRITE, type Target, failWith } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
-
-export const autotaskSecretRotationStatusQuery = defineQuery<AutotaskSecretRotationStatus>('status');
-/** End the overlap now (the operator knows no delivery signed with the old secret is still on its way). */
-export const endSigningOverlapSignal = defineSignal('endSigningOverlap');
 
 /** Keyring reads and writes: local files, retried briefly. */
 const KEYRING: ActivityOptions = {
@@ -37,12 +39,6 @@ const { readAutotaskSigningKeys, createAutotaskSigningKey, setAutotaskSigningKey
   proxyActivities<OnrampActivities>(KEYRING);
 const { verifyAutotaskCredentials } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
 const { setAutotaskWebhookSecret } = proxyActivities<OnrampActivities>(AUTOTASK_WRITE);
-
-export interface AutotaskSecretRotationResult {
-  acceptedKeyRefs: string[];
-  revokedKeyRefs: string[];
-  switched: WebhookSummary[];
-}
 
 /**
  * Rotation of the Autotask webhook signing secret: create → verify → switch → revoke, never a gap.
@@ -55,90 +51,123 @@ export interface AutotaskSecretRotationResult {
  * Webhooks keep their IDs: nothing is created that could be orphaned.
  */
 export async function autotaskSecretRotation(
-  request: AutotaskSecretRotationRequest
+  request: AutotaskSecretRotationRequestV1
 ): Promise<AutotaskSecretRotationResult> {
+  const run = startSecretRotation(request);
+  const target = await verifyCredentials(run);
+  const keys = await openOverlap(run);
+  await switchWebhooks(run, target, keys.newKeyRef);
+  await overlap(run);
+  await revokeOldKeys(run, keys.newKeyRef);
+  run.progress.enter('done', 'completed', secretRotationDetails.done(run.switched.length));
+  return {
+    acceptedKeyRefs: run.acceptedKeyRefs,
+    revokedKeyRefs: keys.oldKeyRefs.filter((r) => r !== keys.newKeyRef),
+    switched: run.switched,
+  };
+}
+
+/** One rotation's state: what the status query reports and the steps share. */
+interface SecretRotationRun {
+  input: AutotaskSecretRotationInputV1;
+  tenant: string;
+  progress: Progress<SecretRotationStep>;
+  acceptedKeyRefs: string[];
+  switched: WebhookSummary[];
+  endOverlap: boolean;
+}
+
+function startSecretRotation(request: AutotaskSecretRotationRequestV1): SecretRotationRun {
   const input = inputV1<AutotaskSecretRotationInputV1>(
     request,
     fillAutotaskSecretRotationDefaults,
     ['customer', 'vendor', 'credentials', 'webhooks', 'signingKeyRef'],
     'Autotask signing-secret rotation input'
   );
-  const { workflowId, runId } = workflowInfo();
-  const tenant = input.customer.id;
-  const progress = new Progress<SecretRotationStep>('verifying-credentials');
-  let acceptedKeyRefs: string[] = [];
-  const switched: WebhookSummary[] = [];
-  let endOverlap = false;
-
+  const { workflowId } = workflowInfo();
+  const run: SecretRotationRun = {
+    input,
+    tenant: input.customer.id,
+    progress: new Progress<SecretRotationStep>('verifying-credentials'),
+    acceptedKeyRefs: [],
+    switched: [],
+    endOverlap: false,
+  };
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: startedWith(OnrampCustomer, tenant) },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, run.tenant) },
     { key: OnrampVendor, value: input.vendor.name },
     { key: OnrampIntegration, value: ONRAMP_INTEGRATION.autotaskSecretRotation },
   ]);
   setHandler(autotaskSecretRotationStatusQuery, () => ({
     workflowId,
-    customer: tenant,
-    step: progress.step,
-    state: progress.state,
-    acceptedKeyRefs,
-    switched,
-    error: progress.error,
+    customer: run.tenant,
+    step: run.progress.step,
+    state: run.progress.state,
+    acceptedKeyRefs: run.acceptedKeyRefs,
+    switched: run.switched,
+    error: run.progress.error,
   }));
-  setHandler(endSigningOverlapSignal, () => void (endOverlap = true));
-  const fail = (err: unknown, fallbackType: string): never => {
-    const cause = activityCause(err);
-    return progress.fail(cause?.message ?? (err as Error).message, cause?.type ?? fallbackType);
-  };
+  setHandler(endSigningOverlapSignal, () => void (run.endOverlap = true));
+  return run;
+}
 
-  progress.enter('verifying-credentials', 'running', `Checking API user ${input.credentials.username}.`);
+/** The API user that owns the webhooks still works (and where its zone is). */
+async function verifyCredentials(run: SecretRotationRun): Promise<Target> {
+  const { credentials } = run.input;
+  run.progress.enter('verifying-credentials', 'running', secretRotationDetails.verifying(credentials.username));
   const v = await verifyAutotaskCredentials
-    .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for ${input.credentials.username}` }, [
-      { tenant, credentials: input.credentials },
+    .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for ${credentials.username}` }, [
+      { tenant: run.tenant, credentials },
     ])
-    .catch((err: unknown) => fail(err, FailureType.AutotaskCredentialsRejected));
-  const target = { tenant, credentials: input.credentials, zoneUrl: v.zoneUrl };
+    .catch((err: unknown) => failWith(run.progress, err, FailureType.AutotaskCredentialsRejected));
+  return { tenant: run.tenant, credentials, zoneUrl: v.zoneUrl };
+}
 
+/** Steps 1-2: a new key, and the receiver accepting the old and the new (read back). */
+async function openOverlap(run: SecretRotationRun): Promise<{ oldKeyRefs: string[]; newKeyRef: string }> {
+  const { tenant, progress } = run;
   // The key in use now comes from the keyring, not the input: a scheduled run rotates away from the
   // current key. Every key accepted now stays accepted through the overlap (a previous run may have
   // failed mid-overlap with two).
-  const oldKeyRefs = await readAutotaskSigningKeys({ tenant, defaultKeyRef: input.signingKeyRef });
-  progress.enter('opening-overlap', 'running', 'Creating the new signing key; the receiver accepts old and new.');
-  const newKeyRef = await createAutotaskSigningKey({ tenant, keyId: runId });
-  acceptedKeyRefs = await setAutotaskSigningKeys({
+  const oldKeyRefs = await readAutotaskSigningKeys({ tenant, defaultKeyRef: run.input.signingKeyRef });
+  progress.enter('opening-overlap', 'running', secretRotationDetails.openingOverlap);
+  const newKeyRef = await createAutotaskSigningKey({ tenant, keyId: workflowInfo().runId });
+  run.acceptedKeyRefs = await setAutotaskSigningKeys({
     tenant,
     keyRefs: [...oldKeyRefs.filter((r) => r !== newKeyRef), newKeyRef],
-  }).catch((err: unknown) => fail(err, FailureType.AutotaskKeyringFailed));
-  if (!acceptedKeyRefs.includes(newKeyRef) || !oldKeyRefs.every((r) => acceptedKeyRefs.includes(r)))
-    fail(new Error('The receiver keyring did not keep the old and the new key'), FailureType.AutotaskKeyringFailed);
+  }).catch((err: unknown) => failWith(progress, err, FailureType.AutotaskKeyringFailed));
+  if (!run.acceptedKeyRefs.includes(newKeyRef) || !oldKeyRefs.every((r) => run.acceptedKeyRefs.includes(r)))
+    progress.fail(KEYRING_LOST_A_KEY, FailureType.AutotaskKeyringFailed);
+  return { oldKeyRefs, newKeyRef };
+}
 
-  progress.enter('switching', 'running', `Giving ${input.webhooks.length} webhook(s) the new secret.`);
-  for (const w of input.webhooks) {
+/** Step 3: each webhook's secretKey changed to the new derived secret, read back active and ready. */
+async function switchWebhooks(run: SecretRotationRun, target: Target, newKeyRef: string): Promise<void> {
+  const { webhooks } = run.input;
+  run.progress.enter('switching', 'running', secretRotationDetails.switching(webhooks.length));
+  for (const w of webhooks) {
     const hook = await setAutotaskWebhookSecret
       .executeWithOptions({ ...AUTOTASK_WRITE, summary: `New secret for ${w.entity} webhook "${w.name}"` }, [
         { ...target, entity: w.entity, name: w.name, signingKeyRef: newKeyRef },
       ])
-      .catch((err: unknown) => fail(err, FailureType.AutotaskWebhookFailed));
+      .catch((err: unknown) => failWith(run.progress, err, FailureType.AutotaskWebhookFailed));
     if (!hook.isActive || !hook.isReady)
-      fail(
-        new Error(
-          `The ${w.entity} webhook ${hook.id} is not active and ready after its secret changed; the receiver keeps accepting the old and the new key`
-        ),
-        FailureType.AutotaskWebhookNotReady
-      );
-    switched.push(hook);
+      run.progress.fail(resignedWebhookNotReady(w.entity, hook.id), FailureType.AutotaskWebhookNotReady);
+    run.switched.push(hook);
   }
+}
 
-  progress.enter(
-    'overlap',
-    'running',
-    `Webhooks signed with the new secret. The receiver accepts the old one for ${input.overlapMinutes} min more (Autotask's retries), or until the signal "endSigningOverlap".`
-  );
-  await condition(() => endOverlap, input.overlapMinutes * 60_000, { summary: 'Overlap: old and new accepted' });
+/** Step 4: deliveries signed before the switch still verify, until the overlap ends or the operator ends it. */
+async function overlap(run: SecretRotationRun): Promise<void> {
+  const { overlapMinutes } = run.input;
+  run.progress.enter('overlap', 'running', signingOverlap(overlapMinutes));
+  await condition(() => run.endOverlap, overlapMinutes * 60_000, { summary: 'Overlap: old and new accepted' });
+}
 
-  progress.enter('revoking', 'running', 'The receiver stops accepting the old signing key.');
-  acceptedKeyRefs = await setAutotaskSigningKeys({ tenant, keyRefs: [newKeyRef] }).catch((err: unknown) =>
-    fail(err, FailureType.AutotaskKeyringFailed)
+/** Step 5: the receiver accepts only the new key. */
+async function revokeOldKeys(run: SecretRotationRun, newKeyRef: string): Promise<void> {
+  run.progress.enter('revoking', 'running', secretRotationDetails.revoking);
+  run.acceptedKeyRefs = await setAutotaskSigningKeys({ tenant: run.tenant, keyRefs: [newKeyRef] }).catch(
+    (err: unknown) => failWith(run.progress, err, FailureType.AutotaskKeyringFailed)
   );
-  progress.enter('done', 'completed', `Signing secret rotated for ${switched.length} webhook(s).`);
-  return { acceptedKeyRefs, revokedKeyRefs: oldKeyRefs.filter((r) => r !== newKeyRef), switched };
 }

@@ -2,8 +2,6 @@ import { Progress } from './progress';
 import { startedWith } from './identity';
 import {
   condition,
-  defineQuery,
-  defineSignal,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -13,95 +11,130 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { DEFAULT_WEBHOOK_FIELDS, webhookNameFor, fillAutotaskRotationDefaults } from '../rules/autotask-rules';
-import type {
-  AutotaskRotationRequest,
-  AutotaskRotationInputV1,
-  AutotaskRotationStatus,
-  RotationStep,
-  WebhookSummary,
-} from '../domain/autotask-schema';
-import { inputV1 } from './input';
 import {
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampVendor,
-  type OnboardingState,
-  ONRAMP_INTEGRATION,
-} from '../contract/search-attributes';
-import { AUTOTASK_READ, AUTOTASK_WRITE, activityCause, pollUntil } from './autotask-common';
+  newWebhookNotReady,
+  oldWebhooksNotRemoved,
+  oldWebhooksStuck,
+  operatorActionNeeded,
+  rotationDetails,
+} from '../rules/autotask-instructions';
+import type { WebhookSummary } from '../contract/autotask-onboarding-messages';
+import {
+  autotaskRotationStatusQuery,
+  oldUserReactivatedSignal,
+  oldWebhooksDeletedSignal,
+  type AutotaskRotationInputV1,
+  type AutotaskRotationRequestV1,
+  type AutotaskRotationResult,
+  type OldWebhookStatus,
+  type RotationStep,
+} from '../contract/autotask-rotation-messages';
+import { inputV1 } from './input';
+import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
+import { AUTOTASK_READ, AUTOTASK_WRITE, type Target, activityCause, failWith, pollUntil } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
-
-export const autotaskRotationStatusQuery = defineQuery<AutotaskRotationStatus>('status');
-/** The operator reactivated the old API user: Onramp deletes the old webhook(s) with its credentials. */
-export const oldUserReactivatedSignal = defineSignal('oldUserReactivated');
-/** The operator deleted the old webhook(s) by hand: Onramp verifies they are gone. */
-export const oldWebhooksDeletedSignal = defineSignal('oldWebhooksDeleted');
 
 const { verifyAutotaskCredentials, getAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
 const { ensureAutotaskWebhook, deleteAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_WRITE);
-
-export interface AutotaskRotationResult {
-  newWebhooks: WebhookSummary[];
-  oldWebhooks: AutotaskRotationStatus['oldWebhooks'];
-  reminders: number;
-}
 
 /**
  * Seed 004's procedure for changing the integration's API user: create the new webhook(s) with the new
  * user, wait until ready, then delete the old one(s) with the old user. The old webhook is only removed once
  * the new one is ready (never no webhook), and right after (the overlap is as short as the API allows).
  */
-export async function autotaskWebhookRotation(request: AutotaskRotationRequest): Promise<AutotaskRotationResult> {
+export async function autotaskWebhookRotation(request: AutotaskRotationRequestV1): Promise<AutotaskRotationResult> {
+  const run = startRotation(request);
+  const zoneUrl = await verifyNewUser(run);
+  const targets: Targets = {
+    newUser: { tenant: run.tenant, credentials: run.input.newUser, zoneUrl },
+    oldUser: { tenant: run.tenant, credentials: run.input.oldUser, zoneUrl },
+  };
+  await createNewWebhooks(run, targets.newUser);
+  await awaitNewWebhooksReady(run, targets.newUser);
+  await removeOldWebhooks(run, targets);
+  run.instructions = undefined;
+  run.progress.enter('done', 'completed', rotationDetails.done(newIds(run)));
+  return { newWebhooks: [...run.newWebhooks.values()], oldWebhooks: run.oldWebhooks, reminders: run.reminders };
+}
+
+/** One rotation's state: what the status query reports and the steps share. */
+interface RotationRun {
+  input: AutotaskRotationInputV1;
+  tenant: string;
+  workflowId: string;
+  progress: Progress<RotationStep>;
+  instructions?: string;
+  reminders: number;
+  operator?: 'reactivated' | 'deleted-by-hand';
+  newWebhooks: Map<string, WebhookSummary>;
+  oldWebhooks: OldWebhookStatus[];
+  /** Set by createNewWebhooks: the new user's resource id, excluded from the new webhooks' events. */
+  newResourceId?: number;
+}
+
+interface Targets {
+  newUser: Target;
+  oldUser: Target;
+}
+
+const newIds = (run: RotationRun) => [...run.newWebhooks.values()].map((h) => h.id);
+const isLeft = (w: OldWebhookStatus) => w.state === 'present' || w.state === 'inactive';
+const allRemoved = (run: RotationRun) => run.oldWebhooks.every((w) => w.state === 'gone' || w.state === 'deleted');
+
+function startRotation(request: AutotaskRotationRequestV1): RotationRun {
   const input = inputV1<AutotaskRotationInputV1>(
     request,
     fillAutotaskRotationDefaults,
     ['customer', 'vendor', 'integrationId', 'oldUser', 'newUser', 'oldWebhooks', 'webhook'],
     'Autotask webhook rotation input'
   );
-  const { workflowId } = workflowInfo();
-  const tenant = input.customer.id;
-  const progress = new Progress<RotationStep>('verifying-new-user');
-  let instructions: string | undefined;
-  let reminders = 0;
-  let operator: 'reactivated' | 'deleted-by-hand' | undefined;
-  const newWebhooks = new Map<string, WebhookSummary>();
-  const oldWebhooks: AutotaskRotationStatus['oldWebhooks'] = input.oldWebhooks.map((w) => ({ ...w, state: 'present' }));
-
+  const run: RotationRun = {
+    input,
+    tenant: input.customer.id,
+    workflowId: workflowInfo().workflowId,
+    progress: new Progress<RotationStep>('verifying-new-user'),
+    reminders: 0,
+    newWebhooks: new Map(),
+    oldWebhooks: input.oldWebhooks.map((w) => ({ ...w, state: 'present' })),
+  };
   upsertSearchAttributes([
-    { key: OnrampCustomer, value: startedWith(OnrampCustomer, tenant) },
+    { key: OnrampCustomer, value: startedWith(OnrampCustomer, run.tenant) },
     { key: OnrampVendor, value: input.vendor.name },
     { key: OnrampIntegration, value: ONRAMP_INTEGRATION.autotaskWebhookRotation },
   ]);
   setHandler(autotaskRotationStatusQuery, () => ({
-    workflowId,
-    customer: tenant,
-    step: progress.step,
-    state: progress.state,
-    newWebhooks: [...newWebhooks.values()],
-    oldWebhooks,
-    instructions,
-    reminders,
-    error: progress.error,
+    workflowId: run.workflowId,
+    customer: run.tenant,
+    step: run.progress.step,
+    state: run.progress.state,
+    newWebhooks: [...run.newWebhooks.values()],
+    oldWebhooks: run.oldWebhooks,
+    instructions: run.instructions,
+    reminders: run.reminders,
+    error: run.progress.error,
   }));
-  setHandler(oldUserReactivatedSignal, () => void (operator = 'reactivated'));
-  setHandler(oldWebhooksDeletedSignal, () => void (operator = 'deleted-by-hand'));
+  setHandler(oldUserReactivatedSignal, () => void (run.operator = 'reactivated'));
+  setHandler(oldWebhooksDeletedSignal, () => void (run.operator = 'deleted-by-hand'));
+  return run;
+}
 
-  const enter = (s: RotationStep, st: OnboardingState, details?: string) => progress.enter(s, st, details);
-  const fail = (err: unknown, fallbackType: string): never => {
-    const cause = activityCause(err);
-    return progress.fail(cause?.message ?? (err as Error).message, cause?.type ?? fallbackType);
-  };
-
-  enter('verifying-new-user', 'running', `Checking the new API user ${input.newUser.username}.`);
+/** The new API user works (and where its zone is). */
+async function verifyNewUser(run: RotationRun): Promise<string> {
+  const { newUser } = run.input;
+  run.progress.enter('verifying-new-user', 'running', rotationDetails.verifyingNewUser(newUser.username));
   const v = await verifyAutotaskCredentials
-    .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for new API user ${input.newUser.username}` }, [
-      { tenant, credentials: input.newUser },
+    .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for new API user ${newUser.username}` }, [
+      { tenant: run.tenant, credentials: newUser },
     ])
-    .catch((err: unknown) => fail(err, FailureType.AutotaskCredentialsRejected));
-  const newTarget = { tenant, credentials: input.newUser, zoneUrl: v.zoneUrl };
-  const oldTarget = { tenant, credentials: input.oldUser, zoneUrl: v.zoneUrl };
+    .catch((err: unknown) => failWith(run.progress, err, FailureType.AutotaskCredentialsRejected));
+  run.newResourceId = v.resourceId;
+  return v.zoneUrl;
+}
 
-  enter('creating-new-webhooks', 'running', `Creating the new webhook(s) as ${input.newUser.username}.`);
+/** The new webhook(s), as the new user: every entity of the new config and of the old webhooks. */
+async function createNewWebhooks(run: RotationRun, newTarget: Target): Promise<void> {
+  const { input } = run;
+  run.progress.enter('creating-new-webhooks', 'running', rotationDetails.creatingNewWebhooks(input.newUser.username));
   const entities = [...new Set([...input.webhook.entities, ...input.oldWebhooks.map((w) => w.entity)])];
   for (const entity of entities) {
     const name = webhookNameFor(input.webhook.name, entity);
@@ -116,128 +149,136 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequest):
           signingKeyRef: input.webhook.signingKeyRef,
           fields: input.webhook.fields[entity] ?? DEFAULT_WEBHOOK_FIELDS[entity],
           events: input.webhook.events,
-          excludedResourceIds: v.resourceId !== undefined ? [v.resourceId] : [],
+          excludedResourceIds: run.newResourceId !== undefined ? [run.newResourceId] : [],
           notificationEmail: input.webhook.notificationEmail,
         },
       ])
-      .catch((err: unknown) => fail(err, FailureType.AutotaskWebhookFailed));
-    newWebhooks.set(entity, hook);
+      .catch((err: unknown) => failWith(run.progress, err, FailureType.AutotaskWebhookFailed));
+    run.newWebhooks.set(entity, hook);
   }
+}
 
-  enter(
-    'awaiting-new-webhook-ready',
-    'running',
-    'Waiting for the new webhook(s) to be ready; the old one(s) keep working meanwhile.'
-  );
-  const readyBy = Date.now() + input.timing.readyDeadlineMinutes * 60_000;
-  for (const [entity, hook] of newWebhooks) {
+/** The new webhook(s) ready before anything old is touched: a timeout leaves the old webhook in place. */
+async function awaitNewWebhooksReady(run: RotationRun, newTarget: Target): Promise<void> {
+  const { timing } = run.input;
+  run.progress.enter('awaiting-new-webhook-ready', 'running', rotationDetails.awaitingNewReady);
+  const readyBy = Date.now() + timing.readyDeadlineMinutes * 60_000;
+  for (const [entity, hook] of run.newWebhooks) {
     const ready = await pollUntil(
       async () => {
         const now = await getAutotaskWebhook.executeWithOptions(
           { ...AUTOTASK_READ, summary: `Is new ${entity} webhook ${hook.id} ready?` },
           [{ ...newTarget, entity: hook.entity, id: hook.id }]
         );
-        if (now) newWebhooks.set(entity, now);
+        if (now) run.newWebhooks.set(entity, now);
         return !!now?.isReady && now.isActive;
       },
-      input.timing.readyPollSeconds * 1000,
+      timing.readyPollSeconds * 1000,
       readyBy
     );
     if (!ready) {
       // The old webhook is untouched: the tenant keeps a working webhook.
-      fail(
-        new Error(
-          `The new ${entity} webhook ${hook.id} is not ready after ${input.timing.readyDeadlineMinutes} min; the old webhook was left in place`
-        ),
+      run.progress.fail(
+        newWebhookNotReady(entity, hook.id, timing.readyDeadlineMinutes),
         FailureType.AutotaskWebhookNotReady
       );
     }
   }
+}
 
-  /** Delete every old webhook still present with the old user's credentials; false when they are rejected. */
-  const deleteOld = async (): Promise<boolean> => {
-    for (const old of oldWebhooks.filter((w) => w.state === 'present' || w.state === 'inactive')) {
-      try {
-        const outcome = await deleteAutotaskWebhook.executeWithOptions(
-          { ...AUTOTASK_WRITE, summary: `Delete old ${old.entity} webhook ${old.id} as ${input.oldUser.username}` },
-          [{ ...oldTarget, entity: old.entity, id: old.id }]
-        );
-        old.state = outcome === 'deleted' ? 'deleted' : 'gone';
-      } catch (err) {
-        const type = activityCause(err)?.type;
-        if (type === FailureType.AutotaskCredentialsRejected || type === FailureType.AutotaskUnknownUser) return false;
-        fail(err, FailureType.AutotaskWebhookDeleteFailed);
-      }
-    }
-    return true;
-  };
-
-  enter(
-    'deleting-old-webhooks',
-    'running',
-    `New webhook(s) ready. Deleting the old one(s) as ${input.oldUser.username}.`
-  );
-  const operatorDeadline = Date.now() + input.timing.operatorDeadlineHours * 3600_000;
-  while (!(await deleteOld())) {
+/**
+ * The old webhook(s) deleted as the old user, right after the new ones are ready. When Autotask rejects the
+ * old user, the operator either reactivates it (Onramp deletes again) or deletes by hand (Onramp checks).
+ */
+async function removeOldWebhooks(run: RotationRun, targets: Targets): Promise<void> {
+  const { oldUser, timing } = run.input;
+  run.progress.enter('deleting-old-webhooks', 'running', rotationDetails.deletingOldFirst(oldUser.username));
+  const operatorDeadline = Date.now() + timing.operatorDeadlineHours * 3600_000;
+  while (!(await deleteOld(run, targets.oldUser))) {
     // Autotask deactivates an inactive user's webhooks itself, so there are not two active ones meanwhile.
-    for (const old of oldWebhooks) {
-      if (old.state !== 'present') continue;
-      const seen = await getAutotaskWebhook.executeWithOptions(
-        { ...AUTOTASK_READ, summary: `State of old ${old.entity} webhook ${old.id}` },
-        [{ ...newTarget, entity: old.entity, id: old.id }]
-      );
-      old.state = !seen ? 'gone' : seen.isActive ? 'present' : 'inactive';
+    await refreshOldStates(run, targets.newUser);
+    if (allRemoved(run)) break;
+    await awaitOperator(run, operatorDeadline);
+    if (run.operator === 'deleted-by-hand') {
+      await checkDeletedByHand(run, targets.newUser);
+      if (allRemoved(run)) break;
     }
-    if (oldWebhooks.every((w) => w.state === 'gone' || w.state === 'deleted')) break;
-    const ids = oldWebhooks
-      .filter((w) => w.state === 'present' || w.state === 'inactive')
-      .map((w) => `${w.entity}Webhooks ${w.id}`);
-    instructions = [
-      `Autotask rejects the old API user ${input.oldUser.username} (inactive, locked or its secret changed), so Onramp cannot delete its webhook(s) ${ids.join(', ')}.`,
-      `Either: reactivate ${input.oldUser.username} in Admin > Resources/Users (Active checked, Locked unchecked), then send the signal "oldUserReactivated";`,
-      `or: delete the webhook(s) by hand with the old user's credentials (DELETE /V1.0/<Entity>Webhooks/<id>), then send the signal "oldWebhooksDeleted".`,
-      `The new webhook(s) (${[...newWebhooks.values()].map((h) => h.id).join(', ')}) already work.`,
-    ].join('\n');
-    enter('awaiting-operator', 'waiting-for-operator', `**Operator action needed.**\n\n${instructions}`);
-    operator = undefined;
-    while (!operator) {
-      if (Date.now() >= operatorDeadline) {
-        fail(
-          new Error(
-            `Nobody acted on the old webhook(s) within ${input.timing.operatorDeadlineHours} h.\n${instructions}`
-          ),
-          FailureType.AutotaskOldWebhookNotRemoved
-        );
-      }
-      const wait = Math.min(input.timing.reminderMinutes * 60_000, operatorDeadline - Date.now());
-      if (
-        !(await condition(() => operator !== undefined, wait, {
-          summary: 'Wait for the operator (reactivate old user or delete by hand)',
-        }))
-      ) {
-        reminders++;
-        log.warn('Autotask webhook rotation still waits for the operator', { workflowId, reminders });
-        setCurrentDetails(`**Operator action needed (reminder ${reminders}).**\n\n${instructions}`);
-      }
-    }
-    if (operator === 'deleted-by-hand') {
-      enter('verifying-old-webhooks-gone', 'running', 'Checking the old webhook(s) are gone.');
-      for (const old of oldWebhooks.filter((w) => w.state === 'present' || w.state === 'inactive')) {
-        const seen = await getAutotaskWebhook.executeWithOptions(
-          { ...AUTOTASK_READ, summary: `Is old ${old.entity} webhook ${old.id} gone?` },
-          [{ ...newTarget, entity: old.entity, id: old.id }]
-        );
-        if (!seen) old.state = 'gone';
-      }
-      if (oldWebhooks.every((w) => w.state === 'gone' || w.state === 'deleted')) break;
-    }
-    enter('deleting-old-webhooks', 'running', `Deleting the old webhook(s) as ${input.oldUser.username}.`);
+    run.progress.enter('deleting-old-webhooks', 'running', rotationDetails.deletingOldAgain(oldUser.username));
   }
-  instructions = undefined;
-  enter(
-    'done',
-    'completed',
-    `Rotation done: new webhook(s) ${[...newWebhooks.values()].map((h) => h.id).join(', ')} ready, old ones removed.`
-  );
-  return { newWebhooks: [...newWebhooks.values()], oldWebhooks, reminders };
+}
+
+/** Delete every old webhook still present with the old user's credentials; false when they are rejected. */
+async function deleteOld(run: RotationRun, oldTarget: Target): Promise<boolean> {
+  for (const old of run.oldWebhooks.filter(isLeft)) {
+    try {
+      const outcome = await deleteAutotaskWebhook.executeWithOptions(
+        {
+          ...AUTOTASK_WRITE,
+          summary: `Delete old ${old.entity} webhook ${old.id} as ${oldTarget.credentials.username}`,
+        },
+        [{ ...oldTarget, entity: old.entity, id: old.id }]
+      );
+      old.state = outcome === 'deleted' ? 'deleted' : 'gone';
+    } catch (err) {
+      const type = activityCause(err)?.type;
+      if (type === FailureType.AutotaskCredentialsRejected || type === FailureType.AutotaskUnknownUser) return false;
+      failWith(run.progress, err, FailureType.AutotaskWebhookDeleteFailed);
+    }
+  }
+  return true;
+}
+
+/** What became of the old webhooks still present, read as the new user. */
+async function refreshOldStates(run: RotationRun, newTarget: Target): Promise<void> {
+  for (const old of run.oldWebhooks) {
+    if (old.state !== 'present') continue;
+    const seen = await getAutotaskWebhook.executeWithOptions(
+      { ...AUTOTASK_READ, summary: `State of old ${old.entity} webhook ${old.id}` },
+      [{ ...newTarget, entity: old.entity, id: old.id }]
+    );
+    old.state = !seen ? 'gone' : seen.isActive ? 'present' : 'inactive';
+  }
+}
+
+/** Ask the operator, remind every reminderMinutes, fail at the deadline. */
+async function awaitOperator(run: RotationRun, operatorDeadline: number): Promise<void> {
+  const { oldUser, timing } = run.input;
+  const ids = run.oldWebhooks.filter(isLeft).map((w) => `${w.entity}Webhooks ${w.id}`);
+  const instructions = oldWebhooksStuck(oldUser.username, ids, newIds(run));
+  run.instructions = instructions;
+  run.progress.enter('awaiting-operator', 'waiting-for-operator', operatorActionNeeded(instructions));
+  run.operator = undefined;
+  while (!run.operator) {
+    if (Date.now() >= operatorDeadline) {
+      run.progress.fail(
+        oldWebhooksNotRemoved(timing.operatorDeadlineHours, instructions),
+        FailureType.AutotaskOldWebhookNotRemoved
+      );
+    }
+    const wait = Math.min(timing.reminderMinutes * 60_000, operatorDeadline - Date.now());
+    if (
+      !(await condition(() => run.operator !== undefined, wait, {
+        summary: 'Wait for the operator (reactivate old user or delete by hand)',
+      }))
+    ) {
+      run.reminders++;
+      log.warn('Autotask webhook rotation still waits for the operator', {
+        workflowId: run.workflowId,
+        reminders: run.reminders,
+      });
+      setCurrentDetails(operatorActionNeeded(instructions, run.reminders));
+    }
+  }
+}
+
+/** The operator says the old webhooks are deleted by hand: check they are gone. */
+async function checkDeletedByHand(run: RotationRun, newTarget: Target): Promise<void> {
+  run.progress.enter('verifying-old-webhooks-gone', 'running', rotationDetails.checkingOldGone);
+  for (const old of run.oldWebhooks.filter(isLeft)) {
+    const seen = await getAutotaskWebhook.executeWithOptions(
+      { ...AUTOTASK_READ, summary: `Is old ${old.entity} webhook ${old.id} gone?` },
+      [{ ...newTarget, entity: old.entity, id: old.id }]
+    );
+    if (!seen) old.state = 'gone';
+  }
 }

@@ -2,30 +2,12 @@
 export { googleDelegationOnboarding } from './google-delegation';
 export { connectwiseOnboarding } from './connectwise-onboarding';
 export { connectwiseCustomerSync } from './connectwise-customer-sync';
-export {
-  autotaskOnboarding,
-  autotaskOnboardingStatusQuery,
-  supplyAutotaskCredentialsUpdate,
-} from './autotask-onboarding';
-export {
-  autotaskWebhookRotation,
-  autotaskRotationStatusQuery,
-  oldUserReactivatedSignal,
-  oldWebhooksDeletedSignal,
-} from './autotask-webhook-rotation';
+export { autotaskOnboarding } from './autotask-onboarding';
+export { autotaskWebhookRotation } from './autotask-webhook-rotation';
 export { googleAdminRoleProvisioning } from './google-admin-roles';
-export {
-  customerOnboarding,
-  customerOnboardingStatusQuery,
-  retryIntegrationSignal,
-  abandonIntegrationSignal,
-} from './customer-onboarding';
+export { customerOnboarding } from './customer-onboarding';
 export { driftCheck, driftFinding } from './drift-check';
 export { customerOffboarding } from './customer-offboarding';
 export { connectwiseKeyRotation } from './connectwise-key-rotation';
 export { googleDelegationReverify } from './google-delegation-reverify';
-export {
-  autotaskSecretRotation,
-  autotaskSecretRotationStatusQuery,
-  endSigningOverlapSignal,
-} from './autotask-secret-rotation';
+export { autotaskSecretRotation } from './autotask-secret-rotation';

@@ -58,7 +58,14 @@ describe('autotask', () => {
 
   it('permissions: an action the API cannot do at all is not a security-level problem; Restricted is a warning', () => {
     const checks = [
-      { entity: 'TicketWebhooks', action: 'delete', allowed: false, apiSupports: false, grantedBy: 'Other > Webhooks' },
+      {
+        entity: 'TicketWebhooks',
+        action: 'delete',
+        allowed: false,
+        access: 'all',
+        apiSupports: false,
+        grantedBy: 'Other > Webhooks',
+      },
       {
         entity: 'Tickets',
         action: 'update',

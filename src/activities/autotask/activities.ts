@@ -3,11 +3,9 @@ import {
   ENTITY_ENDPOINT,
   accessFromCode,
   type AutotaskCredentials,
-  type PermissionCheck,
   type PermissionRequirement,
-  type WebhookEntity,
-  type WebhookSummary,
 } from '../../domain/autotask-schema';
+import type { PermissionCheck, WebhookEntity, WebhookSummary } from '../../contract/autotask-onboarding-messages';
 import { resolveSecretRef, SecretRefError } from '../../secrets/secret-ref';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../webhooks/autotask-secret';
 import type { ReceiverKeyring } from '../../secrets/rotation-state';

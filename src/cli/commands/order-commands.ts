@@ -9,11 +9,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Option, type Command } from 'commander';
 import { codecFromConfig } from '../../codec';
 import { loadConfig } from '../../config';
-import {
-  customerOnboardingWorkflowId,
-  INTEGRATIONS,
-  type IntegrationName,
-} from '../../domain/customer-onboarding-schema';
+import { customerOnboardingWorkflowId, INTEGRATIONS } from '../../domain/customer-onboarding-schema';
+import { customerOnboardingStatusQuery, type IntegrationName } from '../../contract/customer-onboarding-messages';
 import { checkNowSignal, type DelegationStatus } from '../../contract/google-delegation-messages';
 import {
   acceptOrder,
@@ -33,7 +30,6 @@ import {
   OnrampStep,
   OnrampVendor,
 } from '../../contract/search-attributes';
-import { customerOnboardingStatusQuery } from '../../workflows';
 import { CliError, readInputFile, withClient, type Out } from '../context';
 import { followOrder, formatDelegationStatus, formatOrderStatus } from '../format';
 import { PostgresSecretStore } from '../../secrets/secret-store';

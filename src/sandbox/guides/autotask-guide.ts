@@ -4,16 +4,15 @@ import {
   parseAutotaskOnboardingInput,
   parseAutotaskRotationInput,
   type AutotaskOnboardingRequest,
-  type AutotaskOnboardingStatus,
   type AutotaskRotationRequest,
-  type AutotaskRotationStatus,
-  type WebhookSummary,
 } from '../../domain/autotask-schema';
 import {
   supplyAutotaskCredentialsUpdate,
-  type autotaskOnboarding,
-  type autotaskWebhookRotation,
-} from '../../workflows';
+  type AutotaskOnboardingStatus,
+  type WebhookSummary,
+} from '../../contract/autotask-onboarding-messages';
+import type { AutotaskRotationStatus } from '../../contract/autotask-rotation-messages';
+import type { autotaskOnboarding, autotaskWebhookRotation } from '../../workflows';
 import { admin, follow, GuideError, GuideLog, runTag, storeSecret, waitUntil, type GuideContext } from './guide-steps';
 
 const VENDOR = 'Sophos Central';

@@ -1,0 +1,152 @@
+import type { AutotaskOnboardingInputV1, PermissionCheck } from '../contract/autotask-onboarding-messages';
+import { REQUIRED_PERMISSIONS } from './autotask-rules';
+
+/**
+ * What Onramp tells the operator during the Autotask workflows (seeds 001 Office Protect, 004 Sophos
+ * Central): the checklist of the UI-only steps, the instructions while a workflow waits, and the failure
+ * messages that say what to fix. Pure text, in one place, so a guide's wording changes here only.
+ */
+
+/**
+ * Where an administrator changes a security level. Autotask renamed the second level over the releases
+ * ("Account Settings & Users" in seed 001, "Company Settings & Users" in seed 004, "Organization Settings &
+ * Users" in the current help page "Managing security levels").
+ */
+export const SECURITY_LEVELS_PATH =
+  'Admin > Organization Settings & Users (older releases: Account/Company Settings & Users) > Resources/Users (HR) > Security > Security Levels';
+
+/** The operator's checklist for the UI-only steps (seeds 001 and 004). */
+export function autotaskChecklist(input: Pick<AutotaskOnboardingInputV1, 'vendor' | 'maxWebhooks'>): string[] {
+  return [
+    `${SECURITY_LEVELS_PATH}: copy "API User (system) (API-only)" (or its "Can't Read Costs" variant) and keep "Active" checked.`,
+    ...REQUIRED_PERMISSIONS.map(
+      (p) => `On that security level grant ${p.grantedBy} (${p.entity}: ${p.actions.join(', ')}).`
+    ),
+    `Under "Other" enable Webhooks and set the maximum webhook count to at least ${input.maxWebhooks}.`,
+    'Resources/Users > New > New API User: "Active" checked, "Locked" unchecked, the security level above.',
+    'Generate the key (username) and the secret; copy the secret now: Autotask never shows it again.',
+    `API Tracking Identifier: Integration Vendor "${input.vendor.integrationVendor}" (cannot be changed after saving).`,
+    "Store the secret in the worker's secret store and send Onramp its reference (env:NAME or file:/path), never the secret itself.",
+  ];
+}
+
+/** None (0), or an action the API cannot do: the onboarding cannot go on. */
+export function describeMissingPermissions(checks: PermissionCheck[]): string[] {
+  return checks
+    .filter((c) => !c.allowed)
+    .map((c) =>
+      c.apiSupports === false
+        ? `${c.entity}: Autotask's API cannot ${c.action} this entity for any user (entityInformation can${c.action[0]!.toUpperCase()}${c.action.slice(1)} is false); no security level can fix this`
+        : `${c.entity}: cannot ${c.action}, access None (grant ${c.grantedBy} on the API user's security level: ${SECURITY_LEVELS_PATH} > the API user's level)`
+    );
+}
+
+/**
+ * Restricted (2): the user may act only under conditions of the security level (e.g. "Mine" or a line of
+ * business), and Autotask then answers with fewer records instead of an error. A warning, not a failure.
+ */
+export function describeRestrictedPermissions(checks: PermissionCheck[]): string[] {
+  return checks
+    .filter((c) => c.allowed && c.access === 'restricted')
+    .map(
+      (c) =>
+        `${c.entity}: ${c.action} is Restricted, not All: open ${SECURITY_LEVELS_PATH} > the API user's level > ${c.grantedBy} and set it to All, or records outside the restriction stay invisible to the integration`
+    );
+}
+
+// ---- onboarding (seed 001) ----
+
+/** The Web UI's current details as the onboarding goes. */
+export const onboardingDetails = {
+  verifying: (username: string) => `Checking the credentials of API user ${username}.`,
+  checkingPermissions: (zoneUrl: string) => `Credentials accepted (zone ${zoneUrl}). Checking permissions.`,
+  awaitingReady: 'Waiting for Autotask to mark the webhook(s) ready.',
+  done: (vendorName: string, webhooks: number) =>
+    `Autotask integration for ${vendorName} verified; ${webhooks} webhook(s) ready.`,
+};
+
+/** Why the supplyCredentials update is refused before any check (the operator sees it as the update's error). */
+export const credentialsRefused = {
+  alreadyAccepted: 'credentials were already accepted for this onboarding',
+  beingChecked: 'credentials are being checked right now; wait for that answer',
+  invalid: (problems: string[]) => `Invalid credentials:\n${problems.join('\n')}`,
+};
+
+/** While the onboarding waits for the operator's API user: the Web UI's current details. */
+export function credentialsWanted(vendorName: string, checklist: string[]): string {
+  return `**Create the Autotask API user for ${vendorName}, then send its credentials (update "supplyCredentials").**\n\n${checklist.map((l, i) => `${i + 1}. ${l}`).join('\n')}`;
+}
+
+export function credentialsNotSupplied(deadlineHours: number, lastCredentialError: string | undefined): string {
+  return `No valid Autotask credentials were supplied within ${deadlineHours} h${lastCredentialError ? ` (last attempt: ${lastCredentialError})` : ''}. Start the onboarding again once the API user exists.`;
+}
+
+export function permissionsMissing(username: string, missing: string[]): string {
+  return `API user ${username} is missing ${missing.length} permission(s):\n${missing.map((m) => `  - ${m}`).join('\n')}\nFix the security level, then start this onboarding again.`;
+}
+
+/** Restricted permissions are not a failure: the warning goes with the next step's details. */
+export function creatingWebhooks(count: number, warnings: string[]): string {
+  return `Creating ${count} webhook(s).${warnings.length ? `\n\n**Warning, restricted permissions:**\n${warnings.map((w) => `- ${w}`).join('\n')}` : ''}`;
+}
+
+export function webhookNotReady(entity: string, id: number, deadlineMinutes: number): string {
+  return `The ${entity} webhook ${id} is not ready after ${deadlineMinutes} min: check it has a subscribed field and is active in Autotask`;
+}
+
+// ---- webhook rotation (seed 004) ----
+
+/** The Web UI's current details as the webhook rotation goes. */
+export const rotationDetails = {
+  verifyingNewUser: (username: string) => `Checking the new API user ${username}.`,
+  creatingNewWebhooks: (username: string) => `Creating the new webhook(s) as ${username}.`,
+  awaitingNewReady: 'Waiting for the new webhook(s) to be ready; the old one(s) keep working meanwhile.',
+  deletingOldFirst: (oldUsername: string) => `New webhook(s) ready. Deleting the old one(s) as ${oldUsername}.`,
+  deletingOldAgain: (oldUsername: string) => `Deleting the old webhook(s) as ${oldUsername}.`,
+  checkingOldGone: 'Checking the old webhook(s) are gone.',
+  done: (newWebhookIds: number[]) =>
+    `Rotation done: new webhook(s) ${newWebhookIds.join(', ')} ready, old ones removed.`,
+};
+
+export function newWebhookNotReady(entity: string, id: number, deadlineMinutes: number): string {
+  return `The new ${entity} webhook ${id} is not ready after ${deadlineMinutes} min; the old webhook was left in place`;
+}
+
+/** Autotask rejects the old API user: how the operator lets Onramp finish (reactivate it, or delete by hand). */
+export function oldWebhooksStuck(oldUsername: string, oldWebhookIds: string[], newWebhookIds: number[]): string {
+  return [
+    `Autotask rejects the old API user ${oldUsername} (inactive, locked or its secret changed), so Onramp cannot delete its webhook(s) ${oldWebhookIds.join(', ')}.`,
+    `Either: reactivate ${oldUsername} in Admin > Resources/Users (Active checked, Locked unchecked), then send the signal "oldUserReactivated";`,
+    `or: delete the webhook(s) by hand with the old user's credentials (DELETE /V1.0/<Entity>Webhooks/<id>), then send the signal "oldWebhooksDeleted".`,
+    `The new webhook(s) (${newWebhookIds.join(', ')}) already work.`,
+  ].join('\n');
+}
+
+export function operatorActionNeeded(instructions: string, reminder?: number): string {
+  return `**Operator action needed${reminder ? ` (reminder ${reminder})` : ''}.**\n\n${instructions}`;
+}
+
+export function oldWebhooksNotRemoved(deadlineHours: number, instructions: string): string {
+  return `Nobody acted on the old webhook(s) within ${deadlineHours} h.\n${instructions}`;
+}
+
+// ---- signing-secret rotation ----
+
+/** The Web UI's current details as the signing-secret rotation goes. */
+export const secretRotationDetails = {
+  verifying: (username: string) => `Checking API user ${username}.`,
+  openingOverlap: 'Creating the new signing key; the receiver accepts old and new.',
+  switching: (webhooks: number) => `Giving ${webhooks} webhook(s) the new secret.`,
+  revoking: 'The receiver stops accepting the old signing key.',
+  done: (webhooks: number) => `Signing secret rotated for ${webhooks} webhook(s).`,
+};
+
+export const KEYRING_LOST_A_KEY = 'The receiver keyring did not keep the old and the new key';
+
+export function resignedWebhookNotReady(entity: string, id: number): string {
+  return `The ${entity} webhook ${id} is not active and ready after its secret changed; the receiver keeps accepting the old and the new key`;
+}
+
+export function signingOverlap(overlapMinutes: number): string {
+  return `Webhooks signed with the new secret. The receiver accepts the old one for ${overlapMinutes} min more (Autotask's retries), or until the signal "endSigningOverlap".`;
+}
