@@ -1,5 +1,8 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { AutotaskOnboardingInputV1, AutotaskOnboardingRequestV1 } from './autotask-onboarding-messages';
+import type { ConnectwiseOnboardingInputV1, ConnectwiseOnboardingRequestV1 } from './connectwise-onboarding-messages';
+import type { AdminRoleInputV1, AdminRoleRequestV1 } from './google-admin-roles-messages';
+import type { DelegationInputV1, DelegationRequestV1 } from './google-delegation-messages';
 
 /**
  * The messages of the order workflow, customerOnboarding: one sales order, each integration a child
@@ -9,20 +12,12 @@ import type { AutotaskOnboardingInputV1, AutotaskOnboardingRequestV1 } from './a
 
 export type IntegrationName = 'googleDelegation' | 'googleAdminRoles' | 'autotask' | 'connectwise';
 
-/**
- * A child's input as the order carries it to the child workflow, untouched; the order itself reads only
- * the vendor's name. The child's frozen shape is its own contract's (AutotaskOnboardingInputV1 here).
- */
-export interface IntegrationInputV1 {
-  vendor?: { name?: string };
-  [field: string]: unknown;
-}
-
+/** Each child's input is frozen in its own contract; the order carries it to the child workflow untouched. */
 export interface OrderIntegrationsV1 {
-  googleDelegation?: IntegrationInputV1;
-  googleAdminRoles?: IntegrationInputV1;
+  googleDelegation?: DelegationInputV1;
+  googleAdminRoles?: AdminRoleInputV1;
   autotask?: AutotaskOnboardingInputV1;
-  connectwise?: IntegrationInputV1;
+  connectwise?: ConnectwiseOnboardingInputV1;
 }
 
 /** Periodic checks Onramp keeps for this customer once the order is accepted (Temporal Schedules). */
@@ -79,7 +74,12 @@ export const abandonIntegrationSignal = defineSignal<[IntegrationName]>('abandon
 
 /** What a caller may send, version 1: the order with each child's defaulted fields left out. */
 export interface OrderRequestV1 extends Omit<OrderV1, 'integrations'> {
-  integrations: Omit<OrderIntegrationsV1, 'autotask'> & { autotask?: AutotaskOnboardingRequestV1 };
+  integrations: {
+    googleDelegation?: DelegationRequestV1;
+    googleAdminRoles?: AdminRoleRequestV1;
+    autotask?: AutotaskOnboardingRequestV1;
+    connectwise?: ConnectwiseOnboardingRequestV1;
+  };
 }
 
 /** The workflow's signature, for clients that start it by its type name without importing the workflow module. */
