@@ -4,7 +4,7 @@ import { registerAutotaskAdminRoutes } from './admin-routes';
 import { CalloutQueue, type DeliveryOptions } from './delivery';
 import { UDFS, WEBHOOK_ENTITY_TO_REST, entityDef, fieldInformation, type EntityDef } from './catalog';
 import { QueryError, countQuery, key, parseQuery, runQuery } from './query';
-import { AutotaskDatabase, type Action, type ApiUser, type SecurityLevel, type Webhook } from './state';
+import { AutotaskDatabase, type Action, type ApiUser, type Webhook } from './state';
 
 /**
  * Autotask PSA REST simulator (vendor-apis.md B): zone discovery, VersionInformation, the three auth headers
@@ -564,37 +564,6 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
       });
     }
   }
-
-  // Control plane: what an Autotask admin does in the UI.
-  app.post('/__sim/autotask/users', async (req) => {
-    const u = db.addUser(req.body as Pick<ApiUser, 'username' | 'secret' | 'integrationCode'>);
-    return { username: u.username, resourceId: u.resourceId };
-  });
-  app.put('/__sim/autotask/users/:username', async (req, reply) => {
-    const user = db.user((req.params as { username: string }).username);
-    if (!user) return reply.code(404).send({ error: 'no such user' });
-    const b = req.body as { active?: boolean; locked?: boolean; securityLevel?: string };
-    if (b.securityLevel) user.securityLevel = b.securityLevel;
-    if (b.locked !== undefined) user.locked = b.locked;
-    if (b.active !== undefined) await setUserActive(user.username, b.active);
-    return { ok: true };
-  });
-  app.put('/__sim/autotask/security-levels/:name', async (req) => {
-    db.setLevel({ ...(req.body as SecurityLevel), name: (req.params as { name: string }).name });
-    return { ok: true };
-  });
-  app.get('/__sim/autotask/webhooks', async () =>
-    [...db.webhooks.values()].map((h) => ({
-      ...db.view(h),
-      entity: h.entity,
-      fields: h.fields,
-      excludedResources: h.excludedResources,
-    }))
-  );
-  app.post('/__sim/autotask/tickets', async (req) => {
-    const b = req.body as { id?: number; fields: Record<string, unknown> };
-    return { id: changeTicket(b.id, b.fields) };
-  });
 
   registerAutotaskAdminRoutes(app, {
     db,

@@ -133,18 +133,3 @@ export function registerAgreementRoutes(scope: FastifyInstance, h: AgreementRout
   remove('/procurement/catalog/:id', () => state.catalog, 'Catalog item');
   remove('/company/companies/:id', () => state.companies, 'Company');
 }
-
-/**
- * Control plane: the partner's admin deletes an API key in System > Members > API Members > API Keys
- * (what offboarding and rotation ask the operator to do). Not part of the vendor API.
- */
-export function registerApiKeyControlRoutes(app: FastifyInstance, state: ConnectwiseState): void {
-  app.delete('/__sim/cw/api-members/:identifier/keys/:publicKey', async (req, reply) => {
-    const { identifier, publicKey } = req.params as { identifier: string; publicKey: string };
-    const m = state.members.get(identifier.toLowerCase());
-    if (!m) return reply.code(404).send({ error: `no API member ${identifier}` });
-    const before = m.keys.length;
-    m.keys = m.keys.filter((k) => k.publicKey !== publicKey);
-    return { removed: before - m.keys.length };
-  });
-}

@@ -10,7 +10,7 @@ import {
   type ConnectwiseStateOptions,
   type SimMember,
 } from './state';
-import { registerAgreementRoutes, registerApiKeyControlRoutes } from './agreement-routes';
+import { registerAgreementRoutes } from './agreement-routes';
 
 /**
  * ConnectWise PSA (Manage) REST API fake, shaped after ConnectWise's OpenAPI document (the types
@@ -99,7 +99,6 @@ const info = (at: string) => ({ lastUpdated: at, updatedBy: 'Onramp-Sim' });
 function lowerPath(url: string): string {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
-  if (path.startsWith('/__sim/')) return url;
   return path.toLowerCase() + (q < 0 ? '' : url.slice(q));
 }
 
@@ -486,26 +485,6 @@ export function createConnectwiseSimulator(opts: ConnectwiseSimulatorOptions = {
   if (state.codebase.toLowerCase() !== 'v4_6_release/') void app.register(api, { prefix: '/v4_6_release/apis/3.0' });
 
   registerConnectwiseAdminRoutes(app, { state, stateFile: opts.stateFile });
-
-  // ---- Control plane: what the partner's admin does in the ConnectWise UI ----
-  app.put('/__sim/cw/roles/:id', async (req) => {
-    const b = req.body as { name: string; settings: Record<string, Partial<AreaLevels>> };
-    const role = state.setRole(Number((req.params as { id: string }).id), b.name, b.settings);
-    return { id: role.id, name: role.name };
-  });
-  app.post('/__sim/cw/api-members', async (req) => {
-    const b = req.body as { identifier: string; roleId: number };
-    const m = state.addMember(b.identifier, b.roleId);
-    return { id: m.id, identifier: m.identifier };
-  });
-  registerApiKeyControlRoutes(app, state);
-  // The creation response is the only place the private key ever appears.
-  app.post('/__sim/cw/api-members/:identifier/keys', async (req) =>
-    state.createApiKey(
-      (req.params as { identifier: string }).identifier,
-      (req.body as { description?: string } | undefined)?.description ?? ''
-    )
-  );
 
   return {
     ...sim,

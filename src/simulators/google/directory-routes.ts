@@ -629,14 +629,4 @@ export function registerDirectoryRoutes(
     state.wrote('assignment.delete');
     return reply.code(204).send();
   });
-
-  // ---- Control plane ----
-  app.get('/__sim/google/directory', async () => ({
-    customerId: state.customerId,
-    groups: [...state.groups.values()].map((g) => ({ ...g, members: state.members.get(g.id)?.size ?? 0 })),
-    roles: [...state.roles.values()].filter((r) => !r.isSystemRole),
-    assignments: [...state.assignments.values()],
-    writes: Object.fromEntries(state.writes),
-    quotaErrors: state.quotaErrors,
-  }));
 }
