@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ConnectwiseState } from './state';
+import type { ConnectwiseState, SimAddition } from './state';
 
 /**
  * Agreement additions and the deletes offboarding uses, registered inside the authenticated
@@ -19,16 +19,6 @@ import type { ConnectwiseState } from './state';
  * allows them too: idempotency is the caller's job); deleting an agreement also removes its additions;
  * an unknown product id on an addition is a 400 InvalidObject.
  */
-export interface SimAddition {
-  id: number;
-  agreementId: number;
-  product: { id: number; identifier: string };
-  quantity: number;
-  billCustomer: 'Billable' | 'DoNotBill' | 'NoCharge';
-  description?: string;
-  effectiveDate?: string;
-}
-
 export interface AgreementRouteHelpers {
   state: ConnectwiseState;
   /** The server's generic list (conditions, paging, Link header, fields). */
