@@ -1,5 +1,5 @@
 import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } from '../http';
-import { registerAutotaskAdminRoutes } from './admin-routes';
+import { registerAutotaskAdminRoutes } from './autotask-admin-routes';
 import { registerAutotaskRest } from './autotask-dispatch';
 import { autotaskLimits, hourlyCount, registerAutotaskDoor } from './autotask-door';
 import { changeTicket, deactivateWebhook, setUserActive } from './autotask-events';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } from '../http';
-import { registerConnectwiseAdminRoutes } from './admin-routes';
+import { registerConnectwiseAdminRoutes } from './connectwise-admin-routes';
 import { registerAgreementRoutes } from './agreement-routes';
 import { cwError, list } from './connectwise-api-helpers';
 import { registerConnectwiseAuth, type ConnectwiseWriteBook } from './connectwise-auth';

@@ -1,5 +1,5 @@
 import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } from '../http';
-import { registerGoogleAdminRoutes } from './admin-routes';
+import { registerGoogleAdminRoutes } from './google-admin-routes';
 import { AccessTokenBook } from './access-tokens';
 import { registerDirectoryRoutes } from './directory-routes';
 import { DirectoryState, type DirectorySimOptions } from './directory-state';
