@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } from '../http';
 import { registerConnectwiseAdminRoutes } from './connectwise-admin-routes';
-import { registerAgreementRoutes } from './agreement-routes';
+import { registerAgreementRoutes } from './routes/connectwise-agreement-routes';
 import { cwError, list } from './connectwise-api-helpers';
 import { registerConnectwiseAuth, type ConnectwiseWriteBook } from './connectwise-auth';
 import { registerConnectwiseCompanyRoutes } from './routes/connectwise-company-routes';

@@ -45,7 +45,7 @@ export interface SimAgreement {
   cancelledFlag: boolean;
   _info: Info;
 }
-/** An agreement addition (a catalog item billed on an agreement): the Addition schema, agreement-routes.ts. */
+/** An agreement addition (a catalog item billed on an agreement): the Addition schema, routes/connectwise-agreement-routes.ts. */
 export interface SimAddition {
   id: number;
   agreementId: number;

@@ -4,7 +4,7 @@ import type { ConnectwiseState } from '../state';
 
 /**
  * Admin API: the billing objects a human changes in the Manage UI (agreements, their additions, catalog items,
- * companies), as the API's deletes and additions do (agreement-routes.ts).
+ * companies), as the API's deletes and additions do (routes/connectwise-agreement-routes.ts).
  */
 export function registerConnectwiseAdminBillingRoutes(api: AdminApi, state: ConnectwiseState): void {
   const removeBy = <T extends { id: number }>(list: T[], id: number, what: string): T => {

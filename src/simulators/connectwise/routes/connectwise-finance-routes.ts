@@ -4,7 +4,7 @@ import type { ConnectwiseState } from '../state';
 
 /**
  * Agreements (Finance) and the product catalog (Procurement) of the ConnectWise API: list, create, patch.
- * Additions and deletes: agreement-routes.ts.
+ * Additions and deletes: connectwise-agreement-routes.ts.
  */
 export function registerConnectwiseFinanceRoutes(scope: FastifyInstance, state: ConnectwiseState): void {
   listed(scope, '/finance/agreements', () => state.agreements, ['startDate', 'endDate', 'parentAgreement']);
