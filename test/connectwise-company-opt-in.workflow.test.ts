@@ -200,7 +200,7 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
       const s = await handle.query(offboardingStatusQuery);
       return s.instructions.some((i) => i.integration === 'connectwise') || undefined;
     }, 'the ConnectWise operator step');
-    await request(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys/${m.publicKey}`, { method: 'DELETE' });
+    await request(`${cw.url}/_admin/api-members/${m.identifier}/api-keys/${m.publicKey}`, { method: 'DELETE' });
     await offboardingOperatorDone(it_.env.client, orderId, 'connectwise');
     const report = (await handle.result()) as OffboardingReport;
     assert.equal(report.state, 'completed', JSON.stringify(report.steps));

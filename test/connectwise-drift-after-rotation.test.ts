@@ -110,7 +110,7 @@ describe("an order's drift check after a ConnectWise key rotation (order schedul
       async () => (await rotation.query(cwKeyRotationStatusQuery)).step === 'awaiting-new-key' || undefined,
       'the rotation to ask for a new key'
     );
-    const res = await request(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys`, {
+    const res = await request(`${cw.url}/_admin/api-members/${m.identifier}/api-keys`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ description: 'rotated' }),
@@ -123,7 +123,7 @@ describe("an order's drift check after a ConnectWise key rotation (order schedul
       async () => (await rotation.query(cwKeyRotationStatusQuery)).step === 'awaiting-old-key-removal' || undefined,
       'the revoke step'
     );
-    await request(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys/${m.publicKey}`, { method: 'DELETE' });
+    await request(`${cw.url}/_admin/api-members/${m.identifier}/api-keys/${m.publicKey}`, { method: 'DELETE' });
     await rotation.signal(oldKeyDeletedSignal);
     const rotated = (await rotation.result()) as { oldPublicKey: string; newPublicKey: string };
     assert.equal(rotated.oldPublicKey, m.publicKey);

@@ -54,7 +54,7 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
     await eventually(async () => (await h.query(cwKeyRotationStatusQuery)).step === 'awaiting-new-key', 'the key step');
 
     // The operator makes the new pair in the UI (the private key is shown once).
-    const res = await request(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys`, {
+    const res = await request(`${cw.url}/_admin/api-members/${m.identifier}/api-keys`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ description: 'rotated' }),
@@ -82,7 +82,7 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
     assert.equal(told.length, 1);
     assert.ok((await cw.activities.verifyConnectwiseConnection(connection)).ok, 'the old key still works');
 
-    await request(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys/${m.publicKey}`, { method: 'DELETE' });
+    await request(`${cw.url}/_admin/api-members/${m.identifier}/api-keys/${m.publicKey}`, { method: 'DELETE' });
     await h.signal(oldKeyDeletedSignal);
     const r = await h.result();
     assert.equal(r.newPublicKey, fresh.publicKey);
@@ -136,7 +136,7 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
   const connectionOf = (m: Member) => cw.connection(m);
   const adminKey = async (m: Member, method: 'POST' | 'DELETE', publicKey = '') => {
     const res = await request(
-      `${cw.url}/__sim/cw/api-members/${m.identifier}/keys${publicKey ? `/${publicKey}` : ''}`,
+      `${cw.url}/_admin/api-members/${m.identifier}/api-keys${publicKey ? `/${publicKey}` : ''}`,
       {
         method,
         ...(method === 'POST'

@@ -99,9 +99,9 @@ describe('ConnectWise simulator through connectwise-rest (third-party client, co
   const member = async (settings = fullRole()) => {
     const id = ++roleId;
     const identifier = `vendor${id}`;
-    await control('PUT', `/__sim/cw/roles/${id}`, { name: `Vendor Role ${id}`, settings });
-    await control('POST', '/__sim/cw/api-members', { identifier, roleId: id });
-    const keys = await control('POST', `/__sim/cw/api-members/${identifier}/keys`, { description: 'test' });
+    await control('PUT', `/_admin/security-roles/${id}`, { name: `Vendor Role ${id}`, settings });
+    await control('POST', '/_admin/api-members', { identifier, roleId: id });
+    const keys = await control('POST', `/_admin/api-members/${identifier}/api-keys`, { description: 'test' });
     return { identifier, roleId: id, publicKey: keys.publicKey!, privateKey: keys.privateKey! };
   };
   const client = (keys: { publicKey: string; privateKey: string }, companyId = sim.state.companyId) =>
@@ -394,9 +394,9 @@ describe('ConnectWise simulator state file (what the sandbox keeps across restar
           body: JSON.stringify(body),
         })
       ).body.json() as Promise<Record<string, string>>;
-    await post(url1, '/__sim/cw/roles/7', { name: 'Persisted', settings: fullRole() }, 'PUT');
-    await post(url1, '/__sim/cw/api-members', { identifier: 'keeper', roleId: 7 });
-    const keys = await post(url1, '/__sim/cw/api-members/keeper/keys', { description: 'x' });
+    await post(url1, '/_admin/security-roles/7', { name: 'Persisted', settings: fullRole() }, 'PUT');
+    await post(url1, '/_admin/api-members', { identifier: 'keeper', roleId: 7 });
+    const keys = await post(url1, '/_admin/api-members/keeper/api-keys', { description: 'x' });
     const auth = `Basic ${Buffer.from(`${first.state.companyId}+${keys.publicKey}:${keys.privateKey}`).toString('base64')}`;
     const api = (base: string) => `${base}/${first.state.codebase}apis/3.0`;
     const headers = { authorization: auth, clientid: CLIENT_ID, 'content-type': 'application/json' };

@@ -61,7 +61,7 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
         if (integration === 'googleDelegation') g.grant([]);
         if (integration === 'autotask') await at.sim.setUserActive(username, false);
         if (integration === 'connectwise')
-          await request(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys/${m.publicKey}`, { method: 'DELETE' });
+          await request(`${cw.url}/_admin/api-members/${m.identifier}/api-keys/${m.publicKey}`, { method: 'DELETE' });
         await offboardingOperatorDone(env.client, orderId, integration);
       }
       await new Promise((r) => setTimeout(r, 200));

@@ -295,7 +295,7 @@ describe('rotation state in the secret store: N workers and receivers, no shared
         'the key step',
         180_000
       );
-      const res = await fetch(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys`, {
+      const res = await fetch(`${cw.url}/_admin/api-members/${m.identifier}/api-keys`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ description: 'rotated' }),
@@ -309,7 +309,7 @@ describe('rotation state in the secret store: N workers and receivers, no shared
         return st.step === 'awaiting-old-key-removal' || st.step === 'done' ? st.step : undefined;
       }, 'the revoke step');
       if (step !== 'done') {
-        await fetch(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys/${waiting.oldPublicKey}`, {
+        await fetch(`${cw.url}/_admin/api-members/${m.identifier}/api-keys/${waiting.oldPublicKey}`, {
           method: 'DELETE',
         });
         await handle.signal(oldKeyDeletedSignal);

@@ -17,7 +17,7 @@ export function recordRequests(sim: Simulator): LoggedRequest[] {
   const log: LoggedRequest[] = [];
   sim.app.addHook('onResponse', async (req, reply) => {
     const path = req.url.split('?')[0] ?? req.url;
-    if (path.startsWith('/__sim/')) return;
+    if (path.startsWith('/_admin/')) return;
     log.push({ at: Date.now(), method: req.method, path, status: reply.statusCode });
   });
   return log;

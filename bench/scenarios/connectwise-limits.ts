@@ -82,12 +82,12 @@ export async function startConnectwiseLimitTenant(windowMs = 10_000): Promise<Co
       return res.body.json();
     };
     const all = { add: 'All', edit: 'All', inquire: 'All', delete: 'None' };
-    await control('PUT', '/__sim/cw/roles/10', {
+    await control('PUT', '/_admin/security-roles/10', {
       name: 'Bench Integration',
       settings: Object.fromEntries(ALL_AREAS.map((a) => [a, all])),
     });
-    await control('POST', '/__sim/cw/api-members', { identifier: 'bench', roleId: 10 });
-    const keys = (await control('POST', '/__sim/cw/api-members/bench/keys', { description: 'bench' })) as {
+    await control('POST', '/_admin/api-members', { identifier: 'bench', roleId: 10 });
+    const keys = (await control('POST', '/_admin/api-members/bench/api-keys', { description: 'bench' })) as {
       publicKey: string;
       privateKey: string;
     };

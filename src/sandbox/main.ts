@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       `  Temporal Web UI     ${temporal.webUiUrl}/namespaces/${config.temporal.namespace}/workflows`,
       `  Temporal gRPC       ${temporal.address}   (TEMPORAL_ADDRESS)`,
       `  Google simulator    ${googleUrl}   (grants propagate after ${propagationDelayMs / 1000} s)`,
-      `  Vendor support inbox ${notifyBase}/__sim/notifications`,
+      `  Vendor support inbox ${notifyBase}/_admin/notifications`,
       `  Autotask simulator  ${autotaskUrl}`,
       `  ConnectWise sim.    ${connectwiseUrl}   (1,000 requests/min, then 429)`,
       `  Simulator admin API <simulator>/_admin/openapi.json   (plays the vendor and customer admins)`,

@@ -163,7 +163,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     const path = req.url.split('?')[0] ?? req.url;
     const key = `${req.method} ${path}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
-    if (path.startsWith('/__sim/') || path.startsWith('/_admin/')) return; // the control plane is never slowed or faulted
+    if (path.startsWith('/_admin/')) return; // the admin API is never slowed or faulted
     if (options.latencyMs) {
       const [lo, hi] = options.latencyMs;
       await new Promise((r) => setTimeout(r, lo + Math.random() * (hi - lo)));
@@ -197,7 +197,7 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
 
   app.addHook('onSend', async (req, reply, payload) => {
     const path = req.url.split('?')[0] ?? req.url;
-    if (path.startsWith('/__sim/') || path.startsWith('/_admin/') || reply.statusCode >= 300) return payload;
+    if (path.startsWith('/_admin/') || reply.statusCode >= 300) return payload;
     const hold = faults.takeHold(req.method, path);
     if (hold) {
       hold.onCommitted?.({ method: req.method, path, status: reply.statusCode });
@@ -206,8 +206,6 @@ export function createSimulatorApp(options: SimulatorOptions): Simulator {
     return payload;
   });
   app.addHook('preClose', async () => faults.releaseHolds());
-
-  app.get('/__sim/health', async () => ({ ok: true, simulator: options.name }));
 
   return { app, faults, requests, throttled: () => throttled, options };
 }

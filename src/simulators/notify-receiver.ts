@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { AdminApi } from './admin-api';
 import { createSimulatorApp, listen, type Simulator } from './http';
 
 export interface ReceivedNotification {
@@ -59,7 +61,28 @@ export function createNotifyReceiver(opts: { secret?: string } = {}): NotifyRece
     }
     return reply.code(202).send({ ok: true });
   });
-  sim.app.get('/__sim/notifications', async () => [...notifications.values()]);
+  new AdminApi(sim.app, {
+    vendor: 'notify',
+    title: 'Onramp vendor support inbox: admin API',
+    description: "What the vendor's support staff read in their inbox (seed 000 step 7). Not part of any vendor's API.",
+  }).operation(
+    {
+      method: 'GET',
+      path: '/notifications',
+      operationId: 'listNotifications',
+      summary: 'The notifications received, one per Idempotency-Key',
+      description: "The vendor's support inbox: every notification Onramp delivered, with how often it was delivered.",
+      response: z.array(
+        z.object({
+          idempotencyKey: z.string(),
+          body: z.unknown(),
+          receivedAt: z.string(),
+          deliveries: z.number().int(),
+        })
+      ),
+    },
+    async () => [...notifications.values()]
+  );
 
   return {
     ...sim,

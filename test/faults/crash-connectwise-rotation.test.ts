@@ -79,7 +79,7 @@ describe('fault: worker SIGKILLed right after the ConnectWise key rotation switc
     ]);
     let oldKeyDuringCrash: boolean | undefined;
     let newKeyDuringCrash: boolean | undefined;
-    const res = await request(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys`, {
+    const res = await request(`${cw.url}/_admin/api-members/${m.identifier}/api-keys`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ description: 'rotated' }),
@@ -111,7 +111,7 @@ describe('fault: worker SIGKILLed right after the ConnectWise key rotation switc
     assert.ok(await works(m.publicKey, m.keyRef), 'the old key still works until the operator deletes it');
     assert.ok(await works(fresh.publicKey, freshRef), 'the new key works');
 
-    await request(`${cw.url}/__sim/cw/api-members/${m.identifier}/keys/${m.publicKey}`, { method: 'DELETE' });
+    await request(`${cw.url}/_admin/api-members/${m.identifier}/api-keys/${m.publicKey}`, { method: 'DELETE' });
     await h.signal(oldKeyDeletedSignal);
     const r = await h.result();
     assert.equal(r.oldPublicKey, m.publicKey);

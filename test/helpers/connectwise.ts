@@ -91,7 +91,10 @@ export async function connectwiseFixture(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return res.body.json();
+    const json = await res.body.json();
+    if (res.statusCode >= 300)
+      throw new Error(`admin ${method} ${path}: HTTP ${res.statusCode} ${JSON.stringify(json)}`);
+    return json;
   };
   const secretFile = (content: string) => {
     const p = join(dir, `${randomUUID()}.key`);
@@ -116,9 +119,12 @@ export async function connectwiseFixture(
     async newMember(role = fullRole()) {
       const roleId = ++roleIds;
       const identifier = `sophos${roleId}`;
-      await control('PUT', `/__sim/cw/roles/${roleId}`, { name: `Sophos Integration ${roleId}`, settings: role });
-      await control('POST', '/__sim/cw/api-members', { identifier, roleId });
-      const keys = (await control('POST', `/__sim/cw/api-members/${identifier}/keys`, {
+      await control('PUT', `/_admin/security-roles/${roleId}`, {
+        name: `Sophos Integration ${roleId}`,
+        settings: role,
+      });
+      await control('POST', '/_admin/api-members', { identifier, roleId });
+      const keys = (await control('POST', `/_admin/api-members/${identifier}/api-keys`, {
         description: 'Sophos Central integration',
       })) as { publicKey: string; privateKey: string };
       return { identifier, roleId, publicKey: keys.publicKey, keyRef: secretFile(keys.privateKey) };
@@ -130,7 +136,7 @@ export async function connectwiseFixture(
     }),
     connection,
     async setRole(roleId, settings) {
-      await control('PUT', `/__sim/cw/roles/${roleId}`, { name: `Sophos Integration ${roleId}`, settings });
+      await control('PUT', `/_admin/security-roles/${roleId}`, { name: `Sophos Integration ${roleId}`, settings });
     },
     close: async () => {
       await Promise.all([sim.close(), receiver.close()]);

@@ -129,7 +129,7 @@ export async function sandboxStack(name: string): Promise<SandboxStack> {
 
 /**
  * Every request that could change a vendor's state, counted per `METHOD path`: any method but GET/HEAD on
- * the vendor APIs (the admin API `/_admin` and control plane `/__sim` are the humans' hands; Google's OAuth
+ * the vendor APIs (the admin API `/_admin` is the humans' hands; Google's OAuth
  * token exchange and Autotask's POST {Entity}/query are reads).
  */
 export function vendorWrites(...sims: Simulator[]): Record<string, number> {
@@ -137,7 +137,7 @@ export function vendorWrites(...sims: Simulator[]): Record<string, number> {
   for (const sim of sims)
     for (const [key, n] of sim.requests) {
       const [method, path = ''] = key.split(' ');
-      if (method === 'GET' || method === 'HEAD' || path.startsWith('/__sim/') || path.startsWith('/_admin/')) continue;
+      if (method === 'GET' || method === 'HEAD' || path.startsWith('/_admin/')) continue;
       if (sim.options.name === 'google' && path === '/token') continue;
       if (sim.options.name === 'autotask' && path.endsWith('/query')) continue;
       out[`${sim.options.name} ${key}`] = n;

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SimAddition } from './agreement-routes';
 
 export type Level = 'All' | 'My' | 'None';
 export interface AreaLevels {
@@ -46,6 +45,17 @@ export interface SimAgreement {
   cancelledFlag: boolean;
   _info: Info;
 }
+/** An agreement addition (a catalog item billed on an agreement): the Addition schema, routes/connectwise-agreement-routes.ts. */
+export interface SimAddition {
+  id: number;
+  agreementId: number;
+  product: { id: number; identifier: string };
+  quantity: number;
+  billCustomer: 'Billable' | 'DoNotBill' | 'NoCharge';
+  description?: string;
+  effectiveDate?: string;
+}
+
 export interface SimCatalogItem {
   id: number;
   identifier: string;

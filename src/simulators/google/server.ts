@@ -1,5 +1,5 @@
 import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } from '../http';
-import { registerGoogleAdminRoutes } from './admin-routes';
+import { registerGoogleAdminRoutes } from './google-admin-routes';
 import { AccessTokenBook } from './access-tokens';
 import { registerDirectoryRoutes } from './directory-routes';
 import { DirectoryState, type DirectorySimOptions } from './directory-state';
@@ -103,26 +103,6 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
       token_type: 'Bearer',
     };
   });
-
-  // Control plane: what the customer's admin does in the Admin console, and test set-up.
-  app.post('/__sim/google/service-accounts', async (req) => {
-    const b = req.body as { clientId: string; email: string; publicKeyPem: string };
-    state.addServiceAccount(b);
-    return { ok: true };
-  });
-  app.post('/__sim/google/users', async (req) => {
-    state.addUser((req.body as { email: string }).email);
-    return { ok: true };
-  });
-  app.put('/__sim/google/delegations/:clientId', async (req) => {
-    const { clientId } = req.params as { clientId: string };
-    const b = req.body as { scopes: string[]; propagationDelayMs?: number; domain?: string };
-    state.setGrant(clientId, b.scopes, b.propagationDelayMs, b.domain);
-    return state.configuredGrant(clientId, b.domain);
-  });
-  app.get('/__sim/google/delegations/:clientId', async (req) =>
-    state.configuredGrant((req.params as { clientId: string }).clientId, (req.query as { domain?: string }).domain)
-  );
 
   registerDirectoryRoutes(app, {
     state: directory,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ConnectwiseState } from './state';
+import type { ConnectwiseState, SimAddition } from '../state';
 
 /**
  * Agreement additions and the deletes offboarding uses, registered inside the authenticated
@@ -19,16 +19,6 @@ import type { ConnectwiseState } from './state';
  * allows them too: idempotency is the caller's job); deleting an agreement also removes its additions;
  * an unknown product id on an addition is a 400 InvalidObject.
  */
-export interface SimAddition {
-  id: number;
-  agreementId: number;
-  product: { id: number; identifier: string };
-  quantity: number;
-  billCustomer: 'Billable' | 'DoNotBill' | 'NoCharge';
-  description?: string;
-  effectiveDate?: string;
-}
-
 export interface AgreementRouteHelpers {
   state: ConnectwiseState;
   /** The server's generic list (conditions, paging, Link header, fields). */
@@ -132,19 +122,4 @@ export function registerAgreementRoutes(scope: FastifyInstance, h: AgreementRout
   );
   remove('/procurement/catalog/:id', () => state.catalog, 'Catalog item');
   remove('/company/companies/:id', () => state.companies, 'Company');
-}
-
-/**
- * Control plane: the partner's admin deletes an API key in System > Members > API Members > API Keys
- * (what offboarding and rotation ask the operator to do). Not part of the vendor API.
- */
-export function registerApiKeyControlRoutes(app: FastifyInstance, state: ConnectwiseState): void {
-  app.delete('/__sim/cw/api-members/:identifier/keys/:publicKey', async (req, reply) => {
-    const { identifier, publicKey } = req.params as { identifier: string; publicKey: string };
-    const m = state.members.get(identifier.toLowerCase());
-    if (!m) return reply.code(404).send({ error: `no API member ${identifier}` });
-    const before = m.keys.length;
-    m.keys = m.keys.filter((k) => k.publicKey !== publicKey);
-    return { removed: before - m.keys.length };
-  });
 }

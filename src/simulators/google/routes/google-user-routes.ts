@@ -1,0 +1,72 @@
+import type { admin_directory_v1 as dir } from 'googleapis';
+import { DIRECTORY as D, S, directoryError, type DirectoryRouteContext } from '../directory-context';
+
+/**
+ * Users of the Google simulator (Directory v1 users: get, list).
+ */
+export function registerGoogleUserRoutes({
+  app,
+  state,
+  guard,
+  customerOk,
+  users,
+  userByKey,
+}: DirectoryRouteContext): void {
+  const userJson = (email: string) => {
+    const [local, domain] = email.split('@') as [string, string];
+    return {
+      kind: 'admin#directory#user',
+      id: state.userId(email),
+      etag: `"${state.userId(email)}"`,
+      primaryEmail: email,
+      name: { givenName: local, familyName: domain.split('.')[0] ?? domain, fullName: `${local} ${domain}` },
+      isAdmin: local === 'admin',
+      isDelegatedAdmin: false,
+      lastLoginTime: '1970-01-01T00:00:00.000Z',
+      creationTime: '2024-01-01T00:00:00.000Z',
+      agreedToTerms: true,
+      suspended: false,
+      archived: false,
+      changePasswordAtNextLogin: false,
+      ipWhitelisted: false,
+      emails: [{ address: email, primary: true }],
+      customerId: state.customerId,
+      orgUnitPath: '/',
+      isMailboxSetup: true,
+      isEnrolledIn2Sv: false,
+      isEnforcedIn2Sv: false,
+      includeInGlobalAddressList: true,
+    } satisfies dir.Schema$User;
+  };
+
+  app.get(`${D}/users/:userKey`, async (req, reply) => {
+    if (!guard(req, reply, S.usersRead, 'directory')) return reply;
+    const key = (req.params as { userKey: string }).userKey.toLowerCase();
+    if (state.groupByKey(key, true)) return directoryError(reply, 400, 'invalid', 'Type not supported: userKey');
+    const email = userByKey(key);
+    if (!email) return directoryError(reply, 404, 'notFound', 'Resource Not Found: userKey');
+    return userJson(email);
+  });
+
+  // users.list: `customer` or `domain` is required; maxResults 1–500 (default 100); pageToken; orderBy email.
+  app.get(`${D}/users`, async (req, reply) => {
+    if (!guard(req, reply, S.usersRead, 'directory')) return reply;
+    const q = req.query as Record<string, string | undefined>;
+    if (!q.customer && !q.domain) return directoryError(reply, 400, 'badRequest', 'Bad Request');
+    if (q.customer && !customerOk(q.customer, reply)) return reply;
+    const max = Math.min(Math.max(Number(q.maxResults ?? 100) || 100, 1), 500);
+    const start = Number(q.pageToken ?? 0) || 0;
+    let all = users().filter((u) => !q.domain || u.endsWith(`@${q.domain.toLowerCase()}`));
+    // The `query` language (developers.google.com/workspace/admin/directory/v1/guides/search-users): only
+    // `email:` prefix and exact match are simulated.
+    const email = /(?:^|\s)email:'?([^'\s]+)'?/i.exec(q.query ?? '')?.[1]?.toLowerCase();
+    if (email) all = all.filter((u) => (email.endsWith('*') ? u.startsWith(email.slice(0, -1)) : u === email));
+    if (q.sortOrder === 'DESCENDING') all = all.reverse();
+    return {
+      kind: 'admin#directory#users',
+      etag: `"users-${all.length}"`,
+      users: all.slice(start, start + max).map(userJson),
+      ...(start + max < all.length ? { nextPageToken: String(start + max) } : {}),
+    } satisfies dir.Schema$Users;
+  });
+}
