@@ -8,7 +8,16 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 
 export default tseslint.config(
   {
-    ignores: ['bin/**', 'node_modules/**', 'lib/**', 'dist/**', '.onramp/**', 'bench/results/**', 'eslint.config.mjs'],
+    ignores: [
+      'bin/**',
+      'node_modules/**',
+      'lib/**',
+      'dist/**',
+      '.onramp/**',
+      'bench/results/**',
+      'eslint.config.mjs',
+      '.dependency-cruiser.cjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -37,7 +37,7 @@ export function activityCause(err: unknown): ApplicationFailure | undefined {
  */
 export function failWith(progress: Progress<string>, err: unknown, fallbackType: FailureType): never {
   const cause = activityCause(err);
-  return progress.fail(cause?.message ?? (err as Error).message, cause?.type ?? fallbackType);
+  return progress.failAs({ message: cause?.message ?? (err as Error).message, type: cause?.type }, fallbackType);
 }
 
 /** Poll until `check` says done or the deadline passes; waits double up to 30 s. */

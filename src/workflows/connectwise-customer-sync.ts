@@ -62,7 +62,10 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInputV1): Pr
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err; // cancellation and the like are not ours to reword
     const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
-    return run.progress.fail(cause?.message ?? err.message, cause?.type ?? FailureType.ConnectWiseSyncFailed);
+    return run.progress.failAs(
+      { message: cause?.message ?? err.message, type: cause?.type },
+      FailureType.ConnectWiseSyncFailed
+    );
   }
 }
 

@@ -175,7 +175,7 @@ const missingFields = (o: Onboarding) => REQUIRED_FIELDS.filter((f) => !o.conn[f
 /** An activity's own failure ends the onboarding with its message and type; anything else is rethrown. */
 function failFromActivity(o: Onboarding, err: unknown): never {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
-    return o.progress.fail(err.cause.message, err.cause.type ?? FailureType.ConnectWiseFailed);
+    return o.progress.failAs(err.cause, FailureType.ConnectWiseFailed);
   throw err;
 }
 
@@ -328,7 +328,7 @@ async function syncCustomers(o: Onboarding, target: CwTarget): Promise<SyncSumma
     });
   } catch (err) {
     if (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure)
-      progress.fail(err.cause.message, err.cause.type ?? FailureType.ConnectWiseSyncFailed);
+      progress.failAs(err.cause, FailureType.ConnectWiseSyncFailed);
     throw err;
   }
 }

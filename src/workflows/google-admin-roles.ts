@@ -146,11 +146,8 @@ async function runStep<T>(p: Provisioning, key: StepKey, body: () => Promise<T>)
     return await body();
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : err;
-    const type =
-      cause instanceof ApplicationFailure
-        ? (cause.type ?? FailureType.GoogleAdminRoleFailed)
-        : FailureType.GoogleAdminRoleFailed;
-    return p.progress.fail((cause as Error).message, type);
+    const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+    return p.progress.failAs({ message: (cause as Error).message, type }, FailureType.GoogleAdminRoleFailed);
   }
 }
 

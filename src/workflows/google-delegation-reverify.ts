@@ -79,7 +79,7 @@ async function check(input: DelegationInputV1, progress: Progress<ReverifyStep>,
   } catch (err) {
     // A key Google rejects (the old one deleted, or the wrong file): say which fix, as the activity words it.
     const cause = activityCause(err);
-    if (cause) return progress.fail(cause.message, cause.type ?? FailureType.DelegationReverifyFailed);
+    if (cause) return progress.failAs(cause, FailureType.DelegationReverifyFailed);
     progress.enter(progress.step, 'failed');
     throw err;
   }

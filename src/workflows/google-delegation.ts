@@ -224,7 +224,7 @@ async function runCheck(
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
     if (cause instanceof ApplicationFailure && cause.nonRetryable)
-      return d.progress.fail(cause.message, cause.type ?? FailureType.DelegationCheckFailed);
+      return d.progress.failAs(cause, FailureType.DelegationCheckFailed);
     // Transient trouble that outlasted the activity's retries: note it and keep polling.
     log.warn('delegation check round failed; will try again', { error: (cause ?? (err as Error)).message });
     return undefined;

@@ -44,14 +44,19 @@ export class Progress<Step extends string> {
    * Mark the workflow failed where it stands and end it with a non-retryable failure that says what to fix.
    * With a view, the details are the view's (it shows what failed); else the message.
    */
-  fail(message: string, type: FailureType): never;
-  /** @deprecated Pass a `FailureType` constant; this overload stays only until every caller has moved. */
-  fail(message: string, type: string): never;
-  fail(message: string, type: string): never {
+  fail(message: string, type: FailureType): never {
     this.error = message;
     this.state = 'failed';
     if (this.view) this.publish();
     else this.enter(this.step, 'failed', `**Failed:** ${message}`);
     throw ApplicationFailure.nonRetryable(message, type);
+  }
+
+  /**
+   * End with the failure an activity or a child raised, as it said it: its message, and its type (set from
+   * the registry where it was raised; the SDK carries it as a string), else `fallback`.
+   */
+  failAs(cause: { message: string; type?: string | null }, fallback: FailureType): never {
+    return this.fail(cause.message, (cause.type as FailureType | null | undefined) ?? fallback);
   }
 }
