@@ -102,6 +102,6 @@ module.exports = {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
     },
-    exclude: { path: '^(dist|lib|node_modules)/' },
+    exclude: { path: '^(dist|lib)/' },
   },
 };
