@@ -1,6 +1,7 @@
 import type { AutotaskAccess, AutotaskAction, WebhookEntity } from '../contract/autotask-onboarding-messages';
 import { SECRET_REF_PATTERN } from './secret-ref-pattern';
 import { object, value } from './fill-defaults';
+import type { Covers, NamesEvery } from './list-covers';
 
 /**
  * Autotask PSA onboarding and webhook rotation (seeds 001 Office Protect, 004 Sophos Central).
@@ -16,10 +17,7 @@ export const WEBHOOK_ENTITIES = [
   'TicketNote',
 ] as const satisfies readonly WebhookEntity[];
 /** Compile-time: the list names every entity of the contract's WebhookEntity, no more, no fewer. */
-export type WebhookEntitiesCoverContract = Covers<
-  [WebhookEntity] extends [(typeof WEBHOOK_ENTITIES)[number]] ? true : false
->;
-type Covers<T extends true> = T;
+export type WebhookEntitiesCoverContract = Covers<NamesEvery<WebhookEntity, typeof WEBHOOK_ENTITIES>>;
 
 /** REST entity (plural) behind each webhook entity, for permission checks and field lookups. */
 export const ENTITY_ENDPOINT: Record<WebhookEntity, string> = {
