@@ -2,6 +2,7 @@ import type { AutotaskAccess, AutotaskAction, WebhookEntity } from '../contract/
 import { SECRET_REF_PATTERN } from './secret-ref-pattern';
 import { object, value } from './fill-defaults';
 import type { Covers, NamesEvery } from './list-covers';
+import { fieldsOf } from './update-guard';
 
 /**
  * Autotask PSA onboarding and webhook rotation (seeds 001 Office Protect, 004 Sophos Central).
@@ -105,13 +106,12 @@ const CREDENTIAL_FIELDS = ['username', 'secretRef', 'integrationCode'] as const;
  * Above all the secret must be a reference, so a pasted secret never enters history.
  */
 export function credentialProblems(value: unknown): string[] {
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    return ['(input): expected an object with username, secretRef and integrationCode'];
-  const c = value as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(c))
-    if (!(CREDENTIAL_FIELDS as readonly string[]).includes(key))
-      problems.push(`${key}: unknown field: remove it (accepted here: ${CREDENTIAL_FIELDS.join(', ')})`);
+  const { fields: c, problems } = fieldsOf(
+    value,
+    CREDENTIAL_FIELDS,
+    'an object with username, secretRef and integrationCode'
+  );
+  if (!c) return problems;
   for (const key of CREDENTIAL_FIELDS) if (typeof c[key] !== 'string') problems.push(`${key}: is required (a string)`);
   if (typeof c.username === 'string' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.username.trim()))
     problems.push('username: must be an email address like admin@example.com');
