@@ -1,6 +1,8 @@
 import type { AutotaskAccess, AutotaskAction, WebhookEntity } from '../contract/autotask-onboarding-messages';
 import { SECRET_REF_PATTERN } from './secret-ref-pattern';
 import { object, value } from './fill-defaults';
+import type { Covers, NamesEvery } from './list-covers';
+import { fieldsOf } from './update-guard';
 
 /**
  * Autotask PSA onboarding and webhook rotation (seeds 001 Office Protect, 004 Sophos Central).
@@ -16,10 +18,7 @@ export const WEBHOOK_ENTITIES = [
   'TicketNote',
 ] as const satisfies readonly WebhookEntity[];
 /** Compile-time: the list names every entity of the contract's WebhookEntity, no more, no fewer. */
-export type WebhookEntitiesCoverContract = Covers<
-  [WebhookEntity] extends [(typeof WEBHOOK_ENTITIES)[number]] ? true : false
->;
-type Covers<T extends true> = T;
+export type WebhookEntitiesCoverContract = Covers<NamesEvery<WebhookEntity, typeof WEBHOOK_ENTITIES>>;
 
 /** REST entity (plural) behind each webhook entity, for permission checks and field lookups. */
 export const ENTITY_ENDPOINT: Record<WebhookEntity, string> = {
@@ -107,13 +106,12 @@ const CREDENTIAL_FIELDS = ['username', 'secretRef', 'integrationCode'] as const;
  * Above all the secret must be a reference, so a pasted secret never enters history.
  */
 export function credentialProblems(value: unknown): string[] {
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    return ['(input): expected an object with username, secretRef and integrationCode'];
-  const c = value as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(c))
-    if (!(CREDENTIAL_FIELDS as readonly string[]).includes(key))
-      problems.push(`${key}: unknown field: remove it (accepted here: ${CREDENTIAL_FIELDS.join(', ')})`);
+  const { fields: c, problems } = fieldsOf(
+    value,
+    CREDENTIAL_FIELDS,
+    'an object with username, secretRef and integrationCode'
+  );
+  if (!c) return problems;
   for (const key of CREDENTIAL_FIELDS) if (typeof c[key] !== 'string') problems.push(`${key}: is required (a string)`);
   if (typeof c.username === 'string' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.username.trim()))
     problems.push('username: must be an email address like admin@example.com');

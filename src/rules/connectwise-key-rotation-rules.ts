@@ -2,6 +2,7 @@ import type { CwKeyRotationInputV1 } from '../contract/connectwise-key-rotation-
 import { CW_KEY_PATTERN, PRIVATE_KEY_NOT_A_REF, PRIVATE_KEY_PASTED, stripSiteUrl } from './connectwise-rules';
 import { mapped, object, value } from './fill-defaults';
 import { SECRET_REF_PATTERN } from './secret-ref-pattern';
+import { fieldsOf } from './update-guard';
 
 /** The customer's name as a slug: the rotation's business key and, for a scheduled run, its OnrampCustomer. */
 export function cwCustomerSlug(customerName: string): string {
@@ -28,13 +29,12 @@ export const fillCwKeyRotationDefaults = object({
  * key, so the key never enters history.
  */
 export function newKeyProblems(value: unknown): string[] {
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    return ['(input): expected an object with publicKey and privateKeyRef'];
-  const key = value as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const k of Object.keys(key))
-    if (k !== 'publicKey' && k !== 'privateKeyRef')
-      problems.push(`${k}: unknown field: remove it (accepted here: publicKey, privateKeyRef)`);
+  const { fields: key, problems } = fieldsOf(
+    value,
+    ['publicKey', 'privateKeyRef'],
+    'an object with publicKey and privateKeyRef'
+  );
+  if (!key) return problems;
   const { publicKey, privateKeyRef } = key;
   if (typeof publicKey !== 'string' || !CW_KEY_PATTERN.test(publicKey.trim()))
     problems.push(

@@ -1,6 +1,7 @@
 import type { PermissionAction, SyncCompanyOptions } from '../contract/connectwise-onboarding-messages';
 import { mapped, object, value } from './fill-defaults';
 import { SECRET_REF_PATTERN } from './secret-ref-pattern';
+import { fieldsOf } from './update-guard';
 
 /** ConnectWise API keys are 16 alphanumeric characters (public and private alike). */
 export const CW_KEY_PATTERN = /^[A-Za-z0-9]{16}$/;
@@ -75,13 +76,12 @@ const CONNECTION_FIELDS = ['site', 'companyId', 'publicKey', 'privateKeyRef', 'c
  * Temporal CLI). Above all it refuses a pasted private key, so the key never enters history.
  */
 export function connectionPatchProblems(value: unknown): string[] {
-  if (!value || typeof value !== 'object' || Array.isArray(value))
-    return ['(input): expected an object with some of site, companyId, publicKey, privateKeyRef, clientId, apiMember'];
-  const patch = value as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(patch))
-    if (!(CONNECTION_FIELDS as readonly string[]).includes(key))
-      problems.push(`${key}: unknown field: remove it (accepted here: ${CONNECTION_FIELDS.join(', ')})`);
+  const { fields: patch, problems } = fieldsOf(
+    value,
+    CONNECTION_FIELDS,
+    'an object with some of site, companyId, publicKey, privateKeyRef, clientId, apiMember'
+  );
+  if (!patch) return problems;
   for (const key of CONNECTION_FIELDS) {
     const v = patch[key];
     if (v !== undefined && typeof v !== 'string') problems.push(`${key}: must be a string`);

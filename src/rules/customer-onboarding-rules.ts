@@ -4,6 +4,7 @@ import { fillConnectwiseOnboardingDefaults } from './connectwise-rules';
 import { object } from './fill-defaults';
 import { fillAdminRoleDefaults } from './google-admin-roles-rules';
 import { fillDelegationDefaults } from './google-delegation-rules';
+import type { Covers, NamesEvery } from './list-covers';
 
 /**
  * A sales order: one customer and the integrations a closed deal bought, each with the input of its vendor
@@ -16,10 +17,7 @@ export const INTEGRATIONS = [
   'connectwise',
 ] as const satisfies readonly IntegrationName[];
 /** Compile-time: the list names every integration of the contract's IntegrationName. */
-export type IntegrationsCoverContract = Covers<
-  [IntegrationName] extends [(typeof INTEGRATIONS)[number]] ? true : false
->;
-type Covers<T extends true> = T;
+export type IntegrationsCoverContract = Covers<NamesEvery<IntegrationName, typeof INTEGRATIONS>>;
 
 /** Which integration must have completed before another may start. */
 export const DEPENDS_ON: Partial<Record<IntegrationName, IntegrationName>> = {

@@ -46,6 +46,18 @@ interface ArmedHold extends HoldSpec {
   fired: number;
 }
 
+/** The first armed fault or hold for this request that has not fired `times` yet, counted as fired once more. */
+function takeArmed<A extends ArmedFault | ArmedHold>(armed: A[], method: string, path: string): A | undefined {
+  const a = armed.find(
+    (x) =>
+      x.fired < x.times &&
+      (x.method === '*' || x.method === method) &&
+      (typeof x.path === 'string' ? x.path === path : x.path.test(path))
+  );
+  if (a) a.fired++;
+  return a;
+}
+
 export interface RateLimitSpec {
   /** Requests allowed per window, counted across all routes that match `path`. */
   limit: number;
@@ -104,14 +116,7 @@ export class FaultBook {
   }
 
   takeHold(method: string, path: string): ArmedHold | undefined {
-    const h = this.holds.find(
-      (x) =>
-        x.fired < x.times &&
-        (x.method === '*' || x.method === method) &&
-        (typeof x.path === 'string' ? x.path === path : x.path.test(path))
-    );
-    if (h) h.fired++;
-    return h;
+    return takeArmed(this.holds, method, path);
   }
 
   hold(ms: number): Promise<void> {
@@ -127,14 +132,7 @@ export class FaultBook {
   }
 
   take(method: string, path: string): ArmedFault | undefined {
-    const f = this.faults.find(
-      (x) =>
-        x.fired < x.times &&
-        (x.method === '*' || x.method === method) &&
-        (typeof x.path === 'string' ? x.path === path : x.path.test(path))
-    );
-    if (f) f.fired++;
-    return f;
+    return takeArmed(this.faults, method, path);
   }
 }
 

@@ -1,8 +1,23 @@
 import { HEARTBEAT } from './activity-timeouts';
 import type { Progress } from './progress';
-import type { FailureType } from '../contract/failure-types';
-import type { AutotaskCredentialsV1 } from '../contract/autotask-onboarding-messages';
-import { ActivityFailure, ApplicationFailure, sleep, type ActivityOptions } from '@temporalio/workflow';
+import { FailureType } from '../contract/failure-types';
+import type {
+  AutotaskCredentialsV1,
+  OperatorTimingV1,
+  WebhookConfigV1,
+  WebhookEntity,
+  WebhookSummary,
+} from '../contract/autotask-onboarding-messages';
+import type { OnrampActivities } from '../activities';
+import type { VerifiedCredentials } from '../activities/autotask/activities';
+import { DEFAULT_WEBHOOK_FIELDS, webhookNameFor } from '../rules/autotask-rules';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  sleep,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 
 /** Activity options shared by the Autotask workflows. Permanent failures (401, 500 "unknown user") are nonRetryable at the source. */
 export const AUTOTASK_READ: ActivityOptions = {
@@ -52,5 +67,92 @@ export async function pollUntil(
     if (Date.now() >= deadlineAt) return false;
     await sleep(Math.min(wait, Math.max(deadlineAt - Date.now(), 1)));
     wait = Math.min(wait * 2, 30_000);
+  }
+}
+
+const { verifyAutotaskCredentials, getAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
+const { ensureAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_WRITE);
+
+/** An API user's credentials checked (and its zone discovered); a rejection ends the workflow. */
+export async function verifyUser(
+  progress: Progress<string>,
+  user: Omit<Target, 'zoneUrl'>,
+  summary: string
+): Promise<VerifiedCredentials> {
+  return verifyAutotaskCredentials
+    .executeWithOptions({ ...AUTOTASK_READ, summary }, [user])
+    .catch((err: unknown) => failWith(progress, err, FailureType.AutotaskCredentialsRejected));
+}
+
+/** The webhooks one workflow makes as one API user, by entity, and how its activity summaries name them. */
+export interface WebhookSet {
+  progress: Progress<string>;
+  target: Target;
+  webhooks: Map<string, WebhookSummary>;
+  /** '' for an onboarding's webhooks, 'new ' for a rotation's. */
+  label: '' | 'new ';
+}
+
+/**
+ * One webhook per entity, created (or finished) as the set's API user from `config`; its events exclude
+ * `excludedResourceId` (the integration's own writes must not echo back to it as events).
+ */
+export async function ensureWebhooks(
+  set: WebhookSet,
+  config: WebhookConfigV1,
+  entities: readonly WebhookEntity[],
+  excludedResourceId: number | undefined
+): Promise<void> {
+  for (const entity of entities) {
+    const name = webhookNameFor(config.name, entity);
+    const hook = await ensureAutotaskWebhook
+      .executeWithOptions(
+        { ...AUTOTASK_WRITE, summary: `Create or finish the ${set.label}${entity} webhook "${name}"` },
+        [
+          {
+            ...set.target,
+            entity,
+            name,
+            webhookUrl: config.webhookUrl,
+            deactivationUrl: config.deactivationUrl,
+            signingKeyRef: config.signingKeyRef,
+            fields: config.fields[entity] ?? DEFAULT_WEBHOOK_FIELDS[entity],
+            events: config.events,
+            excludedResourceIds: excludedResourceId !== undefined ? [excludedResourceId] : [],
+            notificationEmail: config.notificationEmail,
+          },
+        ]
+      )
+      .catch((err: unknown) => failWith(set.progress, err, FailureType.AutotaskWebhookFailed));
+    set.webhooks.set(entity, hook);
+  }
+}
+
+/**
+ * Autotask marks a webhook ready once it has a subscribed field: each of the set's webhooks polled until
+ * ready, else the workflow fails with `notReady`'s message at the deadline.
+ */
+export async function pollWebhooksReady(
+  set: WebhookSet,
+  timing: OperatorTimingV1,
+  notReady: (entity: string, id: number, deadlineMinutes: number) => string
+): Promise<void> {
+  const deadlineAt = Date.now() + timing.readyDeadlineMinutes * 60_000;
+  for (const [entity, hook] of set.webhooks) {
+    const ready = await pollUntil(
+      async () => {
+        const now = await getAutotaskWebhook.executeWithOptions(
+          { ...AUTOTASK_READ, summary: `Is ${set.label}${entity} webhook ${hook.id} ready?` },
+          [{ ...set.target, entity: hook.entity, id: hook.id }]
+        );
+        if (now) set.webhooks.set(entity, now);
+        return !!now?.isReady && now.isActive;
+      },
+      timing.readyPollSeconds * 1000,
+      deadlineAt
+    );
+    if (!ready) {
+      set.progress.fail(notReady(entity, hook.id, timing.readyDeadlineMinutes), FailureType.AutotaskWebhookNotReady);
+    }
   }
 }

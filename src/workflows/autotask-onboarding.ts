@@ -12,9 +12,7 @@ import {
 import type { OnrampActivities } from '../activities';
 import type { VerifiedCredentials } from '../activities/autotask/activities';
 import {
-  DEFAULT_WEBHOOK_FIELDS,
   REQUIRED_PERMISSIONS,
-  webhookNameFor,
   fillAutotaskOnboardingDefaults,
   credentialProblems,
   normaliseCredentials,
@@ -44,12 +42,18 @@ import {
 } from '../contract/autotask-onboarding-messages';
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
-import { AUTOTASK_READ, AUTOTASK_WRITE, type Target, activityCause, failWith, pollUntil } from './autotask-common';
+import {
+  AUTOTASK_READ,
+  type Target,
+  type WebhookSet,
+  activityCause,
+  ensureWebhooks,
+  failWith,
+  pollWebhooksReady,
+} from './autotask-common';
 import { FailureType } from '../contract/failure-types';
 
-const { verifyAutotaskCredentials, checkAutotaskPermissions, getAutotaskWebhook } =
-  proxyActivities<OnrampActivities>(AUTOTASK_READ);
-const { ensureAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_WRITE);
+const { verifyAutotaskCredentials, checkAutotaskPermissions } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
 
 /**
  * Seed 001 (Office Protect): 1. the operator creates a security level and 2. an API user with it, in
@@ -222,58 +226,18 @@ async function createWebhooks(run: OnboardingRun, target: Target): Promise<void>
   // the status query and the Web UI's current details (neither is a command: recorded histories replay).
   const warnings = describeRestrictedPermissions(run.permissions);
   progress.enter('creating-webhooks', 'running', creatingWebhooks(input.webhook.entities.length, warnings));
-  const resourceId = run.verified!.resourceId;
-  for (const entity of input.webhook.entities) {
-    const name = webhookNameFor(input.webhook.name, entity);
-    try {
-      const hook = await ensureAutotaskWebhook.executeWithOptions(
-        { ...AUTOTASK_WRITE, summary: `Create or finish the ${entity} webhook "${name}"` },
-        [
-          {
-            ...target,
-            entity,
-            name,
-            webhookUrl: input.webhook.webhookUrl,
-            deactivationUrl: input.webhook.deactivationUrl,
-            signingKeyRef: input.webhook.signingKeyRef,
-            fields: input.webhook.fields[entity] ?? DEFAULT_WEBHOOK_FIELDS[entity],
-            events: input.webhook.events,
-            // The integration's own writes must not echo back to it as events.
-            excludedResourceIds: resourceId !== undefined ? [resourceId] : [],
-            notificationEmail: input.webhook.notificationEmail,
-          },
-        ]
-      );
-      run.webhooks.set(entity, hook);
-    } catch (err) {
-      failWith(progress, err, FailureType.AutotaskWebhookFailed);
-    }
-  }
+  await ensureWebhooks(webhookSet(run, target), input.webhook, input.webhook.entities, run.verified!.resourceId);
 }
 
 /** Autotask marks a webhook ready once it has a subscribed field; polled until the deadline. */
 async function awaitWebhooksReady(run: OnboardingRun, target: Target): Promise<void> {
-  const { timing } = run.input;
   run.progress.enter('awaiting-webhook-ready', 'running', onboardingDetails.awaitingReady);
-  const deadlineAt = Date.now() + timing.readyDeadlineMinutes * 60_000;
-  for (const [entity, hook] of run.webhooks) {
-    const ready = await pollUntil(
-      async () => {
-        const now = await getAutotaskWebhook.executeWithOptions(
-          { ...AUTOTASK_READ, summary: `Is ${entity} webhook ${hook.id} ready?` },
-          [{ ...target, entity: hook.entity, id: hook.id }]
-        );
-        if (now) run.webhooks.set(entity, now);
-        return !!now?.isReady && now.isActive;
-      },
-      timing.readyPollSeconds * 1000,
-      deadlineAt
-    );
-    if (!ready) {
-      run.progress.fail(
-        webhookNotReady(entity, hook.id, timing.readyDeadlineMinutes),
-        FailureType.AutotaskWebhookNotReady
-      );
-    }
-  }
+  await pollWebhooksReady(webhookSet(run, target), run.input.timing, webhookNotReady);
 }
+
+const webhookSet = (run: OnboardingRun, target: Target): WebhookSet => ({
+  progress: run.progress,
+  target,
+  webhooks: run.webhooks,
+  label: '',
+});

@@ -27,7 +27,7 @@ import {
 } from '../contract/autotask-rotation-messages';
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
-import { AUTOTASK_READ, AUTOTASK_WRITE, type Target, failWith } from './autotask-common';
+import { AUTOTASK_WRITE, type Target, failWith, verifyUser } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
 
 /** Keyring reads and writes: local files, retried briefly. */
@@ -37,7 +37,6 @@ const KEYRING: ActivityOptions = {
 };
 const { readAutotaskSigningKeys, createAutotaskSigningKey, setAutotaskSigningKeys } =
   proxyActivities<OnrampActivities>(KEYRING);
-const { verifyAutotaskCredentials } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
 const { setAutotaskWebhookSecret } = proxyActivities<OnrampActivities>(AUTOTASK_WRITE);
 
 /**
@@ -115,11 +114,11 @@ function startSecretRotation(request: AutotaskSecretRotationRequestV1): SecretRo
 async function verifyCredentials(run: SecretRotationRun): Promise<Target> {
   const { credentials } = run.input;
   run.progress.enter('verifying-credentials', 'running', secretRotationDetails.verifying(credentials.username));
-  const v = await verifyAutotaskCredentials
-    .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for ${credentials.username}` }, [
-      { tenant: run.tenant, credentials },
-    ])
-    .catch((err: unknown) => failWith(run.progress, err, FailureType.AutotaskCredentialsRejected));
+  const v = await verifyUser(
+    run.progress,
+    { tenant: run.tenant, credentials },
+    `Credential check for ${credentials.username}`
+  );
   return { tenant: run.tenant, credentials, zoneUrl: v.zoneUrl };
 }
 

@@ -10,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import { DEFAULT_WEBHOOK_FIELDS, webhookNameFor, fillAutotaskRotationDefaults } from '../rules/autotask-rules';
+import { fillAutotaskRotationDefaults } from '../rules/autotask-rules';
 import {
   newWebhookNotReady,
   oldWebhooksNotRemoved,
@@ -31,11 +31,21 @@ import {
 } from '../contract/autotask-rotation-messages';
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
-import { AUTOTASK_READ, AUTOTASK_WRITE, type Target, activityCause, failWith, pollUntil } from './autotask-common';
+import {
+  AUTOTASK_READ,
+  AUTOTASK_WRITE,
+  type Target,
+  type WebhookSet,
+  activityCause,
+  ensureWebhooks,
+  failWith,
+  pollWebhooksReady,
+  verifyUser,
+} from './autotask-common';
 import { FailureType } from '../contract/failure-types';
 
-const { verifyAutotaskCredentials, getAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
-const { ensureAutotaskWebhook, deleteAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_WRITE);
+const { getAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
+const { deleteAutotaskWebhook } = proxyActivities<OnrampActivities>(AUTOTASK_WRITE);
 
 /**
  * Seed 004's procedure for changing the integration's API user: create the new webhook(s) with the new
@@ -122,11 +132,11 @@ function startRotation(request: AutotaskRotationRequestV1): RotationRun {
 async function verifyNewUser(run: RotationRun): Promise<string> {
   const { newUser } = run.input;
   run.progress.enter('verifying-new-user', 'running', rotationDetails.verifyingNewUser(newUser.username));
-  const v = await verifyAutotaskCredentials
-    .executeWithOptions({ ...AUTOTASK_READ, summary: `Credential check for new API user ${newUser.username}` }, [
-      { tenant: run.tenant, credentials: newUser },
-    ])
-    .catch((err: unknown) => failWith(run.progress, err, FailureType.AutotaskCredentialsRejected));
+  const v = await verifyUser(
+    run.progress,
+    { tenant: run.tenant, credentials: newUser },
+    `Credential check for new API user ${newUser.username}`
+  );
   run.newResourceId = v.resourceId;
   return v.zoneUrl;
 }
@@ -136,55 +146,22 @@ async function createNewWebhooks(run: RotationRun, newTarget: Target): Promise<v
   const { input } = run;
   run.progress.enter('creating-new-webhooks', 'running', rotationDetails.creatingNewWebhooks(input.newUser.username));
   const entities = [...new Set([...input.webhook.entities, ...input.oldWebhooks.map((w) => w.entity)])];
-  for (const entity of entities) {
-    const name = webhookNameFor(input.webhook.name, entity);
-    const hook = await ensureAutotaskWebhook
-      .executeWithOptions({ ...AUTOTASK_WRITE, summary: `Create or finish the new ${entity} webhook "${name}"` }, [
-        {
-          ...newTarget,
-          entity,
-          name,
-          webhookUrl: input.webhook.webhookUrl,
-          deactivationUrl: input.webhook.deactivationUrl,
-          signingKeyRef: input.webhook.signingKeyRef,
-          fields: input.webhook.fields[entity] ?? DEFAULT_WEBHOOK_FIELDS[entity],
-          events: input.webhook.events,
-          excludedResourceIds: run.newResourceId !== undefined ? [run.newResourceId] : [],
-          notificationEmail: input.webhook.notificationEmail,
-        },
-      ])
-      .catch((err: unknown) => failWith(run.progress, err, FailureType.AutotaskWebhookFailed));
-    run.newWebhooks.set(entity, hook);
-  }
+  await ensureWebhooks(newWebhookSet(run, newTarget), input.webhook, entities, run.newResourceId);
 }
 
 /** The new webhook(s) ready before anything old is touched: a timeout leaves the old webhook in place. */
 async function awaitNewWebhooksReady(run: RotationRun, newTarget: Target): Promise<void> {
-  const { timing } = run.input;
   run.progress.enter('awaiting-new-webhook-ready', 'running', rotationDetails.awaitingNewReady);
-  const readyBy = Date.now() + timing.readyDeadlineMinutes * 60_000;
-  for (const [entity, hook] of run.newWebhooks) {
-    const ready = await pollUntil(
-      async () => {
-        const now = await getAutotaskWebhook.executeWithOptions(
-          { ...AUTOTASK_READ, summary: `Is new ${entity} webhook ${hook.id} ready?` },
-          [{ ...newTarget, entity: hook.entity, id: hook.id }]
-        );
-        if (now) run.newWebhooks.set(entity, now);
-        return !!now?.isReady && now.isActive;
-      },
-      timing.readyPollSeconds * 1000,
-      readyBy
-    );
-    if (!ready) {
-      // The old webhook is untouched: the tenant keeps a working webhook.
-      run.progress.fail(
-        newWebhookNotReady(entity, hook.id, timing.readyDeadlineMinutes),
-        FailureType.AutotaskWebhookNotReady
-      );
-    }
-  }
+  // On a timeout the old webhook is untouched: the tenant keeps a working webhook.
+  await pollWebhooksReady(newWebhookSet(run, newTarget), run.input.timing, newWebhookNotReady);
 }
+
+const newWebhookSet = (run: RotationRun, newTarget: Target): WebhookSet => ({
+  progress: run.progress,
+  target: newTarget,
+  webhooks: run.newWebhooks,
+  label: 'new ',
+});
 
 /**
  * The old webhook(s) deleted as the old user, right after the new ones are ready. When Autotask rejects the

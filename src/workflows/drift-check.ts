@@ -288,25 +288,13 @@ async function checkAdminRoles(r: NonNullable<DriftCheckInputV1['googleAdminRole
   );
   if (isFinding(plan)) return out.blocked(plan);
   out.check('googleAdminRoles:');
-  const fix = adminRolesDrift.fix;
-  if (plan.group.state !== 'present')
-    out.add(
-      'googleAdminRoles',
-      'group',
-      adminRolesDrift.groupChanged(r.group.email, plan.group.state, plan.group.differences),
-      fix
-    );
-  for (const m of plan.members.toAdd)
-    out.add('googleAdminRoles', `member:${m}`, adminRolesDrift.memberLeft(m, r.group.email), fix);
-  if (plan.role.state !== 'present')
-    out.add(
-      'googleAdminRoles',
-      'role',
-      adminRolesDrift.roleChanged(r.role.name, plan.role.state, plan.role.differences),
-      fix
-    );
-  for (const x of plan.assignments.toCreate)
-    out.add('googleAdminRoles', `assignment:${x}`, adminRolesDrift.assignmentRemoved(x), fix);
+  const add = (key: string, problem: string) => out.add('googleAdminRoles', key, problem, adminRolesDrift.fix);
+  const { group, role } = plan;
+  if (group.state !== 'present')
+    add('group', adminRolesDrift.groupChanged(r.group.email, group.state, group.differences));
+  for (const m of plan.members.toAdd) add(`member:${m}`, adminRolesDrift.memberLeft(m, r.group.email));
+  if (role.state !== 'present') add('role', adminRolesDrift.roleChanged(r.role.name, role.state, role.differences));
+  for (const x of plan.assignments.toCreate) add(`assignment:${x}`, adminRolesDrift.assignmentRemoved(x));
 }
 
 /** Every integration of the target checked side by side. */

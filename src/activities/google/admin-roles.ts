@@ -8,7 +8,12 @@ import {
   type GoogleAdminCaller,
   type GoogleAdminSettings,
 } from './admin-client';
-import { classifyGoogleApiError, classifyRoleAssignmentError, googleApiErrorInfo } from './google-error-classifier';
+import {
+  classifyGoogleApiError,
+  classifyRoleAssignmentError,
+  googleApiErrorInfo,
+  type GoogleApiErrorInfo,
+} from './google-error-classifier';
 import { createGroupActivities, findGroup, listMembers } from './groups';
 import { FailureType } from '../../contract/failure-types';
 
@@ -103,6 +108,36 @@ function matches(a: admin_directory_v1.Schema$RoleAssignment, spec: AssignmentSp
     a.scopeType === spec.scopeType &&
     (spec.scopeType === 'CUSTOMER' || (a.orgUnitId ?? '').replace(/^id:/, '') === spec.orgUnitId)
   );
+}
+
+/** What an idempotent create gives: the object's id under `Key`, and whether this call created it. */
+type Ensured<Key extends string> = Record<Key, string> & { outcome: 'created' | 'already-present' };
+
+/**
+ * Google's idempotent create: what `find` finds is kept (`have` says how); else `create`. A 409 "duplicate"
+ * means an earlier attempt's insert went through: found again, it is kept; not listed yet, the activity
+ * retries (`notListed`). Any other error is `otherwise`'s to classify.
+ */
+async function findOrCreate<T, R>(steps: {
+  find: () => Promise<T | undefined>;
+  have: (found: T) => R;
+  create: () => Promise<R>;
+  notListed: { message: string; type: FailureType };
+  otherwise: (err: unknown, info: GoogleApiErrorInfo) => R;
+}): Promise<R> {
+  const existing = await steps.find();
+  if (existing) return steps.have(existing);
+  try {
+    return await steps.create();
+  } catch (err) {
+    const info = googleApiErrorInfo(err);
+    if (info.status === 409 || info.reason === 'duplicate') {
+      const again = await steps.find();
+      if (again) return steps.have(again);
+      throw retryable(steps.notListed.message, steps.notListed.type);
+    }
+    return steps.otherwise(err, info);
+  }
 }
 
 export function createAdminRoleActivities(settings: GoogleAdminSettings) {
@@ -268,10 +303,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
     },
 
     /** Create the custom role, or accept the identical one a lost attempt created; a different one fails. */
-    async ensureAdminRole(input: {
-      caller: GoogleAdminCaller;
-      role: RoleSpec;
-    }): Promise<{ roleId: string; outcome: 'created' | 'already-present' }> {
+    async ensureAdminRole(input: { caller: GoogleAdminCaller; role: RoleSpec }): Promise<Ensured<'roleId'>> {
       const { caller, role } = input;
       const what = `create role "${role.name}"`;
       const c = await clientsFor(caller, [RM], what);
@@ -285,30 +317,26 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
         }
         return { roleId: r.roleId!, outcome: 'already-present' as const };
       };
-      const existing = await findRole(c, caller.customerId, role.name, what);
-      if (existing) return check(existing);
-      try {
-        const r = await c.directory.roles.insert({
-          customer: caller.customerId,
-          requestBody: {
-            roleName: role.name,
-            roleDescription: role.description,
-            rolePrivileges: role.privileges.map((p) => ({ privilegeName: p.name, serviceId: p.serviceId })),
-          },
-        });
-        return { roleId: r.data.roleId!, outcome: 'created' };
-      } catch (err) {
-        const info = googleApiErrorInfo(err);
-        if (info.status === 409 || info.reason === 'duplicate') {
-          const again = await findRole(c, caller.customerId, role.name, what);
-          if (again) return check(again);
-          throw retryable(
-            `${what}: Google answered "duplicate" but the role is not listed yet; retrying`,
-            FailureType.GoogleRoleNotVisible
-          );
-        }
-        return classifyGoogleApiError(err, what, RM);
-      }
+      return findOrCreate<admin_directory_v1.Schema$Role, Ensured<'roleId'>>({
+        find: () => findRole(c, caller.customerId, role.name, what),
+        have: check,
+        create: async () => {
+          const r = await c.directory.roles.insert({
+            customer: caller.customerId,
+            requestBody: {
+              roleName: role.name,
+              roleDescription: role.description,
+              rolePrivileges: role.privileges.map((p) => ({ privilegeName: p.name, serviceId: p.serviceId })),
+            },
+          });
+          return { roleId: r.data.roleId!, outcome: 'created' };
+        },
+        notListed: {
+          message: `${what}: Google answered "duplicate" but the role is not listed yet; retrying`,
+          type: FailureType.GoogleRoleNotVisible,
+        },
+        otherwise: (err) => classifyGoogleApiError(err, what, RM),
+      });
     },
 
     /** One role assignment (one org unit, or the customer); an identical existing one is success. */
@@ -316,37 +344,33 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
       caller: GoogleAdminCaller;
       assignment: AssignmentSpec;
       label: string;
-    }): Promise<{ roleAssignmentId: string; outcome: 'created' | 'already-present' }> {
+    }): Promise<Ensured<'roleAssignmentId'>> {
       const { caller, assignment: a } = input;
       const what = `assign role ${a.roleId} on ${input.label}`;
       const c = await clientsFor(caller, [RM], what);
       const lookup = async () =>
         (await listAssignments(c, caller.customerId, a.roleId, a.assigneeId, what)).find((x) => matches(x, a));
-      const existing = await lookup();
-      if (existing) return { roleAssignmentId: existing.roleAssignmentId!, outcome: 'already-present' };
-      try {
-        const r = await c.directory.roleAssignments.insert({
-          customer: caller.customerId,
-          requestBody: {
-            roleId: a.roleId,
-            assignedTo: a.assigneeId,
-            scopeType: a.scopeType,
-            ...(a.orgUnitId ? { orgUnitId: a.orgUnitId } : {}),
-          },
-        });
-        return { roleAssignmentId: r.data.roleAssignmentId!, outcome: 'created' };
-      } catch (err) {
-        const info = googleApiErrorInfo(err);
-        if (info.status === 409 || info.reason === 'duplicate') {
-          const again = await lookup();
-          if (again) return { roleAssignmentId: again.roleAssignmentId!, outcome: 'already-present' };
-          throw retryable(
-            `${what}: Google answered "duplicate" but the assignment is not listed yet; retrying`,
-            FailureType.GoogleAssignmentNotVisible
-          );
-        }
-        return classifyRoleAssignmentError(err, what, RM, info);
-      }
+      return findOrCreate<admin_directory_v1.Schema$RoleAssignment, Ensured<'roleAssignmentId'>>({
+        find: lookup,
+        have: (x) => ({ roleAssignmentId: x.roleAssignmentId!, outcome: 'already-present' }),
+        create: async () => {
+          const r = await c.directory.roleAssignments.insert({
+            customer: caller.customerId,
+            requestBody: {
+              roleId: a.roleId,
+              assignedTo: a.assigneeId,
+              scopeType: a.scopeType,
+              ...(a.orgUnitId ? { orgUnitId: a.orgUnitId } : {}),
+            },
+          });
+          return { roleAssignmentId: r.data.roleAssignmentId!, outcome: 'created' };
+        },
+        notListed: {
+          message: `${what}: Google answered "duplicate" but the assignment is not listed yet; retrying`,
+          type: FailureType.GoogleAssignmentNotVisible,
+        },
+        otherwise: (err, info) => classifyRoleAssignmentError(err, what, RM, info),
+      });
     },
 
     async deleteRoleAssignment(input: {

@@ -21,6 +21,7 @@ import {
   parseOrderId,
   startAcceptedOrder,
   validateCredential,
+  type SuppliedSecret,
 } from '../../services/orders';
 import {
   type ONRAMP_SEARCH_ATTRIBUTES,
@@ -211,18 +212,20 @@ export function registerOrderCommands(program: Command, out: Out): void {
           // The order must exist and wait for this credential before the secret is written anywhere.
           await credentialTarget(client, orderId, opts.integration);
           const secret = withSecret ? await readSecret(opts) : undefined;
+          const supply = async (ref: string | undefined, stored?: SuppliedSecret) =>
+            out(
+              await orderAction(client, orderId, 'supply-credential', {
+                integration: opts.integration,
+                credential: credential(ref),
+                config,
+                secret: stored,
+              })
+            );
           if (secret && config.secretStore.url) {
             // The shared store the workers read (ONRAMP_SECRET_STORE_URL): the workflow gets a store: reference.
             const store = new PostgresSecretStore(config.secretStore.url, await codecFromConfig(config));
             try {
-              out(
-                await orderAction(client, orderId, 'supply-credential', {
-                  integration: opts.integration,
-                  credential: credential(undefined),
-                  config,
-                  secret: { value: secret, store, actor: operatorName(opts.actor), via: 'cli' },
-                })
-              );
+              await supply(undefined, { value: secret, store, actor: operatorName(opts.actor), via: 'cli' });
             } finally {
               await store.close();
             }
@@ -230,13 +233,7 @@ export function registerOrderCommands(program: Command, out: Out): void {
           }
           const ref = secret ? storeSecret(`${orderId}-${opts.integration}`, secret) : undefined;
           try {
-            out(
-              await orderAction(client, orderId, 'supply-credential', {
-                integration: opts.integration,
-                credential: credential(ref),
-                config,
-              })
-            );
+            await supply(ref);
           } catch (err) {
             // A refused secret is of no use to anyone: do not leave it on disk.
             if (ref) rmSync(ref.slice('file:'.length), { force: true });

@@ -6,7 +6,7 @@ import {
 } from '../../domain/google-admin-roles-schema';
 import type { AdminRoleResult, AdminRoleStatus } from '../../contract/google-admin-roles-messages';
 import type { googleAdminRoleProvisioning } from '../../workflows';
-import { admin, follow, GuideError, GuideLog, runTag, sleep, type GuideContext } from './guide-steps';
+import { admin, follow, GuideError, GuideLog, runTag, sleep, startWorkflow, type GuideContext } from './guide-steps';
 
 /** Seed 003's steps, by the workflow step (status.steps key) that performs them. */
 const SEED_STEPS: [string, string, string][] = [
@@ -85,11 +85,8 @@ export async function runAdminRolesGuide(
     scope: { type: 'ORG_UNIT', orgUnitPaths: ['/Students', '/Teachers'] },
     membership: { propagationTimeoutMinutes: 15, pollSeconds: ctx.fast ? 1 : 2, batchSize: 250 },
   };
-  const input = parseAdminRoleInput(request);
-  const handle = await ctx.client.workflow.start<typeof googleAdminRoleProvisioning>('googleAdminRoleProvisioning', {
-    workflowId: adminRoleWorkflowId(input),
-    taskQueue: ctx.taskQueue,
-    args: [request],
+  const handle = await startWorkflow<typeof googleAdminRoleProvisioning>(ctx, 'googleAdminRoleProvisioning', request, {
+    workflowId: adminRoleWorkflowId(parseAdminRoleInput(request)),
     staticSummary: `Google custom admin role "${request.role.name}" for ${request.group.email}`,
   });
   log.step('-', 'Onramp', "Run the guide's five steps through the Google APIs, impersonating the admin");

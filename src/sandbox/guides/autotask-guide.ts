@@ -13,11 +13,22 @@ import {
 } from '../../contract/autotask-onboarding-messages';
 import type { AutotaskRotationStatus } from '../../contract/autotask-rotation-messages';
 import type { autotaskOnboarding, autotaskWebhookRotation } from '../../workflows';
-import { admin, follow, GuideError, GuideLog, runTag, storeSecret, waitUntil, type GuideContext } from './guide-steps';
+import {
+  admin,
+  follow,
+  GuideError,
+  GuideLog,
+  runTag,
+  startWorkflow,
+  storeSecret,
+  waitUntil,
+  type GuideContext,
+} from './guide-steps';
 
 const VENDOR = 'Sophos Central';
 const INTEGRATION_VENDOR = 'Sophos Central - Security';
-const LEVEL = 'Sophos Central API (custom)';
+/** The custom security level seed 001 §1 has the Autotask admin create for the API user. */
+export const AUTOTASK_LEVEL = 'Sophos Central API (custom)';
 
 interface CreatedUser {
   username: string;
@@ -46,6 +57,27 @@ export interface AutotaskGuideResult {
   webhooksAfter: AdminWebhook[];
   /** Signed callouts the receiver accepted for this tenant, by webhook name. */
   calloutsBy: string[];
+}
+
+/** Seed 001 §1 (with seed 004's "Webhooks einschalten"), through the simulator's admin API: the custom security level. */
+export async function createSecurityLevel(autotaskUrl: string): Promise<void> {
+  await admin(autotaskUrl, 'PUT', `/security-levels/${encodeURIComponent(AUTOTASK_LEVEL)}`, {
+    permissions: {
+      Companies: ['query'],
+      Contacts: ['query'],
+      Tickets: ['query', 'create', 'update'],
+      Resources: ['query'],
+    },
+    webhooks: { enabled: true, max: 5 },
+  });
+}
+
+/** Seed 001 §2, through the simulator's admin API: a new API user on that security level (its secret shown once). */
+export async function createApiUser(autotaskUrl: string): Promise<CreatedUser> {
+  return admin<CreatedUser>(autotaskUrl, 'POST', '/api-users', {
+    securityLevel: AUTOTASK_LEVEL,
+    integrationVendor: INTEGRATION_VENDOR,
+  });
 }
 
 /** Seeds 001 and 004: an Autotask API user on a custom security level, a webhook, then the API-user rotation. */
@@ -77,7 +109,7 @@ export async function runAutotaskGuide(
   log.step(
     '001 §1',
     'Autotask admin',
-    `Admin > Account Settings & Users > Resources/Users > Security Levels: copy "API User (system) (API-only)" as "${LEVEL}", Active`
+    `Admin > Account Settings & Users > Resources/Users > Security Levels: copy "API User (system) (API-only)" as "${AUTOTASK_LEVEL}", Active`
   );
   log.note('CRM > Account & Contact Access (All); Service Desk > Tickets: View, Add, Edit');
   log.step(
@@ -85,16 +117,8 @@ export async function runAutotaskGuide(
     'Autotask admin',
     "Security Levels > Other > Webhooks: enabled, at most 5 over the user's lifetime"
   );
-  await admin(at, 'PUT', `/security-levels/${encodeURIComponent(LEVEL)}`, {
-    permissions: {
-      Companies: ['query'],
-      Contacts: ['query'],
-      Tickets: ['query', 'create', 'update'],
-      Resources: ['query'],
-    },
-    webhooks: { enabled: true, max: 5 },
-  });
-  log.note(`(simulator) PUT /_admin/security-levels/${LEVEL}`);
+  await createSecurityLevel(at);
+  log.note(`(simulator) PUT /_admin/security-levels/${AUTOTASK_LEVEL}`);
 
   // ---- Onramp starts and waits for the API user ----
   const request: AutotaskOnboardingRequest = {
@@ -104,11 +128,8 @@ export async function runAutotaskGuide(
     webhook: webhook(`sophos-${tag}`),
     timing,
   };
-  const input = parseAutotaskOnboardingInput(request);
-  const onboarding = await ctx.client.workflow.start<typeof autotaskOnboarding>('autotaskOnboarding', {
-    workflowId: autotaskOnboardingWorkflowId(input),
-    taskQueue: ctx.taskQueue,
-    args: [request],
+  const onboarding = await startWorkflow<typeof autotaskOnboarding>(ctx, 'autotaskOnboarding', request, {
+    workflowId: autotaskOnboardingWorkflowId(parseAutotaskOnboardingInput(request)),
     staticSummary: `Autotask ${VENDOR} integration for ${tenant}`,
   });
   log.step('-', 'Onramp', 'Start the onboarding; it shows the operator the checklist and waits for the API user');
@@ -125,12 +146,9 @@ export async function runAutotaskGuide(
     log.step(
       step,
       'Autotask admin',
-      `Resources/Users > New > New API User: Active, security level "${LEVEL}", Generate Key, Generate Secret, Integration Vendor "${INTEGRATION_VENDOR}"; Save & Close`
+      `Resources/Users > New > New API User: Active, security level "${AUTOTASK_LEVEL}", Generate Key, Generate Secret, Integration Vendor "${INTEGRATION_VENDOR}"; Save & Close`
     );
-    const u = await admin<CreatedUser>(at, 'POST', '/api-users', {
-      securityLevel: LEVEL,
-      integrationVendor: INTEGRATION_VENDOR,
-    });
+    const u = await createApiUser(at);
     log.note(
       `(simulator) POST /_admin/api-users: username ${u.username}, resource ${u.resourceId}; the secret is shown once`
     );
@@ -183,13 +201,15 @@ export async function runAutotaskGuide(
     webhook: webhook(`sophos-${tag}-2`),
     timing,
   };
-  const rotationInput = parseAutotaskRotationInput(rotationRequest);
-  const rotation = await ctx.client.workflow.start<typeof autotaskWebhookRotation>('autotaskWebhookRotation', {
-    workflowId: autotaskRotationWorkflowId(rotationInput),
-    taskQueue: ctx.taskQueue,
-    args: [rotationRequest],
-    staticSummary: `Autotask API-user rotation for ${tenant}`,
-  });
+  const rotation = await startWorkflow<typeof autotaskWebhookRotation>(
+    ctx,
+    'autotaskWebhookRotation',
+    rotationRequest,
+    {
+      workflowId: autotaskRotationWorkflowId(parseAutotaskRotationInput(rotationRequest)),
+      staticSummary: `Autotask API-user rotation for ${tenant}`,
+    }
+  );
   log.step(
     '004',
     'Onramp',

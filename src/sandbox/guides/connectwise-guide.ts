@@ -3,7 +3,16 @@ import { connectwiseWorkflowId, type ConnectwiseOnboardingRequest } from '../../
 import { provideConnectionUpdate, type ConnectwiseStatus } from '../../contract/connectwise-onboarding-messages';
 import type { SyncSummary } from '../../contract/connectwise-sync-messages';
 import type { connectwiseOnboarding } from '../../workflows';
-import { admin, follow, GuideError, GuideLog, runTag, storeSecret, type GuideContext } from './guide-steps';
+import {
+  admin,
+  follow,
+  GuideError,
+  GuideLog,
+  runTag,
+  startWorkflow,
+  storeSecret,
+  type GuideContext,
+} from './guide-steps';
 
 /** The clientId Sophos registered at developer.connectwise.com (the vendor's, not the MSP's: nothing to type). */
 export const SANDBOX_CW_CLIENT_ID = '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f';
@@ -87,10 +96,8 @@ export async function runConnectwiseGuide(ctx: GuideContext): Promise<Connectwis
     },
     customers,
   };
-  const handle = await ctx.client.workflow.start<typeof connectwiseOnboarding>('connectwiseOnboarding', {
+  const handle = await startWorkflow<typeof connectwiseOnboarding>(ctx, 'connectwiseOnboarding', request, {
     workflowId: connectwiseWorkflowId(customer, company.companyId),
-    taskQueue: ctx.taskQueue,
-    args: [request],
     staticSummary: `ConnectWise for ${customer} (Sophos Central)`,
   });
   log.step(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import type { SandboxDescriptor } from '../descriptor';
 
 /**
@@ -153,6 +154,18 @@ export async function follow<S>(
     if (Date.now() > deadline) throw new GuideError(`${handle.workflowId} did not get there in time`);
     await sleep(opts.intervalMs ?? 500);
   }
+}
+
+/** Start a workflow on the sandbox's task queue with the request the operator sends, under its business ID. */
+export function startWorkflow<W extends Workflow>(
+  ctx: GuideContext,
+  workflowType: string,
+  request: Parameters<W>[0],
+  opts: { workflowId: string; staticSummary: string }
+): Promise<WorkflowHandle<W>> {
+  // Started by type name, so typed here: `request` is W's one parameter.
+  const started = ctx.client.workflow.start(workflowType, { ...opts, taskQueue: ctx.taskQueue, args: [request] });
+  return started as Promise<WorkflowHandle<W>>;
 }
 
 /** Poll until `fn` returns a value. */

@@ -2,6 +2,7 @@ import { ADMIN_ROLE_SCOPES } from '../../domain/google-admin-roles-schema';
 import { DEFAULT_DELEGATION_SCOPES } from '../../domain/google-delegation-schema';
 import type { OrderRequest } from '../../domain/customer-onboarding-schema';
 import type { OrderStatus } from '../../services/orders';
+import { AUTOTASK_LEVEL, createApiUser, createSecurityLevel } from './autotask-guide';
 import { SANDBOX_CW_CLIENT_ID, SEED_002_ROLE } from './connectwise-guide';
 import { admin, GuideError, GuideLog, runTag, sleep, storeSecret, waitUntil, type GuideContext } from './guide-steps';
 
@@ -52,30 +53,13 @@ export async function runOrderGuide(
   );
   for (const email of [adminEmail, `teacher1@${domain}`, `teacher2@${domain}`])
     await admin(ctx.googleUrl, 'POST', '/users', { email });
-  const level = 'Sophos Central API (custom)';
   log.step(
     '001',
     'Autotask admin',
-    `Security level "${level}" with webhooks; New API User (Integration Vendor Sophos Central - Security)`
+    `Security level "${AUTOTASK_LEVEL}" with webhooks; New API User (Integration Vendor Sophos Central - Security)`
   );
-  await admin(ctx.autotaskUrl, 'PUT', `/security-levels/${encodeURIComponent(level)}`, {
-    permissions: {
-      Companies: ['query'],
-      Contacts: ['query'],
-      Tickets: ['query', 'create', 'update'],
-      Resources: ['query'],
-    },
-    webhooks: { enabled: true, max: 5 },
-  });
-  const atUser = await admin<{ username: string; secret: string; integrationCode: string }>(
-    ctx.autotaskUrl,
-    'POST',
-    '/api-users',
-    {
-      securityLevel: level,
-      integrationVendor: 'Sophos Central - Security',
-    }
-  );
+  await createSecurityLevel(ctx.autotaskUrl);
+  const atUser = await createApiUser(ctx.autotaskUrl);
   log.step('002', 'ConnectWise admin', 'Security role, API member, API key pair (private key shown once)');
   const company = await admin<{ companyId: string }>(ctx.connectwiseUrl, 'GET', '/company');
   const role = await admin<{ id: number }>(ctx.connectwiseUrl, 'POST', '/security-roles', {

@@ -60,197 +60,115 @@ const priority: [number, string][] = [
   [4, 'Critical'],
 ];
 
-/** The business entities Onramp touches; `fieldId`s are what webhook Fields children refer to. */
-const BUSINESS: EntityDef[] = [
-  {
-    name: 'Companies',
-    canCreate: true,
+/** What the API supports for an entity besides querying it (every entity here can be queried). */
+type Capability = 'create' | 'update' | 'delete' | 'udfs' | 'callouts';
+
+function entity(name: string, can: Capability[], fields: FieldDef[]): EntityDef {
+  return {
+    name,
+    canCreate: can.includes('create'),
     canQuery: true,
-    canUpdate: true,
-    canDelete: false,
-    hasUserDefinedFields: true,
-    supportsWebhookCallouts: true,
-    fields: [
+    canUpdate: can.includes('update'),
+    canDelete: can.includes('delete'),
+    hasUserDefinedFields: can.includes('udfs'),
+    supportsWebhookCallouts: can.includes('callouts'),
+    fields,
+  };
+}
+
+/** A field a webhook can subscribe to: `fieldId` is what the webhook's Fields child refers to. */
+function hookable(
+  fieldId: number,
+  name: string,
+  dataType: DataType,
+  more: Omit<FieldDef, 'name' | 'dataType'> = {}
+): FieldDef {
+  return { fieldId, name, dataType, ...more, isSupportedWebhookField: true };
+}
+const required = { isRequired: true };
+const text = (length: number, more: Omit<FieldDef, 'name' | 'dataType'> = {}) => ({ length, ...more });
+const reference = (referenceEntityType: string) => ({ isRequired: true, referenceEntityType });
+
+/** The business entities Onramp touches. */
+const BUSINESS: EntityDef[] = [
+  entity(
+    'Companies',
+    ['create', 'update', 'udfs', 'callouts'],
+    [
       id,
-      {
-        fieldId: 10,
-        name: 'companyName',
-        dataType: 'string',
-        length: 100,
-        isRequired: true,
-        isSupportedWebhookField: true,
-      },
-      { fieldId: 11, name: 'phone', dataType: 'string', length: 25, isRequired: true, isSupportedWebhookField: true },
-      {
-        fieldId: 12,
-        name: 'companyType',
-        dataType: 'integer',
-        isRequired: true,
+      hookable(10, 'companyName', 'string', text(100, required)),
+      hookable(11, 'phone', 'string', text(25, required)),
+      hookable(12, 'companyType', 'integer', {
+        ...required,
         picklist: [
           [1, 'Customer'],
           [2, 'Lead'],
           [3, 'Prospect'],
         ],
-        isSupportedWebhookField: true,
-      },
-      { fieldId: 13, name: 'isActive', dataType: 'boolean', isSupportedWebhookField: true },
+      }),
+      hookable(13, 'isActive', 'boolean'),
       { name: 'createDate', dataType: 'datetime', isReadOnly: true },
-    ],
-  },
-  {
-    name: 'Contacts',
-    canCreate: true,
-    canQuery: true,
-    canUpdate: true,
-    canDelete: true,
-    hasUserDefinedFields: true,
-    supportsWebhookCallouts: true,
-    fields: [
+    ]
+  ),
+  entity(
+    'Contacts',
+    ['create', 'update', 'delete', 'udfs', 'callouts'],
+    [
       id,
-      {
-        fieldId: 22,
-        name: 'companyID',
-        dataType: 'integer',
-        isRequired: true,
-        referenceEntityType: 'Company',
-        isSupportedWebhookField: true,
-      },
-      { fieldId: 20, name: 'emailAddress', dataType: 'string', length: 254, isSupportedWebhookField: true },
-      {
-        fieldId: 23,
-        name: 'firstName',
-        dataType: 'string',
-        length: 50,
-        isRequired: true,
-        isSupportedWebhookField: true,
-      },
-      {
-        fieldId: 21,
-        name: 'lastName',
-        dataType: 'string',
-        length: 50,
-        isRequired: true,
-        isSupportedWebhookField: true,
-      },
+      hookable(22, 'companyID', 'integer', reference('Company')),
+      hookable(20, 'emailAddress', 'string', text(254)),
+      hookable(23, 'firstName', 'string', text(50, required)),
+      hookable(21, 'lastName', 'string', text(50, required)),
       { name: 'isActive', dataType: 'integer', isRequired: true },
-    ],
-  },
-  {
-    name: 'Tickets',
-    canCreate: true,
-    canQuery: true,
-    canUpdate: true,
-    canDelete: false,
-    hasUserDefinedFields: true,
-    supportsWebhookCallouts: true,
-    fields: [
+    ]
+  ),
+  entity(
+    'Tickets',
+    ['create', 'update', 'udfs', 'callouts'],
+    [
       { ...id, fieldId: 1 },
-      { fieldId: 2, name: 'title', dataType: 'string', length: 255, isRequired: true, isSupportedWebhookField: true },
-      {
-        fieldId: 3,
-        name: 'status',
-        dataType: 'integer',
-        isRequired: true,
-        picklist: status,
-        isSupportedWebhookField: true,
-      },
-      {
-        fieldId: 4,
-        name: 'priority',
-        dataType: 'integer',
-        isRequired: true,
-        picklist: priority,
-        isSupportedWebhookField: true,
-      },
-      {
-        fieldId: 5,
-        name: 'companyID',
-        dataType: 'integer',
-        isRequired: true,
-        referenceEntityType: 'Company',
-        isSupportedWebhookField: true,
-      },
+      hookable(2, 'title', 'string', text(255, required)),
+      hookable(3, 'status', 'integer', { ...required, picklist: status }),
+      hookable(4, 'priority', 'integer', { ...required, picklist: priority }),
+      hookable(5, 'companyID', 'integer', reference('Company')),
       { fieldId: 6, name: 'description', dataType: 'string', length: 8000 },
-      {
-        fieldId: 7,
-        name: 'ticketNumber',
-        dataType: 'string',
-        length: 50,
-        isReadOnly: true,
-        isSupportedWebhookField: true,
-      },
+      hookable(7, 'ticketNumber', 'string', text(50, { isReadOnly: true })),
       { name: 'createDate', dataType: 'datetime', isReadOnly: true },
       { name: 'assignedResourceID', dataType: 'integer', referenceEntityType: 'Resource' },
-    ],
-  },
-  {
-    name: 'TicketNotes',
-    canCreate: true,
-    canQuery: true,
-    canUpdate: true,
-    canDelete: false,
-    hasUserDefinedFields: false,
-    supportsWebhookCallouts: true,
-    fields: [
+    ]
+  ),
+  entity(
+    'TicketNotes',
+    ['create', 'update', 'callouts'],
+    [
       id,
-      {
-        fieldId: 31,
-        name: 'ticketID',
-        dataType: 'integer',
-        isRequired: true,
-        referenceEntityType: 'Ticket',
-        isSupportedWebhookField: true,
-      },
-      {
-        fieldId: 30,
-        name: 'description',
-        dataType: 'string',
-        length: 32000,
-        isRequired: true,
-        isSupportedWebhookField: true,
-      },
-      { fieldId: 32, name: 'title', dataType: 'string', length: 250, isRequired: true, isSupportedWebhookField: true },
-    ],
-  },
-  {
-    name: 'ConfigurationItems',
-    canCreate: true,
-    canQuery: true,
-    canUpdate: true,
-    canDelete: false,
-    hasUserDefinedFields: true,
-    supportsWebhookCallouts: true,
-    fields: [
+      hookable(31, 'ticketID', 'integer', reference('Ticket')),
+      hookable(30, 'description', 'string', text(32000, required)),
+      hookable(32, 'title', 'string', text(250, required)),
+    ]
+  ),
+  entity(
+    'ConfigurationItems',
+    ['create', 'update', 'udfs', 'callouts'],
+    [
       id,
-      {
-        fieldId: 41,
-        name: 'companyID',
-        dataType: 'integer',
-        isRequired: true,
-        referenceEntityType: 'Company',
-        isSupportedWebhookField: true,
-      },
-      { fieldId: 40, name: 'serialNumber', dataType: 'string', length: 100, isSupportedWebhookField: true },
-      { fieldId: 42, name: 'referenceTitle', dataType: 'string', length: 200, isSupportedWebhookField: true },
-    ],
-  },
-  {
-    name: 'Resources',
-    // API users and resources are created in the UI only (vendor-apis.md B1).
-    canCreate: false,
-    canQuery: true,
-    canUpdate: true,
-    canDelete: false,
-    hasUserDefinedFields: true,
-    supportsWebhookCallouts: false,
-    fields: [
+      hookable(41, 'companyID', 'integer', reference('Company')),
+      hookable(40, 'serialNumber', 'string', text(100)),
+      hookable(42, 'referenceTitle', 'string', text(200)),
+    ]
+  ),
+  // API users and resources are created in the UI only (vendor-apis.md B1).
+  entity(
+    'Resources',
+    ['update', 'udfs'],
+    [
       id,
       { name: 'userName', dataType: 'string', length: 32, isRequired: true },
       { name: 'isActive', dataType: 'boolean', isRequired: true },
       { name: 'licenseType', dataType: 'integer', isReadOnly: true, picklist: [[7, 'API User']] },
       { name: 'email', dataType: 'string', length: 254, isRequired: true },
-    ],
-  },
+    ]
+  ),
 ];
 
 export const WEBHOOK_ENTITY_TO_REST: Record<string, string> = {
@@ -264,16 +182,11 @@ export const WEBHOOK_ENTITY_TO_REST: Record<string, string> = {
 function webhookEntities(prefix: string): EntityDef[] {
   const rest = WEBHOOK_ENTITY_TO_REST[prefix]!;
   const supported = BUSINESS.find((e) => e.name === rest)!.fields.filter((f) => f.isSupportedWebhookField);
-  const hook: EntityDef = {
-    name: `${prefix}Webhooks`,
-    canCreate: true,
-    canQuery: true,
-    canUpdate: true,
-    canDelete: true,
-    hasUserDefinedFields: false,
-    supportsWebhookCallouts: false,
-    // REST_WebhooksEntity.htm: lengths 50 / 500 / 500 / 64 / 150; read-only isReady, ownerResourceID, webhookGUID.
-    fields: [
+  // REST_WebhooksEntity.htm: lengths 50 / 500 / 500 / 64 / 150; read-only isReady, ownerResourceID, webhookGUID.
+  const hook = entity(
+    `${prefix}Webhooks`,
+    ['create', 'update', 'delete'],
+    [
       id,
       { name: 'name', dataType: 'string', length: 50, isRequired: true },
       { name: 'webhookUrl', dataType: 'string', length: 500, isRequired: true },
@@ -288,22 +201,18 @@ function webhookEntities(prefix: string): EntityDef[] {
       { name: 'ownerResourceID', dataType: 'integer', isReadOnly: true, referenceEntityType: 'Resource' },
       { name: 'sendThresholdExceededNotification', dataType: 'boolean', isRequired: true },
       { name: 'webhookGUID', dataType: 'string', length: 36, isReadOnly: true },
-    ],
-  };
-  const child = (name: string, fields: FieldDef[]): EntityDef => ({
-    name: `${prefix}Webhook${name}`,
-    canCreate: true,
-    canQuery: true,
-    canUpdate: name === 'Fields' || name === 'UdfFields',
-    canDelete: true,
-    hasUserDefinedFields: false,
-    supportsWebhookCallouts: false,
-    fields: [
-      id,
-      ...fields,
-      { name: 'webhookID', dataType: 'integer', isRequired: true, referenceEntityType: `${prefix}Webhook` },
-    ],
-  });
+    ]
+  );
+  const child = (name: string, fields: FieldDef[]): EntityDef =>
+    entity(
+      `${prefix}Webhook${name}`,
+      name === 'ExcludedResources' ? ['create', 'delete'] : ['create', 'update', 'delete'],
+      [
+        id,
+        ...fields,
+        { name: 'webhookID', dataType: 'integer', isRequired: true, referenceEntityType: `${prefix}Webhook` },
+      ]
+    );
   return [
     hook,
     // The webhook field ids are the `fieldID` picklist of the Fields child ([community] wyre-technology

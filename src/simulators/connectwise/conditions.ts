@@ -111,21 +111,21 @@ class Parser {
   }
 
   private or(): Condition {
-    const items = [this.and()];
-    while (this.isWord('or')) {
-      this.i++;
-      items.push(this.and());
-    }
-    return items.length === 1 ? items[0]! : { kind: 'or', items };
+    return this.joined('or', () => this.and());
   }
 
   private and(): Condition {
-    const items = [this.unary()];
-    while (this.isWord('and')) {
+    return this.joined('and', () => this.unary());
+  }
+
+  /** `operand (word operand)*`: one operand as it is, more joined under `word`. */
+  private joined(word: 'and' | 'or', operand: () => Condition): Condition {
+    const items = [operand()];
+    while (this.isWord(word)) {
       this.i++;
-      items.push(this.unary());
+      items.push(operand());
     }
-    return items.length === 1 ? items[0]! : { kind: 'and', items };
+    return items.length === 1 ? items[0]! : { kind: word, items };
   }
 
   private unary(): Condition {

@@ -13,6 +13,8 @@ const settings = z
   .record(z.string(), areaLevels)
   .describe(`Levels per "Module/Area": one of ${ALL_AREAS.join(', ')}. Areas left out are None.`);
 
+const roleIn = z.object({ name: z.string().min(1).max(30), settings });
+
 export const roleView = z.object({
   id: z.number().int(),
   name: z.string(),
@@ -30,8 +32,13 @@ export function registerConnectwiseAdminRoleRoutes(api: AdminApi, state: Connect
     const r = state.roles.get(id)!;
     return { id: r.id, name: r.name, settings: Object.fromEntries(r.settings) as Record<string, AreaLevels> };
   };
-  const unknownAreas = (s: Record<string, unknown>) =>
-    Object.keys(s).filter((a) => !(ALL_AREAS as readonly string[]).includes(a));
+  /** Store a role's levels (only areas ConnectWise has) and show it. */
+  const saveRole = (id: number, role: z.infer<typeof roleIn>) => {
+    const bad = Object.keys(role.settings).filter((a) => !(ALL_AREAS as readonly string[]).includes(a));
+    if (bad.length) throw new AdminError(400, `unknown area(s) ${bad.join(', ')}: one of ${ALL_AREAS.join(', ')}`);
+    state.setRole(id, role.name, role.settings);
+    return roleOut(id);
+  };
 
   api.operation(
     {
@@ -41,19 +48,14 @@ export function registerConnectwiseAdminRoleRoutes(api: AdminApi, state: Connect
       summary: 'Create a security role with its permission levels',
       description:
         'System > Security Roles > + (seed 002 step 9): per module and area, Add / Edit / Delete / Inquire level. The seed asks for Companies > Company Maintenance inquire All; Finance > Agreements, Procurement > Product Catalog, System > Table Setup and Service Desk > Service Tickets add/edit/inquire All; System > Member Maintenance and API Reports inquire All.',
-      body: z.object({ name: z.string().min(1).max(30), settings }),
+      body: roleIn,
       response: roleView,
       status: 201,
       errors: { 400: 'An unknown area.' },
     },
     async ({ body }) => {
-      const bad = unknownAreas(body.settings);
-      if (bad.length) throw new AdminError(400, `unknown area(s) ${bad.join(', ')}: one of ${ALL_AREAS.join(', ')}`);
-      const ids = [...state.roles.keys()];
       const existing = [...state.roles.values()].find((r) => r.name.toLowerCase() === body.name.toLowerCase());
-      const id = existing?.id ?? Math.max(0, ...ids) + 1;
-      state.setRole(id, body.name, body.settings);
-      return roleOut(id);
+      return saveRole(existing?.id ?? Math.max(0, ...state.roles.keys()) + 1, body);
     }
   );
 
@@ -65,17 +67,14 @@ export function registerConnectwiseAdminRoleRoutes(api: AdminApi, state: Connect
       summary: "Replace a security role's permission levels",
       description:
         'System > Security Roles > (the role): the administrator fixes levels the integration reported missing.',
-      body: z.object({ name: z.string().min(1).max(30), settings }),
+      body: roleIn,
       response: roleView,
       errors: { 400: 'An unknown area or id.' },
     },
     async ({ params, body }) => {
       const id = Number(params.id);
       if (!Number.isInteger(id) || id < 1) throw new AdminError(400, `role id ${params.id} is not a positive number`);
-      const bad = unknownAreas(body.settings);
-      if (bad.length) throw new AdminError(400, `unknown area(s) ${bad.join(', ')}: one of ${ALL_AREAS.join(', ')}`);
-      state.setRole(id, body.name, body.settings);
-      return roleOut(id);
+      return saveRole(id, body);
     }
   );
 
