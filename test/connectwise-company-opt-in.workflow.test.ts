@@ -15,7 +15,7 @@ import { offboardingStatusQuery, type OffboardingReport } from '../src/contract/
 import type { ConnectwiseOnboardingRequest } from '../src/domain/connectwise-schema';
 import { startOffboarding, offboardingOperatorDone } from '../src/services/offboarding';
 import { startOrder, type OrderConfig } from '../src/services/orders';
-import type { AreaLevels } from '../src/simulators/connectwise/state';
+import type { AreaLevels } from '../src/simulators/connectwise/connectwise-state';
 import { connectwiseOnboarding, driftCheck } from '../src/workflows';
 import { connectwiseStatusQuery, type ConnectwiseStatus } from '../src/contract/connectwise-onboarding-messages';
 import { connectwiseFixture, type ConnectwiseFixture, type CwMember } from './helpers/connectwise';

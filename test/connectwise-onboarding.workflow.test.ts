@@ -8,7 +8,7 @@ import { request } from 'undici';
 import { siteBaseUrl } from '../src/activities/connectwise/site';
 import { apiHostFor } from '../src/rules/connectwise-site-rules';
 import type { ConnectwiseOnboardingRequest } from '../src/domain/connectwise-schema';
-import { createConnectwiseSimulator } from '../src/simulators/connectwise/server';
+import { createConnectwiseSimulator } from '../src/simulators/connectwise/connectwise-simulator';
 import { OnrampIntegration, OnrampState, OnrampStep } from '../src/contract/search-attributes';
 import { connectwiseOnboarding } from '../src/workflows';
 import {

@@ -16,8 +16,11 @@ import { after, before, describe, it } from 'node:test';
 import { ManageAPI } from 'connectwise-rest';
 import { request } from 'undici';
 import { generate } from 'selfsigned';
-import { createConnectwiseSimulator, type ConnectwiseSimulator } from '../src/simulators/connectwise/server';
-import { ALL_AREAS } from '../src/simulators/connectwise/state';
+import {
+  createConnectwiseSimulator,
+  type ConnectwiseSimulator,
+} from '../src/simulators/connectwise/connectwise-simulator';
+import { ALL_AREAS } from '../src/simulators/connectwise/connectwise-state';
 import {
   cwAgreement,
   cwCatalogItem,

@@ -15,7 +15,7 @@ import { JWT } from 'google-auth-library';
 import { google, type admin_directory_v1, type cloudidentity_v1 } from 'googleapis';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles-schema';
 import { CLASSROOM_SERVICE_ID, DISCUSSION_LABEL, SECURITY_LABEL } from '../src/simulators/google/directory-state';
-import { createGoogleSimulator } from '../src/simulators/google/server';
+import { createGoogleSimulator } from '../src/simulators/google/google-simulator';
 import {
   ciGroup,
   ciLookup,

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles-schema';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schema';
-import { createIntakeServer } from '../src/intake/server';
+import { createIntakeServer } from '../src/intake/intake-server';
 import { listenIntake, type RunningIntake } from './helpers/intake';
 import { testEnv, uniqueTaskQueue } from './helpers/integration';
 

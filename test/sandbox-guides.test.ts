@@ -14,8 +14,8 @@ import { runConnectwiseGuide } from '../src/sandbox/guides/connectwise-guide';
 import { runDelegationGuide } from '../src/sandbox/guides/delegation-guide';
 import { admin, GuideError, type GuideContext } from '../src/sandbox/guides/guide-steps';
 import { runOrderGuide } from '../src/sandbox/guides/order-guide';
-import { createAutotaskSimulator, type AutotaskSimulator } from '../src/simulators/autotask/server';
-import { createConnectwiseSimulator } from '../src/simulators/connectwise/server';
+import { createAutotaskSimulator, type AutotaskSimulator } from '../src/simulators/autotask/autotask-simulator';
+import { createConnectwiseSimulator } from '../src/simulators/connectwise/connectwise-simulator';
 import { sandboxStack, type SandboxStack } from './helpers/sandbox';
 
 const ROOT = resolve(__dirname, '..');

@@ -18,7 +18,7 @@ import { Client } from 'pg';
 import { startThrowawayPostgres, postgresAvailable, type ThrowawayPostgres } from '../bench/lib/postgres';
 import { EncryptionCodec, keyRing } from '../src/codec';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
-import { createIntakeServer } from '../src/intake/server';
+import { createIntakeServer } from '../src/intake/intake-server';
 import { resolveSecretRef } from '../src/secrets/secret-ref';
 import { PostgresSecretStore, useSecretStore } from '../src/secrets/secret-store';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';

@@ -6,7 +6,7 @@ import type { GoogleAdminSettings } from '../../src/activities/google/admin-clie
 import { ADMIN_ROLE_SCOPES } from '../../src/domain/google-admin-roles-schema';
 import { DEFAULT_DELEGATION_SCOPES, type DelegationRequest } from '../../src/domain/google-delegation-schema';
 import type { DirectorySimOptions } from '../../src/simulators/google/directory-state';
-import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/server';
+import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/google-simulator';
 import { createSandboxServiceAccount } from '../../src/simulators/google/service-account';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';
 import { recordRequests, type LoggedRequest } from './request-log';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { customerOnboardingWorkflowId } from '../../src/domain/customer-onboarding-schema';
-import { createIntakeServer } from '../../src/intake/server';
+import { createIntakeServer } from '../../src/intake/intake-server';
 import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle } from '../lib/google';
 import { FloorProbe, ratio } from '../lib/floor';

@@ -4,7 +4,7 @@ import type { OnrampConfig } from '../config';
 import type { Logger } from '../logger';
 import { resolveSecretRef } from '../secrets/secret-ref';
 import { oidcVerifier } from './oidc';
-import { createCodecServer, type CodecServer } from './server';
+import { createCodecServer, type CodecServer } from './codec-server';
 
 /**
  * The codec server as configured. Live mode requires the Web UI's OIDC issuer (ONRAMP_CODEC_SERVER_OIDC_*:

@@ -1,2 +1,2 @@
-export { createCodecServer, type CodecServer, type CodecServerOptions } from './server';
+export { createCodecServer, type CodecServer, type CodecServerOptions } from './codec-server';
 export { codecServerFromConfig } from './from-config';

@@ -7,7 +7,7 @@ import { codecFromConfig } from '../codec';
 import { resolveSecretRef } from '../secrets/secret-ref';
 import { PostgresSecretStore } from '../secrets/secret-store';
 import { loadIntakeConfig } from './intake-config';
-import { createIntakeServer } from './server';
+import { createIntakeServer } from './intake-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ReceiverKeyring } from '../secrets/rotation-state';
 import { resolveSecretRef } from '../secrets/secret-ref';
-import type { AutotaskDatabase } from '../simulators/autotask/state';
+import type { AutotaskDatabase } from '../simulators/autotask/autotask-state';
 import { deriveAutotaskWebhookSecret } from '../webhooks/autotask-secret';
 import { createAutotaskWebhookReceiver, type AutotaskWebhookEvent } from '../webhooks/autotask-receiver';
 

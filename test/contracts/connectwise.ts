@@ -7,7 +7,7 @@
 import type { components } from 'connectwise-rest/dist/ManageTypes';
 import { z } from 'zod';
 import type { CwRoleSetting } from '../../src/activities/connectwise/permissions';
-import type { SimAgreement, SimCatalogItem, SimCompany } from '../../src/simulators/connectwise/state';
+import type { SimAgreement, SimCatalogItem, SimCompany } from '../../src/simulators/connectwise/connectwise-state';
 import type { AllTrue, Conforms } from './spec-check';
 
 type S = components['schemas'];

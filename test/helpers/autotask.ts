@@ -8,8 +8,13 @@ import {
   createAutotaskSimulator,
   type AutotaskSimulator,
   type AutotaskSimulatorOptions,
-} from '../../src/simulators/autotask/server';
-import { SYSTEM_API_LEVEL, type Action, type ApiUser, type Webhook } from '../../src/simulators/autotask/state';
+} from '../../src/simulators/autotask/autotask-simulator';
+import {
+  SYSTEM_API_LEVEL,
+  type Action,
+  type ApiUser,
+  type Webhook,
+} from '../../src/simulators/autotask/autotask-state';
 import { signAutotaskBody } from '../../src/simulators/autotask/delivery';
 import { listen } from '../../src/simulators/http';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../src/webhooks/autotask-secret';

@@ -13,8 +13,8 @@ import {
   createConnectwiseSimulator,
   type ConnectwiseSimulator,
   type ConnectwiseSimulatorOptions,
-} from '../../src/simulators/connectwise/server';
-import { ALL_AREAS, type AreaLevels } from '../../src/simulators/connectwise/state';
+} from '../../src/simulators/connectwise/connectwise-simulator';
+import { ALL_AREAS, type AreaLevels } from '../../src/simulators/connectwise/connectwise-state';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';
 
 export const CLIENT_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';

@@ -11,7 +11,7 @@ import {
   type AdminRoleRequest,
 } from '../../src/domain/google-admin-roles-schema';
 import type { DirectorySimOptions } from '../../src/simulators/google/directory-state';
-import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/server';
+import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/google-simulator';
 import { createSandboxServiceAccount } from '../../src/simulators/google/service-account';
 import type { googleAdminRoleProvisioning } from '../../src/workflows';
 import { failureOf as sharedFailureOf } from './integration';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActivities, type OnrampActivities } from '../../src/activities';
 import { DEFAULT_DELEGATION_SCOPES, type DelegationRequest } from '../../src/domain/google-delegation-schema';
-import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/server';
+import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/google-simulator';
 import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../../src/simulators/google/service-account';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createIntakeServer, type IntakeServerOptions } from '../../src/intake/server';
+import { createIntakeServer, type IntakeServerOptions } from '../../src/intake/intake-server';
 
 export interface RunningIntake {
   app: FastifyInstance;

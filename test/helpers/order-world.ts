@@ -8,7 +8,7 @@ import { createActivities, type OnrampActivities } from '../../src/activities';
 import type { OrderRequest } from '../../src/domain/customer-onboarding-schema';
 import { ADMIN_ROLE_SCOPES } from '../../src/domain/google-admin-roles-schema';
 import { orderAction, type OrderConfig } from '../../src/services/orders';
-import type { AreaLevels } from '../../src/simulators/connectwise/state';
+import type { AreaLevels } from '../../src/simulators/connectwise/connectwise-state';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';
 import { autotaskFixture, type AutotaskFixture } from './autotask';
 import { connectwiseFixture, customers, fullRole, type ConnectwiseFixture, type CwMember } from './connectwise';

@@ -12,11 +12,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../src/activities';
 import { admin, type GuideContext } from '../../src/sandbox/guides/guide-steps';
-import { createIntakeServer } from '../../src/intake/server';
+import { createIntakeServer } from '../../src/intake/intake-server';
 import { createSandboxAutotaskReceiver } from '../../src/sandbox/sandbox-autotask-receiver';
-import { createAutotaskSimulator, type AutotaskSimulator } from '../../src/simulators/autotask/server';
-import { createConnectwiseSimulator, type ConnectwiseSimulator } from '../../src/simulators/connectwise/server';
-import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/server';
+import { createAutotaskSimulator, type AutotaskSimulator } from '../../src/simulators/autotask/autotask-simulator';
+import {
+  createConnectwiseSimulator,
+  type ConnectwiseSimulator,
+} from '../../src/simulators/connectwise/connectwise-simulator';
+import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/google-simulator';
 import { createSandboxServiceAccount } from '../../src/simulators/google/service-account';
 import type { Simulator } from '../../src/simulators/http';
 import { listen } from '../../src/simulators/http';

@@ -5,7 +5,7 @@ import { registerAutotaskAdminLevelRoutes } from './admin/autotask-admin-level-r
 import { registerAutotaskAdminSnapshot } from './admin/autotask-admin-snapshot';
 import { registerAutotaskAdminUserRoutes } from './admin/autotask-admin-user-routes';
 import { registerAutotaskAdminWebhookRoutes } from './admin/autotask-admin-webhook-routes';
-import type { AutotaskSnapshot } from './state';
+import type { AutotaskSnapshot } from './autotask-state';
 
 export type { AutotaskAdminDeps } from './admin/autotask-admin-common';
 export { INTEGRATION_VENDORS } from './admin/autotask-admin-user-routes';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { entityDef } from './catalog';
 import { canonicalChild, errors, restPath } from './autotask-rest';
-import type { ApiUser, AutotaskDatabase } from './state';
+import type { ApiUser, AutotaskDatabase } from './autotask-state';
 
 /** The limits of one Autotask database and what they counted (thread peaks, bad secrets, 429s). */
 export interface AutotaskLimits {

@@ -1,6 +1,6 @@
 import { WEBHOOK_ENTITY_TO_REST, entityDef } from './catalog';
 import type { AutotaskContext } from './autotask-rest';
-import type { Webhook } from './state';
+import type { Webhook } from './autotask-state';
 
 /**
  * What happens in an Autotask database besides an API call, and what it sets off: a ticket changes (webhooks

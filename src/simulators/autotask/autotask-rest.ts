@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WEBHOOK_ENTITY_TO_REST } from './catalog';
 import type { CalloutQueue } from './delivery';
-import type { Action, ApiUser, AutotaskDatabase } from './state';
+import type { Action, ApiUser, AutotaskDatabase } from './autotask-state';
 
 /**
  * What every REST route of the Autotask simulator shares: the base path, webhook entity names, Autotask's

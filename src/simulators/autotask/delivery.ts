@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
-import type { Webhook } from './state';
+import type { Webhook } from './autotask-state';
 
 /**
  * Autotask's webhook callouts: JSON POST signed with `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secretKey,

@@ -5,7 +5,7 @@ import { registerConnectwiseAdminCompanyRoutes } from './admin/connectwise-admin
 import { registerConnectwiseAdminMemberRoutes } from './admin/connectwise-admin-member-routes';
 import { registerConnectwiseAdminRoleRoutes } from './admin/connectwise-admin-role-routes';
 import { registerConnectwiseAdminSnapshot } from './admin/connectwise-admin-snapshot';
-import type { ConnectwiseSnapshot, ConnectwiseState } from './state';
+import type { ConnectwiseSnapshot, ConnectwiseState } from './connectwise-state';
 
 /**
  * The ConnectWise simulator's admin API: what the partner's ConnectWise administrator does in the Manage

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cwError } from './connectwise-api-helpers';
-import type { AreaLevels, ConnectwiseState, SimMember } from './state';
+import type { AreaLevels, ConnectwiseState, SimMember } from './connectwise-state';
 
 /** Successful writes counted, and the write faults that drop the connection after the change is committed. */
 export interface ConnectwiseWriteBook {

@@ -1,4 +1,4 @@
-import type { AutotaskDatabase, Webhook } from '../state';
+import type { AutotaskDatabase, Webhook } from '../autotask-state';
 
 /** What the Autotask admin API's operations work on: the database, and the UI actions that set off callouts. */
 export interface AutotaskAdminDeps {

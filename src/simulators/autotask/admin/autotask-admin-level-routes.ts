@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AdminError, type AdminApi } from '../../admin-api';
-import { SYSTEM_API_LEVEL } from '../state';
+import { SYSTEM_API_LEVEL } from '../autotask-state';
 import type { AutotaskAdminDeps } from './autotask-admin-common';
 
 const ACTIONS = ['query', 'create', 'update', 'delete'] as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AdminApi } from '../../admin-api';
-import type { Action } from '../state';
+import type { Action } from '../autotask-state';
 import type { AutotaskAdminDeps } from './autotask-admin-common';
 import { levelView } from './autotask-admin-level-routes';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AdminError, type AdminApi } from '../../admin-api';
-import { SYSTEM_API_LEVEL, type AutotaskDatabase } from '../state';
+import { SYSTEM_API_LEVEL, type AutotaskDatabase } from '../autotask-state';
 import type { AutotaskAdminDeps } from './autotask-admin-common';
 
 /**

@@ -11,7 +11,7 @@ import {
   type AutotaskContext,
 } from '../autotask-rest';
 import { QueryError, countQuery, key, parseQuery, runQuery } from '../query';
-import type { Action, AutotaskDatabase } from '../state';
+import type { Action, AutotaskDatabase } from '../autotask-state';
 
 /**
  * The records of an Autotask entity through the REST API: entityInformation, query and query/count, create,

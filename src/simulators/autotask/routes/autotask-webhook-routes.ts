@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WEBHOOK_ENTITY_TO_REST, entityDef } from '../catalog';
 import { canonicalChild, denied, errors, notFound, userOf, type AutotaskContext } from '../autotask-rest';
 import { key } from '../query';
-import type { AutotaskDatabase, Webhook } from '../state';
+import type { AutotaskDatabase, Webhook } from '../autotask-state';
 
 /**
  * The webhook entities of the Autotask REST API ({Company,Contact,ConfigurationItem,Ticket,TicketNote}Webhooks):

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AdminError, type AdminApi } from '../../admin-api';
-import type { ConnectwiseState } from '../state';
+import type { ConnectwiseState } from '../connectwise-state';
 
 /**
  * Admin API: the billing objects a human changes in the Manage UI (agreements, their additions, catalog items,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AdminApi } from '../../admin-api';
-import type { ConnectwiseState } from '../state';
+import type { ConnectwiseState } from '../connectwise-state';
 
 /**
  * Admin API: the site's Company ID and name (login page, System > Company), and the partner's client companies.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AdminError, type AdminApi } from '../../admin-api';
-import type { ConnectwiseState } from '../state';
+import type { ConnectwiseState } from '../connectwise-state';
 
 const memberView = z.object({
   id: z.number().int(),

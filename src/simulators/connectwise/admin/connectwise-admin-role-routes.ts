@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AdminError, type AdminApi } from '../../admin-api';
-import { ALL_AREAS, type AreaLevels, type ConnectwiseState } from '../state';
+import { ALL_AREAS, type AreaLevels, type ConnectwiseState } from '../connectwise-state';
 
 const LEVELS = ['All', 'My', 'None'] as const;
 const areaLevels = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AdminApi } from '../../admin-api';
-import type { ConnectwiseState } from '../state';
+import type { ConnectwiseState } from '../connectwise-state';
 import { roleView } from './connectwise-admin-role-routes';
 
 /**

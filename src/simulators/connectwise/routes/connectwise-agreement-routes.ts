@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ConnectwiseState, SimAddition } from '../state';
+import type { ConnectwiseState, SimAddition } from '../connectwise-state';
 
 /**
  * Agreement additions and the deletes offboarding uses, registered inside the authenticated

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { applyPatch, cwError, listed } from '../connectwise-api-helpers';
-import type { ConnectwiseState } from '../state';
+import type { ConnectwiseState } from '../connectwise-state';
 
 /**
  * Companies of the ConnectWise API: list, get, create (with the race fault), patch.

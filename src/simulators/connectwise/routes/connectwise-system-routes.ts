@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { count, cwError, info, list, listed } from '../connectwise-api-helpers';
-import { ALL_AREAS, moduleOf, type ConnectwiseState, type SimMember } from '../state';
+import { ALL_AREAS, moduleOf, type ConnectwiseState, type SimMember } from '../connectwise-state';
 
 /**
  * The System module of the ConnectWise API (info, members and their tokens, security roles and their

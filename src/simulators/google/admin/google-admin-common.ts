@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DirectoryState } from '../directory-state';
-import type { GoogleTenantState } from '../state';
+import type { GoogleTenantState } from '../google-state';
 
 /** What the Google admin API's operations work on: the tenant (accounts, users, delegation) and its directory. */
 export interface GoogleAdminDeps {

@@ -5,7 +5,7 @@ import { autotaskLimits, hourlyCount, registerAutotaskDoor } from './autotask-do
 import { changeTicket, deactivateWebhook, setUserActive } from './autotask-events';
 import type { AutotaskContext } from './autotask-rest';
 import { CalloutQueue, type DeliveryOptions } from './delivery';
-import { AutotaskDatabase } from './state';
+import { AutotaskDatabase } from './autotask-state';
 
 /**
  * Autotask PSA REST simulator (vendor-apis.md B): zone discovery, VersionInformation, the three auth headers

@@ -7,7 +7,7 @@ import { registerConnectwiseAuth, type ConnectwiseWriteBook } from './connectwis
 import { registerConnectwiseCompanyRoutes } from './routes/connectwise-company-routes';
 import { registerConnectwiseFinanceRoutes } from './routes/connectwise-finance-routes';
 import { registerConnectwiseSystemRoutes } from './routes/connectwise-system-routes';
-import { ConnectwiseState, type ConnectwiseStateOptions } from './state';
+import { ConnectwiseState, type ConnectwiseStateOptions } from './connectwise-state';
 
 export type { CwValidationError } from './connectwise-api-helpers';
 

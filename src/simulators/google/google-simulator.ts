@@ -4,7 +4,7 @@ import { AccessTokenBook } from './access-tokens';
 import { registerDirectoryRoutes } from './directory-routes';
 import { DirectoryState, type DirectorySimOptions } from './directory-state';
 import { decodeJwt, verifyRs256 } from './jwt';
-import { GoogleTenantState, type GoogleStateOptions } from './state';
+import { GoogleTenantState, type GoogleStateOptions } from './google-state';
 
 export const GOOGLE_TOKEN_AUDIENCES = [
   'https://oauth2.googleapis.com/token',
