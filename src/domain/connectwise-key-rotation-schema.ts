@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Mutual } from './type-equality';
 import type {
   CwKeyRotationInputV1,
   CwKeyRotationRequestV1,
@@ -43,16 +44,14 @@ export type CwKeyRotationInput = z.output<typeof cwKeyRotationInputSchema>;
 
 export const newKeySchema = z.strictObject({ publicKey, privateKeyRef });
 
-/** True when A and B are assignable to each other (the same shape as far as callers can tell). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /**
  * Compile-time: the live schemas and the frozen version-1 shapes the workflow takes (src/contract) are the same.
  * A schema change that running workflows could not take fails typecheck here: add a V2 to the contract instead.
  */
 const _frozenV1: [
-  Same<CwKeyRotationInput, CwKeyRotationInputV1>,
-  Same<CwKeyRotationRequest, CwKeyRotationRequestV1>,
-  Same<z.input<typeof newKeySchema>, CwNewKeyV1>,
+  Mutual<CwKeyRotationInput, CwKeyRotationInputV1>,
+  Mutual<CwKeyRotationRequest, CwKeyRotationRequestV1>,
+  Mutual<z.input<typeof newKeySchema>, CwNewKeyV1>,
 ] = [true, true, true];
 
 export function parseCwKeyRotationInput(value: unknown): CwKeyRotationInput {

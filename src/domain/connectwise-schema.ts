@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Mutual } from './type-equality';
 import type {
   ConnectwiseConnectionPatchV1,
   ConnectwiseOnboardingInputV1,
@@ -217,17 +218,15 @@ export const onboardingInputSchema = z.strictObject({
 export type ConnectwiseOnboardingRequest = z.input<typeof onboardingInputSchema>;
 export type ConnectwiseOnboardingInput = z.output<typeof onboardingInputSchema>;
 
-/** True when A and B are assignable to each other (the same shape as far as callers can tell). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /**
  * Compile-time: the live schemas and the frozen version-1 shapes the workflows take (src/contract) are the same.
  * A schema change that running workflows could not take fails typecheck here: add a V2 to the contract instead.
  */
 const _frozenV1: [
-  Same<ConnectwiseOnboardingInput, ConnectwiseOnboardingInputV1>,
-  Same<ConnectwiseOnboardingRequest, ConnectwiseOnboardingRequestV1>,
-  Same<z.input<typeof connectionPatchSchema>, ConnectwiseConnectionPatchV1>,
-  Same<z.output<typeof syncModeSchema>, SyncMode>,
+  Mutual<ConnectwiseOnboardingInput, ConnectwiseOnboardingInputV1>,
+  Mutual<ConnectwiseOnboardingRequest, ConnectwiseOnboardingRequestV1>,
+  Mutual<z.input<typeof connectionPatchSchema>, ConnectwiseConnectionPatchV1>,
+  Mutual<z.output<typeof syncModeSchema>, SyncMode>,
 ] = [true, true, true, true];
 
 export function parseConnectwiseOnboardingInput(value: unknown): ConnectwiseOnboardingInput {

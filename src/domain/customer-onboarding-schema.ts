@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Assert, Same } from './type-equality';
+import type { Assert, Mutual, Same } from './type-equality';
 import { onboardingInputSchema as connectwiseInputSchema } from './connectwise-schema';
 import { autotaskOnboardingInputSchema } from './autotask-schema';
 import { ADMIN_ROLE_SCOPES, adminRoleInputSchema } from './google-admin-roles-schema';
@@ -139,7 +139,6 @@ export function parseOrder(value: unknown): Order {
 }
 
 /** Each integration's request as a separate type: `Same` is exact on each, where the whole request's intersection is not. */
-type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type RequestParts<T extends { integrations: object }> = [
   Omit<T, 'integrations'>,
   ...IntegrationParts<T['integrations']>,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Mutual } from './type-equality';
 import type { DriftCheckInputV1 } from '../contract/drift-messages';
 import { autotaskCredentialsSchema, WEBHOOK_ENTITIES } from './autotask-schema';
 import { catalogItemIdentifier, connectionSchema, customerSchema, plainName } from './connectwise-schema';
@@ -91,11 +92,7 @@ export type DriftCheckInput = z.output<typeof driftCheckInputSchema>;
  * Compile-time check: the live schema's output and the frozen DriftCheckInputV1 (src/contract) are mutually
  * assignable. A schema change that breaks it needs a new frozen input version, not an edit of V1.
  */
-type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const driftCheckInputV1MatchesSchema: MutuallyAssignable<
-  z.infer<typeof driftCheckInputSchema>,
-  DriftCheckInputV1
-> = true;
+export const driftCheckInputV1MatchesSchema: Mutual<z.infer<typeof driftCheckInputSchema>, DriftCheckInputV1> = true;
 
 export function parseDriftCheckInput(value: unknown): DriftCheckInput {
   return parseOrThrow(driftCheckInputSchema, value, 'drift check input');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Mutual } from './type-equality';
 import {
   domainName,
   editDistance,
@@ -189,10 +190,9 @@ export type AdminRoleInput = z.output<typeof adminRoleInputSchema>;
  * The live schema must still give the frozen version 1 (src/contract/google-admin-roles-messages.ts), both
  * ways: a schema change that alters the shape fails typecheck here, and needs a new input version.
  */
-type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const adminRoleInputIsV1: MutuallyAssignable<AdminRoleInput, AdminRoleInputV1> = true;
-export const adminRoleRequestIsV1: MutuallyAssignable<AdminRoleRequest, AdminRoleRequestV1> = true;
-export const ledgerIsV1: MutuallyAssignable<z.infer<typeof ledgerSchema>, ProvisioningLedger> = true;
+export const adminRoleInputIsV1: Mutual<AdminRoleInput, AdminRoleInputV1> = true;
+export const adminRoleRequestIsV1: Mutual<AdminRoleRequest, AdminRoleRequestV1> = true;
+export const ledgerIsV1: Mutual<z.infer<typeof ledgerSchema>, ProvisioningLedger> = true;
 
 export function parseAdminRoleInput(value: unknown): AdminRoleInput {
   return parseOrThrow(adminRoleInputSchema, value, 'Google admin role provisioning input');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Mutual } from './type-equality';
 import { domainName, emailAddress, emailDomain, isWithinDomain, parseOrThrow, secretRef } from './field-validators';
 export * from '../rules/google-delegation-rules';
 import { DEFAULT_DELEGATION_SCOPES } from '../rules/google-delegation-rules';
@@ -122,9 +123,8 @@ export type DelegationInput = z.output<typeof delegationInputSchema>;
  * The live schema must still give the frozen version 1 (src/contract/google-delegation-messages.ts), both
  * ways: a schema change that alters the shape fails typecheck here, and needs a new input version.
  */
-type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const delegationInputIsV1: MutuallyAssignable<DelegationInput, DelegationInputV1> = true;
-export const delegationRequestIsV1: MutuallyAssignable<DelegationRequest, DelegationRequestV1> = true;
+export const delegationInputIsV1: Mutual<DelegationInput, DelegationInputV1> = true;
+export const delegationRequestIsV1: Mutual<DelegationRequest, DelegationRequestV1> = true;
 
 export function parseDelegationInput(value: unknown): DelegationInput {
   return parseOrThrow(delegationInputSchema, value, 'Google delegation onboarding input');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Mutual } from './type-equality';
 import type { OffboardingInputV1 } from '../contract/offboarding-messages';
 import { autotaskCredentialsSchema, WEBHOOK_ENTITIES, webhookName } from './autotask-schema';
 import { catalogItemIdentifier, connectionSchema, customerSchema, plainName } from './connectwise-schema';
@@ -105,11 +106,7 @@ export type OffboardingInput = z.output<typeof offboardingInputSchema>;
  * Compile-time check: the live schema's output and the frozen OffboardingInputV1 (src/contract) are mutually
  * assignable. A schema change that breaks it needs a new frozen input version, not an edit of V1.
  */
-type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const offboardingInputV1MatchesSchema: MutuallyAssignable<
-  z.infer<typeof offboardingInputSchema>,
-  OffboardingInputV1
-> = true;
+export const offboardingInputV1MatchesSchema: Mutual<z.infer<typeof offboardingInputSchema>, OffboardingInputV1> = true;
 
 export function parseOffboardingInput(value: unknown): OffboardingInput {
   return parseOrThrow(offboardingInputSchema, value, 'offboarding input');
