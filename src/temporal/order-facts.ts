@@ -8,6 +8,8 @@ import type { Client } from '@temporalio/client';
 import { webhookNameFor, type AutotaskCredentials } from '../domain/autotask-schema';
 import type { ConnectwiseConnection } from '../domain/connectwise-schema';
 import type { SyncSummary } from '../contract/connectwise-sync-messages';
+import { supplyAutotaskCredentialsUpdate } from '../contract/autotask-onboarding-messages';
+import { provideConnectionUpdate } from '../contract/connectwise-onboarding-messages';
 import { customerOnboardingWorkflowId, integrationWorkflowId, type Order } from '../domain/customer-onboarding-schema';
 import {
   customerOnboardingStatusQuery,
@@ -50,7 +52,6 @@ export async function orderFacts(
   const order = await startArgument<Order>(client, history);
   let status: CustomerOnboardingStatus | undefined;
   try {
-    // The parent's `status` query (customerOnboardingStatusQuery), by name: this layer sees no workflow module.
     status = await parent.query(customerOnboardingStatusQuery);
   } catch {
     /* without a worker the children are found by their first-attempt IDs below */
@@ -96,7 +97,7 @@ export async function orderFacts(
       const supplied = await acceptedUpdates<AutotaskCredentials>(
         client,
         await c.handle.fetchHistory(),
-        'supplyCredentials'
+        supplyAutotaskCredentialsUpdate.name
       );
       credentials = supplied.at(-1);
     }
@@ -114,7 +115,7 @@ export async function orderFacts(
       for (const patch of await acceptedUpdates<Partial<ConnectwiseConnection>>(
         client,
         await c.handle.fetchHistory(),
-        'provideConnection'
+        provideConnectionUpdate.name
       ))
         conn = { ...conn, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
     }
