@@ -11,13 +11,7 @@ import type {
 import type { OnrampActivities } from '../activities';
 import type { VerifiedCredentials } from '../activities/autotask/activities';
 import { DEFAULT_WEBHOOK_FIELDS, webhookNameFor } from '../rules/autotask-rules';
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  proxyActivities,
-  sleep,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { proxyActivities, sleep, type ActivityOptions } from '@temporalio/workflow';
 
 /** Activity options shared by the Autotask workflows. Permanent failures (401, 500 "unknown user") are nonRetryable at the source. */
 export const AUTOTASK_READ: ActivityOptions = {
@@ -38,21 +32,6 @@ export interface Target {
   tenant: string;
   credentials: AutotaskCredentialsV1;
   zoneUrl: string;
-}
-
-/** The ApplicationFailure an activity raised, if any. */
-export function activityCause(err: unknown): ApplicationFailure | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? cause : undefined;
-}
-
-/**
- * End the workflow where `progress` stands, with the failure an activity raised (its message and type), or
- * `err`'s message under `fallbackType` when it carries none: the one `fail` of the Autotask workflows.
- */
-export function failWith(progress: Progress<string>, err: unknown, fallbackType: FailureType): never {
-  const cause = activityCause(err);
-  return progress.failAs({ message: cause?.message ?? (err as Error).message, type: cause?.type }, fallbackType);
 }
 
 /** Poll until `check` says done or the deadline passes; waits double up to 30 s. */
@@ -81,7 +60,7 @@ export async function verifyUser(
 ): Promise<VerifiedCredentials> {
   return verifyAutotaskCredentials
     .executeWithOptions({ ...AUTOTASK_READ, summary }, [user])
-    .catch((err: unknown) => failWith(progress, err, FailureType.AutotaskCredentialsRejected));
+    .catch((err: unknown) => progress.failFrom(err, FailureType.AutotaskCredentialsRejected));
 }
 
 /** The webhooks one workflow makes as one API user, by entity, and how its activity summaries name them. */
@@ -123,7 +102,7 @@ export async function ensureWebhooks(
           },
         ]
       )
-      .catch((err: unknown) => failWith(set.progress, err, FailureType.AutotaskWebhookFailed));
+      .catch((err: unknown) => set.progress.failFrom(err, FailureType.AutotaskWebhookFailed));
     set.webhooks.set(entity, hook);
   }
 }

@@ -1,4 +1,4 @@
-import { Progress } from './progress';
+import { Progress, activityCause } from './progress';
 import { startedWith } from './identity';
 import {
   ApplicationFailure,
@@ -42,15 +42,7 @@ import {
 } from '../contract/autotask-onboarding-messages';
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
-import {
-  AUTOTASK_READ,
-  type Target,
-  type WebhookSet,
-  activityCause,
-  ensureWebhooks,
-  failWith,
-  pollWebhooksReady,
-} from './autotask-common';
+import { AUTOTASK_READ, type Target, type WebhookSet, ensureWebhooks, pollWebhooksReady } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
 
 const { verifyAutotaskCredentials, checkAutotaskPermissions } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
@@ -189,7 +181,7 @@ async function obtainCredentials(run: OnboardingRun): Promise<Target> {
       run.verified = await verify(run, input.credentials);
       run.credentials = input.credentials;
     } catch (err) {
-      failWith(progress, err, FailureType.AutotaskCredentialsRejected);
+      progress.failFrom(err, FailureType.AutotaskCredentialsRejected);
     }
   } else {
     progress.enter('awaiting-credentials', 'waiting-for-operator', credentialsWanted(input.vendor.name, run.checklist));

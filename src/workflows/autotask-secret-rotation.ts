@@ -27,7 +27,7 @@ import {
 } from '../contract/autotask-rotation-messages';
 import { inputV1 } from './input';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
-import { AUTOTASK_WRITE, type Target, failWith, verifyUser } from './autotask-common';
+import { AUTOTASK_WRITE, type Target, verifyUser } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
 
 /** Keyring reads and writes: local files, retried briefly. */
@@ -134,7 +134,7 @@ async function openOverlap(run: SecretRotationRun): Promise<{ oldKeyRefs: string
   run.acceptedKeyRefs = await setAutotaskSigningKeys({
     tenant,
     keyRefs: [...oldKeyRefs.filter((r) => r !== newKeyRef), newKeyRef],
-  }).catch((err: unknown) => failWith(progress, err, FailureType.AutotaskKeyringFailed));
+  }).catch((err: unknown) => progress.failFrom(err, FailureType.AutotaskKeyringFailed));
   if (!run.acceptedKeyRefs.includes(newKeyRef) || !oldKeyRefs.every((r) => run.acceptedKeyRefs.includes(r)))
     progress.fail(KEYRING_LOST_A_KEY, FailureType.AutotaskKeyringFailed);
   return { oldKeyRefs, newKeyRef };
@@ -149,7 +149,7 @@ async function switchWebhooks(run: SecretRotationRun, target: Target, newKeyRef:
       .executeWithOptions({ ...AUTOTASK_WRITE, summary: `New secret for ${w.entity} webhook "${w.name}"` }, [
         { ...target, entity: w.entity, name: w.name, signingKeyRef: newKeyRef },
       ])
-      .catch((err: unknown) => failWith(run.progress, err, FailureType.AutotaskWebhookFailed));
+      .catch((err: unknown) => run.progress.failFrom(err, FailureType.AutotaskWebhookFailed));
     if (!hook.isActive || !hook.isReady)
       run.progress.fail(resignedWebhookNotReady(w.entity, hook.id), FailureType.AutotaskWebhookNotReady);
     run.switched.push(hook);
@@ -167,6 +167,6 @@ async function overlap(run: SecretRotationRun): Promise<void> {
 async function revokeOldKeys(run: SecretRotationRun, newKeyRef: string): Promise<void> {
   run.progress.enter('revoking', 'running', secretRotationDetails.revoking);
   run.acceptedKeyRefs = await setAutotaskSigningKeys({ tenant: run.tenant, keyRefs: [newKeyRef] }).catch(
-    (err: unknown) => failWith(run.progress, err, FailureType.AutotaskKeyringFailed)
+    (err: unknown) => run.progress.failFrom(err, FailureType.AutotaskKeyringFailed)
   );
 }

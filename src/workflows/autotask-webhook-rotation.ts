@@ -1,4 +1,4 @@
-import { Progress } from './progress';
+import { Progress, activityCause } from './progress';
 import { startedWith } from './identity';
 import {
   condition,
@@ -36,9 +36,7 @@ import {
   AUTOTASK_WRITE,
   type Target,
   type WebhookSet,
-  activityCause,
   ensureWebhooks,
-  failWith,
   pollWebhooksReady,
   verifyUser,
 } from './autotask-common';
@@ -199,7 +197,7 @@ async function deleteOld(run: RotationRun, oldTarget: Target): Promise<boolean> 
     } catch (err) {
       const type = activityCause(err)?.type;
       if (type === FailureType.AutotaskCredentialsRejected || type === FailureType.AutotaskUnknownUser) return false;
-      failWith(run.progress, err, FailureType.AutotaskWebhookDeleteFailed);
+      run.progress.failFrom(err, FailureType.AutotaskWebhookDeleteFailed);
     }
   }
   return true;

@@ -3,7 +3,6 @@ import { startedWith } from './identity';
 import { Progress } from './progress';
 import {
   ActivityFailure,
-  ApplicationFailure,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -61,11 +60,7 @@ export async function connectwiseCustomerSync(input: ConnectwiseSyncInputV1): Pr
     return summary;
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err; // cancellation and the like are not ours to reword
-    const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
-    return run.progress.failAs(
-      { message: cause?.message ?? err.message, type: cause?.type },
-      FailureType.ConnectWiseSyncFailed
-    );
+    return run.progress.failFrom(err, FailureType.ConnectWiseSyncFailed);
   }
 }
 

@@ -34,7 +34,7 @@ import {
 } from '../contract/offboarding-messages';
 import { ONRAMP_INTEGRATION, OnrampCustomer, OnrampIntegration } from '../contract/search-attributes';
 import { FailureType } from '../contract/failure-types';
-import { activityCause } from './autotask-common';
+import { activityCause } from './progress';
 import { googleAdminRoleProvisioning } from './google-admin-roles';
 import { startedWith } from './identity';
 import { inputV1 } from './input';

@@ -1,6 +1,6 @@
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import { activityCause } from './autotask-common';
+import { activityCause } from './progress';
 import { Progress } from './progress';
 import { fillDelegationDefaults } from '../rules/google-delegation-rules';
 import { reverifyDetails } from '../rules/google-delegation-instructions';

@@ -1,4 +1,4 @@
-import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { FailureType } from '../contract/failure-types';
 import { OnrampState, OnrampStep, type OnboardingState } from '../contract/search-attributes';
 
@@ -59,4 +59,19 @@ export class Progress<Step extends string> {
   failAs(cause: { message: string; type?: string | null }, fallback: FailureType): never {
     return this.fail(cause.message, (cause.type as FailureType | null | undefined) ?? fallback);
   }
+
+  /**
+   * End with the failure an activity raised (its message and type), or `err`'s own message under `fallback`
+   * when it carries none.
+   */
+  failFrom(err: unknown, fallback: FailureType): never {
+    const cause = activityCause(err);
+    return this.failAs({ message: cause?.message ?? (err as Error).message, type: cause?.type }, fallback);
+  }
+}
+
+/** The ApplicationFailure an activity raised, if any. */
+export function activityCause(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? cause : undefined;
 }
