@@ -4,7 +4,6 @@ import { classifyCwAnswer, connectWiseUnreachable, foreignLinkFailure } from './
 import type { TenantLimiter } from './connectwise-limiter';
 
 // sync.ts looks a record up when its POST meets an existing identifier.
-export { CwObjectExists } from './connectwise-error-classifier';
 
 /** The model version Onramp was validated against; ConnectWise keeps deprecated versions 12 months. */
 export const CW_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.16';

@@ -2,7 +2,8 @@ import { heartbeat } from '@temporalio/activity';
 import type { SyncBatchResult, SyncCounts, SyncMode } from '../../contract/connectwise-sync-messages';
 import type { SyncBilling, SyncCustomer } from '../../domain/connectwise-schema';
 import { mapWithConcurrency } from '../concurrency';
-import { cwString, CwObjectExists, type CwClient } from './connectwise-client';
+import { cwString, type CwClient } from './connectwise-client';
+import { CwObjectExists } from './connectwise-error-classifier';
 
 interface CwCompany {
   id: number;
