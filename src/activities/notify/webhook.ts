@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { resolveSecretRef } from '../../secrets/secret-ref';
-import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
+import { isRetryableStatus, parseRetryAfter, permanent, retryable, unreachable } from '../failures';
 import { FailureType } from '../../contract/failure-types';
 
 export interface NotifySettings {
@@ -60,12 +60,11 @@ export function createNotifyActivities(settings: NotifySettings) {
           bodyTimeout: settings.timeoutMs ?? 10_000,
         });
       } catch (err) {
-        if (isNetworkError(err))
-          throw retryable(
-            `vendor notification webhook unreachable (${(err as { code?: string }).code ?? 'network'}); retrying`,
-            FailureType.NotifyUnreachable
-          );
-        throw err;
+        throw unreachable(
+          err,
+          FailureType.NotifyUnreachable,
+          (code) => `vendor notification webhook unreachable (${code}); retrying`
+        );
       }
       const text = await res.body.text();
       if (res.statusCode >= 200 && res.statusCode < 300) {
