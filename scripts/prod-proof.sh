@@ -261,7 +261,7 @@ step "namespace '$NAMESPACE' and Onramp's search attributes (Temporal CLI over m
 "${T[@]}" operator namespace create --namespace "$NAMESPACE" --retention 720h || fail "namespace create failed"
 # The list comes from the code, so a new search attribute is registered here too.
 SEARCH_ATTRIBUTES=$(npx --no-install tsx -e "
-  import { ONRAMP_SEARCH_ATTRIBUTES } from './src/temporal/search-attributes';
+  import { ONRAMP_SEARCH_ATTRIBUTES } from './src/contract/search-attributes';
   const cli = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' } as Record<string, string>;
   console.log(ONRAMP_SEARCH_ATTRIBUTES.map((k) => k.name + ':' + cli[k.type]).join(' '));")
 for sa in $SEARCH_ATTRIBUTES; do
