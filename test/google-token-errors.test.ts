@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
@@ -11,6 +10,7 @@ import type { CheckDelegationInput, ScopeCheck } from '../src/activities/google/
 import { createSandboxServiceAccount } from '../src/simulators/google/service-account';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { FailureType } from '../src/contract/failure-types';
+import { eventually } from './helpers/temporal';
 
 const MAIL = 'https://mail.google.com/';
 const DRIVE = 'https://www.googleapis.com/auth/drive';
@@ -173,6 +173,8 @@ describe('createGoogleTransporter: quota wait and timeout', () => {
     server = createServer((req, res) => {
       // Headers and half a body, then nothing: the abort lands while the response body is being read.
       if (req.url === '/hang') return void res.writeHead(200, { 'content-type': 'application/json' }).write('{"ok":');
+      // The connection dropped before any answer: a request that failed without any timeout involved.
+      if (req.url === '/reset') return void req.socket.destroy();
       req.resume();
       req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
     });
@@ -185,30 +187,53 @@ describe('createGoogleTransporter: quota wait and timeout', () => {
     server.close();
   });
 
-  it('a request that waited for the quota longer than its timeout is still sent and answered', async () => {
-    const t = createGoogleTransporter({ tokenUrl: GOOGLE_TOKEN_URL, timeoutMs: 300 }, () => sleep(900));
-    const res = await t.request<{ ok: boolean }>({
-      url: `${url}/admin/directory/v1/x`,
-      method: 'POST',
-      data: { a: 1 },
-    });
-    assert.deepEqual(res.data, { ok: true });
+  /**
+   * No clock involved: the quota wait is held until the test releases it, and every timeout signal created is
+   * recorded. The request's timeout must be created once the quota is granted (so any wait, however long, is
+   * not counted against it); created before, a wait longer than the timeout sent an already-aborted request.
+   */
+  it('the request timeout starts once the quota wait is over, however long the wait', async () => {
+    const events: string[] = [];
+    const realTimeout = AbortSignal.timeout.bind(AbortSignal);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    AbortSignal.timeout = (ms: number) => {
+      events.push(`timeout ${ms} ms created`);
+      return realTimeout(ms);
+    };
+    try {
+      const t = createGoogleTransporter({ tokenUrl: GOOGLE_TOKEN_URL, timeoutMs: 54_321 }, async () => {
+        events.push('quota wait');
+        await held;
+        events.push('quota granted');
+      });
+      const answer = t.request<{ ok: boolean }>({ url: `${url}/admin/directory/v1/x`, method: 'POST', data: { a: 1 } });
+      await eventually(async () => events.includes('quota wait'), 'the request waiting for the quota');
+      release();
+      assert.deepEqual((await answer).data, { ok: true }, 'sent and answered');
+    } finally {
+      AbortSignal.timeout = realTimeout;
+    }
+    const ours = events.filter((e) => e === 'quota wait' || e === 'quota granted' || e.startsWith('timeout 54321'));
+    assert.deepEqual(ours, ['quota wait', 'quota granted', 'timeout 54321 ms created']);
   });
 
   it('a POST aborted by its timeout rejects (the process survives to classify it)', async () => {
+    // /hang never finishes its answer: the abort is certain, however fast or slow the machine.
     const t = createGoogleTransporter({ tokenUrl: GOOGLE_TOKEN_URL, timeoutMs: 200 });
     await assert.rejects(t.request({ url: `${url}/hang`, method: 'POST', data: { a: 1 } }));
   });
 
   it('beforeSend’s callback runs once the answer is read, and once a request failed, never before', async () => {
     const events: string[] = [];
-    const t = createGoogleTransporter({ tokenUrl: GOOGLE_TOKEN_URL, timeoutMs: 200 }, () => {
+    // A timeout no local answer comes near: the failure below is a dropped connection, not a timeout.
+    const t = createGoogleTransporter({ tokenUrl: GOOGLE_TOKEN_URL, timeoutMs: 600_000 }, () => {
       events.push('send');
       return Promise.resolve(() => events.push('answered'));
     });
     const res = await t.request<{ ok: boolean }>({ url: `${url}/admin/directory/v1/y`, method: 'GET' });
     events.push(`read ${JSON.stringify(res.data)}`);
-    await assert.rejects(t.request({ url: `${url}/hang`, method: 'POST', data: { a: 1 } }));
+    await assert.rejects(t.request({ url: `${url}/reset`, method: 'POST', data: { a: 1 } }));
     events.push('failed');
     assert.deepEqual(events, ['send', 'answered', 'read {"ok":true}', 'send', 'answered', 'failed']);
   });
