@@ -23,6 +23,7 @@ import {
   type AutotaskWebhookEvent,
   type ReceiverStats,
 } from '../../src/webhooks/autotask-receiver';
+import { plantCanary } from './canaries';
 
 export const INTEGRATION_CODE = 'OFFICEPROTECTALERT0000001';
 const ALL: Action[] = ['query', 'create', 'update', 'delete'];
@@ -79,7 +80,7 @@ export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): P
   const sim = createAutotaskSimulator({ delivery: { retryDelayMs: 200, attempts: 3, timeoutMs: 2000 }, ...simOpts });
   const simUrl = await sim.listen();
   const dir = mkdtempSync(join(tmpdir(), 'onramp-autotask-'));
-  const masterKey = randomBytes(32).toString('base64url');
+  const masterKey = plantCanary('Autotask webhook signing master key', randomBytes(32).toString('base64url'));
   writeFileSync(join(dir, 'signing.key'), masterKey);
   const activeHooks = new Map<string, Set<string>>();
   const events: AutotaskWebhookEvent[] = [];
@@ -110,7 +111,7 @@ export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): P
     activities,
     addUser: (opts = {}) => {
       const id = `${++n}-${process.pid}`;
-      const secret = opts.secret ?? randomBytes(18).toString('base64url');
+      const secret = plantCanary('Autotask API user secret', opts.secret ?? randomBytes(18).toString('base64url'));
       const env = `AUTOTASK_TEST_SECRET_${id.replace(/-/g, '_')}`;
       process.env[env] = secret;
       const user = sim.db.addUser({
@@ -182,6 +183,9 @@ export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): P
       return hook.id;
     },
     close: async () => {
+      // The webhook secrets the simulator was given (Onramp derives them): planted as the vendor holds them.
+      for (const hook of sim.db.webhooks.values())
+        if (hook.secretKey) plantCanary('Autotask webhook secretKey, as the simulator holds it', hook.secretKey);
       await sim.close();
       await receiver.app.close();
       rmSync(dir, { recursive: true, force: true });

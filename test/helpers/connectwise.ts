@@ -16,6 +16,7 @@ import {
 } from '../../src/simulators/connectwise/connectwise-simulator';
 import { ALL_AREAS, type AreaLevels } from '../../src/simulators/connectwise/connectwise-state';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';
+import { plantCanary } from './canaries';
 
 export const CLIENT_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 const ALL: AreaLevels = { add: 'All', edit: 'All', inquire: 'All', delete: 'None' };
@@ -97,6 +98,7 @@ export async function connectwiseFixture(
     return json;
   };
   const secretFile = (content: string) => {
+    plantCanary('ConnectWise private key (or other secret file)', content);
     const p = join(dir, `${randomUUID()}.key`);
     writeFileSync(p, content);
     return `file:${p}`;

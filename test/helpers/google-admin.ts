@@ -15,6 +15,7 @@ import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulator
 import { createSandboxServiceAccount } from '../../src/simulators/google/service-account';
 import type { googleAdminRoleProvisioning } from '../../src/workflows';
 import { failureOf as sharedFailureOf } from './integration';
+import { plantCanary } from './canaries';
 
 export interface GoogleAdminFixture {
   sim: GoogleSimulator;
@@ -43,6 +44,7 @@ export async function googleAdminFixture(directory: DirectorySimOptions = {}): P
   sim.state.addServiceAccount({ clientId: keyFile.client_id, email: keyFile.client_email, publicKeyPem });
   const dir = mkdtempSync(join(tmpdir(), 'onramp-admin-'));
   const keyPath = join(dir, 'sa.json');
+  plantCanary('Google service-account private key (admin roles)', keyFile.private_key);
   writeFileSync(keyPath, JSON.stringify(keyFile));
   const domain = `school-${process.pid}.example`;
   const admin = `admin@${domain}`;

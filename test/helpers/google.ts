@@ -6,6 +6,7 @@ import { DEFAULT_DELEGATION_SCOPES, type DelegationRequest } from '../../src/dom
 import { createGoogleSimulator, type GoogleSimulator } from '../../src/simulators/google/google-simulator';
 import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../../src/simulators/google/service-account';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';
+import { plantCanary } from './canaries';
 
 export interface GoogleFixture {
   sim: GoogleSimulator;
@@ -40,6 +41,7 @@ export async function googleFixture(
   sim.state.addServiceAccount({ clientId: keyFile.client_id, email: keyFile.client_email, publicKeyPem });
   const dir = mkdtempSync(join(tmpdir(), 'onramp-test-'));
   const keyPath = join(dir, 'sa.json');
+  plantCanary('Google service-account private key', keyFile.private_key);
   writeFileSync(keyPath, JSON.stringify(keyFile));
   const domain = `customer${++counter}-${process.pid}.example`;
   const admin = `admin@${domain}`;
