@@ -79,10 +79,10 @@ installRuntime(
 );
 for (const stream of [process.stdout, process.stderr]) {
   const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
     logs += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
     return write(chunk, ...rest);
-  }) as typeof stream.write;
+  };
 }
 
 /** What the server stores about a workflow, read without the codec: every run's history, memo, search attributes. */
