@@ -10,7 +10,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { OnrampActivities } from '../../src/activities';
 import { EncryptionCodec, isEncrypted, loadKeyRing, parseKeySpec } from '../../src/codec';
-import { registeredSecrets } from '../../src/secrets/scrub';
 import { createTestWorker, testDataConverter, testEnv, uniqueTaskQueue } from './temporal';
 
 export { eventually, testEnv, uniqueTaskQueue } from './temporal';
@@ -219,21 +218,6 @@ export async function decodedWorkflow(client: Client, workflowId: string): Promi
   ]);
   const events = runs.reduce<number>((n, h) => n + ((h as { events?: unknown[] }).events?.length ?? 0), 0);
   return { ...decoded, events };
-}
-
-/** The secrets this process resolved (every `env:`/`file:` reference the worker read, derived webhook secrets). */
-export function resolvedSecrets(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const value of registeredSecrets()) {
-    const v = value.trim();
-    out.set(`${v.slice(0, 6)}… (${v.length} chars)`, v);
-    // A multi-line secret (PEM, JSON key file) also counts when one of its lines is echoed.
-    for (const line of v.split(/\\n|\n/)) {
-      const l = line.trim();
-      if (l.length >= 24 && !/^-----|^[{}"]/.test(l)) out.set(`a line of ${v.slice(0, 6)}… (${l.slice(0, 4)}…)`, l);
-    }
-  }
-  return out;
 }
 
 /** Names of the secrets that appear in any of `strings`. */
