@@ -6,6 +6,7 @@ import type { CwTarget } from '../src/activities/connectwise';
 import type { ConnectwiseConnection, SyncCustomer } from '../src/domain/connectwise-schema';
 import type { SyncMode } from '../src/contract/connectwise-sync-messages';
 import { billingSchema } from '../src/domain/connectwise-schema';
+import { MemoryLimiterStore } from '../src/activities/limits/limiter-memory';
 import { connectwiseCustomerSync } from '../src/workflows';
 import { CLIENT_ID, connectwiseFixture, customers, type ConnectwiseFixture } from './helpers/connectwise';
 import { integration, type Integration, type RunningWorker } from './helpers/integration';
@@ -153,13 +154,28 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
     assert.equal(r.companies.created + r.companies.unchanged + r.companies.updated, 120);
   });
 
-  it('a 429 storm completes, honouring Retry-After, without exceeding the simulator rate', async () => {
-    // Simulator: 20 requests/s; Onramp paces this tenant at 15/s. Pacing alone reserves slots ahead, so a
-    // stalled event loop used to release them together into one simulator window; the limiter now also
-    // counts requests as they leave (never more than 15 in any second, pinned by the fake-clock unit test
-    // in test/unit/logic.test.ts), so this holds on a loaded machine: the margin of 5 is for requests
-    // already in flight when a stall begins.
-    const { cw, sync } = await setup({ requestsPerWindow: 20, windowMs: 1000, requestsPerMinute: 900 });
+  it('a 429 storm completes: every Retry-After paused the tenant, and every request that reached ConnectWise took a paced slot', async () => {
+    // Counted, not timed: the limiter store records each request it let leave (`take` of the tenant's send
+    // window) and each pause; the simulator counts what it received. That no second carries more than the
+    // pace allows is the limiter's own property, pinned with a fake clock in test/unit/logic.test.ts; here,
+    // nothing may bypass it, and each 429 must pause the whole tenant for the Retry-After it carried.
+    const departures: string[] = [];
+    const pauses: { key: string; ms: number }[] = [];
+    class RecordingStore extends MemoryLimiterStore {
+      override async take(key: string, limit: number, spanMs: number, id?: string) {
+        const r = await super.take(key, limit, spanMs, id);
+        if (r.taken && /^connectwise:.*:sent$/.test(key)) departures.push(key);
+        return r;
+      }
+      override pause(key: string, ms: number) {
+        if (key.startsWith('connectwise:')) pauses.push({ key, ms });
+        return super.pause(key, ms);
+      }
+    }
+    const { cw, sync } = await setup({ requestsPerMinute: 900, limiterStore: new RecordingStore() });
+    const apiRequests = () =>
+      [...cw.sim.requests].filter(([k]) => /\/apis\/3\.0\//.test(k)).reduce((n, [, c]) => n + c, 0);
+    const before = { requests: apiRequests(), departures: departures.length };
     const storm = cw.sim.faults.add({
       method: '*',
       path: /\/apis\/3\.0\/(company\/companies|finance\/agreements)$/,
@@ -170,7 +186,19 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
     });
     const r = await sync(customers(40, 'R'));
     assert.equal(cw.sim.faults.fired(storm), 6, 'the storm happened');
-    assert.equal(cw.sim.throttled(), 0, 'Onramp never went past the simulator rate');
+    assert.deepEqual(
+      pauses.map((p) => p.ms),
+      [1000, 1000, 1000, 1000, 1000, 1000],
+      'each 429 paused the tenant for its Retry-After'
+    );
+    assert.equal(new Set(pauses.map((p) => p.key)).size, 1, 'one tenant');
+    const sent = apiRequests() - before.requests;
+    assert.ok(sent > 40, `the sync sent its requests (${sent})`);
+    assert.equal(
+      departures.length - before.departures,
+      sent,
+      'every request ConnectWise received left through the limiter'
+    );
     assert.equal(r.companies.created, 40);
     assertNoDuplicates(cw);
   });

@@ -17,6 +17,7 @@ import {
 import { ALL_AREAS, type AreaLevels } from '../../src/simulators/connectwise/connectwise-state';
 import { createNotifyReceiver, type NotifyReceiver } from '../../src/simulators/notify-receiver';
 import { plantCanary } from './canaries';
+import type { LimiterStore } from '../../src/activities/limits/limiter-store';
 
 export const CLIENT_ID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 const ALL: AreaLevels = { add: 'All', edit: 'All', inquire: 'All', delete: 'None' };
@@ -61,7 +62,12 @@ export function customers(n: number, prefix = 'C'): SyncCustomer[] {
 let roleIds = 10;
 
 export async function connectwiseFixture(
-  opts: ConnectwiseSimulatorOptions & { requestsPerMinute?: number; pageSize?: number } = {}
+  opts: ConnectwiseSimulatorOptions & {
+    requestsPerMinute?: number;
+    pageSize?: number;
+    /** The activities' vendor limiter store (default: a fresh in-memory one). */
+    limiterStore?: LimiterStore;
+  } = {}
 ): Promise<ConnectwiseFixture> {
   // The simulator throttles at ConnectWise's ~1,000/min by default; tests that are not about throttling
   // pace Onramp far above that (60,000/min), so they turn it off unless they ask for a limit.
@@ -74,18 +80,21 @@ export async function connectwiseFixture(
   const receiver = createNotifyReceiver();
   const notifyUrl = `${await receiver.listen()}/notify`;
   const dir = mkdtempSync(join(tmpdir(), 'onramp-cw-'));
-  const activities = createActivities({
-    google: { tokenUrl: 'http://127.0.0.1:9/token' },
-    notify: { webhookUrl: notifyUrl },
-    // The loopback simulator is allowed explicitly; nothing but ConnectWise hosts is by default.
-    connectwise: {
-      extraAllowedHosts: [host],
-      insecureHttpHosts: [host],
-      requestsPerMinute: opts.requestsPerMinute ?? 60_000,
-      pageSize: opts.pageSize ?? 1000,
-      currentCredentialsDir: join(dir, 'current-credentials'),
+  const activities = createActivities(
+    {
+      google: { tokenUrl: 'http://127.0.0.1:9/token' },
+      notify: { webhookUrl: notifyUrl },
+      // The loopback simulator is allowed explicitly; nothing but ConnectWise hosts is by default.
+      connectwise: {
+        extraAllowedHosts: [host],
+        insecureHttpHosts: [host],
+        requestsPerMinute: opts.requestsPerMinute ?? 60_000,
+        pageSize: opts.pageSize ?? 1000,
+        currentCredentialsDir: join(dir, 'current-credentials'),
+      },
     },
-  });
+    opts.limiterStore
+  );
   const control = async (method: 'POST' | 'PUT', path: string, body: unknown) => {
     const res = await request(`${url}${path}`, {
       method,
