@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import {
   autotaskRotationWorkflowId,
   parseAutotaskRotationInput,
   type AutotaskRotationRequest,
 } from '../src/domain/autotask-schema';
-import { workflowSource } from '../src/worker';
 import { autotaskWebhookRotation } from '../src/workflows';
 import {
   autotaskRotationStatusQuery,
@@ -16,8 +13,8 @@ import {
   oldWebhooksDeletedSignal,
 } from '../src/contract/autotask-rotation-messages';
 import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
+import { crashAfterCommits, waitForCrash, WorkerProcess } from './helpers/faults';
 import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
-import { createTestWorker, testDataConverter } from './helpers/temporal';
 
 describe('autotaskWebhookRotation (real Temporal server + Autotask simulator over HTTP)', () => {
   let env: TestWorkflowEnvironment;
@@ -141,42 +138,33 @@ describe('autotaskWebhookRotation (real Temporal server + Autotask simulator ove
     assert.equal(result.oldWebhooks[0]?.state, 'gone');
   });
 
-  it('a worker crash right after creating the new webhook leaves no duplicate and no orphan', async () => {
+  it('a worker SIGKILLed right after creating the new webhook leaves no duplicate and no orphan', async () => {
     const { newU, oldId, v2, req } = setup();
     const crashQueue = uniqueTaskQueue('autotask-crash');
-    let created = false;
-    // Worker 1 creates the webhook in Autotask, then dies before reporting the result.
-    const crashing = await Worker.create({
-      dataConverter: await testDataConverter(),
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: crashQueue,
-      shutdownGraceTime: '200ms',
-      ...workflowSource(),
-      activities: {
-        ...at.activities,
-        ensureAutotaskWebhook: async (input: Parameters<typeof at.activities.ensureAutotaskWebhook>[0]) => {
-          await at.activities.ensureAutotaskWebhook(input);
-          created = true;
-          await Context.current().cancelled;
-          throw new Error('unreachable');
-        },
-      },
-    });
-    const crashRun = crashing.run();
-    const handle = await start(req, crashQueue);
-    await eventually(async () => created, 'worker 1 to create the webhook');
-    crashing.shutdown();
-    await crashRun;
-    assert.equal(hooksNamed(v2).length, 1);
-
-    const rescuer = await createTestWorker(env, crashQueue, at.activities);
-    const result = await rescuer.runUntil(handle.result());
-    const fresh = hooksNamed(v2);
-    assert.equal(fresh.length, 1, 'no duplicate webhook');
-    assert.equal(newU.user.webhooksCreated, 1, 'created once: the webhook limit is not eaten by retries');
-    assert.equal(result.newWebhooks[0]?.id, fresh[0]!.id);
-    assert.ok(at.sim.db.isReady(fresh[0]!));
-    assert.equal(at.sim.db.webhooks.has(oldId), false, 'no orphaned old webhook');
+    // The production worker (src/worker.ts) as a child process; it inherits the env: secret references setup()
+    // just made. The simulator commits the webhook, holds its answer, and the worker is SIGKILLed inside that
+    // window (no shutdown, no result reported), then a fresh worker process starts on the same queue.
+    const worker = new WorkerProcess({ address: env.address, taskQueue: crashQueue, autotaskUrl: at.simUrl });
+    const label = 'new webhook create';
+    const plan = crashAfterCommits(worker, [
+      { label, sim: at.sim, method: 'POST', path: '/ATServicesRest/V1.0/TicketWebhooks' },
+    ]);
+    try {
+      worker.start();
+      const handle = await start(req, crashQueue);
+      await waitForCrash(plan, [label]);
+      assert.equal(worker.kills, 1, 'the worker was SIGKILLed once');
+      assert.equal(plan.fired(label), 1, 'the webhook was committed before the kill');
+      assert.equal(hooksNamed(v2).length, 1, 'the dead worker created it');
+      const result = await handle.result();
+      const fresh = hooksNamed(v2);
+      assert.equal(fresh.length, 1, 'no duplicate webhook');
+      assert.equal(newU.user.webhooksCreated, 1, 'created once: the webhook limit is not eaten by retries');
+      assert.equal(result.newWebhooks[0]?.id, fresh[0]!.id);
+      assert.ok(at.sim.db.isReady(fresh[0]!));
+      assert.equal(at.sim.db.webhooks.has(oldId), false, 'no orphaned old webhook');
+    } finally {
+      await worker.stop();
+    }
   });
 });
