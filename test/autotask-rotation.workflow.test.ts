@@ -97,14 +97,10 @@ describe('autotaskWebhookRotation (real Temporal server + Autotask simulator ove
     await at.sim.setUserActive(oldU.user.username, false);
     assert.equal(at.sim.db.webhooks.get(oldId)?.isActive, false, 'Autotask deactivated the old webhook with its user');
     const handle = await start({ ...req, timing: { ...req.timing, reminderMinutes: 0.01 } });
-    const waiting = await eventually(
-      async () => {
-        const s = await handle.query(autotaskRotationStatusQuery);
-        return s.state === 'waiting-for-operator' && s.reminders >= 1 ? s : undefined;
-      },
-      'the operator step with a reminder',
-      15_000
-    );
+    const waiting = await eventually(async () => {
+      const s = await handle.query(autotaskRotationStatusQuery);
+      return s.state === 'waiting-for-operator' && s.reminders >= 1 ? s : undefined;
+    }, 'the operator step with a reminder');
     assert.equal(waiting.step, 'awaiting-operator');
     assert.match(waiting.instructions ?? '', /reactivate .*oldUserReactivated.*\n.*by hand/s);
     assert.deepEqual(waiting.oldWebhooks, [{ entity: 'Ticket', id: oldId, state: 'inactive' }]);

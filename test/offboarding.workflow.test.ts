@@ -223,14 +223,10 @@ describe('customerOffboarding (real Temporal server, Google/Autotask/ConnectWise
     // The operator follows the hint's second option: the role gets Delete = All; nobody deletes by hand.
     await cw.setRole(m.roleId, cwRoleWithDelete());
     await offboardingOperatorDone(env.client, o.orderId, 'connectwise');
-    const next = await eventually(
-      async () => {
-        const t = await cwInstruction();
-        return t && !/Delete = All/.test(t) && t;
-      },
-      'the offboarding to delete the objects itself and move on to the API key',
-      30_000
-    );
+    const next = await eventually(async () => {
+      const t = await cwInstruction();
+      return t && !/Delete = All/.test(t) && t;
+    }, 'the offboarding to delete the objects itself and move on to the API key');
     assert.match(next, /API Keys: delete the key/);
     assert.equal(additions(), 0, 'Onramp deleted the additions');
 
