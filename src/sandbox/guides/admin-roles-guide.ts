@@ -38,7 +38,7 @@ export async function runAdminRolesGuide(
   const customer = await admin<{ customerId: string; orgUnits: { orgUnitPath: string }[] }>(
     ctx.googleUrl,
     'GET',
-    '/customer'
+    `/customer?domain=${domain}`
   );
   log.step(
     'Prerequisite',
