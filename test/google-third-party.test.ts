@@ -384,6 +384,19 @@ describe('Google simulator through googleapis (third-party client, Discovery-typ
     const p = gUser.parse((await directory.users.get({ userKey: plain })).data);
     assert.equal(p.isAdmin, false);
     assert.equal(p.isDelegatedAdmin, false);
+    // Seed 000 step 1, in the Admin console: only a super admin may authorize domain-wide delegation.
+    const authorize = (signedInAs: string) =>
+      fetch(`${g.url}/_admin/domain-wide-delegation/${g.clientId}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ domain: g.domain, scopes: [ADMIN_ROLE_SCOPES.users], signedInAs }),
+      });
+    for (const who of [helpdesk, plain]) {
+      const refused = await authorize(who);
+      assert.equal(refused.status, 403);
+      assert.match(await refused.text(), /only a super admin can authorize domain-wide delegation/);
+    }
+    assert.equal(g.sim.state.configuredGrant(g.clientId, g.domain).scopes.length, 0, 'nothing was authorized');
   });
 
   it("an API disabled in the service account's project answers 403 SERVICE_DISABLED (ErrorInfo)", async () => {
