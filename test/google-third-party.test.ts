@@ -40,6 +40,7 @@ import {
 import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-admin';
 
 const GROUP_READONLY = 'https://www.googleapis.com/auth/admin.directory.group.readonly';
+const GROUP = 'https://www.googleapis.com/auth/admin.directory.group';
 
 const errorOf = async (p: Promise<unknown>): Promise<GaxiosError> =>
   p.then(
@@ -53,7 +54,7 @@ describe('Google simulator through googleapis (third-party client, Discovery-typ
   let cloudIdentity: cloudidentity_v1.Cloudidentity;
   let readOnly: admin_directory_v1.Admin;
 
-  const clients = (scopes: string[]) => {
+  const clients = (scopes: string[], subject = g.admin) => {
     const key = JSON.parse(readFileSync(g.keyRef.slice('file:'.length), 'utf8')) as {
       client_email: string;
       private_key: string;
@@ -66,7 +67,7 @@ describe('Google simulator through googleapis (third-party client, Discovery-typ
         return config;
       },
     });
-    const auth = new JWT({ email: key.client_email, key: key.private_key, scopes, subject: g.admin, transporter });
+    const auth = new JWT({ email: key.client_email, key: key.private_key, scopes, subject, transporter });
     const rootUrl = `${g.url}/`;
     return {
       directory: google.admin({ version: 'directory_v1', auth, rootUrl }),
@@ -76,7 +77,7 @@ describe('Google simulator through googleapis (third-party client, Discovery-typ
 
   before(async () => {
     g = await googleAdminFixture();
-    const all = [...Object.values(ADMIN_ROLE_SCOPES), GROUP_READONLY];
+    const all = [...Object.values(ADMIN_ROLE_SCOPES), GROUP_READONLY, GROUP];
     g.grant(all);
     ({ directory, cloudIdentity } = clients(all));
     readOnly = clients([ADMIN_ROLE_SCOPES.orgUnits]).directory;
@@ -298,6 +299,217 @@ describe('Google simulator through googleapis (third-party client, Discovery-typ
     const noRole = await errorOf(directory.roles.get({ customer: 'my_customer', roleId: role.roleId }));
     assert.equal(noRole.response?.status, 404);
     gDirectoryError.parse(noRole.response?.data);
+  });
+
+  it('groups.create without initialGroupConfig is accepted (optional in the v1 Discovery document)', async () => {
+    const email = `tp-noconfig@${g.domain}`;
+    const op = ciOperation.parse(
+      (
+        await cloudIdentity.groups.create({
+          requestBody: {
+            parent: `customers/${g.customerId}`,
+            groupKey: { id: email },
+            labels: { [DISCUSSION_LABEL]: '' },
+          },
+        })
+      ).data
+    );
+    assert.equal((op.response as { groupKey: { id: string } }).groupKey.id, email);
+    const bad = await errorOf(
+      cloudIdentity.groups.create({
+        initialGroupConfig: 'SOMETIMES',
+        requestBody: { parent: `customers/${g.customerId}`, groupKey: { id: `x-${email}` }, labels: {} },
+      })
+    );
+    assert.equal(gCloudIdentityError.parse(bad.response?.data).error.status, 'INVALID_ARGUMENT');
+  });
+
+  it('Directory groups.insert: creates a plain group, 409 duplicate, 400 without email', async () => {
+    const email = `tp-dir-group@${g.domain}`;
+    const created = gGroup.parse(
+      (await directory.groups.insert({ requestBody: { email, name: 'Directory group', description: 'via insert' } }))
+        .data
+    );
+    assert.equal(created.email, email);
+    assert.equal(created.name, 'Directory group');
+    assert.equal(created.directMembersCount, '0');
+    assert.equal(gGroup.parse((await directory.groups.get({ groupKey: email })).data).id, created.id);
+    // A Directory-created group is a plain Google group: no security label in Cloud Identity.
+    const name = ciLookup.parse((await cloudIdentity.groups.lookup({ 'groupKey.id': email })).data).name;
+    const ci = ciGroup.parse((await cloudIdentity.groups.get({ name })).data);
+    assert.deepEqual(ci.labels, { [DISCUSSION_LABEL]: '' });
+    const dup = await errorOf(directory.groups.insert({ requestBody: { email } }));
+    assert.equal(dup.response?.status, 409);
+    assert.equal(gDirectoryError.parse(dup.response?.data).error.errors[0]!.reason, 'duplicate');
+    const noEmail = await errorOf(directory.groups.insert({ requestBody: { name: 'nameless' } }));
+    assert.equal(noEmail.response?.status, 400);
+    assert.equal(gDirectoryError.parse(noEmail.response?.data).error.errors[0]!.reason, 'required');
+  });
+
+  it("tenant isolation: each domain is its own customer; my_customer lists only the caller's users", async () => {
+    const other = `other-${process.pid}.example`;
+    const otherAdmin = `admin@${other}`;
+    g.sim.state.addUser(otherAdmin);
+    g.sim.state.addUser(`teacher@${other}`);
+    g.users('tp-iso', 2);
+    g.sim.state.setGrant(g.clientId, [ADMIN_ROLE_SCOPES.users, ADMIN_ROLE_SCOPES.roles], 0, other);
+    const theirs = clients([ADMIN_ROLE_SCOPES.users, ADMIN_ROLE_SCOPES.roles], otherAdmin).directory;
+
+    const listed = gUsers.parse((await theirs.users.list({ customer: 'my_customer', maxResults: 500 })).data);
+    assert.deepEqual(listed.users.map((u) => u.primaryEmail).sort(), [otherAdmin, `teacher@${other}`]);
+    const ours = gUsers.parse((await directory.users.list({ customer: 'my_customer', maxResults: 500 })).data);
+    assert.ok(ours.users.every((u) => u.primaryEmail.endsWith(`@${g.domain}`)));
+    assert.ok(ours.users.every((u) => u.customerId === g.customerId));
+
+    const theirId = gUser.parse((await theirs.users.get({ userKey: otherAdmin })).data).customerId;
+    assert.notEqual(theirId, g.customerId);
+    assert.match(theirId, /^C0[0-9a-z]{7}$/);
+    const hidden = await errorOf(theirs.users.get({ userKey: g.admin }));
+    assert.equal(hidden.response?.status, 404);
+    // Another customer's ID is refused (403); the caller's own ID and my_customer work.
+    const foreign = await errorOf(theirs.privileges.list({ customer: g.customerId }));
+    assert.equal(foreign.response?.status, 403);
+    assert.equal(gDirectoryError.parse(foreign.response?.data).error.errors[0]!.reason, 'forbidden');
+    gPrivileges.parse((await theirs.privileges.list({ customer: theirId })).data);
+  });
+
+  it('super admins: users.get isAdmin / isDelegatedAdmin follow the Admin console roles', async () => {
+    assert.equal(gUser.parse((await directory.users.get({ userKey: g.admin })).data).isAdmin, true);
+    const helpdesk = `helpdesk@${g.domain}`;
+    g.sim.state.addUser(helpdesk, 'delegatedAdmin');
+    const u = gUser.parse((await directory.users.get({ userKey: helpdesk })).data);
+    assert.equal(u.isAdmin, false);
+    assert.equal(u.isDelegatedAdmin, true);
+    const [plain] = g.users('tp-plain', 1) as [string];
+    const p = gUser.parse((await directory.users.get({ userKey: plain })).data);
+    assert.equal(p.isAdmin, false);
+    assert.equal(p.isDelegatedAdmin, false);
+    // Seed 000 step 1, in the Admin console: only a super admin may authorize domain-wide delegation.
+    const authorize = (signedInAs: string) =>
+      fetch(`${g.url}/_admin/domain-wide-delegation/${g.clientId}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ domain: g.domain, scopes: [ADMIN_ROLE_SCOPES.users], signedInAs }),
+      });
+    for (const who of [helpdesk, plain]) {
+      const refused = await authorize(who);
+      assert.equal(refused.status, 403);
+      assert.match(await refused.text(), /only a super admin can authorize domain-wide delegation/);
+    }
+    assert.equal(g.sim.state.configuredGrant(g.clientId, g.domain).scopes.length, 0, 'nothing was authorized');
+  });
+
+  it("an API disabled in the service account's project answers 403 SERVICE_DISABLED (ErrorInfo)", async () => {
+    const sa = g.sim.state.serviceAccount(g.saEmail)!;
+    const project = g.sim.state.projectNumberOf(sa);
+    g.sim.state.setServiceEnabled(project, 'cloudidentity.googleapis.com', false);
+    try {
+      const off = await errorOf(cloudIdentity.groups.lookup({ 'groupKey.id': `any@${g.domain}` }));
+      assert.equal(off.response?.status, 403);
+      const body = gCloudIdentityError.parse(off.response?.data).error;
+      assert.equal(body.status, 'PERMISSION_DENIED');
+      const info = (off.response?.data as { error: { details: { reason?: string; metadata?: object }[] } }).error
+        .details[0]!;
+      assert.equal(info.reason, 'SERVICE_DISABLED');
+      assert.deepEqual(
+        { ...(info.metadata as { consumer: string; service: string }) },
+        {
+          consumer: `projects/${project}`,
+          service: 'cloudidentity.googleapis.com',
+          serviceTitle: 'Cloud Identity API',
+          activationUrl: `https://console.developers.google.com/apis/api/cloudidentity.googleapis.com/overview?project=${project}`,
+          containerInfo: project,
+        }
+      );
+      // Only that API: the Directory API of the same project still answers.
+      gPrivileges.parse((await directory.privileges.list({ customer: 'my_customer' })).data);
+    } finally {
+      g.sim.state.setServiceEnabled(project, 'cloudidentity.googleapis.com', true);
+    }
+    ciLookup.parse((await cloudIdentity.groups.lookup({ 'groupKey.id': `tp-noconfig@${g.domain}` })).data);
+  });
+
+  it("role limits: 750 custom roles; per org unit and to groups, Google's error shapes", async () => {
+    const d = g.sim.directory;
+    const fill = (n: number, make: (i: number) => void) => Array.from({ length: n }, (_, i) => make(i));
+    const before = new Map(d.roles);
+    const custom = [...d.roles.values()].filter((r) => !r.isSystemRole).length;
+    fill(750 - custom, (i) =>
+      d.roles.set(`fill-${i}`, {
+        roleId: `fill-${i}`,
+        roleName: `Filler ${i}`,
+        roleDescription: '',
+        rolePrivileges: [],
+        isSystemRole: false,
+        isSuperAdminRole: false,
+      })
+    );
+    try {
+      const full = await errorOf(
+        directory.roles.insert({
+          customer: 'my_customer',
+          requestBody: {
+            roleName: 'One too many',
+            rolePrivileges: [{ privilegeName: 'EDU_ANALYTICS_DATA_ACCESS', serviceId: CLASSROOM_SERVICE_ID }],
+          },
+        })
+      );
+      assert.equal(full.response?.status, 400);
+      const err = gDirectoryError.parse(full.response?.data).error;
+      assert.equal(err.errors[0]!.reason, 'limitExceeded');
+      assert.match(err.message, /750 custom roles/);
+    } finally {
+      d.roles.clear();
+      for (const [k, v] of before) d.roles.set(k, v);
+    }
+
+    // 250 role assignments to groups in one unit (here the root: scope CUSTOMER).
+    const secEmail = `tp-limit@${g.domain}`;
+    const sec = d.createGroup(secEmail, 'Limit', '', { [DISCUSSION_LABEL]: '', [SECURITY_LABEL]: '' }, false);
+    const saved = new Map(d.assignments);
+    fill(250, (i) =>
+      d.assignments.set(`ga-${i}`, {
+        roleAssignmentId: `ga-${i}`,
+        roleId: '9170843029',
+        assignedTo: `group-${i}`,
+        assigneeType: 'GROUP',
+        scopeType: 'CUSTOMER',
+      })
+    );
+    try {
+      const groups = await errorOf(
+        directory.roleAssignments.insert({
+          customer: 'my_customer',
+          requestBody: { roleId: '9170843029', assignedTo: sec.id, scopeType: 'CUSTOMER' },
+        })
+      );
+      assert.equal(groups.response?.status, 400);
+      const e = gDirectoryError.parse(groups.response?.data).error;
+      assert.equal(e.errors[0]!.reason, 'CUSTOMER_EXCEEDED_ROLE_ASSIGNMENTS_LIMIT');
+      assert.match(e.message, /250 role assignments to groups/);
+      // 1,000 per org unit, whoever the assignee.
+      fill(750, (i) =>
+        d.assignments.set(`ua-${i}`, {
+          roleAssignmentId: `ua-${i}`,
+          roleId: '9170843029',
+          assignedTo: `user-${i}`,
+          assigneeType: 'USER',
+          scopeType: 'CUSTOMER',
+        })
+      );
+      const [user] = g.users('tp-limit-user', 1) as [string];
+      const userId = (await directory.users.get({ userKey: user })).data.id!;
+      const unit = await errorOf(
+        directory.roleAssignments.insert({
+          customer: 'my_customer',
+          requestBody: { roleId: '9170843029', assignedTo: userId, scopeType: 'CUSTOMER' },
+        })
+      );
+      assert.match(gDirectoryError.parse(unit.response?.data).error.message, /1000 role assignments/);
+    } finally {
+      d.assignments.clear();
+      for (const [k, v] of saved) d.assignments.set(k, v);
+    }
   });
 
   it('errors Onramp classifies: insufficient scope (403 with ErrorInfo), bad customer (400), no token (401)', async () => {

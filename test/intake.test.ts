@@ -295,7 +295,7 @@ describe('intake API and customerOnboarding (real Temporal server, simulators ov
     const wrong = await post(`/v1/onboardings/${o.orderId}/actions/retry`, { integration: 'autotask' });
     assert.equal(wrong.status, 409);
 
-    g.sim.state.addUser(`late-admin@${g.domain}`);
+    g.sim.state.addUser(`late-admin@${g.domain}`, 'superAdmin');
     assert.equal(
       (await post(`/v1/onboardings/${o.orderId}/actions/retry`, { integration: 'googleDelegation' })).status,
       202

@@ -39,7 +39,7 @@ export function createActivities(deps: ActivityDeps, limiterStore: LimiterStore 
     ...deps.onramp,
   };
   return {
-    ...createDelegationActivities(deps.google),
+    ...createDelegationActivities({ ...deps.google, apiRootUrl: deps.googleAdmin?.apiRootUrl }),
     ...createNotifyActivities(deps.notify),
     ...createAutotaskActivities({ ...deps.autotask, limiterStore }),
     ...createConnectwiseActivities({ ...deps.connectwise, limiterStore }),

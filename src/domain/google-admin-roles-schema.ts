@@ -22,6 +22,13 @@ import type { AdminRoleInputV1, AdminRoleRequestV1, ProvisioningLedger } from '.
  * Cloud Identity wants the customer ID with its "C" prefix (C046psxkn); the Admin console often shows it
  * without. Normalised once here; each API call derives the form it needs.
  */
+/**
+ * The form of a Google customer ID: "C0" and 7 lower-case letters or digits, as every documented example has it
+ * (C046psxkn in the Cloud Identity guide of seed 003 and Alert Center's "046psxkn" with the C stripped; C03xgje4y in
+ * the Directory guide "Manage customers"); an eighth character is tolerated ([guess]: Google publishes no grammar).
+ */
+const GOOGLE_CUSTOMER_ID = /^C0[0-9a-z]{7,8}$/;
+
 export const googleCustomerId = z
   .string()
   .trim()
@@ -30,8 +37,8 @@ export const googleCustomerId = z
     z
       .string()
       .regex(
-        /^C[0-9a-z]{6,12}$/,
-        'must be the Google customer ID from Admin console > Account > Account settings (e.g. C046psxkn or 046psxkn), not "my_customer" or a domain'
+        GOOGLE_CUSTOMER_ID,
+        'must be the Google customer ID from Admin console > Account > Account settings: "C0" and 7 letters or digits (e.g. C046psxkn, or 046psxkn without the C), not "my_customer" (Cloud Identity needs the ID itself) or a domain'
       )
   );
 

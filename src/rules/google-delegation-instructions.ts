@@ -1,5 +1,5 @@
 import type { DelegationInputV1, DelegationInstructions, ScopeStatus } from '../contract/google-delegation-messages';
-import { formatDuration } from './google-delegation-rules';
+import { formatDuration, USER_READ_SCOPES } from './google-delegation-rules';
 
 /**
  * What the Google delegation workflows tell the customer's admin and the operator (seed 000): the admin's
@@ -14,10 +14,15 @@ const CONSOLE_PATH =
 export function delegationInstructions(input: DelegationInputV1): DelegationInstructions {
   const scopesCsv = input.scopes.join(',');
   const consolePath = CONSOLE_PATH;
+  const canCheckSuperAdmin = input.scopes.some((s) => USER_READ_SCOPES.includes(s));
   const text = [
     `Sign in to the Google Admin console of ${input.customer.domain} as a super admin (${input.adminEmail}).`,
+    canCheckSuperAdmin
+      ? `  (Onramp checks that ${input.adminEmail} is a super admin once the grant works: a delegated admin cannot authorize domain-wide delegation.)`
+      : `  CONFIRM YOURSELF: ${input.adminEmail} must be a super admin (Admin console > Account > Admin roles > Super Admin > Admins). Onramp cannot check it: none of the granted scopes reads users.`,
     `Go to ${consolePath}.`,
     `Client ID: ${input.serviceAccount.clientId}`,
+    `  (the service account's client ID, ${input.serviceAccount.email}; Onramp checked that it is its key's client_id)`,
     `OAuth scopes (comma-delimited): ${scopesCsv}`,
     'Click Authorize. Onramp checks every scope until the grant has propagated (minutes, up to 24 hours), then tells ' +
       `${input.vendor.name} support (${input.vendor.supportEmail}) the admin email.`,

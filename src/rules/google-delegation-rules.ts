@@ -21,6 +21,15 @@ export const DEFAULT_DELEGATION_SCOPES = [
   'https://www.googleapis.com/auth/calendar.settings.readonly',
 ] as const;
 
+/**
+ * Directory scopes that let Onramp read the admin's user record (users.get `isAdmin`) and so check seed 000
+ * step 1 (a super admin); without one of them the admin's checklist asks the human to confirm it.
+ */
+export const USER_READ_SCOPES: readonly string[] = [
+  'https://www.googleapis.com/auth/admin.directory.user.readonly',
+  'https://www.googleapis.com/auth/admin.directory.user',
+];
+
 /** Business key: one delegation onboarding per customer domain and vendor client ID. */
 export function delegationWorkflowId(input: Pick<DelegationInputV1, 'customer' | 'serviceAccount'>): string {
   return `google-delegation:${input.customer.domain}:${input.serviceAccount.clientId}`;

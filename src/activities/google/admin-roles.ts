@@ -11,6 +11,7 @@ import {
 import {
   classifyGoogleApiError,
   classifyRoleAssignmentError,
+  classifyRoleInsertError,
   googleApiErrorInfo,
   type GoogleApiErrorInfo,
 } from './google-error-classifier';
@@ -36,6 +37,45 @@ export type InspectInput = Pick<AdminRoleInput, 'group' | 'members' | 'role' | '
 };
 
 const RM = ADMIN_ROLE_SCOPES.roles;
+
+/**
+ * The order against the tenant, before anything else (plan mode and apply alike): the admin Onramp acts as must be
+ * a super admin (custom roles and their assignments are a super admin's to manage), and `customer.customerId`
+ * must be that admin's customer (users.get answers its `customerId`). Either wrong fails naming the field, instead
+ * of a "400 Bad Request" at the first call that carries the customer ID.
+ */
+async function checkCallerTenant(c: AdminClients, caller: GoogleAdminCaller, what: string): Promise<void> {
+  let user: admin_directory_v1.Schema$User;
+  try {
+    user = (
+      await c.directory.users.get({
+        userKey: caller.adminEmail,
+        fields: 'primaryEmail,customerId,isAdmin,isDelegatedAdmin',
+      })
+    ).data;
+  } catch (err) {
+    const info = googleApiErrorInfo(err);
+    if (info.status === 404)
+      throw permanent(
+        `adminEmail: ${caller.adminEmail} is not a user of the customer's Workspace (${info.message}); nothing was created.`,
+        FailureType.GoogleInvalidSubject
+      );
+    return classifyGoogleApiError(err, what, ADMIN_ROLE_SCOPES.users);
+  }
+  const actual = user.customerId ?? '';
+  if (actual && actual.replace(/^C?/, 'C') !== caller.customerId) {
+    throw permanent(
+      `customer.customerId: ${caller.customerId} is not the customer ID of ${caller.adminEmail}'s Workspace, which is ${actual}. Fix customer.customerId: copy it from Admin console > Account > Account settings > Customer ID (${actual}); nothing was created.`,
+      FailureType.GoogleCustomerMismatch
+    );
+  }
+  if (user.isAdmin !== true) {
+    throw permanent(
+      `adminEmail: ${caller.adminEmail} is ${user.isDelegatedAdmin ? 'a delegated admin' : 'not an admin'}, not a super admin: only a super admin can create custom admin roles and assign them. Fix adminEmail (a super admin of the customer's Workspace: Admin console > Account > Admin roles > Super Admin > Admins), or make ${caller.adminEmail} a super admin; nothing was created.`,
+      FailureType.GoogleAdminNotSuperAdmin
+    );
+  }
+}
 
 /** privileges.list, children flattened (GAM does the same): name → serviceId and OU-scopability. */
 async function listPrivileges(
@@ -158,11 +198,12 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
         ADMIN_ROLE_SCOPES.members,
         RM,
         ...(input.scope.type === 'ORG_UNIT' ? [ADMIN_ROLE_SCOPES.orgUnits] : []),
+        ADMIN_ROLE_SCOPES.users,
       ];
-      if (input.assignee.type === 'user') scopes.push(ADMIN_ROLE_SCOPES.users);
       const c = await clientsFor(caller, scopes, what);
       const customer = caller.customerId;
       const summary: string[] = [];
+      await checkCallerTenant(c, caller, what);
 
       const catalogue = await listPrivileges(c, customer, what);
       const unknown = input.role.privileges.filter((p) => !catalogue.has(p));
@@ -335,7 +376,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
           message: `${what}: Google answered "duplicate" but the role is not listed yet; retrying`,
           type: FailureType.GoogleRoleNotVisible,
         },
-        otherwise: (err) => classifyGoogleApiError(err, what, RM),
+        otherwise: (err, info) => classifyRoleInsertError(err, what, RM, info),
       });
     },
 

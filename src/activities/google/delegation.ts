@@ -1,9 +1,13 @@
 import { heartbeat } from '@temporalio/activity';
 import { mapWithConcurrency } from '../concurrency';
 import { permanent } from '../failures';
-import { classifyTokenError } from './google-error-classifier';
+import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1';
+import { USER_READ_SCOPES } from '../../rules/google-delegation-rules';
+import { classifyGoogleApiError, classifyTokenError } from './google-error-classifier';
 import {
   createGoogleTransporter,
+  delegatedJwt,
+  GOOGLE_TOKEN_URL,
   loadServiceAccountKeyOrFail,
   mintDelegatedToken,
   type GoogleAuthSettings,
@@ -38,10 +42,54 @@ async function loadKey(input: CheckDelegationInput): Promise<ServiceAccountKey> 
       FailureType.ServiceAccountKeyMismatch
     );
   }
+  // Seed 000 step 4: the admin authorizes the client ID the order names; Google honours the grant for the key's
+  // own client_id only, so a mismatch would leave the admin granting an ID the vendor never uses.
+  const { clientId } = input.serviceAccount;
+  if (clientId && key.client_id && key.client_id !== clientId) {
+    throw permanent(
+      `serviceAccount.clientId is ${clientId}, but the key referenced by serviceAccount.keyRef has client_id ${key.client_id} (service account ${key.client_email}). Fix serviceAccount.clientId: it must be the key's client_id (the service account's unique ID, Google Cloud console > IAM & Admin > Service accounts), or reference the key of the service account whose client ID the admin authorizes.`,
+      FailureType.ServiceAccountClientIdMismatch
+    );
+  }
   return key;
 }
 
-export function createDelegationActivities(settings: GoogleAuthSettings) {
+/** Seed 000 step 1: is the admin a super admin? `isAdmin` of Directory users.get is true for super admins only. */
+async function checkSuperAdmin(
+  settings: DelegationSettings,
+  key: ServiceAccountKey,
+  subject: string,
+  scope: string
+): Promise<void> {
+  const transporter = createGoogleTransporter(settings);
+  const auth = delegatedJwt(key, subject, [scope], transporter);
+  // Without an API root, a token URL other than Google's is a simulator that serves the APIs beside it.
+  const root = settings.apiRootUrl ?? (settings.tokenUrl !== GOOGLE_TOKEN_URL ? new URL(settings.tokenUrl).origin : '');
+  const directory = new admin_directory_v1.Admin({
+    auth,
+    retry: false,
+    ...(root ? { rootUrl: root.replace(/\/?$/, '/') } : {}),
+  });
+  let user: admin_directory_v1.Schema$User;
+  try {
+    user = (await directory.users.get({ userKey: subject, fields: 'primaryEmail,isAdmin,isDelegatedAdmin' })).data;
+  } catch (err) {
+    return classifyGoogleApiError(err, `check that ${subject} is a super admin`, scope);
+  }
+  if (user.isAdmin !== true) {
+    throw permanent(
+      `adminEmail ${subject} is ${user.isDelegatedAdmin ? 'a delegated admin' : 'not an admin'}, not a super admin: a super admin must authorize domain-wide delegation (seed 000 step 1) and is the admin the vendor acts as. Fix adminEmail: name a super admin of the customer's Workspace (Admin console > Account > Admin roles > Super Admin > Admins), or have ${subject} made a super admin, then start this onboarding again.`,
+      FailureType.GoogleAdminNotSuperAdmin
+    );
+  }
+}
+
+export interface DelegationSettings extends GoogleAuthSettings {
+  /** googleapis root URL for the super-admin check (the simulator in sandbox/tests); unset means Google's. */
+  apiRootUrl?: string;
+}
+
+export function createDelegationActivities(settings: DelegationSettings) {
   return {
     /** Verify domain-wide delegation by minting tokens as the admin. Read-only: safe to retry. */
     async checkDelegatedScopes(input: CheckDelegationInput): Promise<ScopeCheck[]> {
@@ -58,6 +106,9 @@ export function createDelegationActivities(settings: GoogleAuthSettings) {
       };
       if (input.mode === 'together') {
         const r = await check(input.scopes);
+        // Every scope works as the admin: where a Directory user scope is among them, check step 1 too.
+        const userScope = input.scopes.find((s) => USER_READ_SCOPES.includes(s));
+        if (r.granted && userScope) await checkSuperAdmin(settings, key, input.subject, userScope);
         const checkedAt = new Date().toISOString();
         return input.scopes.map((scope) => ({ scope, checkedAt, ...r }));
       }

@@ -18,6 +18,30 @@ export interface GoogleApiErrorInfo {
   message: string;
   retryAfter?: string | null;
   scopeInsufficient: boolean;
+  /**
+   * A Google API disabled in the calling service account's project: 403 with an ErrorInfo of reason
+   * SERVICE_DISABLED (google/api/error_reason.proto) naming `metadata.consumer` ("projects/<number>") and
+   * `metadata.service`.
+   */
+  serviceDisabled?: { project: string; service: string; title?: string; activationUrl?: string };
+}
+
+interface ErrorInfoDetail {
+  '@type'?: string;
+  reason?: string;
+  metadata?: Record<string, string | undefined>;
+}
+
+function serviceDisabledOf(details: ErrorInfoDetail[] | undefined): GoogleApiErrorInfo['serviceDisabled'] {
+  const d = details?.find((x) => x.reason === 'SERVICE_DISABLED');
+  if (!d) return undefined;
+  const project = (d.metadata?.consumer ?? '').replace(/^projects\//, '') || d.metadata?.containerInfo || '?';
+  return {
+    project,
+    service: d.metadata?.service ?? 'the API',
+    ...(d.metadata?.serviceTitle ? { title: d.metadata.serviceTitle } : {}),
+    ...(d.metadata?.activationUrl ? { activationUrl: d.metadata.activationUrl } : {}),
+  };
 }
 
 export function googleApiErrorInfo(err: unknown): GoogleApiErrorInfo {
@@ -27,7 +51,7 @@ export function googleApiErrorInfo(err: unknown): GoogleApiErrorInfo {
       message?: string;
       status?: string;
       errors?: { reason?: string }[];
-      details?: { reason?: string }[];
+      details?: ErrorInfoDetail[];
     };
   }>;
   const body = e.response?.data?.error;
@@ -41,7 +65,21 @@ export function googleApiErrorInfo(err: unknown): GoogleApiErrorInfo {
     scopeInsufficient:
       reason === 'insufficientPermissions' ||
       !!body?.details?.some((d) => d.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'),
+    serviceDisabled: serviceDisabledOf(body?.details),
   };
+}
+
+/**
+ * The failure for an API disabled in the service account's project: enabling it is the vendor's one-time fix in
+ * Google Cloud console, so retrying without it cannot help.
+ */
+export function apiDisabled(what: string, d: NonNullable<GoogleApiErrorInfo['serviceDisabled']>) {
+  const title = d.title ?? (d.service === 'cloudidentity.googleapis.com' ? 'Cloud Identity API' : d.service);
+  const url = `https://console.cloud.google.com/apis/library/${d.service}?project=${d.project}`;
+  return permanent(
+    `${what}: the ${title} is disabled in the service account's Google Cloud project ${d.project}. Enable the ${title} (${d.service}) in project ${d.project}: ${url} (Google Cloud console > APIs & Services > Library > ${title} > Enable), wait a few minutes, then start this onboarding again.`,
+    FailureType.GoogleApiDisabled
+  );
 }
 
 const RATE_LIMIT_REASONS = new Set(['userRateLimitExceeded', 'quotaExceeded', 'rateLimitExceeded']);
@@ -75,6 +113,7 @@ export function isTransient(err: unknown, info = googleApiErrorInfo(err)): boole
 export function classifyGoogleApiError(err: unknown, what: string, scope: string): never {
   const info = googleApiErrorInfo(err);
   const said = `HTTP ${info.status ?? '?'}${info.reason ? ` ${info.reason}` : info.apiStatus ? ` ${info.apiStatus}` : ''}: ${info.message}`;
+  if (info.serviceDisabled) throw apiDisabled(what, info.serviceDisabled);
   if (isRateLimited(info)) {
     throw retryable(
       `${what}: Google rate limit (${said}); retrying with backoff`,
@@ -130,7 +169,7 @@ export function classifyRoleAssignmentError(
 ): never {
   if (info.reason === 'CUSTOMER_EXCEEDED_ROLE_ASSIGNMENTS_LIMIT') {
     throw permanent(
-      `${what}: the customer has reached Google's role-assignment limit (${info.message}). Remove unused assignments in Admin console > Account > Admin roles, then retry.`,
+      `${what}: the customer has reached Google's role-assignment limit (${info.message}). Google allows 1,000 role assignments per org unit (the whole account counts as one unit) and 250 role assignments to groups per unit. Remove unused assignments in Admin console > Account > Admin roles (or assign the role once to a security group holding the users), then start this onboarding again.`,
       FailureType.GoogleRoleAssignmentLimit
     );
   }
@@ -138,6 +177,22 @@ export function classifyRoleAssignmentError(
     throw permanent(
       `${what}: the assignee is not a security group (${info.message}): only security groups can hold admin roles.`,
       FailureType.GoogleAssigneeNotSecurityGroup
+    );
+  }
+  return classifyGoogleApiError(err, what, scope);
+}
+
+/** A custom role Google refused to create (`what` names it): the customer's 750-role limit; else classifyGoogleApiError. */
+export function classifyRoleInsertError(
+  err: unknown,
+  what: string,
+  scope: string,
+  info = googleApiErrorInfo(err)
+): never {
+  if (info.status === 400 && (info.reason === 'limitExceeded' || /custom roles/i.test(info.message))) {
+    throw permanent(
+      `${what}: the customer has reached Google's limit of 750 custom admin roles (${info.message}). Delete unused custom roles in Admin console > Account > Admin roles, or set role.name to an existing role with the same privileges, then start this onboarding again.`,
+      FailureType.GoogleCustomRoleLimit
     );
   }
   return classifyGoogleApiError(err, what, scope);
@@ -181,7 +236,7 @@ export function memberInsertOutcome(
   }
   if (isTransient(err, info))
     return { transient: { message: info.message, retryAfterMs: parseRetryAfter(info.retryAfter) } };
-  if (info.scopeInsufficient) return { fatal: memberAddFailure(err, groupKey, scope) };
+  if (info.scopeInsufficient || info.serviceDisabled) return { fatal: memberAddFailure(err, groupKey, scope) };
   const reason =
     info.status === 404
       ? 'no such user or group in the domain: check the email'

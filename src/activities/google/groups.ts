@@ -147,7 +147,7 @@ export function createGroupActivities(clientsFor: ClientsFor, memberConcurrency:
         const exists =
           info.status === 409 ||
           info.apiStatus === 'ALREADY_EXISTS' ||
-          (info.status === 403 && !info.scopeInsufficient && !isRateLimited(info));
+          (info.status === 403 && !info.scopeInsufficient && !info.serviceDisabled && !isRateLimited(info));
         if (!exists) return classifyGoogleApiError(err, what, ADMIN_ROLE_SCOPES.groups);
         const found = await findGroup(c, group.email, what);
         if (found) return { ...verifySecurity(found, group.email), outcome: 'already-present' };

@@ -38,7 +38,7 @@ export async function runAdminRolesGuide(
   const customer = await admin<{ customerId: string; orgUnits: { orgUnitPath: string }[] }>(
     ctx.googleUrl,
     'GET',
-    '/customer'
+    `/customer?domain=${domain}`
   );
   log.step(
     'Prerequisite',
@@ -58,7 +58,7 @@ export async function runAdminRolesGuide(
     ctx.googleUrl,
     'PUT',
     `/domain-wide-delegation/${ctx.serviceAccount.clientId}`,
-    { domain, scopes: Object.values(ADMIN_ROLE_SCOPES) }
+    { domain, scopes: Object.values(ADMIN_ROLE_SCOPES), signedInAs: adminEmail }
   );
   const wait = grant.visibleAt ? Date.parse(grant.visibleAt) - Date.now() : 0;
   if (wait > 0) {

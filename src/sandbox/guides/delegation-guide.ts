@@ -63,7 +63,7 @@ export async function runDelegationGuide(
       ctx.googleUrl,
       'PUT',
       `/domain-wide-delegation/${ctx.serviceAccount.clientId}`,
-      { domain: customer, scopes }
+      { domain: customer, scopes, signedInAs: adminEmail }
     );
     log.note(
       `(simulator) PUT /_admin/domain-wide-delegation/${ctx.serviceAccount.clientId}; Google propagates it by ${grant.visibleAt ?? 'now'}`

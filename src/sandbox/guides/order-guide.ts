@@ -45,7 +45,8 @@ export async function runOrderGuide(
   log.title(`One sales order, four integrations, through the intake API (order ${orderId})`);
 
   // ---- What the humans prepare before the deal closes ----
-  const google = await admin<{ customerId: string }>(ctx.googleUrl, 'GET', '/customer');
+  // Each Workspace domain is a customer of its own: ask for this one's ID.
+  const google = await admin<{ customerId: string }>(ctx.googleUrl, 'GET', `/customer?domain=${domain}`);
   log.step(
     '000/1',
     'customer admin',

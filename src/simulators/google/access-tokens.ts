@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 export interface IssuedToken {
   /** The impersonated user (`sub`), or the service account itself without delegation. */
   subject: string;
+  /** The service account that minted it (its project is the API consumer). */
+  serviceAccount?: string;
   scopes: Set<string>;
   expiresAt: number;
 }
@@ -13,10 +15,11 @@ export class AccessTokenBook {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  issue(subject: string, scopes: string[], lifetimeS = 3599): string {
+  issue(subject: string, scopes: string[], lifetimeS = 3599, serviceAccount?: string): string {
     const token = `ya29.sim-${randomBytes(24).toString('base64url')}`;
     this.tokens.set(token, {
       subject: subject.toLowerCase(),
+      ...(serviceAccount ? { serviceAccount: serviceAccount.toLowerCase() } : {}),
       scopes: new Set(scopes),
       expiresAt: this.now() + lifetimeS * 1000,
     });

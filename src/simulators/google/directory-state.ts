@@ -20,6 +20,12 @@ export interface DirectorySimOptions {
   directoryQuota?: { limit: number; windowMs: number };
   /** Role assignments per customer before CUSTOMER_EXCEEDED_ROLE_ASSIGNMENTS_LIMIT. */
   roleAssignmentLimit?: number;
+  /** Custom roles per customer (Google: 750). */
+  customRoleLimit?: number;
+  /** Role assignments per org unit, the root counting as one (Google: 1,000). */
+  roleAssignmentsPerOrgUnit?: number;
+  /** Role assignments to groups, over the whole organization and within each org unit (Google: 250). */
+  groupRoleAssignmentLimit?: number;
   /** Answer a create of an existing group with 403 instead of 409 (a documented quirk). */
   existingGroupCreateStatus?: 403 | 409;
   /** Persist groups, memberships, roles, role assignments and org units to this JSON file (restarts keep them). */
@@ -42,6 +48,8 @@ export interface SimGroup {
   labels: Record<string, string>;
   createTime: string;
   visibleAt: number;
+  /** The customer that created it (the simulator keeps one directory for every customer). */
+  customerId?: string;
 }
 
 export interface SimMember {
@@ -78,6 +86,14 @@ export interface SimRoleAssignment {
   orgUnitId?: string;
 }
 
+/** The customer ID of the simulator's first Workspace domain, unless `customerId` says otherwise. */
+export const DEFAULT_CUSTOMER_ID = 'C03az79cb';
+/**
+ * Google's role limits (Directory API guide "Manage roles", section "Role and role assignment limits"):
+ * 750 custom roles; 1,000 role assignments per org unit (the root counts as one; an older copy of the page
+ * says 500); 250 role assignments to groups.
+ */
+export const ROLE_LIMITS = { customRoles: 750, assignmentsPerOrgUnit: 1000, groupAssignments: 250 } as const;
 export const CLASSROOM_SERVICE_ID = '019c6y1840fzfkt';
 export const SECURITY_LABEL = 'cloudidentity.googleapis.com/groups.security';
 export const DISCUSSION_LABEL = 'cloudidentity.googleapis.com/groups.discussion_forum';
@@ -183,7 +199,7 @@ export class DirectoryState {
     readonly opts: DirectorySimOptions = {},
     private readonly now: () => number = Date.now
   ) {
-    this.customerId = opts.customerId ?? 'C03az79cb';
+    this.customerId = opts.customerId ?? DEFAULT_CUSTOMER_ID;
     this.rootOrgUnitId = stableId('03ph8a2z', `${this.customerId}/`, 8);
     for (const p of DEFAULT_ORG_UNITS) this.addOrgUnit(p);
     for (const [name, id] of [
@@ -263,9 +279,11 @@ export class DirectoryState {
     displayName: string,
     description: string,
     labels: Record<string, string>,
-    countWrite = true
+    countWrite = true,
+    customerId?: string
   ): SimGroup {
     const g: SimGroup = {
+      ...(customerId ? { customerId } : {}),
       id: `0${randomBytes(7).toString('hex')}`,
       email: email.toLowerCase(),
       displayName,

@@ -2,7 +2,7 @@ import { createSimulatorApp, listen, type Simulator, type SimulatorOptions } fro
 import { registerGoogleAdminRoutes } from './google-admin-routes';
 import { AccessTokenBook } from './access-tokens';
 import { registerDirectoryRoutes } from './directory-routes';
-import { DirectoryState, type DirectorySimOptions } from './directory-state';
+import { DEFAULT_CUSTOMER_ID, DirectoryState, type DirectorySimOptions } from './directory-state';
 import { decodeJwt, verifyRs256 } from './jwt';
 import { GoogleTenantState, type GoogleStateOptions } from './google-state';
 
@@ -39,7 +39,10 @@ const UNAUTHORIZED_CLIENT = {
 
 export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): GoogleSimulator {
   const sim = createSimulatorApp({ name: 'google', ...opts });
-  const state = new GoogleTenantState(opts);
+  const state = new GoogleTenantState({
+    primaryCustomerId: opts.directory?.customerId ?? DEFAULT_CUSTOMER_ID,
+    ...opts,
+  });
   // With a tenant state file, the directory (groups, roles, assignments…) is kept beside it unless told otherwise.
   const directoryFile =
     opts.directoryStateFile ??
@@ -98,7 +101,7 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
     }
     count('ok');
     return {
-      access_token: accessTokens.issue(claims.sub ?? sa.email, requested),
+      access_token: accessTokens.issue(claims.sub ?? sa.email, requested, 3599, sa.email),
       expires_in: 3599,
       token_type: 'Bearer',
     };
@@ -107,6 +110,7 @@ export function createGoogleSimulator(opts: GoogleSimulatorOptions = {}): Google
   registerDirectoryRoutes(app, {
     state: directory,
     tokens: accessTokens,
+    tenant: state,
     isUser: (email) => state.hasUser(email),
     users: () => state.listUsers(),
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -9,7 +10,23 @@ export interface ServiceAccountRecord {
   clientId: string;
   email: string;
   publicKeyPem: string;
+  /** The Google Cloud project number the account lives in (errors name `projects/<number>`); derived if absent. */
+  projectNumber?: string;
 }
+
+/**
+ * What a user is in the Admin console: a super admin (Admin roles > Super Admin), a delegated admin (any
+ * other admin role), or a plain user. Directory's users.get reports `isAdmin` (super admin) and
+ * `isDelegatedAdmin`.
+ */
+export type UserRole = 'superAdmin' | 'delegatedAdmin' | 'user';
+
+/** The Google APIs the simulator serves, by service name (an API disabled in a project answers SERVICE_DISABLED). */
+export const GOOGLE_SERVICES = {
+  'cloudidentity.googleapis.com': 'Cloud Identity API',
+  'admin.googleapis.com': 'Admin SDK API',
+} as const;
+export type GoogleServiceName = keyof typeof GOOGLE_SERVICES;
 
 interface GrantChange {
   scopes: string[];
@@ -21,11 +38,19 @@ interface Persisted {
   serviceAccounts: ServiceAccountRecord[];
   users: string[];
   grants: Record<string, GrantChange[]>;
+  roles?: Record<string, UserRole>;
+  customers?: Record<string, string>;
+  disabledServices?: Record<string, string[]>;
 }
 
 export interface GoogleStateOptions {
   /** How long an Admin-console change takes to reach the token endpoint. */
   propagationDelayMs?: number;
+  /**
+   * The customer ID of the first Workspace domain the simulator meets; every other domain gets its own
+   * (one customer per domain, so customers never see each other's users).
+   */
+  primaryCustomerId?: string;
   /** Persist to this JSON file (the sandbox does, so a restart keeps the tenant). */
   stateFile?: string;
   now?: () => number;
@@ -39,6 +64,11 @@ export class GoogleTenantState {
   private serviceAccounts = new Map<string, ServiceAccountRecord>();
   private users = new Set<string>();
   private grants = new Map<string, GrantChange[]>();
+  private roles = new Map<string, UserRole>();
+  /** Workspace domain → its customer ID. */
+  private customers = new Map<string, string>();
+  /** Project number → services disabled in it. */
+  private disabledServices = new Map<string, Set<string>>();
   propagationDelayMs: number;
   private readonly now: () => number;
 
@@ -50,6 +80,9 @@ export class GoogleTenantState {
       for (const sa of p.serviceAccounts) this.serviceAccounts.set(sa.email, sa);
       for (const u of p.users) this.users.add(u);
       for (const [k, v] of Object.entries(p.grants)) this.grants.set(k, v);
+      for (const [k, v] of Object.entries(p.roles ?? {})) this.roles.set(k, v);
+      for (const [k, v] of Object.entries(p.customers ?? {})) this.customers.set(k, v);
+      for (const [k, v] of Object.entries(p.disabledServices ?? {})) this.disabledServices.set(k, new Set(v));
     }
   }
 
@@ -60,6 +93,9 @@ export class GoogleTenantState {
       serviceAccounts: [...this.serviceAccounts.values()],
       users: [...this.users],
       grants: Object.fromEntries(this.grants),
+      roles: Object.fromEntries(this.roles),
+      customers: Object.fromEntries(this.customers),
+      disabledServices: Object.fromEntries([...this.disabledServices].map(([k, v]) => [k, [...v]])),
     };
     writeFileSync(this.opts.stateFile, JSON.stringify(p, null, 2));
   }
@@ -73,9 +109,70 @@ export class GoogleTenantState {
     return this.serviceAccounts.get(email.toLowerCase());
   }
 
-  addUser(email: string): void {
-    this.users.add(email.toLowerCase());
+  /**
+   * Add a user (idempotent). Without a role, an existing user keeps theirs and a new one is a super admin
+   * when its local part is `admin` (the sandbox's and tests' convention), else a plain user.
+   */
+  addUser(email: string, role?: UserRole): void {
+    const e = email.toLowerCase();
+    this.users.add(e);
+    this.roles.set(e, role ?? this.roles.get(e) ?? (e.split('@')[0] === 'admin' ? 'superAdmin' : 'user'));
+    this.customerOfDomain(e.split('@')[1] ?? '');
     this.save();
+  }
+
+  userRole(email: string): UserRole {
+    const e = email.toLowerCase();
+    return this.roles.get(e) ?? (e.split('@')[0] === 'admin' ? 'superAdmin' : 'user');
+  }
+
+  /**
+   * The customer ID of a Workspace domain: the first domain met gets `primaryCustomerId`, every other one
+   * its own stable ID (C0 + 7 characters, the form the Admin console shows).
+   */
+  customerOfDomain(domain: string): string {
+    const d = domain.toLowerCase();
+    let id = this.customers.get(d);
+    if (!id) {
+      id =
+        this.customers.size === 0 && this.opts.primaryCustomerId
+          ? this.opts.primaryCustomerId
+          : `C0${createHash('sha256').update(d).digest('hex').slice(0, 7)}`;
+      this.customers.set(d, id);
+      this.save();
+    }
+    return id;
+  }
+
+  /** The customer ID of a user (its email domain's). */
+  customerOfUser(email: string): string {
+    return this.customerOfDomain(email.split('@')[1] ?? '');
+  }
+
+  /** Every known customer: domain → customer ID. */
+  customerList(): { domain: string; customerId: string }[] {
+    return [...this.customers].map(([domain, customerId]) => ({ domain, customerId }));
+  }
+
+  /** The project number a service account's errors name (`projects/<number>`). */
+  projectNumberOf(sa: ServiceAccountRecord): string {
+    if (sa.projectNumber) return sa.projectNumber;
+    const project = /@([^.]+)\.iam\.gserviceaccount\.com$/.exec(sa.email)?.[1] ?? sa.email;
+    const digits = createHash('sha256').update(project).digest().readUIntBE(0, 5).toString();
+    return `1${digits.padStart(11, '0')}`;
+  }
+
+  /** Google Cloud console > APIs & Services > Enable / Disable API, for a project (by number). */
+  setServiceEnabled(projectNumber: string, service: string, enabled: boolean): void {
+    const set = this.disabledServices.get(projectNumber) ?? new Set<string>();
+    if (enabled) set.delete(service);
+    else set.add(service);
+    this.disabledServices.set(projectNumber, set);
+    this.save();
+  }
+
+  isServiceEnabled(projectNumber: string, service: string): boolean {
+    return !this.disabledServices.get(projectNumber)?.has(service);
   }
 
   hasUser(email: string): boolean {

@@ -6,7 +6,7 @@ import type { GoogleAdminDeps } from './google-admin-common';
  * Admin API: the customer ID and the organizational units (Admin console > Account settings, Directory >
  * Organizational units).
  */
-export function registerGoogleAdminOrgUnitRoutes(api: AdminApi, { directory }: GoogleAdminDeps): void {
+export function registerGoogleAdminOrgUnitRoutes(api: AdminApi, { state, directory }: GoogleAdminDeps): void {
   api.operation(
     {
       method: 'GET',
@@ -14,14 +14,15 @@ export function registerGoogleAdminOrgUnitRoutes(api: AdminApi, { directory }: G
       operationId: 'getCustomer',
       summary: 'The Workspace customer ID and its organizational units',
       description:
-        'Admin console > Account > Account settings > Customer ID (seed 003: "Find your customer ID"), and Directory > Organizational units.',
+        'Admin console > Account > Account settings > Customer ID (seed 003: "Find your customer ID"), and Directory > Organizational units. Each Workspace domain is its own customer: `domain` picks it (default: the first domain the simulator met).',
+      query: z.object({ domain: z.string().optional() }),
       response: z.object({
         customerId: z.string(),
         orgUnits: z.array(z.object({ orgUnitPath: z.string(), orgUnitId: z.string() })),
       }),
     },
-    async () => ({
-      customerId: directory.customerId,
+    async ({ query }) => ({
+      customerId: query.domain ? state.customerOfDomain(query.domain) : directory.customerId,
       orgUnits: [...directory.orgUnits].map(([orgUnitPath, id]) => ({ orgUnitPath, orgUnitId: `id:${id}` })),
     })
   );

@@ -1,17 +1,26 @@
 import type { admin_directory_v1 as dir, cloudidentity_v1 as ci } from 'googleapis';
 import { DISCUSSION_LABEL, type SimGroup } from '../directory-state';
-import { DIRECTORY as D, S, ciError, type DirectoryRouteContext } from '../directory-context';
+import { DIRECTORY as D, S, ciError, directoryError, type DirectoryRouteContext } from '../directory-context';
+
+/** groups.create's `initialGroupConfig` values (Discovery `cloudidentity:v1`, an optional query parameter). */
+const INITIAL_GROUP_CONFIGS = ['INITIAL_GROUP_CONFIG_UNSPECIFIED', 'WITH_INITIAL_OWNER', 'EMPTY'];
 
 /**
  * Groups of the Google simulator: Cloud Identity Groups v1 (create, lookup, get, delete) and the Directory
- * view of a group (groups.get).
+ * view of a group (groups.get, groups.insert).
  */
-export function registerGoogleGroupRoutes({ app, state, guard, groupOr404 }: DirectoryRouteContext): void {
+export function registerGoogleGroupRoutes({
+  app,
+  state,
+  guard,
+  groupOr404,
+  callerCustomer,
+}: DirectoryRouteContext): void {
   const ciGroup = (g: SimGroup) =>
     ({
       name: `groups/${g.id}`,
       groupKey: { id: g.email },
-      parent: `customers/${state.customerId}`,
+      parent: `customers/${g.customerId ?? state.customerId}`,
       displayName: g.displayName,
       description: g.description,
       createTime: g.createTime,
@@ -30,10 +39,16 @@ export function registerGoogleGroupRoutes({ app, state, guard, groupOr404 }: Dir
       description?: string;
       labels?: Record<string, string>;
     };
-    if (!q.initialGroupConfig || !['EMPTY', 'WITH_INITIAL_OWNER'].includes(q.initialGroupConfig)) {
-      return ciError(reply, 400, 'Request contains an invalid argument.');
+    // Optional (Discovery: "Optional. The initial configuration option for the `Group`."); a value must be one of the enum.
+    if (q.initialGroupConfig !== undefined && !INITIAL_GROUP_CONFIGS.includes(q.initialGroupConfig)) {
+      return ciError(
+        reply,
+        400,
+        `Invalid value at 'initial_group_config' (type.googleapis.com/google.apps.cloudidentity.groups.v1.InitialGroupConfig), "${q.initialGroupConfig}"`
+      );
     }
-    if (b.parent !== `customers/${state.customerId}`) {
+    const customer = callerCustomer(req);
+    if (b.parent !== `customers/${customer}`) {
       return ciError(
         reply,
         400,
@@ -61,7 +76,7 @@ export function registerGoogleGroupRoutes({ app, state, guard, groupOr404 }: Dir
         },
       });
     }
-    const g = state.createGroup(email, b.displayName ?? email, b.description ?? '', b.labels);
+    const g = state.createGroup(email, b.displayName ?? email, b.description ?? '', b.labels, true, customer);
     return {
       done: true,
       response: { '@type': 'type.googleapis.com/google.apps.cloudidentity.groups.v1.Group', ...ciGroup(g) },
@@ -95,11 +110,8 @@ export function registerGoogleGroupRoutes({ app, state, guard, groupOr404 }: Dir
   });
 
   // ---- Directory: groups (the Directory view of a Cloud Identity group) ----
-  app.get(`${D}/groups/:groupKey`, async (req, reply) => {
-    if (!guard(req, reply, S.groupsRead, 'directory')) return reply;
-    const g = groupOr404((req.params as { groupKey: string }).groupKey, reply);
-    if (!g) return reply;
-    return {
+  const directoryGroup = (g: SimGroup) =>
+    ({
       kind: 'admin#directory#group',
       id: g.id,
       etag: `"${g.id}"`,
@@ -109,6 +121,36 @@ export function registerGoogleGroupRoutes({ app, state, guard, groupOr404 }: Dir
       description: g.description,
       adminCreated: true,
       nonEditableAliases: [],
-    } satisfies dir.Schema$Group;
+    }) satisfies dir.Schema$Group;
+
+  app.get(`${D}/groups/:groupKey`, async (req, reply) => {
+    if (!guard(req, reply, S.groupsRead, 'directory')) return reply;
+    const g = groupOr404((req.params as { groupKey: string }).groupKey, reply);
+    if (!g) return reply;
+    return directoryGroup(g);
+  });
+
+  // groups.insert: a plain (non-security) Google group; `email` is required, `name` defaults to it.
+  app.post(`${D}/groups`, async (req, reply) => {
+    if (!guard(req, reply, S.groupsWrite, 'directory')) return reply;
+    const b = (req.body ?? {}) as { email?: unknown; name?: unknown; description?: unknown };
+    if (typeof b.email !== 'string' || !b.email)
+      return directoryError(reply, 400, 'required', 'Missing required field: email');
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.email))
+      return directoryError(reply, 400, 'invalid', 'Invalid Input: email');
+    if (b.name !== undefined && typeof b.name !== 'string')
+      return directoryError(reply, 400, 'invalid', 'Invalid value for: name');
+    if (b.description !== undefined && typeof b.description !== 'string')
+      return directoryError(reply, 400, 'invalid', 'Invalid value for: description');
+    if (state.groupByKey(b.email, true)) return directoryError(reply, 409, 'duplicate', 'Entity already exists.');
+    const g = state.createGroup(
+      b.email,
+      b.name ?? b.email,
+      b.description ?? '',
+      { [DISCUSSION_LABEL]: '' },
+      true,
+      callerCustomer(req)
+    );
+    return directoryGroup(g);
   });
 }

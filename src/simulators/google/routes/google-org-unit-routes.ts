@@ -23,7 +23,7 @@ export function registerGoogleOrgUnitRoutes({ app, state, guard, customerOk }: D
   // orgunits.list: orgUnitPath (default "/") and type children (default) | all | allIncludingParent.
   app.get(`${D}/customer/:customerId/orgunits`, async (req, reply) => {
     if (!guard(req, reply, S.orgUnitsRead, 'directory')) return reply;
-    if (!customerOk((req.params as { customerId: string }).customerId, reply)) return reply;
+    if (!customerOk((req.params as { customerId: string }).customerId, reply, req)) return reply;
     const q = req.query as Record<string, string | undefined>;
     const base = `/${(q.orgUnitPath ?? '/').replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
     const type = q.type ?? 'children';
@@ -44,7 +44,7 @@ export function registerGoogleOrgUnitRoutes({ app, state, guard, customerOk }: D
   // orgunits.get: `{+orgUnitPath}` is the full path without its leading slash, or `id:` + the org unit ID.
   app.get(`${D}/customer/:customerId/orgunits/*`, async (req, reply) => {
     if (!guard(req, reply, S.orgUnitsRead, 'directory')) return reply;
-    if (!customerOk((req.params as { customerId: string }).customerId, reply)) return reply;
+    if (!customerOk((req.params as { customerId: string }).customerId, reply, req)) return reply;
     const raw = decodeURIComponent((req.params as { '*': string })['*']);
     const hit = raw.startsWith('id:')
       ? [...state.orgUnits].find(([, id]) => id === raw.slice(3))

@@ -1,11 +1,17 @@
 import type { admin_directory_v1 as dir } from 'googleapis';
-import type { SimRoleAssignment } from '../directory-state';
+import { ROLE_LIMITS, type SimRoleAssignment } from '../directory-state';
 import { DIRECTORY as D, S, directoryError, type DirectoryRouteContext } from '../directory-context';
 
 /**
  * Admin role assignments of the Google simulator (Directory v1 roleAssignments: list, get, insert, delete).
  */
-export function registerGoogleRoleAssignmentRoutes({ app, state, guard, customerOk }: DirectoryRouteContext): void {
+export function registerGoogleRoleAssignmentRoutes({
+  app,
+  state,
+  tenant,
+  guard,
+  customerOk,
+}: DirectoryRouteContext): void {
   const assignmentJson = (a: SimRoleAssignment) =>
     ({
       kind: 'admin#directory#roleAssignment',
@@ -15,7 +21,7 @@ export function registerGoogleRoleAssignmentRoutes({ app, state, guard, customer
 
   app.get(`${D}/customer/:customer/roleassignments`, async (req, reply) => {
     if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
-    if (!customerOk((req.params as { customer: string }).customer, reply)) return reply;
+    if (!customerOk((req.params as { customer: string }).customer, reply, req)) return reply;
     const q = req.query as Record<string, string | undefined>;
     let assignee: string | undefined;
     if (q.userKey)
@@ -33,15 +39,19 @@ export function registerGoogleRoleAssignmentRoutes({ app, state, guard, customer
   app.get(`${D}/customer/:customer/roleassignments/:id`, async (req, reply) => {
     if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
     const p = req.params as { customer: string; id: string };
-    if (!customerOk(p.customer, reply)) return reply;
+    if (!customerOk(p.customer, reply, req)) return reply;
     const a = state.assignments.get(p.id);
     if (!a) return directoryError(reply, 404, 'notFound', 'Not Found');
     return assignmentJson(a);
   });
 
   app.post(`${D}/customer/:customer/roleassignments`, async (req, reply) => {
-    if (!guard(req, reply, S.rolesWrite, 'directory')) return reply;
-    if (!customerOk((req.params as { customer: string }).customer, reply)) return reply;
+    const subject = guard(req, reply, S.rolesWrite, 'directory');
+    if (!subject) return reply;
+    // Admin roles are a super admin's to manage [guess: status and text; Google's usual 403 for a non-admin caller].
+    if (tenant.userRole(subject) !== 'superAdmin')
+      return directoryError(reply, 403, 'forbidden', 'Not Authorized to access this resource/api');
+    if (!customerOk((req.params as { customer: string }).customer, reply, req)) return reply;
     const b = (req.body ?? {}) as Partial<SimRoleAssignment>;
     const role = b.roleId ? state.roles.get(b.roleId) : undefined;
     if (!role) return directoryError(reply, 404, 'notFound', 'Role not found');
@@ -68,14 +78,20 @@ export function registerGoogleRoleAssignmentRoutes({ app, state, guard, customer
         (a.orgUnitId ?? '') === (b.orgUnitId ?? '')
     );
     if (same) return directoryError(reply, 409, 'duplicate', 'Entity already exists.');
-    if (state.assignments.size >= (state.opts.roleAssignmentLimit ?? 10_000)) {
-      return directoryError(
-        reply,
-        400,
-        'CUSTOMER_EXCEEDED_ROLE_ASSIGNMENTS_LIMIT',
-        'The customer has reached the maximum number of role assignments.'
-      );
-    }
+    const overLimit = (message: string) =>
+      directoryError(reply, 400, 'CUSTOMER_EXCEEDED_ROLE_ASSIGNMENTS_LIMIT', message);
+    if (state.assignments.size >= (state.opts.roleAssignmentLimit ?? Number.POSITIVE_INFINITY))
+      return overLimit('The customer has reached the maximum number of role assignments.');
+    // Per org unit (the root, i.e. scope CUSTOMER, counts as one unit), and for groups 250 per unit.
+    const unit = b.scopeType === 'ORG_UNIT' ? (b.orgUnitId ?? '') : '';
+    const inUnit = [...state.assignments.values()].filter((a) => (a.orgUnitId ?? '') === unit);
+    const perUnit = state.opts.roleAssignmentsPerOrgUnit ?? ROLE_LIMITS.assignmentsPerOrgUnit;
+    const where = unit ? `org unit id:${unit}` : 'the root org unit (scope CUSTOMER)';
+    if (inUnit.length >= perUnit)
+      return overLimit(`The customer has reached the maximum of ${perUnit} role assignments in ${where}.`);
+    const groupLimit = state.opts.groupRoleAssignmentLimit ?? ROLE_LIMITS.groupAssignments;
+    if (group && inUnit.filter((a) => a.assigneeType === 'GROUP').length >= groupLimit)
+      return overLimit(`The customer has reached the maximum of ${groupLimit} role assignments to groups in ${where}.`);
     const a: SimRoleAssignment = {
       roleAssignmentId: state.newId('9170844'),
       roleId: role.roleId,
@@ -92,7 +108,7 @@ export function registerGoogleRoleAssignmentRoutes({ app, state, guard, customer
   app.delete(`${D}/customer/:customer/roleassignments/:id`, async (req, reply) => {
     if (!guard(req, reply, S.rolesWrite, 'directory')) return reply;
     const p = req.params as { customer: string; id: string };
-    if (!customerOk(p.customer, reply)) return reply;
+    if (!customerOk(p.customer, reply, req)) return reply;
     if (!state.assignments.delete(p.id)) return directoryError(reply, 404, 'notFound', 'Role assignment not found');
     state.wrote('assignment.delete');
     return reply.code(204).send();

@@ -1,13 +1,14 @@
 import type { admin_directory_v1 as dir } from 'googleapis';
 import { DIRECTORY as D, S, directoryError, type DirectoryRouteContext } from '../directory-context';
+import { ROLE_LIMITS } from '../directory-state';
 
 /**
  * Admin roles of the Google simulator (Directory v1 privileges.list, roles: list, get, insert, delete).
  */
-export function registerGoogleRoleRoutes({ app, state, guard, customerOk }: DirectoryRouteContext): void {
+export function registerGoogleRoleRoutes({ app, state, tenant, guard, customerOk }: DirectoryRouteContext): void {
   app.get(`${D}/customer/:customer/roles/ALL/privileges`, async (req, reply) => {
     if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
-    if (!customerOk((req.params as { customer: string }).customer, reply)) return reply;
+    if (!customerOk((req.params as { customer: string }).customer, reply, req)) return reply;
     const withKind = (p: (typeof state.privileges)[number]): dir.Schema$Privilege => ({
       kind: 'admin#directory#privilege',
       etag: `"${p.serviceId}/${p.privilegeName}"`,
@@ -23,7 +24,7 @@ export function registerGoogleRoleRoutes({ app, state, guard, customerOk }: Dire
 
   app.get(`${D}/customer/:customer/roles`, async (req, reply) => {
     if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
-    if (!customerOk((req.params as { customer: string }).customer, reply)) return reply;
+    if (!customerOk((req.params as { customer: string }).customer, reply, req)) return reply;
     const q = req.query as Record<string, string | undefined>;
     const max = Math.min(Number(q.maxResults ?? 100) || 100, 100);
     const start = Number(q.pageToken ?? 0) || 0;
@@ -39,15 +40,19 @@ export function registerGoogleRoleRoutes({ app, state, guard, customerOk }: Dire
   app.get(`${D}/customer/:customer/roles/:roleId`, async (req, reply) => {
     if (!guard(req, reply, S.rolesRead, 'directory')) return reply;
     const p = req.params as { customer: string; roleId: string };
-    if (!customerOk(p.customer, reply)) return reply;
+    if (!customerOk(p.customer, reply, req)) return reply;
     const role = state.roles.get(p.roleId);
     if (!role) return directoryError(reply, 404, 'notFound', 'Not Found');
     return { kind: 'admin#directory#role', etag: `"${role.roleId}"`, ...role } satisfies dir.Schema$Role;
   });
 
   app.post(`${D}/customer/:customer/roles`, async (req, reply) => {
-    if (!guard(req, reply, S.rolesWrite, 'directory')) return reply;
-    if (!customerOk((req.params as { customer: string }).customer, reply)) return reply;
+    const subject = guard(req, reply, S.rolesWrite, 'directory');
+    if (!subject) return reply;
+    // Admin roles are a super admin's to manage [guess: status and text; Google's usual 403 for a non-admin caller].
+    if (tenant.userRole(subject) !== 'superAdmin')
+      return directoryError(reply, 403, 'forbidden', 'Not Authorized to access this resource/api');
+    if (!customerOk((req.params as { customer: string }).customer, reply, req)) return reply;
     const b = (req.body ?? {}) as {
       roleName?: string;
       roleDescription?: string;
@@ -68,6 +73,16 @@ export function registerGoogleRoleRoutes({ app, state, guard, customerOk }: Dire
     }
     if ([...state.roles.values()].some((r) => r.roleName === b.roleName))
       return directoryError(reply, 409, 'duplicate', 'Entity already exists.');
+    const customRoles = [...state.roles.values()].filter((r) => !r.isSystemRole).length;
+    const limit = state.opts.customRoleLimit ?? ROLE_LIMITS.customRoles;
+    if (customRoles >= limit) {
+      return directoryError(
+        reply,
+        400,
+        'limitExceeded',
+        `Limit exceeded: the customer already has ${customRoles} custom roles (maximum ${limit}).`
+      );
+    }
     const role = {
       roleId: state.newId('9170843'),
       roleName: b.roleName,
@@ -84,7 +99,7 @@ export function registerGoogleRoleRoutes({ app, state, guard, customerOk }: Dire
   app.delete(`${D}/customer/:customer/roles/:roleId`, async (req, reply) => {
     if (!guard(req, reply, S.rolesWrite, 'directory')) return reply;
     const p = req.params as { customer: string; roleId: string };
-    if (!customerOk(p.customer, reply)) return reply;
+    if (!customerOk(p.customer, reply, req)) return reply;
     if (!state.roles.has(p.roleId)) return directoryError(reply, 404, 'notFound', 'Role not found');
     if ([...state.assignments.values()].some((a) => a.roleId === p.roleId)) {
       return directoryError(reply, 400, 'failedPrecondition', 'Cannot delete a role that is assigned');

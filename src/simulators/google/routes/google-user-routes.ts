@@ -8,7 +8,9 @@ export function registerGoogleUserRoutes({
   app,
   state,
   guard,
+  tenant,
   customerOk,
+  callerCustomer,
   users,
   userByKey,
 }: DirectoryRouteContext): void {
@@ -20,8 +22,8 @@ export function registerGoogleUserRoutes({
       etag: `"${state.userId(email)}"`,
       primaryEmail: email,
       name: { givenName: local, familyName: domain.split('.')[0] ?? domain, fullName: `${local} ${domain}` },
-      isAdmin: local === 'admin',
-      isDelegatedAdmin: false,
+      isAdmin: tenant.userRole(email) === 'superAdmin',
+      isDelegatedAdmin: tenant.userRole(email) === 'delegatedAdmin',
       lastLoginTime: '1970-01-01T00:00:00.000Z',
       creationTime: '2024-01-01T00:00:00.000Z',
       agreedToTerms: true,
@@ -30,7 +32,7 @@ export function registerGoogleUserRoutes({
       changePasswordAtNextLogin: false,
       ipWhitelisted: false,
       emails: [{ address: email, primary: true }],
-      customerId: state.customerId,
+      customerId: tenant.customerOfUser(email),
       orgUnitPath: '/',
       isMailboxSetup: true,
       isEnrolledIn2Sv: false,
@@ -44,7 +46,9 @@ export function registerGoogleUserRoutes({
     const key = (req.params as { userKey: string }).userKey.toLowerCase();
     if (state.groupByKey(key, true)) return directoryError(reply, 400, 'invalid', 'Type not supported: userKey');
     const email = userByKey(key);
-    if (!email) return directoryError(reply, 404, 'notFound', 'Resource Not Found: userKey');
+    // Another customer's user is not found from this one (each Workspace sees only its own directory).
+    if (!email || tenant.customerOfUser(email) !== callerCustomer(req))
+      return directoryError(reply, 404, 'notFound', 'Resource Not Found: userKey');
     return userJson(email);
   });
 
@@ -53,10 +57,14 @@ export function registerGoogleUserRoutes({
     if (!guard(req, reply, S.usersRead, 'directory')) return reply;
     const q = req.query as Record<string, string | undefined>;
     if (!q.customer && !q.domain) return directoryError(reply, 400, 'badRequest', 'Bad Request');
-    if (q.customer && !customerOk(q.customer, reply)) return reply;
+    if (q.customer && !customerOk(q.customer, reply, req)) return reply;
     const max = Math.min(Math.max(Number(q.maxResults ?? 100) || 100, 1), 500);
     const start = Number(q.pageToken ?? 0) || 0;
-    let all = users().filter((u) => !q.domain || u.endsWith(`@${q.domain.toLowerCase()}`));
+    // Only the caller's customer's users: `my_customer` is the customer of the admin the token acts as.
+    const mine = callerCustomer(req);
+    let all = users().filter(
+      (u) => tenant.customerOfUser(u) === mine && (!q.domain || u.endsWith(`@${q.domain.toLowerCase()}`))
+    );
     // The `query` language (developers.google.com/workspace/admin/directory/v1/guides/search-users): only
     // `email:` prefix and exact match are simulated.
     const email = /(?:^|\s)email:'?([^'\s]+)'?/i.exec(q.query ?? '')?.[1]?.toLowerCase();
