@@ -316,6 +316,7 @@ export const recorders: Record<string, Recorder> = {
               billing: billingSchema.parse({}),
               mode: 'apply',
               createMissingCompanies: true,
+              companyAddress: { city: 'Milano' },
             },
           ],
         });

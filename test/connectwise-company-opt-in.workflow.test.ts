@@ -112,7 +112,7 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
     const h = await start({
       ...cw.request(m),
       customers: list,
-      sync: { createMissingCompanies: true },
+      sync: { createMissingCompanies: true, companyAddress: { city: 'Milano' } },
       permissionWait: { recheckIntervalSeconds: 1, deadlineHours: 0.0005 },
     });
     const f = await failureOf(h);
@@ -148,7 +148,7 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
           ...cw.request(m),
           customers: list,
           billing: { product: { identifier: `OPT-${seq}-${process.pid % 1000}` } },
-          sync: { createMissingCompanies: true },
+          sync: { createMissingCompanies: true, companyAddress: { city: 'Milano' } },
         },
       },
     };

@@ -70,7 +70,10 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
   it('happy path: verifies keys, reads the role, syncs customers, is searchable, and keeps the key out of history', async () => {
     const m = await cw.newMember();
     const handle = await start(
-      cw.request(m, { customers: customers(20, 'HP'), sync: { createMissingCompanies: true } })
+      cw.request(m, {
+        customers: customers(20, 'HP'),
+        sync: { createMissingCompanies: true, companyAddress: { city: 'Milano', zip: '20121' } },
+      })
     );
     const result = await handle.result();
     assert.equal(result.companyName, cw.sim.state.companyName);

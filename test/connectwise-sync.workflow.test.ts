@@ -57,6 +57,7 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
             billing,
             mode,
             createMissingCompanies: true,
+            companyAddress: { addressLine1: '1 Via Roma', city: 'Milano' },
           },
         ],
       });

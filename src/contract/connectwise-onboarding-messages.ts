@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  CompanyAddressV1,
   ConnectwiseConnectionV1,
   ConnectwiseSiteInfo,
   SyncBillingV1,
@@ -23,6 +24,12 @@ export interface SyncCompanyOptions {
    * seed's role reads companies only). On: missing ones are created, which needs Company Maintenance Add.
    */
   createMissingCompanies: boolean;
+  /**
+   * The address every company the sync creates carries: ConnectWise refuses a company without one (OpenAPI
+   * Company: at least one of addressLine1, addressLine2, city, state, zip). Required by the door when
+   * `createMissingCompanies` is on.
+   */
+  companyAddress?: CompanyAddressV1;
 }
 
 /** The workflow's input, version 1: validated (and defaulted) at the door, never re-validated by the workflow. */

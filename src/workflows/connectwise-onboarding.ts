@@ -321,6 +321,7 @@ async function syncCustomers(o: Onboarding, target: CwTarget): Promise<SyncSumma
           billing: input.billing,
           mode: input.syncMode,
           createMissingCompanies: input.sync.createMissingCompanies,
+          ...(input.sync.companyAddress ? { companyAddress: input.sync.companyAddress } : {}),
         },
       ],
       staticSummary: onboardingText.syncSummary(input.syncMode, input.customer.name),
