@@ -280,7 +280,7 @@ describe('ConnectWise simulator through connectwise-rest (third-party client, co
           name: 'Typed',
           city: 'Milano',
           [field]: value,
-        } as unknown as Parameters<typeof cw.CompanyAPI.postCompanyCompanies>[0])
+        })
       );
       assert.equal(wrong.status, 400, field);
       const e = cwError.parse(wrong.data);
