@@ -166,6 +166,12 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
       companyWrites(cw).some((w) => w.startsWith('POST ')),
       'the companies were created by POST'
     );
+    for (const id of missing)
+      assert.equal(
+        cw.sim.state.companies.find((c) => c.identifier === id)?.city,
+        'Milano',
+        `${id} carries the order's sync.companyAddress`
+      );
     assert.equal(
       cw.sim.state.companies.find((c) => c.identifier === existing[1])?.name,
       `${list[1]!.name} (as the MSP named it)`,
