@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { createOnrampStateActivities } from '../src/activities/onramp';
-import { SEED_002_ROLE } from '../src/sandbox/guides/connectwise-guide';
+import { SEED_002_ROLE_READABLE } from '../src/sandbox/guides/connectwise-guide';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
 import { offboardingWorkflowId } from '../src/domain/offboarding-schema';
 import { offboardingStatusQuery, type OffboardingReport } from '../src/contract/offboarding-messages';
@@ -29,7 +29,7 @@ function companyWrites(cw: ConnectwiseFixture): string[] {
     .map(([k, n]) => `${k} ×${n}`);
 }
 
-const seedRole = (): Record<string, Partial<AreaLevels>> => structuredClone(SEED_002_ROLE);
+const seedRole = (): Record<string, Partial<AreaLevels>> => structuredClone(SEED_002_ROLE_READABLE);
 
 describe('ConnectWise sync: match-only by default, sync.createMissingCompanies opt-in (seed 002 role)', () => {
   let it_: Integration;

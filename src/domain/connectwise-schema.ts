@@ -234,6 +234,8 @@ export const onboardingInputSchema = z.strictObject({
         .positive()
         .max(24 * 30)
         .default(72),
+      /** Rights a read cannot prove (the role unreadable): block (absent = block) or accept and say so. */
+      unverified: z.enum(['block', 'accept']).optional(),
     })
     .default({ recheckIntervalSeconds: 900, deadlineHours: 72 }),
   customers: customerListSchema.default([]),
