@@ -149,7 +149,8 @@ function begin(request: ConnectwiseOnboardingRequestV1): Onboarding {
     validator: (patch) => {
       const problems = connectionPatchProblems(patch);
       if (problems.length) throw new Error(onboardingText.connectionRefused(problems));
-      if (o.target && !apiMemberOnly(o, patch as ConnectwiseConnectionPatchV1)) throw new Error(onboardingText.alreadyVerified);
+      if (o.target && !apiMemberOnly(o, patch as ConnectwiseConnectionPatchV1))
+        throw new Error(onboardingText.alreadyVerified);
       if (o.verifying) throw new Error(onboardingText.checkRunning);
     },
   });
