@@ -19,7 +19,7 @@ import { listFindings } from '../src/services/findings';
 import { startGoogleDelegation } from '../src/client';
 import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask-schema';
 import type { CwTarget } from '../src/activities/connectwise';
-import { SEED_002_ROLE } from '../src/sandbox/guides/connectwise-guide';
+import { SEED_002_ROLE_READABLE } from '../src/sandbox/guides/connectwise-guide';
 import { billingSchema } from '../src/domain/connectwise-schema';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
 import { driftFindingWorkflowId, type DriftCheckRequest } from '../src/domain/drift-schema';
@@ -270,7 +270,7 @@ export const recorders: Record<string, Recorder> = {
   async 'connectwiseOnboarding-match-only'(env, withWorker) {
     const cw = await connectwiseFixture();
     try {
-      const m = await cw.newMember(structuredClone(SEED_002_ROLE));
+      const m = await cw.newMember(structuredClone(SEED_002_ROLE_READABLE));
       const list = customers(2, 'RM');
       cw.sim.state.addCompany(list[0]!.identifier, list[0]!.name);
       return await withWorker(cw.activities, async (taskQueue) => {
@@ -316,6 +316,7 @@ export const recorders: Record<string, Recorder> = {
               billing: billingSchema.parse({}),
               mode: 'apply',
               createMissingCompanies: true,
+              companyAddress: { city: 'Milano' },
             },
           ],
         });

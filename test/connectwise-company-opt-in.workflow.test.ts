@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { createOnrampStateActivities } from '../src/activities/onramp';
-import { SEED_002_ROLE } from '../src/sandbox/guides/connectwise-guide';
+import { SEED_002_ROLE_READABLE } from '../src/sandbox/guides/connectwise-guide';
 import { customerOnboardingWorkflowId, type OrderRequest } from '../src/domain/customer-onboarding-schema';
 import { offboardingWorkflowId } from '../src/domain/offboarding-schema';
 import { offboardingStatusQuery, type OffboardingReport } from '../src/contract/offboarding-messages';
@@ -29,7 +29,7 @@ function companyWrites(cw: ConnectwiseFixture): string[] {
     .map(([k, n]) => `${k} ×${n}`);
 }
 
-const seedRole = (): Record<string, Partial<AreaLevels>> => structuredClone(SEED_002_ROLE);
+const seedRole = (): Record<string, Partial<AreaLevels>> => structuredClone(SEED_002_ROLE_READABLE);
 
 describe('ConnectWise sync: match-only by default, sync.createMissingCompanies opt-in (seed 002 role)', () => {
   let it_: Integration;
@@ -112,7 +112,7 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
     const h = await start({
       ...cw.request(m),
       customers: list,
-      sync: { createMissingCompanies: true },
+      sync: { createMissingCompanies: true, companyAddress: { city: 'Milano' } },
       permissionWait: { recheckIntervalSeconds: 1, deadlineHours: 0.0005 },
     });
     const f = await failureOf(h);
@@ -148,7 +148,7 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
           ...cw.request(m),
           customers: list,
           billing: { product: { identifier: `OPT-${seq}-${process.pid % 1000}` } },
-          sync: { createMissingCompanies: true },
+          sync: { createMissingCompanies: true, companyAddress: { city: 'Milano' } },
         },
       },
     };
@@ -166,6 +166,12 @@ describe('ConnectWise sync: match-only by default, sync.createMissingCompanies o
       companyWrites(cw).some((w) => w.startsWith('POST ')),
       'the companies were created by POST'
     );
+    for (const id of missing)
+      assert.equal(
+        cw.sim.state.companies.find((c) => c.identifier === id)?.city,
+        'Milano',
+        `${id} carries the order's sync.companyAddress`
+      );
     assert.equal(
       cw.sim.state.companies.find((c) => c.identifier === existing[1])?.name,
       `${list[1]!.name} (as the MSP named it)`,

@@ -70,7 +70,10 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
   it('happy path: verifies keys, reads the role, syncs customers, is searchable, and keeps the key out of history', async () => {
     const m = await cw.newMember();
     const handle = await start(
-      cw.request(m, { customers: customers(20, 'HP'), sync: { createMissingCompanies: true } })
+      cw.request(m, {
+        customers: customers(20, 'HP'),
+        sync: { createMissingCompanies: true, companyAddress: { city: 'Milano', zip: '20121' } },
+      })
     );
     const result = await handle.result();
     assert.equal(result.companyName, cw.sim.state.companyName);
@@ -225,6 +228,89 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
     assert.ok(
       s.permissions!.filter((r) => r.action !== 'inquire').every((r) => r.ok === 'unverified' && r.found === 'unknown')
     );
+  });
+
+  /** Seed 002's role plus Onramp's Security Roles read, minus that read: what an admin following the guide has. */
+  const unreadableRole = () => {
+    const role = fullRole();
+    delete role['System/Security Roles'];
+    return role;
+  };
+  const ROLE_ONLY_RIGHTS = [
+    'Finance › Agreements Add Level',
+    'Finance › Agreements Edit Level',
+    'Procurement › Product Catalog Add Level',
+    'Procurement › Product Catalog Edit Level',
+    'System › Table Setup Add Level',
+    'System › Table Setup Edit Level',
+    'Service Desk › Service Tickets Add Level',
+    'Service Desk › Service Tickets Edit Level',
+  ];
+  const READ_PATH =
+    'System > Security Roles > (the API member’s role) > System > Security Roles: set Inquire Level = All';
+  const heldStatus = (handle: { query: (q: typeof connectwiseStatusQuery) => Promise<ConnectwiseStatus> }) =>
+    eventually(async () => {
+      const x = await handle.query(connectwiseStatusQuery);
+      return x.step === 'awaiting-permissions' && x.unverified ? x : undefined;
+    }, 'the unverified rights holding the onboarding');
+
+  it('role unreadable (no Security Roles Inquire): status and checklist name the unverified rights and the console path; by default it waits, writes nothing, and goes on once the read is granted', async () => {
+    const m = await cw.newMember(unreadableRole());
+    const writes = cw.sim.writes();
+    const handle = await start(cw.request(m, { customers: customers(2, 'UV') }));
+    const s = await heldStatus(handle);
+    assert.equal(s.state, 'waiting-for-operator');
+    assert.equal(s.permissionSource, 'probe');
+    assert.deepEqual(s.unverified?.rights, ROLE_ONLY_RIGHTS);
+    assert.equal(s.unverified?.reason, 'role-read-refused');
+    assert.equal(s.unverified?.blocking, true);
+    assert.ok(s.unverified?.howToVerify.includes(READ_PATH), s.unverified?.howToVerify);
+    assert.match(s.unverified.howToVerify, /recheckPermissions/);
+    assert.match(s.unverified.howToVerify, /permissionWait\.unverified = "accept"/);
+    const checklist = s.checklist.join('\n');
+    assert.ok(checklist.includes(READ_PATH), checklist);
+    assert.ok(checklist.includes(ROLE_ONLY_RIGHTS.join(', ')), checklist);
+    assert.equal(cw.sim.writes(), writes, 'nothing written while rights are unverified');
+
+    cw.sim.state.setRole(m.roleId, `Sophos Integration ${m.roleId}`, fullRole());
+    await handle.signal(recheckPermissionsSignal);
+    const result = await handle.result();
+    assert.ok(result.permissions.every((r) => r.ok === true));
+    const done: ConnectwiseStatus = await handle.query(connectwiseStatusQuery);
+    assert.equal(done.permissionSource, 'security-role');
+    assert.equal(done.unverified, undefined);
+  });
+
+  it('permissionWait.unverified = "accept": goes on with the role unreadable, and the status keeps saying which rights are unverified', async () => {
+    const m = await cw.newMember(unreadableRole());
+    const handle = await start({
+      ...cw.request(m),
+      permissionWait: { recheckIntervalSeconds: 900, deadlineHours: 1, unverified: 'accept' },
+    });
+    await handle.result();
+    const s: ConnectwiseStatus = await handle.query(connectwiseStatusQuery);
+    assert.equal(s.state, 'completed');
+    assert.deepEqual(s.unverified?.rights, ROLE_ONLY_RIGHTS);
+    assert.equal(s.unverified?.blocking, false);
+    assert.match(
+      s.checklist.join('\n'),
+      /goes on without them \(the order sets permissionWait\.unverified = "accept"\)/
+    );
+  });
+
+  it('no API member named: the reason says so, and sending apiMember (provideConnection) lets Onramp read the role', async () => {
+    const m = await cw.newMember();
+    const req = cw.request(m);
+    const handle = await start({ ...req, connection: { ...req.connection, apiMember: undefined } });
+    const s = await heldStatus(handle);
+    assert.equal(s.unverified?.reason, 'no-api-member');
+    assert.match(s.unverified.howToVerify, /send provideConnection with apiMember/);
+    const r = await handle.executeUpdate(provideConnectionUpdate, { args: [{ apiMember: m.identifier }] });
+    assert.equal(r.verified, true);
+    const result = await handle.result();
+    assert.ok(result.permissions.every((p) => p.ok === true));
+    const after: ConnectwiseStatus = await handle.query(connectwiseStatusQuery);
+    assert.equal(after.permissionSource, 'security-role');
   });
 
   it('refuses a site that is not an allowed ConnectWise host before sending anything to it', async () => {

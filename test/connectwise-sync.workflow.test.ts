@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CwTarget } from '../src/activities/connectwise';
 import type { ConnectwiseConnection, SyncCustomer } from '../src/domain/connectwise-schema';
-import type { SyncMode } from '../src/contract/connectwise-sync-messages';
+import type { ConnectwiseSyncInputV1, SyncMode } from '../src/contract/connectwise-sync-messages';
 import { billingSchema } from '../src/domain/connectwise-schema';
 import { MemoryLimiterStore } from '../src/activities/limits/limiter-memory';
 import { connectwiseCustomerSync } from '../src/workflows';
@@ -45,7 +45,7 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
     const v = await cw.activities.verifyConnectwiseConnection(connection);
     assert.ok(v.ok, JSON.stringify(v));
     const target: CwTarget = { connection, site: v.site };
-    const sync = (list: SyncCustomer[], mode: SyncMode = 'apply') =>
+    const sync = (list: SyncCustomer[], mode: SyncMode = 'apply', extra: Partial<ConnectwiseSyncInputV1> = {}) =>
       env.client.workflow.execute(connectwiseCustomerSync, {
         workflowId: `cw-sync-${randomUUID()}`,
         taskQueue,
@@ -58,6 +58,8 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
             billing,
             mode,
             createMissingCompanies: true,
+            companyAddress: { addressLine1: '1 Via Roma', city: 'Milano' },
+            ...extra,
           },
         ],
       });
@@ -71,6 +73,30 @@ describe('connectwiseCustomerSync (real Temporal server + ConnectWise simulator 
     assert.equal(new Set(perCompany).size, perCompany.length, 'one agreement per company');
     assert.equal(cw.sim.state.catalog.length, 1, 'one catalog item');
   };
+
+  it('created companies carry the order address (ConnectWise requires one); without it nothing is created and the failure names sync.companyAddress', async () => {
+    const { cw, sync } = await setup();
+    await sync(customers(2, 'ADR'));
+    for (const id of ['ADR0001', 'ADR0002']) {
+      const c = cw.sim.state.companies.find((x) => x.identifier === id);
+      assert.deepEqual([c?.addressLine1, c?.city], ['1 Via Roma', 'Milano'], id);
+    }
+    const before = cw.sim.state.companies.length;
+    const err = await sync(customers(1, 'NOADR'), 'apply', { companyAddress: undefined }).then(
+      () => assert.fail('a company without an address must not be attempted'),
+      (e: unknown) => e as Error
+    );
+    // The failure chain (workflow → activity → application failure), as an operator reads it.
+    const chain: { message?: string; nonRetryable?: boolean }[] = [];
+    for (let e = err as (Error & { cause?: unknown; nonRetryable?: boolean }) | undefined; e; e = e.cause as typeof e)
+      chain.push(e);
+    const named = chain.find((e) =>
+      /^sync\.companyAddress: required when createMissingCompanies is true/.test(e.message ?? '')
+    );
+    assert.ok(named, chain.map((e) => e.message).join(' <- '));
+    assert.equal(named.nonRetryable, true);
+    assert.equal(cw.sim.state.companies.length, before, 'nothing created');
+  });
 
   it('puts the catalog item on each agreement as an addition, once: plan mode writes nothing, a re-run adds nothing, one removed by hand comes back', async () => {
     const { cw, sync } = await setup();

@@ -27,6 +27,7 @@ import {
   cwCompany,
   cwCompanyInfo,
   cwCount,
+  cwApiMember,
   cwError,
   cwInfo,
   cwMember,
@@ -173,10 +174,14 @@ describe('ConnectWise simulator through connectwise-rest (third-party client, co
       ['TP-DELTA', 'Delta'],
       ['TP-EPS', 'Epsilon'],
     ]) {
-      const c = cwCompany.parse(await cw.CompanyAPI.postCompanyCompanies({ identifier: identifier!, name: name! }));
+      const c = cwCompany.parse(
+        await cw.CompanyAPI.postCompanyCompanies({ identifier: identifier!, name: name!, city: 'Milano' })
+      );
       ids.push(c.id);
     }
-    const dup = await failure(cw.CompanyAPI.postCompanyCompanies({ identifier: 'tp-alpha', name: 'Again' }));
+    const dup = await failure(
+      cw.CompanyAPI.postCompanyCompanies({ identifier: 'tp-alpha', name: 'Again', city: 'Milano' })
+    );
     assert.equal(dup.status, 400);
     const body = cwError.parse(dup.data);
     assert.equal(body.errors?.[0]?.code, 'ObjectExists');
@@ -251,9 +256,102 @@ describe('ConnectWise simulator through connectwise-rest (third-party client, co
     cwCompany.parse(await cw.CompanyAPI.getCompanyCompaniesById(ids[0]!));
   });
 
+  it('a company needs an address field (OpenAPI Company) and each field its JSON type; ConnectWise error body', async () => {
+    const cw = client(await member());
+    const noAddress = await failure(
+      cw.CompanyAPI.postCompanyCompanies({ identifier: 'TP-NOADDR', name: 'No Address' })
+    );
+    assert.equal(noAddress.status, 400);
+    const body = cwError.parse(noAddress.data);
+    assert.equal(body.code, 'InvalidObject');
+    assert.match(body.errors?.[0]?.message ?? '', /At least one address field is required -- addressLine1/);
+    // Blank is not an address.
+    const blank = await failure(cw.CompanyAPI.postCompanyCompanies({ identifier: 'TP-BLANK', name: 'B', city: ' ' }));
+    assert.equal(blank.status, 400);
+    for (const [field, value] of [
+      ['name', ['Array Co']],
+      ['identifier', 42],
+      ['city', { name: 'Milano' }],
+      ['site', 'Main'],
+    ] as const) {
+      const wrong = await failure(
+        cw.CompanyAPI.postCompanyCompanies({
+          identifier: 'TP-TYPES',
+          name: 'Typed',
+          city: 'Milano',
+          [field]: value,
+        })
+      );
+      assert.equal(wrong.status, 400, field);
+      const e = cwError.parse(wrong.data);
+      assert.deepEqual(
+        e.errors?.map((x) => [x.code, x.field]),
+        [['InvalidField', field]],
+        field
+      );
+    }
+    assert.equal(
+      (
+        await cw.CompanyAPI.getCompanyCompanies({
+          conditions: 'identifier like "TP-NOADDR*" or identifier = "TP-TYPES"',
+        })
+      ).length,
+      0,
+      'nothing was created'
+    );
+    const created = cwCompany.parse(
+      await cw.CompanyAPI.postCompanyCompanies({ identifier: 'TP-ADDR', name: 'Addressed', addressLine1: '1 Via Roma' })
+    );
+    assert.equal(created.addressLine1, '1 Via Roma');
+    const renamedToArray = await failure(
+      cw.CompanyAPI.patchCompanyCompaniesById(created.id, [
+        { op: 'replace', path: 'name', value: ['x'] as unknown as Record<string, unknown> },
+      ])
+    );
+    assert.equal(renamedToArray.status, 400);
+    assert.equal(cwError.parse(renamedToArray.data).errors?.[0]?.field, 'name');
+  });
+
+  it('GET /system/apiMembers answers the ApiMember schema (not Member)', async () => {
+    const m = await member();
+    const cw = client(m);
+    const list = await cw.SystemAPI.getSystemApiMembers({ conditions: `identifier="${m.identifier}"` });
+    assert.equal(list.length, 1);
+    const me = cwApiMember.parse(list[0]);
+    assert.equal(me.identifier, m.identifier);
+    assert.equal(me.securityRole?.id, m.roleId);
+    assert.equal(cwApiMember.parse(await cw.SystemAPI.getSystemApiMembersById(me.id)).identifier, m.identifier);
+    assert.ok(cwCount.parse(await cw.SystemAPI.getSystemApiMembersCount()).count >= 1);
+  });
+
+  it('a trailing slash is answered as the path without it (/system/info/, /company/companies/)', async () => {
+    const cw = client(await member());
+    cwInfo.parse(await cw.request({ path: '/system/info/' }));
+    const created = cwCompany.parse(
+      await cw.request({
+        path: '/company/companies/',
+        method: 'post',
+        data: { identifier: 'TP-SLASH', name: 'Slash Co', city: 'Milano' },
+      })
+    );
+    const listed = (await cw.request({
+      path: '/company/companies/',
+      params: { conditions: 'identifier="TP-SLASH"' },
+    })) as unknown[];
+    assert.deepEqual(
+      listed.map((c) => cwCompany.parse(c).id),
+      [created.id]
+    );
+    cwCompany.parse(await cw.request({ path: `/company/companies/${created.id}/` }));
+  });
+
   it('agreements and catalog items, as Onramp writes and reads them', async () => {
     const cw = client(await member());
-    const company = await cw.CompanyAPI.postCompanyCompanies({ identifier: 'TP-AGR', name: 'Agreement Co' });
+    const company = await cw.CompanyAPI.postCompanyCompanies({
+      identifier: 'TP-AGR',
+      name: 'Agreement Co',
+      zip: '20121',
+    });
     const a = cwAgreement.parse(
       await cw.FinanceAPI.postFinanceAgreements({
         name: 'Sophos MDR',
@@ -406,7 +504,7 @@ describe('ConnectWise simulator state file (what the sandbox keeps across restar
     const created = await request(`${api(url1)}/company/companies`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ identifier: 'KEEP', name: 'Kept' }),
+      body: JSON.stringify({ identifier: 'KEEP', name: 'Kept', city: 'Milano' }),
     });
     assert.equal(created.statusCode, 201);
     await created.body.dump();

@@ -92,6 +92,11 @@ describe('sandbox guides (onramp sandbox ...) against the simulators and a real 
     assert.match(printed, /refused, the workflow keeps waiting/);
     for (const step of ['\n9. [ConnectWise admin]', '\n1-3. [ConnectWise admin]', '\n4-8. [ConnectWise admin]'])
       assert.ok(printed.includes(step), `prints step ${step.trim()}`);
+    // Seed 002's role cannot read roles: Onramp says which rights it cannot verify, and the read is granted as a step.
+    assert.equal(r.unverifiedSeen?.reason, 'role-read-refused');
+    assert.equal(r.unverifiedSeen?.rights.length, 8);
+    assert.ok(printed.includes('\n9+. [ConnectWise admin]'), 'prints the Security Roles read as its own step');
+    assert.match(printed, /System > Security Roles: Inquire Level = All\. Not in seed 002/);
   });
 
   it('order: one sales order with all four integrations through the intake API completes', async () => {

@@ -144,6 +144,7 @@ export async function runConnectwiseSyncs(
             billing: billingSchema.parse({}),
             mode: 'apply',
             createMissingCompanies: true,
+            companyAddress: { city: 'Bench City' },
           },
         ],
       })

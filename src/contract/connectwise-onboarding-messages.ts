@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  CompanyAddressV1,
   ConnectwiseConnectionV1,
   ConnectwiseSiteInfo,
   SyncBillingV1,
@@ -23,6 +24,12 @@ export interface SyncCompanyOptions {
    * seed's role reads companies only). On: missing ones are created, which needs Company Maintenance Add.
    */
   createMissingCompanies: boolean;
+  /**
+   * The address every company the sync creates carries: ConnectWise refuses a company without one (OpenAPI
+   * Company: at least one of addressLine1, addressLine2, city, state, zip). Required by the door when
+   * `createMissingCompanies` is on.
+   */
+  companyAddress?: CompanyAddressV1;
 }
 
 /** The workflow's input, version 1: validated (and defaulted) at the door, never re-validated by the workflow. */
@@ -37,7 +44,15 @@ export interface ConnectwiseOnboardingInputV1 {
     /** After this, the key shown once is presumed lost: the operator must generate a new pair. */
     deadlineHours: number;
   };
-  permissionWait: { recheckIntervalSeconds: number; deadlineHours: number };
+  permissionWait: {
+    recheckIntervalSeconds: number;
+    deadlineHours: number;
+    /**
+     * Rights Onramp cannot verify (Add/Edit, when the role cannot be read): `block` (absent = block) holds the
+     * onboarding until they are verified; `accept` goes on and says so in the status.
+     */
+    unverified?: UnverifiedPolicy;
+  };
   customers: SyncCustomerV1[];
   billing: SyncBillingV1;
   syncMode: SyncMode;
@@ -61,6 +76,27 @@ export interface ConnectwiseOnboardingRequestV1 {
 export type ConnectwiseConnectionPatchV1 = Partial<ConnectwiseConnectionV1>;
 
 // ---- Security role (seed 002 step 9) ----
+
+/** What unverified rights do to the onboarding (order field `permissionWait.unverified`; absent = `block`). */
+export type UnverifiedPolicy = 'block' | 'accept';
+
+/**
+ * Why rights stay unverified: the role was probed with reads, which prove Inquire only, because no API member
+ * was named (`no-api-member`) or ConnectWise refused to show the role (`role-read-refused`: the role lacks
+ * System › Security Roles Inquire, which seed 002's role does not grant).
+ */
+export type UnverifiedReason = 'no-api-member' | 'role-read-refused';
+
+/** The rights a probe could not prove, why, and how to let Onramp verify them (the status's `unverified`). */
+export interface UnverifiedPermissions {
+  reason: UnverifiedReason;
+  /** e.g. "Finance › Agreements Add Level". */
+  rights: string[];
+  /** What to do in ConnectWise (console path) or in the order so Onramp can verify them. */
+  howToVerify: string;
+  /** true: the onboarding waits for them (permissionWait.unverified = block, the default). */
+  blocking: boolean;
+}
 
 export type PermissionAction = 'add' | 'edit' | 'inquire';
 export type PermissionLevel = 'All' | 'My' | 'None';
@@ -111,6 +147,8 @@ export interface ConnectwiseStatus {
   site?: ConnectwiseSiteInfo;
   permissionSource?: 'security-role' | 'probe';
   permissions?: PermissionRow[];
+  /** Present when the role could not be read: which rights stay unverified and how to let Onramp read the role. */
+  unverified?: UnverifiedPermissions;
   sync?: SyncSummary;
   error?: string;
 }

@@ -31,6 +31,19 @@ export interface SyncBillingV1 {
 
 export type SyncMode = 'apply' | 'plan';
 
+/**
+ * The address a company Onramp creates carries: ConnectWise's Company schema requires at least one address
+ * field on create (OpenAPI `Company.addressLine1`…`zip`: "At least one address field is required"). Each
+ * field trimmed and within the schema's max length; at least one present (the door checks).
+ */
+export interface CompanyAddressV1 {
+  addressLine1?: string;
+  addressLine2?: string;
+  city?: string;
+  state?: string;
+  zip?: string;
+}
+
 // ---- Site and target ----
 
 export interface ConnectwiseSiteInfo {
@@ -59,6 +72,8 @@ export interface ConnectwiseSyncInputV1 {
   batchSize?: number;
   /** false: match companies only, report the unmatched; true: create the missing ones (never rename). */
   createMissingCompanies: boolean;
+  /** The address each created company carries (required by ConnectWise when companies are created). */
+  companyAddress?: CompanyAddressV1;
 }
 
 // ---- Result ----

@@ -9,6 +9,8 @@ import type { SyncMode } from '../contract/connectwise-sync-messages';
 import { parseOrThrow, SECRET_REF_PATTERN } from './field-validators';
 export * from '../rules/connectwise-rules';
 import {
+  COMPANY_ADDRESS_MISSING,
+  COMPANY_ADDRESS_NEEDED,
   CW_KEY_PATTERN,
   GUID,
   PRIVATE_KEY_NOT_A_REF,
@@ -162,8 +164,35 @@ export const customerListSchema = z
  * so by default the sync matches customers to existing companies and reports the unmatched ones; opting in to
  * `createMissingCompanies` makes the role check require Company Maintenance Add = All and creates them.
  */
+const addressField = (max: number) => z.string().trim().min(1, 'leave it out rather than blank').max(max);
+
+/** OpenAPI Company: addressLine1, addressLine2, city, state (max 50) and zip (max 12); at least one of them. */
+export const companyAddressSchema = z
+  .strictObject({
+    addressLine1: addressField(50).optional(),
+    addressLine2: addressField(50).optional(),
+    city: addressField(50).optional(),
+    state: addressField(50).optional(),
+    zip: addressField(12).optional(),
+  })
+  .refine((a) => Object.values(a).some((v) => v !== undefined), {
+    message: COMPANY_ADDRESS_NEEDED,
+  });
+
 export const syncOptionsSchema = z
-  .strictObject({ createMissingCompanies: z.boolean().default(false) })
+  .strictObject({
+    createMissingCompanies: z.boolean().default(false),
+    companyAddress: companyAddressSchema.optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.createMissingCompanies && !o.companyAddress)
+      ctx.addIssue({
+        // Stryker disable next-line StringLiteral: the issue code is never shown or read (describeIssues reports path and message)
+        code: 'custom',
+        path: ['companyAddress'],
+        message: COMPANY_ADDRESS_MISSING,
+      });
+  })
   .default({ createMissingCompanies: false });
 
 export const syncModeSchema = z.enum(['apply', 'plan']);
@@ -205,6 +234,8 @@ export const onboardingInputSchema = z.strictObject({
         .positive()
         .max(24 * 30)
         .default(72),
+      /** Rights a read cannot prove (the role unreadable): block (absent = block) or accept and say so. */
+      unverified: z.enum(['block', 'accept']).optional(),
     })
     .default({ recheckIntervalSeconds: 900, deadlineHours: 72 }),
   customers: customerListSchema.default([]),

@@ -1,6 +1,12 @@
-import type { PermissionRow, SyncCompanyOptions } from '../contract/connectwise-onboarding-messages';
+import type {
+  PermissionRow,
+  SyncCompanyOptions,
+  UnverifiedPermissions,
+  UnverifiedPolicy,
+  UnverifiedReason,
+} from '../contract/connectwise-onboarding-messages';
 import type { ConnectwiseSiteInfo, SyncMode, SyncSummary } from '../contract/connectwise-sync-messages';
-import { ACTION_LABEL, requiredPermissions } from './connectwise-rules';
+import { ACTION_LABEL, permissionMenuPath, requiredPermissions } from './connectwise-rules';
 
 /**
  * Everything the ConnectWise workflows say to the operator (Web UI details, failure messages, Update
@@ -8,7 +14,10 @@ import { ACTION_LABEL, requiredPermissions } from './connectwise-rules';
  */
 
 /** The seed's checklist, as the operator step publishes it (with Company Maintenance Add when the sync creates companies). */
-export function connectwiseChecklist(vendorName: string, opts?: Partial<SyncCompanyOptions>): string[] {
+export function connectwiseChecklist(
+  vendorName: string,
+  opts?: Partial<SyncCompanyOptions> & { unverified?: UnverifiedPolicy }
+): string[] {
   return [
     'The Integrator Login account exists in ConnectWise (recreate it first if it was removed).',
     'System > Members > API Members tab > + : add an API member with an administrator’s details and save it.',
@@ -22,8 +31,55 @@ export function connectwiseChecklist(vendorName: string, opts?: Partial<SyncComp
         )
         .join('; ') +
       '.',
-    'Give Onramp the site (e.g. na.myconnectwise.net), the Company ID, the Public Key, the private key reference and the integration clientId.',
+    securityRolesReadStep(opts),
+    'Give Onramp the site (e.g. na.myconnectwise.net), the Company ID, the Public Key, the private key reference, the integration clientId and the API member’s identifier.',
   ];
+}
+
+/** "Finance › Agreements Add Level", …: the rights of the table only the role itself can prove (Add/Edit). */
+export function rightsOnlyTheRoleProves(opts?: Partial<SyncCompanyOptions>): string[] {
+  return requiredPermissions(opts).flatMap((p) =>
+    p.actions.filter((a) => a !== 'inquire').map((a) => `${p.module} › ${p.area} ${ACTION_LABEL[a]}`)
+  );
+}
+
+/** The console path that lets the API member read its own role (not in seed 002: Onramp's addition). */
+export const securityRolesReadPath = (roleName?: string) =>
+  permissionMenuPath(roleName, 'System', 'Security Roles', 'inquire');
+
+/** The checklist's step for the read seed 002 does not grant, saying what is lost without it. */
+function securityRolesReadStep(opts?: Partial<SyncCompanyOptions> & { unverified?: UnverifiedPolicy }): string {
+  return (
+    `Onramp’s addition to step 9 (the guide does not ask it): in the same role, ${securityRolesReadPath()} (read-only: the member can see roles, not change them). ` +
+    `Onramp then reads the role and verifies every level. Without it Onramp can only probe with reads, which prove Inquire and never Add or Edit: ` +
+    `${rightsOnlyTheRoleProves(opts).join(', ')} stay unverified, and the onboarding ` +
+    (opts?.unverified === 'accept'
+      ? 'goes on without them (the order sets permissionWait.unverified = "accept").'
+      : 'waits for them (permissionWait.unverified = "block", the default; "accept" goes on without verifying).')
+  );
+}
+
+/** The status's account of unverified rights: which, why, how to let Onramp verify them, and whether they hold it. */
+export function unverifiedPermissions(
+  rows: readonly PermissionRow[],
+  reason: UnverifiedReason | undefined,
+  policy: UnverifiedPolicy | undefined
+): UnverifiedPermissions | undefined {
+  const rights = rows
+    .filter((r) => r.ok === 'unverified')
+    .map((r) => `${r.module} › ${r.area} ${ACTION_LABEL[r.action]}`);
+  if (!rights.length || !reason) return undefined;
+  const accept =
+    'or check these levels yourself under System > Security Roles and start the onboarding with permissionWait.unverified = "accept"';
+  return {
+    reason,
+    rights,
+    howToVerify:
+      reason === 'role-read-refused'
+        ? `ConnectWise refused to show the API member’s security role (it lacks System › Security Roles Inquire, which seed 002 does not grant), so Onramp probed each area with reads, which prove Inquire only. To let Onramp verify: ${securityRolesReadPath()}, then send recheckPermissions; ${accept}.`
+        : `No API member was named (connection.apiMember), so Onramp probed each area with reads, which prove Inquire only. To let Onramp verify: send provideConnection with apiMember = the member’s identifier (System > Members > API Members), with ${securityRolesReadPath()} in its role; ${accept}.`,
+    blocking: policy !== 'accept',
+  };
 }
 
 /** The table as text, for the operator (details pane, failure message). */
@@ -59,6 +115,14 @@ export const onboardingText = {
   permissionsMissing: (missing: number, table: string) =>
     `**${missing} permission(s) missing.** Fix them, then send recheckPermissions.\n\n${table}`,
   waitingForPermissions: (missing: number) => `Wait for ${missing} permission fix(es) or recheckPermissions`,
+  /** The permission step's details when unverified rights hold the onboarding (with or without missing ones). */
+  permissionsHeld: (missing: number, unverified: UnverifiedPermissions, table: string) =>
+    `**${missing ? `${missing} permission(s) missing, and ` : ''}${unverified.rights.length} right(s) unverified** (they hold the onboarding: permissionWait.unverified = "block"). Unverified: ${unverified.rights.join(', ')}.\n\n${unverified.howToVerify}\n\n${table}`,
+  permissionsStillHeld: (missing: number, unverified: UnverifiedPermissions, table: string) =>
+    `The API member's security role ${missing ? `still lacks ${missing} permission(s) of seed 002 and ` : ''}leaves ${unverified.rights.length} right(s) unverified: ${unverified.rights.join(', ')}. ${unverified.howToVerify}\n${table}`,
+  /** Said in the status when the order accepts unverified rights. */
+  unverifiedAccepted: (unverified: UnverifiedPermissions) =>
+    `Going on with ${unverified.rights.length} right(s) unverified (permissionWait.unverified = "accept"): ${unverified.rights.join(', ')}. A write the role does not allow will fail the sync with ConnectWise's 403. ${unverified.howToVerify}`,
   syncing: (mode: SyncMode, customers: number) => `${mode === 'plan' ? 'Planning' : 'Syncing'} ${customers} customers`,
   syncSummary: (mode: SyncMode, customer: string) => `ConnectWise customer sync (${mode}) for ${customer}`,
   done: (site: ConnectwiseSiteInfo, sync: SyncSummary | undefined) => {

@@ -64,6 +64,12 @@ export function stripSiteUrl(site: string): string {
   return site.replace(/^https?:\/\//, '').replace(/\/+$/, '');
 }
 
+/** The door's words for a company address (sync.companyAddress). */
+export const COMPANY_ADDRESS_NEEDED =
+  'give at least one of addressLine1, addressLine2, city, state, zip: ConnectWise refuses a company without an address';
+export const COMPANY_ADDRESS_MISSING =
+  'required when createMissingCompanies is true: ConnectWise refuses a company without an address. Give the address the created companies carry, e.g. {"city": "Milan", "zip": "20121"} (at least one of addressLine1, addressLine2, city, state, zip)';
+
 export const PRIVATE_KEY_PASTED =
   'this looks like the private key itself: never paste it here. Store it (e.g. in a file readable by the worker) and give its reference, file:/path/to/key or env:VARIABLE_NAME';
 export const PRIVATE_KEY_NOT_A_REF = 'must be a secret reference, file:/path/to/key or env:VARIABLE_NAME';

@@ -129,6 +129,7 @@ async function syncCustomers({ input, progress, status, verb }: SyncRun, item: C
             description: input.billing.product.description,
           },
           createMissingCompanies: input.createMissingCompanies,
+          ...(input.companyAddress ? { companyAddress: input.companyAddress } : {}),
         },
       ]
     );

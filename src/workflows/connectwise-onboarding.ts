@@ -22,7 +22,12 @@ import {
   fillConnectwiseOnboardingDefaults,
   normaliseConnectionPatch,
 } from '../rules/connectwise-rules';
-import { connectwiseChecklist, formatPermissionTable, onboardingText } from '../rules/connectwise-instructions';
+import {
+  connectwiseChecklist,
+  formatPermissionTable,
+  onboardingText,
+  unverifiedPermissions,
+} from '../rules/connectwise-instructions';
 import {
   connectwiseStatusQuery,
   provideConnectionUpdate,
@@ -35,6 +40,7 @@ import {
   type ConnectwiseStep,
   type PermissionRow,
   type ProvideConnectionResult,
+  type UnverifiedPermissions,
 } from '../contract/connectwise-onboarding-messages';
 import type { ConnectwiseConnectionV1, SyncSummary } from '../contract/connectwise-sync-messages';
 import { formatDuration } from '../rules/google-delegation-rules';
@@ -80,6 +86,8 @@ interface Onboarding {
   reminders: number;
   permissionSource?: ConnectwiseStatus['permissionSource'];
   permissions?: PermissionRow[];
+  /** Rights the role check could not prove (the role unreadable), and whether they hold the onboarding. */
+  unverified?: UnverifiedPermissions;
   recheck: boolean;
   sync?: SyncSummary;
 }
@@ -96,7 +104,9 @@ export async function connectwiseOnboarding(
   await awaitSecurityRole(o, target);
   // Then what the keys are for: the vendor's customers synced into ConnectWise.
   if (o.input.customers.length) o.sync = await syncCustomers(o, target);
-  o.progress.enter('done', 'completed', onboardingText.done(target.site, o.sync));
+  const accepted =
+    o.unverified && !o.unverified.blocking ? `\n\n${onboardingText.unverifiedAccepted(o.unverified)}` : '';
+  o.progress.enter('done', 'completed', onboardingText.done(target.site, o.sync) + accepted);
   return {
     companyName: target.site.companyName,
     apiBaseUrl: target.site.apiBaseUrl,
@@ -115,7 +125,10 @@ function begin(request: ConnectwiseOnboardingRequestV1): Onboarding {
   const o: Onboarding = {
     input,
     workflowId: workflowInfo().workflowId,
-    checklist: connectwiseChecklist(input.vendor.name, input.sync),
+    checklist: connectwiseChecklist(input.vendor.name, {
+      ...input.sync,
+      unverified: input.permissionWait.unverified,
+    }),
     keyDeadlineAt: Date.now() + input.keyWait.deadlineHours * 3600_000,
     progress: new Progress<ConnectwiseStep>('awaiting-connection'),
     conn: { ...input.connection },
@@ -136,7 +149,8 @@ function begin(request: ConnectwiseOnboardingRequestV1): Onboarding {
     validator: (patch) => {
       const problems = connectionPatchProblems(patch);
       if (problems.length) throw new Error(onboardingText.connectionRefused(problems));
-      if (o.target) throw new Error(onboardingText.alreadyVerified);
+      if (o.target && !apiMemberOnly(o, patch as ConnectwiseConnectionPatchV1))
+        throw new Error(onboardingText.alreadyVerified);
       if (o.verifying) throw new Error(onboardingText.checkRunning);
     },
   });
@@ -165,6 +179,7 @@ function status(o: Onboarding): ConnectwiseStatus {
     site: target?.site,
     permissionSource: o.permissionSource,
     permissions: o.permissions,
+    unverified: o.unverified,
     sync: o.sync,
     error: o.progress.error,
   };
@@ -179,9 +194,21 @@ function failFromActivity(o: Onboarding, err: unknown): never {
   throw err;
 }
 
+/** After verification the Update takes only the API member, while the role check waits (its role can then be read). */
+const apiMemberOnly = (o: Onboarding, patch: ConnectwiseConnectionPatchV1) =>
+  o.progress.step === 'awaiting-permissions' &&
+  Object.entries(patch).every(([k, v]) => k === 'apiMember' || v === undefined) &&
+  patch.apiMember !== undefined;
+
 /** The provideConnection Update: merge the patch; once every field is there, prove the keys (a refusal fails the Update only). */
 async function provideConnection(o: Onboarding, patch: ConnectwiseConnectionPatchV1): Promise<ProvideConnectionResult> {
   const p = normaliseConnectionPatch(patch);
+  if (o.target) {
+    // apiMemberOnly (the validator): the role check reads this member's role at once.
+    o.conn = { ...o.conn, apiMember: p.apiMember };
+    o.recheck = true;
+    return { verified: true, waitingFor: [], companyName: o.target.site.companyName };
+  }
   o.conn = { ...o.conn, ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) };
   const waitingFor = missingFields(o);
   if (waitingFor.length) return { verified: false, waitingFor };
@@ -276,31 +303,40 @@ async function awaitSecurityRole(o: Onboarding, target: CwTarget): Promise<void>
   const deadlineAt = Date.now() + input.permissionWait.deadlineHours * 3600_000;
   for (;;) {
     progress.enter('checking-permissions', 'running');
+    // An apiMember sent (provideConnection) while waiting here: the role can be read from now on.
+    const connection = { ...target.connection, ...(o.conn.apiMember ? { apiMember: o.conn.apiMember } : {}) };
     let report;
     try {
       report = await checkConnectwisePermissions.executeWithOptions(
-        { ...PERMISSION_OPTIONS, summary: onboardingText.readRole(target.connection.apiMember) },
-        [input.sync.createMissingCompanies ? { ...target, createMissingCompanies: true } : target]
+        { ...PERMISSION_OPTIONS, summary: onboardingText.readRole(connection.apiMember) },
+        [{ ...target, connection, ...(input.sync.createMissingCompanies ? { createMissingCompanies: true } : {}) }]
       );
     } catch (err) {
       return failFromActivity(o, err);
     }
     o.permissions = report.rows;
     o.permissionSource = report.source;
-    if (report.missing === 0) return;
+    o.unverified = unverifiedPermissions(report.rows, report.unverifiedReason, input.permissionWait.unverified);
+    const held = o.unverified?.blocking ? o.unverified : undefined;
+    if (report.missing === 0 && !held) return;
     const table = formatPermissionTable(report.rows);
     if (Date.now() >= deadlineAt)
       progress.fail(
-        onboardingText.permissionsStillMissing(report.missing, table),
+        held
+          ? onboardingText.permissionsStillHeld(report.missing, held, table)
+          : onboardingText.permissionsStillMissing(report.missing, table),
         FailureType.ConnectWisePermissionsMissing
       );
     progress.enter(
       'awaiting-permissions',
       'waiting-for-operator',
-      onboardingText.permissionsMissing(report.missing, table)
+      held
+        ? onboardingText.permissionsHeld(report.missing, held, table)
+        : onboardingText.permissionsMissing(report.missing, table)
     );
     const wait = Math.min(input.permissionWait.recheckIntervalSeconds * 1000, deadlineAt - Date.now());
-    await condition(() => o.recheck, wait, { summary: onboardingText.waitingForPermissions(report.missing) });
+    const waiting = report.missing + (held?.rights.length ?? 0);
+    await condition(() => o.recheck, wait, { summary: onboardingText.waitingForPermissions(waiting) });
     o.recheck = false;
   }
 }
@@ -321,6 +357,7 @@ async function syncCustomers(o: Onboarding, target: CwTarget): Promise<SyncSumma
           billing: input.billing,
           mode: input.syncMode,
           createMissingCompanies: input.sync.createMissingCompanies,
+          ...(input.sync.companyAddress ? { companyAddress: input.sync.companyAddress } : {}),
         },
       ],
       staticSummary: onboardingText.syncSummary(input.syncMode, input.customer.name),

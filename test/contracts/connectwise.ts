@@ -56,12 +56,29 @@ export const cwMember = z.strictObject({
   securityRole: ref.optional(),
   _info: info.optional(),
 });
+/** `GET /system/apiMembers`: the ApiMember schema (a name, no first/last name or licence class as Member has). */
+export const cwApiMember = z.strictObject({
+  id: z.number(),
+  identifier: z.string().max(15),
+  name: z.string().max(30).optional(),
+  emailAddress: z.string().max(250).optional(),
+  inactiveFlag: z.boolean().nullable().optional(),
+  securityRole: ref.optional(),
+  _info: info.optional(),
+});
+/** Company; on create at least one of the address fields is required (the schema's own description). */
 export const cwCompany = z.strictObject({
   id: z.number(),
   identifier: z.string().max(25),
   name: z.string().max(50),
   status: ref.optional(),
   site: ref.optional(),
+  addressLine1: z.string().max(50).optional(),
+  addressLine2: z.string().max(50).optional(),
+  city: z.string().max(50).optional(),
+  state: z.string().max(50).optional(),
+  zip: z.string().max(12).optional(),
+  country: companyRef.optional(),
   _info: info.optional(),
 });
 export const cwAgreement = z.strictObject({
@@ -131,6 +148,7 @@ export type ConnectwiseContractChecks = AllTrue<
     Conforms<I<typeof cwSecurityRoleSetting>, S['SecurityRoleSetting']>,
     Conforms<I<typeof cwSecurityRole>, S['SecurityRole']>,
     Conforms<I<typeof cwMember>, S['Member']>,
+    Conforms<I<typeof cwApiMember>, S['ApiMember']>,
     Conforms<I<typeof cwCompany>, S['Company']>,
     Conforms<I<typeof cwAgreement>, S['Agreement']>,
     Conforms<I<typeof cwCatalogItem>, S['CatalogItem']>,

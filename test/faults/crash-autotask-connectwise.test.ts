@@ -88,6 +88,7 @@ describe('fault: worker SIGKILLed right after each Autotask and ConnectWise side
               billing: billingSchema.parse({}),
               mode: 'apply',
               createMissingCompanies: true,
+              companyAddress: { city: 'Milano' },
             },
           ],
         })

@@ -199,6 +199,7 @@ const ENDPOINTS: Endpoint[] = [
         agreement: billingSchema.parse({}).agreement,
         mode: 'apply' as const,
         createMissingCompanies: true,
+        companyAddress: { city: 'Milano' },
       });
     },
   },

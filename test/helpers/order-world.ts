@@ -173,7 +173,7 @@ export async function orderWorld(opts: OrderWorldOptions): Promise<OrderWorld> {
                 connection: { ...world.cw.request(o.connectwise.member).connection, privateKeyRef: undefined },
                 customers: customers(2, o.connectwise.companies),
                 // The sync creates the companies (the world's member has the full role), so offboarding has them to remove.
-                sync: { createMissingCompanies: true },
+                sync: { createMissingCompanies: true, companyAddress: { city: 'Milano', zip: '20121' } },
                 keyWait: { reminderIntervalSeconds: 3600, deadlineHours: 1 },
               },
             }

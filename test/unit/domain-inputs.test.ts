@@ -341,6 +341,16 @@ describe('connectwise inputs', () => {
     ['negative price', 'billing.product.price', -1],
     ['price over a million', 'billing.product.price', 1_000_001],
     ['unknown sync mode', 'syncMode', 'dry-run'],
+    ['company opt-in without an address', 'sync', { createMissingCompanies: true }, ['sync.companyAddress']],
+    ['company address empty', 'sync', { companyAddress: {} }, ['sync.companyAddress']],
+    ['company address blank city', 'sync', { companyAddress: { city: ' ' } }, ['sync.companyAddress.city']],
+    ['company address zip of 13', 'sync', { companyAddress: { zip: '1'.repeat(13) } }, ['sync.companyAddress.zip']],
+    [
+      'company address country',
+      'sync',
+      { companyAddress: { city: 'Milano', country: 'IT' } },
+      ['sync.companyAddress.country'],
+    ],
   ]);
   accepts('connectwise onboarding', parseConnectwiseOnboardingInput, f.connectwise, [
     ['site as a URL', 'connection.site', ' HTTPS://NA.MyConnectWise.net/ '],
@@ -361,6 +371,9 @@ describe('connectwise inputs', () => {
     ['price bounds', 'billing.product.price', 1_000_000],
     ['free', 'billing.product.price', 0],
     ['apply', 'syncMode', 'apply'],
+    ['company opt-in with a city', 'sync', { createMissingCompanies: true, companyAddress: { city: 'Milano' } }],
+    ['company address bounds', 'sync', { companyAddress: { addressLine1: 'a'.repeat(50), zip: 'z'.repeat(12) } }],
+    ['match-only with an address', 'sync', { companyAddress: { zip: '20121' } }],
   ]);
   refuses('connectwise key rotation', parseCwKeyRotationInput, f.cwKeyRotation, [
     ['customer name with a quote', 'customer.name', 'A"B'],

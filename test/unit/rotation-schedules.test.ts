@@ -71,7 +71,7 @@ describe('rotation cadence in the order (schedules.rotateEveryDays)', () => {
       parseOrder(
         order(
           { rotateEveryDays: { connectwise: 90 } },
-          { connectwise: connectwise({ sync: { createMissingCompanies: true } }) }
+          { connectwise: connectwise({ sync: { createMissingCompanies: true, companyAddress: { city: 'Milano' } } }) }
         )
       )
     );

@@ -1,5 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { ConnectwiseSiteInfo, SyncBatchResult, SyncMode } from '../../contract/connectwise-sync-messages';
+import type {
+  CompanyAddressV1,
+  ConnectwiseSiteInfo,
+  SyncBatchResult,
+  SyncMode,
+} from '../../contract/connectwise-sync-messages';
 import {
   CW_KEY_PATTERN,
   type ConnectwiseConnection,
@@ -181,6 +186,8 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
         product?: AdditionProduct;
         /** false: match only; true: create missing companies (existing ones are never renamed). */
         createMissingCompanies: boolean;
+        /** The address created companies carry (ConnectWise requires one). */
+        companyAddress?: CompanyAddressV1;
       }
     ): Promise<SyncBatchResult> {
       return syncCustomerBatch(
@@ -189,7 +196,8 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
         input.agreement,
         input.mode,
         input.product,
-        input.createMissingCompanies
+        input.createMissingCompanies,
+        input.companyAddress
       );
     },
 

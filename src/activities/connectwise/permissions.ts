@@ -4,6 +4,7 @@ import type {
   PermissionLevel,
   PermissionRow,
   SyncCompanyOptions,
+  UnverifiedReason,
 } from '../../contract/connectwise-onboarding-messages';
 import { permissionMenuPath, requiredPermissions, type PermissionRequirement } from '../../rules/connectwise-rules';
 import { cwString, type CwClient } from './connectwise-client';
@@ -47,6 +48,11 @@ export interface PermissionReport {
   roleName?: string;
   rows: PermissionRow[];
   missing: number;
+  /**
+   * Why the role was probed instead of read (absent when it was read): no API member was given, or
+   * ConnectWise refused the read (the role lacks System › Security Roles Inquire, which seed 002 does not grant).
+   */
+  unverifiedReason?: UnverifiedReason;
 }
 
 const isDenied = (err: unknown) =>
@@ -155,5 +161,6 @@ export async function checkPermissions(
     roleName: role?.roleName,
     rows,
     missing: rows.filter((r) => r.ok === false).length,
+    ...(role ? {} : { unverifiedReason: apiMember ? 'role-read-refused' : 'no-api-member' }),
   };
 }

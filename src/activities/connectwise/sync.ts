@@ -1,5 +1,8 @@
 import { heartbeat } from '@temporalio/activity';
-import type { SyncBatchResult, SyncCounts, SyncMode } from '../../contract/connectwise-sync-messages';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CompanyAddressV1, SyncBatchResult, SyncCounts, SyncMode } from '../../contract/connectwise-sync-messages';
+import { FailureType } from '../../contract/failure-types';
+import { COMPANY_ADDRESS_MISSING } from '../../rules/connectwise-rules';
 import type { SyncBilling, SyncCustomer } from '../../domain/connectwise-schema';
 import { mapWithConcurrency } from '../concurrency';
 import { cwString, type CwClient } from './connectwise-client';
@@ -96,7 +99,8 @@ type Outcome = keyof SyncCounts;
  * `createMissingCompanies`: false (the inputs' default) = match only: a customer without a company is reported
  * in `unmatchedCompanies`, never created — the seed's role grants Company Maintenance Inquire only. true =
  * create the missing ones (the role check then requires Company Maintenance Add). Either way no existing
- * company is renamed: the MSP's companies are theirs.
+ * company is renamed: the MSP's companies are theirs. A created company carries `companyAddress` (ConnectWise
+ * refuses one without an address); without it nothing is created and the batch fails naming the order field.
  */
 export async function syncCustomerBatch(
   client: CwClient,
@@ -104,7 +108,8 @@ export async function syncCustomerBatch(
   agreement: SyncBilling['agreement'],
   mode: SyncMode,
   product: AdditionProduct | undefined,
-  createMissingCompanies: boolean
+  createMissingCompanies: boolean,
+  companyAddress?: CompanyAddressV1
 ): Promise<SyncBatchResult> {
   const result: SyncBatchResult = {
     companies: counts(),
@@ -149,9 +154,15 @@ export async function syncCustomerBatch(
             outcome: 'created',
             plan: `create company ${c.identifier} "${c.name}" and its agreement "${agreement.name}"${product ? ` with catalog item ${product.identifier}` : ''}`,
           };
+        if (!companyAddress)
+          throw ApplicationFailure.create({
+            type: FailureType.ConnectWiseBadRequest,
+            nonRetryable: true,
+            message: `sync.companyAddress: ${COMPANY_ADDRESS_MISSING} (company ${c.identifier} was not created)`,
+          });
         try {
           const created = await client.call<CwCompany>('POST', '/company/companies', {
-            body: { identifier: c.identifier, name: c.name, site: { name: 'Main' } },
+            body: { identifier: c.identifier, name: c.name, site: { name: 'Main' }, ...companyAddress },
           });
           heartbeat({ phase: 'companies', done: ++done });
           return { outcome: 'created', id: created.id, created: true };

@@ -1,6 +1,10 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { connectwiseWorkflowId, type ConnectwiseOnboardingRequest } from '../../domain/connectwise-schema';
-import { provideConnectionUpdate, type ConnectwiseStatus } from '../../contract/connectwise-onboarding-messages';
+import {
+  provideConnectionUpdate,
+  recheckPermissionsSignal,
+  type ConnectwiseStatus,
+} from '../../contract/connectwise-onboarding-messages';
 import type { SyncSummary } from '../../contract/connectwise-sync-messages';
 import type { connectwiseOnboarding } from '../../workflows';
 import {
@@ -17,7 +21,7 @@ import {
 /** The clientId Sophos registered at developer.connectwise.com (the vendor's, not the MSP's: nothing to type). */
 export const SANDBOX_CW_CLIENT_ID = '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f';
 
-/** Seed 002 step 9: the security role of the integration (plus reading roles, so Onramp can read it). */
+/** Seed 002 step 9: the security role of the integration, exactly the guide's list (no Security Roles read). */
 export const SEED_002_ROLE = {
   'Companies/Company Maintenance': { inquire: 'All' },
   'Finance/Agreements': { add: 'All', edit: 'All', inquire: 'All' },
@@ -26,8 +30,19 @@ export const SEED_002_ROLE = {
   'System/Member Maintenance': { inquire: 'All' },
   'Service Desk/Service Tickets': { add: 'All', edit: 'All', inquire: 'All' },
   'System/API Reports': { inquire: 'All' },
-  'System/Security Roles': { inquire: 'All' },
 } as const;
+
+/**
+ * Onramp's addition to step 9, never granted silently: System › Security Roles Inquire lets the API member read
+ * its own role, so Onramp can verify the Add/Edit levels (reads prove Inquire only). Guides grant it as a step
+ * of its own, saying why.
+ */
+export const SECURITY_ROLES_READ = { 'System/Security Roles': { inquire: 'All' } } as const;
+/** Seed 002's role with Onramp's read added (the step above). */
+export const SEED_002_ROLE_READABLE = { ...SEED_002_ROLE, ...SECURITY_ROLES_READ } as const;
+/** What the guides print for that step. */
+export const SECURITY_ROLES_READ_STEP =
+  'System > Security Roles > (the role) > System > Security Roles: Inquire Level = All. Not in seed 002: Onramp’s addition, so it can read the role and verify the Add/Edit levels; without it they stay unverified and the onboarding waits (permissionWait.unverified = "block", the default)';
 
 export interface ConnectwiseGuideResult {
   workflowId: string;
@@ -35,6 +50,8 @@ export interface ConnectwiseGuideResult {
   rejections: string[];
   status: ConnectwiseStatus;
   sync?: SyncSummary;
+  /** What Onramp said it could not verify before the Security Roles read was granted. */
+  unverifiedSeen?: ConnectwiseStatus['unverified'];
 }
 
 /** Seed 002: ConnectWise API member, key pair and security role for Sophos Central; the key arrives late and wrong first. */
@@ -56,7 +73,7 @@ export async function runConnectwiseGuide(ctx: GuideContext): Promise<Connectwis
     settings: SEED_002_ROLE,
   });
   log.note(
-    `(simulator) POST /_admin/security-roles: "${role.name}" (id ${role.id}): Companies inquire; Agreements, Product Catalog, Table Setup, Service Tickets add/edit/inquire; Member Maintenance, API Reports inquire`
+    `(simulator) POST /_admin/security-roles: "${role.name}" (id ${role.id}): Companies inquire; Agreements, Product Catalog, Table Setup, Service Tickets add/edit/inquire; Member Maintenance, API Reports inquire — exactly the guide's list, so the member cannot read its own role yet`
   );
   const identifier = `sophos${tag}`;
   log.step(
@@ -142,13 +159,36 @@ export async function runConnectwiseGuide(ctx: GuideContext): Promise<Connectwis
     'Onramp',
     "Read the API member's security role and compare it with the guide, area by area; then sync the customers"
   );
+  const render = (s: ConnectwiseStatus) =>
+    `[${s.step}]${s.permissions ? ` ${s.permissions.filter((p) => p.ok === true).length}/${s.permissions.length} permissions ok` : ''}${s.unverified ? `, ${s.unverified.rights.length} unverified (${s.unverified.reason})` : ''}`;
+  const intervalMs = ctx.fast ? 200 : 500;
+  const held = await follow<ConnectwiseStatus>(
+    handle,
+    render,
+    (s) =>
+      s.state === 'completed' ||
+      s.state === 'failed' ||
+      (s.step === 'awaiting-permissions' && !!s.unverified?.blocking),
+    log.note.bind(log),
+    { intervalMs }
+  );
+  let unverifiedSeen: ConnectwiseStatus['unverified'];
+  if (held.unverified?.blocking) {
+    // The role of the guide does not let the member read roles: Onramp says which rights it cannot verify.
+    unverifiedSeen = held.unverified;
+    log.note(`Onramp waits: unverified ${held.unverified.rights.join(', ')}`);
+    log.note(held.unverified.howToVerify);
+    log.step('9+', 'ConnectWise admin', SECURITY_ROLES_READ_STEP.replace('(the role)', `"${role.name}"`));
+    await admin(cw, 'PUT', `/security-roles/${role.id}`, { name: role.name, settings: SEED_002_ROLE_READABLE });
+    log.step('-', 'operator', 'Tell Onramp the role was fixed (signal "recheckPermissions")');
+    await handle.signal(recheckPermissionsSignal);
+  }
   const status = await follow<ConnectwiseStatus>(
     handle,
-    (s) =>
-      `[${s.step}]${s.permissions ? ` ${s.permissions.filter((p) => p.ok === true).length}/${s.permissions.length} permissions ok` : ''}`,
+    render,
     (s) => s.state === 'completed' || s.state === 'failed',
     log.note.bind(log),
-    { intervalMs: ctx.fast ? 200 : 500 }
+    { intervalMs }
   );
   if (status.state !== 'completed') throw new GuideError(status.error ?? 'the ConnectWise onboarding failed');
   const sync = status.sync;
@@ -158,5 +198,5 @@ export async function runConnectwiseGuide(ctx: GuideContext): Promise<Connectwis
         ? `companies matched ${sync.companies.unchanged + sync.companies.updated}, agreements created ${sync.agreements.created}, catalog item ${sync.catalogItem}`
         : 'no sync')
   );
-  return { workflowId: handle.workflowId, customer, rejections, status, sync };
+  return { workflowId: handle.workflowId, customer, rejections, status, sync, unverifiedSeen };
 }

@@ -3,7 +3,7 @@ import { DEFAULT_DELEGATION_SCOPES } from '../../domain/google-delegation-schema
 import type { OrderRequest } from '../../domain/customer-onboarding-schema';
 import type { OrderStatus } from '../../services/orders';
 import { AUTOTASK_LEVEL, createApiUser, createSecurityLevel } from './autotask-guide';
-import { SANDBOX_CW_CLIENT_ID, SEED_002_ROLE } from './connectwise-guide';
+import { SANDBOX_CW_CLIENT_ID, SECURITY_ROLES_READ_STEP, SEED_002_ROLE_READABLE } from './connectwise-guide';
 import { admin, GuideError, GuideLog, runTag, sleep, storeSecret, waitUntil, type GuideContext } from './guide-steps';
 
 export interface OrderGuideResult {
@@ -62,10 +62,11 @@ export async function runOrderGuide(
   await createSecurityLevel(ctx.autotaskUrl);
   const atUser = await createApiUser(ctx.autotaskUrl);
   log.step('002', 'ConnectWise admin', 'Security role, API member, API key pair (private key shown once)');
+  log.note(`and Onramp's addition to the role: ${SECURITY_ROLES_READ_STEP}`);
   const company = await admin<{ companyId: string }>(ctx.connectwiseUrl, 'GET', '/company');
   const role = await admin<{ id: number }>(ctx.connectwiseUrl, 'POST', '/security-roles', {
     name: `Sophos ${tag}`,
-    settings: SEED_002_ROLE,
+    settings: SEED_002_ROLE_READABLE,
   });
   await admin(ctx.connectwiseUrl, 'POST', '/api-members', { identifier: `sophos${tag}`, roleId: role.id });
   await admin(ctx.connectwiseUrl, 'POST', '/companies', { identifier: `SC-${tag}`, name: `Customer ${tag}` });

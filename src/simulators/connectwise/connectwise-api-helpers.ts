@@ -20,6 +20,46 @@ export const cwError = (
   errors: CwValidationError[] | null = null
 ) => reply.code(status).send({ code, message, errors });
 
+/** A JSON type as the OpenAPI schema declares a field (`object` = a `…Reference` such as `site`, `type`, `company`). */
+export type CwJsonType = 'string' | 'number' | 'boolean' | 'object';
+const jsonTypeOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v;
+
+/**
+ * ConnectWise deserialises a body into the schema's typed model: a field of the wrong JSON type (a `name` sent
+ * as an array, a `site` sent as a string) is refused with 400 and the error body, never coerced. `null` is
+ * accepted (every field is nullable on the wire; required ones fail as `NullValue`). `undefined` when the
+ * body is fine; otherwise the reply was sent.
+ */
+export function refuseWrongTypes(
+  reply: FastifyReply,
+  body: unknown,
+  resource: string,
+  fields: Record<string, CwJsonType>
+): FastifyReply | undefined {
+  if (jsonTypeOf(body) !== 'object')
+    return cwError(reply, 400, 'InvalidObject', `${resource} object is invalid`, [
+      { code: 'InvalidObject', message: `The request body must be a ${resource} object.`, resource },
+    ]);
+  const b = body as Record<string, unknown>;
+  const wrong = Object.entries(fields).filter(
+    ([f, t]) => b[f] !== undefined && b[f] !== null && jsonTypeOf(b[f]) !== t
+  );
+  if (!wrong.length) return undefined;
+  return cwError(
+    reply,
+    400,
+    'InvalidObject',
+    `${resource} object is invalid`,
+    wrong.map(([f, t]) => ({
+      code: 'InvalidField',
+      message: `${f} must be a${t === 'object' ? 'n' : ''} ${t}, not ${jsonTypeOf(b[f])}.`,
+      resource,
+      field: f,
+    }))
+  );
+}
+
 export const info = (at: string) => ({ lastUpdated: at, updatedBy: 'Onramp-Sim' });
 
 /** `conditions` applied to `records`; undefined when an error was sent. */

@@ -59,11 +59,17 @@ export interface ConnectwiseSimulator extends Simulator {
   close(): Promise<void>;
 }
 
-/** Lower-case the path (not the query) of API and companyinfo requests: ConnectWise routes ignore case. */
-function lowerPath(url: string): string {
+/**
+ * Lower-case the path (not the query) of API and companyinfo requests: ConnectWise routes ignore case. An API
+ * path's trailing slash is dropped too: ConnectWise answers `/system/info/` and `/company/companies/` as it
+ * answers them without (widely used clients such as ConnectPyse send every collection path with one;
+ * docs/vendor-contracts.md, "[community]").
+ */
+export function lowerPath(url: string): string {
   const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
-  return path.toLowerCase() + (q < 0 ? '' : url.slice(q));
+  let path = (q < 0 ? url : url.slice(0, q)).toLowerCase();
+  if (/\/apis\/3\.0\/./.test(path)) path = path.replace(/\/+$/, '');
+  return path + (q < 0 ? '' : url.slice(q));
 }
 
 export function createConnectwiseSimulator(opts: ConnectwiseSimulatorOptions = {}): ConnectwiseSimulator {

@@ -28,7 +28,17 @@ export interface SimMember {
 }
 type Info = { lastUpdated?: string; updatedBy?: string };
 /** Records as the API returns them: field names and types from the OpenAPI schemas (Company, Agreement, CatalogItem). */
-export interface SimCompany {
+/** The Company schema's address fields ("at least one is required" on create). */
+export interface CompanyAddress {
+  addressLine1?: string;
+  addressLine2?: string;
+  city?: string;
+  state?: string;
+  zip?: string;
+  country?: { id?: number; identifier?: string; name?: string };
+}
+export const COMPANY_ADDRESS_FIELDS = ['addressLine1', 'addressLine2', 'city', 'state', 'zip', 'country'] as const;
+export interface SimCompany extends CompanyAddress {
   id: number;
   identifier: string;
   name: string;
@@ -139,13 +149,14 @@ export class ConnectwiseState {
     this.isCloud = opts.isCloud ?? false;
   }
 
-  addCompany(identifier: string, name: string, site?: { name: string }): SimCompany {
+  addCompany(identifier: string, name: string, site?: { name: string }, address: CompanyAddress = {}): SimCompany {
     const c: SimCompany = {
       id: this.id(),
       identifier,
       name,
       status: { id: 1, name: 'Active' },
       ...(site ? { site } : {}),
+      ...address,
       _info: { lastUpdated: new Date().toISOString(), updatedBy: 'Onramp-Sim' },
     };
     this.companies.push(c);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { applyPatch, cwError, listed } from '../connectwise-api-helpers';
+import { applyPatch, cwError, listed, refuseWrongTypes } from '../connectwise-api-helpers';
 import type { ConnectwiseState } from '../connectwise-state';
 
 /**
@@ -9,6 +9,8 @@ import type { ConnectwiseState } from '../connectwise-state';
 export function registerConnectwiseFinanceRoutes(scope: FastifyInstance, state: ConnectwiseState): void {
   listed(scope, '/finance/agreements', () => state.agreements, ['startDate', 'endDate', 'parentAgreement']);
   scope.post('/finance/agreements', async (req, reply) => {
+    const types = { name: 'string', type: 'object', company: 'object', startDate: 'string' } as const;
+    if (refuseWrongTypes(reply, req.body, 'agreement', types)) return reply;
     const b = (req.body ?? {}) as {
       name?: string;
       type?: { name?: string };
@@ -33,6 +35,8 @@ export function registerConnectwiseFinanceRoutes(scope: FastifyInstance, state: 
 
   listed(scope, '/procurement/catalog', () => state.catalog);
   scope.post('/procurement/catalog', async (req, reply) => {
+    const types = { identifier: 'string', description: 'string', price: 'number', subcategory: 'object' } as const;
+    if (refuseWrongTypes(reply, req.body, 'catalogItem', types)) return reply;
     const b = (req.body ?? {}) as { identifier?: string; description?: string; price?: number };
     if (!b.identifier || !b.description)
       return cwError(reply, 400, 'InvalidObject', 'catalogItem object is invalid', [

@@ -26,7 +26,22 @@ export function registerConnectwiseSystemRoutes(scope: FastifyInstance, state: C
     _info: info(m.createdAt),
   });
   listed(scope, '/system/members', () => [...state.members.values()].map(memberJson));
-  listed(scope, '/system/apimembers', () => [...state.members.values()].map(memberJson));
+  // OpenAPI: GET /system/apiMembers answers ApiMember (not Member): `name`, not first/last name and licence class.
+  const apiMemberJson = (m: SimMember) => ({
+    id: m.id,
+    identifier: m.identifier,
+    name: `${m.identifier} API`,
+    inactiveFlag: false,
+    securityRole: { id: m.roleId, name: state.roles.get(m.roleId)?.name ?? '', _info: {} },
+    _info: info(m.createdAt),
+  });
+  listed(scope, '/system/apimembers', () => [...state.members.values()].map(apiMemberJson));
+  scope.get('/system/apimembers/:id', async (req, reply) => {
+    const id = (req.params as { id: string }).id;
+    const m = [...state.members.values()].find((x) => String(x.id) === id);
+    if (!m) return cwError(reply, 404, 'NotFound', `API member ${id} not found`);
+    return apiMemberJson(m);
+  });
   scope.get('/system/members/:id', async (req, reply) => {
     const id = (req.params as { id: string }).id;
     const m = [...state.members.values()].find((x) => String(x.id) === id || x.identifier.toLowerCase() === id);
