@@ -1,3 +1,4 @@
+import { heartbeating } from './activity-timeouts';
 import {
   ApplicationFailure,
   condition,
@@ -5,7 +6,6 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
@@ -40,15 +40,14 @@ import { startedWith } from './identity';
 import { inputV1 } from './input';
 import { Progress, type ProgressView } from './progress';
 
-const READ: ActivityOptions = {
+const READ = heartbeating({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
-};
-const WRITE: ActivityOptions = {
+});
+const WRITE = heartbeating({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
-};
+});
 const read = proxyActivities<OnrampActivities>(READ);
 const write = proxyActivities<OnrampActivities>(WRITE);
 
