@@ -49,6 +49,11 @@ export interface SecretStore {
   remove(ref: string, entry: SecretAuditEntry, reason: string): Promise<void>;
   /** The audit trail of an order, oldest first. */
   audit(orderId: string): Promise<SecretAuditRow[]>;
+  /**
+   * Delete the rows of one customer (names starting with one of `rows.prefixes`, or equal to one of
+   * `rows.names`), each with an audit row `removed: <reason>`; the names removed (none on a second call).
+   */
+  forget(rows: { prefixes: string[]; names: string[] }, by: RekeyActor, reason: string): Promise<string[]>;
   /** How many rows are sealed under each codec key id. */
   keyUsage(): Promise<Record<string, number>>;
   /** Re-seal every row under the current codec key (`onramp secrets rekey`). */
@@ -208,6 +213,38 @@ export class PostgresSecretStore implements SecretStore {
     return row ? this.open(name, row) : undefined;
   }
 
+  async forget(rows: { prefixes: string[]; names: string[] }, by: RekeyActor, reason: string): Promise<string[]> {
+    await this.schema();
+    if (rows.prefixes.some((p) => !p.endsWith('/')))
+      throw new SecretStoreError(
+        'forget: each prefix must end with "/" (a whole order or customer, never a partial name)'
+      );
+    return inTransaction(this.pool, async (c) => {
+      const r = await c.query<{ name: string }>(
+        `DELETE FROM ${this.t.secrets} WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS p(prefix) WHERE starts_with(name, p.prefix)) OR name = ANY($2::text[]) RETURNING name`,
+        [rows.prefixes, rows.names]
+      );
+      const removed = r.rows.map((x) => x.name).sort();
+      for (const name of removed) {
+        const ref = `${STORE_PREFIX}${name}`;
+        const [orderId, integration] = await this.auditColumnsOf(c, ref, name);
+        await this.record(c, { ...by, orderId, integration }, ref, `removed: ${reason}`);
+      }
+      return removed;
+    });
+  }
+
+  /** The order and integration a row's audit rows are filed under (its latest), else from its name. */
+  private async auditColumnsOf(c: { query: Pool['query'] }, ref: string, name: string): Promise<[string, string]> {
+    const last = await c.query<{ order_id: string; integration: string }>(
+      `SELECT order_id, integration FROM ${this.t.audit} WHERE ref = $1 ORDER BY id DESC LIMIT 1`,
+      [ref]
+    );
+    if (last.rows[0]) return [last.rows[0].order_id, last.rows[0].integration];
+    const [orderId, integration] = name.split('/');
+    return [orderId ?? name, integration ?? '-'];
+  }
+
   async keyUsage(): Promise<Record<string, number>> {
     await this.schema();
     const r = await this.pool.query<{ key_id: string; n: string }>(
@@ -254,19 +291,8 @@ export class PostgresSecretStore implements SecretStore {
           );
           if (!u.rowCount) return false;
           const ref = `${STORE_PREFIX}${row.name}`;
-          const last = await c.query<{ order_id: string; integration: string }>(
-            `SELECT order_id, integration FROM ${this.t.audit} WHERE ref = $1 ORDER BY id DESC LIMIT 1`,
-            [ref]
-          );
-          const [orderId, integration] = last.rows[0]
-            ? [last.rows[0].order_id, last.rows[0].integration]
-            : row.name.split('/');
-          await this.record(
-            c,
-            { ...by, orderId: orderId ?? row.name, integration: integration ?? '-' },
-            ref,
-            `rekeyed ${row.key_id} -> ${keyId}`
-          );
+          const [orderId, integration] = await this.auditColumnsOf(c, ref, row.name);
+          await this.record(c, { ...by, orderId, integration }, ref, `rekeyed ${row.key_id} -> ${keyId}`);
           return true;
         });
         if (done) report.rekeyed++;
