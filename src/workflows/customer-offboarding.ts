@@ -5,6 +5,7 @@ import {
   executeChild,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
@@ -16,6 +17,7 @@ import {
   adminRolesOffboarding,
   autotaskOffboarding,
   connectwiseOffboarding,
+  credentialsOffboarding,
   delegationOffboarding,
   offboardingMarkdown,
   offboardingStopped,
@@ -497,7 +499,37 @@ export async function customerOffboarding(request: OffboardingInputV1): Promise<
   }
   run.progress.state = 'completed';
   run.progress.publish();
+  await forgetCredentials(run);
   return run.status();
+}
+
+/**
+ * Last, once everything else is removed: the customer's stored credentials and rotation state are deleted
+ * from the secret store (audited), at once or, when the request asked for a retention, after it (a durable
+ * timer: the offboarding reports itself completed and stays open until then).
+ */
+async function forgetCredentials(run: Offboarding): Promise<void> {
+  const { input } = run;
+  if (!run.apply) return;
+  const days = input.credentials?.retainDays;
+  if (days) {
+    run.notes.push(credentialsOffboarding.kept(days, new Date(Date.now() + days * 86_400_000).toISOString()));
+    run.progress.publish();
+    await sleep(days * 86_400_000);
+  }
+  const r = await write.forgetStoredCredentials.executeWithOptions(
+    { ...WRITE, summary: credentialsOffboarding.forget(input.orderId) },
+    [
+      {
+        orderId: input.orderId,
+        autotaskTenant: input.autotask?.tenant,
+        connectwiseRotationKey: input.connectwise?.rotationKey,
+        reason: `order ${input.orderId} offboarded`,
+      },
+    ]
+  );
+  run.notes.push(r.store ? credentialsOffboarding.forgotten(r.removed.length) : credentialsOffboarding.noStore);
+  run.progress.publish();
 }
 
 /** The workflow keeps the signature its clients start it by (src/contract/offboarding-messages.ts). */
