@@ -9,6 +9,7 @@ import type { GoogleAuthSettings } from './google/token';
 import { createLimiterStore, type LimiterSettings, type LimiterStore } from './limits/limiters';
 import { createNotifyActivities, type NotifySettings } from './notify/webhook';
 import { createOnrampStateActivities, type OnrampStateSettings } from './onramp';
+import { createCredentialLifecycleActivities } from './onramp/credentials';
 
 export interface ActivityDeps {
   google: GoogleAuthSettings;
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps, limiterStore: LimiterStore 
     ...createConnectwiseActivities({ ...deps.connectwise, limiterStore }),
     ...createAdminRoleActivities({ ...deps.google, ...deps.googleAdmin, limiterStore }),
     ...createOnrampStateActivities(onramp),
+    ...createCredentialLifecycleActivities(),
   };
 }
 

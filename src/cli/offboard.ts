@@ -33,6 +33,15 @@ export function registerOffboardCommand(program: Command, out: Out): void {
     )
     .option('--plan', 'only list what would be removed; writes nothing')
     .option('--wait', 'follow the offboarding until it ends, printing what the operator must do')
+    .option(
+      '--keep-credentials-days <days>',
+      "keep the customer's stored credentials and rotation state this many days, then delete them (default: delete at the end)",
+      (v: string) => {
+        if (!/^\d{1,4}$/.test(v) || Number(v) < 1)
+          throw new CliError('--keep-credentials-days: a whole number of days, at least 1');
+        return Number(v);
+      }
+    )
     .addOption(
       new Option(
         '--operator-done <integration>',
@@ -40,11 +49,16 @@ export function registerOffboardCommand(program: Command, out: Out): void {
       ).choices(['googleDelegation', 'autotask', 'connectwise'])
     )
     .action(
-      async (orderId: string, opts: { plan?: boolean; wait?: boolean; operatorDone?: OffboardingIntegration }) => {
+      async (
+        orderId: string,
+        opts: { plan?: boolean; wait?: boolean; operatorDone?: OffboardingIntegration; keepCredentialsDays?: number }
+      ) => {
         await withClient(async (client, config) => {
           if (opts.operatorDone) return out(await offboardingOperatorDone(client, orderId, opts.operatorDone));
           if (opts.plan) return out(formatOffboarding(await planOffboarding(client, config, orderId)));
-          const started = await startOffboarding(client, config, orderId);
+          const started = await startOffboarding(client, config, orderId, {
+            retainCredentialsDays: opts.keepCredentialsDays,
+          });
           out(`offboarding order ${orderId} (workflow ${started.workflowId})`);
           if (started.pausedSchedules?.length) out(`paused schedule(s): ${started.pausedSchedules.join(', ')}`);
           const handle = client.workflow.getHandle(offboardingWorkflowId(orderId));
@@ -55,7 +69,8 @@ export function registerOffboardCommand(program: Command, out: Out): void {
             const text = formatOffboarding(s);
             if (text !== last) out(text);
             last = text;
-            if (desc.status.name !== 'RUNNING' || !opts.wait) {
+            // A retention keeps the workflow open after it completed: the offboarding itself is done.
+            if (desc.status.name !== 'RUNNING' || !opts.wait || s.state === 'completed') {
               if (desc.status.name === 'FAILED')
                 throw new CliError(
                   `the offboarding of order ${orderId} failed: onramp offboard ${orderId} --plan shows what is left`

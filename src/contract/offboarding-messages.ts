@@ -54,6 +54,11 @@ export interface OffboardingInputV1 {
     created: { companies: string[]; catalogItem: boolean; agreements?: string[]; additions?: string[] };
   };
   timing: { recheckSeconds: number; operatorDeadlineHours: number };
+  /**
+   * The customer's stored credentials and rotation state (secret store): forgotten when the offboarding has
+   * removed everything; with `retainDays`, kept that many days first (the request asked for a retention).
+   */
+  credentials?: { retainDays?: number };
 }
 
 /**

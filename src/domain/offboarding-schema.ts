@@ -98,6 +98,17 @@ export const offboardingInputSchema = z.strictObject({
         .default(7 * 24),
     })
     .default({ recheckSeconds: 300, operatorDeadlineHours: 7 * 24 }),
+  /** Keep the stored credentials and rotation state this many days after the offboarding, then forget them. */
+  credentials: z
+    .strictObject({
+      retainDays: z
+        .number()
+        .int('whole days')
+        .min(1, 'at least 1 day (leave it out to forget them at once)')
+        .max(3650, 'at most 3650 days')
+        .optional(),
+    })
+    .optional(),
 });
 
 export type OffboardingRequest = z.input<typeof offboardingInputSchema>;

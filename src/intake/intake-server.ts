@@ -1,3 +1,5 @@
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -20,6 +22,7 @@ import { registerSecret } from '../secrets/scrub';
 import type { SecretStore } from '../secrets/secret-store';
 import { IntakeAuthenticator, type IntakeAuthOptions } from './intake-auth';
 import { openApiDocument } from './openapi';
+import { duplicateKeys } from './strict-json';
 
 export interface IntakeServerOptions {
   client: Client;
@@ -54,6 +57,42 @@ const actionBodySchema = z.strictObject(
   { error: (iss) => (iss.code === 'invalid_type' ? 'the body must be a JSON object (or empty)' : undefined) }
 );
 
+/**
+ * Bytes on a connection that Node cannot parse as a request: Fastify's default answers 400 and destroys the
+ * socket at once, so when they follow a valid order (stray bytes after its body) the client read only
+ * "400 Client Error" while the order started. A client is never told "refused" for work that started: the
+ * response in flight is written first, then a separate 400 for the stray bytes, and the connection closes.
+ */
+function answerAfterInFlight(
+  err: Error & { code?: string },
+  socket: Socket,
+  inFlight: WeakMap<Socket, ServerResponse>
+): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify({
+    error: status === 400 ? 'bad_request' : status === 408 ? 'request_timeout' : 'headers_too_large',
+    message:
+      status === 400
+        ? 'bytes on this connection are not an HTTP request (after a request, only the next request may follow its body); the connection is closed'
+        : `${STATUS_CODES[status] ?? 'error'}; the connection is closed`,
+  });
+  const refuse = () => {
+    if (!socket.writable) return void socket.destroy();
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+    );
+  };
+  const owed = inFlight.get(socket);
+  if (owed && !owed.writableFinished) {
+    // 'close' follows 'finish' (the answer written) or a connection gone before it.
+    owed.once('close', refuse);
+    return;
+  }
+  refuse();
+}
+
 /** Path segments longer than this are answered 400 by the validator (naming the field), never 414. */
 const MAX_PARAM_LENGTH = 512;
 
@@ -63,10 +102,17 @@ const MAX_PARAM_LENGTH = 512;
  * every bad field and start nothing.
  */
 export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
+  // The response each connection still owes (one request at a time is being answered per connection).
+  const inFlight = new WeakMap<Socket, ServerResponse>();
   const app = Fastify({
     logger: false,
     bodyLimit: opts.bodyLimitBytes ?? 256 * 1024,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler: (err, socket) => answerAfterInFlight(err, socket, inFlight),
+  });
+  app.server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    inFlight.set(req.socket, res);
+    res.once('close', () => inFlight.get(req.socket) === res && inFlight.delete(req.socket));
   });
   const auth = new IntakeAuthenticator(opts.auth);
   const openapi = openApiDocument();
@@ -118,11 +164,20 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
 
   const parseJson = (body: unknown, what: string): unknown => {
     const raw = Buffer.isBuffer(body) ? body.toString('utf8') : '';
+    let parsed: unknown;
     try {
-      return JSON.parse(raw);
+      parsed = JSON.parse(raw);
     } catch {
       throw new InputError(what, ['(body): is not valid JSON']);
     }
+    // An ambiguous body (a key twice: JSON.parse keeps the last) is refused, naming the key.
+    const dup = duplicateKeys(raw);
+    if (dup.length)
+      throw new InputError(
+        what,
+        dup.map((k) => `${k}: appears more than once in its object; send each key once (an ambiguous body is refused)`)
+      );
+    return parsed;
   };
   const orderIdParam = (params: unknown): string => parseOrderId((params as { orderId?: unknown }).orderId);
 

@@ -30,6 +30,17 @@ export const operatorStepNotDone = (
   text: string
 ) => `${integration}: "${action}" was not done within ${hours} h (${why}). ${text}`;
 
+/** The stored credentials and rotation state of the customer (secret store), once everything else is removed. */
+export const credentialsOffboarding = {
+  forget: (orderId: string) => `Forget the stored credentials and rotation state of order ${orderId}`,
+  forgotten: (n: number) =>
+    `stored credentials: ${n} secret-store row(s) of the order and its customer deleted (audited: onramp secrets audit)`,
+  kept: (days: number, until: string) =>
+    `stored credentials: kept ${days} day(s) on request, until ${until}; then deleted (the offboarding stays open until then)`,
+  noStore:
+    "stored credentials: this worker has no secret store (ONRAMP_SECRET_STORE_URL); credentials supplied as files under ONRAMP_SECRETS_DIR are the operator's to delete",
+};
+
 export const offboardingStopped = (orderId: string, failures: readonly string[]) =>
   `Offboarding of order ${orderId} stopped: ${failures.join('; ')}. What was removed stays removed; start the offboarding again after fixing it (nothing is removed twice).`;
 

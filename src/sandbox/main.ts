@@ -27,8 +27,21 @@ import { createSandboxAutotaskReceiver } from './sandbox-autotask-receiver';
 import { rotationStateFromConfig } from '../secrets/rotation-state';
 import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor';
 import { startLocalTemporal } from './temporal-server';
+import { StartedResources } from './resources';
 
 async function main(): Promise<void> {
+  const started = new StartedResources();
+  try {
+    await run(started);
+  } finally {
+    // Every way out, a failed start included, stops what was started: nothing keeps a port.
+    const failed = await started.stopAll();
+    if (failed.length) process.stderr.write(`onramp sandbox: could not stop ${failed.join('; ')}\n`);
+  }
+  process.stdout.write('Onramp sandbox stopped.\n');
+}
+
+async function run(started: StartedResources): Promise<void> {
   const config = loadConfig({ ...processEnv(), ONRAMP_MODE: 'sandbox' });
   const logger = createLogger({
     level: config.log.level,
@@ -52,37 +65,53 @@ async function main(): Promise<void> {
   const temporalPort = config.sandbox.temporalPort;
   // Payloads are encrypted (key generated once under .onramp/sandbox/); the Web UI decodes them through this
   // codec server, which the browser calls directly: loopback only, no token in the sandbox.
-  const codecServer = await codecServerFromConfig(config, { logger });
+  const codecServer = started.add('codec server', await codecServerFromConfig(config, { logger }), (c) => c.close());
   const codecUrl = await codecServer.listen(config.codec.server.port, '127.0.0.1');
-  const temporal = await startLocalTemporal({
-    codecEndpoint: codecUrl,
-    cliPath: exe.path,
-    dbFile: join(dataDir, 'temporal.db'),
-    port: temporalPort,
-    uiPort: config.sandbox.uiPort,
-    namespace: config.temporal.namespace,
-    onLog: (l) => logger.debug({ component: 'temporal' }, l),
-  });
+  const temporal = started.add(
+    'Temporal dev server',
+    await startLocalTemporal({
+      codecEndpoint: codecUrl,
+      cliPath: exe.path,
+      dbFile: join(dataDir, 'temporal.db'),
+      port: temporalPort,
+      uiPort: config.sandbox.uiPort,
+      namespace: config.temporal.namespace,
+      onLog: (l) => logger.debug({ component: 'temporal' }, l),
+    }),
+    (t) => t.stop()
+  );
 
   // Simulators on fixed ports, so the CLI and a browser find them; state persists beside the Temporal DB.
   const propagationDelayMs = config.sandbox.propagationSeconds * 1000;
   const ports = config.sandboxPorts;
-  const google = createGoogleSimulator({
-    propagationDelayMs,
-    stateFile: join(dir, 'google-state.json'),
-    directoryStateFile: join(dir, 'google-directory.json'),
-  });
+  const google = started.add(
+    'Google simulator',
+    createGoogleSimulator({
+      propagationDelayMs,
+      stateFile: join(dir, 'google-state.json'),
+      directoryStateFile: join(dir, 'google-directory.json'),
+    }),
+    (g) => g.close()
+  );
   const googleUrl = await google.listen(ports.google);
-  const receiver = createNotifyReceiver();
+  const receiver = started.add('notification receiver', createNotifyReceiver(), (r) => r.close());
   const notifyBase = await receiver.listen(ports.notify);
-  const autotask = createAutotaskSimulator({ stateFile: join(dir, 'autotask-state.json') });
+  const autotask = started.add(
+    'Autotask simulator',
+    createAutotaskSimulator({ stateFile: join(dir, 'autotask-state.json') }),
+    (a) => a.close()
+  );
   const autotaskUrl = await autotask.listen(ports.autotask);
   // ConnectWise throttles above ~1,000 requests/min (vendor-apis.md C); the sandbox shows it (429 + Retry-After).
-  const connectwise = createConnectwiseSimulator({
-    stateFile: join(dir, 'connectwise-state.json'),
-    requestsPerWindow: 1000,
-    windowMs: 60_000,
-  });
+  const connectwise = started.add(
+    'ConnectWise simulator',
+    createConnectwiseSimulator({
+      stateFile: join(dir, 'connectwise-state.json'),
+      requestsPerWindow: 1000,
+      windowMs: 60_000,
+    }),
+    (c) => c.close()
+  );
   const connectwiseUrl = await connectwise.listen(ports.connectwise);
 
   // The vendor's service account: minted once, kept on disk (its public half registered with the simulator).
@@ -104,17 +133,47 @@ async function main(): Promise<void> {
   const signingKeyPath = join(dir, 'autotask-webhook-signing.key');
   if (!existsSync(signingKeyPath))
     writeFileSync(signingKeyPath, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  const autotaskReceiver = createSandboxAutotaskReceiver({
-    db: autotask.db,
-    masterKey: readFileSync(signingKeyPath, 'utf8').trim(),
-    // After a signing-secret rotation: the keys the worker's rotation wrote (same files or secret store).
-    keyring: rotationStateFromConfig(config).keyring,
-  });
+  const autotaskReceiver = started.add(
+    'Autotask callout receiver',
+    createSandboxAutotaskReceiver({
+      db: autotask.db,
+      masterKey: readFileSync(signingKeyPath, 'utf8').trim(),
+      // After a signing-secret rotation: the keys the worker's rotation wrote (same files or secret store).
+      keyring: rotationStateFromConfig(config).keyring,
+    }),
+    (r) => r.app.close()
+  );
   const autotaskReceiverUrl = await listen(autotaskReceiver.app, config.sandbox.receiverPort);
   const secretsDir = join(dir, 'secrets');
   mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
 
-  const connection = await connectTemporalNative({ ...config.temporal, address: temporal.address });
+  // The intake API for sales systems, with a sandbox bearer token kept beside the other sandbox state. It
+  // listens before the worker is created, so a port in use fails the start before anything needs draining.
+  const tokenPath = join(dir, 'intake-token');
+  if (!existsSync(tokenPath)) writeFileSync(tokenPath, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  const intakeClient = started.add(
+    'intake Temporal client',
+    await connectClient({ ...config, temporal: { ...config.temporal, address: temporal.address } }),
+    (c) => c.connection.close()
+  );
+  const intake = started.add(
+    'intake API',
+    createIntakeServer({
+      client: intakeClient,
+      config,
+      auth: { hmacSecrets: [], bearerTokens: [readFileSync(tokenPath, 'utf8').trim()] },
+      logger,
+    }),
+    (i) => i.close()
+  );
+  const intakePort = config.intake.port;
+  await intake.listen({ host: '127.0.0.1', port: intakePort });
+
+  const connection = started.add(
+    'worker connection',
+    await connectTemporalNative({ ...config.temporal, address: temporal.address }),
+    (c) => c.close()
+  );
   const worker = await createWorker({
     config: { ...config, temporal: { ...config.temporal, address: temporal.address } },
     connection,
@@ -122,19 +181,6 @@ async function main(): Promise<void> {
     activities: createActivities(activityDepsFromConfig(config)),
     logger,
   });
-
-  // The intake API for sales systems, with a sandbox bearer token kept beside the other sandbox state.
-  const tokenPath = join(dir, 'intake-token');
-  if (!existsSync(tokenPath)) writeFileSync(tokenPath, randomBytes(24).toString('base64url'), { mode: 0o600 });
-  const intakeClient = await connectClient({ ...config, temporal: { ...config.temporal, address: temporal.address } });
-  const intake = createIntakeServer({
-    client: intakeClient,
-    config,
-    auth: { hmacSecrets: [], bearerTokens: [readFileSync(tokenPath, 'utf8').trim()] },
-    logger,
-  });
-  const intakePort = config.intake.port;
-  await intake.listen({ host: '127.0.0.1', port: intakePort });
 
   const descriptor: SandboxDescriptor = {
     pid: process.pid,
@@ -194,21 +240,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
+  started.add('sandbox descriptor', descriptorPath(dataDir), async (p) => rmSync(p, { force: true }));
+  // Then the intake, the connections, the simulators and the Temporal dev server stop (main's finally).
   await worker.run();
-  await intake.close();
-  await intakeClient.connection.close();
-  await connection.close();
-  await Promise.all([
-    google.close(),
-    receiver.close(),
-    autotask.close(),
-    connectwise.close(),
-    codecServer.close(),
-    autotaskReceiver.app.close(),
-  ]);
-  await temporal.stop();
-  rmSync(descriptorPath(dataDir), { force: true });
-  process.stdout.write('Onramp sandbox stopped.\n');
 }
 
 main().then(

@@ -72,28 +72,39 @@ export async function startLocalTemporal(opts: {
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   let exited = false;
-  child.on('exit', () => (exited = true));
+  // Last resort when this process ends without stopping it (an uncaught error, process.exit): a child
+  // outlives its parent, and this one would keep the ports the next `npm start` needs.
+  const orphanGuard = () => void (exited || child.kill('SIGTERM'));
+  process.once('exit', orphanGuard);
+  child.on('exit', () => {
+    exited = true;
+    process.removeListener('exit', orphanGuard);
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (exited) return resolve();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
 
   const deadline = Date.now() + 60_000;
   while (!(await reachable(address))) {
     if (exited)
       throw new Error(`the Temporal dev server exited during start (port ${opts.port} or ${opts.uiPort} in use?)`);
-    if (Date.now() > deadline) throw new Error(`the Temporal dev server did not answer at ${address} within 60 s`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the Temporal dev server did not answer at ${address} within 60 s`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
     address,
     webUiUrl,
     child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop,
   };
 }

@@ -89,3 +89,23 @@ export function storeRotationState(
 
   return { keyring, current };
 }
+
+/**
+ * The secret-store rows an offboarding forgets for one order's customer: the credentials supplied for the
+ * order (`<orderId>/…`), the Autotask tenant's signing keys and receiver keyring, and the ConnectWise key
+ * rotation's current-credentials record (by the rotation's customer slug).
+ */
+export function customerRows(scope: { orderId: string; autotaskTenant?: string; connectwiseRotationKey?: string }): {
+  prefixes: string[];
+  names: string[];
+} {
+  const prefixes = [`${scope.orderId}/`];
+  const names: string[] = [];
+  if (scope.autotaskTenant) {
+    prefixes.push(`${KEYS}/${nameSegment(scope.autotaskTenant)}/`);
+    names.push(`${KEYRING}/${nameSegment(scope.autotaskTenant)}`);
+  }
+  if (scope.connectwiseRotationKey)
+    names.push(`${CURRENT}/connectwise-key/${nameSegment(scope.connectwiseRotationKey)}`);
+  return { prefixes, names };
+}

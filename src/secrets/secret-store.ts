@@ -49,7 +49,35 @@ export interface SecretStore {
   remove(ref: string, entry: SecretAuditEntry, reason: string): Promise<void>;
   /** The audit trail of an order, oldest first. */
   audit(orderId: string): Promise<SecretAuditRow[]>;
+  /**
+   * Delete the rows of one customer (names starting with one of `rows.prefixes`, or equal to one of
+   * `rows.names`), each with an audit row `removed: <reason>`; the names removed (none on a second call).
+   */
+  forget(rows: { prefixes: string[]; names: string[] }, by: RekeyActor, reason: string): Promise<string[]>;
+  /** How many rows are sealed under each codec key id. */
+  keyUsage(): Promise<Record<string, number>>;
+  /** Re-seal every row under the current codec key (`onramp secrets rekey`). */
+  rekey(by: RekeyActor, opts?: { batch?: number }): Promise<RekeyReport>;
   close(): Promise<void>;
+}
+
+/** Who runs a rekey, for the audit (each re-sealed row gets an audit row under its order's own columns). */
+export interface RekeyActor {
+  actor: string;
+  via: string;
+}
+
+export interface RekeyReport {
+  /** The key every re-sealed row is sealed with now. */
+  currentKeyId: string;
+  /** Rows re-sealed by this run. */
+  rekeyed: number;
+  /** Rows a writer replaced while this run was at them (already sealed with the current key by that writer). */
+  changedMeanwhile: number;
+  /** Rows that did not open (their key is missing from the ring, or the row was tampered with), by name. */
+  failed: { name: string; keyId: string; reason: string }[];
+  /** Rows per key id after the run: a key with no row left can be removed from the ring, as far as the store goes. */
+  usage: Record<string, number>;
 }
 
 export class SecretStoreError extends Error {
@@ -157,12 +185,7 @@ export class PostgresSecretStore implements SecretStore {
     if (!value) throw new SecretStoreError('the secret is empty');
     registerSecret(value);
     await this.schema();
-    const payload: Payload = {
-      metadata: { [METADATA_ENCODING_KEY]: utf8('binary/plain'), [METADATA_SECRET_NAME]: utf8(name) },
-      data: utf8(value),
-    };
-    const [sealed] = await this.sealer().encode([payload]);
-    const keyId = Buffer.from(sealed!.metadata![METADATA_KEY_ID]!).toString('utf8');
+    const { keyId, sealed } = await this.seal(name, value);
     const conflict = {
       INSERT: '',
       CREATE: 'ON CONFLICT (name) DO NOTHING',
@@ -173,7 +196,7 @@ export class PostgresSecretStore implements SecretStore {
     return inTransaction(this.pool, async (c) => {
       const r = await c.query(
         `INSERT INTO ${this.t.secrets} (name, key_id, sealed) VALUES ($1, $2, $3) ${conflict} RETURNING name`,
-        [name, keyId, Buffer.from(sealed!.data!)]
+        [name, keyId, sealed]
       );
       if (r.rowCount) await this.record(c, entry, `${STORE_PREFIX}${name}`, action);
       return !!r.rowCount;
@@ -187,22 +210,97 @@ export class PostgresSecretStore implements SecretStore {
       [name]
     );
     const row = r.rows[0];
-    if (!row) return undefined;
-    const [plain] = await this.sealer().decode([
-      {
-        metadata: { [METADATA_ENCODING_KEY]: utf8(ENCODING_ENCRYPTED), [METADATA_KEY_ID]: utf8(row.key_id) },
-        data: new Uint8Array(row.sealed),
-      },
-    ]);
-    const sealedName = plain?.metadata?.[METADATA_SECRET_NAME];
-    if (!sealedName || Buffer.from(sealedName).toString('utf8') !== name) {
+    return row ? this.open(name, row) : undefined;
+  }
+
+  async forget(rows: { prefixes: string[]; names: string[] }, by: RekeyActor, reason: string): Promise<string[]> {
+    await this.schema();
+    if (rows.prefixes.some((p) => !p.endsWith('/')))
       throw new SecretStoreError(
-        `secret store row ${name} holds a value sealed for another name: it was tampered with`
+        'forget: each prefix must end with "/" (a whole order or customer, never a partial name)'
       );
+    return inTransaction(this.pool, async (c) => {
+      const r = await c.query<{ name: string }>(
+        `DELETE FROM ${this.t.secrets} WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS p(prefix) WHERE starts_with(name, p.prefix)) OR name = ANY($2::text[]) RETURNING name`,
+        [rows.prefixes, rows.names]
+      );
+      const removed = r.rows.map((x) => x.name).sort();
+      for (const name of removed) {
+        const ref = `${STORE_PREFIX}${name}`;
+        const [orderId, integration] = await this.auditColumnsOf(c, ref, name);
+        await this.record(c, { ...by, orderId, integration }, ref, `removed: ${reason}`);
+      }
+      return removed;
+    });
+  }
+
+  /** The order and integration a row's audit rows are filed under (its latest), else from its name. */
+  private async auditColumnsOf(c: { query: Pool['query'] }, ref: string, name: string): Promise<[string, string]> {
+    const last = await c.query<{ order_id: string; integration: string }>(
+      `SELECT order_id, integration FROM ${this.t.audit} WHERE ref = $1 ORDER BY id DESC LIMIT 1`,
+      [ref]
+    );
+    if (last.rows[0]) return [last.rows[0].order_id, last.rows[0].integration];
+    const [orderId, integration] = name.split('/');
+    return [orderId ?? name, integration ?? '-'];
+  }
+
+  async keyUsage(): Promise<Record<string, number>> {
+    await this.schema();
+    const r = await this.pool.query<{ key_id: string; n: string }>(
+      `SELECT key_id, count(*) AS n FROM ${this.t.secrets} GROUP BY key_id ORDER BY key_id`
+    );
+    return Object.fromEntries(r.rows.map((x) => [x.key_id, Number(x.n)]));
+  }
+
+  /**
+   * Re-seal every row that is not under the codec's current key with it, so an older key can leave the ring
+   * (issue 25). Row by row, each in its own transaction together with its audit row (`rekeyed <old> -> <new>`,
+   * under the order and integration of the row's latest audit row, so `onramp secrets audit` shows it):
+   * - resumable: a run stopped half-way leaves each row wholly old or wholly new; the next run does the rest;
+   * - idempotent: a row already under the current key is not touched (a second run re-seals nothing);
+   * - safe beside writers: the update only applies while the row still holds the bytes that were opened, so a
+   *   value replaced meanwhile (sealed with the current key by its writer) is left as written.
+   * A row that does not open is reported, not changed, and the run goes on.
+   */
+  async rekey(by: RekeyActor, opts: { batch?: number } = {}): Promise<RekeyReport> {
+    await this.schema();
+    const current = this.sealer().currentKeyId;
+    const report: RekeyReport = { currentKeyId: current, rekeyed: 0, changedMeanwhile: 0, failed: [], usage: {} };
+    let after = '';
+    for (;;) {
+      const { rows } = await this.pool.query<{ name: string; key_id: string; sealed: Buffer }>(
+        `SELECT name, key_id, sealed FROM ${this.t.secrets} WHERE key_id <> $1 AND name > $2 ORDER BY name LIMIT $3`,
+        [current, after, opts.batch ?? 100]
+      );
+      if (!rows.length) break;
+      for (const row of rows) {
+        after = row.name;
+        let value: string;
+        try {
+          value = await this.open(row.name, row);
+        } catch (err) {
+          report.failed.push({ name: row.name, keyId: row.key_id, reason: (err as Error).message });
+          continue;
+        }
+        const { keyId, sealed } = await this.seal(row.name, value);
+        const done = await inTransaction(this.pool, async (c) => {
+          const u = await c.query(
+            `UPDATE ${this.t.secrets} SET key_id = $2, sealed = $3 WHERE name = $1 AND key_id = $4 AND sealed = $5`,
+            [row.name, keyId, sealed, row.key_id, row.sealed]
+          );
+          if (!u.rowCount) return false;
+          const ref = `${STORE_PREFIX}${row.name}`;
+          const [orderId, integration] = await this.auditColumnsOf(c, ref, row.name);
+          await this.record(c, { ...by, orderId, integration }, ref, `rekeyed ${row.key_id} -> ${keyId}`);
+          return true;
+        });
+        if (done) report.rekeyed++;
+        else report.changedMeanwhile++;
+      }
     }
-    const value = Buffer.from(plain.data ?? new Uint8Array()).toString('utf8');
-    registerSecret(value);
-    return value;
+    report.usage = await this.keyUsage();
+    return report;
   }
 
   async remove(ref: string, entry: SecretAuditEntry, reason: string): Promise<void> {
@@ -241,6 +339,38 @@ export class PostgresSecretStore implements SecretStore {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** Seal `value` for row `name` (the name inside, so the ciphertext opens only as that row). */
+  private async seal(name: string, value: string): Promise<{ keyId: string; sealed: Buffer }> {
+    const payload: Payload = {
+      metadata: { [METADATA_ENCODING_KEY]: utf8('binary/plain'), [METADATA_SECRET_NAME]: utf8(name) },
+      data: utf8(value),
+    };
+    const [sealed] = await this.sealer().encode([payload]);
+    return {
+      keyId: Buffer.from(sealed!.metadata![METADATA_KEY_ID]!).toString('utf8'),
+      sealed: Buffer.from(sealed!.data!),
+    };
+  }
+
+  /** Open a row's sealed value, checking it was sealed for this name. */
+  private async open(name: string, row: { key_id: string; sealed: Buffer }): Promise<string> {
+    const [plain] = await this.sealer().decode([
+      {
+        metadata: { [METADATA_ENCODING_KEY]: utf8(ENCODING_ENCRYPTED), [METADATA_KEY_ID]: utf8(row.key_id) },
+        data: new Uint8Array(row.sealed),
+      },
+    ]);
+    const sealedName = plain?.metadata?.[METADATA_SECRET_NAME];
+    if (!sealedName || Buffer.from(sealedName).toString('utf8') !== name) {
+      throw new SecretStoreError(
+        `secret store row ${name} holds a value sealed for another name: it was tampered with`
+      );
+    }
+    const value = Buffer.from(plain.data ?? new Uint8Array()).toString('utf8');
+    registerSecret(value);
+    return value;
   }
 
   private sealer(): EncryptionCodec {

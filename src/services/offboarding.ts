@@ -8,7 +8,12 @@ import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { OnrampConfig } from '../config';
 import type { Order } from '../domain/customer-onboarding-schema';
 import { driftScheduleId } from '../domain/drift-schema';
-import { offboardingWorkflowId, type OffboardingInput, type OffboardingRequest } from '../domain/offboarding-schema';
+import {
+  offboardingWorkflowId,
+  parseOffboardingInput,
+  type OffboardingInput,
+  type OffboardingRequest,
+} from '../domain/offboarding-schema';
 import { orderFacts } from '../temporal/order-facts';
 import { describeOrNull } from '../temporal/workflow-reads';
 import { rotationSchedulesFromOrder } from './rotation-schedules';
@@ -70,7 +75,7 @@ export async function startOffboarding(
   client: Client,
   config: Pick<OnrampConfig, 'temporal'>,
   orderId: string,
-  opts: { timing?: OffboardingRequest['timing'] } = {}
+  opts: { timing?: OffboardingRequest['timing']; retainCredentialsDays?: number } = {}
 ): Promise<StartedOffboarding> {
   const workflowId = offboardingWorkflowId(orderId);
   const running = await describeOrNull(client.workflow.getHandle(workflowId));
@@ -80,7 +85,11 @@ export async function startOffboarding(
   await client.workflow.start<CustomerOffboardingWorkflow>('customerOffboarding', {
     workflowId,
     taskQueue: config.temporal.taskQueue,
-    args: [input],
+    args: [
+      opts.retainCredentialsDays
+        ? parseOffboardingInput({ ...input, credentials: { retainDays: opts.retainCredentialsDays } })
+        : input,
+    ],
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [
       { key: OnrampCustomer, value: input.customer.id },

@@ -1,4 +1,4 @@
-import { HEARTBEAT } from './activity-timeouts';
+import { heartbeating } from './activity-timeouts';
 import type { Progress } from './progress';
 import { FailureType } from '../contract/failure-types';
 import type {
@@ -11,21 +11,19 @@ import type {
 import type { OnrampActivities } from '../activities';
 import type { VerifiedCredentials } from '../activities/autotask/activities';
 import { DEFAULT_WEBHOOK_FIELDS, webhookNameFor } from '../rules/autotask-rules';
-import { proxyActivities, sleep, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, sleep } from '@temporalio/workflow';
 
 /** Activity options shared by the Autotask workflows. Permanent failures (401, 500 "unknown user") are nonRetryable at the source. */
-export const AUTOTASK_READ: ActivityOptions = {
+export const AUTOTASK_READ = heartbeating({
   startToCloseTimeout: '1 minute',
-  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
-};
-export const AUTOTASK_WRITE: ActivityOptions = {
+});
+export const AUTOTASK_WRITE = heartbeating({
   startToCloseTimeout: '5 minutes',
   // Heartbeats after every write: a crashed worker's attempt is retried within seconds, and the retry
   // finds what the crashed one created (lookup by name).
-  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
-};
+});
 
 /** Where the API calls go once an API user's credentials are accepted (its zone discovered). */
 export interface Target {

@@ -1,13 +1,7 @@
+import { heartbeating } from './activity-timeouts';
 import { Progress } from './progress';
 import { startedWith } from './identity';
-import {
-  condition,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { fillAutotaskSecretRotationDefaults } from '../rules/autotask-rules';
 import {
@@ -31,10 +25,10 @@ import { AUTOTASK_WRITE, type Target, verifyUser } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
 
 /** Keyring reads and writes: local files, retried briefly. */
-const KEYRING: ActivityOptions = {
+const KEYRING = heartbeating({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
-};
+});
 const { readAutotaskSigningKeys, createAutotaskSigningKey, setAutotaskSigningKeys } =
   proxyActivities<OnrampActivities>(KEYRING);
 const { setAutotaskWebhookSecret } = proxyActivities<OnrampActivities>(AUTOTASK_WRITE);

@@ -1,13 +1,7 @@
-import { HEARTBEAT } from './activity-timeouts';
+import { heartbeating } from './activity-timeouts';
 import { startedWith } from './identity';
 import { Progress } from './progress';
-import {
-  ActivityFailure,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import {
   connectwiseSyncStatusQuery,
@@ -21,12 +15,11 @@ import { syncText } from '../rules/connectwise-instructions';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
 import { FailureType } from '../contract/failure-types';
 
-const SYNC_OPTIONS: ActivityOptions = {
+const SYNC_OPTIONS = heartbeating({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: HEARTBEAT,
   // 429s carry their own delay (nextRetryDelay from Retry-After); 5xx and network errors back off.
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 30 },
-};
+});
 
 const { ensureConnectwiseCatalogItem, syncConnectwiseCustomerBatch } = proxyActivities<OnrampActivities>(SYNC_OPTIONS);
 

@@ -1,3 +1,4 @@
+import { heartbeating } from './activity-timeouts';
 import {
   ApplicationFailure,
   condition,
@@ -6,7 +7,6 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
@@ -35,14 +35,14 @@ import { inputV1 } from './input';
 import { Progress } from './progress';
 import { FailureType } from '../contract/failure-types';
 
-const READ: ActivityOptions = {
+const READ = heartbeating({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
-};
-const NOTIFY: ActivityOptions = {
+});
+const NOTIFY = heartbeating({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-};
+});
 const act = proxyActivities<OnrampActivities>(READ);
 
 /** One rotation's state: what the query reports and the Update and signal change. */

@@ -1,4 +1,4 @@
-import { HEARTBEAT } from './activity-timeouts';
+import { heartbeating } from './activity-timeouts';
 import { Progress } from './progress';
 import { startedWith } from './identity';
 import {
@@ -13,7 +13,6 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { CwTarget, VerifyConnectionResult } from '../activities/connectwise';
@@ -49,22 +48,19 @@ import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } f
 import { connectwiseCustomerSync } from './connectwise-customer-sync';
 import { FailureType } from '../contract/failure-types';
 
-const VERIFY_OPTIONS: ActivityOptions = {
+const VERIFY_OPTIONS = heartbeating({
   startToCloseTimeout: '1 minute',
-  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 6 },
-};
-const PERMISSION_OPTIONS: ActivityOptions = {
+});
+const PERMISSION_OPTIONS = heartbeating({
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: HEARTBEAT,
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-};
-const REMINDER_OPTIONS: ActivityOptions = {
+});
+const REMINDER_OPTIONS = heartbeating({
   startToCloseTimeout: '30 seconds',
-  heartbeatTimeout: HEARTBEAT,
   // A reminder that cannot be delivered must not hold up the wait; the next one will try again.
   retry: { initialInterval: '2s', maximumAttempts: 3 },
-};
+});
 
 const { verifyConnectwiseConnection, checkConnectwisePermissions, notifyVendor } =
   proxyActivities<OnrampActivities>(VERIFY_OPTIONS);

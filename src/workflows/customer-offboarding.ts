@@ -1,11 +1,12 @@
+import { heartbeating } from './activity-timeouts';
 import {
   ApplicationFailure,
   condition,
   executeChild,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { CwTarget } from '../activities/connectwise';
@@ -16,6 +17,7 @@ import {
   adminRolesOffboarding,
   autotaskOffboarding,
   connectwiseOffboarding,
+  credentialsOffboarding,
   delegationOffboarding,
   offboardingMarkdown,
   offboardingStopped,
@@ -40,15 +42,14 @@ import { startedWith } from './identity';
 import { inputV1 } from './input';
 import { Progress, type ProgressView } from './progress';
 
-const READ: ActivityOptions = {
+const READ = heartbeating({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
-};
-const WRITE: ActivityOptions = {
+});
+const WRITE = heartbeating({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 12 },
-};
+});
 const read = proxyActivities<OnrampActivities>(READ);
 const write = proxyActivities<OnrampActivities>(WRITE);
 
@@ -498,7 +499,37 @@ export async function customerOffboarding(request: OffboardingInputV1): Promise<
   }
   run.progress.state = 'completed';
   run.progress.publish();
+  await forgetCredentials(run);
   return run.status();
+}
+
+/**
+ * Last, once everything else is removed: the customer's stored credentials and rotation state are deleted
+ * from the secret store (audited), at once or, when the request asked for a retention, after it (a durable
+ * timer: the offboarding reports itself completed and stays open until then).
+ */
+async function forgetCredentials(run: Offboarding): Promise<void> {
+  const { input } = run;
+  if (!run.apply) return;
+  const days = input.credentials?.retainDays;
+  if (days) {
+    run.notes.push(credentialsOffboarding.kept(days, new Date(Date.now() + days * 86_400_000).toISOString()));
+    run.progress.publish();
+    await sleep(days * 86_400_000);
+  }
+  const r = await write.forgetStoredCredentials.executeWithOptions(
+    { ...WRITE, summary: credentialsOffboarding.forget(input.orderId) },
+    [
+      {
+        orderId: input.orderId,
+        autotaskTenant: input.autotask?.tenant,
+        connectwiseRotationKey: input.connectwise?.rotationKey,
+        reason: `order ${input.orderId} offboarded`,
+      },
+    ]
+  );
+  run.notes.push(r.store ? credentialsOffboarding.forgotten(r.removed.length) : credentialsOffboarding.noStore);
+  run.progress.publish();
 }
 
 /** The workflow keeps the signature its clients start it by (src/contract/offboarding-messages.ts). */

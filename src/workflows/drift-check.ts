@@ -1,4 +1,4 @@
-import { HEARTBEAT } from './activity-timeouts';
+import { heartbeating } from './activity-timeouts';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -49,11 +49,12 @@ import {
   ONRAMP_INTEGRATION,
 } from '../contract/search-attributes';
 
-const act = proxyActivities<OnrampActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: HEARTBEAT,
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-});
+const act = proxyActivities<OnrampActivities>(
+  heartbeating({
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  })
+);
 
 type Customer = DriftCheckInputV1['customer'];
 

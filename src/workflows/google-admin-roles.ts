@@ -1,4 +1,4 @@
-import { HEARTBEAT } from './activity-timeouts';
+import { heartbeating } from './activity-timeouts';
 import { Progress } from './progress';
 import { startedWith } from './identity';
 import {
@@ -9,7 +9,6 @@ import {
   sleep,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { fillAdminRoleDefaults } from '../rules/google-admin-roles-rules';
@@ -33,14 +32,13 @@ import { FailureType } from '../contract/failure-types';
 // Google's rate limits are mostly 403 userRateLimitExceeded: the activities classify them as retryable,
 // and this policy (not the HTTP library) owns the backoff, as Google recommends (1 s, 2 s, 4 s, …).
 const RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 12 };
-const READ: ActivityOptions = { startToCloseTimeout: '5 minutes', heartbeatTimeout: HEARTBEAT, retry: RETRY };
-const WRITE: ActivityOptions = { startToCloseTimeout: '1 minute', heartbeatTimeout: HEARTBEAT, retry: RETRY };
+const READ = heartbeating({ startToCloseTimeout: '5 minutes', retry: RETRY });
+const WRITE = heartbeating({ startToCloseTimeout: '1 minute', retry: RETRY });
 /** Members: long batches that heartbeat their progress, so a retry resumes instead of starting over. */
-const MEMBERS: ActivityOptions = {
+const MEMBERS = heartbeating({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: HEARTBEAT,
   retry: { ...RETRY, maximumAttempts: 30 },
-};
+});
 
 const acts = proxyActivities<OnrampActivities>(WRITE);
 

@@ -1,3 +1,4 @@
+import { heartbeating } from './activity-timeouts';
 import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import { activityCause } from './progress';
@@ -22,11 +23,12 @@ import { startedWith } from './identity';
 import { inputV1 } from './input';
 import { FailureType } from '../contract/failure-types';
 
-const { checkDelegatedScopes } = proxyActivities<OnrampActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
-});
+const { checkDelegatedScopes } = proxyActivities<OnrampActivities>(
+  heartbeating({
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+  })
+);
 
 /**
  * After the vendor created a new service-account key (its business, not Onramp's): prove that delegation

@@ -1,4 +1,4 @@
-import { HEARTBEAT } from './activity-timeouts';
+import { heartbeating } from './activity-timeouts';
 import { Progress } from './progress';
 import {
   ActivityFailure,
@@ -9,7 +9,6 @@ import {
   proxyActivities,
   setHandler,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { ScopeCheck } from '../activities/google/delegation';
@@ -29,19 +28,17 @@ import {
 import { inputV1 } from './input';
 import { FailureType } from '../contract/failure-types';
 
-const CHECK_OPTIONS: ActivityOptions = {
+const CHECK_OPTIONS = heartbeating({
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: HEARTBEAT,
   // Network/5xx are retried here; a round whose retries run out is recorded and the polling loop goes on.
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
-};
-const NOTIFY_OPTIONS: ActivityOptions = {
+});
+const NOTIFY_OPTIONS = heartbeating({
   // Just above the webhook call's own 10 s timeout: a worker that dies mid-call is noticed quickly.
   startToCloseTimeout: '15 seconds',
-  heartbeatTimeout: HEARTBEAT,
   // The vendor must hear of it eventually; the idempotency key makes every retry safe.
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-};
+});
 
 const { checkDelegatedScopes, notifyVendor } = proxyActivities<OnrampActivities>(CHECK_OPTIONS);
 

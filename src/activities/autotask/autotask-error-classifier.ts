@@ -71,6 +71,20 @@ export function callFailure(err: unknown, endpoint: string): unknown {
 }
 
 /**
+ * The least wait after a 429 "thread threshold exceeded" (ThreadLimiting.htm: 3 concurrent calls per
+ * tracking identifier x endpoint). Autotask sends `Retry-After: 1`, but the threads are held by other
+ * calls (another integration with the same identifier, or calls Autotask has not yet ended), which take
+ * longer than a second to end: with the Retry-After alone an activity's 8 or 12 attempts were spent in
+ * about 10 s. With 30 s between attempts they span minutes (3.5 min for AUTOTASK_READ's 8, 5.5 min for
+ * AUTOTASK_WRITE's 12); a longer Retry-After is honoured as it is.
+ */
+export const THREAD_THRESHOLD_RETRY_MS = 30_000;
+
+export function threadThresholdRetryMs(retryAfterMs: number | undefined): number {
+  return Math.max(retryAfterMs ?? 0, THREAD_THRESHOLD_RETRY_MS);
+}
+
+/**
  * Map an AutotaskApiError to what to fix (anything else passes through). A 401 is never retried: repeated bad
  * secrets lock the API user.
  */
@@ -108,6 +122,13 @@ export function toFailure(err: unknown, username: string, doing: string): Error 
         ? `Webhooks are not enabled for API user ${username}'s security level (${doing}: "${said}"). Fix: Admin > Security Levels > (the API user's level) > Other > Webhooks: enable it and set a maximum webhook count.`
         : `API user ${username} lacks a permission while ${doing} ("${said}"). Fix the API user's security level.`,
       webhook ? FailureType.AutotaskWebhooksDisabled : FailureType.AutotaskPermissionDenied
+    );
+  }
+  if (err.status === 429 && /thread threshold/i.test(said)) {
+    return retryable(
+      `${err.message}: other calls with this integration's tracking identifier hold all of Autotask's threads on this endpoint; retrying in ${Math.round(threadThresholdRetryMs(err.retryAfterMs) / 1000)} s`,
+      FailureType.AutotaskRateLimited,
+      threadThresholdRetryMs(err.retryAfterMs)
     );
   }
   if (isRetryableStatus(err.status))

@@ -37,7 +37,7 @@ import { PostgresSecretStore } from '../../secrets/secret-store';
 import { readSecret, storeSecret } from '../secrets-input';
 
 /** Who runs the CLI, for the secret store's audit: `--actor`, else the OS user and host. */
-function operatorName(actor?: string): string {
+export function operatorName(actor?: string): string {
   if (actor) return actor;
   try {
     return `${userInfo().username}@${hostname()}`;

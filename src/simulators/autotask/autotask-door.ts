@@ -79,7 +79,6 @@ export function registerAutotaskDoor(app: FastifyInstance, db: AutotaskDatabase,
   );
 
   app.decorateRequest('apiUser', null);
-  app.decorateRequest('threadKey', null);
 
   app.addHook('onRequest', async (req, reply) => {
     const rest = restPath(req.url);
@@ -132,15 +131,21 @@ export function registerAutotaskDoor(app: FastifyInstance, db: AutotaskDatabase,
         });
     }
     l.concurrency.set(key, now);
-    (req as unknown as { threadKey: string }).threadKey = key;
+    // The thread ends with the request, whoever ends it: answered ('finish'), or its client gone ('close'
+    // on the response fires either way, also when the caller died mid-call and the answer is still held).
+    // Freed once, so a late answer to a dead socket does not free it twice.
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
+      l.concurrency.set(key, (l.concurrency.get(key) ?? 1) - 1);
+    };
+    reply.raw.once('finish', free);
+    reply.raw.once('close', free);
     (req as unknown as { apiUser: ApiUser }).apiUser = user;
     if (l.callLatencyMs) {
       const [lo, hi] = l.callLatencyMs;
       await new Promise((r) => setTimeout(r, lo + Math.random() * (hi - lo)));
     }
-  });
-  app.addHook('onResponse', async (req) => {
-    const key = (req as unknown as { threadKey: string | null }).threadKey;
-    if (key) l.concurrency.set(key, (l.concurrency.get(key) ?? 1) - 1);
   });
 }

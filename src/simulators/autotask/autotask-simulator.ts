@@ -38,6 +38,8 @@ export interface AutotaskSimulator extends Simulator {
   callouts: CalloutQueue;
   /** Highest concurrency seen per `integrationCode|endpoint`. */
   maxConcurrency: Map<string, number>;
+  /** Threads in use now per `integrationCode|endpoint` (read-only view for tests). */
+  threadsInUse: ReadonlyMap<string, number>;
   /** Requests rejected for a wrong secret, per username (a lockout risk). */
   authFailures: Map<string, number>;
   hourlyCount(): number;
@@ -75,6 +77,7 @@ export function createAutotaskSimulator(opts: AutotaskSimulatorOptions = {}): Au
     db,
     callouts,
     maxConcurrency: limits.maxConcurrency,
+    threadsInUse: limits.concurrency,
     authFailures: limits.authFailures,
     hourlyCount: () => hourlyCount(limits),
     /** 429s answered by the generic rate limit, the hourly threshold or the thread limit. */
