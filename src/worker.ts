@@ -6,6 +6,7 @@ import { codecFromConfig, createDataConverter } from './codec';
 import { loadConfig, processEnv, type OnrampConfig } from './config';
 import { connectClient } from './client';
 import { createLogger, type Logger } from './logger';
+import { createSentMailStore } from './activities/notify/sent-mail';
 import { rotationStateFromConfig } from './secrets/rotation-state';
 import { PostgresSecretStore, secretStore, useSecretStore } from './secrets/secret-store';
 import { connectTemporalNative, describeConnection } from './temporal/connection';
@@ -84,6 +85,13 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
       directoryQuota: { limit: config.google.directoryQuotaPerMinute, windowMs: 60_000 },
     },
     notify: { webhookUrl: config.notify.webhookUrl, secretRef: config.notify.secretRef },
+    mail: {
+      smtpUrl: config.mail.smtpUrl,
+      from: config.mail.from,
+      replyTo: config.mail.replyTo,
+      operatorEmail: config.mail.operatorEmail,
+      store: createSentMailStore({ postgresUrl: config.mail.postgresUrl, dir: config.mail.sentMailDir }),
+    },
     autotask: {
       discoveryUrl: config.autotask.discoveryUrl,
       allowedZoneHosts: config.autotask.allowedZoneHosts,
