@@ -153,7 +153,7 @@ export const configSchema = z.object({
     )
     .optional()
     .describe(
-      'SMTP server of the e-mail channel: `smtp://host:587` (STARTTLS when offered), `smtps://host:465`; with credentials, a reference (`env:NAME` / `file:/path`) to the full `smtps://user:password@host` URL, resolved when a message is sent and never logged. Unset: sandbox mode uses the Mailpit `npm start` runs; live mode sends no e-mail (the instructions stay in the status and the Web UI).'
+      'SMTP server of the e-mail channel: `smtp://host:587` (STARTTLS when offered), `smtps://host:465`; with credentials, a reference (`env:NAME` / `file:/path`) to the full `smtps://user:password@host` URL, resolved when a message is sent and never logged. Unset: no e-mail is sent (the instructions stay in `onramp status` and the Web UI), except under `npm start`, which points it at the Mailpit it runs.'
     ),
   ONRAMP_MAIL_FROM: z
     .string()
@@ -329,7 +329,7 @@ export const configSchema = z.object({
   ONRAMP_SANDBOX_NOTIFY_PORT: port.default(8481).describe('Vendor notification receiver port (sandbox).'),
   ONRAMP_SANDBOX_SMTP_PORT: port
     .default(8525)
-    .describe("Mailpit's SMTP port (sandbox): the worker's default `ONRAMP_SMTP_URL`."),
+    .describe("Mailpit's SMTP port (`npm start`): the sandbox worker's `ONRAMP_SMTP_URL` unless that is set."),
   ONRAMP_SANDBOX_MAIL_UI_PORT: port.default(8526).describe("Mailpit's web UI and API port (sandbox)."),
   ONRAMP_SANDBOX_AUTOTASK_PORT: port.default(8482).describe('Autotask simulator port (sandbox).'),
   ONRAMP_SANDBOX_CONNECTWISE_PORT: port.default(8483).describe('ConnectWise simulator port (sandbox).'),
@@ -583,7 +583,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       secretRef: c.ONRAMP_NOTIFY_WEBHOOK_SECRET_REF,
     },
     mail: {
-      smtpUrl: c.ONRAMP_SMTP_URL ?? (sandbox ? `smtp://127.0.0.1:${c.ONRAMP_SANDBOX_SMTP_PORT}` : undefined),
+      smtpUrl: c.ONRAMP_SMTP_URL,
       from: c.ONRAMP_MAIL_FROM ?? 'Onramp <onramp@sandbox.localhost>',
       replyTo: c.ONRAMP_MAIL_REPLY_TO,
       operatorEmail: c.ONRAMP_OPERATOR_EMAIL,

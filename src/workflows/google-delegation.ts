@@ -89,20 +89,20 @@ export async function googleDelegationOnboarding(
   const d = openDelegation(request, input, carry);
   // Steps 1-6: the admin grants (told by e-mail, reminded while it waits); Onramp checks each scope, then all
   // together, until the grant holds.
-  const mailing = mailWhileWaiting(d.humans, () => d.waiting);
+  void mailWhileWaiting(d.humans, () => d.waiting);
   try {
     await awaitGrant(d);
   } catch (err) {
     d.waiting = false;
     if (!isCancellation(err) && !(err instanceof ContinueAsNew))
-      await mailResult(d.humans, mailing, { done: false, reason: (err as Error).message });
+      await mailResult(d.humans, { done: false, reason: (err as Error).message });
     throw err;
   }
   d.waiting = false;
   // Step 7: the vendor learns the admin email.
   const verifiedAt = await notifyVendorOfGrant(d);
   d.progress.enter('done', 'completed', text.delegationDoneDetails(input));
-  await mailResult(d.humans, mailing, { done: true, summary: text.delegationDoneDetails(input) });
+  await mailResult(d.humans, { done: true, summary: text.delegationDoneDetails(input) });
   return {
     customer: input.customer.domain,
     adminEmail: input.adminEmail,

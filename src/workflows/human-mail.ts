@@ -73,13 +73,14 @@ export async function mailWhileWaiting(h: HumanStep, waiting: () => boolean): Pr
   }
 }
 
-/** The step's one result message: after the instruction and reminders (`mailing`), so they arrive in order. */
+/**
+ * The step's one result message. It does not wait for an instruction still being retried (an SMTP server away
+ * must not hold the onboarding's end); reminders stop by themselves once the step no longer waits.
+ */
 export async function mailResult(
   h: HumanStep,
-  mailing: Promise<void> | undefined,
   outcome: { done: true; summary: string } | { done: false; reason: string }
 ): Promise<void> {
-  await mailing;
   await mailEach(h, 'result', () => resultMail(h.topic, outcome));
 }
 
