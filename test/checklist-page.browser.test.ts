@@ -114,6 +114,11 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
     // The exact values of the guide, with copy buttons once the script runs.
     assert.equal(await page.locator('code', { hasText: world.g.clientId }).count(), 1);
     await page.locator('button.copy').first().waitFor({ state: 'visible' });
+    // docs/checklist-page.png (README's sandbox tour): ONRAMP_CHECKLIST_SCREENSHOT=docs/checklist-page.png
+    if (process.env.ONRAMP_CHECKLIST_SCREENSHOT) {
+      await page.setViewportSize({ width: 1000, height: 900 });
+      await page.screenshot({ path: process.env.ONRAMP_CHECKLIST_SCREENSHOT, fullPage: true });
+    }
 
     // The customer's super admin authorizes the client ID in the Admin console (the simulator's /_admin API).
     const res = await request(`${world.g.url}/_admin/domain-wide-delegation/${encodeURIComponent(world.g.clientId)}`, {
@@ -138,11 +143,13 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
       return (await page.getByLabel('Private key (shown once in ConnectWise)').count()) > 0;
     }, 'the ConnectWise key form');
 
-    const wrong = `wrong-${randomBytes(8).toString('hex')}`;
+    // The format of a private key (16 letters and digits), but not this member's: ConnectWise itself refuses it.
+    const wrong = randomBytes(8).toString('hex');
     await page.getByLabel('Private key (shown once in ConnectWise)').fill(wrong);
     await page.getByRole('button', { name: 'Send to Onramp' }).click();
     const refusal = await page.locator('#message').innerText();
-    assert.match(refusal, /^Not accepted: .+/);
+    assert.match(refusal, /^Not accepted: ConnectWise rejected the API keys/);
+    if (process.env.ONRAMP_CHECKLIST_SCREENSHOT) console.error(`refusal shown: ${refusal}`);
     assert.ok(!refusal.includes(wrong));
     // The form is there again for the retry on the spot, empty.
     assert.equal(await page.getByLabel('Private key (shown once in ConnectWise)').inputValue(), '');

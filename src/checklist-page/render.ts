@@ -93,7 +93,7 @@ export function renderStatus(model: PageModel): string {
     ? `<p class="banner done" role="status"><strong>${esc(pageText.doneHeading)}.</strong> ${esc(pageText.done)}</p>`
     : model.failed
       ? `<p class="banner failed" role="alert">${esc(pageText.failed(model.failed))}</p>`
-      : `<p class="state">${esc(pageText.stateLine(v?.step ?? model.state))}</p>`;
+      : `<p class="state">${esc(pageText.stateLine(pageText.stepLabel[v?.step ?? model.state] ?? v?.step ?? model.state))}</p>`;
   return `<section id="status" aria-labelledby="status-h" aria-live="polite" data-done="${model.done}"><h2 id="status-h">${esc(pageText.statusHeading)}</h2>${head}${verified(model.view)}</section>`;
 }
 
@@ -157,7 +157,7 @@ export function renderPage(
   const message = opts.message
     ? `<p class="banner ${opts.message.kind === 'ok' ? 'done' : 'failed'}" role="${opts.message.kind === 'ok' ? 'status' : 'alert'}" id="message">${esc(opts.message.text)}</p>`
     : '';
-  const body = `<header><p class="brand">Onramp</p><h1>${esc(title)}</h1><p>${esc(pageText.intro(opts.recipient))}</p><p><a href="${esc(opts.base)}" data-status-src="${esc(opts.base)}/status">${esc(pageText.refresh)}</a></p></header>${message}${renderStatus(model)}${model.done ? '' : checkNowForm(model, opts.base, opts) + credentialForm(model, opts.base, opts) + steps(model.view)}`;
+  const body = `<header><p class="brand">Onramp</p><h1>${esc(title)}</h1><p>${esc(pageText.intro(opts.recipient))}</p><p><a href="${esc(opts.base)}" data-status-src="${esc(opts.base)}/status">${esc(pageText.refresh)}</a></p></header>${message}${model.done ? '' : steps(model.view)}${renderStatus(model)}${model.done ? '' : checkNowForm(model, opts.base, opts) + credentialForm(model, opts.base, opts)}`;
   return layout(title, body);
 }
 
@@ -191,7 +191,9 @@ button:focus-visible, a:focus-visible, input:focus-visible, textarea:focus-visib
 label { display: block; font-weight: 600; margin-bottom: .2rem; }
 input, textarea { font: inherit; width: 100%; padding: .4rem; border: 1px solid #767676; border-radius: 4px; }
 .help, .state { color: var(--muted); }
-ol.steps li { margin: .3rem 0; }
+ol.steps li { margin: .3rem 0; overflow-wrap: anywhere; }
+main > * { max-width: 100%; }
+.check-now { margin-top: 1rem; }
 `;
 
 /** Copy buttons and the live status: progressive enhancement only. */

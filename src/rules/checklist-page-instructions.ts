@@ -22,6 +22,25 @@ export const pageText = {
   done: 'Onramp has verified everything on its side. There is nothing left to do on this page.',
   failed: (error: string) => `Onramp stopped waiting: ${error} Your Onramp operator has been told.`,
   stateLine: (state: string) => `Status: ${state}`,
+  /** The workflows' steps (and the order's integration states), in the admin's words. */
+  stepLabel: {
+    pending: 'not started yet',
+    blocked: 'waiting for an earlier step of the order',
+    validating: 'checking the order',
+    'awaiting-grant': 'waiting for you to authorize the client ID',
+    verifying: 'checking the grant',
+    'notifying-vendor': 'verified; telling the vendor',
+    'awaiting-connection': 'waiting for the API key',
+    'verifying-connection': 'checking the key with ConnectWise',
+    'checking-permissions': 'checking the rights',
+    'awaiting-permissions': 'waiting for the missing rights',
+    'syncing-customers': 'verified; setting up the integration',
+    'awaiting-credentials': 'waiting for the API user’s credentials',
+    'verifying-credentials': 'checking the credentials with Autotask',
+    'creating-webhooks': 'verified; creating the webhooks',
+    'awaiting-webhook-ready': 'verified; waiting for Autotask to activate the webhooks',
+    done: 'done',
+  } as Record<string, string>,
   checkNowButton: 'I’ve done this — check now',
   checkNowHelp: 'Onramp also checks by itself on a schedule; the button only makes it check at once.',
   checkNowSent: 'Onramp is checking now. This page updates when the answer is in.',
@@ -34,7 +53,13 @@ export const pageText = {
   credentialButton: 'Send to Onramp',
   credentialAccepted: 'Accepted: the vendor confirmed it works.',
   credentialAcceptedWaiting: (fields: string) => `Accepted; Onramp still needs: ${fields}.`,
-  credentialRefused: (reason: string) => `Not accepted: ${reason} Correct it and send it again.`,
+  /** The workflow's own reason, with the stored reference (operators' business) said as what the admin pasted. */
+  credentialRefused: (reason: string) =>
+    `Not accepted: ${reason
+      .replace(/connection\.privateKeyRef \([^)]*\)/g, 'the private key')
+      .replace(/privateKeyRef \([^)]*\)/g, 'the private key')
+      .replace(/secretRef \([^)]*\)/g, 'the secret')
+      .replace(/(store|file):[^\s),;]+/g, '(the pasted value)')} Correct it and send it again.`,
   credentialEmpty: (label: string) => `${label}: empty. Paste the value shown by the vendor and send again.`,
   httpsOnly:
     'Secrets are accepted over HTTPS only: open this page through its https:// link (plain HTTP is refused outside this machine).',
