@@ -292,6 +292,44 @@ export const configSchema = z.object({
     'References to the bearer tokens the intake accepts, comma-separated.'
   ),
 
+  // --- The customer admin's checklist page (src/checklist-page) ---
+  ONRAMP_CHECKLIST_KEYS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((e) => /^\s*[A-Za-z0-9._-]{1,64}=(env|file):.+$/.test(e)),
+      'must list keys as id=env:NAME or id=file:/path, comma-separated, newest first'
+    )
+    .optional()
+    .describe(
+      'Keys that sign checklist links, newest first: `id=env:NAME,id=file:/path` (32 random bytes, base64, each; the newest signs, all verify). Required in live mode; the sandbox generates its own.'
+    ),
+  ONRAMP_CHECKLIST_BASE_URL: url
+    .optional()
+    .describe(
+      "Public URL of the checklist page service, as the customer's admin reaches it (links are `<url>/c/<token>`); must be https:// in live mode. Default: `http://127.0.0.1:$ONRAMP_CHECKLIST_PORT`."
+    ),
+  ONRAMP_CHECKLIST_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe('Interface the checklist page service binds (containers: `0.0.0.0`).'),
+  ONRAMP_CHECKLIST_PORT: port.default(8487).describe('Port of the checklist page service.'),
+  ONRAMP_CHECKLIST_TLS_CERT_PATH: z
+    .string()
+    .optional()
+    .describe(
+      'PEM certificate (chain) the checklist page serves HTTPS with. Unset: plain HTTP, and secrets are then accepted from loopback only (or behind a TLS proxy that sets `X-Forwarded-Proto: https`, with `ONRAMP_CHECKLIST_TRUST_PROXY`).'
+    ),
+  ONRAMP_CHECKLIST_TLS_KEY_PATH: z.string().optional().describe('PEM private key of that certificate.'),
+  ONRAMP_CHECKLIST_TRUST_PROXY: bool
+    .default('false')
+    .describe('Trust `X-Forwarded-*` of the reverse proxy in front of the checklist page (TLS ended there).'),
+  ONRAMP_CHECKLIST_LINK_TTL_HOURS: positiveInt
+    .default(336)
+    .describe('How long a checklist link stays valid (hours; default 14 days). The operator can revoke earlier.'),
+  ONRAMP_CHECKLIST_RATE_LIMIT_PER_MINUTE: positiveInt
+    .default(30)
+    .describe('Requests one checklist link may make per minute (page views, check-now, credential forms).'),
+
   // --- Credentials operators supply (src/secrets/secret-store.ts) ---
   ONRAMP_SECRET_STORE_URL: postgresUrl
     .optional()
@@ -398,6 +436,17 @@ export interface OnrampConfig {
     };
   };
   intake: IntakeConfig;
+  /** The customer admin's checklist page (src/checklist-page) and the links to it (src/checklist). */
+  checklist: {
+    keys?: string;
+    baseUrl: string;
+    host: string;
+    port: number;
+    tls?: { certPath: string; keyPath: string };
+    trustProxy: boolean;
+    linkTtlSeconds: number;
+    rateLimitPerMinute: number;
+  };
   /** Where supplied credentials go: the shared, encrypted store (PostgreSQL), or files under `secretsDir`. */
   secretStore: { url?: string };
   secretsDir: string;
@@ -547,6 +596,16 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       'ONRAMP_CODEC_SERVER_TLS_CERT_PATH and ONRAMP_CODEC_SERVER_TLS_KEY_PATH: set both (HTTPS) or neither (HTTP)'
     );
   }
+  if (!c.ONRAMP_CHECKLIST_TLS_CERT_PATH !== !c.ONRAMP_CHECKLIST_TLS_KEY_PATH) {
+    problems.push(
+      'ONRAMP_CHECKLIST_TLS_CERT_PATH and ONRAMP_CHECKLIST_TLS_KEY_PATH: set both (HTTPS) or neither (HTTP)'
+    );
+  }
+  if (mode === 'live' && c.ONRAMP_CHECKLIST_BASE_URL?.startsWith('http:')) {
+    problems.push(
+      "ONRAMP_CHECKLIST_BASE_URL: must be https:// in live mode: the customer's admin pastes credentials into that page"
+    );
+  }
   if (mode === 'live' && !c.ONRAMP_NOTIFY_WEBHOOK_URL) {
     problems.push(
       'ONRAMP_NOTIFY_WEBHOOK_URL: required in live mode: set it to the vendor support intake that must learn of each completed delegation'
@@ -641,6 +700,18 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       port: c.ONRAMP_INTAKE_PORT,
       hmacSecretRefs: c.ONRAMP_INTAKE_HMAC_SECRET_REFS,
       bearerTokenRefs: c.ONRAMP_INTAKE_BEARER_TOKEN_REFS,
+    },
+    checklist: {
+      keys: c.ONRAMP_CHECKLIST_KEYS,
+      baseUrl: c.ONRAMP_CHECKLIST_BASE_URL ?? `http://127.0.0.1:${c.ONRAMP_CHECKLIST_PORT}`,
+      host: c.ONRAMP_CHECKLIST_HOST,
+      port: c.ONRAMP_CHECKLIST_PORT,
+      ...(c.ONRAMP_CHECKLIST_TLS_CERT_PATH && c.ONRAMP_CHECKLIST_TLS_KEY_PATH
+        ? { tls: { certPath: c.ONRAMP_CHECKLIST_TLS_CERT_PATH, keyPath: c.ONRAMP_CHECKLIST_TLS_KEY_PATH } }
+        : {}),
+      trustProxy: c.ONRAMP_CHECKLIST_TRUST_PROXY === 'true' || c.ONRAMP_CHECKLIST_TRUST_PROXY === '1',
+      linkTtlSeconds: c.ONRAMP_CHECKLIST_LINK_TTL_HOURS * 3600,
+      rateLimitPerMinute: c.ONRAMP_CHECKLIST_RATE_LIMIT_PER_MINUTE,
     },
     secretStore: { url: c.ONRAMP_SECRET_STORE_URL },
     secretsDir: c.ONRAMP_SECRETS_DIR ?? `${c.ONRAMP_DATA_DIR}/secrets`,
