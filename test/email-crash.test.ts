@@ -31,6 +31,7 @@ describe('e-mail once across a worker SIGKILL (real Mailpit, real Temporal)', ()
         ONRAMP_SMTP_URL: mail.smtpUrl,
         ONRAMP_MAIL_FROM: 'Onramp <onramp@msp.example>',
         ONRAMP_SENT_MAIL_DIR: join(dir, 'sent-mail'),
+        ONRAMP_DATA_DIR: dir, // the sandbox checklist key the admin's link is signed with
         ...(hook ? { [hook]: '1' } : {}),
       },
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type OnrampActivities } from '../src/activities';
 import { FileSentMailStore } from '../src/activities/notify/sent-mail';
+import { tokenOfChecklistLink, verifyChecklistToken } from '../src/checklist';
+import { keyRing } from '../src/codec/key-ring';
 import { startGoogleDelegation } from '../src/client';
 import { FailureType } from '../src/contract/failure-types';
 import { delegationStatusQuery } from '../src/contract/google-delegation-messages';
@@ -30,7 +33,9 @@ describe('e-mail to the humans of a waiting step (Mailpit over SMTP, real Tempor
     replyTo: OPERATOR,
     operatorEmail: OPERATOR,
     store: new FileSentMailStore(join(dir, 'sent-mail')),
+    checklist: { baseUrl: 'https://checklist.msp.example', ttlSeconds: 3600, keys: async () => linkKeys },
   });
+  const linkKeys = keyRing([{ id: 'test-link-key', key: randomBytes(32) }]);
 
   before(async () => {
     stack = await integration();
@@ -72,7 +77,18 @@ describe('e-mail to the humans of a waiting step (Mailpit over SMTP, real Tempor
     assert.ok(instruction.Text.includes(`Client ID: ${status.instructions.clientId}`));
     assert.ok(instruction.Text.includes(status.instructions.scopesCsv), 'the comma-separated scopes');
     assert.ok(instruction.Text.includes(status.instructions.consolePath), 'the console path');
-    assert.equal((await mail.to(OPERATOR)).length, 1, 'the operator got a copy');
+    // The admin's copy links the checklist page of this order's integration, bound to the admin.
+    const link = /https:\/\/checklist\.msp\.example\/c\/\S+/.exec(instruction.Text)?.[0];
+    assert.ok(link, 'the checklist link is in the admin’s e-mail');
+    const verified = verifyChecklistToken(tokenOfChecklistLink(link) ?? '', linkKeys);
+    assert.ok(verified.ok);
+    assert.deepEqual(
+      [verified.claims.wf, verified.claims.int, verified.claims.sub],
+      [handle.workflowId, 'googleDelegation', admin]
+    );
+    const [copy, ...moreCopies] = await mail.to(OPERATOR);
+    assert.ok(copy && moreCopies.length === 0, 'the operator got one copy');
+    assert.ok(!copy.Text.includes('/c/'), 'the personal link is not in the operator’s copy');
 
     g.grant(undefined, 0);
     await handle.result();

@@ -20,6 +20,11 @@ export interface HumanMailV1 {
   subject: string;
   /** Plain text with the guide's exact values; never a secret. */
   text: string;
+  /**
+   * The admin's copy links the checklist page of this integration of the order (the integration's name as the
+   * order has it, e.g. `googleDelegation`), when the worker has the page configured. Never in other copies.
+   */
+  checklist?: { integration: string };
 }
 
 export interface MailSendResult {

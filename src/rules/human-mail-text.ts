@@ -48,16 +48,14 @@ export function waitingMail(
   topic: MailTopic,
   kind: MailKind,
   role: 'admin' | 'operator',
-  instructions: string,
-  checklistLink?: string
+  instructions: string
 ): MailText {
   const reminder = kind.startsWith('reminder-');
-  const link = checklistLink ? `\n\nYour checklist, with what is verified so far: ${checklistLink}` : '';
   return {
     subject: subjectOf(topic, reminder ? 'Reminder: ' : 'Action needed: '),
     text: [
       reminder ? `Reminder: this step is still waiting.\n\n${opening(topic, role)}` : opening(topic, role),
-      `What to do:\n${instructions}${link}`,
+      `What to do:\n${instructions}`,
       CLOSING,
     ].join('\n\n'),
   };
@@ -77,4 +75,9 @@ export function resultMail(
         subject: subjectOf(topic, 'Failed: '),
         text: `The step to ${topic.action} for ${topic.customer} (${topic.vendor}) did not complete.\n\nReason: ${outcome.reason}\n\nThe operator decides what happens next.`,
       };
+}
+
+/** The admin's copy with the link to the checklist page (personal: it is bound to this recipient). */
+export function withChecklistLink(text: string, link: string): string {
+  return `${text}\n\nYour checklist page (exact values with copy buttons, what Onramp has verified so far, and "I've done this — check now"); this link is personal, do not forward it:\n${link}`;
 }

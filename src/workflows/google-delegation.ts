@@ -133,6 +133,7 @@ function openDelegation(request: DelegationRequestV1, input: DelegationInputV1, 
     checkNow: false,
     humans: {
       step: 'awaiting-grant',
+      integration: 'googleDelegation',
       topic: text.delegationMailTopic(input),
       instructions: text.delegationInstructions(input).text,
       since: startedAt,

@@ -20,6 +20,8 @@ const { sendHumanMail } = proxyActivities<OnrampActivities>(MAIL_OPTIONS);
 export interface HumanStep {
   step: string;
   topic: MailTopic;
+  /** The order's name of the integration (`googleDelegation`): the admin's waiting mails link its checklist page. */
+  integration: string;
   /** The guide's text with the exact values (src/rules/<integration>-instructions.ts). */
   instructions: string;
   /** When the step began waiting (ms): reminders count from it, also across continue-as-new. */
@@ -48,7 +50,16 @@ async function mailEach(
       try {
         await sendHumanMail.executeWithOptions(
           { ...MAIL_OPTIONS, summary: `E-mail the ${kind} of ${h.step} to the ${to.role}` },
-          [{ workflowId, step: h.step, kind, to, ...compose(to.role === 'operator' ? 'operator' : 'admin') }]
+          [
+            {
+              workflowId,
+              step: h.step,
+              kind,
+              to,
+              ...compose(to.role === 'operator' ? 'operator' : 'admin'),
+              ...(kind === 'result' ? {} : { checklist: { integration: h.integration } }),
+            },
+          ]
         );
       } catch (err) {
         const message = `${kind} e-mail to the ${to.role} not sent: ${activityCause(err)?.message ?? (err as Error).message}`;

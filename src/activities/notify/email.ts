@@ -9,6 +9,8 @@ import { isSecretRef, resolveSecretRef } from '../../secrets/secret-ref';
 import { permanent } from '../failures';
 import { classifySmtpError } from './smtp-errors';
 import type { SentMailStore } from './sent-mail';
+import { createChecklistLink, type ChecklistKeys } from '../../checklist';
+import { withChecklistLink } from '../../rules/human-mail-text';
 
 export interface MailSettings {
   /** `smtp(s)://…` or a secret reference to it; unset: the e-mail channel is off. */
@@ -19,6 +21,8 @@ export interface MailSettings {
   operatorEmail?: string;
   /** The record of accepted messages (./sent-mail.ts); required with `smtpUrl`. */
   store?: SentMailStore;
+  /** The customer admin's checklist page: its links go into the admin's copy of a message that asks for one. */
+  checklist?: { baseUrl: string; ttlSeconds: number; keys: () => Promise<ChecklistKeys> };
   /** SMTP connection, greeting and socket timeouts (default 10 s each). */
   timeoutMs?: number;
 }
@@ -63,11 +67,31 @@ function assertNoSecret(mail: HumanMailV1): void {
   }
 }
 
+/**
+ * The text with the admin's checklist link when the message asks for one and the page is configured. The link
+ * id derives from the Message-ID, so every attempt of one message carries a link of the same id.
+ */
+async function textWithLink(settings: MailSettings, mail: HumanMailV1, to: string, messageId: string): Promise<string> {
+  const page = settings.checklist;
+  if (!page || !mail.checklist || mail.to.role !== 'admin') return mail.text;
+  const link = createChecklistLink({
+    baseUrl: page.baseUrl,
+    key: await page.keys(),
+    workflowId: mail.workflowId,
+    integration: mail.checklist.integration,
+    recipient: to,
+    ttlSeconds: page.ttlSeconds,
+    linkId: createHash('sha256').update(messageId).digest('base64url').slice(0, 22),
+  });
+  return withChecklistLink(mail.text, link);
+}
+
 export function createEmailActivities(settings: MailSettings) {
   const recipientOf = (mail: HumanMailV1): string | undefined =>
     mail.to.role === 'operator' ? settings.operatorEmail : mail.to.address;
 
   const send = async (smtp: string, mail: HumanMailV1, to: string, messageId: string): Promise<string> => {
+    const text = await textWithLink(settings, mail, to, messageId);
     // A reference is resolved (and registered with the log scrubber) only now: credentials never sit in config.
     const url = isSecretRef(smtp) ? await resolveSecretRef(smtp) : smtp;
     const timeout = settings.timeoutMs ?? 10_000;
@@ -83,7 +107,7 @@ export function createEmailActivities(settings: MailSettings) {
         to,
         ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
         subject: mail.subject,
-        text: mail.text,
+        text,
         messageId,
         headers: { 'X-Onramp-Workflow-Id': mail.workflowId, 'X-Onramp-Mail-Kind': mail.kind },
       });
