@@ -2,12 +2,12 @@
 /**
  * Onramp's layers, checked in CI (`npm run deps`). Arrows point down only:
  *
- *   entry points   worker.ts, client.ts, intake/, cli/, codec-server/, sandbox/
+ *   entry points   worker.ts, client.ts, intake/, cli/, codec-server/, checklist-page/, sandbox/
  *   services       services/            client-side: start and steer workflows through a Temporal Client
  *   workflows      workflows/           deterministic orchestration; activities by *type* only
  *   activities     activities/<vendor>/ one vendor API each
  *   simulators     simulators/          HTTP fakes of the vendors (tests and the sandbox)
- *   platform       codec/, secrets/, temporal/, webhooks/, config.ts, logger.ts, postgres-schema.ts
+ *   platform       checklist/, codec/, secrets/, temporal/, webhooks/, config.ts, logger.ts, postgres-schema.ts
  *   domain         domain/              validation at the door (zod)
  *   rules          rules/               pure, zod-free rules the workflows share with everyone
  *   contract       contract/            messages, status types, failure and patch registries: imports nothing of ours
@@ -18,12 +18,12 @@ const layer = {
   contract: '^src/contract/',
   rules: '^src/rules/',
   domain: '^src/domain/',
-  platform: '^src/(codec|secrets|temporal|webhooks)/|^src/(config|logger|postgres-schema)\\.ts$',
+  platform: '^src/(checklist|codec|secrets|temporal|webhooks)/|^src/(config|logger|postgres-schema)\\.ts$',
   simulators: '^src/simulators/',
   activities: '^src/activities/',
   workflows: '^src/workflows/',
   services: '^src/services/',
-  entry: '^src/(worker|client)\\.ts$|^src/(intake|cli|codec-server|sandbox)/',
+  entry: '^src/(worker|client)\\.ts$|^src/(intake|cli|codec-server|checklist-page|sandbox)/',
 };
 
 /** What each layer may import from src/ besides itself. */

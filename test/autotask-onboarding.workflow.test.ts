@@ -18,6 +18,7 @@ import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { decodedWorkflow, eventually, failureOf, integration, leaks, type Integration } from './helpers/integration';
 import { FailureType } from '../src/contract/failure-types';
 import { canariesIn } from './helpers/canaries';
+import { formatOtherStatus } from '../src/cli/format';
 
 describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTTP)', () => {
   let stack: Integration;
@@ -156,6 +157,15 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     const tickets = status.permissions.find((p) => p.entity === 'Tickets' && p.action === 'update');
     assert.equal(tickets?.access, 'restricted');
     assert.equal(status.permissions.find((p) => p.entity === 'Tickets' && p.action === 'create')?.access, 'all');
+    // The same warnings where operators look without --json: the Web UI's details at the last step, and the
+    // plain `onramp status` of the workflow.
+    const { currentDetails } = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(String(currentDetails), /verified; 1 webhook\(s\) ready\.\n\n\*\*Warnings:\*\*\n/);
+    assert.match(String(currentDetails), /^- Restricted: Tickets: update is Restricted, not All/m);
+    assert.match(String(currentDetails), /^- Restricted: Contacts: query is Restricted/m);
+    const plain = formatOtherStatus(status, {});
+    assert.match(plain, /^WARNING Restricted: (Tickets: update|Contacts: query) is Restricted/m);
+    assert.equal(plain.match(/^WARNING /gm)?.length, 2);
   });
 
   it('fails once on a wrong secret and never retries it (lockout)', async () => {

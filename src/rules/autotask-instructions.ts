@@ -1,3 +1,4 @@
+import type { MailTopic } from './human-mail-text';
 import type { AutotaskOnboardingInputV1, PermissionCheck } from '../contract/autotask-onboarding-messages';
 import { REQUIRED_PERMISSIONS } from './autotask-rules';
 
@@ -85,9 +86,9 @@ export function permissionsMissing(username: string, missing: string[]): string 
   return `API user ${username} is missing ${missing.length} permission(s):\n${missing.map((m) => `  - ${m}`).join('\n')}\nFix the security level, then start this onboarding again.`;
 }
 
-/** Restricted permissions are not a failure: the warning goes with the next step's details. */
-export function creatingWebhooks(count: number, warnings: string[]): string {
-  return `Creating ${count} webhook(s).${warnings.length ? `\n\n**Warning, restricted permissions:**\n${warnings.map((w) => `- ${w}`).join('\n')}` : ''}`;
+/** Restricted permissions are not a failure: their warnings go under this and every later step's details (Progress.warnings). */
+export function creatingWebhooks(count: number): string {
+  return `Creating ${count} webhook(s).`;
 }
 
 export function webhookNotReady(entity: string, id: number, deadlineMinutes: number): string {
@@ -149,4 +150,21 @@ export function resignedWebhookNotReady(entity: string, id: number): string {
 
 export function signingOverlap(overlapMinutes: number): string {
   return `Webhooks signed with the new secret. The receiver accepts the old one for ${overlapMinutes} min more (Autotask's retries), or until the signal "endSigningOverlap".`;
+}
+
+/** What the Autotask e-mails are about (seed 001 steps 1-2: the admin creates the security level and API user). */
+export function autotaskMailTopic(
+  input: Pick<AutotaskOnboardingInputV1, 'customer' | 'vendor' | 'adminEmail'>
+): MailTopic {
+  return {
+    customer: input.customer.name ?? input.customer.id,
+    vendor: input.vendor.name,
+    action: 'create the Autotask security level and API user',
+    adminEmail: input.adminEmail,
+  };
+}
+
+/** The checklist as the e-mail's numbered steps. */
+export function numberedSteps(checklist: readonly string[]): string {
+  return checklist.map((l, i) => `${i + 1}. ${l}`).join('\n');
 }

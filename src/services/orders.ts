@@ -358,7 +358,7 @@ export interface SuppliedSecret {
   store: SecretStore;
   /** Who supplies it (the intake's authenticated caller, the CLI's operator) and through what: for the audit. */
   actor: string;
-  via: 'intake' | 'cli';
+  via: 'intake' | 'cli' | 'checklist-page';
 }
 
 /** The credential field that carries the secret's reference. */

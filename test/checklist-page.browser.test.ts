@@ -1,0 +1,185 @@
+/**
+ * The customer admin's checklist page in a real headless Chromium (Debian's /usr/bin/chromium driven by
+ * playwright-core; no browser download): a real Temporal server, the order's workflows on a worker, the
+ * vendor simulators over HTTP.
+ *
+ * Google: the link opens the page → the missing delegation scopes are listed → the admin grants them in the
+ * simulator's Admin console (/_admin) → "I've done this — check now" → the page shows done (the order polls
+ * only hourly, so only check-now gets it there).
+ * ConnectWise: a wrong private key is refused on the page with the workflow's reason, the right key is
+ * accepted, and the key is absent from the workflows' histories, the page service's log, the page's HTML
+ * and the audit afterwards.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { request } from 'undici';
+import { createChecklistLink } from '../src/checklist';
+import { FileChecklistRecords } from '../src/checklist/checklist-records';
+import { createChecklistPageServer, type ChecklistPageServer } from '../src/checklist-page';
+import { keyRing } from '../src/codec/key-ring';
+import { customerOnboardingWorkflowId } from '../src/domain/customer-onboarding-schema';
+import { createLogger } from '../src/logger';
+import { startOrder } from '../src/services/orders';
+import { eventually } from './helpers/integration';
+import { orderWorld, type OrderWorld } from './helpers/order-world';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed` }, () => {
+  let world: OrderWorld;
+  let server: ChecklistPageServer;
+  let baseUrl: string;
+  let browser: Browser;
+  let dir: string;
+  const logged: string[] = [];
+  const keys = keyRing([{ id: 'test', key: randomBytes(32) }]);
+  const orderId = `page-${process.pid}`;
+  const link = (integration: string, recipient: string) =>
+    createChecklistLink({
+      baseUrl,
+      key: keys,
+      workflowId: customerOnboardingWorkflowId(orderId),
+      integration,
+      recipient,
+      ttlSeconds: 3600,
+    });
+
+  before(async () => {
+    world = await orderWorld({ name: 'checklist-page', autotask: false });
+    dir = mkdtempSync(join(tmpdir(), 'onramp-page-'));
+    const logger = createLogger({
+      level: 'debug',
+      destination: new Writable({
+        write(chunk: Buffer, _e, cb) {
+          logged.push(chunk.toString());
+          cb();
+        },
+      }),
+    });
+    server = createChecklistPageServer({
+      client: world.env.client,
+      keys,
+      records: new FileChecklistRecords(join(dir, 'records')),
+      config: world.config,
+      secrets: { dir: join(dir, 'secrets') },
+      logger,
+    });
+    baseUrl = await server.listen(0);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    // Nothing is granted yet in the customer's Google tenant.
+    world.g.grant([]);
+    const member = await world.cw.newMember();
+    const order = world.order({
+      orderId,
+      customer: { id: `cust-${orderId}`, name: 'Northwind School' },
+      roles: { name: `page${process.pid}` },
+      connectwise: { member, companies: 'PG' },
+    });
+    // Onramp checks the grant only hourly here: the page's "check now" is what makes it look again.
+    order.integrations.googleDelegation!.polling = {
+      initialIntervalSeconds: 3600,
+      maxIntervalSeconds: 3600,
+      deadlineHours: 4,
+    };
+    await startOrder(world.env.client, world.config, order);
+    memberKey = readFileSync(member.keyRef.slice('file:'.length), 'utf8');
+  });
+  let memberKey = '';
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await world?.teardown();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Google: missing scopes listed, granted in the console, "check now", done', async () => {
+    const page = await browser.newPage();
+    const url = link('googleDelegation', world.g.admin);
+    // The first check of the grant has run when the scopes show as Missing.
+    await eventually(async () => {
+      await page.goto(url);
+      return (await page.locator('table tr', { hasText: 'Missing' }).count()) > 0;
+    }, 'the page to list the missing scopes');
+    const missing = await page.locator('table tr', { hasText: 'Missing' }).locator('th').allTextContents();
+    const scopes = world.order({ orderId, customer: { id: 'x', name: 'x' }, roles: { name: 'x' } }).integrations
+      .googleDelegation!.scopes!;
+    assert.deepEqual([...missing].sort(), [...scopes].sort());
+    // The exact values of the guide, with copy buttons once the script runs.
+    assert.equal(await page.locator('code', { hasText: world.g.clientId }).count(), 1);
+    await page.locator('button.copy').first().waitFor({ state: 'visible' });
+    // docs/checklist-page.png (README's sandbox tour): ONRAMP_CHECKLIST_SCREENSHOT=docs/checklist-page.png
+    if (process.env.ONRAMP_CHECKLIST_SCREENSHOT) {
+      await page.setViewportSize({ width: 1000, height: 900 });
+      await page.screenshot({ path: process.env.ONRAMP_CHECKLIST_SCREENSHOT, fullPage: true });
+    }
+
+    // The customer's super admin authorizes the client ID in the Admin console (the simulator's /_admin API).
+    const res = await request(`${world.g.url}/_admin/domain-wide-delegation/${encodeURIComponent(world.g.clientId)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ domain: world.g.domain, scopes, propagationDelayMs: 0 }),
+    });
+    assert.equal(res.statusCode, 200, await res.body.text());
+
+    await page.getByRole('button', { name: 'I’ve done this — check now' }).click();
+    await page.waitForURL(/m=checking/);
+    await page.locator('#status .banner.done').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('#status').innerText(), /Done\./);
+    await page.close();
+  });
+
+  it('ConnectWise: a wrong private key refused with the workflow’s reason, the right one accepted, the key nowhere', async () => {
+    const page = await browser.newPage();
+    const url = link('connectwise', 'cw-admin@msp.example');
+    await eventually(async () => {
+      await page.goto(url);
+      return (await page.getByLabel('Private key (shown once in ConnectWise)').count()) > 0;
+    }, 'the ConnectWise key form');
+
+    // The format of a private key (16 letters and digits), but not this member's: ConnectWise itself refuses it.
+    const wrong = randomBytes(8).toString('hex');
+    await page.getByLabel('Private key (shown once in ConnectWise)').fill(wrong);
+    await page.getByRole('button', { name: 'Send to Onramp' }).click();
+    const refusal = await page.locator('#message').innerText();
+    assert.match(refusal, /^Not accepted: ConnectWise rejected the API keys/);
+    if (process.env.ONRAMP_CHECKLIST_SCREENSHOT) console.error(`refusal shown: ${refusal}`);
+    assert.ok(!refusal.includes(wrong));
+    // The form is there again for the retry on the spot, empty.
+    assert.equal(await page.getByLabel('Private key (shown once in ConnectWise)').inputValue(), '');
+
+    await page.getByLabel('Private key (shown once in ConnectWise)').fill(memberKey);
+    await page.getByRole('button', { name: 'Send to Onramp' }).click();
+    await page.waitForURL(/m=accepted/);
+    assert.match(await page.locator('#message').innerText(), /Accepted/);
+    const html = await page.content();
+    await page.close();
+
+    const client = world.env.client;
+    const histories = [customerOnboardingWorkflowId(orderId), `${customerOnboardingWorkflowId(orderId)}:connectwise`];
+    for (const id of histories) {
+      const h = JSON.stringify(await client.workflow.getHandle(id).fetchHistory());
+      assert.ok(!h.includes(memberKey.trim()), `the private key is in the history of ${id}`);
+      assert.ok(!h.includes(wrong), `the wrong key is in the history of ${id}`);
+    }
+    for (const [what, text] of [
+      ['the page HTML', html],
+      ['the page service log', logged.join('')],
+      ['the audit', readFileSync(join(dir, 'records', 'audit.jsonl'), 'utf8')],
+    ] as const) {
+      assert.ok(!text.includes(memberKey.trim()), `the private key is in ${what}`);
+      assert.ok(!text.includes(wrong), `the wrong key is in ${what}`);
+    }
+    const audit = readFileSync(join(dir, 'records', 'audit.jsonl'), 'utf8');
+    assert.match(audit, /"actor":"cw-admin@msp\.example".*"action":"credential-refused"/);
+    assert.match(audit, /"actor":"cw-admin@msp\.example".*"action":"credential-accepted"/);
+    // The refused key's file is gone; only the accepted one is kept for the worker.
+    assert.equal(readdirSync(join(dir, 'secrets')).length, 1);
+  });
+});
