@@ -52,7 +52,7 @@ describe('onramp CLI operator commands: supply-credential, list filters, plan, s
         customer: { id: `cust-${orderId.toLowerCase()}`, name: `Customer ${orderId}` },
         integrations: {
           autotask: at.onboarding(`tenant-${orderId.toLowerCase()}`, 'office-protect', {
-            vendor: { name: vendor, integrationVendor: 'Office Protect - Alert Integration' },
+            vendor: { name: vendor },
           }),
         },
       })

@@ -103,6 +103,7 @@ export async function orderFacts(
     }
     request.autotask = {
       tenant: a.customer.id,
+      vendorProfile: a.vendorProfile,
       ...(credentials ? { credentials } : {}),
       webhooks: a.webhook.entities.map((entity) => ({ entity, name: webhookNameFor(a.webhook.name, entity) })),
     };

@@ -125,11 +125,16 @@ async function checkDelegation(g: NonNullable<DriftCheckInputV1['googleDelegatio
 }
 
 type AutotaskDrift = NonNullable<DriftCheckInputV1['autotask']>;
-type AutotaskTarget = { tenant: string; credentials: AutotaskDrift['credentials']; zoneUrl: string };
+type AutotaskTarget = {
+  tenant: string;
+  vendorProfile: string;
+  credentials: AutotaskDrift['credentials'];
+  zoneUrl: string;
+};
 
 /** The API user still signs in, keeps every required right at All, and its webhooks still deliver. */
 async function checkAutotask(a: AutotaskDrift, out: Findings) {
-  const target = { tenant: a.tenant, credentials: a.credentials };
+  const target = { tenant: a.tenant, vendorProfile: a.vendorProfile, credentials: a.credentials };
   const fix = autotaskDrift.credentialsFix;
   const v = await orFinding('autotask', 'credentials', fix, () => act.verifyAutotaskCredentials(target));
   if (isFinding(v)) return out.blocked(v);
