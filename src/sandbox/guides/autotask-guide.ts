@@ -62,6 +62,8 @@ export interface AutotaskGuideResult {
   webhooksAfter: AdminWebhook[];
   /** Signed callouts the receiver accepted for this tenant, by webhook name. */
   calloutsBy: string[];
+  /** Why Onramp refused the API user the admin bound to the wrong Integration Vendor. */
+  wrongVendorRefusal: string;
 }
 
 /** Seed 001 §1 (with seed 004's "Webhooks einschalten"), through the simulator's admin API: the custom security level. */
@@ -270,6 +272,7 @@ export async function runAutotaskGuide(
     newWebhooks: rotated.newWebhooks,
     webhooksAfter,
     calloutsBy,
+    wrongVendorRefusal: refused,
   };
 }
 
