@@ -63,16 +63,17 @@ export class VendorProfileError extends Error {
   }
 }
 
-/** The deepest node of `path` that exists, for a line number (a missing key points at its parent). */
+/** The node of `path` for a line number: the key of its last segment, or the deepest parent that exists. */
 function nodeAt(root: Node | null, path: PropertyKey[]): Node | null {
   let node = root;
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
+    const last = i === path.length - 1;
     if (isMap(node)) {
       const pair = node.items.find(
         (p) => String((p.key as { value?: unknown } | null)?.value ?? p.key) === String(key)
       );
       if (!pair) return node;
-      node = (pair.value as Node | null) ?? (pair.key as Node);
+      node = last ? (pair.key as Node) : ((pair.value as Node | null) ?? (pair.key as Node));
     } else if (isSeq(node) && typeof key === 'number') {
       const next = node.items[key] as Node | undefined;
       if (!next) return node;
@@ -80,6 +81,14 @@ function nodeAt(root: Node | null, path: PropertyKey[]): Node | null {
     } else return node;
   }
   return node;
+}
+
+/** A zod issue as the file's reader needs it: the path (an unknown key included) and the message. */
+function described(i: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+  if (i.code === 'unrecognized_keys')
+    return { path: [...i.path, i.keys[0]!], message: `unknown field: remove it (${i.keys.join(', ')})` };
+  if (i.code === 'invalid_key') return { path: i.path, message: i.issues[0]?.message ?? i.message };
+  return { path: i.path, message: i.message };
 }
 
 /** Parse and validate a profile file's text; errors name `source:line` and the field. */
@@ -96,10 +105,11 @@ export function parseVendorProfiles(text: string, source: string): VendorProfile
   if (parsed.success) return parsed.data;
   throw new VendorProfileError(
     source,
-    parsed.error.issues.map((i) => {
-      const node = nodeAt(doc.contents, i.path);
+    parsed.error.issues.map((issue) => {
+      const { path, message } = described(issue);
+      const node = nodeAt(doc.contents, path);
       const line = node?.range ? lines.linePos(node.range[0]).line : 1;
-      return `line ${line}: ${i.path.join('.') || '(file)'}: ${i.message}`;
+      return `line ${line}: ${path.map(String).join('.') || '(file)'}: ${message}`;
     })
   );
 }
