@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import { SANDBOX_VENDOR_PROFILES } from '../../src/config';
 import { autotaskProfileOf, parseVendorProfiles, VendorProfileError } from '../../src/domain/vendor-profile-schema';
 import { loadVendorProfiles } from '../../src/secrets/vendor-profile-file';
+import { InputError } from '../../src/domain/field-validators';
+import { acceptOrder } from '../../src/services/orders';
+import * as f from './fixtures-domain';
 
 const problems = (text: string): string[] => {
   try {
@@ -70,6 +73,32 @@ describe('vendor profiles (ONRAMP_VENDOR_PROFILES)', () => {
     assert.match(
       missing.problem,
       /vendorProfile: "nobody" is not an Autotask vendor profile.*office-protect, sophos-central/
+    );
+  });
+
+  it('the door refuses an order naming a profile the deployment does not have, when the client has the file', () => {
+    const config = {
+      temporal: { address: 'x', namespace: 'default', taskQueue: 'q' },
+      connectwise: { allowedHosts: [] },
+      autotask: { vendorProfilesFile: SANDBOX_VENDOR_PROFILES },
+    } as never;
+    const order = (vendorProfile: string) => {
+      const o = f.order();
+      return { ...o, integrations: { ...o.integrations, autotask: { ...o.integrations.autotask, vendorProfile } } };
+    };
+    assert.equal(
+      acceptOrder(order('office-protect'), config).order.integrations.autotask?.vendorProfile,
+      'office-protect'
+    );
+    assert.throws(
+      () => acceptOrder(order('sophos'), config),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.problems.some((p) =>
+          /^integrations\.autotask\.vendorProfile: "sophos" is not an Autotask vendor profile.*office-protect, sophos-central/.test(
+            p
+          )
+        )
     );
   });
 });
