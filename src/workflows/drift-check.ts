@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { OnrampActivities } from '../activities';
-import { DEFAULT_WEBHOOK_FIELDS, REQUIRED_PERMISSIONS } from '../rules/autotask-rules';
+import { DEFAULT_WEBHOOK_FIELDS } from '../rules/autotask-rules';
 import { driftFindingWorkflowId, fillDriftCheckDefaults, FINDING_INTEGRATION } from '../rules/drift-rules';
 import {
   adminRolesDrift,
@@ -140,8 +140,12 @@ async function checkAutotask(a: AutotaskDrift, out: Findings) {
   if (isFinding(v)) return out.blocked(v);
   out.check('autotask:credentials');
   const t: AutotaskTarget = { ...target, zoneUrl: v.zoneUrl };
-  const perms = await orFinding('autotask', 'credentials', fix, () =>
-    act.checkAutotaskPermissions({ ...t, requirements: REQUIRED_PERMISSIONS })
+  // The rights the vendor's profile requires (the worker's profile file: what the onboarding checked).
+  const perms = await orFinding('autotask', 'credentials', fix, async () =>
+    act.checkAutotaskPermissions({
+      ...t,
+      requirements: (await act.readAutotaskVendorProfile({ vendorProfile: a.vendorProfile })).rights,
+    })
   );
   if (isFinding(perms)) return out.blocked(perms);
   out.check('autotask:permission:');
