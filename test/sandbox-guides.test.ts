@@ -83,6 +83,12 @@ describe('sandbox guides (onramp sandbox ...) against the simulators and a real 
       r.wrongVendorRefusal,
       /tracking identifier of "Sophos Central - Security".*create a new API user and select "Sophos Central - Security"/
     );
+    // That user is right for Office Protect (seed 001): no webhook step, no webhook.
+    assert.equal(r.officeProtect.webhooks, 0);
+    assert.match(
+      printedSince(from),
+      /\n001\. \[Onramp\] That API user is bound to "Office Protect - Alert Integration"/
+    );
     // The admin selects vendors by name; no admin answer, printed line or workflow input carries a vendor code.
     const codes = INTEGRATION_VENDOR_NAMES.map((n) => vendorTrackingIdentifier(n)!);
     const adminSeen = JSON.stringify([

@@ -64,6 +64,8 @@ export interface AutotaskGuideResult {
   calloutsBy: string[];
   /** Why Onramp refused the API user the admin bound to the wrong Integration Vendor. */
   wrongVendorRefusal: string;
+  /** Seed 001 with that user (bound to Office Protect): no webhook step, none created. */
+  officeProtect: { workflowId: string; webhooks: number };
 }
 
 /** Seed 001 §1 (with seed 004's "Webhooks einschalten"), through the simulator's admin API: the custom security level. */
@@ -181,6 +183,7 @@ export async function runAutotaskGuide(
   if (!refused?.includes(INTEGRATION_VENDOR))
     throw new GuideError(`a user bound to "${WRONG_INTEGRATION_VENDOR}" was not refused with the vendor to select`);
   log.note(`Onramp refused them: ${refused}`);
+  const officeProtect = await officeProtectOnboarding(ctx, log, tenant, tag, wrong, timing);
   const userA = await newUser('001 §2');
   log.step('-', 'operator', "Send the new API user's credentials");
   const accepted = await supply(userA);
@@ -273,7 +276,52 @@ export async function runAutotaskGuide(
     webhooksAfter,
     calloutsBy,
     wrongVendorRefusal: refused,
+    officeProtect,
   };
+}
+
+/**
+ * Seed 001 itself: that user is bound to Office Protect's vendor, right for Office Protect's integration, whose
+ * guide has no webhook step. Its onboarding (profile "office-protect") verifies the user and finishes, creating
+ * no webhook.
+ */
+async function officeProtectOnboarding(
+  ctx: GuideContext,
+  log: GuideLog,
+  tenant: string,
+  tag: string,
+  user: CreatedUser & { secretRef: string },
+  timing: AutotaskOnboardingRequest['timing']
+): Promise<{ workflowId: string; webhooks: number }> {
+  const hookBase = `${ctx.autotaskReceiverUrl}/webhooks/autotask/${tenant}`;
+  const request: AutotaskOnboardingRequest = {
+    customer: { id: tenant, name: `MSP ${tag}` },
+    vendor: { name: 'Office Protect' },
+    vendorProfile: 'office-protect',
+    integrationId: 'office-protect',
+    credentials: { username: user.username, secretRef: user.secretRef },
+    // Required by the input; unused, since the profile has no webhook step.
+    webhook: {
+      name: `op-${tag}`,
+      webhookUrl: hookBase,
+      deactivationUrl: `${hookBase}/deactivated`,
+      signingKeyRef: ctx.autotaskSigningKeyRef,
+    },
+    timing,
+  };
+  log.step(
+    '001',
+    'Onramp',
+    `That API user is bound to "${WRONG_INTEGRATION_VENDOR}": right for Office Protect, whose guide has no webhook step`
+  );
+  const h = await startWorkflow<typeof autotaskOnboarding>(ctx, 'autotaskOnboarding', request, {
+    workflowId: autotaskOnboardingWorkflowId(parseAutotaskOnboardingInput(request)),
+    staticSummary: `Autotask Office Protect integration for ${tenant}`,
+  });
+  log.webUi(h.workflowId);
+  const result = await h.result();
+  log.note(`verified with Office Protect's own tracking identifier; ${result.webhooks.length} webhook(s) created`);
+  return { workflowId: h.workflowId, webhooks: result.webhooks.length };
 }
 
 /** The webhook names of the signed callouts Onramp's receiver accepted for a tenant, oldest first. */
