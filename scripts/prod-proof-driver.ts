@@ -63,6 +63,7 @@ import {
   startAutotaskLimitTenant,
   startAutotaskOnboardings,
 } from '../bench/scenarios/autotask-limits';
+import { vendorTrackingIdentifier } from '../src/simulators/autotask/autotask-admin-routes';
 import {
   measureConnectwise,
   runConnectwiseSyncs,
@@ -462,11 +463,11 @@ async function main(): Promise<void> {
     const canary = `proof-canary-${randomBytes(16).toString('hex')}`;
     const storeOrderId = `prod-proof-${run}-store`;
     {
-      const { credentials, ...atRequest } = at.requests(1, `proof-store-${run}`)[0]!;
+      const { credentials: _credentials, ...atRequest } = at.requests(1, `proof-store-${run}`)[0]!;
       const user = at.sim.db.addUser({
         username: `store-${run}@acme-msp.example`,
         secret: canary,
-        integrationCode: credentials!.integrationCode,
+        integrationCode: vendorTrackingIdentifier('Sophos Central - Security')!,
         securityLevel: 'Onramp API',
       });
       const intake = async (path: string, body?: unknown) => {
@@ -496,7 +497,7 @@ async function main(): Promise<void> {
       });
       const supplied = await intake(`/v1/onboardings/${storeOrderId}/actions/supply-credential`, {
         integration: 'autotask',
-        credential: { username: user.username, integrationCode: credentials!.integrationCode },
+        credential: { username: user.username },
         secret: canary,
       });
       const ref = /(store:\S+)\)/.exec(supplied.text)?.[1] ?? '';

@@ -38,7 +38,7 @@ import {
   supplyAutotaskCredentialsUpdate,
 } from '../src/contract/autotask-onboarding-messages';
 import { autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/contract/autotask-rotation-messages';
-import { autotaskFixture } from '../test/helpers/autotask';
+import { autotaskFixture, VENDOR_PROFILES } from '../test/helpers/autotask';
 import { useReplayCodecKey } from '../test/helpers/faults';
 import { CLIENT_ID, connectwiseFixture, customers, fullRole } from '../test/helpers/connectwise';
 import { googleAdminFixture, startProvisioning, type GoogleAdminFixture } from '../test/helpers/google-admin';
@@ -215,7 +215,12 @@ export const recorders: Record<string, Recorder> = {
       const activities = createActivities({
         google: { tokenUrl: 'http://127.0.0.1:9/unused' },
         notify: {},
-        autotask: { discoveryUrl: at.simUrl, allowedZoneHosts: [new URL(at.simUrl).host], receiverKeyringDir: dir },
+        autotask: {
+          discoveryUrl: at.simUrl,
+          allowedZoneHosts: [new URL(at.simUrl).host],
+          receiverKeyringDir: dir,
+          vendorProfiles: VENDOR_PROFILES,
+        },
       });
       return await withWorker(activities, async (taskQueue) => {
         const h = await env.client.workflow.start('autotaskSecretRotation', {
@@ -225,6 +230,7 @@ export const recorders: Record<string, Recorder> = {
             {
               customer: { id: tenant },
               vendor: { name: 'Sophos Central' },
+              vendorProfile: 'sophos-central',
               credentials: u.credentials,
               webhooks: [{ entity: 'Ticket', name: 'sophos-v1-Ticket' }],
               signingKeyRef: at.signingKeyRef,

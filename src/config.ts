@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadClientConfigProfile, type ClientConfigTLS, type ConfigDataSource } from '@temporalio/envconfig';
 import { z } from 'zod';
 
@@ -24,6 +25,17 @@ export function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
   return out;
+}
+
+/** The vendor profiles the sandbox ships (seeds 001 and 004). */
+export const SANDBOX_VENDOR_PROFILES = resolve(__dirname, '..', 'config', 'vendor-profiles.sandbox.yaml');
+
+/**
+ * Give this process an environment variable: the sandbox and the tests play the vendor's deployment, which
+ * holds the vendor's tracking identifier (src/simulators/autotask/vendor-deployment.ts).
+ */
+export function provideEnv(name: string, value: string): void {
+  process.env[name] = value;
 }
 
 /** This process's environment, empty values removed: the one place `process.env` is read. */
@@ -187,6 +199,12 @@ export const configSchema = z.object({
     .optional()
     .describe(
       'Without `ONRAMP_SECRET_STORE_URL` (sandbox, single process): directory shared by the worker and the Autotask webhook receiver, holding which signing keys the receiver accepts per tenant (references) and the keys the signing-secret rotation generates. Ignored with a secret store (the keyring is kept there, sealed). Default: `$ONRAMP_DATA_DIR/autotask-keyring`.'
+    ),
+  ONRAMP_VENDOR_PROFILES: z
+    .string()
+    .optional()
+    .describe(
+      "Vendor profile file (YAML or JSON) of this deployment: per vendor profile, the Autotask Integration Vendor, a reference to the vendor's tracking identifier, webhooks yes/no, rights and lines of business. Orders name a profile (`integrations.autotask.vendorProfile`). Set it on the worker and on the clients that accept orders. Default in sandbox mode: `config/vendor-profiles.sandbox.yaml`."
     ),
   ONRAMP_CURRENT_CREDENTIALS_DIR: z
     .string()
@@ -405,7 +423,13 @@ export interface OnrampConfig {
   dataDir: string;
   log: { level: RawConfig['LOG_LEVEL']; format: 'json' | 'pretty'; formatSet: boolean };
   google: { tokenUrl: string; apiRootUrl?: string; directoryQuotaPerMinute: number };
-  autotask: { discoveryUrl: string; allowedZoneHosts: string[]; receiverKeyringDir: string };
+  autotask: {
+    discoveryUrl: string;
+    allowedZoneHosts: string[];
+    receiverKeyringDir: string;
+    /** The vendor profile file (ONRAMP_VENDOR_PROFILES); unset in live mode until configured. */
+    vendorProfilesFile?: string;
+  };
   connectwise: {
     allowedHosts: string[];
     insecureHttpHosts: string[];
@@ -630,6 +654,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       discoveryUrl: c.ONRAMP_AUTOTASK_DISCOVERY_URL ?? (sandbox ? `http://${autotaskSim}` : LIVE.autotaskDiscoveryUrl),
       allowedZoneHosts: withSim(c.ONRAMP_AUTOTASK_ALLOWED_ZONE_HOSTS, autotaskSim),
       receiverKeyringDir: c.ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR ?? `${c.ONRAMP_DATA_DIR}/autotask-keyring`,
+      vendorProfilesFile: c.ONRAMP_VENDOR_PROFILES ?? (sandbox ? SANDBOX_VENDOR_PROFILES : undefined),
     },
     connectwise: {
       allowedHosts: withSim(c.ONRAMP_CONNECTWISE_ALLOWED_HOSTS, connectwiseSim),

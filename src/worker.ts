@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type OnrampActivities } from './activities';
+import { loadVendorProfiles } from './secrets/vendor-profile-file';
 import { autoHeartbeat } from './activities/heartbeat';
 import { codecFromConfig, createDataConverter } from './codec';
 import { loadConfig, processEnv, type OnrampConfig } from './config';
@@ -112,6 +113,10 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
       discoveryUrl: config.autotask.discoveryUrl,
       allowedZoneHosts: config.autotask.allowedZoneHosts,
       keyring: rotation.keyring,
+      // Read once at start: a bad file stops the worker with its line numbers.
+      vendorProfiles: config.autotask.vendorProfilesFile
+        ? loadVendorProfiles(config.autotask.vendorProfilesFile)
+        : undefined,
     },
     connectwise: {
       extraAllowedHosts: config.connectwise.allowedHosts,

@@ -6,7 +6,7 @@ import { createAutotaskActivities } from '../src/activities/autotask/activities'
 import { checkZoneUrl } from '../src/activities/autotask/autotask-client';
 import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask-schema';
 import { autotaskOnboarding } from '../src/workflows';
-import { autotaskFixture, INTEGRATION_CODE, type AutotaskFixture } from './helpers/autotask';
+import { autotaskFixture, INTEGRATION_CODE, VENDOR_PROFILES, type AutotaskFixture } from './helpers/autotask';
 import { integration, type Integration, uniqueTaskQueue } from './helpers/integration';
 import { FailureType } from '../src/contract/failure-types';
 
@@ -75,13 +75,17 @@ describe('Autotask limiter and zone check (activities over real HTTP, no workflo
 
   it('reads ThresholdInformation and stops before the tenant hits its hourly limit', async () => {
     const u = at.addUser();
-    const acts = createAutotaskActivities({ discoveryUrl: at.simUrl, allowedZoneHosts: [new URL(at.simUrl).host] });
+    const acts = createAutotaskActivities({
+      discoveryUrl: at.simUrl,
+      allowedZoneHosts: [new URL(at.simUrl).host],
+      vendorProfiles: VENDOR_PROFILES,
+    });
     // Other integrations have used most of the hour already.
     const headers = { ApiIntegrationCode: INTEGRATION_CODE, UserName: u.credentials.username, Secret: u.user.secret };
     for (let i = 0; i < 8; i++)
       await (await fetch(`${at.simUrl}/ATServicesRest/V1.0/ThresholdInformation`, { headers })).text();
     const before = at.sim.hourlyCount();
-    const err = await acts.verifyAutotaskCredentials({ tenant: 'busy', credentials: u.credentials }).then(
+    const err = await acts.verifyAutotaskCredentials(u.target('busy')).then(
       () => assert.fail('should have been held back'),
       (e: unknown) => e
     );
@@ -94,9 +98,9 @@ describe('Autotask limiter and zone check (activities over real HTTP, no workflo
 
   it('never sends credentials to a zone that is not webservicesN.autotask.net unless explicitly allowed', async () => {
     const u = at.addUser();
-    const acts = createAutotaskActivities({ discoveryUrl: at.simUrl });
+    const acts = createAutotaskActivities({ discoveryUrl: at.simUrl, vendorProfiles: VENDOR_PROFILES });
     const before = at.sim.hourlyCount();
-    await assert.rejects(acts.verifyAutotaskCredentials({ tenant: 't', credentials: u.credentials }), (e: unknown) => {
+    await assert.rejects(acts.verifyAutotaskCredentials(u.target('t')), (e: unknown) => {
       assert.ok(e instanceof ApplicationFailure);
       assert.equal(e.type, FailureType.AutotaskZoneUntrusted);
       return true;

@@ -14,7 +14,7 @@ import {
   autotaskOnboardingStatusQuery,
   supplyAutotaskCredentialsUpdate,
 } from '../src/contract/autotask-onboarding-messages';
-import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
+import { autotaskFixture, INTEGRATION_CODE, type AutotaskFixture } from './helpers/autotask';
 import { decodedWorkflow, eventually, failureOf, integration, leaks, type Integration } from './helpers/integration';
 import { FailureType } from '../src/contract/failure-types';
 import { canariesIn } from './helpers/canaries';
@@ -56,8 +56,16 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     }, 'the operator step');
     assert.equal(waiting.step, 'awaiting-credentials');
     assert.ok(waiting.checklist.some((l) => /Locked" unchecked/.test(l)));
-    assert.ok(waiting.checklist.some((l) => /Office Protect - Alert Integration/.test(l)));
+    // The admin selects the vendor of the order's profile; nobody is asked for a code.
+    assert.ok(waiting.checklist.some((l) => /select "Sophos Central - Security"/.test(l)));
+    assert.ok(waiting.checklist.some((l) => /nobody copies or types a code/.test(l)));
+    assert.ok(!waiting.checklist.some((l) => /as shown on the API user|ApiIntegrationCode/.test(l)));
     assert.ok(waiting.checklist.some((l) => /maximum webhook count to at least 5/.test(l)));
+    // Seed 004's lines of business: no API shows them, so the checklist asks explicitly.
+    assert.ok(
+      waiting.checklist.some((l) => /"General > IT Services".*Onramp cannot check this step, confirm it/.test(l))
+    );
+    assert.equal(waiting.integrationVendor, 'Sophos Central - Security');
 
     // A secret pasted in clear is refused by the validator, before anything is recorded or sent.
     await assert.rejects(
@@ -85,7 +93,7 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     assert.match(hook.webhookUrl, /\?webhook=office-protect-Ticket$/);
     assert.equal(hook.secretKey, deriveAutotaskWebhookSecret(at.masterKey, hook.name));
     assert.ok(
-      at.sim.maxConcurrency.get(`${u.credentials.integrationCode}|TicketWebhooks/Fields`)! <= 1,
+      at.sim.maxConcurrency.get(`${INTEGRATION_CODE}|TicketWebhooks/Fields`)! <= 1,
       'fields were added one at a time'
     );
 
@@ -101,6 +109,7 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     const secrets = new Map([
       ['the API secret', u.user.secret],
       ['the webhook secret', hook.secretKey],
+      ["the vendor's tracking identifier", INTEGRATION_CODE],
     ]);
     assert.deepEqual(leaks(decoded.strings, secrets), []);
     assert.deepEqual(canariesIn(decoded.strings), [], 'no secret the test planted (test/helpers/canaries.ts)');
@@ -180,14 +189,91 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     assert.ok(!cause.message.includes('a-wrong-secret-value'));
   });
 
-  it('explains an unknown integration code (Autotask answers 500)', async () => {
-    const u = at.addUser();
-    const handle = await start(
-      at.onboarding(tenant(), 'bad-code', { credentials: { ...u.credentials, integrationCode: 'NOTTHEVENDORCODE1' } })
-    );
+  it("an API user bound to another Integration Vendor: Autotask refuses the vendor's code (500), Onramp names the vendor to select", async () => {
+    // The admin selected Office Protect's vendor; the order follows Sophos Central's profile, whose code the worker sends.
+    const u = at.addUser({ integrationVendor: 'Office Protect - Alert Integration' });
+    const handle = await start(at.onboarding(tenant(), 'wrong-vendor', { credentials: u.credentials }));
     const cause = await failureOf(handle);
     assert.equal(cause.type, FailureType.AutotaskIntegrationCodeRejected);
-    assert.match(cause.message, /tracking identifier/);
+    assert.match(cause.message, /create a new API user and select "Sophos Central - Security"/);
+    assert.ok(!cause.message.includes(INTEGRATION_CODE), 'the vendor code never appears in a message');
+    assert.ok(!JSON.stringify(await handle.fetchHistory()).includes(INTEGRATION_CODE), 'nor in history');
+  });
+
+  it('seed 001 (Office Protect) has no webhook step: a profile with webhooks off completes without creating one', async () => {
+    const u = at.addUser({ integrationVendor: 'Office Protect - Alert Integration', vendorProfile: 'office-protect' });
+    const tn = tenant();
+    const handle = await start(
+      at.onboarding(tn, 'office-protect', {
+        vendor: { name: 'Office Protect' },
+        vendorProfile: 'office-protect',
+        credentials: u.credentials,
+      })
+    );
+    const result = await handle.result();
+    assert.deepEqual(result.webhooks, []);
+    assert.equal(
+      [...at.sim.db.webhooks.values()].filter((h) => h.ownerResourceID === u.user.resourceId).length,
+      0,
+      'no webhook in Autotask'
+    );
+    assert.equal(u.user.webhooksCreated, 0);
+    const s = await handle.query(autotaskOnboardingStatusQuery);
+    assert.equal(s.step, 'done');
+    assert.equal(s.webhooksInGuide, false);
+    assert.ok(!s.checklist.some((l) => /Webhooks/.test(l)), 'the checklist has no webhook step either');
+    assert.ok(s.checklist.some((l) => /select "Office Protect - Alert Integration"/.test(l)));
+  });
+
+  it("checks the guide's steps it can read (API-only licence) and asks for the others (level Active, lines of business)", async () => {
+    const u = at.addUser();
+    const handle = await start(at.onboarding(tenant(), 'guide-steps', { credentials: u.credentials }));
+    await handle.result();
+    const steps = Object.fromEntries(
+      (await handle.query(autotaskOnboardingStatusQuery)).guideSteps.map((c) => [c.step, c])
+    );
+    assert.equal(steps['integration-vendor']?.state, 'verified');
+    assert.equal(steps['api-only-licence']?.state, 'verified');
+    assert.match(steps['api-only-licence'].detail, /API User/);
+    assert.equal(steps['security-level-active']?.state, 'ask-the-admin');
+    assert.match(steps['security-level-active'].detail, /confirm it is checked/);
+    assert.equal(steps['lines-of-business']?.state, 'ask-the-admin');
+    assert.match(steps['lines-of-business'].detail, /"General > IT Services", "General > Software Development"/);
+
+    // A user whose level may not read Resources: its licence is unverified, and the status says so.
+    const blind = at.addUser({ level: at.level('No Resources', { without: { Resources: ['query'] } }) });
+    const h2 = await start(at.onboarding(tenant(), 'guide-steps-blind', { credentials: blind.credentials }));
+    await h2.result();
+    const licence = (await h2.query(autotaskOnboardingStatusQuery)).guideSteps.find(
+      (c) => c.step === 'api-only-licence'
+    );
+    assert.equal(licence?.state, 'ask-the-admin');
+    assert.match(licence.detail, /unverified: confirm it was created with New API User/);
+  });
+
+  it('refuses an API user whose license type is not API User (API-only), saying how to fix it', async () => {
+    const u = at.addUser();
+    u.user.licenseType = 1;
+    const handle = await start(at.onboarding(tenant(), 'not-api-only', { credentials: u.credentials }));
+    const cause = await failureOf(handle);
+    assert.equal(cause.type, FailureType.AutotaskNotApiOnly);
+    assert.match(cause.message, /license type is "Full", not API User \(API-only\).*New API User/);
+    assert.equal(
+      at.sim.db.webhooks.size > 0 &&
+        [...at.sim.db.webhooks.values()].some((h) => h.ownerResourceID === u.user.resourceId),
+      false,
+      'nothing created'
+    );
+  });
+
+  it('refuses an order naming a vendor profile the deployment does not have, naming those it has', async () => {
+    const u = at.addUser();
+    const handle = await start(
+      at.onboarding(tenant(), 'no-profile', { vendorProfile: 'nobody-knows', credentials: u.credentials })
+    );
+    const cause = await failureOf(handle);
+    assert.equal(cause.type, FailureType.VendorProfileUnknown);
+    assert.match(cause.message, /vendorProfile: "nobody-knows".*one of: office-protect, sophos-central/);
   });
 
   it('says clearly when webhooks are not enabled for the security level', async () => {

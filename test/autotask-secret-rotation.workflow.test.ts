@@ -23,6 +23,8 @@ import {
   seedSignedWebhook,
   type AutotaskFixture,
   type TestUser,
+  VENDOR_PROFILE,
+  VENDOR_PROFILES,
 } from './helpers/autotask';
 import { WorkerProcess, crashAfterCommits, waitForCrash } from './helpers/faults';
 import { decodedWorkflow, eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
@@ -57,7 +59,12 @@ describe('autotaskSecretRotation (real Temporal + Autotask simulator + keyring r
     const activities = createActivities({
       google: { tokenUrl: 'http://127.0.0.1:9/unused' },
       notify: {},
-      autotask: { discoveryUrl: at.simUrl, allowedZoneHosts: [new URL(at.simUrl).host], receiverKeyringDir: dir },
+      autotask: {
+        discoveryUrl: at.simUrl,
+        allowedZoneHosts: [new URL(at.simUrl).host],
+        receiverKeyringDir: dir,
+        vendorProfiles: VENDOR_PROFILES,
+      },
     });
     await stack.worker(activities, { taskQueue });
   });
@@ -77,6 +84,7 @@ describe('autotaskSecretRotation (real Temporal + Autotask simulator + keyring r
     const request: AutotaskSecretRotationRequest = {
       customer: { id: tenant },
       vendor: { name: 'Sophos Central' },
+      vendorProfile: VENDOR_PROFILE,
       credentials: user.credentials,
       webhooks: names.map((name) => ({ entity: 'Ticket', name })),
       signingKeyRef: at.signingKeyRef,

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AutotaskApiError, AutotaskRestApi, FilterOperators } from '@apigrate/autotask-restapi';
 import * as c from './contracts/autotask';
-import { autotaskFixture, INTEGRATION_CODE, type AutotaskFixture, type TestUser } from './helpers/autotask';
+import {
+  autotaskFixture,
+  INTEGRATION_CODE,
+  INTEGRATION_VENDOR,
+  type AutotaskFixture,
+  type TestUser,
+} from './helpers/autotask';
+import { vendorTrackingIdentifier } from '../src/simulators/autotask/autotask-admin-routes';
 
 /**
  * The Autotask simulator driven by a widely used third-party client, @apigrate/autotask-restapi 2.0.1
@@ -12,6 +19,10 @@ import { autotaskFixture, INTEGRATION_CODE, type AutotaskFixture, type TestUser 
  * `Content-Type: application/json` on every call (DELETE included, with no body), and turns 404 into null.
  * It knows Company and Contact webhooks only (no Ticket webhooks), so webhooks are driven through
  * CompanyWebhooks: the simulator serves every webhook entity with the same code.
+ *
+ * The client plays the vendor's own software (Sophos Central), which alone holds its tracking identifier and
+ * passes it on every call (Autotask help, "The API tracking identifier"); the API users are bound to
+ * "Sophos Central - Security" as an admin selected it.
  */
 describe('Autotask simulator through @apigrate/autotask-restapi (real HTTP, contract-checked)', () => {
   let at: AutotaskFixture;
@@ -288,5 +299,20 @@ describe('Autotask simulator through @apigrate/autotask-restapi (real HTTP, cont
     } finally {
       console.error = origError;
     }
+  });
+
+  it("another vendor's software with this API user: HTTP 500 {errors}, the user is bound to the vendor the admin selected", async () => {
+    assert.equal(INTEGRATION_VENDOR, 'Sophos Central - Security');
+    const otherVendor = new AutotaskRestApi(
+      u.credentials.username,
+      u.user.secret,
+      vendorTrackingIdentifier('Office Protect - Alert Integration')!,
+      { base_url: `${at.simUrl}/ATServicesRest/` }
+    );
+    const refused = await rejection(otherVendor.Tickets.info());
+    assert.equal(refused.status, 500);
+    assert.match(c.expectShape(c.errorBody, refused.details, '500 body').errors[0]!, /IntegrationCode is invalid/);
+    // The vendor it was bound to is still served.
+    assert.ok((await api.Tickets.info()) !== null);
   });
 });

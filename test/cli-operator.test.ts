@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { stringify } from 'yaml';
 import { ADMIN_ROLE_SCOPES } from '../src/domain/google-admin-roles-schema';
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schema';
-import { autotaskFixture, INTEGRATION_CODE, type AutotaskFixture } from './helpers/autotask';
+import { autotaskFixture, type AutotaskFixture } from './helpers/autotask';
 import { cliRunner } from './helpers/cli';
 import { googleAdminFixture, type GoogleAdminFixture } from './helpers/google-admin';
 import { decodedWorkflow, eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
@@ -52,7 +52,7 @@ describe('onramp CLI operator commands: supply-credential, list filters, plan, s
         customer: { id: `cust-${orderId.toLowerCase()}`, name: `Customer ${orderId}` },
         integrations: {
           autotask: at.onboarding(`tenant-${orderId.toLowerCase()}`, 'office-protect', {
-            vendor: { name: vendor, integrationVendor: 'Office Protect - Alert Integration' },
+            vendor: { name: vendor },
           }),
         },
       })
@@ -87,8 +87,6 @@ describe('onramp CLI operator commands: supply-credential, list filters, plan, s
       'autotask',
       '--username',
       u.user.username,
-      '--integration-code',
-      INTEGRATION_CODE,
       '--secret-stdin',
     ];
     // A wrong secret: the workflow verifies it against Autotask and refuses; its reason is printed.

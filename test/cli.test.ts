@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { stringify } from 'yaml';
 import { MAX_INPUT_FILE_BYTES } from '../src/cli/context';
-import { INTEGRATION_CODE } from './helpers/autotask';
 import { cliRunner } from './helpers/cli';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { eventually, integration, type Integration, uniqueTaskQueue } from './helpers/integration';
@@ -161,8 +160,6 @@ describe('onramp CLI against a running stack (real Temporal server, simulators)'
         'autotask',
         '--username',
         'u@x.example',
-        '--integration-code',
-        INTEGRATION_CODE,
         '--secret-stdin',
       ],
       'a-secret-for-nobody-0001'

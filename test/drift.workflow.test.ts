@@ -162,4 +162,30 @@ describe('drift (real Temporal server, Google/Autotask/ConnectWise simulators ov
       await schedule.delete().catch(() => undefined);
     }
   });
+
+  it('an Office Protect order (seed 001, no webhook step): its onboarding made no webhook, so the drift check looks for none', async () => {
+    const u = at.addUser({ integrationVendor: 'Office Protect - Alert Integration', vendorProfile: 'office-protect' });
+    g.grant(Object.values(ADMIN_ROLE_SCOPES));
+    ++seq;
+    const o = world.order({
+      orderId: `SO-DRIFT-OP-${process.pid}-${seq}`,
+      customer: { id: `drift-op-${process.pid}-${seq}`, name: `Office Protect ${seq}` },
+      roles: { name: `drift-op-${seq}` },
+      autotask: { webhooks: `drift-op-${seq}`, vendorProfile: 'office-protect' },
+    });
+    await startOrder(env.client, config, o);
+    await world.supply(o.orderId, 'autotask', u.credentials);
+    await env.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId)).result();
+    assert.equal([...at.sim.db.webhooks.values()].filter((h) => h.name.startsWith(`drift-op-${seq}`)).length, 0);
+    const report = await env.client.workflow.execute<typeof driftCheck>('driftCheck', {
+      workflowId: `drift-test-${o.orderId}`,
+      taskQueue,
+      args: [{ customer: o.customer, orderId: o.orderId }],
+    });
+    assert.deepEqual(
+      report.findings.map((f) => f.key),
+      [],
+      'no "webhook missing" finding for a guide without a webhook step'
+    );
+  });
 });

@@ -38,7 +38,8 @@ function validOrder(orderId: string): Json {
       },
       autotask: {
         customer: { id: 'acme' },
-        vendor: { name: 'Office Protect', integrationVendor: 'Office Protect' },
+        vendor: { name: 'Office Protect' },
+        vendorProfile: 'office-protect',
         integrationId: 'office-protect',
         webhook: {
           webhookUrl: 'https://onramp.example.com/webhooks/autotask/acme',

@@ -33,7 +33,13 @@ import {
   provideNewKeyUpdate,
 } from '../src/contract/connectwise-key-rotation-messages';
 import { autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/contract/autotask-rotation-messages';
-import { autotaskFixture, deliverSignedCallout, seedSignedWebhook, type AutotaskFixture } from './helpers/autotask';
+import {
+  autotaskFixture,
+  deliverSignedCallout,
+  seedSignedWebhook,
+  VENDOR_PROFILE,
+  type AutotaskFixture,
+} from './helpers/autotask';
 import { connectwiseFixture, type ConnectwiseFixture } from './helpers/connectwise';
 import { tableText } from './helpers/postgres';
 import { decodedWorkflow, eventually, integration, leaks, testCodec, uniqueTaskQueue } from './helpers/integration';
@@ -142,6 +148,7 @@ describe('rotation state in the secret store: N workers and receivers, no shared
     request = {
       customer: { id: tenant },
       vendor: { name: 'Sophos Central' },
+      vendorProfile: VENDOR_PROFILE,
       credentials: user.credentials,
       webhooks: [{ entity: 'Ticket', name }],
       signingKeyRef: at.signingKeyRef,

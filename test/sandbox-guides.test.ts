@@ -17,6 +17,7 @@ import { runOrderGuide } from '../src/sandbox/guides/order-guide';
 import { createAutotaskSimulator, type AutotaskSimulator } from '../src/simulators/autotask/autotask-simulator';
 import { createConnectwiseSimulator } from '../src/simulators/connectwise/connectwise-simulator';
 import { sandboxStack, type SandboxStack } from './helpers/sandbox';
+import { INTEGRATION_VENDOR_NAMES, vendorTrackingIdentifier } from '../src/simulators/autotask/autotask-admin-routes';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -77,6 +78,30 @@ describe('sandbox guides (onramp sandbox ...) against the simulators and a real 
     assert.equal(r.calloutsBy[0], r.oldWebhook.name);
     assert.equal(r.calloutsBy.at(-1), hook!.name);
     assert.match(printedSince(from), /\n001 §1\. \[Autotask admin\][\s\S]*\n001 §2\. [\s\S]*\n004\. \[Onramp\]/);
+    // The admin selected the wrong vendor first: refused, naming the vendor to select.
+    assert.match(
+      r.wrongVendorRefusal,
+      /tracking identifier of "Sophos Central - Security".*create a new API user and select "Sophos Central - Security"/
+    );
+    // That user is right for Office Protect (seed 001): no webhook step, no webhook.
+    assert.equal(r.officeProtect.webhooks, 0);
+    assert.match(
+      printedSince(from),
+      /\n001\. \[Onramp\] That API user is bound to "Office Protect - Alert Integration"/
+    );
+    // The admin selects vendors by name; no admin answer, printed line or workflow input carries a vendor code.
+    const codes = INTEGRATION_VENDOR_NAMES.map((n) => vendorTrackingIdentifier(n)!);
+    const adminSeen = JSON.stringify([
+      await admin(ctx.autotaskUrl, 'GET', '/integration-vendors'),
+      await admin(ctx.autotaskUrl, 'GET', '/api-users'),
+      await admin(ctx.autotaskUrl, 'GET', '/snapshot'),
+    ]);
+    for (const code of codes) {
+      assert.ok(!adminSeen.includes(code), 'the admin API never shows a listed vendor code');
+      assert.ok(!printedSince(from).includes(code), 'the guide never prints a vendor code');
+    }
+    const input = JSON.stringify(await ctx.client.workflow.getHandle(r.onboardingWorkflowId).fetchHistory());
+    for (const code of codes) assert.ok(!input.includes(code), 'no vendor code in the history');
   });
 
   it('connectwise (seed 002): the private key is missing, then wrong (refused, still waiting), then right; then role and sync', async () => {

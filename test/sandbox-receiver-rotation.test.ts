@@ -24,7 +24,14 @@ import type { AutotaskWebhookEvent } from '../src/webhooks/autotask-receiver';
 import { deriveAutotaskWebhookSecret } from '../src/webhooks/autotask-secret';
 import { autotaskSecretRotation } from '../src/workflows';
 import { autotaskSecretRotationStatusQuery, endSigningOverlapSignal } from '../src/contract/autotask-rotation-messages';
-import { autotaskFixture, deliverSignedCallout, seedSignedWebhook, type AutotaskFixture } from './helpers/autotask';
+import {
+  autotaskFixture,
+  deliverSignedCallout,
+  seedSignedWebhook,
+  VENDOR_PROFILE,
+  VENDOR_PROFILES,
+  type AutotaskFixture,
+} from './helpers/autotask';
 import { eventually, integration, type Integration } from './helpers/integration';
 
 describe('sandbox Autotask receiver after a signing-secret rotation', () => {
@@ -58,7 +65,12 @@ describe('sandbox Autotask receiver after a signing-secret rotation', () => {
       createActivities({
         google: { tokenUrl: 'http://127.0.0.1:9/unused' },
         notify: {},
-        autotask: { discoveryUrl: at.simUrl, allowedZoneHosts: [new URL(at.simUrl).host], keyring: rotation.keyring },
+        autotask: {
+          discoveryUrl: at.simUrl,
+          allowedZoneHosts: [new URL(at.simUrl).host],
+          keyring: rotation.keyring,
+          vendorProfiles: VENDOR_PROFILES,
+        },
       }),
       'sandbox-receiver-rotation'
     );
@@ -81,6 +93,7 @@ describe('sandbox Autotask receiver after a signing-secret rotation', () => {
     const request: AutotaskSecretRotationRequest = {
       customer: { id: tenant },
       vendor: { name: 'Sophos Central' },
+      vendorProfile: VENDOR_PROFILE,
       credentials: user.credentials,
       webhooks: [{ entity: 'Ticket', name }],
       signingKeyRef: at.signingKeyRef,

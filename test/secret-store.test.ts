@@ -127,11 +127,11 @@ describe('secret store: supplied through the intake, resolved by a real worker',
         (s.body.details as { autotask?: { state?: string } } | undefined)?.autotask?.state === 'waiting-for-operator'
       );
     }, 'the Autotask child to wait for the operator');
-    const { username, integrationCode } = u.credentials;
+    const { username } = u.credentials;
     // A reference and the secret at once: refused before anything is written.
     const both = await call(`/v1/onboardings/${orderId}/actions/supply-credential`, {
       integration: 'autotask',
-      credential: { username, integrationCode, secretRef: 'env:X' },
+      credential: { username, secretRef: 'env:X' },
       secret: CANARY,
     });
     assert.equal(both.status, 400, JSON.stringify(both.body));
@@ -141,7 +141,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
     // credential and the intake removes the value again (both recorded).
     const wrong = await call(`/v1/onboardings/${orderId}/actions/supply-credential`, {
       integration: 'autotask',
-      credential: { username, integrationCode },
+      credential: { username },
       secret: WRONG,
     });
     assert.equal(wrong.status, 400, JSON.stringify(wrong.body));
@@ -155,7 +155,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
 
     const res = await call(`/v1/onboardings/${orderId}/actions/supply-credential`, {
       integration: 'autotask',
-      credential: { username, integrationCode },
+      credential: { username },
       secret: CANARY,
     });
     assert.equal(res.status, 202, JSON.stringify(res.body));
@@ -233,7 +233,7 @@ describe('secret store: supplied through the intake, resolved by a real worker',
   it('an integration not waiting for a credential: 409 and nothing written', async () => {
     const res = await call(`/v1/onboardings/${orderId}/actions/supply-credential`, {
       integration: 'autotask',
-      credential: { username: 'someone@acme-msp.example', integrationCode: 'OFFICEPROTECTALERT0000001' },
+      credential: { username: 'someone@acme-msp.example' },
       secret: `another-${CANARY}`,
     });
     assert.equal(res.status, 409, JSON.stringify(res.body));
@@ -299,8 +299,6 @@ describe('secret store: supplied through the intake, resolved by a real worker',
         'autotask',
         '--username',
         u.credentials.username,
-        '--integration-code',
-        u.credentials.integrationCode,
         '--secret-stdin',
         '--actor',
         'alice@msp',

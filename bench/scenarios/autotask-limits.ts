@@ -12,6 +12,13 @@ import { createAutotaskSimulator, type AutotaskSimulator } from '../../src/simul
 import { SYSTEM_API_LEVEL } from '../../src/simulators/autotask/autotask-state';
 import type { BenchContext } from '../lib/environment';
 import { limitUseSeries, recordRequests, windowUse, type LoggedRequest, type WindowUse } from '../lib/request-log';
+import { SANDBOX_VENDOR_PROFILES } from '../../src/config';
+import { loadVendorProfiles } from '../../src/secrets/vendor-profile-file';
+import { vendorTrackingIdentifier } from '../../src/simulators/autotask/autotask-admin-routes';
+import { playVendorDeployments } from '../../src/simulators/autotask/vendor-deployment';
+
+/** The sandbox's vendor profiles; this process (and the workers it starts, which inherit its environment) plays the vendors. */
+const BENCH_PROFILES = playVendorDeployments(loadVendorProfiles(SANDBOX_VENDOR_PROFILES));
 import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 
 export interface AutotaskLimitResult {
@@ -80,7 +87,10 @@ export async function startAutotaskLimitTenant(
     },
     webhooks: { enabled: true, max: 5 },
   });
-  const integrationCode = 'OFFICEPROTECTALERT0000001';
+  // Sophos Central's own tracking identifier: the bench plays the vendor's deployment (its profile holds it).
+  const integrationCode = vendorTrackingIdentifier(
+    BENCH_PROFILES.profiles['sophos-central']!.autotask!.integrationVendor
+  )!;
   let users = 0;
   return {
     url,
@@ -103,9 +113,10 @@ export async function startAutotaskLimitTenant(
         writeFileSync(secretPath, secret, { mode: 0o600 });
         return {
           customer: { id: tenant },
-          vendor: { name: 'Office Protect', integrationVendor: 'Office Protect - Alert Integration' },
+          vendor: { name: 'Sophos Central' },
+          vendorProfile: 'sophos-central',
           integrationId: `bench-${i}`,
-          credentials: { username: user.username, secretRef: `file:${secretPath}`, integrationCode },
+          credentials: { username: user.username, secretRef: `file:${secretPath}` },
           webhook: {
             name: `bench-${i}`,
             webhookUrl: `${receiverUrl}/webhooks/autotask/${tenant}`,
@@ -190,6 +201,7 @@ export async function autotaskLimits(
     autotask: {
       discoveryUrl: at.url,
       allowedZoneHosts: [at.host],
+      vendorProfiles: BENCH_PROFILES,
       limiter: {
         hourlyLimit: limit,
         hourMs: windowMs,

@@ -9,13 +9,14 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 /** Entities Autotask can call out for (vendor-apis.md B6); the webhook endpoint is `${entity}Webhooks`. */
 export type WebhookEntity = 'Company' | 'Contact' | 'ConfigurationItem' | 'Ticket' | 'TicketNote';
 
-/** An API user's credentials: the secret is always a *reference* (file:/path or env:NAME). */
+/**
+ * An API user's credentials: the secret is always a *reference* (file:/path or env:NAME). The tracking
+ * identifier is not among them: only the vendor holds it (its profile, src/contract/vendor-profile-messages.ts).
+ */
 export interface AutotaskCredentialsV1 {
   /** The API user's "Username (key)": Autotask shows it as an email-like key (trimmed, lower-cased). */
   username: string;
   secretRef: string;
-  /** Autotask's tracking identifier (ApiIntegrationCode). */
-  integrationCode: string;
 }
 
 export interface WebhookEventsV1 {
@@ -56,11 +57,12 @@ export interface AutotaskCustomerV1 {
 /** The validated input, version 1: what the door's schema gives (normalised, defaults filled). */
 export interface AutotaskOnboardingInputV1 {
   customer: AutotaskCustomerV1;
-  vendor: {
-    name: string;
-    /** The Integration Vendor the operator must select on the API user (cannot be changed later). */
-    integrationVendor: string;
-  };
+  vendor: { name: string };
+  /**
+   * The vendor profile of this deployment (ONRAMP_VENDOR_PROFILES) the integration follows: the Integration
+   * Vendor the admin selects, the tracking identifier (by reference), webhooks yes/no, rights, lines of business.
+   */
+  vendorProfile: string;
   /** Slug of this integration for the customer: the business key of the workflow. */
   integrationId: string;
   /** The Autotask admin who creates the API user: e-mailed the checklist (issue 22); unset, only the operator is. */
@@ -126,6 +128,17 @@ export interface WebhookSummary {
   ownerResourceId?: number;
 }
 
+/**
+ * A step of the vendor's guide the API cannot change: `verified` (read through the API), `missing` (read, and
+ * not as the guide says), `ask-the-admin` (no API reads it: the checklist asks the administrator explicitly).
+ */
+export interface GuideStepCheck {
+  step: 'api-only-licence' | 'security-level-active' | 'lines-of-business' | 'integration-vendor';
+  state: 'verified' | 'missing' | 'ask-the-admin';
+  /** What the state means and, unless verified, how to fix or confirm it. */
+  detail: string;
+}
+
 export type OnboardingStep =
   | 'awaiting-credentials'
   | 'verifying-credentials'
@@ -141,6 +154,11 @@ export interface AutotaskOnboardingStatus {
   step: OnboardingStep;
   state: 'running' | 'waiting-for-operator' | 'completed' | 'failed';
   checklist: string[];
+  /** The vendor profile's Integration Vendor and whether the guide has a webhook step. */
+  integrationVendor?: string;
+  webhooksInGuide?: boolean;
+  /** The guide's steps the API cannot change, checked where it can read them, else asked of the admin. */
+  guideSteps: GuideStepCheck[];
   username?: string;
   zoneUrl?: string;
   resourceId?: number;

@@ -22,6 +22,8 @@ import type {
 export interface AutotaskRotationInputV1 {
   customer: AutotaskCustomerV1;
   vendor: { name: string };
+  /** The vendor profile both API users are bound to (its tracking identifier, by reference). */
+  vendorProfile: string;
   integrationId: string;
   oldUser: AutotaskCredentialsV1;
   newUser: AutotaskCredentialsV1;
@@ -85,6 +87,8 @@ export const oldWebhooksDeletedSignal = defineSignal('oldWebhooksDeleted');
 export interface AutotaskSecretRotationInputV1 {
   customer: AutotaskCustomerV1;
   vendor: { name: string };
+  /** The vendor profile the API user is bound to (its tracking identifier, by reference). */
+  vendorProfile: string;
   /** The API user that owns the webhooks (only it may PATCH them). */
   credentials: AutotaskCredentialsV1;
   /** Every webhook that calls this tenant's receiver path, by the name Onramp gave it. */

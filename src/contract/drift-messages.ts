@@ -38,6 +38,8 @@ export interface DriftCheckInputV1 {
   };
   autotask?: {
     tenant: string;
+    /** The vendor profile the API user is bound to (its tracking identifier, by reference). */
+    vendorProfile: string;
     credentials: AutotaskCredentialsV1;
     webhooks: { entity: WebhookEntityV1; id: number }[];
     /** The webhooks the onboarding names (found by name), with the fields each should carry. */

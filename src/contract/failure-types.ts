@@ -8,6 +8,10 @@ export const FailureType = {
   AutotaskCredentialsNotSupplied: 'AutotaskCredentialsNotSupplied',
   AutotaskCredentialsRejected: 'AutotaskCredentialsRejected',
   AutotaskIntegrationCodeRejected: 'AutotaskIntegrationCodeRejected',
+  /** The API user's license type is not API User (API-only): Autotask's REST API requires it. */
+  AutotaskNotApiOnly: 'AutotaskNotApiOnly',
+  /** An order names a vendor profile the deployment's profile file does not have (or the worker has none). */
+  VendorProfileUnknown: 'VendorProfileUnknown',
   AutotaskKeyringFailed: 'AutotaskKeyringFailed',
   AutotaskKeyringUnavailable: 'AutotaskKeyringUnavailable',
   AutotaskOldWebhookNotRemoved: 'AutotaskOldWebhookNotRemoved',

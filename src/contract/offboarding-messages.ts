@@ -18,7 +18,6 @@ export type WebhookEntityV1 = 'Company' | 'Contact' | 'ConfigurationItem' | 'Tic
 export interface AutotaskCredentialsV1 {
   username: string;
   secretRef: string;
-  integrationCode: string;
 }
 
 /**
@@ -39,6 +38,8 @@ export interface OffboardingInputV1 {
   };
   autotask?: {
     tenant: string;
+    /** The vendor profile the API user is bound to (its tracking identifier, by reference). */
+    vendorProfile: string;
     /** Absent when the onboarding never received (valid) credentials: then nothing was created. */
     credentials?: AutotaskCredentialsV1;
     webhooks: { entity: WebhookEntityV1; name: string }[];

@@ -3,7 +3,7 @@ import type { Assert, Same } from './type-equality';
 import { emailAddress, isLoopbackUrl, parseOrThrow, secretRef } from './field-validators';
 export * from '../rules/autotask-rules';
 export * from '../rules/autotask-instructions';
-import { INTEGRATION_CODE_MESSAGE, INTEGRATION_CODE_PATTERN, WEBHOOK_ENTITIES } from '../rules/autotask-rules';
+import { VENDOR_PROFILE_MESSAGE, VENDOR_PROFILE_PATTERN, WEBHOOK_ENTITIES } from '../rules/autotask-rules';
 import type {
   AutotaskCredentialsV1,
   AutotaskOnboardingInputV1,
@@ -16,14 +16,19 @@ import type {
   AutotaskSecretRotationRequestV1,
 } from '../contract/autotask-rotation-messages';
 
-/** Autotask's tracking identifier (ApiIntegrationCode): not a secret, but a fixed-format token. */
-const integrationCode = z.string().trim().regex(INTEGRATION_CODE_PATTERN, INTEGRATION_CODE_MESSAGE);
+/**
+ * The vendor profile of this deployment the integration follows (ONRAMP_VENDOR_PROFILES). Its tracking
+ * identifier stays with the vendor's deployment: no order carries it (Autotask help "The API tracking identifier").
+ */
+export const vendorProfile = z
+  .string({ error: `is required: ${VENDOR_PROFILE_MESSAGE}` })
+  .trim()
+  .regex(VENDOR_PROFILE_PATTERN, VENDOR_PROFILE_MESSAGE);
 
 export const autotaskCredentialsSchema = z.strictObject({
   /** The API user's "Username (key)": Autotask shows it as an email-like key. */
   username: emailAddress,
   secretRef: secretRef('secretRef'),
-  integrationCode,
 });
 export type AutotaskCredentials = z.output<typeof autotaskCredentialsSchema>;
 
@@ -128,9 +133,9 @@ export const autotaskOnboardingInputSchema = z.strictObject({
   customer,
   vendor: z.strictObject({
     name: z.string().trim().min(1, 'name the vendor, e.g. "Office Protect"').max(100),
-    /** The Integration Vendor the operator must select on the API user (cannot be changed later). */
-    integrationVendor: z.string().trim().min(1).max(100),
   }),
+  /** The vendor profile (Integration Vendor, tracking identifier by reference, webhooks, rights, lines of business). */
+  vendorProfile,
   /** Slug of this integration for the customer, e.g. "office-protect": the business key of the workflow. */
   integrationId: z
     .string()
@@ -162,6 +167,7 @@ export const autotaskRotationInputSchema = z
   .strictObject({
     customer,
     vendor: z.strictObject({ name: z.string().trim().min(1).max(100) }),
+    vendorProfile,
     integrationId: z
       .string()
       .trim()
@@ -202,6 +208,7 @@ export function autotaskRotationWorkflowId(
 export const autotaskSecretRotationInputSchema = z.strictObject({
   customer,
   vendor: z.strictObject({ name: z.string().trim().min(1).max(100) }),
+  vendorProfile,
   /** The API user that owns the webhooks (only it may PATCH them). */
   credentials: autotaskCredentialsSchema,
   /** Every webhook that calls this tenant's receiver path, by the name Onramp gave it. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Mutual } from './type-equality';
 import type { DriftCheckInputV1 } from '../contract/drift-messages';
-import { autotaskCredentialsSchema, WEBHOOK_ENTITIES } from './autotask-schema';
+import { autotaskCredentialsSchema, vendorProfile, WEBHOOK_ENTITIES } from './autotask-schema';
 import { catalogItemIdentifier, connectionSchema, customerSchema, plainName } from './connectwise-schema';
 import { googleScope } from './google-delegation-schema';
 import { adminRoleInputSchema } from './google-admin-roles-schema';
@@ -46,6 +46,7 @@ export const driftCheckInputSchema = z
           .string()
           .trim()
           .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be the Autotask tenant slug of the onboarding'),
+        vendorProfile,
         credentials: autotaskCredentialsSchema,
         webhooks: z
           .array(z.strictObject({ entity: z.enum(WEBHOOK_ENTITIES), id: z.number().int().positive() }))

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Mutual } from './type-equality';
 import type { OffboardingInputV1 } from '../contract/offboarding-messages';
-import { autotaskCredentialsSchema, WEBHOOK_ENTITIES, webhookName } from './autotask-schema';
+import { autotaskCredentialsSchema, vendorProfile, WEBHOOK_ENTITIES, webhookName } from './autotask-schema';
 import { catalogItemIdentifier, connectionSchema, customerSchema, plainName } from './connectwise-schema';
 import { customerIdSchema, orderIdSchema } from './customer-onboarding-schema';
 import { adminRoleInputSchema, ledgerSchema } from './google-admin-roles-schema';
@@ -45,6 +45,7 @@ export const offboardingInputSchema = z.strictObject({
   autotask: z
     .strictObject({
       tenant: customerIdSchema,
+      vendorProfile,
       /** Absent when the onboarding never received (valid) credentials: then nothing was created. */
       credentials: autotaskCredentialsSchema.optional(),
       /** The names Onramp gives its webhooks; looked up by name, so one created by a lost attempt is found too. */

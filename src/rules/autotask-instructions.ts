@@ -1,6 +1,10 @@
 import type { MailTopic } from './human-mail-text';
-import type { AutotaskOnboardingInputV1, PermissionCheck } from '../contract/autotask-onboarding-messages';
-import { REQUIRED_PERMISSIONS } from './autotask-rules';
+import type {
+  AutotaskOnboardingInputV1,
+  GuideStepCheck,
+  PermissionCheck,
+} from '../contract/autotask-onboarding-messages';
+import type { AutotaskVendorProfileView } from '../contract/vendor-profile-messages';
 
 /**
  * What Onramp tells the operator during the Autotask workflows (seeds 001 Office Protect, 004 Sophos
@@ -16,19 +20,65 @@ import { REQUIRED_PERMISSIONS } from './autotask-rules';
 export const SECURITY_LEVELS_PATH =
   'Admin > Organization Settings & Users (older releases: Account/Company Settings & Users) > Resources/Users (HR) > Security > Security Levels';
 
-/** The operator's checklist for the UI-only steps (seeds 001 and 004). */
-export function autotaskChecklist(input: Pick<AutotaskOnboardingInputV1, 'vendor' | 'maxWebhooks'>): string[] {
+/** The operator's checklist for the UI-only steps of the vendor's guide (seeds 001 and 004), from its profile. */
+export function autotaskChecklist(profile: AutotaskVendorProfileView, maxWebhooks: number): string[] {
   return [
-    `${SECURITY_LEVELS_PATH}: copy "API User (system) (API-only)" (or its "Can't Read Costs" variant) and keep "Active" checked.`,
-    ...REQUIRED_PERMISSIONS.map(
-      (p) => `On that security level grant ${p.grantedBy} (${p.entity}: ${p.actions.join(', ')}).`
-    ),
-    `Under "Other" enable Webhooks and set the maximum webhook count to at least ${input.maxWebhooks}.`,
-    'Resources/Users > New > New API User: "Active" checked, "Locked" unchecked, the security level above.',
+    `${SECURITY_LEVELS_PATH}: copy "API User (system) (API-only)" (or its "Can't Read Costs" variant) and keep its "Active" box checked.`,
+    ...profile.rights.map((p) => `On that security level grant ${p.grantedBy} (${p.entity}: ${p.actions.join(', ')}).`),
+    ...(profile.webhooks
+      ? [`Under "Other" enable Webhooks and set the maximum webhook count to at least ${maxWebhooks}.`]
+      : []),
+    'Resources/Users > New > New API User (its license type is API User, API-only): "Active" checked, "Locked" unchecked, the security level above.',
     'Generate the key (username) and the secret; copy the secret now: Autotask never shows it again.',
-    `API Tracking Identifier: Integration Vendor "${input.vendor.integrationVendor}" (cannot be changed after saving).`,
+    `API Tracking Identifier: choose Integration Vendor and select "${profile.integrationVendor}" in the list (it cannot be changed after saving). ${profile.vendorName}'s software sends its own tracking identifier: nobody copies or types a code.`,
+    ...(profile.linesOfBusiness.length ? [linesOfBusinessStep(profile)] : []),
     "Store the secret in the worker's secret store and send Onramp its reference (env:NAME or file:/path), never the secret itself.",
   ];
+}
+
+function linesOfBusinessStep(profile: AutotaskVendorProfileView): string {
+  const without = profile.viewItemsWithoutLineOfBusiness
+    ? ' and check "Resource can view items with no assigned line of business"'
+    : '';
+  return `Line of Business: move ${profile.linesOfBusiness.map((l) => `"${l}"`).join(', ')} to the Associated column${without}. Autotask's API does not show an API user's lines of business, and one outside them sees no data without any error: Onramp cannot check this step, confirm it yourself.`;
+}
+
+/**
+ * The guide's steps the API cannot change, after the credentials were accepted: read where the REST API shows
+ * them, asked of the administrator where it does not. `licenseType` is the label Resources reports (undefined:
+ * the API user may not read Resources).
+ */
+export function guideStepChecks(profile: AutotaskVendorProfileView, licenseType: string | undefined): GuideStepCheck[] {
+  const checks: GuideStepCheck[] = [
+    {
+      step: 'integration-vendor',
+      state: 'verified',
+      detail: `Autotask accepted ${profile.vendorName}'s tracking identifier: the API user is bound to "${profile.integrationVendor}".`,
+    },
+    licenseType === undefined
+      ? {
+          step: 'api-only-licence',
+          state: 'ask-the-admin',
+          detail:
+            'The API user may not read Resources, so its license type is unverified: confirm it was created with New API User (license type API User, API-only).',
+        }
+      : /^api user/i.test(licenseType)
+        ? { step: 'api-only-licence', state: 'verified', detail: `License type "${licenseType}".` }
+        : { step: 'api-only-licence', state: 'missing', detail: notApiOnly(licenseType) },
+    {
+      step: 'security-level-active',
+      state: 'ask-the-admin',
+      detail: `Autotask's REST API has no security level entity, so Onramp cannot see its "Active" box: confirm it is checked (${SECURITY_LEVELS_PATH}).`,
+    },
+  ];
+  if (profile.linesOfBusiness.length)
+    checks.push({ step: 'lines-of-business', state: 'ask-the-admin', detail: linesOfBusinessStep(profile) });
+  return checks;
+}
+
+/** Autotask's REST API requires an API-only license (help page "The API tracking identifier"). */
+export function notApiOnly(licenseType: string): string {
+  return `The API user's license type is "${licenseType}", not API User (API-only), which Autotask's REST API requires. Fix: create the user with Resources/Users > New > New API User (a license type cannot be changed), then send its credentials.`;
 }
 
 /** None (0), or an action the API cannot do: the onboarding cannot go on. */
@@ -64,6 +114,9 @@ export const onboardingDetails = {
   awaitingReady: 'Waiting for Autotask to mark the webhook(s) ready.',
   done: (vendorName: string, webhooks: number) =>
     `Autotask integration for ${vendorName} verified; ${webhooks} webhook(s) ready.`,
+  readingProfile: (profile: string) => `Reading vendor profile "${profile}".`,
+  noWebhooks: (vendorName: string) =>
+    `Autotask integration for ${vendorName} verified. ${vendorName}'s guide has no webhook step: no webhook created.`,
 };
 
 /** Why the supplyCredentials update is refused before any check (the operator sees it as the update's error). */

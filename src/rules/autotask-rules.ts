@@ -95,10 +95,11 @@ export const fillAutotaskRotationDefaults = object({ webhook: fillWebhookDefault
 /** autotaskSecretRotationInputSchema's defaults. */
 export const fillAutotaskSecretRotationDefaults = object({ overlapMinutes: value(10) });
 
-export const INTEGRATION_CODE_PATTERN = /^[A-Za-z0-9]{10,40}$/;
-export const INTEGRATION_CODE_MESSAGE =
-  'must be the API tracking identifier (ApiIntegrationCode) of the integration vendor: 10-40 letters and digits, as shown on the API user';
-const CREDENTIAL_FIELDS = ['username', 'secretRef', 'integrationCode'] as const;
+/** A vendor profile's name in the deployment's profile file (ONRAMP_VENDOR_PROFILES). */
+export const VENDOR_PROFILE_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const VENDOR_PROFILE_MESSAGE =
+  'must name a vendor profile of this deployment (ONRAMP_VENDOR_PROFILES), a lower-case slug like "sophos-central"; the vendor\'s tracking identifier lives there, never in an order';
+const CREDENTIAL_FIELDS = ['username', 'secretRef'] as const;
 
 /**
  * The supplyCredentials Update's validator, without zod: the door (src/services/orders.ts) parses the credentials
@@ -106,11 +107,7 @@ const CREDENTIAL_FIELDS = ['username', 'secretRef', 'integrationCode'] as const;
  * Above all the secret must be a reference, so a pasted secret never enters history.
  */
 export function credentialProblems(value: unknown): string[] {
-  const { fields: c, problems } = fieldsOf(
-    value,
-    CREDENTIAL_FIELDS,
-    'an object with username, secretRef and integrationCode'
-  );
+  const { fields: c, problems } = fieldsOf(value, CREDENTIAL_FIELDS, 'an object with username and secretRef');
   if (!c) return problems;
   for (const key of CREDENTIAL_FIELDS) if (typeof c[key] !== 'string') problems.push(`${key}: is required (a string)`);
   if (typeof c.username === 'string' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.username.trim()))
@@ -119,12 +116,10 @@ export function credentialProblems(value: unknown): string[] {
     problems.push(
       'secretRef: must be a secret *reference* (file:/path/to/secret or env:VARIABLE_NAME), never the secret itself'
     );
-  if (typeof c.integrationCode === 'string' && !INTEGRATION_CODE_PATTERN.test(c.integrationCode.trim()))
-    problems.push(`integrationCode: ${INTEGRATION_CODE_MESSAGE}`);
   return problems;
 }
 
-/** Credentials as the schema normalises them (username trimmed and lower-cased, the code trimmed). */
-export function normaliseCredentials<T extends { username: string; integrationCode: string }>(c: T): T {
-  return { ...c, username: c.username.trim().toLowerCase(), integrationCode: c.integrationCode.trim() };
+/** Credentials as the schema normalises them (username trimmed and lower-cased). */
+export function normaliseCredentials<T extends { username: string }>(c: T): T {
+  return { ...c, username: c.username.trim().toLowerCase() };
 }

@@ -21,6 +21,8 @@ import { connectTemporalNative } from '../temporal/connection';
 import { installRuntime } from '../temporal/runtime';
 import { activityDepsFromConfig, createWorker } from '../worker';
 import { createAutotaskSimulator } from '../simulators/autotask/autotask-simulator';
+import { playVendorDeployments } from '../simulators/autotask/vendor-deployment';
+import { loadVendorProfiles } from '../secrets/vendor-profile-file';
 import { createConnectwiseSimulator } from '../simulators/connectwise/connectwise-simulator';
 import { listen } from '../simulators/http';
 import { createSandboxAutotaskReceiver } from './sandbox-autotask-receiver';
@@ -118,6 +120,8 @@ async function run(started: StartedResources): Promise<void> {
     (a) => a.close()
   );
   const autotaskUrl = await autotask.listen(ports.autotask);
+  // The sandbox plays each vendor's deployment: it holds the vendor's tracking identifier, the admin never sees it.
+  if (config.autotask.vendorProfilesFile) playVendorDeployments(loadVendorProfiles(config.autotask.vendorProfilesFile));
   // ConnectWise throttles above ~1,000 requests/min (vendor-apis.md C); the sandbox shows it (429 + Retry-After).
   const connectwise = started.add(
     'ConnectWise simulator',

@@ -49,6 +49,8 @@ import {
 } from '../contract/customer-onboarding-messages';
 import { supplyAutotaskCredentialsUpdate } from '../contract/autotask-onboarding-messages';
 import { provideConnectionUpdate } from '../contract/connectwise-onboarding-messages';
+import { autotaskProfileOf, type VendorProfilesFile } from '../domain/vendor-profile-schema';
+import { loadVendorProfiles } from '../secrets/vendor-profile-file';
 
 export class OrderConflictError extends Error {
   constructor(readonly orderId: string) {
@@ -79,7 +81,21 @@ export function isTemporalUnavailable(err: unknown): boolean {
 /** The settings a door check needs: the task queue, and the ConnectWise hosts the workers may reach. */
 export type OrderConfig = Pick<OnrampConfig, 'temporal'> & {
   connectwise?: Pick<OnrampConfig['connectwise'], 'allowedHosts'>;
+  /** The deployment's vendor profile file: an order naming a profile it does not have is refused at the door. */
+  autotask?: Pick<OnrampConfig['autotask'], 'vendorProfilesFile'>;
 };
+
+const profileFiles = new Map<string, VendorProfilesFile>();
+/** The order's Autotask vendor profile exists in this deployment's file (when the client has one configured). */
+function vendorProfileProblem(order: Order, config: OrderConfig): string | undefined {
+  const at = order.integrations.autotask;
+  const file = config.autotask?.vendorProfilesFile;
+  if (!at || !file) return undefined;
+  let profiles = profileFiles.get(file);
+  if (!profiles) profileFiles.set(file, (profiles = loadVendorProfiles(file)));
+  const found = autotaskProfileOf(profiles, at.vendorProfile);
+  return found.ok ? undefined : `integrations.autotask.${found.problem}`;
+}
 
 /** ConnectWise site allow-list at the door, as the worker applies it (cloud hosts plus configured ones). */
 function connectwiseSiteProblem(
@@ -124,7 +140,8 @@ export function acceptOrder(request: unknown, config: OrderConfig): AcceptedOrde
     config,
     'integrations.connectwise.connection.site'
   );
-  if (problem) throw new InputError('onboarding order', [problem]);
+  const problems = [problem, vendorProfileProblem(order, config)].filter((p): p is string => !!p);
+  if (problems.length) throw new InputError('onboarding order', problems);
   const rotationSchedules = rotationSchedulesFromOrder(order);
   const every = order.schedules?.driftCheckEveryHours;
   return {

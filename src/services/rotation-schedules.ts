@@ -87,6 +87,7 @@ export function rotationSchedulesFromOrder(order: Order): ScheduleSpecInput[] {
           {
             customer: at.customer,
             vendor: { name: at.vendor.name },
+            vendorProfile: at.vendorProfile,
             credentials: at.credentials,
             webhooks: at.webhook.entities.map((entity) => ({ entity, name: webhookNameFor(at.webhook.name, entity) })),
             signingKeyRef: at.webhook.signingKeyRef,

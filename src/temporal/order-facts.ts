@@ -8,7 +8,11 @@ import type { Client } from '@temporalio/client';
 import { webhookNameFor, type AutotaskCredentials } from '../domain/autotask-schema';
 import type { ConnectwiseConnection } from '../domain/connectwise-schema';
 import type { SyncSummary } from '../contract/connectwise-sync-messages';
-import { supplyAutotaskCredentialsUpdate } from '../contract/autotask-onboarding-messages';
+import {
+  supplyAutotaskCredentialsUpdate,
+  type AutotaskOnboardingResult,
+  type AutotaskOnboardingStatus,
+} from '../contract/autotask-onboarding-messages';
 import { provideConnectionUpdate } from '../contract/connectwise-onboarding-messages';
 import { customerOnboardingWorkflowId, integrationWorkflowId, type Order } from '../domain/customer-onboarding-schema';
 import {
@@ -92,7 +96,9 @@ export async function orderFacts(
   if (i.autotask) {
     const a = i.autotask;
     let credentials: AutotaskCredentials | undefined = a.credentials;
-    const c = await childState(client, childId('autotask'));
+    const c = await childState<AutotaskOnboardingResult, AutotaskOnboardingStatus>(client, childId('autotask'));
+    // A profile without a webhook step (seed 001) made none: nothing to check or remove.
+    const webhooksMade = c.status?.webhooksInGuide ?? (c.result ? c.result.webhooks.length > 0 : true);
     if (!credentials && c.handle) {
       const supplied = await acceptedUpdates<AutotaskCredentials>(
         client,
@@ -103,8 +109,11 @@ export async function orderFacts(
     }
     request.autotask = {
       tenant: a.customer.id,
+      vendorProfile: a.vendorProfile,
       ...(credentials ? { credentials } : {}),
-      webhooks: a.webhook.entities.map((entity) => ({ entity, name: webhookNameFor(a.webhook.name, entity) })),
+      webhooks: webhooksMade
+        ? a.webhook.entities.map((entity) => ({ entity, name: webhookNameFor(a.webhook.name, entity) }))
+        : [],
     };
   }
   if (i.connectwise) {

@@ -28,6 +28,8 @@ export const AUTOTASK_WRITE = heartbeating({
 /** Where the API calls go once an API user's credentials are accepted (its zone discovered). */
 export interface Target {
   tenant: string;
+  /** The vendor profile whose tracking identifier the worker sends (resolved there, never in history). */
+  vendorProfile: string;
   credentials: AutotaskCredentialsV1;
   zoneUrl: string;
 }

@@ -11,12 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { VerifiedCredentials } from '../activities/autotask/activities';
-import {
-  REQUIRED_PERMISSIONS,
-  fillAutotaskOnboardingDefaults,
-  credentialProblems,
-  normaliseCredentials,
-} from '../rules/autotask-rules';
+import { fillAutotaskOnboardingDefaults, credentialProblems, normaliseCredentials } from '../rules/autotask-rules';
 import {
   autotaskChecklist,
   autotaskMailTopic,
@@ -27,6 +22,8 @@ import {
   credentialsWanted,
   describeMissingPermissions,
   describeRestrictedPermissions,
+  guideStepChecks,
+  notApiOnly,
   onboardingDetails,
   permissionsMissing,
   webhookNotReady,
@@ -38,6 +35,7 @@ import {
   type AutotaskOnboardingInputV1,
   type AutotaskOnboardingRequestV1,
   type AutotaskOnboardingResult,
+  type GuideStepCheck,
   type OnboardingStep,
   type PermissionCheck,
   type WebhookSummary,
@@ -47,26 +45,34 @@ import { mailWhileWaiting, withResultMail, type HumanStep } from './human-mail';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
 import { AUTOTASK_READ, type Target, type WebhookSet, ensureWebhooks, pollWebhooksReady } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
+import type { AutotaskVendorProfileView } from '../contract/vendor-profile-messages';
 
-const { verifyAutotaskCredentials, checkAutotaskPermissions } = proxyActivities<OnrampActivities>(AUTOTASK_READ);
+const { verifyAutotaskCredentials, checkAutotaskPermissions, readAutotaskVendorProfile } =
+  proxyActivities<OnrampActivities>(AUTOTASK_READ);
 
 /**
- * Seed 001 (Office Protect): 1. the operator creates a security level and 2. an API user with it, in
- * Autotask's UI, following the checklist; Onramp then checks the credentials and the permissions, creates
- * the webhook(s) and waits until Autotask marks them ready.
+ * Seeds 001 (Office Protect) and 004 (Sophos Central), as the order's vendor profile describes them: 1. the
+ * operator creates a security level and 2. an API user with it, selecting the vendor's Integration Vendor, in
+ * Autotask's UI, following the checklist; Onramp then checks the credentials (with the vendor's own tracking
+ * identifier), the guide's steps it can read, and the permissions; and, when the guide has a webhook step,
+ * creates the webhook(s) and waits until Autotask marks them ready.
  */
 export async function autotaskOnboarding(request: AutotaskOnboardingRequestV1): Promise<AutotaskOnboardingResult> {
   const run = startOnboarding(request);
   answerOperator(run);
+  await readProfile(run);
   // The humans of steps 1-2 (when Onramp waits for them) hear the result too, done or failed.
   return withResultMail(
     () => run.humans,
     async () => {
       const target = await obtainCredentials(run);
+      checkGuideSteps(run);
       await checkPermissions(run, target);
-      await createWebhooks(run, target);
-      await awaitWebhooksReady(run, target);
-      run.progress.enter('done', 'completed', onboardingDetails.done(run.input.vendor.name, run.webhooks.size));
+      if (run.profile!.webhooks) {
+        await createWebhooks(run, target);
+        await awaitWebhooksReady(run, target);
+        run.progress.enter('done', 'completed', onboardingDetails.done(run.input.vendor.name, run.webhooks.size));
+      } else run.progress.enter('done', 'completed', onboardingDetails.noWebhooks(run.input.vendor.name));
       await condition(allHandlersFinished);
       return {
         customer: run.tenant,
@@ -75,7 +81,10 @@ export async function autotaskOnboarding(request: AutotaskOnboardingRequestV1): 
         webhooks: [...run.webhooks.values()],
       };
     },
-    () => onboardingDetails.done(run.input.vendor.name, run.webhooks.size)
+    () =>
+      run.profile?.webhooks === false
+        ? onboardingDetails.noWebhooks(run.input.vendor.name)
+        : onboardingDetails.done(run.input.vendor.name, run.webhooks.size)
   );
 }
 
@@ -84,6 +93,8 @@ interface OnboardingRun {
   input: AutotaskOnboardingInputV1;
   tenant: string;
   checklist: string[];
+  profile?: AutotaskVendorProfileView;
+  guideSteps: GuideStepCheck[];
   progress: Progress<OnboardingStep>;
   credentials?: AutotaskCredentialsV1;
   verified?: VerifiedCredentials;
@@ -100,7 +111,7 @@ function startOnboarding(request: AutotaskOnboardingRequestV1): OnboardingRun {
   const input = inputV1<AutotaskOnboardingInputV1>(
     request,
     fillAutotaskOnboardingDefaults,
-    ['customer', 'vendor', 'integrationId', 'webhook'],
+    ['customer', 'vendor', 'vendorProfile', 'integrationId', 'webhook'],
     'Autotask onboarding input'
   );
   const tenant = input.customer.id;
@@ -112,7 +123,8 @@ function startOnboarding(request: AutotaskOnboardingRequestV1): OnboardingRun {
   return {
     input,
     tenant,
-    checklist: autotaskChecklist(input),
+    checklist: [],
+    guideSteps: [],
     progress: new Progress<OnboardingStep>('awaiting-credentials'),
     verifying: false,
     credentialAttempts: 0,
@@ -131,6 +143,9 @@ function answerOperator(run: OnboardingRun): void {
     step: run.progress.step,
     state: run.progress.state,
     checklist: run.checklist,
+    integrationVendor: run.profile?.integrationVendor,
+    webhooksInGuide: run.profile?.webhooks,
+    guideSteps: run.guideSteps,
     username: run.credentials?.username,
     zoneUrl: run.verified?.zoneUrl,
     resourceId: run.verified?.resourceId,
@@ -180,8 +195,27 @@ async function verify(run: OnboardingRun, c: AutotaskCredentialsV1): Promise<Ver
   run.credentialAttempts++;
   return verifyAutotaskCredentials.executeWithOptions(
     { ...AUTOTASK_READ, summary: `Zone discovery and credential check for API user ${c.username}` },
-    [{ tenant: run.tenant, credentials: c }]
+    [{ tenant: run.tenant, vendorProfile: run.input.vendorProfile, credentials: c }]
   );
+}
+
+/** The vendor profile the order names (held by the worker): the checklist and the steps follow it. */
+async function readProfile(run: OnboardingRun): Promise<void> {
+  const { input, progress } = run;
+  progress.enter('awaiting-credentials', 'running', onboardingDetails.readingProfile(input.vendorProfile));
+  run.profile = await readAutotaskVendorProfile
+    .executeWithOptions({ ...AUTOTASK_READ, summary: `Vendor profile "${input.vendorProfile}"` }, [
+      { vendorProfile: input.vendorProfile },
+    ])
+    .catch((err: unknown) => progress.failFrom(err, FailureType.VendorProfileUnknown));
+  run.checklist = autotaskChecklist(run.profile, input.maxWebhooks);
+}
+
+/** The guide's steps the API cannot change: a wrong license type ends the onboarding, the unreadable ones are asked. */
+function checkGuideSteps(run: OnboardingRun): void {
+  run.guideSteps = guideStepChecks(run.profile!, run.verified!.licenseType);
+  if (run.guideSteps.some((c) => c.step === 'api-only-licence' && c.state === 'missing'))
+    run.progress.fail(notApiOnly(run.verified!.licenseType!), FailureType.AutotaskNotApiOnly);
 }
 
 /** Steps 1-2: the API user's credentials, from the input or from the operator (checked before accepted). */
@@ -216,15 +250,21 @@ async function obtainCredentials(run: OnboardingRun): Promise<Target> {
       );
     }
   }
-  return { tenant: run.tenant, credentials: run.credentials!, zoneUrl: run.verified!.zoneUrl };
+  return {
+    tenant: run.tenant,
+    vendorProfile: input.vendorProfile,
+    credentials: run.credentials!,
+    zoneUrl: run.verified!.zoneUrl,
+  };
 }
 
 /** The security level of step 1 grants what the integration needs (None fails, Restricted warns). */
 async function checkPermissions(run: OnboardingRun, target: Target): Promise<void> {
   run.progress.enter('checking-permissions', 'running', onboardingDetails.checkingPermissions(target.zoneUrl));
+  const rights = run.profile!.rights;
   run.permissions = await checkAutotaskPermissions.executeWithOptions(
-    { ...AUTOTASK_READ, summary: `entityInformation for ${REQUIRED_PERMISSIONS.map((r) => r.entity).join(', ')}` },
-    [{ ...target, requirements: REQUIRED_PERMISSIONS }]
+    { ...AUTOTASK_READ, summary: `entityInformation for ${[...new Set(rights.map((r) => r.entity))].join(', ')}` },
+    [{ ...target, requirements: rights }]
   );
   const missing = describeMissingPermissions(run.permissions);
   if (missing.length) {

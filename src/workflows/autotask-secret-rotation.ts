@@ -110,10 +110,10 @@ async function verifyCredentials(run: SecretRotationRun): Promise<Target> {
   run.progress.enter('verifying-credentials', 'running', secretRotationDetails.verifying(credentials.username));
   const v = await verifyUser(
     run.progress,
-    { tenant: run.tenant, credentials },
+    { tenant: run.tenant, vendorProfile: run.input.vendorProfile, credentials },
     `Credential check for ${credentials.username}`
   );
-  return { tenant: run.tenant, credentials, zoneUrl: v.zoneUrl };
+  return { tenant: run.tenant, vendorProfile: run.input.vendorProfile, credentials, zoneUrl: v.zoneUrl };
 }
 
 /** Steps 1-2: a new key, and the receiver accepting the old and the new (read back). */

@@ -54,8 +54,8 @@ export async function autotaskWebhookRotation(request: AutotaskRotationRequestV1
   const run = startRotation(request);
   const zoneUrl = await verifyNewUser(run);
   const targets: Targets = {
-    newUser: { tenant: run.tenant, credentials: run.input.newUser, zoneUrl },
-    oldUser: { tenant: run.tenant, credentials: run.input.oldUser, zoneUrl },
+    newUser: { tenant: run.tenant, vendorProfile: run.input.vendorProfile, credentials: run.input.newUser, zoneUrl },
+    oldUser: { tenant: run.tenant, vendorProfile: run.input.vendorProfile, credentials: run.input.oldUser, zoneUrl },
   };
   await createNewWebhooks(run, targets.newUser);
   await awaitNewWebhooksReady(run, targets.newUser);
@@ -132,7 +132,7 @@ async function verifyNewUser(run: RotationRun): Promise<string> {
   run.progress.enter('verifying-new-user', 'running', rotationDetails.verifyingNewUser(newUser.username));
   const v = await verifyUser(
     run.progress,
-    { tenant: run.tenant, credentials: newUser },
+    { tenant: run.tenant, vendorProfile: run.input.vendorProfile, credentials: newUser },
     `Credential check for new API user ${newUser.username}`
   );
   run.newResourceId = v.resourceId;

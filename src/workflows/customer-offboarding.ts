@@ -175,7 +175,7 @@ class Offboarding {
 type AdminRoles = NonNullable<OffboardingInputV1['googleAdminRoles']>;
 type Delegation = NonNullable<OffboardingInputV1['googleDelegation']>;
 type Autotask = NonNullable<OffboardingInputV1['autotask']>;
-type AutotaskTarget = { tenant: string; credentials: NonNullable<Autotask['credentials']> };
+type AutotaskTarget = { tenant: string; vendorProfile: string; credentials: NonNullable<Autotask['credentials']> };
 type Connectwise = NonNullable<OffboardingInputV1['connectwise']>;
 type Connection = NonNullable<Connectwise['connection']>;
 
@@ -325,7 +325,7 @@ async function offboardAutotask(run: Offboarding): Promise<void> {
   const a = run.input.autotask;
   if (!a) return;
   if (!a.credentials) return run.note('autotask', autotaskOffboarding.nothingCreated);
-  const target = { tenant: a.tenant, credentials: a.credentials };
+  const target = { tenant: a.tenant, vendorProfile: a.vendorProfile, credentials: a.credentials };
   const rejected = await deleteAutotaskWebhooks(run, a, target);
   await awaitApiUserDeactivated(run, target, rejected);
 }

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { OnrampActivities } from '../activities';
-import { DEFAULT_WEBHOOK_FIELDS, REQUIRED_PERMISSIONS } from '../rules/autotask-rules';
+import { DEFAULT_WEBHOOK_FIELDS } from '../rules/autotask-rules';
 import { driftFindingWorkflowId, fillDriftCheckDefaults, FINDING_INTEGRATION } from '../rules/drift-rules';
 import {
   adminRolesDrift,
@@ -126,18 +126,27 @@ async function checkDelegation(g: NonNullable<DriftCheckInputV1['googleDelegatio
 }
 
 type AutotaskDrift = NonNullable<DriftCheckInputV1['autotask']>;
-type AutotaskTarget = { tenant: string; credentials: AutotaskDrift['credentials']; zoneUrl: string };
+type AutotaskTarget = {
+  tenant: string;
+  vendorProfile: string;
+  credentials: AutotaskDrift['credentials'];
+  zoneUrl: string;
+};
 
 /** The API user still signs in, keeps every required right at All, and its webhooks still deliver. */
 async function checkAutotask(a: AutotaskDrift, out: Findings) {
-  const target = { tenant: a.tenant, credentials: a.credentials };
+  const target = { tenant: a.tenant, vendorProfile: a.vendorProfile, credentials: a.credentials };
   const fix = autotaskDrift.credentialsFix;
   const v = await orFinding('autotask', 'credentials', fix, () => act.verifyAutotaskCredentials(target));
   if (isFinding(v)) return out.blocked(v);
   out.check('autotask:credentials');
   const t: AutotaskTarget = { ...target, zoneUrl: v.zoneUrl };
-  const perms = await orFinding('autotask', 'credentials', fix, () =>
-    act.checkAutotaskPermissions({ ...t, requirements: REQUIRED_PERMISSIONS })
+  // The rights the vendor's profile requires (the worker's profile file: what the onboarding checked).
+  const perms = await orFinding('autotask', 'credentials', fix, async () =>
+    act.checkAutotaskPermissions({
+      ...t,
+      requirements: (await act.readAutotaskVendorProfile({ vendorProfile: a.vendorProfile })).rights,
+    })
   );
   if (isFinding(perms)) return out.blocked(perms);
   out.check('autotask:permission:');

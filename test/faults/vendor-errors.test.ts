@@ -9,7 +9,7 @@ import { ADMIN_ROLE_SCOPES } from '../../src/domain/google-admin-roles-schema';
 import { billingSchema } from '../../src/domain/connectwise-schema';
 import { DISCUSSION_LABEL, SECURITY_LABEL } from '../../src/simulators/google/directory-state';
 import type { FaultSpec, Simulator } from '../../src/simulators/http';
-import { autotaskFixture, type AutotaskFixture, type TestUser } from '../helpers/autotask';
+import { autotaskFixture, VENDOR_PROFILES, type AutotaskFixture, type TestUser } from '../helpers/autotask';
 import { CLIENT_ID, connectwiseFixture, type ConnectwiseFixture, type CwMember } from '../helpers/connectwise';
 import { googleFixture, type GoogleFixture } from '../helpers/google';
 import { googleAdminFixture, type GoogleAdminFixture } from '../helpers/google-admin';
@@ -171,9 +171,10 @@ const ENDPOINTS: Endpoint[] = [
             discoveryUrl: c.at.simUrl,
             allowedZoneHosts: [new URL(c.at.simUrl).host],
             timeoutMs: TIMEOUT_MS,
+            vendorProfiles: VENDOR_PROFILES,
           },
         }).verifyAutotaskCredentials,
-        { tenant: `errors-${row}`, credentials: c.atUser.credentials }
+        c.atUser.target(`errors-${row}`)
       ),
   },
   {

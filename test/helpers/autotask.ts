@@ -16,6 +16,10 @@ import {
   type Webhook,
 } from '../../src/simulators/autotask/autotask-state';
 import { signAutotaskBody } from '../../src/simulators/autotask/delivery';
+import { vendorTrackingIdentifier } from '../../src/simulators/autotask/autotask-admin-routes';
+import { playVendorDeployments } from '../../src/simulators/autotask/vendor-deployment';
+import { loadVendorProfiles } from '../../src/secrets/vendor-profile-file';
+import { SANDBOX_VENDOR_PROFILES } from '../../src/config';
 import { listen } from '../../src/simulators/http';
 import { deriveAutotaskWebhookSecret, webhookCalloutUrl } from '../../src/webhooks/autotask-secret';
 import {
@@ -25,12 +29,23 @@ import {
 } from '../../src/webhooks/autotask-receiver';
 import { plantCanary } from './canaries';
 
-export const INTEGRATION_CODE = 'OFFICEPROTECTALERT0000001';
+/** The vendor profiles the sandbox ships (seeds 001, 004); this process plays the vendors' deployments. */
+export const VENDOR_PROFILES = playVendorDeployments(loadVendorProfiles(SANDBOX_VENDOR_PROFILES));
+/** The fixture's default profile: Sophos Central (seed 004, with a webhook step). */
+export const VENDOR_PROFILE = 'sophos-central';
+export const INTEGRATION_VENDOR = VENDOR_PROFILES.profiles[VENDOR_PROFILE]!.autotask!.integrationVendor;
+/**
+ * Sophos Central's tracking identifier, as the vendor's own software holds it: what a third-party client acting
+ * as the vendor sends. Onramp's orders never carry it.
+ */
+export const INTEGRATION_CODE = vendorTrackingIdentifier(INTEGRATION_VENDOR)!;
 const ALL: Action[] = ['query', 'create', 'update', 'delete'];
 
 export interface TestUser {
   user: ApiUser;
-  credentials: { username: string; secretRef: string; integrationCode: string };
+  credentials: { username: string; secretRef: string };
+  /** Where activities send this user's calls: the tenant, the vendor profile, the credentials. */
+  target(tenant: string): { tenant: string; vendorProfile: string; credentials: TestUser['credentials'] };
 }
 
 export interface AutotaskFixture {
@@ -45,7 +60,8 @@ export interface AutotaskFixture {
   masterKey: string;
   signingKeyRef: string;
   activities: OnrampActivities;
-  addUser(opts?: { level?: string; secret?: string }): TestUser;
+  /** An API user bound to `integrationVendor` (default: the default profile's, Sophos Central - Security). */
+  addUser(opts?: { level?: string; secret?: string; integrationVendor?: string; vendorProfile?: string }): TestUser;
   /** A security level like "API User (system)" with webhooks enabled, minus `without` permissions. */
   level(
     name: string,
@@ -95,7 +111,12 @@ export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): P
   const activities = createActivities({
     google: { tokenUrl: 'http://127.0.0.1:9/unused' },
     notify: {},
-    autotask: { discoveryUrl: simUrl, allowedZoneHosts: [new URL(simUrl).host], timeoutMs: 10_000 },
+    autotask: {
+      discoveryUrl: simUrl,
+      allowedZoneHosts: [new URL(simUrl).host],
+      timeoutMs: 10_000,
+      vendorProfiles: VENDOR_PROFILES,
+    },
   });
 
   const fixture: AutotaskFixture = {
@@ -117,13 +138,12 @@ export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): P
       const user = sim.db.addUser({
         username: `onramp${id}@acme-msp.example`,
         secret,
-        integrationCode: INTEGRATION_CODE,
+        integrationCode: vendorTrackingIdentifier(opts.integrationVendor ?? INTEGRATION_VENDOR)!,
         securityLevel: opts.level ?? fixture.level('Onramp API'),
       });
-      return {
-        user,
-        credentials: { username: user.username, secretRef: `env:${env}`, integrationCode: INTEGRATION_CODE },
-      };
+      const credentials = { username: user.username, secretRef: `env:${env}` };
+      const vendorProfile = opts.vendorProfile ?? VENDOR_PROFILE;
+      return { user, credentials, target: (tenant) => ({ tenant, vendorProfile, credentials }) };
     },
     level: (name, opts = {}) => {
       const permissions = Object.fromEntries(
@@ -142,7 +162,8 @@ export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): P
     },
     onboarding: (tenant, integrationId, overrides = {}) => ({
       customer: { id: tenant },
-      vendor: { name: 'Office Protect', integrationVendor: 'Office Protect - Alert Integration' },
+      vendor: { name: 'Sophos Central' },
+      vendorProfile: VENDOR_PROFILE,
       integrationId,
       webhook: {
         name: integrationId,
@@ -156,6 +177,7 @@ export async function autotaskFixture(simOpts: AutotaskSimulatorOptions = {}): P
     rotation: (tenant, oldUser, newUser, oldHookId, name) => ({
       customer: { id: tenant },
       vendor: { name: 'Sophos Central' },
+      vendorProfile: VENDOR_PROFILE,
       integrationId: 'sophos-central',
       oldUser: oldUser.credentials,
       newUser: newUser.credentials,

@@ -68,7 +68,7 @@ export interface WorldOrder {
   /** googleAdminRoles under this name, with `members` members (default 2). */
   roles: { name: string; members?: number };
   /** Autotask onboarding creating the webhook `webhooks` (its credentials arrive later, through supply-credential). */
-  autotask?: { webhooks: string };
+  autotask?: { webhooks: string; /** Default: the fixture's (sophos-central). */ vendorProfile?: string };
   /** ConnectWise for this API member, syncing two customers whose identifiers start with `companies` (key supplied later). */
   connectwise?: { member: CwMember; companies: string };
 }
@@ -165,7 +165,15 @@ export async function orderWorld(opts: OrderWorldOptions): Promise<OrderWorld> {
           members: g.users(`${o.roles.name}-m`, o.roles.members ?? 2).map((email) => ({ email })),
         },
         // Credentials and the private key arrive later through supply-credential, as in the guides.
-        ...(o.autotask ? { autotask: world.at.onboarding(o.customer.id, o.autotask.webhooks) } : {}),
+        ...(o.autotask
+          ? {
+              autotask: world.at.onboarding(
+                o.customer.id,
+                o.autotask.webhooks,
+                o.autotask.vendorProfile ? { vendorProfile: o.autotask.vendorProfile } : {}
+              ),
+            }
+          : {}),
         ...(o.connectwise
           ? {
               connectwise: {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../src/activities';
+import { VENDOR_PROFILES } from './autotask';
 import { admin, type GuideContext } from '../../src/sandbox/guides/guide-steps';
 import { createIntakeServer } from '../../src/intake/intake-server';
 import { createSandboxAutotaskReceiver } from '../../src/sandbox/sandbox-autotask-receiver';
@@ -79,7 +80,13 @@ export async function sandboxStack(name: string): Promise<SandboxStack> {
       google: { tokenUrl: `${googleUrl}/token` },
       notify: { webhookUrl: notifyUrl },
       googleAdmin: { apiRootUrl: googleUrl },
-      autotask: { discoveryUrl: autotaskUrl, allowedZoneHosts: [new URL(autotaskUrl).host], timeoutMs: 10_000 },
+      autotask: {
+        discoveryUrl: autotaskUrl,
+        allowedZoneHosts: [new URL(autotaskUrl).host],
+        timeoutMs: 10_000,
+        // The sandbox's profiles; the test process plays the vendors' deployments (it holds their codes).
+        vendorProfiles: VENDOR_PROFILES,
+      },
       connectwise: { extraAllowedHosts: [cwHost], insecureHttpHosts: [cwHost], requestsPerMinute: 60_000 },
       // Drift checks of an order read its onboarding's progress and open findings through the worker's client.
       onramp: { client: async () => env.client },

@@ -450,7 +450,22 @@ describe('Autotask errors (toFailure)', () => {
     assert.equal(code.nonRetryable, true);
     assert.match(
       code.message,
-      /HTTP 500 "IntegrationCode is invalid\."\)\. Fix: use the ApiIntegrationCode .* API user api@acme\.$/
+      /HTTP 500 "IntegrationCode is invalid\."\)\. Fix: select the vendor's Integration Vendor/
+    );
+    // With the vendor profile's Integration Vendor: the one the admin must select, and why a new user is needed.
+    const named = app(
+      toFailure(
+        new AutotaskApiError(500, ['IntegrationCode is invalid.'], 'Companies/query'),
+        'api@acme',
+        'listing companies',
+        'Sophos Central - Security'
+      )
+    );
+    assert.equal(named.type, FailureType.AutotaskIntegrationCodeRejected);
+    assert.equal(named.nonRetryable, true);
+    assert.match(
+      named.message,
+      /tracking identifier of "Sophos Central - Security" for API user api@acme .*create a new API user and select "Sophos Central - Security" under API Tracking Identifier > Integration Vendor/
     );
     assert.equal(app(fail(500, ['Unknown user name'])).type, FailureType.AutotaskUnknownUser);
     assert.equal(app(fail(500, ['No such API user'])).type, FailureType.AutotaskUnknownUser);

@@ -180,15 +180,13 @@ describe('Update validators in the workflow agree with the door', () => {
     const c = f.credentials();
     agree('credentials', autotaskCredentialsSchema, credentialProblems, [
       c,
-      { ...c, username: ' API@Acme.example ', integrationCode: ' ABCDEFGHIJ ' },
+      { ...c, username: ' API@Acme.example ' },
       { ...c, username: 'api' },
       { ...c, username: 'a@b' },
       { ...c, username: 'a b@c.de' },
       { ...c, secretRef: 'plain' },
       { ...c, secretRef: 'store:SO-1/x' },
-      { ...c, integrationCode: 'short' },
-      { ...c, integrationCode: 'A'.repeat(41) },
-      { ...c, integrationCode: 'ABCDE-FGHIJ' },
+      { ...c, integrationCode: 'ABCDEFGHIJ0123456789' },
       { ...c, extra: 1 },
       { username: c.username, secretRef: c.secretRef },
       { ...c, username: 1 },
@@ -196,28 +194,21 @@ describe('Update validators in the workflow agree with the door', () => {
       [],
       'x',
     ]);
-    assert.deepEqual(credentialProblems([c]), [
-      '(input): expected an object with username, secretRef and integrationCode',
-    ]);
+    assert.deepEqual(credentialProblems([c]), ['(input): expected an object with username and secretRef']);
     assert.deepEqual(credentialProblems({ ...c, extra: 1, secretRef: 'sk', username: 'x', integrationCode: 'y' }), [
-      'extra: unknown field: remove it (accepted here: username, secretRef, integrationCode)',
+      'extra: unknown field: remove it (accepted here: username, secretRef)',
+      'integrationCode: unknown field: remove it (accepted here: username, secretRef)',
       'username: must be an email address like admin@example.com',
       'secretRef: must be a secret *reference* (file:/path/to/secret or env:VARIABLE_NAME), never the secret itself',
-      'integrationCode: must be the API tracking identifier (ApiIntegrationCode) of the integration vendor: 10-40 letters and digits, as shown on the API user',
     ]);
-    assert.deepEqual(credentialProblems({}), [
-      'username: is required (a string)',
-      'secretRef: is required (a string)',
-      'integrationCode: is required (a string)',
-    ]);
-    assert.deepEqual(normaliseCredentials({ ...c, username: ' API@Acme.example ', integrationCode: ' ABCDEFGHIJ ' }), {
+    assert.deepEqual(credentialProblems({}), ['username: is required (a string)', 'secretRef: is required (a string)']);
+    assert.deepEqual(normaliseCredentials({ ...c, username: ' API@Acme.example ' }), {
       ...c,
       username: 'api@acme.example',
-      integrationCode: 'ABCDEFGHIJ',
     });
     assert.deepEqual(
-      normaliseCredentials({ ...c, username: ' API@Acme.example ', integrationCode: ' ABCDEFGHIJ ' }),
-      autotaskCredentialsSchema.parse({ ...c, username: ' API@Acme.example ', integrationCode: ' ABCDEFGHIJ ' })
+      normaliseCredentials({ ...c, username: ' API@Acme.example ' }),
+      autotaskCredentialsSchema.parse({ ...c, username: ' API@Acme.example ' })
     );
   });
 

@@ -33,6 +33,24 @@ import { formatDuration, parseDelegationInput } from '../../src/domain/google-de
 import { formatMemberFailures } from '../../src/rules/google-admin-roles-instructions';
 import { delegationInstructions } from '../../src/rules/google-delegation-instructions';
 import { InputError } from '../../src/domain/field-validators';
+import type { AutotaskVendorProfileView } from '../../src/contract/vendor-profile-messages';
+
+const SOPHOS_VIEW: AutotaskVendorProfileView = {
+  profile: 'sophos-central',
+  vendorName: 'Sophos Central',
+  integrationVendor: 'Sophos Central - Security',
+  webhooks: true,
+  rights: [
+    { entity: 'Companies', actions: ['query'], grantedBy: 'CRM > Account & Contact Access (All)' },
+    {
+      entity: 'Tickets',
+      actions: ['query', 'create', 'update'],
+      grantedBy: 'Service Desk > Tickets (View, Add, Edit)',
+    },
+  ],
+  linesOfBusiness: ['General > IT Services'],
+  viewItemsWithoutLineOfBusiness: true,
+};
 
 const GOLDEN = join(__dirname, 'golden', 'domain.json');
 
@@ -54,7 +72,8 @@ const delegation = {
 };
 const autotask = {
   customer: { id: 'acme' },
-  vendor: { name: 'Office Protect', integrationVendor: 'Office Protect - Alert Integration' },
+  vendor: { name: 'Office Protect' },
+  vendorProfile: 'office-protect',
   integrationId: 'office-protect',
   webhook: {
     name: 'office-protect',
@@ -120,8 +139,8 @@ function outputs(): unknown {
     autotask: {
       parsed: parseAutotaskOnboardingInput(autotask),
       checklists: [
-        autotaskChecklist({ vendor: { integrationVendor: 'Sophos Central' }, maxWebhooks: 7 } as never),
-        autotaskChecklist({ vendor: { name: 'X' }, maxWebhooks: 1 } as never),
+        autotaskChecklist(SOPHOS_VIEW, 7),
+        autotaskChecklist({ ...SOPHOS_VIEW, webhooks: false, linesOfBusiness: [] }, 1),
       ],
       access: [-1, 0, 1, 2, 3, 4, 5, '1', null].map(accessFromCode),
       missing: describeMissingPermissions(checks),

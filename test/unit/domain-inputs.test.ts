@@ -165,9 +165,7 @@ const atCases = (prefix: string): Bad[] => [
   [`${prefix}username not an email`, `${prefix}username`, 'api-user'],
   [`${prefix}secret pasted`, `${prefix}secretRef`, 'Zq8!secret'],
   [`${prefix}secret missing`, `${prefix}secretRef`, undefined],
-  [`${prefix}code of 9`, `${prefix}integrationCode`, 'A'.repeat(9)],
-  [`${prefix}code of 41`, `${prefix}integrationCode`, 'A'.repeat(41)],
-  [`${prefix}code with a dash`, `${prefix}integrationCode`, 'ABCDE-12345'],
+  [`${prefix}a vendor code typed into the order`, `${prefix}integrationCode`, 'ABCDEFGHIJ0123456789'],
   [`${prefix}unknown field`, `${prefix}password`, 'x'],
 ];
 
@@ -212,8 +210,10 @@ describe('autotask inputs', () => {
     ['customer name of 201', 'customer.name', 'n'.repeat(201)],
     ['vendor name empty', 'vendor.name', ' '],
     ['vendor name of 101', 'vendor.name', 'v'.repeat(101)],
-    ['integration vendor empty', 'vendor.integrationVendor', ''],
-    ['integration vendor of 101', 'vendor.integrationVendor', 'v'.repeat(101)],
+    ['integration vendor typed into the order', 'vendor.integrationVendor', 'Office Protect - Alert Integration'],
+    ['vendor profile missing', 'vendorProfile', undefined],
+    ['vendor profile not a slug', 'vendorProfile', 'Office Protect'],
+    ['vendor profile of 64', 'vendorProfile', 'o'.repeat(64)],
     ['integration ID upper case', 'integrationId', 'Office'],
     ['integration ID of 64', 'integrationId', 'o'.repeat(64)],
     ...atCases('credentials.'),
@@ -234,8 +234,7 @@ describe('autotask inputs', () => {
     ['slug of 63', 'integrationId', 'o'.repeat(63)],
     ['name of 50', 'webhook.name', `a${'._-'.repeat(16)}b`],
     ['URL of 400', 'webhook.webhookUrl', `https://hooks.example.com/${'p'.repeat(374)}`],
-    ['code of 10 and 40', 'credentials', { ...f.credentials(), integrationCode: 'a'.repeat(10) }],
-    ['code of 40', 'credentials.integrationCode', 'Z9'.repeat(20)],
+    ['vendor profile of 63', 'vendorProfile', 'o'.repeat(63)],
     ['bounds', 'maxWebhooks', 100],
     ['one webhook', 'maxWebhooks', 1],
     [

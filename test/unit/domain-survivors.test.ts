@@ -195,7 +195,7 @@ describe('patterns hold to the end of the value', () => {
       [parseAutotaskOnboardingInput, f.autotask, 'customer.id', 'acme!'],
       [parseAutotaskOnboardingInput, f.autotask, 'integrationId', 'office-protect!'],
       [parseAutotaskOnboardingInput, f.autotask, 'webhook.name', 'office protect'],
-      [parseAutotaskOnboardingInput, f.autotask, 'credentials.integrationCode', 'ABCDEFGHIJ!'],
+      [parseAutotaskOnboardingInput, f.autotask, 'vendorProfile', 'sophos-central!'],
       [parseAutotaskRotationInput, f.autotaskRotation, 'integrationId', 'sophos-central!'],
       [parseAutotaskSecretRotationInput, f.autotaskSecretRotation, 'customer.id', 'acme!'],
       [parseOrder, f.order, 'customer.id', 'acme!'],

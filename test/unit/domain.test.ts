@@ -198,9 +198,22 @@ describe('autotask', () => {
     ] as never);
     assert.equal(missing.length, 1, 'only what is not allowed');
     assert.match(missing[0]!, /^Tickets: cannot create.*grant Service Desk/);
-    const c = autotaskChecklist({ vendor: { integrationVendor: 'Sophos Central' }, maxWebhooks: 7 } as never);
+    const c = autotaskChecklist(
+      {
+        profile: 'sophos-central',
+        vendorName: 'Sophos Central',
+        integrationVendor: 'Sophos Central - Security',
+        webhooks: true,
+        rights: [{ entity: 'Tickets', actions: ['query'], grantedBy: 'Service Desk > Tickets' }],
+        linesOfBusiness: [],
+        viewItemsWithoutLineOfBusiness: true,
+      },
+      7
+    );
     assert.ok(c.some((l) => l.includes('at least 7')));
-    assert.ok(c.some((l) => l.includes('"Sophos Central"')));
+    assert.ok(
+      c.some((l) => l.includes('select "Sophos Central - Security"') && l.includes('nobody copies or types a code'))
+    );
   });
 });
 

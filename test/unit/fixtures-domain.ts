@@ -25,7 +25,6 @@ export const delegation = () => ({
 export const credentials = (username = 'api@acme.example') => ({
   username,
   secretRef: 'env:AUTOTASK_SECRET',
-  integrationCode: 'ABCDEFGHIJ0123456789',
 });
 
 export const webhook = () => ({
@@ -48,7 +47,8 @@ export const timing = () => ({
 
 export const autotask = () => ({
   customer: { id: 'acme', name: 'Acme' },
-  vendor: { name: 'Office Protect', integrationVendor: 'Office Protect - Alert Integration' },
+  vendor: { name: 'Office Protect' },
+  vendorProfile: 'office-protect',
   integrationId: 'office-protect',
   credentials: credentials(),
   webhook: webhook(),
@@ -59,6 +59,7 @@ export const autotask = () => ({
 export const autotaskRotation = () => ({
   customer: { id: 'acme' },
   vendor: { name: 'Sophos Central' },
+  vendorProfile: 'sophos-central',
   integrationId: 'sophos-central',
   oldUser: credentials('old@acme.example'),
   newUser: credentials('new@acme.example'),
@@ -70,6 +71,7 @@ export const autotaskRotation = () => ({
 export const autotaskSecretRotation = () => ({
   customer: { id: 'acme' },
   vendor: { name: 'Sophos Central' },
+  vendorProfile: 'sophos-central',
   credentials: credentials(),
   webhooks: [{ entity: 'Ticket', name: 'sophos-v1-Ticket' }],
   signingKeyRef: 'env:SIGNING',
@@ -153,6 +155,7 @@ export const drift = () => ({
   },
   autotask: {
     tenant: 'acme',
+    vendorProfile: 'sophos-central',
     credentials: credentials(),
     webhooks: [{ entity: 'Ticket', id: 5 }],
     webhookNames: [{ entity: 'Ticket', name: 'office-protect-Ticket', fields: ['status'] }],
@@ -186,6 +189,7 @@ export const offboarding = () => ({
   },
   autotask: {
     tenant: 'acme',
+    vendorProfile: 'sophos-central',
     credentials: credentials(),
     webhooks: [{ entity: 'Ticket', name: 'office-protect-Ticket' }],
   },

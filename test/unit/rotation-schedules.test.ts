@@ -16,12 +16,12 @@ const problemsOf = (fn: () => unknown): string[] => {
 
 const autotask = (over: object = {}) => ({
   customer: { id: 'acme' },
-  vendor: { name: 'Sophos Central', integrationVendor: 'Sophos Central' },
+  vendor: { name: 'Sophos Central' },
+  vendorProfile: 'sophos-central',
   integrationId: 'sophos-central',
   credentials: {
     username: 'api@acme.example',
     secretRef: 'env:AT_SECRET',
-    integrationCode: 'SOPHOSCENTRAL000000000001',
   },
   webhook: {
     name: 'sophos-v1',

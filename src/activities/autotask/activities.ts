@@ -14,9 +14,13 @@ import { permanent } from '../failures';
 import { AutotaskClient, type AutotaskSession, type AutotaskSettings } from './autotask-client';
 import { AutotaskApiError, toFailure } from './autotask-error-classifier';
 import { FailureType } from '../../contract/failure-types';
+import { autotaskProfileOf } from '../../domain/vendor-profile-schema';
+import type { AutotaskVendorProfileView } from '../../contract/vendor-profile-messages';
 
 export interface AutotaskTarget {
   tenant: string;
+  /** The vendor profile whose tracking identifier the calls carry (resolved here, per call, never returned). */
+  vendorProfile: string;
   credentials: AutotaskCredentials;
   /** From verifyAutotaskCredentials; discovered again when absent. */
   zoneUrl?: string;
@@ -28,6 +32,11 @@ export interface VerifiedCredentials {
   /** The API user's resource id (for ExcludedResources); undefined when Resources cannot be queried. */
   resourceId?: number;
   threshold: { used: number; limit: number };
+  /**
+   * The API user's license type as Autotask labels it (Resources `licenseType`, labelled by its picklist in
+   * Resources/entityInformation/fields); undefined when the user may not read Resources.
+   */
+  licenseType?: string;
 }
 
 export interface EnsureWebhookInput extends AutotaskTarget {
@@ -92,13 +101,30 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
     return (await configured.keyRefs(tenant))?.at(-1) ?? orderRef;
   };
 
+  /** The deployment's profile of the vendor, or a failure naming the profiles it has. */
+  function profileOf(name: string) {
+    if (!settings.vendorProfiles)
+      throw permanent(
+        'The worker has no vendor profiles: set ONRAMP_VENDOR_PROFILES on the worker to the vendor profile file (config/vendor-profiles.sandbox.yaml shows the format)',
+        FailureType.VendorProfileUnknown
+      );
+    const found = autotaskProfileOf(settings.vendorProfiles, name);
+    if (!found.ok) throw permanent(found.problem, FailureType.VendorProfileUnknown);
+    return found;
+  }
+
   async function session(t: AutotaskTarget): Promise<AutotaskSession> {
+    const { profile } = profileOf(t.vendorProfile);
     const zoneUrl = t.zoneUrl ?? (await client.discoverZone(t.credentials.username)).zoneUrl;
     return {
       tenant: t.tenant,
       zoneUrl,
       username: t.credentials.username,
-      integrationCode: t.credentials.integrationCode,
+      // Only the vendor holds its tracking identifier: resolved from its deployment's secret store, per call.
+      integrationCode: await secret(
+        profile.trackingIdentifierRef,
+        `vendor profile ${t.vendorProfile}: trackingIdentifierRef`
+      ),
       secret: await secret(t.credentials.secretRef, 'secretRef'),
     };
   }
@@ -108,7 +134,7 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
     try {
       return await fn(s);
     } catch (err) {
-      throw toFailure(err, t.credentials.username, doing);
+      throw toFailure(err, t.credentials.username, doing, profileOf(t.vendorProfile).profile.integrationVendor);
     }
   }
 
@@ -120,22 +146,37 @@ export function createAutotaskActivities(settings: AutotaskSettings) {
   }
 
   return {
+    /** The vendor profile the workflow follows, without its tracking identifier's reference. Read-only. */
+    async readAutotaskVendorProfile(input: { vendorProfile: string }): Promise<AutotaskVendorProfileView> {
+      return profileOf(input.vendorProfile).view;
+    },
+
     /** Zone discovery (host-checked) and one authenticated call. Read-only; a 401 is never retried. */
     async verifyAutotaskCredentials(t: AutotaskTarget): Promise<VerifiedCredentials> {
       const { zoneUrl, zoneName } = await client.discoverZone(t.credentials.username);
       return guarded({ ...t, zoneUrl }, 'checking the credentials', async (s) => {
         const threshold = await client.refreshThreshold(s);
         let resourceId: number | undefined;
+        let licenseType: string | undefined;
         try {
-          const r = await client.call<{ items: { id: number }[] }>(s, 'POST', 'Resources/query', {
+          const r = await client.call<{ items: { id: number; licenseType?: number }[] }>(s, 'POST', 'Resources/query', {
             filter: [{ op: 'eq', field: 'userName', value: t.credentials.username }],
-            includeFields: ['id'],
+            includeFields: ['id', 'licenseType'],
           });
           resourceId = r.items[0]?.id;
+          const code = r.items[0]?.licenseType;
+          if (code !== undefined && code !== null) {
+            // The label of the code: Resources' licenseType picklist (Resources entity page; values differ per database).
+            const defs = await client.call<{
+              fields: { name: string; picklistValues?: { value: string; label: string }[] | null }[];
+            }>(s, 'GET', 'Resources/entityInformation/fields');
+            const pick = defs.fields.find((f) => f.name.toLowerCase() === 'licensetype')?.picklistValues ?? [];
+            licenseType = pick.find((v) => v.value === String(code))?.label ?? `license type ${code}`;
+          }
         } catch (err) {
           if (!(err instanceof AutotaskApiError && (err.status === 403 || err.status === 500))) throw err;
         }
-        return { zoneUrl, zoneName, resourceId, threshold };
+        return { zoneUrl, zoneName, resourceId, threshold, licenseType };
       });
     },
 

@@ -11,6 +11,7 @@ import {
 } from './autotask-error-classifier';
 import { AutotaskLimiter, type LimiterOptions } from './autotask-limiter';
 import { FailureType } from '../../contract/failure-types';
+import type { VendorProfilesFile } from '../../domain/vendor-profile-schema';
 
 export interface AutotaskSettings {
   /** Where zone discovery starts; production: https://webservices.autotask.net */
@@ -31,6 +32,8 @@ export interface AutotaskSettings {
    */
   keyring?: ReceiverKeyring;
   receiverKeyringDir?: string;
+  /** The deployment's vendor profiles (ONRAMP_VENDOR_PROFILES): each vendor's tracking identifier, by reference. */
+  vendorProfiles?: VendorProfilesFile;
 }
 
 export interface AutotaskSession {
@@ -39,6 +42,7 @@ export interface AutotaskSession {
   /** REST base returned by zone discovery, ending in "/". */
   zoneUrl: string;
   username: string;
+  /** The vendor's tracking identifier (ApiIntegrationCode header), resolved from its profile's reference. */
   integrationCode: string;
   secret: string;
 }

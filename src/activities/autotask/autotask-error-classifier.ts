@@ -88,7 +88,7 @@ export function threadThresholdRetryMs(retryAfterMs: number | undefined): number
  * Map an AutotaskApiError to what to fix (anything else passes through). A 401 is never retried: repeated bad
  * secrets lock the API user.
  */
-export function toFailure(err: unknown, username: string, doing: string): Error {
+export function toFailure(err: unknown, username: string, doing: string, integrationVendor?: string): Error {
   if (!(err instanceof AutotaskApiError)) return err as Error;
   const said = err.errors.join('; ');
   if (err.status === 401) {
@@ -98,8 +98,12 @@ export function toFailure(err: unknown, username: string, doing: string): Error 
     );
   }
   if (err.status === 500 && /integrationcode/i.test(said)) {
+    // The vendor's code is right for the vendor: the API user is bound to another Integration Vendor (chosen
+    // when it was created, and unchangeable after). Only a new API user with the right vendor fixes it.
     return permanent(
-      `Autotask rejected the API tracking identifier while ${doing} (HTTP 500 "${said}"). Fix: use the ApiIntegrationCode of the Integration Vendor selected on API user ${username}.`,
+      integrationVendor
+        ? `Autotask refused the tracking identifier of "${integrationVendor}" for API user ${username} while ${doing} (HTTP 500 "${said}"): the API user was created with another Integration Vendor. Fix: the Integration Vendor cannot be changed once saved, so create a new API user and select "${integrationVendor}" under API Tracking Identifier > Integration Vendor, then send its credentials.`
+        : `Autotask rejected the API tracking identifier while ${doing} (HTTP 500 "${said}"). Fix: select the vendor's Integration Vendor on API user ${username}.`,
       FailureType.AutotaskIntegrationCodeRejected
     );
   }

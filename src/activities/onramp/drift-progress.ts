@@ -50,6 +50,7 @@ export async function driftRequestFromProgress(
   if (f.autotask?.credentials)
     request.autotask = {
       tenant: f.autotask.tenant,
+      vendorProfile: f.autotask.vendorProfile,
       credentials: f.autotask.credentials,
       ...(done.has('autotask')
         ? {

@@ -161,7 +161,6 @@ export function registerOrderCommands(program: Command, out: Out): void {
     .description('give an integration the credential it waits for; the secret is read from stdin or a file, never argv')
     .addOption(new Option('--integration <name>').choices(['autotask', 'connectwise']).makeOptionMandatory())
     .option('--username <key>', 'autotask: API user "Username (key)"')
-    .option('--integration-code <code>', 'autotask: the tracking identifier')
     .option('--site <host>', 'connectwise: site host, e.g. na.myconnectwise.net')
     .option('--company-id <id>', 'connectwise: company ID')
     .option('--public-key <key>', 'connectwise: public key (not secret)')
@@ -175,7 +174,6 @@ export function registerOrderCommands(program: Command, out: Out): void {
         opts: {
           integration: 'autotask' | 'connectwise';
           username?: string;
-          integrationCode?: string;
           site?: string;
           companyId?: string;
           publicKey?: string;
@@ -191,7 +189,7 @@ export function registerOrderCommands(program: Command, out: Out): void {
           Object.fromEntries(
             Object.entries(
               opts.integration === 'autotask'
-                ? { username: opts.username, integrationCode: opts.integrationCode, secretRef: ref }
+                ? { username: opts.username, secretRef: ref }
                 : {
                     site: opts.site,
                     companyId: opts.companyId,

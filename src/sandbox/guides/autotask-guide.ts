@@ -26,14 +26,19 @@ import {
 } from './guide-steps';
 
 const VENDOR = 'Sophos Central';
+/** The deployment's vendor profile (config/vendor-profiles.sandbox.yaml): Sophos Central's Integration Vendor and code. */
+const VENDOR_PROFILE = 'sophos-central';
 const INTEGRATION_VENDOR = 'Sophos Central - Security';
+/** What a hurried admin picks instead: another vendor of the list (Autotask then refuses Sophos's code). */
+const WRONG_INTEGRATION_VENDOR = 'Office Protect - Alert Integration';
 /** The custom security level seed 001 §1 has the Autotask admin create for the API user. */
 export const AUTOTASK_LEVEL = 'Sophos Central API (custom)';
 
 interface CreatedUser {
   username: string;
   secret: string;
-  integrationCode: string;
+  /** The vendor selected under API Tracking Identifier: the admin never sees a listed vendor's code. */
+  integrationVendor: string;
   resourceId: number;
 }
 
@@ -57,6 +62,10 @@ export interface AutotaskGuideResult {
   webhooksAfter: AdminWebhook[];
   /** Signed callouts the receiver accepted for this tenant, by webhook name. */
   calloutsBy: string[];
+  /** Why Onramp refused the API user the admin bound to the wrong Integration Vendor. */
+  wrongVendorRefusal: string;
+  /** Seed 001 with that user (bound to Office Protect): no webhook step, none created. */
+  officeProtect: { workflowId: string; webhooks: number };
 }
 
 /** Seed 001 §1 (with seed 004's "Webhooks einschalten"), through the simulator's admin API: the custom security level. */
@@ -72,12 +81,15 @@ export async function createSecurityLevel(autotaskUrl: string): Promise<void> {
   });
 }
 
-/** Seed 001 §2, through the simulator's admin API: a new API user on that security level (its secret shown once). */
-export async function createApiUser(autotaskUrl: string): Promise<CreatedUser> {
-  return admin<CreatedUser>(autotaskUrl, 'POST', '/api-users', {
-    securityLevel: AUTOTASK_LEVEL,
-    integrationVendor: INTEGRATION_VENDOR,
-  });
+/**
+ * Seed 001 §2 / seed 004, through the simulator's admin API: a new API user on that security level (its secret
+ * shown once), with the vendor *selected* in the Integration Vendor list; nobody copies a vendor code.
+ */
+export async function createApiUser(
+  autotaskUrl: string,
+  integrationVendor: string = INTEGRATION_VENDOR
+): Promise<CreatedUser> {
+  return admin<CreatedUser>(autotaskUrl, 'POST', '/api-users', { securityLevel: AUTOTASK_LEVEL, integrationVendor });
 }
 
 /** Seeds 001 and 004: an Autotask API user on a custom security level, a webhook, then the API-user rotation. */
@@ -123,7 +135,8 @@ export async function runAutotaskGuide(
   // ---- Onramp starts and waits for the API user ----
   const request: AutotaskOnboardingRequest = {
     customer: { id: tenant, name: `MSP ${tag}` },
-    vendor: { name: VENDOR, integrationVendor: INTEGRATION_VENDOR },
+    vendor: { name: VENDOR },
+    vendorProfile: VENDOR_PROFILE,
     integrationId: 'sophos-central',
     webhook: webhook(`sophos-${tag}`),
     timing,
@@ -142,26 +155,39 @@ export async function runAutotaskGuide(
   );
 
   // ---- Seed 001 §2 / seed 004: the API user ----
-  const newUser = async (step: string): Promise<CreatedUser & { secretRef: string }> => {
+  const newUser = async (step: string, vendor = INTEGRATION_VENDOR): Promise<CreatedUser & { secretRef: string }> => {
     log.step(
       step,
       'Autotask admin',
-      `Resources/Users > New > New API User: Active, security level "${AUTOTASK_LEVEL}", Generate Key, Generate Secret, Integration Vendor "${INTEGRATION_VENDOR}"; Save & Close`
+      `Resources/Users > New > New API User: Active, security level "${AUTOTASK_LEVEL}", Generate Key, Generate Secret, API Tracking Identifier: select Integration Vendor "${vendor}"; Save & Close`
     );
-    const u = await createApiUser(at);
+    const u = await createApiUser(at, vendor);
     log.note(
-      `(simulator) POST /_admin/api-users: username ${u.username}, resource ${u.resourceId}; the secret is shown once`
+      `(simulator) POST /_admin/api-users: username ${u.username}, resource ${u.resourceId}, Integration Vendor "${u.integrationVendor}"; the secret is shown once, no vendor code is`
     );
     const secretRef = storeSecret(ctx, `autotask-${tenant}-${u.username}`, u.secret);
     log.note(`operator stores the secret for the worker: ${secretRef}`);
     return { ...u, secretRef };
   };
-  const userA = await newUser('001 §2');
+  const supply = (u: CreatedUser & { secretRef: string }) =>
+    onboarding.executeUpdate(supplyAutotaskCredentialsUpdate, {
+      args: [{ username: u.username, secretRef: u.secretRef }],
+    });
+  // The vendor picked from the list decides which tracking identifier Autotask accepts: the wrong one is refused.
+  const wrong = await newUser('001 §2 (wrong vendor)', WRONG_INTEGRATION_VENDOR);
   log.step('-', 'operator', 'Send Onramp the credentials (update "supplyCredentials"; the secret only by reference)');
-  const accepted = await onboarding.executeUpdate(supplyAutotaskCredentialsUpdate, {
-    args: [{ username: userA.username, secretRef: userA.secretRef, integrationCode: userA.integrationCode }],
-  });
-  log.note(`Autotask accepted them (zone ${accepted.zoneUrl})`);
+  const refused = await supply(wrong).then(
+    () => undefined,
+    (err: unknown) => (err as { cause?: Error }).cause?.message ?? (err as Error).message
+  );
+  if (!refused?.includes(INTEGRATION_VENDOR))
+    throw new GuideError(`a user bound to "${WRONG_INTEGRATION_VENDOR}" was not refused with the vendor to select`);
+  log.note(`Onramp refused them: ${refused}`);
+  const officeProtect = await officeProtectOnboarding(ctx, log, tenant, tag, wrong, timing);
+  const userA = await newUser('001 §2');
+  log.step('-', 'operator', "Send the new API user's credentials");
+  const accepted = await supply(userA);
+  log.note(`Autotask accepted them with ${VENDOR}'s own tracking identifier (zone ${accepted.zoneUrl})`);
   log.step('-', 'Onramp', 'Check permissions per entity, create the Ticket webhook, add its fields, wait until ready');
   const done = await follow<AutotaskOnboardingStatus>(
     onboarding,
@@ -194,9 +220,10 @@ export async function runAutotaskGuide(
   const rotationRequest: AutotaskRotationRequest = {
     customer: { id: tenant, name: `MSP ${tag}` },
     vendor: { name: VENDOR },
+    vendorProfile: VENDOR_PROFILE,
     integrationId: 'sophos-central',
-    oldUser: { username: userA.username, secretRef: userA.secretRef, integrationCode: userA.integrationCode },
-    newUser: { username: userB.username, secretRef: userB.secretRef, integrationCode: userB.integrationCode },
+    oldUser: { username: userA.username, secretRef: userA.secretRef },
+    newUser: { username: userB.username, secretRef: userB.secretRef },
     oldWebhooks: [{ entity: 'Ticket', id: oldWebhook.id }],
     webhook: webhook(`sophos-${tag}-2`),
     timing,
@@ -248,7 +275,53 @@ export async function runAutotaskGuide(
     newWebhooks: rotated.newWebhooks,
     webhooksAfter,
     calloutsBy,
+    wrongVendorRefusal: refused,
+    officeProtect,
   };
+}
+
+/**
+ * Seed 001 itself: that user is bound to Office Protect's vendor, right for Office Protect's integration, whose
+ * guide has no webhook step. Its onboarding (profile "office-protect") verifies the user and finishes, creating
+ * no webhook.
+ */
+async function officeProtectOnboarding(
+  ctx: GuideContext,
+  log: GuideLog,
+  tenant: string,
+  tag: string,
+  user: CreatedUser & { secretRef: string },
+  timing: AutotaskOnboardingRequest['timing']
+): Promise<{ workflowId: string; webhooks: number }> {
+  const hookBase = `${ctx.autotaskReceiverUrl}/webhooks/autotask/${tenant}`;
+  const request: AutotaskOnboardingRequest = {
+    customer: { id: tenant, name: `MSP ${tag}` },
+    vendor: { name: 'Office Protect' },
+    vendorProfile: 'office-protect',
+    integrationId: 'office-protect',
+    credentials: { username: user.username, secretRef: user.secretRef },
+    // Required by the input; unused, since the profile has no webhook step.
+    webhook: {
+      name: `op-${tag}`,
+      webhookUrl: hookBase,
+      deactivationUrl: `${hookBase}/deactivated`,
+      signingKeyRef: ctx.autotaskSigningKeyRef,
+    },
+    timing,
+  };
+  log.step(
+    '001',
+    'Onramp',
+    `That API user is bound to "${WRONG_INTEGRATION_VENDOR}": right for Office Protect, whose guide has no webhook step`
+  );
+  const h = await startWorkflow<typeof autotaskOnboarding>(ctx, 'autotaskOnboarding', request, {
+    workflowId: autotaskOnboardingWorkflowId(parseAutotaskOnboardingInput(request)),
+    staticSummary: `Autotask Office Protect integration for ${tenant}`,
+  });
+  log.webUi(h.workflowId);
+  const result = await h.result();
+  log.note(`verified with Office Protect's own tracking identifier; ${result.webhooks.length} webhook(s) created`);
+  return { workflowId: h.workflowId, webhooks: result.webhooks.length };
 }
 
 /** The webhook names of the signed callouts Onramp's receiver accepted for a tenant, oldest first. */

@@ -105,7 +105,9 @@ export async function runOrderGuide(
       },
       autotask: {
         customer: { id: tenant },
-        vendor: { name: 'Sophos Central', integrationVendor: 'Sophos Central - Security' },
+        vendor: { name: 'Sophos Central' },
+        // The deployment's profile holds the Integration Vendor and Sophos's own tracking identifier.
+        vendorProfile: 'sophos-central',
         integrationId: 'sophos-central',
         webhook: {
           name: `sophos-${tag}`,
@@ -190,7 +192,6 @@ export async function runOrderGuide(
   );
   await supply('autotask', {
     username: atUser.username,
-    integrationCode: atUser.integrationCode,
     secretRef: storeSecret(ctx, `order-${tag}-autotask`, atUser.secret),
   });
   await waitingFor('connectwise', 'awaiting-connection');

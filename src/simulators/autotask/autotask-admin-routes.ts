@@ -8,7 +8,7 @@ import { registerAutotaskAdminWebhookRoutes } from './admin/autotask-admin-webho
 import type { AutotaskSnapshot } from './autotask-state';
 
 export type { AutotaskAdminDeps } from './admin/autotask-admin-common';
-export { INTEGRATION_VENDORS } from './admin/autotask-admin-user-routes';
+export { INTEGRATION_VENDOR_NAMES, vendorTrackingIdentifier } from './admin/autotask-admin-user-routes';
 
 /**
  * The Autotask simulator's admin API: what an Autotask administrator does in the web UI, which Autotask's

@@ -30,6 +30,8 @@ export interface ApiUser {
   securityLevel: string;
   active: boolean;
   locked: boolean;
+  /** Resources `licenseType` (7 API User: every New API User; another value only for a test's resource). */
+  licenseType?: number;
   /** Webhooks this user has created over its lifetime (the security level's limit counts these). */
   webhooksCreated: number;
 }

@@ -165,7 +165,17 @@ const BUSINESS: EntityDef[] = [
       id,
       { name: 'userName', dataType: 'string', length: 32, isRequired: true },
       { name: 'isActive', dataType: 'boolean', isRequired: true },
-      { name: 'licenseType', dataType: 'integer', isReadOnly: true, picklist: [[7, 'API User']] },
+      // Resources entity page: licenseType is a read-only picklist; its values per database are a guess
+      // (New API User gives "API User", the API-only license the REST API requires: help "The API tracking identifier").
+      {
+        name: 'licenseType',
+        dataType: 'integer',
+        isReadOnly: true,
+        picklist: [
+          [1, 'Full'],
+          [7, 'API User'],
+        ],
+      },
       { name: 'email', dataType: 'string', length: 254, isRequired: true },
     ]
   ),

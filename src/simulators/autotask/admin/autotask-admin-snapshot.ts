@@ -3,6 +3,7 @@ import type { AdminApi } from '../../admin-api';
 import type { Action } from '../autotask-state';
 import type { AutotaskAdminDeps } from './autotask-admin-common';
 import { levelView } from './autotask-admin-level-routes';
+import { trackingView } from './autotask-admin-user-routes';
 
 /**
  * Admin API: the whole database as one comparable snapshot (`onramp sandbox snapshot` / `compare`).
@@ -21,7 +22,13 @@ export function registerAutotaskAdminSnapshot(api: AdminApi, deps: AutotaskAdmin
         securityLevels: z.record(z.string(), levelView.omit({ name: true })),
         apiUsers: z.record(
           z.string(),
-          z.object({ securityLevel: z.string(), integrationCode: z.string(), active: z.boolean(), locked: z.boolean() })
+          z.object({
+            securityLevel: z.string(),
+            integrationVendor: z.string(),
+            integrationCode: z.string().optional(),
+            active: z.boolean(),
+            locked: z.boolean(),
+          })
         ),
         webhooks: z.record(
           z.string(),
@@ -62,7 +69,12 @@ export function registerAutotaskAdminSnapshot(api: AdminApi, deps: AutotaskAdmin
         apiUsers: sorted(
           [...db.users.values()].map((u) => [
             u.username,
-            { securityLevel: u.securityLevel, integrationCode: u.integrationCode, active: u.active, locked: u.locked },
+            {
+              securityLevel: u.securityLevel,
+              ...trackingView(u.integrationCode),
+              active: u.active,
+              locked: u.locked,
+            },
           ])
         ),
         webhooks: sorted(

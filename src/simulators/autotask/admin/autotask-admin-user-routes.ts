@@ -6,27 +6,50 @@ import type { AutotaskAdminDeps } from './autotask-admin-common';
 
 /**
  * The Integration Vendor list of the API user form ("API Tracking Identifier"): each listed vendor has a
- * fixed tracking identifier, sent as the ApiIntegrationCode header. The codes are simulator values (a guess:
- * Autotask does not publish other vendors' codes).
+ * fixed tracking identifier, sent as the ApiIntegrationCode header. "Only the vendor has the ID, and they pass
+ * it with all API calls" (Autotask help, "The API tracking identifier"): the admin API never shows these codes;
+ * the vendor's deployment (the sandbox process, a test playing the vendor's software) reads them here, in
+ * process, through `vendorTrackingIdentifier`. The codes are simulator values (Autotask does not publish them).
  */
-export const INTEGRATION_VENDORS: Record<string, string> = {
+const INTEGRATION_VENDORS: Record<string, string> = {
   'Office Protect - Alert Integration': 'OFFICEPROTECTALERT0000001',
   'Sophos Central - Security': 'SOPHOSCENTRALSECURITY0001',
   'Atera - PSA Integration': 'ATERAPSAINTEGRATION000001',
 };
 
+/** What the vendor's own software holds: its tracking identifier (never served over HTTP). */
+export function vendorTrackingIdentifier(integrationVendor: string): string | undefined {
+  return INTEGRATION_VENDORS[integrationVendor];
+}
+
+/** The Integration Vendor list, by name: what the admin picks from. */
+export const INTEGRATION_VENDOR_NAMES = Object.keys(INTEGRATION_VENDORS);
+
+const CUSTOM = 'Custom (Internal Integration)';
+
 const userView = z.object({
   username: z.string(),
   resourceId: z.number().int(),
   securityLevel: z.string(),
-  integrationCode: z.string(),
-  integrationVendor: z.string().optional(),
+  integrationVendor: z.string().describe(`The Integration Vendor selected when the user was created, or "${CUSTOM}".`),
+  integrationCode: z
+    .string()
+    .optional()
+    .describe(
+      "Custom (Internal Integration) only: the tracking identifier Autotask generated and displays. A listed vendor's code is never shown."
+    ),
   active: z.boolean(),
   locked: z.boolean(),
   webhooksCreated: z.number().int(),
 });
 
 const vendorOf = (code: string) => Object.entries(INTEGRATION_VENDORS).find(([, c]) => c === code)?.[0];
+
+/** How the admin sees a user's API Tracking Identifier section: the vendor's name, or the custom code. */
+export function trackingView(code: string): { integrationVendor: string; integrationCode?: string } {
+  const vendor = vendorOf(code);
+  return vendor ? { integrationVendor: vendor } : { integrationVendor: CUSTOM, integrationCode: code };
+}
 
 /**
  * Admin API: API users (Admin > Resources/Users > New API User; seed 001 §2, seed 004) and the Integration Vendor
@@ -38,8 +61,7 @@ export function registerAutotaskAdminUserRoutes(api: AdminApi, deps: AutotaskAdm
     username: u.username,
     resourceId: u.resourceId,
     securityLevel: u.securityLevel,
-    integrationCode: u.integrationCode,
-    integrationVendor: vendorOf(u.integrationCode),
+    ...trackingView(u.integrationCode),
     active: u.active,
     locked: u.locked,
     webhooksCreated: u.webhooksCreated,
@@ -52,10 +74,10 @@ export function registerAutotaskAdminUserRoutes(api: AdminApi, deps: AutotaskAdm
       operationId: 'listIntegrationVendors',
       summary: 'The Integration Vendor list of the API user form',
       description:
-        'New API User > API Tracking Identifier > Integration Vendor. Each vendor has a fixed tracking identifier (the ApiIntegrationCode header); it cannot be changed after the user is saved.',
-      response: z.array(z.object({ name: z.string(), integrationCode: z.string() })),
+        'New API User > API Tracking Identifier > Integration Vendor. Each vendor has a fixed tracking identifier (the ApiIntegrationCode header) that only the vendor holds and sends: the list shows names only. The choice cannot be changed after the user is saved.',
+      response: z.array(z.object({ name: z.string() })),
     },
-    async () => Object.entries(INTEGRATION_VENDORS).map(([name, integrationCode]) => ({ name, integrationCode }))
+    async () => INTEGRATION_VENDOR_NAMES.map((name) => ({ name }))
   );
 
   api.operation(
@@ -70,17 +92,17 @@ export function registerAutotaskAdminUserRoutes(api: AdminApi, deps: AutotaskAdm
         .object({
           username: z.email().optional().describe('The key; generated when absent ("Generate Key").'),
           securityLevel: z.string().default(SYSTEM_API_LEVEL.name),
-          integrationVendor: z.string().optional().describe('A name from GET /_admin/integration-vendors.'),
-          integrationCode: z
+          integrationVendor: z
             .string()
-            .regex(/^[A-Za-z0-9]{10,40}$/)
             .optional()
-            .describe('A custom tracking identifier ("Custom (Internal Integration)") instead of a listed vendor.'),
+            .describe(
+              `A name from GET /_admin/integration-vendors, or "${CUSTOM}": Autotask then generates a tracking identifier and displays it.`
+            ),
           active: z.boolean().default(true),
           locked: z.boolean().default(false),
         })
-        .refine((b) => !!b.integrationVendor !== !!b.integrationCode, {
-          message: 'give exactly one of integrationVendor (from the list) or integrationCode (custom)',
+        .refine((b) => !!b.integrationVendor, {
+          message: `select the API Tracking Identifier: integrationVendor, a name from GET /_admin/integration-vendors or "${CUSTOM}"`,
         }),
       response: userView.extend({ secret: z.string().describe('Shown once.') }),
       status: 201,
@@ -92,11 +114,17 @@ export function registerAutotaskAdminUserRoutes(api: AdminApi, deps: AutotaskAdm
           404,
           `no security level "${body.securityLevel}": create it with PUT /_admin/security-levels/{name}`
         );
-      const integrationCode = body.integrationCode ?? INTEGRATION_VENDORS[body.integrationVendor!];
+      const integrationCode =
+        body.integrationVendor === CUSTOM
+          ? randomBytes(15)
+              .toString('base64url')
+              .replace(/[^A-Za-z0-9]/g, 'X')
+              .toUpperCase()
+          : INTEGRATION_VENDORS[body.integrationVendor!];
       if (!integrationCode)
         throw new AdminError(
           404,
-          `"${body.integrationVendor}" is not in the Integration Vendor list: one of ${Object.keys(INTEGRATION_VENDORS).join(', ')}`
+          `"${body.integrationVendor}" is not in the Integration Vendor list: one of ${[...INTEGRATION_VENDOR_NAMES, CUSTOM].join(', ')}`
         );
       const username = body.username ?? `${randomBytes(6).toString('hex')}@autotask-sandbox.example`;
       if (db.user(username)) throw new AdminError(409, `an API user ${username} exists already`);

@@ -36,7 +36,7 @@ export function rows(db: AutotaskDatabase, entity: EntityDef): Record<string, un
       userName: u.username,
       email: u.username,
       isActive: u.active,
-      licenseType: 7,
+      licenseType: u.licenseType ?? 7,
     }));
   return [...db.table(entity.name).values()];
 }
