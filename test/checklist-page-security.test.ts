@@ -16,6 +16,7 @@ import { createChecklistPageServer, type ChecklistPageServer } from '../src/chec
 import { keyRing } from '../src/codec/key-ring';
 import { customerOnboardingWorkflowId } from '../src/domain/customer-onboarding-schema';
 import { startOrder } from '../src/services/orders';
+import { cliRunner } from './helpers/cli';
 import { eventually } from './helpers/integration';
 import { orderWorld, type OrderWorld } from './helpers/order-world';
 
@@ -25,7 +26,8 @@ describe('checklist page refusals', () => {
   let proxied: ChecklistPageServer;
   let dir: string;
   let records: FileChecklistRecords;
-  const keys = keyRing([{ id: 'k1', key: randomBytes(32) }]);
+  const keyBytes = randomBytes(32);
+  const keys = keyRing([{ id: 'k1', key: keyBytes }]);
   const orderId = `sec-${process.pid}`;
   const wf = customerOnboardingWorkflowId(orderId);
   const tokenFor = (o: Partial<Parameters<typeof createChecklistLink>[0]> = {}) =>
@@ -53,7 +55,7 @@ describe('checklist page refusals', () => {
   before(async () => {
     world = await orderWorld({ name: 'checklist-sec', autotask: false });
     dir = mkdtempSync(join(tmpdir(), 'onramp-page-sec-'));
-    records = new FileChecklistRecords(join(dir, 'records'));
+    records = new FileChecklistRecords(join(dir, 'checklist'));
     const opts = {
       client: world.env.client,
       keys,
@@ -144,7 +146,7 @@ describe('checklist page refusals', () => {
       // another order's link with this link's form: its token is valid, the form is not its own
       assert.ok([403, 410].includes((await post(other, action, { wf, csrf })).statusCode));
     }
-    const audit = readFileSync(join(dir, 'records', 'audit.jsonl'), 'utf8');
+    const audit = readFileSync(join(dir, 'checklist', 'audit.jsonl'), 'utf8');
     assert.ok(!audit.includes('"action":"check-now"'), 'a refused form must not check');
   });
 
@@ -171,5 +173,39 @@ describe('checklist page refusals', () => {
     assert.equal(codes.at(-1), 429);
     assert.ok(codes.every((c) => c < 500));
     assert.equal((await get(tokenFor())).statusCode, 200);
+  });
+
+  it('onramp checklist link / revoke / audit: a revoked link is 410, a link issued after it works', async () => {
+    const cli = cliRunner(() => ({
+      ONRAMP_DATA_DIR: dir,
+      ONRAMP_CHECKLIST_KEYS: 'k1=env:ONRAMP_TEST_CHECKLIST_KEY',
+      ONRAMP_TEST_CHECKLIST_KEY: keyBytes.toString('base64'),
+      ONRAMP_CHECKLIST_BASE_URL: 'https://checklist.example.com',
+      TEMPORAL_TASK_QUEUE: world.taskQueue,
+    }));
+    const first = await cli([
+      'checklist',
+      'link',
+      orderId,
+      '--integration',
+      'googleDelegation',
+      '--to',
+      'it@school.example',
+    ]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^https:\/\/checklist\.example\.com\/c\//);
+    const token = tokenOfChecklistLink(first.stdout.trim())!;
+    assert.equal((await get(token)).statusCode, 200);
+    const revoked = await cli(['checklist', 'revoke', orderId, '--integration', 'googleDelegation']);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal((await get(token)).statusCode, 410);
+    const again = await cli(['checklist', 'link', orderId, '--integration', 'googleDelegation']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((await get(tokenOfChecklistLink(again.stdout.trim())!)).statusCode, 200);
+    const unknown = await cli(['checklist', 'link', 'no-such-order', '--integration', 'googleDelegation']);
+    assert.notEqual(unknown.code, 0);
+    const audit = await cli(['checklist', 'audit', orderId]);
+    assert.match(audit.stdout, /googleDelegation {2}revoked/);
+    assert.match(audit.stdout, /link-issued {2}by .* {2}for it@school\.example/);
   });
 });
