@@ -12,6 +12,7 @@ import { connectClient } from '../client';
 import { createIntakeServer } from '../intake/intake-server';
 import { loadConfig, processEnv } from '../config';
 import { codecServerFromConfig } from '../codec-server';
+import { checklistPageFromConfig } from '../checklist-page';
 import { createLogger } from '../logger';
 import { createGoogleSimulator } from '../simulators/google/google-simulator';
 import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../simulators/google/service-account';
@@ -136,6 +137,10 @@ async function main(): Promise<void> {
   const intakePort = config.intake.port;
   await intake.listen({ host: '127.0.0.1', port: intakePort });
 
+  // The customer admin's checklist page, on loopback (links from `onramp checklist link` and the e-mails).
+  const checklistPage = await checklistPageFromConfig(config, intakeClient, { logger });
+  const checklistUrl = await checklistPage.listen(config.checklist.port, '127.0.0.1');
+
   const descriptor: SandboxDescriptor = {
     pid: process.pid,
     temporalAddress: temporal.address,
@@ -153,6 +158,7 @@ async function main(): Promise<void> {
     autotaskReceiverUrl,
     autotaskSigningKeyRef: `file:${signingKeyPath}`,
     secretsDir,
+    checklistUrl,
   };
   writeFileSync(descriptorPath(dataDir), JSON.stringify(descriptor, null, 2));
 
@@ -171,6 +177,7 @@ async function main(): Promise<void> {
       `  Intake API          http://127.0.0.1:${intakePort}/v1/onboardings   (bearer token in ${tokenPath}; OpenAPI at /v1/openapi.json)`,
       `  Task queue          ${config.temporal.taskQueue}`,
       `  Codec server        ${codecUrl}   (payloads are encrypted; the Web UI decodes through it)`,
+      `  Checklist page      ${checklistUrl}/c/<token>   (the customer admin's page; a link: ./bin/onramp checklist link <orderId> --integration <name>)`,
       '',
       'Play a guide in another terminal (each command plays the humans too):',
       '  ./bin/onramp sandbox delegation     # seed 000: Google domain-wide delegation',
@@ -196,6 +203,7 @@ async function main(): Promise<void> {
 
   await worker.run();
   await intake.close();
+  await checklistPage.closeAll();
   await intakeClient.connection.close();
   await connection.close();
   await Promise.all([
