@@ -196,9 +196,13 @@ describe('checklist page refusals', () => {
     assert.match(first.stdout, /^https:\/\/checklist\.example\.com\/c\//);
     const token = tokenOfChecklistLink(first.stdout.trim())!;
     assert.equal((await get(token)).statusCode, 200);
+    // a link bound to the order's child (as its e-mails make them) is withdrawn with the order's links
+    const childToken = tokenFor({ workflowId: `${wf}:googleDelegation` });
+    assert.equal((await get(childToken)).statusCode, 200);
     const revoked = await cli(['checklist', 'revoke', orderId, '--integration', 'googleDelegation']);
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.equal((await get(token)).statusCode, 410);
+    assert.equal((await get(childToken)).statusCode, 410);
     const again = await cli(['checklist', 'link', orderId, '--integration', 'googleDelegation']);
     assert.equal(again.code, 0, again.stderr);
     assert.equal((await get(tokenOfChecklistLink(again.stdout.trim())!)).statusCode, 200);

@@ -40,11 +40,11 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
   const logged: string[] = [];
   const keys = keyRing([{ id: 'test', key: randomBytes(32) }]);
   const orderId = `page-${process.pid}`;
-  const link = (integration: string, recipient: string) =>
+  const link = (integration: string, recipient: string, workflowId = customerOnboardingWorkflowId(orderId)) =>
     createChecklistLink({
       baseUrl,
       key: keys,
-      workflowId: customerOnboardingWorkflowId(orderId),
+      workflowId,
       integration,
       recipient,
       ttlSeconds: 3600,
@@ -137,7 +137,8 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
 
   it('ConnectWise: a wrong private key refused with the workflow’s reason, the right one accepted, the key nowhere', async () => {
     const page = await browser.newPage();
-    const url = link('connectwise', 'cw-admin@msp.example');
+    // Bound to the integration's own workflow, as the e-mails its workflow sends make it: the page follows the order.
+    const url = link('connectwise', 'cw-admin@msp.example', `${customerOnboardingWorkflowId(orderId)}:connectwise`);
     await eventually(async () => {
       await page.goto(url);
       return (await page.getByLabel('Private key (shown once in ConnectWise)').count()) > 0;

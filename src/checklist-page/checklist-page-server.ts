@@ -320,7 +320,7 @@ export function createChecklistPageServer(opts: ChecklistPageOptions): Checklist
     await credentialTarget(opts.client, orderId, integration);
     mkdirSync(opts.secrets.dir, { recursive: true, mode: 0o700 });
     const path = join(
-      opts.secrets.dir,
+      resolve(opts.secrets.dir),
       `${orderId}-${integration}-page-${Date.now()}`.replace(/[^A-Za-z0-9._-]/g, '_')
     );
     writeFileSync(path, value, { mode: 0o600 });
