@@ -40,6 +40,16 @@ const PROCESS_SECRET_REF = /^(file:.+|env:[A-Za-z_][A-Za-z0-9_]*)$/;
 const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/db');
+/** `ONRAMP_SMTP_URL`: a reference, or an smtp(s) URL that carries no password (a password is a secret: use a reference). */
+function isSmtpSetting(v: string): boolean {
+  if (/^(env|file):.+$/.test(v)) return true;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && !!u.hostname && !u.password;
+  } catch {
+    return false;
+  }
+}
 const bool = z.enum(['true', 'false', '1', '0']);
 /** A comma-separated list: each entry trimmed (then `normalize`d), empty ones dropped, every one checked by `entry`. */
 const commaList = (entry: z.ZodString, normalize: (s: string) => string = (s) => s) =>
@@ -134,6 +144,38 @@ export const configSchema = z.object({
   ONRAMP_NOTIFY_WEBHOOK_SECRET_REF: secretRef
     .optional()
     .describe('Reference (`env:NAME` / `file:/path`) to the HMAC key that signs those notifications; unset: unsigned.'),
+  // --- E-mail to the humans who act (src/activities/notify/email.ts) ---
+  ONRAMP_SMTP_URL: z
+    .string()
+    .refine(
+      isSmtpSetting,
+      'must be smtp://host:port or smtps://host:port (a user name may come before the host, never a password), or a reference env:NAME / file:/path whose value is the full URL with its credentials'
+    )
+    .optional()
+    .describe(
+      'SMTP server of the e-mail channel: `smtp://host:587` (STARTTLS when offered), `smtps://host:465`; with credentials, a reference (`env:NAME` / `file:/path`) to the full `smtps://user:password@host` URL, resolved when a message is sent and never logged. Unset: no e-mail is sent (the instructions stay in `onramp status` and the Web UI), except under `npm start`, which points it at the Mailpit it runs.'
+    ),
+  ONRAMP_MAIL_FROM: z
+    .string()
+    .optional()
+    .describe(
+      'Sender of the e-mails (`Onramp <onramp@msp.example>`). Required with `ONRAMP_SMTP_URL`; sandbox default `Onramp <onramp@sandbox.localhost>`.'
+    ),
+  ONRAMP_MAIL_REPLY_TO: z.string().optional().describe("Reply-To of the e-mails (the operators' shared inbox)."),
+  ONRAMP_OPERATOR_EMAIL: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address like operators@msp.example')
+    .optional()
+    .describe(
+      "The operator who gets a copy of every instruction, reminder and result; unset: only the customer's admin is written to."
+    ),
+  ONRAMP_SENT_MAIL_DIR: z
+    .string()
+    .optional()
+    .describe(
+      'Without `ONRAMP_SECRET_STORE_URL`: where the record of e-mails the SMTP server accepted is kept (one file per Message-ID), checked before every send. With it, the record is the `onramp_sent_mail` table of that database. Default: `$ONRAMP_DATA_DIR/sent-mail`.'
+    ),
+
   ONRAMP_AUTOTASK_DISCOVERY_URL: url
     .optional()
     .describe('Autotask zone discovery root; only set to reach a simulator.'),
@@ -323,6 +365,10 @@ export const configSchema = z.object({
     .default(8480)
     .describe('Google simulator port (sandbox mode defaults the endpoints to it).'),
   ONRAMP_SANDBOX_NOTIFY_PORT: port.default(8481).describe('Vendor notification receiver port (sandbox).'),
+  ONRAMP_SANDBOX_SMTP_PORT: port
+    .default(8525)
+    .describe("Mailpit's SMTP port (`npm start`): the sandbox worker's `ONRAMP_SMTP_URL` unless that is set."),
+  ONRAMP_SANDBOX_MAIL_UI_PORT: port.default(8526).describe("Mailpit's web UI and API port (sandbox)."),
   ONRAMP_SANDBOX_AUTOTASK_PORT: port.default(8482).describe('Autotask simulator port (sandbox).'),
   ONRAMP_SANDBOX_CONNECTWISE_PORT: port.default(8483).describe('ConnectWise simulator port (sandbox).'),
 
@@ -367,7 +413,9 @@ export interface OnrampConfig {
     currentCredentialsDir: string;
   };
   notify: { webhookUrl?: string; secretRef?: string };
-  sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number };
+  /** The e-mail channel: off when `smtpUrl` is unset. */
+  mail: MailConfig;
+  sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number; smtp: number; mailUi: number };
   sandbox: { temporalPort: number; uiPort: number; propagationSeconds: number; receiverPort: number };
   worker: { maxConcurrentActivities: number; maxCachedWorkflows?: number; workflowBundle?: string };
   /** Vendor limiter state: shared by every worker through PostgreSQL, or in this process. */
@@ -403,6 +451,18 @@ export interface OnrampConfig {
   secretStore: { url?: string };
   secretsDir: string;
   tooling: { temporalCliPath?: string; cacheDir?: string };
+}
+
+export interface MailConfig {
+  /** `smtp(s)://…` without a password, or a secret reference to the full URL. */
+  smtpUrl?: string;
+  from: string;
+  replyTo?: string;
+  operatorEmail?: string;
+  /** The file record of accepted messages (without a secret store). */
+  sentMailDir: string;
+  /** PostgreSQL of the record (the secret store's database), when set. */
+  postgresUrl?: string;
 }
 
 export interface IntakeConfig {
@@ -551,6 +611,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       'ONRAMP_NOTIFY_WEBHOOK_URL: required in live mode: set it to the vendor support intake that must learn of each completed delegation'
     );
   }
+  if (c.ONRAMP_SMTP_URL && !c.ONRAMP_MAIL_FROM) {
+    problems.push('ONRAMP_MAIL_FROM: required with ONRAMP_SMTP_URL: set the sender, like Onramp <onramp@msp.example>');
+  }
   if (problems.length) throw new ConfigError(problems);
   const temporal = temporalSettings(env, c.TEMPORAL_TASK_QUEUE);
   return {
@@ -578,11 +641,21 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       webhookUrl: c.ONRAMP_NOTIFY_WEBHOOK_URL ?? (sandbox ? `${sim(c.ONRAMP_SANDBOX_NOTIFY_PORT)}/notify` : undefined),
       secretRef: c.ONRAMP_NOTIFY_WEBHOOK_SECRET_REF,
     },
+    mail: {
+      smtpUrl: c.ONRAMP_SMTP_URL,
+      from: c.ONRAMP_MAIL_FROM ?? 'Onramp <onramp@sandbox.localhost>',
+      replyTo: c.ONRAMP_MAIL_REPLY_TO,
+      operatorEmail: c.ONRAMP_OPERATOR_EMAIL,
+      sentMailDir: c.ONRAMP_SENT_MAIL_DIR ?? `${c.ONRAMP_DATA_DIR}/sent-mail`,
+      postgresUrl: c.ONRAMP_SECRET_STORE_URL,
+    },
     sandboxPorts: {
       google: c.ONRAMP_SANDBOX_GOOGLE_PORT,
       notify: c.ONRAMP_SANDBOX_NOTIFY_PORT,
       autotask: c.ONRAMP_SANDBOX_AUTOTASK_PORT,
       connectwise: c.ONRAMP_SANDBOX_CONNECTWISE_PORT,
+      smtp: c.ONRAMP_SANDBOX_SMTP_PORT,
+      mailUi: c.ONRAMP_SANDBOX_MAIL_UI_PORT,
     },
     sandbox: {
       temporalPort: c.ONRAMP_SANDBOX_TEMPORAL_PORT,

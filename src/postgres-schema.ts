@@ -29,3 +29,21 @@ export async function createSchemaOnce(pool: Pool, lockName: string, ddl: string
     await c.query(ddl);
   });
 }
+
+/**
+ * The record of e-mails the SMTP server accepted (src/activities/notify/sent-mail.ts): one row per Message-ID,
+ * written right after the server's 250 and read before every send. No body, no secret: what was sent to whom.
+ */
+export function sentMailDdl(table: string): string {
+  return `
+    CREATE TABLE IF NOT EXISTS ${table} (
+      message_id text PRIMARY KEY,
+      workflow_id text NOT NULL,
+      kind text NOT NULL,
+      recipient text NOT NULL,
+      accepted_at timestamptz NOT NULL,
+      smtp_response text NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS ${table}_workflow ON ${table} (workflow_id);
+  `;
+}

@@ -6,6 +6,8 @@ import { codecFromConfig, createDataConverter } from './codec';
 import { loadConfig, processEnv, type OnrampConfig } from './config';
 import { connectClient } from './client';
 import { createLogger, type Logger } from './logger';
+import { createSentMailStore } from './activities/notify/sent-mail';
+import { checklistKeysFromConfig, type ChecklistKeys } from './checklist';
 import { rotationStateFromConfig } from './secrets/rotation-state';
 import { PostgresSecretStore, secretStore, useSecretStore } from './secrets/secret-store';
 import { connectTemporalNative, describeConnection } from './temporal/connection';
@@ -69,6 +71,7 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
   // The receiver keyring and the current-credentials record: in the secret store when there is one.
   const rotation = rotationStateFromConfig(config);
   let client: ReturnType<typeof connectClient> | undefined;
+  let checklistKeys: Promise<ChecklistKeys> | undefined;
   return {
     // Connected on first use (drift checks of an order read its onboarding's progress), then shared.
     onramp: {
@@ -84,6 +87,27 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
       directoryQuota: { limit: config.google.directoryQuotaPerMinute, windowMs: 60_000 },
     },
     notify: { webhookUrl: config.notify.webhookUrl, secretRef: config.notify.secretRef },
+    mail: {
+      smtpUrl: config.mail.smtpUrl,
+      from: config.mail.from,
+      replyTo: config.mail.replyTo,
+      operatorEmail: config.mail.operatorEmail,
+      store: createSentMailStore({ postgresUrl: config.mail.postgresUrl, dir: config.mail.sentMailDir }),
+      // The admin's copy links the checklist page: in the sandbox (its own key), or live once its keys are set.
+      ...(config.mode === 'sandbox' || config.checklist.keys
+        ? {
+            checklist: {
+              baseUrl: config.checklist.baseUrl,
+              ttlSeconds: config.checklist.linkTtlSeconds,
+              keys: () =>
+                (checklistKeys ??= checklistKeysFromConfig(config).catch((err: unknown) => {
+                  checklistKeys = undefined;
+                  throw err;
+                })),
+            },
+          }
+        : {}),
+    },
     autotask: {
       discoveryUrl: config.autotask.discoveryUrl,
       allowedZoneHosts: config.autotask.allowedZoneHosts,

@@ -25,6 +25,7 @@ import {
   type Integration,
 } from './helpers/integration';
 import { FailureType } from '../src/contract/failure-types';
+import { formatOtherStatus } from '../src/cli/format';
 
 describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTTP)', () => {
   let stack: Integration;
@@ -163,6 +164,15 @@ describe('autotaskOnboarding (real Temporal server + Autotask simulator over HTT
     const tickets = status.permissions.find((p) => p.entity === 'Tickets' && p.action === 'update');
     assert.equal(tickets?.access, 'restricted');
     assert.equal(status.permissions.find((p) => p.entity === 'Tickets' && p.action === 'create')?.access, 'all');
+    // The same warnings where operators look without --json: the Web UI's details at the last step, and the
+    // plain `onramp status` of the workflow.
+    const { currentDetails } = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(String(currentDetails), /verified; 1 webhook\(s\) ready\.\n\n\*\*Warnings:\*\*\n/);
+    assert.match(String(currentDetails), /^- Restricted: Tickets: update is Restricted, not All/m);
+    assert.match(String(currentDetails), /^- Restricted: Contacts: query is Restricted/m);
+    const plain = formatOtherStatus(status, {});
+    assert.match(plain, /^WARNING Restricted: (Tickets: update|Contacts: query) is Restricted/m);
+    assert.equal(plain.match(/^WARNING /gm)?.length, 2);
   });
 
   it('fails once on a wrong secret and never retries it (lockout)', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { formatOtherStatus } from '../src/cli/format';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -225,6 +226,11 @@ describe('connectwiseOnboarding (real Temporal server + ConnectWise simulator ov
     assert.ok(
       s.permissions!.filter((r) => r.action !== 'inquire').every((r) => r.ok === 'unverified' && r.found === 'unknown')
     );
+    // Unverified rows are warnings wherever an operator looks: the Web UI's details and the plain `onramp status`.
+    const unverified = s.permissions!.filter((r) => r.ok === 'unverified').length;
+    const { currentDetails } = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.equal(String(currentDetails).match(/^- .* is unverified \(needs /gm)?.length, unverified);
+    assert.equal(formatOtherStatus(s, {}).match(/^WARNING .* is unverified/gm)?.length, unverified);
   });
 
   it('refuses a site that is not an allowed ConnectWise host before sending anything to it', async () => {

@@ -7,12 +7,15 @@ import { createAdminRoleActivities } from './google/admin-roles';
 import { createDelegationActivities } from './google/delegation';
 import type { GoogleAuthSettings } from './google/token';
 import { createLimiterStore, type LimiterSettings, type LimiterStore } from './limits/limiters';
+import { createEmailActivities, type MailSettings } from './notify/email';
 import { createNotifyActivities, type NotifySettings } from './notify/webhook';
 import { createOnrampStateActivities, type OnrampStateSettings } from './onramp';
 
 export interface ActivityDeps {
   google: GoogleAuthSettings;
   notify: NotifySettings;
+  /** The e-mail channel to the humans of waiting steps; without it (or its SMTP URL) no e-mail is sent. */
+  mail?: MailSettings;
   /** Optional: without it only ConnectWise's own cloud hosts are allowed. */
   connectwise?: ConnectwiseSettings;
   /** Optional: without it only https://webservicesN.autotask.net zones are trusted. */
@@ -41,6 +44,7 @@ export function createActivities(deps: ActivityDeps, limiterStore: LimiterStore 
   return {
     ...createDelegationActivities(deps.google),
     ...createNotifyActivities(deps.notify),
+    ...createEmailActivities(deps.mail ?? { from: 'Onramp <onramp@onramp.invalid>' }),
     ...createAutotaskActivities({ ...deps.autotask, limiterStore }),
     ...createConnectwiseActivities({ ...deps.connectwise, limiterStore }),
     ...createAdminRoleActivities({ ...deps.google, ...deps.googleAdmin, limiterStore }),

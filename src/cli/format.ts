@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { getOrderStatus, type OrderStatus } from '../services/orders';
 import type { DelegationStatus } from '../contract/google-delegation-messages';
+import { statusWarnings, warningLines } from '../rules/status-warnings';
 
 const ICON: Record<string, string> = { granted: 'ok ', missing: 'MISSING', unchecked: '...' };
 
@@ -28,6 +29,7 @@ export function formatOrderStatus(s: OrderStatus): string {
     if (i.error) lines.push(`    error: ${i.error}`);
     const d = s.details[i.name] as { step?: string; state?: string } | undefined;
     if (d?.step) lines.push(`    step ${d.step} (${d.state ?? ''})`);
+    lines.push(...warningLines(statusWarnings(d), '    '));
   }
   return lines.join('\n');
 }
@@ -43,4 +45,10 @@ export async function followOrder(client: Client, orderId: string, print: (s: st
     if (s.execution !== 'RUNNING') return s;
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+/** Any other workflow's status in plain output: its warnings first, where no one scrolls past them, then the status. */
+export function formatOtherStatus(status: unknown, fallback: unknown): string {
+  const warnings = warningLines(statusWarnings(status), '');
+  return [...warnings, JSON.stringify(status ?? fallback, null, 2)].join('\n');
 }

@@ -85,9 +85,9 @@ export function permissionsMissing(username: string, missing: string[]): string 
   return `API user ${username} is missing ${missing.length} permission(s):\n${missing.map((m) => `  - ${m}`).join('\n')}\nFix the security level, then start this onboarding again.`;
 }
 
-/** Restricted permissions are not a failure: the warning goes with the next step's details. */
-export function creatingWebhooks(count: number, warnings: string[]): string {
-  return `Creating ${count} webhook(s).${warnings.length ? `\n\n**Warning, restricted permissions:**\n${warnings.map((w) => `- ${w}`).join('\n')}` : ''}`;
+/** Restricted permissions are not a failure: their warnings go under this and every later step's details (Progress.warnings). */
+export function creatingWebhooks(count: number): string {
+  return `Creating ${count} webhook(s).`;
 }
 
 export function webhookNotReady(entity: string, id: number, deadlineMinutes: number): string {

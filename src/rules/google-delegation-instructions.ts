@@ -1,5 +1,6 @@
 import type { DelegationInputV1, DelegationInstructions, ScopeStatus } from '../contract/google-delegation-messages';
 import { formatDuration } from './google-delegation-rules';
+import type { MailText, MailTopic } from './human-mail-text';
 
 /**
  * What the Google delegation workflows tell the customer's admin and the operator (seed 000): the admin's
@@ -59,4 +60,28 @@ export function reverifyDetails(input: DelegationInputV1, missing: string[]): st
   return missing.length === 0
     ? `Delegation works with the new key of ${input.serviceAccount.email} for all ${input.scopes.length} scopes.`
     : `With the new key, ${missing.length} scope(s) are not granted: ${missing.join(', ')}`;
+}
+
+/** What the delegation's e-mails are about (subject: customer and vendor). */
+export function delegationMailTopic(input: DelegationInputV1): MailTopic {
+  return {
+    customer: input.customer.name ?? input.customer.domain,
+    vendor: input.vendor.name,
+    action: 'authorize domain-wide delegation in the Google Admin console',
+    adminEmail: input.adminEmail,
+  };
+}
+
+/** Seed 000 step 7 by e-mail: the vendor's support learns the admin email (and what was granted). */
+export function vendorGrantMail(input: DelegationInputV1): MailText {
+  const customer = input.customer.name ?? input.customer.domain;
+  return {
+    subject: `${customer} × ${input.vendor.name}: domain-wide delegation granted`,
+    text: [
+      `The Google Workspace admin of ${input.customer.domain} granted domain-wide delegation to client ID ${input.serviceAccount.clientId}.`,
+      `Admin email: ${input.adminEmail}`,
+      `Scopes (${input.scopes.length}): ${input.scopes.join(',')}`,
+      'Onramp verified every scope with a token minted as the admin.',
+    ].join('\n'),
+  };
 }

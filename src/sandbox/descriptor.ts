@@ -11,6 +11,8 @@ export interface SandboxDescriptor {
   webUiUrl: string;
   googleUrl: string;
   notifyUrl: string;
+  /** Mailpit's web UI and API (`/api/v1/messages`): every e-mail the sandbox sent; absent before issue 22. */
+  mailUrl?: string;
   serviceAccount: { clientId: string; email: string; keyRef: string };
   propagationDelayMs: number;
   namespace: string;

@@ -28,6 +28,7 @@ import { createSandboxAutotaskReceiver } from './sandbox-autotask-receiver';
 import { rotationStateFromConfig } from '../secrets/rotation-state';
 import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor';
 import { startLocalTemporal } from './temporal-server';
+import { ensureMailpit, startMailpit } from './mailpit';
 
 async function main(): Promise<void> {
   const config = loadConfig({ ...processEnv(), ONRAMP_MODE: 'sandbox' });
@@ -64,6 +65,17 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     onLog: (l) => logger.debug({ component: 'temporal' }, l),
   });
+
+  // The mail catcher: every e-mail the worker sends lands there (web UI and API), kept across restarts.
+  const mailpit = await startMailpit({
+    binary: await ensureMailpit({ onProgress: (l) => logger.info(l) }),
+    smtpPort: config.sandboxPorts.smtp,
+    uiPort: config.sandboxPorts.mailUi,
+    database: join(dir, 'mailpit.db'),
+    onLog: (l) => logger.debug({ component: 'mailpit' }, l),
+  });
+  const mailConfig = { ...config.mail, smtpUrl: config.mail.smtpUrl ?? mailpit.smtpUrl };
+  mailConfig.operatorEmail ??= 'operator@msp.sandbox.localhost';
 
   // Simulators on fixed ports, so the CLI and a browser find them; state persists beside the Temporal DB.
   const propagationDelayMs = config.sandbox.propagationSeconds * 1000;
@@ -120,7 +132,7 @@ async function main(): Promise<void> {
     config: { ...config, temporal: { ...config.temporal, address: temporal.address } },
     connection,
     // The sandbox config already points every vendor at the simulators above (src/config.ts).
-    activities: createActivities(activityDepsFromConfig(config)),
+    activities: createActivities(activityDepsFromConfig({ ...config, mail: mailConfig })),
     logger,
   });
 
@@ -147,6 +159,7 @@ async function main(): Promise<void> {
     webUiUrl: temporal.webUiUrl,
     googleUrl,
     notifyUrl: `${notifyBase}/notify`,
+    mailUrl: mailpit.uiUrl,
     serviceAccount: { clientId: keyFile.client_id, email: keyFile.client_email, keyRef: `file:${keyPath}` },
     propagationDelayMs,
     namespace: config.temporal.namespace,
@@ -170,6 +183,7 @@ async function main(): Promise<void> {
       `  Temporal gRPC       ${temporal.address}   (TEMPORAL_ADDRESS)`,
       `  Google simulator    ${googleUrl}   (grants propagate after ${propagationDelayMs / 1000} s)`,
       `  Vendor support inbox ${notifyBase}/_admin/notifications`,
+      `  Mail catcher        ${mailpit.uiUrl}   (Mailpit: every e-mail to admins, the operator and vendors; API /api/v1/messages)`,
       `  Autotask simulator  ${autotaskUrl}`,
       `  ConnectWise sim.    ${connectwiseUrl}   (1,000 requests/min, then 429)`,
       `  Simulator admin API <simulator>/_admin/openapi.json   (plays the vendor and customer admins)`,
@@ -215,6 +229,7 @@ async function main(): Promise<void> {
     autotaskReceiver.app.close(),
   ]);
   await temporal.stop();
+  await mailpit.stop();
   rmSync(descriptorPath(dataDir), { force: true });
   process.stdout.write('Onramp sandbox stopped.\n');
 }

@@ -215,9 +215,9 @@ async function checkPermissions(run: OnboardingRun, target: Target): Promise<voi
 async function createWebhooks(run: OnboardingRun, target: Target): Promise<void> {
   const { input, progress } = run;
   // Restricted (2) is not a failure: the integration can work, but may see fewer records. The warning goes to
-  // the status query and the Web UI's current details (neither is a command: recorded histories replay).
-  const warnings = describeRestrictedPermissions(run.permissions);
-  progress.enter('creating-webhooks', 'running', creatingWebhooks(input.webhook.entities.length, warnings));
+  // the status query and under every later step's Web UI details (neither is a command: histories replay).
+  progress.warnings = () => describeRestrictedPermissions(run.permissions).map((w) => `Restricted: ${w}`);
+  progress.enter('creating-webhooks', 'running', creatingWebhooks(input.webhook.entities.length));
   await ensureWebhooks(webhookSet(run, target), input.webhook, input.webhook.entities, run.verified!.resourceId);
 }
 

@@ -1,3 +1,4 @@
+import { unverifiedPermissions } from '../rules/status-warnings';
 import { HEARTBEAT } from './activity-timeouts';
 import { Progress } from './progress';
 import { startedWith } from './identity';
@@ -287,6 +288,8 @@ async function awaitSecurityRole(o: Onboarding, target: CwTarget): Promise<void>
     }
     o.permissions = report.rows;
     o.permissionSource = report.source;
+    // Rows only a write could prove stay a warning under every later step's details (and in `onramp status`).
+    progress.warnings = () => unverifiedPermissions(o.permissions);
     if (report.missing === 0) return;
     const table = formatPermissionTable(report.rows);
     if (Date.now() >= deadlineAt)

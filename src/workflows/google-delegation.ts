@@ -4,7 +4,9 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  ContinueAsNew,
   continueAsNew,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
@@ -27,6 +29,7 @@ import {
   type ScopeStatus,
 } from '../contract/google-delegation-messages';
 import { inputV1 } from './input';
+import { mailResult, mailVendor, mailWhileWaiting, type HumanStep } from './human-mail';
 import { FailureType } from '../contract/failure-types';
 
 const CHECK_OPTIONS: ActivityOptions = {
@@ -64,6 +67,9 @@ interface Delegation {
   nextCheckAt?: number;
   notifiedAt?: string;
   checkNow: boolean;
+  /** The admin and the operator, by e-mail (./human-mail.ts). */
+  humans: HumanStep;
+  waiting: boolean;
 }
 
 /**
@@ -81,11 +87,22 @@ export async function googleDelegationOnboarding(
     'Google delegation input'
   );
   const d = openDelegation(request, input, carry);
-  // Steps 1-6: the admin grants; Onramp checks each scope, then all together, until the grant holds.
-  await awaitGrant(d);
+  // Steps 1-6: the admin grants (told by e-mail, reminded while it waits); Onramp checks each scope, then all
+  // together, until the grant holds.
+  void mailWhileWaiting(d.humans, () => d.waiting);
+  try {
+    await awaitGrant(d);
+  } catch (err) {
+    d.waiting = false;
+    if (!isCancellation(err) && !(err instanceof ContinueAsNew))
+      await mailResult(d.humans, { done: false, reason: (err as Error).message });
+    throw err;
+  }
+  d.waiting = false;
   // Step 7: the vendor learns the admin email.
   const verifiedAt = await notifyVendorOfGrant(d);
   d.progress.enter('done', 'completed', text.delegationDoneDetails(input));
+  await mailResult(d.humans, { done: true, summary: text.delegationDoneDetails(input) });
   return {
     customer: input.customer.domain,
     adminEmail: input.adminEmail,
@@ -114,6 +131,15 @@ function openDelegation(request: DelegationRequestV1, input: DelegationInputV1, 
     delayMs: carry?.nextDelayMs ?? input.polling.initialIntervalSeconds * 1000,
     rounds: 0,
     checkNow: false,
+    humans: {
+      step: 'awaiting-grant',
+      integration: 'googleDelegation',
+      topic: text.delegationMailTopic(input),
+      instructions: text.delegationInstructions(input).text,
+      since: startedAt,
+      warnings: [],
+    },
+    waiting: true,
   };
   setHandler(delegationStatusQuery, () => ({
     workflowId: d.workflowId,
@@ -266,6 +292,7 @@ async function notifyVendorOfGrant(d: Delegation): Promise<string> {
       },
     ]
   );
+  await mailVendor(d.humans, input.vendor.supportEmail, text.vendorGrantMail(input));
   d.notifiedAt = new Date().toISOString();
   return verifiedAt;
 }

@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { FailureType } from '../contract/failure-types';
 import { OnrampState, OnrampStep, type OnboardingState } from '../contract/search-attributes';
+import { warningsMarkdown } from '../rules/status-warnings';
 
 /** What a workflow with many steps at once shows: its step and state now, and the Web UI's details. */
 export interface ProgressView<Step extends string> {
@@ -18,6 +19,11 @@ export interface ProgressView<Step extends string> {
 export class Progress<Step extends string> {
   state: OnboardingState = 'running';
   error?: string;
+  /**
+   * Warnings that go under every details this workflow publishes from now on (Restricted rights, unverified
+   * permissions), so the Web UI shows them at every later step, not only at the one that found them.
+   */
+  warnings?: () => readonly string[];
 
   constructor(
     public step: Step,
@@ -31,7 +37,7 @@ export class Progress<Step extends string> {
       { key: OnrampStep, value: step },
       { key: OnrampState, value: state },
     ]);
-    if (details) setCurrentDetails(details);
+    if (details) setCurrentDetails(`${details}${warningsMarkdown(this.warnings?.() ?? [])}`);
   }
 
   /** Show where the workflow stands: the view's step, state and details (without a view: the current ones). */

@@ -17,6 +17,8 @@ export interface WorkerTarget {
   notifyUrl?: string;
   autotaskUrl?: string;
   connectwiseHost?: string;
+  /** More environment for this worker (e-mail settings, test-only fault hooks). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The production worker's configuration, purely through the environment, as an operator would set it. */
@@ -43,7 +45,7 @@ export function workerEnv(t: WorkerTarget): NodeJS.ProcessEnv {
     env.ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS = t.connectwiseHost;
     env.ONRAMP_CONNECTWISE_REQUESTS_PER_MINUTE = '60000';
   }
-  return env;
+  return { ...env, ...t.env };
 }
 
 /**
@@ -83,6 +85,14 @@ export class WorkerProcess {
       child.once('exit', (_code, signal) => res(signal));
       child.kill('SIGKILL');
     });
+  }
+
+  /** Resolves with the signal the process died of, however it died (a test hook may SIGKILL it from inside). */
+  exited(): Promise<NodeJS.Signals | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      return Promise.resolve(child?.signalCode ?? null);
+    return new Promise((res) => child.once('exit', (_code, signal) => res(signal)));
   }
 
   async restart(): Promise<void> {

@@ -32,7 +32,7 @@ import {
   OnrampVendor,
 } from '../../contract/search-attributes';
 import { CliError, readInputFile, withClient, type Out } from '../context';
-import { followOrder, formatDelegationStatus, formatOrderStatus } from '../format';
+import { followOrder, formatDelegationStatus, formatOrderStatus, formatOtherStatus } from '../format';
 import { PostgresSecretStore } from '../../secrets/secret-store';
 import { readSecret, storeSecret } from '../secrets-input';
 
@@ -94,7 +94,7 @@ async function showStatus(client: Client, id: string, json: boolean, out: Out): 
   };
   if (json) out(JSON.stringify({ ...summary, status: s }, null, 2));
   else if (desc.type === 'googleDelegationOnboarding' && s) out(formatDelegationStatus(s as DelegationStatus));
-  else out(JSON.stringify(s ?? summary, null, 2));
+  else out(formatOtherStatus(s, summary));
 }
 
 export function registerOrderCommands(program: Command, out: Out): void {

@@ -1,0 +1,101 @@
+import { condition, log, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type { OnrampActivities } from '../activities';
+import type { MailKind, MailRecipientV1 } from '../contract/mail-messages';
+import { REMINDER_AFTER_HOURS, resultMail, waitingMail, type MailText, type MailTopic } from '../rules/human-mail-text';
+import { HEARTBEAT } from './activity-timeouts';
+import { activityCause } from './progress';
+
+const MAIL_OPTIONS: ActivityOptions = {
+  // Just above the SMTP client's own 10 s timeouts for connection, greeting and each reply.
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT,
+  // A server away for a while is waited out (about an hour in all); the Message-ID and the record make
+  // every retry safe. A permanent refusal (bad recipient) is not retried.
+  retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
+};
+
+const { sendHumanMail } = proxyActivities<OnrampActivities>(MAIL_OPTIONS);
+
+/** One waiting step's humans: the admin (from the order, when it names one) and the operator (worker config). */
+export interface HumanStep {
+  step: string;
+  topic: MailTopic;
+  /** The order's name of the integration (`googleDelegation`): the admin's waiting mails link its checklist page. */
+  integration: string;
+  /** The guide's text with the exact values (src/rules/<integration>-instructions.ts). */
+  instructions: string;
+  /** When the step began waiting (ms): reminders count from it, also across continue-as-new. */
+  since: number;
+  /** Mail problems (refused recipient, server away past the retries): shown to the operator, never fatal. */
+  warnings: string[];
+}
+
+function recipients(h: HumanStep): MailRecipientV1[] {
+  return [
+    ...(h.topic.adminEmail ? [{ role: 'admin' as const, address: h.topic.adminEmail }] : []),
+    { role: 'operator' },
+  ];
+}
+
+/** Send one kind of message to each human; a failure becomes a warning, the onboarding goes on. */
+async function mailEach(
+  h: HumanStep,
+  kind: MailKind,
+  compose: (role: 'admin' | 'operator') => MailText,
+  to_: MailRecipientV1[] = recipients(h)
+): Promise<void> {
+  const { workflowId } = workflowInfo();
+  await Promise.all(
+    to_.map(async (to) => {
+      try {
+        await sendHumanMail.executeWithOptions(
+          { ...MAIL_OPTIONS, summary: `E-mail the ${kind} of ${h.step} to the ${to.role}` },
+          [
+            {
+              workflowId,
+              step: h.step,
+              kind,
+              to,
+              ...compose(to.role === 'operator' ? 'operator' : 'admin'),
+              ...(kind === 'result' ? {} : { checklist: { integration: h.integration } }),
+            },
+          ]
+        );
+      } catch (err) {
+        const message = `${kind} e-mail to the ${to.role} not sent: ${activityCause(err)?.message ?? (err as Error).message}`;
+        log.warn(message);
+        h.warnings.push(message);
+      }
+    })
+  );
+}
+
+/**
+ * The instruction once, then a reminder at each of REMINDER_AFTER_HOURS while `waiting()` holds. Runs beside
+ * the step's own wait; resolves when the step stops waiting or the last reminder is out.
+ */
+export async function mailWhileWaiting(h: HumanStep, waiting: () => boolean): Promise<void> {
+  await mailEach(h, 'instruction', (role) => waitingMail(h.topic, 'instruction', role, h.instructions));
+  for (const [i, hours] of REMINDER_AFTER_HOURS.entries()) {
+    const dueIn = h.since + hours * 3600_000 - Date.now();
+    if (await condition(() => !waiting(), Math.max(dueIn, 1))) return;
+    const kind: MailKind = `reminder-${i + 1}`;
+    await mailEach(h, kind, (role) => waitingMail(h.topic, kind, role, h.instructions));
+  }
+}
+
+/**
+ * The step's one result message. It does not wait for an instruction still being retried (an SMTP server away
+ * must not hold the onboarding's end); reminders stop by themselves once the step no longer waits.
+ */
+export async function mailResult(
+  h: HumanStep,
+  outcome: { done: true; summary: string } | { done: false; reason: string }
+): Promise<void> {
+  await mailEach(h, 'result', () => resultMail(h.topic, outcome));
+}
+
+/** Tell the vendor's support by e-mail too, where the order names its address (seed 000 says e-mail). */
+export async function mailVendor(h: HumanStep, address: string, mail: MailText): Promise<void> {
+  await mailEach(h, 'result', () => mail, [{ role: 'vendor', address }]);
+}

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities, type OnrampActivities } from '../src/activities';
+import { FileSentMailStore } from '../src/activities/notify/sent-mail';
+import { tokenOfChecklistLink, verifyChecklistToken } from '../src/checklist';
+import { keyRing } from '../src/codec/key-ring';
+import { startGoogleDelegation } from '../src/client';
+import { FailureType } from '../src/contract/failure-types';
+import { delegationStatusQuery } from '../src/contract/google-delegation-messages';
+import type { HumanMailV1, MailSendResult } from '../src/contract/mail-messages';
+import { googleFixture, type GoogleFixture } from './helpers/google';
+import { eventually, integration, type Integration } from './helpers/integration';
+import { mailCatcher, type MailCatcher } from './helpers/mailpit';
+
+const OPERATOR = 'operators@msp.example';
+
+/** The e-mail channel end to end: the delegation workflow on a real Temporal server sends through a real Mailpit. */
+describe('e-mail to the humans of a waiting step (Mailpit over SMTP, real Temporal)', () => {
+  let stack: Integration;
+  let g: GoogleFixture;
+  let mail: MailCatcher;
+  let dir: string;
+  let activities: OnrampActivities;
+  const mailSettings = (smtpUrl: string) => ({
+    smtpUrl,
+    from: 'Onramp <onramp@msp.example>',
+    replyTo: OPERATOR,
+    operatorEmail: OPERATOR,
+    store: new FileSentMailStore(join(dir, 'sent-mail')),
+    checklist: { baseUrl: 'https://checklist.msp.example', ttlSeconds: 3600, keys: async () => linkKeys },
+  });
+  const linkKeys = keyRing([{ id: 'test-link-key', key: randomBytes(32) }]);
+
+  before(async () => {
+    stack = await integration();
+    g = await googleFixture();
+    mail = await mailCatcher();
+    dir = mkdtempSync(join(tmpdir(), 'onramp-mail-'));
+    activities = createActivities({
+      google: { tokenUrl: `${g.googleUrl}/token` },
+      notify: { webhookUrl: g.notifyUrl },
+      mail: mailSettings(mail.smtpUrl),
+    });
+  });
+  after(async () => {
+    await stack.teardown();
+    await g.close();
+    await mail.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends the instruction once with the guide’s exact values and no secret, then one result', async () => {
+    const { taskQueue } = await stack.worker(activities, 'mail');
+    const domain = `mail-${g.domain}`;
+    const admin = `admin@${domain}`;
+    g.sim.state.addUser(admin);
+    g.grant([], 0);
+    const request = g.request({ customer: { domain, name: 'Acme Dental' }, adminEmail: admin });
+    const handle = await startGoogleDelegation(
+      stack.env.client,
+      { temporal: { address: '', namespace: 'default', taskQueue } },
+      request
+    );
+    // Several check rounds while the admin has not granted: the instruction still goes out once.
+    await eventually(async () => (await handle.query(delegationStatusQuery)).checks >= 4, 'four check rounds');
+    const status = await handle.query(delegationStatusQuery);
+    const [instruction, ...more] = await mail.to(admin);
+    assert.ok(instruction, 'the admin got the instruction');
+    assert.equal(more.length, 0, 'one message to the admin while waiting');
+    assert.match(instruction.Subject, /Acme Dental × Atera/);
+    assert.ok(instruction.Text.includes(`Client ID: ${status.instructions.clientId}`));
+    assert.ok(instruction.Text.includes(status.instructions.scopesCsv), 'the comma-separated scopes');
+    assert.ok(instruction.Text.includes(status.instructions.consolePath), 'the console path');
+    // The admin's copy links the checklist page of this order's integration, bound to the admin.
+    const link = /https:\/\/checklist\.msp\.example\/c\/\S+/.exec(instruction.Text)?.[0];
+    assert.ok(link, 'the checklist link is in the admin’s e-mail');
+    const verified = verifyChecklistToken(tokenOfChecklistLink(link) ?? '', linkKeys);
+    assert.ok(verified.ok);
+    assert.deepEqual(
+      [verified.claims.wf, verified.claims.int, verified.claims.sub],
+      [handle.workflowId, 'googleDelegation', admin]
+    );
+    const [copy, ...moreCopies] = await mail.to(OPERATOR);
+    assert.ok(copy && moreCopies.length === 0, 'the operator got one copy');
+    assert.ok(!copy.Text.includes('/c/'), 'the personal link is not in the operator’s copy');
+
+    g.grant(undefined, 0);
+    await handle.result();
+    await eventually(async () => (await mail.to(admin)).length === 2, 'the result message');
+    const toAdmin = await mail.to(admin);
+    assert.match(toAdmin[1]!.Subject, /^Done: Acme Dental × Atera/);
+    assert.equal(toAdmin.filter((m) => /^Action needed/.test(m.Subject)).length, 1, 'one instruction in all');
+    // Seed 000 step 7 by e-mail too: the vendor's support learns the admin email.
+    await eventually(async () => (await mail.to('support@atera.example')).length === 1, 'the vendor e-mail');
+    assert.ok((await mail.to('support@atera.example'))[0]!.Text.includes(`Admin email: ${admin}`));
+    const all = (await mail.messages()).map((m) => `${m.Subject}\n${m.Text}`).join('\n');
+    assert.ok(!all.includes(g.key.private_key), 'the service-account key is in no e-mail');
+    assert.ok(!/PRIVATE KEY/.test(all), 'no key material in any e-mail');
+    assert.ok(!all.includes(g.keyPath), 'not even the key reference');
+  });
+
+  const message = (over: Partial<HumanMailV1> = {}): HumanMailV1 => ({
+    workflowId: `wf-${Math.random().toString(36).slice(2)}`,
+    step: 'awaiting-grant',
+    kind: 'instruction',
+    to: { role: 'admin', address: 'admin@customer.example' },
+    subject: 'Action needed: Acme × Atera: test',
+    text: 'Client ID: 123',
+    ...over,
+  });
+
+  it('the same message twice: sent once, the second answered from the record', async () => {
+    const m = message();
+    const send = (x: HumanMailV1): Promise<MailSendResult> =>
+      new MockActivityEnvironment().run(activities.sendHumanMail, x);
+    const first = await send(m);
+    const second = await send(m);
+    assert.equal(first.status, 'accepted');
+    assert.deepEqual(second, { ...first, status: 'already-accepted' });
+    const caught = (await mail.messages()).filter((c) => `<${c.MessageID}>` === first.messageId);
+    assert.equal(caught.length, 1);
+  });
+
+  it('a recipient the server refuses (5xx) fails for good, naming the address; a server away is retried', async () => {
+    const strict = await mailCatcher(['--smtp-allowed-recipients', '@allowed\\.example$']);
+    try {
+      const refusing = createActivities({
+        google: { tokenUrl: `${g.googleUrl}/token` },
+        notify: {},
+        mail: mailSettings(strict.smtpUrl),
+      });
+      const err = await new MockActivityEnvironment().run(refusing.sendHumanMail, message()).then(
+        () => assert.fail('sent to a refused recipient'),
+        (e: unknown) => e as ApplicationFailure
+      );
+      assert.ok(err instanceof ApplicationFailure);
+      assert.equal(err.type, FailureType.MailRecipientRejected);
+      assert.equal(err.nonRetryable, true);
+      assert.match(err.message, /admin@customer\.example/);
+    } finally {
+      await strict.stop();
+    }
+    const away = createActivities({ google: { tokenUrl: '' }, notify: {}, mail: mailSettings(strict.smtpUrl) });
+    const err = await new MockActivityEnvironment().run(away.sendHumanMail, message()).then(
+      () => assert.fail('sent through a stopped server'),
+      (e: unknown) => e as ApplicationFailure
+    );
+    assert.equal(err.type, FailureType.MailUnavailable);
+    assert.equal(err.nonRetryable, false);
+  });
+});
