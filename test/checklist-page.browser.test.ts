@@ -19,6 +19,8 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { request } from 'undici';
+import { createActivities } from '../src/activities';
+import { FileSentMailStore } from '../src/activities/notify/sent-mail';
 import { createChecklistLink } from '../src/checklist';
 import { FileChecklistRecords } from '../src/checklist/checklist-records';
 import { createChecklistPageServer, type ChecklistPageServer } from '../src/checklist-page';
@@ -27,6 +29,7 @@ import { customerOnboardingWorkflowId } from '../src/domain/customer-onboarding-
 import { createLogger } from '../src/logger';
 import { startOrder } from '../src/services/orders';
 import { eventually } from './helpers/integration';
+import { mailCatcher, type MailCatcher } from './helpers/mailpit';
 import { orderWorld, type OrderWorld } from './helpers/order-world';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -37,6 +40,7 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
   let baseUrl: string;
   let browser: Browser;
   let dir: string;
+  let mail: MailCatcher;
   const logged: string[] = [];
   const keys = keyRing([{ id: 'test', key: randomBytes(32) }]);
   const orderId = `page-${process.pid}`;
@@ -51,7 +55,8 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
     });
 
   before(async () => {
-    world = await orderWorld({ name: 'checklist-page', autotask: false });
+    world = await orderWorld({ name: 'checklist-page', autotask: false, worker: false });
+    mail = await mailCatcher();
     dir = mkdtempSync(join(tmpdir(), 'onramp-page-'));
     const logger = createLogger({
       level: 'debug',
@@ -71,6 +76,19 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
       logger,
     });
     baseUrl = await server.listen(0);
+    // The world's worker, plus the e-mail channel: waiting steps mail their admin a link to this page.
+    const { sendHumanMail } = createActivities({
+      google: { tokenUrl: 'http://127.0.0.1:9/token' },
+      notify: {},
+      mail: {
+        smtpUrl: mail.smtpUrl,
+        from: 'Onramp <onramp@msp.example>',
+        operatorEmail: 'operators@msp.example',
+        store: new FileSentMailStore(join(dir, 'sent-mail')),
+        checklist: { baseUrl, ttlSeconds: 3600, keys: async () => keys },
+      },
+    });
+    await world.stack.worker({ ...world.activities, sendHumanMail }, { taskQueue: world.taskQueue });
     browser = await chromium.launch({ executablePath: CHROMIUM });
     // Nothing is granted yet in the customer's Google tenant.
     world.g.grant([]);
@@ -94,14 +112,20 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
 
   after(async () => {
     await browser?.close();
+    await mail?.stop();
     await server?.close();
     await world?.teardown();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Google: missing scopes listed, granted in the console, "check now", done', async () => {
+  it('Google: the e-mailed link opens the page, missing scopes listed, granted in the console, "check now", done', async () => {
     const page = await browser.newPage();
-    const url = link('googleDelegation', world.g.admin);
+    // The admin's instruction arrives in the mail catcher with a personal link to the page.
+    const instruction = await eventually(
+      async () => (await mail.to(world.g.admin)).find((m) => m.Text.includes(`${baseUrl}/c/`)),
+      'the admin’s e-mail with the checklist link'
+    );
+    const url = new RegExp(`${baseUrl.replace(/[.]/g, '\\.')}/c/\\S+`).exec(instruction.Text)![0];
     // The first check of the grant has run when the scopes show as Missing.
     await eventually(async () => {
       await page.goto(url);
