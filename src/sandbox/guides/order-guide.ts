@@ -5,6 +5,13 @@ import type { OrderStatus } from '../../services/orders';
 import { AUTOTASK_LEVEL, createApiUser, createSecurityLevel } from './autotask-guide';
 import { SANDBOX_CW_CLIENT_ID, SEED_002_ROLE } from './connectwise-guide';
 import { admin, GuideError, GuideLog, runTag, sleep, storeSecret, waitUntil, type GuideContext } from './guide-steps';
+import {
+  mailedChecklistLink,
+  openChecklistPage,
+  operatorChecklistLink,
+  pageCheckNow,
+  pageSupply,
+} from './checklist-admin';
 
 export interface OrderGuideResult {
   orderId: string;
@@ -149,6 +156,17 @@ export async function runOrderGuide(
   );
 
   // ---- The humans act on what the order asks ----
+  // With the checklist page (npm start), the admins act through their pages: the Google admin follows the
+  // link e-mailed to them; the Autotask and ConnectWise admins get theirs from the operator.
+  const pages = !!ctx.checklistUrl;
+  let googleLink: string | undefined;
+  if (pages && ctx.mailUrl) {
+    const mailed = await mailedChecklistLink(ctx, adminEmail);
+    googleLink = mailed.link;
+    log.step('000/1', 'customer admin', `E-mail "${mailed.subject}" arrives; open its checklist page`);
+    log.note(googleLink);
+    log.note(`the page: ${(await openChecklistPage(googleLink)).status.slice(0, 160)}…`);
+  }
   log.step(
     '000/2-6',
     'customer admin',
@@ -158,6 +176,11 @@ export async function runOrderGuide(
     domain,
     scopes: order.integrations.googleDelegation!.scopes,
   });
+  log.note(`(simulator) PUT /_admin/domain-wide-delegation/${ctx.serviceAccount.clientId} (the Admin console)`);
+  if (googleLink) {
+    log.step('000/6', 'customer admin', 'On the checklist page: "I’ve done this — check now"');
+    await pageCheckNow(googleLink);
+  }
 
   const status = async () => (await intake<OrderStatus>('GET', `/v1/onboardings/${orderId}`)).body;
   const waitingFor = async (name: 'autotask' | 'connectwise', step: string) =>
@@ -181,23 +204,59 @@ export async function runOrderGuide(
   };
 
   await waitingFor('autotask', 'awaiting-credentials');
-  log.step(
-    '001',
-    'operator',
-    `POST /v1/onboardings/${orderId}/actions/supply-credential: Autotask API user ${atUser.username}`
-  );
-  await supply('autotask', {
-    username: atUser.username,
-    integrationCode: atUser.integrationCode,
-    secretRef: storeSecret(ctx, `order-${tag}-autotask`, atUser.secret),
-  });
+  if (pages) {
+    const atAdmin = `autotask-admin@${tenant}.example`;
+    const link = await operatorChecklistLink(ctx, orderId, 'autotask', atAdmin);
+    log.step('001', 'operator', `onramp checklist link ${orderId} --integration autotask --to ${atAdmin}`);
+    log.note(link);
+    log.step(
+      '001',
+      'Autotask admin',
+      `On the checklist page: API user ${atUser.username}, the secret shown once, Send`
+    );
+    const r = await pageSupply(
+      link,
+      { username: atUser.username, integrationCode: atUser.integrationCode },
+      atUser.secret
+    );
+    if (!r.ok) throw new GuideError(`the Autotask credentials were refused: ${r.reason}`);
+    log.note('the page: Accepted: the vendor confirmed it works.');
+  } else {
+    log.step(
+      '001',
+      'operator',
+      `POST /v1/onboardings/${orderId}/actions/supply-credential: Autotask API user ${atUser.username}`
+    );
+    await supply('autotask', {
+      username: atUser.username,
+      integrationCode: atUser.integrationCode,
+      secretRef: storeSecret(ctx, `order-${tag}-autotask`, atUser.secret),
+    });
+  }
   await waitingFor('connectwise', 'awaiting-connection');
-  log.step(
-    '002',
-    'operator',
-    `POST /v1/onboardings/${orderId}/actions/supply-credential: ConnectWise private key (by reference)`
-  );
-  await supply('connectwise', { privateKeyRef: storeSecret(ctx, `order-${tag}-connectwise`, cwKeys.privateKey) });
+  if (pages) {
+    const cwAdmin = `connectwise-admin@${tenant}.example`;
+    const link = await operatorChecklistLink(ctx, orderId, 'connectwise', cwAdmin);
+    log.step('002', 'operator', `onramp checklist link ${orderId} --integration connectwise --to ${cwAdmin}`);
+    log.note(link);
+    // A typo in the copied key first: the page shows the workflow's reason, the admin pastes it again.
+    const typo = cwKeys.privateKey.slice(0, -1) + (cwKeys.privateKey.endsWith('A') ? 'B' : 'A');
+    log.step('002', 'ConnectWise admin', 'On the checklist page: paste the private key (with a typo), Send');
+    const first = await pageSupply(link, {}, typo);
+    if (first.ok) throw new GuideError('a wrong private key was accepted');
+    log.note(`the page: ${first.reason}`);
+    log.step('002', 'ConnectWise admin', 'Paste the private key as shown once, Send');
+    const second = await pageSupply(link, {}, cwKeys.privateKey);
+    if (!second.ok) throw new GuideError(`the right private key was refused: ${second.reason}`);
+    log.note('the page: Accepted: the vendor confirmed it works.');
+  } else {
+    log.step(
+      '002',
+      'operator',
+      `POST /v1/onboardings/${orderId}/actions/supply-credential: ConnectWise private key (by reference)`
+    );
+    await supply('connectwise', { privateKeyRef: storeSecret(ctx, `order-${tag}-connectwise`, cwKeys.privateKey) });
+  }
 
   log.step('-', 'Onramp', 'Every integration runs; admin roles start once the delegation is verified');
   let last = '';
