@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runDelegationGuide } from '../src/sandbox/guides/delegation-guide';
 import { runOrderGuide } from '../src/sandbox/guides/order-guide';
 import { sandboxStack, type SandboxStack } from './helpers/sandbox';
 
@@ -31,6 +32,7 @@ describe('sandbox order: the admins act through their checklist pages', () => {
     assert.match(out, /\[ConnectWise admin\] On the checklist page: paste the private key \(with a typo\)/);
     assert.match(out, /the page: Not accepted: ConnectWise rejected the API keys/);
     assert.doesNotMatch(out, /actions\/supply-credential/, 'no credential went through the operator');
+    assert.doesNotMatch(out, /already shows Done/, 'the page’s check-now ended the wait');
     const audit = readFileSync(join(sb.dir, 'checklist', 'audit.jsonl'), 'utf8')
       .trim()
       .split('\n')
@@ -40,5 +42,15 @@ describe('sandbox order: the admins act through their checklist pages', () => {
     assert.ok(did(/^autotask-admin@/, 'credential-accepted'));
     assert.ok(did(/^connectwise-admin@/, 'credential-refused'));
     assert.ok(did(/^connectwise-admin@/, 'credential-accepted'));
+  });
+
+  it('delegation: the admin follows the e-mailed link and presses "check now" on the page', async () => {
+    const from = sb.lines.length;
+    const r = await runDelegationGuide(sb.ctx);
+    assert.equal(r.status.state, 'completed');
+    const out = sb.lines.slice(from).join('\n');
+    assert.match(out, /\[customer admin\] E-mail ".*" arrives; open its checklist page/);
+    assert.match(out, /\[customer admin\] On the checklist page: "I’ve done this — check now"/);
+    assert.doesNotMatch(out, /already shows Done/, 'the page’s check-now ended the wait');
   });
 });

@@ -76,6 +76,8 @@ export interface OpenedPage {
   /** What the page says has been verified (its status section, as text). */
   status: string;
   forms: { checkNow: boolean; credential: boolean };
+  /** The page says Done. */
+  done: boolean;
   csrf?: string;
   wf?: string;
 }
@@ -89,6 +91,7 @@ export async function openChecklistPage(link: string): Promise<OpenedPage> {
     html,
     status: text(status),
     forms: { checkNow: html.includes('/check-now"'), credential: html.includes('/credential"') },
+    done: status.includes('data-done="true"'),
     csrf: /name="csrf" value="([^"]+)"/.exec(html)?.[1],
     wf: /name="wf" value="([^"]+)"/.exec(html)?.[1],
   };
@@ -107,14 +110,21 @@ async function postForm(link: string, action: string, fields: Record<string, str
   return { status: res.status, message: text(/<p [^>]*id="message"[^>]*>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? html) };
 }
 
-/** "I've done this — check now". */
-export async function pageCheckNow(link: string): Promise<void> {
-  await waitUntil(
-    async () => ((await openChecklistPage(link)).forms.checkNow ? true : undefined),
-    'the check-now form'
-  );
+/**
+ * "I've done this — check now". False when the page already shows done (Onramp's own check got there first),
+ * as a real admin would find it.
+ */
+export async function pageCheckNow(link: string): Promise<boolean> {
+  const page = await waitUntil(async () => {
+    const p = await openChecklistPage(link);
+    return p.forms.checkNow || p.done ? p : undefined;
+  }, 'the check-now form');
+  if (!page.forms.checkNow) return false;
   const r = await postForm(link, 'check-now', {});
+  // 409: it finished between opening the page and pressing the button.
+  if (r.status === 409) return false;
   if (r.status !== 303) throw new GuideError(`check now: ${r.status} ${r.message}`);
+  return true;
 }
 
 /** Paste a credential into the page's form: accepted, or the workflow's reason shown on the page. */
