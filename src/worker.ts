@@ -164,6 +164,10 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       metrics: config.metrics.bindAddress ? `http://${config.metrics.bindAddress}/metrics` : undefined,
       secretStore: config.secretStore.url ? 'PostgreSQL (ONRAMP_SECRET_STORE_URL)' : 'none: store: references fail',
+      // Never the SMTP URL itself: with credentials it is a reference, and even then only whether it is set shows.
+      mail: config.mail.smtpUrl
+        ? `SMTP (ONRAMP_SMTP_URL), record in ${config.mail.postgresUrl ? 'PostgreSQL' : config.mail.sentMailDir}`
+        : 'off (ONRAMP_SMTP_URL unset)',
       rotationState: config.secretStore.url
         ? 'secret store'
         : `files (${config.autotask.receiverKeyringDir}, ${config.connectwise.currentCredentialsDir})`,

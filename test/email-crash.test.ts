@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startGoogleDelegation } from '../src/client';
 import { WorkerProcess } from './helpers/faults';
@@ -70,22 +71,33 @@ describe('e-mail once across a worker SIGKILL (real Mailpit, real Temporal)', ()
     return { admin, handle, taskQueue };
   };
 
-  const sendAttempts = async (handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) => {
-    const { events } = await handle.fetchHistory();
-    return (events ?? [])
-      .map(
-        (e) => (e as { activityTaskStartedEventAttributes?: { attempt?: number } }).activityTaskStartedEventAttributes
-      )
-      .filter((a) => a !== undefined && a !== null)
-      .map((a) => a.attempt ?? 0);
+  /** The attempts that completed sendHumanMail activities (the operator's copy, unconfigured here, completes at once). */
+  const completedSendAttempts = async (handle: WorkflowHandle): Promise<number[]> => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const sends = new Set(
+      events
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendHumanMail')
+        .map((e) => String(e.eventId))
+    );
+    const startedIds = events
+      .map((e) => e.activityTaskCompletedEventAttributes)
+      .filter((c) => c && sends.has(String(c.scheduledEventId)))
+      .map((c) => String(c!.startedEventId));
+    return events
+      .filter((e) => startedIds.includes(String(e.eventId)))
+      .map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
   };
 
   it('killed right after the acceptance was recorded: the retry sends nothing, one copy', async () => {
     const { admin, handle, taskQueue } = await start('mail-recorded', 'ONRAMP_TEST_KILL_AFTER_MAIL_RECORD');
     assert.equal((await mail.to(admin)).length, 1, 'the server accepted it before the kill');
     spawnWorker(taskQueue);
-    // The retried attempt (attempt 2) ran on the new worker and found the record.
-    await eventually(async () => (await sendAttempts(handle)).includes(2), 'the send activity retried', 90_000);
+    // The retried attempt (attempt 2) completed on the new worker: it found the record and sent nothing.
+    await eventually(
+      async () => (await completedSendAttempts(handle)).includes(2),
+      'the send activity retried and completed',
+      90_000
+    );
     g.grant(undefined, 0);
     await handle.result();
     await eventually(async () => (await mail.to(admin)).length === 2, 'the result message');

@@ -8,6 +8,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type OnrampActivities } from '../src/activities';
 import { FileSentMailStore } from '../src/activities/notify/sent-mail';
+import { createEmailActivities } from '../src/activities/notify/email';
+import { autotaskOnboardingStatusQuery } from '../src/contract/autotask-onboarding-messages';
+import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask-schema';
+import { autotaskOnboarding } from '../src/workflows';
+import { autotaskFixture } from './helpers/autotask';
 import { tokenOfChecklistLink, verifyChecklistToken } from '../src/checklist';
 import { keyRing } from '../src/codec/key-ring';
 import { startGoogleDelegation } from '../src/client';
@@ -103,6 +108,34 @@ describe('e-mail to the humans of a waiting step (Mailpit over SMTP, real Tempor
     assert.ok(!all.includes(g.key.private_key), 'the service-account key is in no e-mail');
     assert.ok(!/PRIVATE KEY/.test(all), 'no key material in any e-mail');
     assert.ok(!all.includes(g.keyPath), 'not even the key reference');
+  });
+
+  it('Autotask: the admin named on the order gets the checklist with the security level’s rights, and the result', async () => {
+    const at = await autotaskFixture();
+    try {
+      const { taskQueue } = await stack.worker(
+        { ...at.activities, ...createEmailActivities(mailSettings(mail.smtpUrl)) },
+        'mail-autotask'
+      );
+      const admin = `psa-admin-${process.pid}@msp-customer.example`;
+      const req = at.onboarding(`mail-${process.pid}`, 'office-protect', { adminEmail: admin });
+      const handle = await stack.env.client.workflow.start(autotaskOnboarding, {
+        workflowId: autotaskOnboardingWorkflowId(parseAutotaskOnboardingInput(req)),
+        taskQueue,
+        args: [req],
+      });
+      await eventually(async () => (await mail.to(admin)).length === 1, 'the Autotask instruction');
+      const [instruction] = await mail.to(admin);
+      const { checklist } = await handle.query(autotaskOnboardingStatusQuery);
+      for (const step of checklist) assert.ok(instruction!.Text.includes(step), `the e-mail has: ${step}`);
+      assert.match(instruction!.Subject, /^Action needed: .* × Office Protect: create the Autotask security level/);
+      const link = /https:\/\/checklist\.msp\.example\/c\/\S+/.exec(instruction!.Text)?.[0];
+      const claims = verifyChecklistToken(tokenOfChecklistLink(link ?? '') ?? '', linkKeys);
+      assert.ok(claims.ok && claims.claims.int === 'autotask' && claims.claims.sub === admin);
+      await handle.terminate('test done');
+    } finally {
+      await at.close();
+    }
   });
 
   const message = (over: Partial<HumanMailV1> = {}): HumanMailV1 => ({

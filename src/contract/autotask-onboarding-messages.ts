@@ -63,6 +63,8 @@ export interface AutotaskOnboardingInputV1 {
   };
   /** Slug of this integration for the customer: the business key of the workflow. */
   integrationId: string;
+  /** The Autotask admin who creates the API user: e-mailed the checklist (issue 22); unset, only the operator is. */
+  adminEmail?: string;
   /** Supplied now, or later by the operator through the `supplyCredentials` update. */
   credentials?: AutotaskCredentialsV1;
   webhook: WebhookConfigV1;

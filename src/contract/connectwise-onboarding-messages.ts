@@ -30,6 +30,8 @@ export interface ConnectwiseOnboardingInputV1 {
   /** The MSP whose ConnectWise is being connected. */
   customer: { name: string };
   vendor: { name: string };
+  /** The ConnectWise admin who creates the API member and its keys: e-mailed the checklist (issue 22); unset, only the operator is. */
+  adminEmail?: string;
   /** Known details; the rest (typically the private key) arrive through the provideConnection Update. */
   connection?: Partial<ConnectwiseConnectionV1>;
   keyWait: {
@@ -48,6 +50,7 @@ export interface ConnectwiseOnboardingInputV1 {
 export interface ConnectwiseOnboardingRequestV1 {
   customer: { name: string };
   vendor?: Partial<ConnectwiseOnboardingInputV1['vendor']>;
+  adminEmail?: string;
   connection?: Partial<ConnectwiseConnectionV1>;
   keyWait?: Partial<ConnectwiseOnboardingInputV1['keyWait']>;
   permissionWait?: Partial<ConnectwiseOnboardingInputV1['permissionWait']>;

@@ -136,6 +136,8 @@ export const autotaskOnboardingInputSchema = z.strictObject({
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug like "office-protect"'),
+  /** The Autotask admin who creates the API user: e-mailed the checklist; unset, only the operator is. */
+  adminEmail: emailAddress.optional(),
   /** Supplied now, or later by the operator through the `supplyCredentials` update. */
   credentials: autotaskCredentialsSchema.optional(),
   webhook: webhookConfigSchema,

@@ -6,7 +6,7 @@ import type {
   ConnectwiseOnboardingRequestV1,
 } from '../contract/connectwise-onboarding-messages';
 import type { SyncMode } from '../contract/connectwise-sync-messages';
-import { parseOrThrow, SECRET_REF_PATTERN } from './field-validators';
+import { emailAddress, parseOrThrow, SECRET_REF_PATTERN } from './field-validators';
 export * from '../rules/connectwise-rules';
 import {
   CW_KEY_PATTERN,
@@ -174,6 +174,8 @@ export const onboardingInputSchema = z.strictObject({
   vendor: z
     .strictObject({ name: z.string().trim().min(1).max(100).default('Sophos Central') })
     .default({ name: 'Sophos Central' }),
+  /** The ConnectWise admin who creates the API member and its keys: e-mailed the checklist; unset, only the operator. */
+  adminEmail: emailAddress.optional(),
   /** Known details; the rest (typically the private key) arrive through the provideConnection Update. */
   connection: connectionSchema.partial().optional(),
   keyWait: z

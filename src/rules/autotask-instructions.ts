@@ -1,3 +1,4 @@
+import type { MailTopic } from './human-mail-text';
 import type { AutotaskOnboardingInputV1, PermissionCheck } from '../contract/autotask-onboarding-messages';
 import { REQUIRED_PERMISSIONS } from './autotask-rules';
 
@@ -149,4 +150,21 @@ export function resignedWebhookNotReady(entity: string, id: number): string {
 
 export function signingOverlap(overlapMinutes: number): string {
   return `Webhooks signed with the new secret. The receiver accepts the old one for ${overlapMinutes} min more (Autotask's retries), or until the signal "endSigningOverlap".`;
+}
+
+/** What the Autotask e-mails are about (seed 001 steps 1-2: the admin creates the security level and API user). */
+export function autotaskMailTopic(
+  input: Pick<AutotaskOnboardingInputV1, 'customer' | 'vendor' | 'adminEmail'>
+): MailTopic {
+  return {
+    customer: input.customer.name ?? input.customer.id,
+    vendor: input.vendor.name,
+    action: 'create the Autotask security level and API user',
+    adminEmail: input.adminEmail,
+  };
+}
+
+/** The checklist as the e-mail's numbered steps. */
+export function numberedSteps(checklist: readonly string[]): string {
+  return checklist.map((l, i) => `${i + 1}. ${l}`).join('\n');
 }

@@ -1,3 +1,4 @@
+import type { MailTopic } from './human-mail-text';
 import type { PermissionRow, SyncCompanyOptions } from '../contract/connectwise-onboarding-messages';
 import type { ConnectwiseSiteInfo, SyncMode, SyncSummary } from '../contract/connectwise-sync-messages';
 import { ACTION_LABEL, requiredPermissions } from './connectwise-rules';
@@ -120,3 +121,17 @@ export const keyRotationText = {
   done: (oldPublicKey: string, newPublicKey: string) =>
     `Rotated: ${oldPublicKey} → ${newPublicKey}; the old key is refused.`,
 };
+
+/** What the ConnectWise e-mails are about (seed 002 steps 1-8: the admin creates the API member and its keys). */
+export function connectwiseMailTopic(input: {
+  customer: { name: string };
+  vendor: { name: string };
+  adminEmail?: string;
+}): MailTopic {
+  return {
+    customer: input.customer.name,
+    vendor: input.vendor.name,
+    action: 'create the ConnectWise API member and its key pair',
+    adminEmail: input.adminEmail,
+  };
+}

@@ -19,7 +19,9 @@ import {
 } from '../rules/autotask-rules';
 import {
   autotaskChecklist,
+  autotaskMailTopic,
   creatingWebhooks,
+  numberedSteps,
   credentialsNotSupplied,
   credentialsRefused,
   credentialsWanted,
@@ -41,6 +43,7 @@ import {
   type WebhookSummary,
 } from '../contract/autotask-onboarding-messages';
 import { inputV1 } from './input';
+import { mailWhileWaiting, withResultMail, type HumanStep } from './human-mail';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
 import { AUTOTASK_READ, type Target, type WebhookSet, ensureWebhooks, pollWebhooksReady } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
@@ -55,18 +58,25 @@ const { verifyAutotaskCredentials, checkAutotaskPermissions } = proxyActivities<
 export async function autotaskOnboarding(request: AutotaskOnboardingRequestV1): Promise<AutotaskOnboardingResult> {
   const run = startOnboarding(request);
   answerOperator(run);
-  const target = await obtainCredentials(run);
-  await checkPermissions(run, target);
-  await createWebhooks(run, target);
-  await awaitWebhooksReady(run, target);
-  run.progress.enter('done', 'completed', onboardingDetails.done(run.input.vendor.name, run.webhooks.size));
-  await condition(allHandlersFinished);
-  return {
-    customer: run.tenant,
-    username: target.credentials.username,
-    zoneUrl: target.zoneUrl,
-    webhooks: [...run.webhooks.values()],
-  };
+  // The humans of steps 1-2 (when Onramp waits for them) hear the result too, done or failed.
+  return withResultMail(
+    () => run.humans,
+    async () => {
+      const target = await obtainCredentials(run);
+      await checkPermissions(run, target);
+      await createWebhooks(run, target);
+      await awaitWebhooksReady(run, target);
+      run.progress.enter('done', 'completed', onboardingDetails.done(run.input.vendor.name, run.webhooks.size));
+      await condition(allHandlersFinished);
+      return {
+        customer: run.tenant,
+        username: target.credentials.username,
+        zoneUrl: target.zoneUrl,
+        webhooks: [...run.webhooks.values()],
+      };
+    },
+    () => onboardingDetails.done(run.input.vendor.name, run.webhooks.size)
+  );
 }
 
 /** One onboarding's state: what the status query reports and the steps share. */
@@ -82,6 +92,8 @@ interface OnboardingRun {
   lastCredentialError?: string;
   permissions: PermissionCheck[];
   webhooks: Map<string, WebhookSummary>;
+  /** The admin and the operator, e-mailed while Onramp waits for the credentials (./human-mail.ts). */
+  humans?: HumanStep;
 }
 
 function startOnboarding(request: AutotaskOnboardingRequestV1): OnboardingRun {
@@ -185,6 +197,15 @@ async function obtainCredentials(run: OnboardingRun): Promise<Target> {
     }
   } else {
     progress.enter('awaiting-credentials', 'waiting-for-operator', credentialsWanted(input.vendor.name, run.checklist));
+    run.humans = {
+      step: 'awaiting-credentials',
+      integration: 'autotask',
+      topic: autotaskMailTopic(input),
+      instructions: numberedSteps(run.checklist),
+      since: Date.now(),
+      warnings: [],
+    };
+    void mailWhileWaiting(run.humans, () => run.verified === undefined);
     const supplied = await condition(() => run.verified !== undefined, `${input.timing.operatorDeadlineHours} hours`, {
       summary: 'Wait for the operator to create the API user and send its credentials',
     });

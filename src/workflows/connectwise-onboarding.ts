@@ -1,3 +1,4 @@
+import { mailWhileWaiting, withResultMail, type HumanStep } from './human-mail';
 import { unverifiedPermissions } from '../rules/status-warnings';
 import { HEARTBEAT } from './activity-timeouts';
 import { Progress } from './progress';
@@ -23,7 +24,12 @@ import {
   fillConnectwiseOnboardingDefaults,
   normaliseConnectionPatch,
 } from '../rules/connectwise-rules';
-import { connectwiseChecklist, formatPermissionTable, onboardingText } from '../rules/connectwise-instructions';
+import {
+  connectwiseChecklist,
+  connectwiseMailTopic,
+  formatPermissionTable,
+  onboardingText,
+} from '../rules/connectwise-instructions';
 import {
   connectwiseStatusQuery,
   provideConnectionUpdate,
@@ -83,6 +89,8 @@ interface Onboarding {
   permissions?: PermissionRow[];
   recheck: boolean;
   sync?: SyncSummary;
+  /** The admin and the operator, e-mailed while Onramp waits for the key pair (./human-mail.ts). */
+  humans?: HumanStep;
 }
 
 /** ConnectWise PSA onboarding, seed 002: the operator's key pair, the security role, then the customer sync. */
@@ -90,20 +98,27 @@ export async function connectwiseOnboarding(
   request: ConnectwiseOnboardingRequestV1
 ): Promise<ConnectwiseOnboardingResult> {
   const o = begin(request);
-  // Seed steps 1-8: the API member and its key pair (the operator, following the checklist); Onramp proves the keys.
-  const target = await awaitWorkingKeys(o);
-  o.progress.enter('verifying-connection', 'running', onboardingText.keysVerified(target.site));
-  // Seed step 9: the member's security role, area by area (Company Maintenance Add when the sync creates companies).
-  await awaitSecurityRole(o, target);
-  // Then what the keys are for: the vendor's customers synced into ConnectWise.
-  if (o.input.customers.length) o.sync = await syncCustomers(o, target);
-  o.progress.enter('done', 'completed', onboardingText.done(target.site, o.sync));
-  return {
-    companyName: target.site.companyName,
-    apiBaseUrl: target.site.apiBaseUrl,
-    permissions: o.permissions ?? [],
-    sync: o.sync,
-  };
+  // The humans of steps 1-8 are e-mailed while Onramp waits for a working key, and hear the result.
+  return withResultMail(
+    () => o.humans,
+    async () => {
+      // Seed steps 1-8: the API member and its key pair (the admin, following the checklist); Onramp proves the keys.
+      const target = await awaitWorkingKeys(o);
+      o.progress.enter('verifying-connection', 'running', onboardingText.keysVerified(target.site));
+      // Seed step 9: the member's security role, area by area (Company Maintenance Add when the sync creates companies).
+      await awaitSecurityRole(o, target);
+      // Then what the keys are for: the vendor's customers synced into ConnectWise.
+      if (o.input.customers.length) o.sync = await syncCustomers(o, target);
+      o.progress.enter('done', 'completed', onboardingText.done(target.site, o.sync));
+      return {
+        companyName: target.site.companyName,
+        apiBaseUrl: target.site.apiBaseUrl,
+        permissions: o.permissions ?? [],
+        sync: o.sync,
+      };
+    },
+    (r) => `Connected to ${r.companyName}; ${r.permissions.length} permission(s) checked.`
+  );
 }
 
 function begin(request: ConnectwiseOnboardingRequestV1): Onboarding {
@@ -227,6 +242,7 @@ async function awaitWorkingKeys(o: Onboarding): Promise<CwTarget> {
       failFromActivity(o, err);
     }
   }
+  if (!o.target) mailTheAdmin(o);
   while (!o.target) {
     const left = o.keyDeadlineAt - Date.now();
     if (left <= 0) {
@@ -244,6 +260,19 @@ async function awaitWorkingKeys(o: Onboarding): Promise<CwTarget> {
     if (!provided && Date.now() < o.keyDeadlineAt) await remind(o);
   }
   return o.target;
+}
+
+/** The admin and the operator get the checklist by e-mail, with reminders while no working key has come. */
+function mailTheAdmin(o: Onboarding): void {
+  o.humans = {
+    step: 'awaiting-connection',
+    integration: 'connectwise',
+    topic: connectwiseMailTopic(o.input),
+    instructions: o.checklist.map((c, i) => `${i + 1}. ${c}`).join('\n'),
+    since: Date.now(),
+    warnings: [],
+  };
+  void mailWhileWaiting(o.humans, () => o.target === undefined);
 }
 
 /** A reminder to the vendor that the key is still needed; one that cannot be delivered is logged, not fatal. */

@@ -1,4 +1,12 @@
-import { condition, log, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  condition,
+  ContinueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { MailKind, MailRecipientV1 } from '../contract/mail-messages';
 import { REMINDER_AFTER_HOURS, resultMail, waitingMail, type MailText, type MailTopic } from '../rules/human-mail-text';
@@ -98,4 +106,27 @@ export async function mailResult(
 /** Tell the vendor's support by e-mail too, where the order names its address (seed 000 says e-mail). */
 export async function mailVendor(h: HumanStep, address: string, mail: MailText): Promise<void> {
   await mailEach(h, 'result', () => mail, [{ role: 'vendor', address }]);
+}
+
+/**
+ * Run a workflow's body and send its one result message at the end, done or failed with the reason, to the
+ * humans of the step that waited (`humans()`: undefined when no step waited, then nothing is sent).
+ */
+export async function withResultMail<T>(
+  humans: () => HumanStep | undefined,
+  body: () => Promise<T>,
+  summary: (result: T) => string
+): Promise<T> {
+  let result: T;
+  try {
+    result = await body();
+  } catch (err) {
+    const h = humans();
+    if (h && !isCancellation(err) && !(err instanceof ContinueAsNew))
+      await mailResult(h, { done: false, reason: (activityCause(err) ?? (err as Error)).message });
+    throw err;
+  }
+  const h = humans();
+  if (h) await mailResult(h, { done: true, summary: summary(result) });
+  return result;
 }
