@@ -21,7 +21,6 @@ import { chromium, type Browser } from 'playwright-core';
 import { request } from 'undici';
 import { createActivities } from '../src/activities';
 import { FileSentMailStore } from '../src/activities/notify/sent-mail';
-import { createChecklistLink } from '../src/checklist';
 import { FileChecklistRecords } from '../src/checklist/checklist-records';
 import { createChecklistPageServer, type ChecklistPageServer } from '../src/checklist-page';
 import { keyRing } from '../src/codec/key-ring';
@@ -33,6 +32,7 @@ import { mailCatcher, type MailCatcher } from './helpers/mailpit';
 import { orderWorld, type OrderWorld } from './helpers/order-world';
 
 export const CHROMIUM = '/usr/bin/chromium';
+const CW_ADMIN = 'cw-admin@msp.example';
 
 describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed` }, () => {
   let world: OrderWorld;
@@ -44,15 +44,6 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
   const logged: string[] = [];
   const keys = keyRing([{ id: 'test', key: randomBytes(32) }]);
   const orderId = `page-${process.pid}`;
-  const link = (integration: string, recipient: string, workflowId = customerOnboardingWorkflowId(orderId)) =>
-    createChecklistLink({
-      baseUrl,
-      key: keys,
-      workflowId,
-      integration,
-      recipient,
-      ttlSeconds: 3600,
-    });
 
   before(async () => {
     world = await orderWorld({ name: 'checklist-page', autotask: false, worker: false });
@@ -105,6 +96,8 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
       maxIntervalSeconds: 3600,
       deadlineHours: 4,
     };
+    // The ConnectWise admin of the order: the key-waiting step e-mails them the link to their page.
+    order.integrations.connectwise!.adminEmail = CW_ADMIN;
     await startOrder(world.env.client, world.config, order);
     memberKey = readFileSync(member.keyRef.slice('file:'.length), 'utf8');
   });
@@ -161,8 +154,12 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
 
   it('ConnectWise: a wrong private key refused with the workflow’s reason, the right one accepted, the key nowhere', async () => {
     const page = await browser.newPage();
-    // Bound to the integration's own workflow, as the e-mails its workflow sends make it: the page follows the order.
-    const url = link('connectwise', 'cw-admin@msp.example', `${customerOnboardingWorkflowId(orderId)}:connectwise`);
+    // The e-mail of the key-waiting step; its link is bound to the integration's own workflow (the page follows the order).
+    const mailed = await eventually(
+      async () => (await mail.to(CW_ADMIN)).find((m) => m.Text.includes(`${baseUrl}/c/`)),
+      'the ConnectWise admin’s e-mail with the checklist link'
+    );
+    const url = new RegExp(`${baseUrl.replace(/[.]/g, '\\.')}/c/\\S+`).exec(mailed.Text)![0];
     await eventually(async () => {
       await page.goto(url);
       return (await page.getByLabel('Private key (shown once in ConnectWise)').count()) > 0;
@@ -197,6 +194,7 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
       ['the page HTML', html],
       ['the page service log', logged.join('')],
       ['the audit', readFileSync(join(dir, 'records', 'audit.jsonl'), 'utf8')],
+      ['the e-mails', (await mail.messages()).map((m) => `${m.Subject}\n${m.Text}`).join('\n')],
     ] as const) {
       assert.ok(!text.includes(memberKey.trim()), `the private key is in ${what}`);
       assert.ok(!text.includes(wrong), `the wrong key is in ${what}`);

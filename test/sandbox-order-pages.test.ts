@@ -1,9 +1,10 @@
 /**
  * `onramp sandbox order` with the customer admins' side of `npm start` (Mailpit, the e-mail channel, the
  * checklist page): the Google admin follows the link e-mailed to them and presses "check now" on the page; the
- * Autotask and ConnectWise admins paste their once-shown secrets into their pages (a mistyped key first,
+ * Autotask and ConnectWise admins follow theirs and paste their once-shown secrets into their pages (a mistyped key first,
  * refused with the workflow's reason). The simulators' /_admin API stays for what happens inside the vendor
- * consoles. The order completes, and the page's audit names each admin and what they did.
+ * consoles. Every admin's link arrives by e-mail. The order completes, and the page's audit names each admin
+ * and what they did.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -28,6 +29,9 @@ describe('sandbox order: the admins act through their checklist pages', () => {
     const out = sb.lines.join('\n');
     assert.match(out, /\[customer admin\] E-mail ".*" arrives; open its checklist page/);
     assert.match(out, /\[customer admin\] On the checklist page: "I’ve done this — check now"/);
+    assert.match(out, /\[Autotask admin\] E-mail ".*" arrives; open its checklist page/);
+    assert.match(out, /\[ConnectWise admin\] E-mail ".*" arrives; open its checklist page/);
+    assert.doesNotMatch(out, /onramp checklist link/, 'every admin had their link by e-mail');
     assert.match(out, /\[Autotask admin\] On the checklist page/);
     assert.match(out, /\[ConnectWise admin\] On the checklist page: paste the private key \(with a typo\)/);
     assert.match(out, /the page: Not accepted: ConnectWise rejected the API keys/);

@@ -41,6 +41,8 @@ export async function runOrderGuide(
   const adminEmail = `admin@${domain}`;
   const orderId = `SO-${tag.toUpperCase()}`;
   const tenant = `msp-${tag}`;
+  const atAdmin = `autotask-admin@${tenant}.example`;
+  const cwAdmin = `connectwise-admin@${tenant}.example`;
   const intake = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${ctx.intakeUrl}${path}`, {
       method,
@@ -113,6 +115,7 @@ export async function runOrderGuide(
       },
       autotask: {
         customer: { id: tenant },
+        adminEmail: atAdmin,
         vendor: { name: 'Sophos Central', integrationVendor: 'Sophos Central - Security' },
         integrationId: 'sophos-central',
         webhook: {
@@ -131,6 +134,7 @@ export async function runOrderGuide(
       },
       connectwise: {
         customer: { name: `Customer ${tag}` },
+        adminEmail: cwAdmin,
         connection: {
           site: new URL(ctx.connectwiseUrl).host,
           companyId: company.companyId,
@@ -206,12 +210,22 @@ export async function runOrderGuide(
     log.note(r.body.message ?? '');
   };
 
+  /** The admin's link: the e-mail of the waiting step (Mailpit), or, without a mail catcher, from the operator. */
+  const adminLink = async (n: string, who: string, integration: string, to: string): Promise<string> => {
+    if (ctx.mailUrl) {
+      const mailed = await mailedChecklistLink(ctx, to);
+      log.step(n, who, `E-mail "${mailed.subject}" arrives; open its checklist page`);
+      log.note(mailed.link);
+      return mailed.link;
+    }
+    const link = await operatorChecklistLink(ctx, orderId, integration, to);
+    log.step(n, 'operator', `onramp checklist link ${orderId} --integration ${integration} --to ${to}`);
+    log.note(link);
+    return link;
+  };
   await waitingFor('autotask', 'awaiting-credentials');
   if (pages) {
-    const atAdmin = `autotask-admin@${tenant}.example`;
-    const link = await operatorChecklistLink(ctx, orderId, 'autotask', atAdmin);
-    log.step('001', 'operator', `onramp checklist link ${orderId} --integration autotask --to ${atAdmin}`);
-    log.note(link);
+    const link = await adminLink('001', 'Autotask admin', 'autotask', atAdmin);
     log.step(
       '001',
       'Autotask admin',
@@ -238,10 +252,7 @@ export async function runOrderGuide(
   }
   await waitingFor('connectwise', 'awaiting-connection');
   if (pages) {
-    const cwAdmin = `connectwise-admin@${tenant}.example`;
-    const link = await operatorChecklistLink(ctx, orderId, 'connectwise', cwAdmin);
-    log.step('002', 'operator', `onramp checklist link ${orderId} --integration connectwise --to ${cwAdmin}`);
-    log.note(link);
+    const link = await adminLink('002', 'ConnectWise admin', 'connectwise', cwAdmin);
     // A typo in the copied key first: the page shows the workflow's reason, the admin pastes it again.
     const typo = cwKeys.privateKey.slice(0, -1) + (cwKeys.privateKey.endsWith('A') ? 'B' : 'A');
     log.step('002', 'ConnectWise admin', 'On the checklist page: paste the private key (with a typo), Send');
