@@ -148,6 +148,13 @@ describe('checklist page refusals', () => {
     }
     const audit = readFileSync(join(dir, 'checklist', 'audit.jsonl'), 'utf8');
     assert.ok(!audit.includes('"action":"check-now"'), 'a refused form must not check');
+    // each refused form is an audit row of the link's recipient, saying why (never a value)
+    assert.match(
+      audit,
+      /"actor":"admin@school\.example".*"action":"refused","detail":"check-now: no valid CSRF token"/
+    );
+    assert.match(audit, /"action":"refused","detail":"credential: a cross-site post"/);
+    assert.match(audit, /"action":"refused","detail":"check-now: another workflow"/);
   });
 
   it('a secret over plain HTTP from outside loopback: 403 before anything is read; from loopback it goes on', async () => {
