@@ -1,3 +1,4 @@
+import { reminderDelaysMs } from '../rules/human-mail-text';
 import { mailWhileWaiting, withResultMail, type HumanStep } from './human-mail';
 import { unverifiedPermissions } from '../rules/status-warnings';
 import { HEARTBEAT } from './activity-timeouts';
@@ -270,6 +271,7 @@ function mailTheAdmin(o: Onboarding): void {
     topic: connectwiseMailTopic(o.input),
     instructions: o.checklist.map((c, i) => `${i + 1}. ${c}`).join('\n'),
     since: Date.now(),
+    remindAfterMs: reminderDelaysMs(o.input.mail?.remindAfter),
     warnings: [],
   };
   void mailWhileWaiting(o.humans, () => o.target === undefined);
