@@ -263,6 +263,7 @@ describe('canaries the test planted: in no history, schedule, log or audit, for 
           {
             customer: { id: customer.id },
             vendor: { name: 'Sophos Central' },
+            vendorProfile: 'sophos-central',
             credentials: u.credentials,
             webhooks: [{ entity: 'Ticket', name: 'sophos-v1-Ticket' }],
             signingKeyRef: at.signingKeyRef,

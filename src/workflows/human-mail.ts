@@ -1,26 +1,17 @@
-import {
-  condition,
-  ContinueAsNew,
-  isCancellation,
-  log,
-  proxyActivities,
-  workflowInfo,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { condition, ContinueAsNew, isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { MailKind, MailRecipientV1 } from '../contract/mail-messages';
 import { reminderDelaysMs, resultMail, waitingMail, type MailText, type MailTopic } from '../rules/human-mail-text';
-import { HEARTBEAT } from './activity-timeouts';
+import { heartbeating } from './activity-timeouts';
 import { activityCause } from './progress';
 
-const MAIL_OPTIONS: ActivityOptions = {
+const MAIL_OPTIONS = heartbeating({
   // Just above the SMTP client's own 10 s timeouts for connection, greeting and each reply.
   startToCloseTimeout: '1 minute',
-  heartbeatTimeout: HEARTBEAT,
   // A server away for a while is waited out (about an hour in all); the Message-ID and the record make
   // every retry safe. A permanent refusal (bad recipient) is not retried.
   retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
-};
+});
 
 const { sendHumanMail } = proxyActivities<OnrampActivities>(MAIL_OPTIONS);
 

@@ -196,7 +196,7 @@ describe('Google refusals of one call: a role assignment, a member insert', () =
     assert.equal(limit.nonRetryable, true);
     assert.equal(
       limit.message,
-      "assign R: the customer has reached Google's role-assignment limit (too many). Remove unused assignments in Admin console > Account > Admin roles, then retry."
+      "assign R: the customer has reached Google's role-assignment limit (too many). Google allows 1,000 role assignments per org unit (the whole account counts as one unit) and 250 role assignments to groups per unit. Remove unused assignments in Admin console > Account > Admin roles (or assign the role once to a security group holding the users), then start this onboarding again."
     );
     const notSecurity = assign(gaxiosError(400, googleBody(400, undefined, 'Assignee must be a Security Group')));
     assert.equal(notSecurity.type, FailureType.GoogleAssigneeNotSecurityGroup);

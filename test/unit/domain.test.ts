@@ -77,7 +77,8 @@ describe('google delegation', () => {
     assert.match(i.text, /Client ID: 123456789012345678901/);
     assert.match(i.text, /admin@contoso\.example/);
     assert.match(i.text, /Atera support \(support@atera\.example\)/);
-    assert.equal(i.text.split('\n').length, 5);
+    // The guide's five steps plus Onramp's two notes: the super-admin check (step 1) and the client ID ↔ key (step 4).
+    assert.equal(i.text.split('\n').length, 7);
   });
 
   it('refuses bad input naming each field', () => {

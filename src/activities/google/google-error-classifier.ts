@@ -56,6 +56,7 @@ export function googleApiErrorInfo(err: unknown): GoogleApiErrorInfo {
   }>;
   const body = e.response?.data?.error;
   const reason = body?.errors?.[0]?.reason;
+  const serviceDisabled = serviceDisabledOf(body?.details);
   return {
     status: e.response?.status ?? (typeof e.status === 'number' ? e.status : undefined),
     reason,
@@ -65,7 +66,7 @@ export function googleApiErrorInfo(err: unknown): GoogleApiErrorInfo {
     scopeInsufficient:
       reason === 'insufficientPermissions' ||
       !!body?.details?.some((d) => d.reason === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT'),
-    serviceDisabled: serviceDisabledOf(body?.details),
+    ...(serviceDisabled ? { serviceDisabled } : {}),
   };
 }
 
