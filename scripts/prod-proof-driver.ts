@@ -56,6 +56,8 @@ import { customerOnboardingWorkflowId } from '../src/domain/customer-onboarding-
 import { DEFAULT_DELEGATION_SCOPES } from '../src/domain/google-delegation-schema';
 import { createNotifyReceiver } from '../src/simulators/notify-receiver';
 import { startOidcIssuer } from '../src/simulators/oidc-issuer';
+import { startMailpit } from '../src/sandbox/mailpit';
+import { loadVendorProfiles } from '../src/secrets/vendor-profile-file';
 import type { customerOnboarding } from '../src/workflows/customer-onboarding';
 import { startBenchGoogle } from '../bench/lib/google';
 import {
@@ -90,6 +92,9 @@ const PORTS = {
   intake: portBase + 25,
   codec: portBase + 24,
   metrics: (i: number) => portBase + 4 + i,
+  checklist: portBase + 27,
+  smtp: portBase + 28,
+  mailApi: portBase + 29,
 };
 const pgAddress = env('ONRAMP_PROOF_PG_ADDRESS', '127.0.0.1:55432');
 const skip = new Set(env('ONRAMP_PROOF_SKIP', '').split(',').filter(Boolean));
@@ -228,6 +233,159 @@ async function stopService(s: RunningService): Promise<string> {
   return s.exited ?? 'stopped';
 }
 
+interface MailSeen {
+  messageId: string;
+  to: string;
+  subject: string;
+  workflowId: string;
+  kind: string;
+  /** The source as the SMTP server received it, and its decoded text part. */
+  raw: string;
+  text: string;
+}
+
+/** Every message Mailpit holds, through its API (`/api/v1/messages`, then each message's source and text). */
+async function mailpitMessages(api: string): Promise<MailSeen[]> {
+  const list = (await (await fetch(`${api}/api/v1/messages?limit=1000`)).json()) as {
+    messages: { ID: string; MessageID: string; To: { Address: string }[]; Subject: string }[];
+  };
+  return Promise.all(
+    list.messages.map(async (m) => {
+      const raw = await (await fetch(`${api}/api/v1/message/${m.ID}/raw`)).text();
+      const { Text } = (await (await fetch(`${api}/api/v1/message/${m.ID}`)).json()) as { Text?: string };
+      // Long header lines arrive folded (RFC 5322 2.2.3): unfold the header section before reading a field.
+      const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+      const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, 'mi').exec(head)?.[1]?.trim() ?? '';
+      return {
+        messageId: `<${m.MessageID}>`,
+        to: m.To.map((t) => t.Address.toLowerCase()).join(','),
+        subject: m.Subject,
+        workflowId: header('X-Onramp-Workflow-Id'),
+        kind: header('X-Onramp-Mail-Kind'),
+        raw,
+        text: Text ?? '',
+      };
+    })
+  );
+}
+
+/**
+ * The orders' e-mails as the humans received them: each Google order's instruction and result to its admin and
+ * the operators, the vendor's support told once the grant holds, the Autotask order's operator instruction and
+ * result; each message once, each in the workers' shared record (onramp_sent_mail), none carrying a secret.
+ */
+async function checkMail(o: {
+  api: string;
+  storeUrl: string;
+  google: { orderId: string; admin: string; vendor: string }[];
+  autotaskOrderId: string;
+  secrets: { name: string; value: string }[];
+}): Promise<MailSeen[]> {
+  const want = (orderId: string, to: string, kind: string) => ({ orderId, key: `${to}/${kind}` });
+  const expected = [
+    ...o.google.flatMap((g) => [
+      want(g.orderId, g.admin, 'instruction'),
+      want(g.orderId, OPERATOR_EMAIL, 'instruction'),
+      want(g.orderId, g.admin, 'result'),
+      want(g.orderId, OPERATOR_EMAIL, 'result'),
+      want(g.orderId, g.vendor, 'result'),
+    ]),
+    want(o.autotaskOrderId, OPERATOR_EMAIL, 'instruction'),
+    want(o.autotaskOrderId, OPERATOR_EMAIL, 'result'),
+  ];
+  const has = (all: MailSeen[], e: { orderId: string; key: string }) =>
+    all.some((m) => m.workflowId.includes(`:${e.orderId}:`) && `${m.to}/${m.kind}` === e.key);
+  const mails = await eventually(`the orders' ${expected.length} e-mails in Mailpit`, async () => {
+    const all = await mailpitMessages(o.api);
+    const missing = expected.filter((e) => !has(all, e));
+    if (missing.length)
+      throw new Error(
+        `${all.length} messages in Mailpit (${all.map((m) => `${m.workflowId} ${m.to}/${m.kind}`).join('; ')}); missing ${missing.map((e) => `${e.orderId} ${e.key}`).join('; ')}`
+      );
+    return all;
+  });
+  check(
+    true,
+    `mail: ${expected.length} e-mails arrived over SMTP in Mailpit (/api/v1/messages): for each of ${o.google.length} Google orders the instruction and result to the admin and ${OPERATOR_EMAIL} and the vendor's support; the Autotask order's instruction and result to the operators`
+  );
+  const ids = mails.map((m) => m.messageId);
+  check(
+    new Set(ids).size === ids.length,
+    `mail: each of the ${ids.length} messages arrived once (distinct Message-IDs)`
+  );
+  const pg = new PgClient({ connectionString: o.storeUrl });
+  await pg.connect();
+  try {
+    const rows = (await pg.query<{ message_id: string; kind: string }>('SELECT message_id, kind FROM onramp_sent_mail'))
+      .rows;
+    const recorded = new Set(rows.map((r) => r.message_id));
+    const unrecorded = ids.filter((id) => !recorded.has(id));
+    check(
+      rows.length === ids.length && unrecorded.length === 0,
+      `mail: onramp_sent_mail holds one row per message the SMTP server accepted (${rows.length} rows, ${unrecorded.length} unrecorded${unrecorded.length ? `: ${unrecorded.join(', ')}` : ''})`
+    );
+  } finally {
+    await pg.end();
+  }
+  const leaks = mails.flatMap((m) =>
+    o.secrets
+      .filter((sec) => sec.value.length >= 8 && (m.raw.includes(sec.value) || m.text.includes(sec.value)))
+      .map((sec) => `${sec.name} in "${m.subject}" to ${m.to}`)
+  );
+  check(
+    leaks.length === 0,
+    `mail: no secret in any of the ${mails.length} messages (source and text searched for ${o.secrets.map((x) => x.name).join(', ')})${leaks.length ? `: ${leaks.join('; ')}` : ''}`
+  );
+  return mails;
+}
+
+/** Where the workers send the operators' copies (ONRAMP_OPERATOR_EMAIL). */
+const OPERATOR_EMAIL = 'operators@msp.example';
+
+/**
+ * The vendor profile file as docs/operations.md tells an operator to deploy it: deploy/vendor-profiles.example.yaml
+ * copied into the secrets volume as vendor-profiles.yaml, and each profile's tracking identifier (the code Autotask
+ * issued for its Integration Vendor; here the simulator's) alone in the file its `file:/run/secrets/...` reference
+ * names. The references inside the file are container paths: mapped to the secrets directory, and printed.
+ */
+function deployVendorProfiles(): { trackingIdentifiers: string[] } {
+  const source = join(repoRoot, 'deploy/vendor-profiles.example.yaml');
+  const profiles = loadVendorProfiles(source);
+  const trackingIdentifiers: string[] = [];
+  for (const [name, p] of Object.entries(profiles.profiles)) {
+    if (!p.autotask) continue;
+    const { trackingIdentifierRef: ref, integrationVendor } = p.autotask;
+    if (!ref.startsWith('file:/run/secrets/'))
+      throw new ProofFailure(
+        `vendor profile ${name}: trackingIdentifierRef ${ref} is not a file of the secrets volume`
+      );
+    const code = vendorTrackingIdentifier(integrationVendor);
+    if (!code)
+      throw new ProofFailure(
+        `vendor profile ${name}: the Autotask simulator lists no Integration Vendor "${integrationVendor}"`
+      );
+    const path = join(secretsDir, ref.slice('file:/run/secrets/'.length));
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+    writeFileSync(path, code, { mode: 0o644 });
+    trackingIdentifiers.push(code);
+    say(
+      `vendor profile ${name}: the tracking identifier of "${integrationVendor}" in ${ref} (only the workers read it)`
+    );
+  }
+  const text = readFileSync(source, 'utf8');
+  writeFileSync(
+    join(secretsDir, 'vendor-profiles.yaml'),
+    text.split('file:/run/secrets/').join(`file:${secretsDir}/`),
+    {
+      mode: 0o644,
+    }
+  );
+  say(
+    `    vendor-profiles.yaml (deploy/vendor-profiles.example.yaml): file:/run/secrets/ -> file:${secretsDir}/ inside the file (volume)`
+  );
+  return { trackingIdentifiers };
+}
+
 async function main(): Promise<void> {
   // The vendors, at their documented limits (the benchmark's tenants: bench/scenarios/*-limits.ts):
   // - Google: the Directory quota per impersonated admin, 2,400/min scaled down (the workers' window is Google's
@@ -260,6 +418,28 @@ async function main(): Promise<void> {
   const keyFile = google.keyFile as { client_id: string; client_email: string };
   const keyName = 'vendor-service-account.json';
   writeFileSync(join(secretsDir, keyName), JSON.stringify(keyFile), { mode: 0o644 });
+  const deployed = deployVendorProfiles();
+  // The SMTP server: the cached Mailpit, requiring authentication. Its password reaches the workers only through
+  // the reference ONRAMP_SMTP_URL=file:/run/secrets/smtp-url, as docs/operations.md tells operators to pass it.
+  const mailpitBinary = process.env.ONRAMP_PROOF_MAILPIT;
+  if (!mailpitBinary) throw new ProofFailure('ONRAMP_PROOF_MAILPIT (the Mailpit binary) not set');
+  const smtpPassword = randomBytes(18).toString('hex');
+  const mailDir = mkdtempSync(join(tmpdir(), 'onramp-proof-mail-'));
+  writeFileSync(join(mailDir, 'auth'), `onramp:${smtpPassword}\n`, { mode: 0o600 });
+  writeFileSync(join(secretsDir, 'smtp-url'), `smtp://onramp:${smtpPassword}@127.0.0.1:${PORTS.smtp}\n`, {
+    mode: 0o644,
+  });
+  const mailLog = createWriteStream(join(proofDir, 'mailpit.log'));
+  const mailpit = await startMailpit({
+    binary: mailpitBinary,
+    smtpPort: PORTS.smtp,
+    uiPort: PORTS.mailApi,
+    extraArgs: ['--smtp-auth-file', join(mailDir, 'auth'), '--smtp-auth-allow-insecure'],
+    onLog: (l) => mailLog.write(`${l}\n`),
+  });
+  say(
+    `SMTP server: Mailpit (${mailpitBinary}) on 127.0.0.1:${PORTS.smtp}, authentication required; API ${mailpit.uiUrl}`
+  );
 
   // What an operator puts in the shell / .env for this machine: the vendor endpoints of the simulators, the
   // local OIDC issuer and UI origin, the database password, the secrets directory. Everything else comes from
@@ -281,6 +461,12 @@ async function main(): Promise<void> {
     ONRAMP_UI_ORIGIN: uiOrigin,
     ONRAMP_CODEC_SERVER_PUBLIC_URL: codecPublicUrl,
     TEMPORAL_TASK_QUEUE: 'onramp-prod-proof',
+    // This deployment onboards Autotask: its profile file in the secrets volume (deploy/vendor-profiles.example.yaml).
+    ONRAMP_VENDOR_PROFILES: '/run/secrets/vendor-profiles.yaml',
+    // E-mail (docs/operations.md): the SMTP URL with its password by reference, the sender, the operators' inbox.
+    ONRAMP_SMTP_URL: 'file:/run/secrets/smtp-url',
+    ONRAMP_MAIL_FROM: 'Onramp <onramp@msp.example>',
+    ONRAMP_OPERATOR_EMAIL: OPERATOR_EMAIL,
   };
   say(`shell overrides (the rest from deploy/env.example as .env): ${Object.keys(shellEnv).join(', ')}`);
   const services = resolveComposeFiles(
@@ -568,6 +754,30 @@ async function main(): Promise<void> {
       }
     }
 
+    // --- E-mail: the orders' humans heard from Onramp over SMTP, recorded once, without a secret ------------------
+    const mails = await checkMail({
+      api: mailpit.uiUrl,
+      storeUrl,
+      google: orders.map((o) => ({
+        orderId: o.orderId,
+        admin: o.integrations.googleDelegation!.adminEmail.toLowerCase(),
+        vendor: o.integrations.googleDelegation!.vendor.supportEmail.toLowerCase(),
+      })),
+      autotaskOrderId: storeOrderId,
+      secrets: [
+        { name: 'the supplied Autotask secret', value: canary },
+        ...deployed.trackingIdentifiers.map((value) => ({ name: 'the tracking identifier', value })),
+        { name: 'the SMTP password', value: smtpPassword },
+        { name: 'the codec key', value: readFileSync(join(secretsDir, 'codec-key'), 'utf8').trim() },
+        { name: 'the intake token', value: token },
+        { name: 'the database password', value: env('TEMPORAL_POSTGRES_PASSWORD', '') },
+        {
+          name: "the service account's private key",
+          value: ((google.keyFile as { private_key?: string }).private_key ?? '').split('\n')[1] ?? '',
+        },
+      ],
+    });
+
     // The codec server, as the Web UI calls it: a payload from the real history, the user's access token.
     const h = client.workflow.getHandle(customerOnboardingWorkflowId(orders[0]!.orderId));
     const raw = await Connection.connect(temporalConnectionOptions(config.temporal));
@@ -844,12 +1054,22 @@ async function main(): Promise<void> {
       logFiles.length > replicas && leaked.length === 0,
       `store: the supplied secret in ${leaked.length} of ${logFiles.length} service logs${leaked.length ? ` (found in ${leaked.join(', ')})` : ''}`
     );
+    // The secrets the workers resolve by reference for the vendor profile and the SMTP server: in no log either.
+    const resolved = [...deployed.trackingIdentifiers, smtpPassword];
+    const leakedRefs = logFiles.filter((f) => resolved.some((v) => readFileSync(f, 'utf8').includes(v)));
+    check(
+      leakedRefs.length === 0,
+      `the tracking identifier and the SMTP password (resolved by reference) in ${leakedRefs.length} of ${logFiles.length} service logs${leakedRefs.length ? ` (found in ${leakedRefs.join(', ')})` : ''}`
+    );
     const sorted = [...durations].sort((a, b) => a - b);
     say('figures:');
     say(
       `  Onramp processes                 ${running.filter((r) => r.name !== 'temporal-ui').length} (codec-server, intake, ${replicas} workers)${running.some((r) => r.name === 'temporal-ui') ? ' + the Web UI server' : ''}`
     );
     say(`  orders completed                 ${onboardings}/${onboardings} through the intake API`);
+    say(
+      `  e-mails over SMTP (Mailpit)      ${mails.length} (${[...new Set(mails.map((m) => m.kind))].map((k) => `${mails.filter((m) => m.kind === k).length} ${k}`).join(', ')}), ${mails.length} onramp_sent_mail rows`
+    );
     say(`  wall time (first POST to last)   ${((sorted.at(-1) ?? 0) / 1000).toFixed(2)} s`);
     for (const w of running.filter((s) => s.name.startsWith('worker-'))) {
       const i = Number(w.name.split('-')[1]) - 1;
@@ -871,7 +1091,9 @@ async function main(): Promise<void> {
     const codes = await Promise.all(running.map(async (s) => `${s.name} ${await stopService(s)}`));
     say(`services stopped: ${codes.join(', ')}`);
     await client?.connection.close();
-    await Promise.all([google.close(), receiver.close(), cw.close(), at.close(), oidc.close()]);
+    await Promise.all([google.close(), receiver.close(), cw.close(), at.close(), oidc.close(), mailpit.stop()]);
+    mailLog.end();
+    rmSync(mailDir, { recursive: true, force: true });
   }
   process.exit(failed ? 1 : 0);
 }
