@@ -101,6 +101,7 @@ const skip = new Set(env('ONRAMP_PROOF_SKIP', '').split(',').filter(Boolean));
 /** What the browser calls: both on loopback, one site (the UI's cookies are SameSite=Strict). */
 const uiOrigin = `http://127.0.0.1:${PORTS.ui}`;
 const codecPublicUrl = `https://127.0.0.1:${PORTS.codec}`;
+const checklistPublicUrl = `https://127.0.0.1:${PORTS.checklist}`;
 /** A password inside a URL is never printed. */
 const redact = (v: string) => v.replace(/(\/\/[^:/@\s]+:)[^@\s]+@/g, '$1***@');
 
@@ -161,6 +162,7 @@ function mapService(
     { test: (k) => k === 'ONRAMP_INTAKE_PORT', map: () => String(PORTS.intake), why: 'published port' },
     { test: (k) => k === 'ONRAMP_CODEC_SERVER_PORT', map: () => String(PORTS.codec), why: 'published port' },
     { test: (k) => k === 'TEMPORAL_UI_PORT', map: () => String(PORTS.ui), why: 'published port' },
+    { test: (k) => k === 'ONRAMP_CHECKLIST_PORT', map: () => String(PORTS.checklist), why: 'published port' },
     {
       test: (k) => k === 'ONRAMP_METRICS_BIND_ADDRESS',
       map: () => `127.0.0.1:${PORTS.metrics(replica)}`,
@@ -339,6 +341,39 @@ async function checkMail(o: {
   return mails;
 }
 
+/**
+ * The customer admin's checklist page as the admin reaches it: the link from their instruction e-mail, opened over
+ * HTTPS with only make-secrets.sh's CA trusted (as a browser trusting the organisation's CA), answering 200 with
+ * the order's integration and customer.
+ */
+async function checkChecklistLink(o: {
+  mails: MailSeen[];
+  admin: string;
+  customerName: string;
+  publicUrl: string;
+  ca: Buffer;
+  alive: () => void;
+}): Promise<void> {
+  const tls = new Agent({ connect: { ca: o.ca } });
+  await eventually('checklist page /healthz over HTTPS', async () => {
+    o.alive();
+    const r = await undiciFetch(`${o.publicUrl}/healthz`, { dispatcher: tls });
+    if (!r.ok) throw new Error(String(r.status));
+  });
+  const mail = o.mails.find((m) => m.to === o.admin && m.kind === 'instruction');
+  const escaped = o.publicUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const link = new RegExp(`${escaped}/c/[A-Za-z0-9._~-]+`).exec(mail?.text ?? '')?.[0];
+  check(link, `checklist: ${o.admin}'s instruction e-mail links the checklist page (${o.publicUrl}/c/<token>)`);
+  const r = await undiciFetch(link, { dispatcher: tls });
+  const html = await r.text();
+  const integration = 'Google Workspace domain-wide delegation';
+  check(
+    r.status === 200 && html.includes(integration) && html.includes(o.customerName),
+    `checklist: the e-mailed link over HTTPS (the service's certificate verified against the CA) answered ${r.status}; the page shows "${integration}" for "${o.customerName}"`
+  );
+  await tls.close();
+}
+
 /** Where the workers send the operators' copies (ONRAMP_OPERATOR_EMAIL). */
 const OPERATOR_EMAIL = 'operators@msp.example';
 
@@ -467,6 +502,8 @@ async function main(): Promise<void> {
     ONRAMP_SMTP_URL: 'file:/run/secrets/smtp-url',
     ONRAMP_MAIL_FROM: 'Onramp <onramp@msp.example>',
     ONRAMP_OPERATOR_EMAIL: OPERATOR_EMAIL,
+    // The checklist page as the customers' admins reach it (compose: ONRAMP_CHECKLIST_BASE_URL of every service).
+    ONRAMP_CHECKLIST_PUBLIC_URL: checklistPublicUrl,
   };
   say(`shell overrides (the rest from deploy/env.example as .env): ${Object.keys(shellEnv).join(', ')}`);
   const services = resolveComposeFiles(
@@ -770,6 +807,9 @@ async function main(): Promise<void> {
         { name: 'the SMTP password', value: smtpPassword },
         { name: 'the codec key', value: readFileSync(join(secretsDir, 'codec-key'), 'utf8').trim() },
         { name: 'the intake token', value: token },
+        ...(existsSync(join(secretsDir, 'checklist-key'))
+          ? [{ name: 'the checklist link key', value: readFileSync(join(secretsDir, 'checklist-key'), 'utf8').trim() }]
+          : []),
         { name: 'the database password', value: env('TEMPORAL_POSTGRES_PASSWORD', '') },
         {
           name: "the service account's private key",
@@ -777,6 +817,17 @@ async function main(): Promise<void> {
         },
       ],
     });
+
+    if (running.some((r) => r.name === 'checklist-page'))
+      await checkChecklistLink({
+        mails,
+        admin: orders[0]!.integrations.googleDelegation!.adminEmail.toLowerCase(),
+        customerName: orders[0]!.customer.name,
+        publicUrl: checklistPublicUrl,
+        ca: readFileSync(join(secretsDir, 'temporal-tls/ca.pem')),
+        alive,
+      });
+    else say('checklist: docker-compose.yml has no checklist-page service: no link followed');
 
     // The codec server, as the Web UI calls it: a payload from the real history, the user's access token.
     const h = client.workflow.getHandle(customerOnboardingWorkflowId(orders[0]!.orderId));
