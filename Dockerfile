@@ -1,4 +1,4 @@
-# Onramp's production image: worker (default), intake API, codec server and operator CLI, compiled.
+# Onramp's production image: worker (default), intake API, codec server, checklist page and operator CLI, compiled.
 #   build stage: `tsc -p tsconfig.build.json` to dist/, then the workflow bundle pre-built from the compiled
 #                code (dist/workflow-bundle.js; workers load it through ONRAMP_WORKFLOW_BUNDLE, no webpack at start)
 #   runtime:     production dependencies only (no tsx, no @temporalio/testing), `node` as PID 1, user `node`.
@@ -7,6 +7,7 @@
 #   worker        node dist/worker.js
 #   intake        node dist/intake/main.js
 #   codec-server  node dist/codec-server/main.js
+#   checklist-page node dist/checklist-page/main.js
 #   CLI           docker compose run --rm worker node dist/cli/main.js list
 FROM node:22-bookworm-slim AS build
 WORKDIR /app

@@ -10,6 +10,10 @@
 #                             signed by the same CA: the Web UI sends access tokens to an https:// endpoint only,
 #                             so operators' browsers must trust it (import ca.pem, or replace it with a
 #                             certificate of your own CA for ONRAMP_CODEC_SERVER_PUBLIC_URL's host)
+#   checklist-key             signs checklist links (32 random bytes, base64): ONRAMP_CHECKLIST_KEYS c1=file:...
+#   checklist-tls/server.pem  the checklist page's HTTPS certificate (DNS localhost, checklist-page; IP 127.0.0.1),
+#                             signed by the same CA: for a trial only; customers' admins open this page, so
+#                             give it a certificate of a public CA for ONRAMP_CHECKLIST_PUBLIC_URL's host
 # Existing files are kept (re-running never rotates a key by accident).
 set -euo pipefail
 DIR=${1:-secrets}
@@ -18,6 +22,7 @@ mkdir -p "$TLS"
 umask 077
 [ -s "$DIR/codec-key" ] || openssl rand -base64 32 >"$DIR/codec-key"
 [ -s "$DIR/intake-token" ] || openssl rand -hex 32 >"$DIR/intake-token"
+[ -s "$DIR/checklist-key" ] || openssl rand -base64 32 >"$DIR/checklist-key"
 if [ ! -s "$TLS/ca.pem" ]; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 -subj "/CN=Onramp Temporal CA" \
     -keyout "$TLS/ca.key" -out "$TLS/ca.pem" \
@@ -37,9 +42,10 @@ issue() { # issue NAME CN EXTFILE-LINES [DIR]
 issue server temporal "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=DNS:temporal,DNS:localhost,IP:127.0.0.1"
 issue client onramp "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth"
 issue server codec-server "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,DNS:codec-server,IP:127.0.0.1" "$DIR/codec-tls"
+issue server checklist-page "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,DNS:checklist-page,IP:127.0.0.1" "$DIR/checklist-tls"
 # Containers run as non-root users (node, temporal): the mounted files must be readable by them.
-chmod 0644 "$DIR/codec-key" "$DIR/intake-token" "$TLS"/*.pem "$TLS/server.key" "$TLS/client.key" \
+chmod 0644 "$DIR/codec-key" "$DIR/intake-token" "$DIR/checklist-key" "$DIR/checklist-tls/server.pem" "$DIR/checklist-tls/server.key" "$TLS"/*.pem "$TLS/server.key" "$TLS/client.key" \
   "$DIR/codec-tls/server.pem" "$DIR/codec-tls/server.key"
 chmod 0600 "$TLS/ca.key"
-chmod 0755 "$DIR" "$TLS" "$DIR/codec-tls"
-echo "secrets in $DIR: codec-key, intake-token, temporal-tls/{ca,server,client}.pem + keys, codec-tls/server.pem + key"
+chmod 0755 "$DIR" "$TLS" "$DIR/codec-tls" "$DIR/checklist-tls"
+echo "secrets in $DIR: codec-key, intake-token, temporal-tls/{ca,server,client}.pem + keys, codec-tls/server.pem + key, checklist-key, checklist-tls/server.pem + key"

@@ -517,7 +517,7 @@ async function main(): Promise<void> {
     onramp
       .map((s) => s.name)
       .sort()
-      .join(',') === 'codec-server,intake,worker',
+      .join(',') === 'checklist-page,codec-server,intake,worker',
     `docker-compose.yml's Onramp services resolved: ${onramp.map((s) => `${s.name} (${s.command.join(' ')})`).join('; ')}`
   );
   const workerService = services.worker!;
@@ -538,6 +538,7 @@ async function main(): Promise<void> {
   let client: Client | undefined;
   try {
     start(services['codec-server']!, 'codec-server');
+    start(services['checklist-page']!, 'checklist-page');
     const intakeEnv = start(services.intake!, 'intake');
     let workerEnv: Record<string, string> = {};
     for (let i = 0; i < replicas; i++) workerEnv = start(workerService, `worker-${i + 1}`, i);

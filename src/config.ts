@@ -345,7 +345,7 @@ export const configSchema = z.object({
     .default(336)
     .describe('How long a checklist link stays valid (hours; default 14 days). The operator can revoke earlier.'),
   ONRAMP_CHECKLIST_RATE_LIMIT_PER_MINUTE: positiveInt
-    .default(30)
+    .default(60)
     .describe('Requests one checklist link may make per minute (page views, check-now, credential forms).'),
 
   // --- Credentials operators supply (src/secrets/secret-store.ts) ---

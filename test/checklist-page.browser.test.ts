@@ -19,7 +19,8 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { request } from 'undici';
-import { createChecklistLink } from '../src/checklist';
+import { createActivities } from '../src/activities';
+import { FileSentMailStore } from '../src/activities/notify/sent-mail';
 import { FileChecklistRecords } from '../src/checklist/checklist-records';
 import { createChecklistPageServer, type ChecklistPageServer } from '../src/checklist-page';
 import { keyRing } from '../src/codec/key-ring';
@@ -27,9 +28,11 @@ import { customerOnboardingWorkflowId } from '../src/domain/customer-onboarding-
 import { createLogger } from '../src/logger';
 import { startOrder } from '../src/services/orders';
 import { eventually } from './helpers/integration';
+import { mailCatcher, type MailCatcher } from './helpers/mailpit';
 import { orderWorld, type OrderWorld } from './helpers/order-world';
 
 export const CHROMIUM = '/usr/bin/chromium';
+const CW_ADMIN = 'cw-admin@msp.example';
 
 describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed` }, () => {
   let world: OrderWorld;
@@ -37,21 +40,14 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
   let baseUrl: string;
   let browser: Browser;
   let dir: string;
+  let mail: MailCatcher;
   const logged: string[] = [];
   const keys = keyRing([{ id: 'test', key: randomBytes(32) }]);
   const orderId = `page-${process.pid}`;
-  const link = (integration: string, recipient: string) =>
-    createChecklistLink({
-      baseUrl,
-      key: keys,
-      workflowId: customerOnboardingWorkflowId(orderId),
-      integration,
-      recipient,
-      ttlSeconds: 3600,
-    });
 
   before(async () => {
-    world = await orderWorld({ name: 'checklist-page', autotask: false });
+    world = await orderWorld({ name: 'checklist-page', autotask: false, worker: false });
+    mail = await mailCatcher();
     dir = mkdtempSync(join(tmpdir(), 'onramp-page-'));
     const logger = createLogger({
       level: 'debug',
@@ -71,6 +67,19 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
       logger,
     });
     baseUrl = await server.listen(0);
+    // The world's worker, plus the e-mail channel: waiting steps mail their admin a link to this page.
+    const { sendHumanMail } = createActivities({
+      google: { tokenUrl: 'http://127.0.0.1:9/token' },
+      notify: {},
+      mail: {
+        smtpUrl: mail.smtpUrl,
+        from: 'Onramp <onramp@msp.example>',
+        operatorEmail: 'operators@msp.example',
+        store: new FileSentMailStore(join(dir, 'sent-mail')),
+        checklist: { baseUrl, ttlSeconds: 3600, keys: async () => keys },
+      },
+    });
+    await world.stack.worker({ ...world.activities, sendHumanMail }, { taskQueue: world.taskQueue });
     browser = await chromium.launch({ executablePath: CHROMIUM });
     // Nothing is granted yet in the customer's Google tenant.
     world.g.grant([]);
@@ -87,6 +96,8 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
       maxIntervalSeconds: 3600,
       deadlineHours: 4,
     };
+    // The ConnectWise admin of the order: the key-waiting step e-mails them the link to their page.
+    order.integrations.connectwise!.adminEmail = CW_ADMIN;
     await startOrder(world.env.client, world.config, order);
     memberKey = readFileSync(member.keyRef.slice('file:'.length), 'utf8');
   });
@@ -94,14 +105,20 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
 
   after(async () => {
     await browser?.close();
+    await mail?.stop();
     await server?.close();
     await world?.teardown();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Google: missing scopes listed, granted in the console, "check now", done', async () => {
+  it('Google: the e-mailed link opens the page, missing scopes listed, granted in the console, "check now", done', async () => {
     const page = await browser.newPage();
-    const url = link('googleDelegation', world.g.admin);
+    // The admin's instruction arrives in the mail catcher with a personal link to the page.
+    const instruction = await eventually(
+      async () => (await mail.to(world.g.admin)).find((m) => m.Text.includes(`${baseUrl}/c/`)),
+      'the admin’s e-mail with the checklist link'
+    );
+    const url = new RegExp(`${baseUrl.replace(/[.]/g, '\\.')}/c/\\S+`).exec(instruction.Text)![0];
     // The first check of the grant has run when the scopes show as Missing.
     await eventually(async () => {
       await page.goto(url);
@@ -137,7 +154,12 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
 
   it('ConnectWise: a wrong private key refused with the workflow’s reason, the right one accepted, the key nowhere', async () => {
     const page = await browser.newPage();
-    const url = link('connectwise', 'cw-admin@msp.example');
+    // The e-mail of the key-waiting step; its link is bound to the integration's own workflow (the page follows the order).
+    const mailed = await eventually(
+      async () => (await mail.to(CW_ADMIN)).find((m) => m.Text.includes(`${baseUrl}/c/`)),
+      'the ConnectWise admin’s e-mail with the checklist link'
+    );
+    const url = new RegExp(`${baseUrl.replace(/[.]/g, '\\.')}/c/\\S+`).exec(mailed.Text)![0];
     await eventually(async () => {
       await page.goto(url);
       return (await page.getByLabel('Private key (shown once in ConnectWise)').count()) > 0;
@@ -172,6 +194,7 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
       ['the page HTML', html],
       ['the page service log', logged.join('')],
       ['the audit', readFileSync(join(dir, 'records', 'audit.jsonl'), 'utf8')],
+      ['the e-mails', (await mail.messages()).map((m) => `${m.Subject}\n${m.Text}`).join('\n')],
     ] as const) {
       assert.ok(!text.includes(memberKey.trim()), `the private key is in ${what}`);
       assert.ok(!text.includes(wrong), `the wrong key is in ${what}`);

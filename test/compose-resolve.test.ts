@@ -70,7 +70,7 @@ services:
       join(repo, 'Dockerfile')
     );
     const onramp = Object.values(services).filter((s) => s.built);
-    assert.deepEqual(onramp.map((s) => s.name).sort(), ['codec-server', 'intake', 'worker']);
+    assert.deepEqual(onramp.map((s) => s.name).sort(), ['checklist-page', 'codec-server', 'intake', 'worker']);
     for (const s of onramp) {
       assert.equal(s.command[0], 'node', `${s.name} runs node, not tsx/npx`);
       assert.match(s.command[1] ?? '', /^dist\/.*\.js$/);

@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type OnrampActivities } from '../src/activities';
 import { FileSentMailStore } from '../src/activities/notify/sent-mail';
-import { createEmailActivities } from '../src/activities/notify/email';
+import { createEmailActivities, mailMessageId } from '../src/activities/notify/email';
 import { autotaskOnboardingStatusQuery } from '../src/contract/autotask-onboarding-messages';
 import { autotaskOnboardingWorkflowId, parseAutotaskOnboardingInput } from '../src/domain/autotask-schema';
 import { autotaskOnboarding } from '../src/workflows';
@@ -20,6 +20,10 @@ import { FailureType } from '../src/contract/failure-types';
 import { delegationStatusQuery } from '../src/contract/google-delegation-messages';
 import type { HumanMailV1, MailSendResult } from '../src/contract/mail-messages';
 import { googleFixture, type GoogleFixture } from './helpers/google';
+import { freePort } from './helpers/faults';
+import { checkNowSignal } from '../src/contract/google-delegation-messages';
+import { InputError } from '../src/domain/field-validators';
+import { parseDelegationInput } from '../src/domain/google-delegation-schema';
 import { eventually, integration, type Integration } from './helpers/integration';
 import { mailCatcher, type MailCatcher } from './helpers/mailpit';
 
@@ -136,6 +140,126 @@ describe('e-mail to the humans of a waiting step (Mailpit over SMTP, real Tempor
     } finally {
       await at.close();
     }
+  });
+
+  const FROM = 'Onramp <onramp@msp.example>';
+  /** A delegation order with short reminders (the order's `mail.remindAfter`), started through the door. */
+  const startWithReminders = async (taskQueue: string, remindAfter: string[], name: string) => {
+    const domain = `${name}-${g.domain}`;
+    const admin = `admin@${domain}`;
+    g.sim.state.addUser(admin);
+    g.grant([], 0);
+    const request = g.request({ customer: { domain, name: 'Acme Dental' }, adminEmail: admin, mail: { remindAfter } });
+    const handle = await startGoogleDelegation(
+      stack.env.client,
+      { temporal: { address: '', namespace: 'default', taskQueue } },
+      request
+    );
+    return { handle, admin };
+  };
+
+  it('reminders (the order’s mail.remindAfter) arrive while the step waits, each with its own stable Message-ID and the same values', async () => {
+    const { taskQueue } = await stack.worker(activities, 'mail-remind');
+    const { handle, admin } = await startWithReminders(taskQueue, ['2s', '4s'], 'remind');
+    await eventually(async () => (await mail.to(admin)).length === 3, 'the instruction and two reminders');
+    const status = await handle.query(delegationStatusQuery);
+    assert.equal(status.step, 'awaiting-grant', 'still waiting: the reminders are due');
+    const [instruction, ...reminders] = await mail.to(admin);
+    assert.match(instruction!.Subject, /^Action needed: Acme Dental × Atera/);
+    reminders.forEach((r, i) => {
+      assert.match(r.Subject, /^Reminder: Acme Dental × Atera/);
+      assert.ok(r.Text.includes('still waiting'));
+      const expected = mailMessageId(
+        { workflowId: handle.workflowId, step: 'awaiting-grant', kind: `reminder-${i + 1}` },
+        admin,
+        FROM
+      );
+      assert.equal(`<${r.MessageID}>`, expected, `reminder ${i + 1} carries its own derived Message-ID`);
+      // The same exact values as the instruction and the status.
+      assert.ok(r.Text.includes(`Client ID: ${status.instructions.clientId}`));
+      assert.ok(r.Text.includes(status.instructions.scopesCsv));
+      assert.ok(r.Text.includes(status.instructions.consolePath));
+      assert.ok(/https:\/\/checklist\.msp\.example\/c\/\S+/.test(r.Text), 'the admin’s reminder links the page');
+    });
+    assert.notEqual(reminders[0]!.MessageID, reminders[1]!.MessageID);
+    assert.notEqual(reminders[0]!.MessageID, instruction!.MessageID);
+    const toOperator = (await mail.to(OPERATOR)).filter((m) => m.Text.includes(status.instructions.clientId));
+    assert.ok(
+      toOperator.some((m) => /^Reminder: Acme Dental/.test(m.Subject)),
+      'the operator is reminded too'
+    );
+    g.grant(undefined, 0);
+    await handle.signal(checkNowSignal);
+    await handle.result();
+    await eventually(async () => (await mail.to(admin)).some((m) => /^Done: /.test(m.Subject)), 'the result');
+  });
+
+  it('no reminder once the step is done, even while the workflow goes on past the reminder’s due time', async () => {
+    // The vendor's webhook is unreachable (retried): the workflow stays in notifying-vendor after the grant.
+    const deadWebhook = `http://127.0.0.1:${await freePort()}/notify`;
+    const { taskQueue } = await stack.worker(
+      createActivities({
+        google: { tokenUrl: `${g.googleUrl}/token` },
+        notify: { webhookUrl: deadWebhook },
+        mail: mailSettings(mail.smtpUrl),
+      }),
+      'mail-remind-done'
+    );
+    const { handle, admin } = await startWithReminders(taskQueue, ['2s', '6s'], 'remind-done');
+    await eventually(async () => (await mail.to(admin)).length === 2, 'the instruction and reminder 1');
+    g.grant(undefined, 0);
+    await handle.signal(checkNowSignal);
+    const status = await eventually(async () => {
+      const s = await handle.query(delegationStatusQuery);
+      return s.step === 'notifying-vendor' && s;
+    }, 'the grant step done, the vendor not yet told');
+    // Reminder 2 is due 6 s after the step began waiting, by the workflow's own clock (its deadline is 1 h after).
+    const dueAt = Date.parse(status.deadlineAt) - 3600_000 + 6000;
+    // Held, not timed: the server's clock (an attempt of the still-running workflow) has passed the due time,
+    // and no e-mail activity is in flight.
+    await eventually(
+      async () => {
+        const pending = (await handle.describe()).raw.pendingActivities ?? [];
+        const attempted = pending.map((a) => Number(a.lastAttemptCompleteTime?.seconds ?? 0) * 1000);
+        return (
+          pending.length === 1 && pending[0]!.activityType?.name === 'notifyVendor' && Math.max(...attempted) > dueAt
+        );
+      },
+      'a vendor call attempted after reminder 2 was due, nothing else pending',
+      120_000
+    );
+    const toAdmin = await mail.to(admin);
+    assert.deepEqual(
+      toAdmin.map((m) => m.Subject.split(':')[0]),
+      ['Action needed', 'Reminder'],
+      'one reminder only: none after the step was done'
+    );
+    const second = mailMessageId(
+      { workflowId: handle.workflowId, step: 'awaiting-grant', kind: 'reminder-2' },
+      admin,
+      FROM
+    );
+    assert.ok(!(await mail.messages()).some((m) => `<${m.MessageID}>` === second), 'no reminder 2 to anyone');
+    await handle.terminate('test done');
+  });
+
+  it('the door refuses a reminder schedule it cannot follow, naming mail.remindAfter and the fix', () => {
+    const refused = (remindAfter: string[]) => {
+      try {
+        parseDelegationInput(g.request({ mail: { remindAfter } }));
+      } catch (e) {
+        assert.ok(e instanceof InputError);
+        return e.problems.join('\n');
+      }
+      return assert.fail(`accepted ${JSON.stringify(remindAfter)}`);
+    };
+    assert.match(refused(['1 day']), /mail\.remindAfter\.0.*"24h"/);
+    assert.match(refused(['24h', '2h']), /mail\.remindAfter\.1.*after 24h/);
+    assert.match(refused(['31d']), /mail\.remindAfter\.0.*30 days/);
+    assert.deepEqual(parseDelegationInput(g.request({ mail: { remindAfter: ['30s', '72h'] } })).mail, {
+      remindAfter: ['30s', '72h'],
+    });
+    assert.equal(parseDelegationInput(g.request()).mail, undefined, 'absent: the default 24h, 72h');
   });
 
   const message = (over: Partial<HumanMailV1> = {}): HumanMailV1 => ({

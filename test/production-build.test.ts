@@ -40,11 +40,12 @@ function closure(entries: string[]): Map<string, string[]> {
 }
 
 describe('the production image needs production dependencies only', () => {
-  it('worker, intake, codec server, CLI and the bundle builder import nothing from devDependencies', () => {
+  it('worker, intake, codec server, checklist page, CLI and the bundle builder import nothing from devDependencies', () => {
     const graph = closure([
       'src/worker.ts',
       'src/intake/main.ts',
       'src/codec-server/main.ts',
+      'src/checklist-page/main.ts',
       'src/cli/main.ts',
       'src/temporal/workflow-bundle.ts',
     ]);

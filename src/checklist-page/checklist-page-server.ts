@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ChecklistClaims, ChecklistKeys } from '../checklist';
@@ -68,8 +68,7 @@ const isLoopback = (ip: string) => ip === '::1' || ip.startsWith('127.') || ip.s
 class Refusal extends Error {
   constructor(
     readonly status: number,
-    message: string,
-    readonly audit?: string
+    message: string
   ) {
     super(message);
   }
@@ -141,13 +140,17 @@ export function createChecklistPageServer(opts: ChecklistPageOptions): Checklist
       .catch((err: unknown) => opts.logger?.error({ err, action }, 'checklist audit not written'));
 
   /** A form post of this link: its CSRF token and workflow, not from another site. */
-  function checkForm(req: FastifyRequest, c: ChecklistClaims): Record<string, string> {
+  async function checkForm(req: FastifyRequest, c: ChecklistClaims): Promise<Record<string, string>> {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     const given = typeof body.csrf === 'string' ? Buffer.from(body.csrf) : Buffer.alloc(0);
     const want = Buffer.from(csrfFor(c));
     const site = req.headers['sec-fetch-site'];
-    if (site === 'cross-site' || given.length !== want.length || !timingSafeEqual(given, want) || body.wf !== c.wf)
-      throw new Refusal(403, pageText.formStale, 'refused: form without this link’s CSRF token');
+    if (site === 'cross-site' || given.length !== want.length || !timingSafeEqual(given, want) || body.wf !== c.wf) {
+      const why =
+        site === 'cross-site' ? 'a cross-site post' : body.wf !== c.wf ? 'another workflow' : 'no valid CSRF token';
+      await audit(c, 'refused', `${req.routeOptions.url?.split('/').pop() ?? 'form'}: ${why}`);
+      throw new Refusal(403, pageText.formStale);
+    }
     return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
 
@@ -226,7 +229,7 @@ export function createChecklistPageServer(opts: ChecklistPageOptions): Checklist
 
   app.post('/c/:token/check-now', async (req, reply) => {
     const c = await claimsOf(req);
-    checkForm(req, c);
+    await checkForm(req, c);
     const m = await model(c);
     if (!m.canCheckNow || !m.childWorkflowId) {
       await audit(c, 'check-now', 'refused: not waiting');
@@ -248,7 +251,7 @@ export function createChecklistPageServer(opts: ChecklistPageOptions): Checklist
 
   app.post('/c/:token/credential', async (req, reply) => {
     const c = await claimsOf(req);
-    const body = checkForm(req, c);
+    const body = await checkForm(req, c);
     const secret = (body.secret ?? '').trim();
     // From here on the value is redacted wherever it might be echoed (logs, error messages).
     if (secret) registerSecret(secret);
@@ -273,7 +276,7 @@ export function createChecklistPageServer(opts: ChecklistPageOptions): Checklist
     const credential =
       m.credential === 'connectwise'
         ? pick(fields, ['site', 'companyId', 'publicKey', 'clientId'])
-        : pick(fields, ['username', 'integrationCode']);
+        : pick(fields, ['username']);
     try {
       const result = await supplyWithSecret(m.orderId, m.credential, credential, secret, c.sub);
       await audit(c, 'credential-accepted', result.split(' (')[0]);
@@ -320,7 +323,7 @@ export function createChecklistPageServer(opts: ChecklistPageOptions): Checklist
     await credentialTarget(opts.client, orderId, integration);
     mkdirSync(opts.secrets.dir, { recursive: true, mode: 0o700 });
     const path = join(
-      opts.secrets.dir,
+      resolve(opts.secrets.dir),
       `${orderId}-${integration}-page-${Date.now()}`.replace(/[^A-Za-z0-9._-]/g, '_')
     );
     writeFileSync(path, value, { mode: 0o600 });

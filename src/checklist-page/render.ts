@@ -106,7 +106,6 @@ const FIELD = {
   ],
   autotask: [
     { name: 'username', label: 'API user "Username (key)"', key: 'username' },
-    { name: 'integrationCode', label: 'API Tracking Identifier', key: 'integrationCode' },
   ],
 } as const;
 

@@ -48,8 +48,22 @@ export interface ChecklistRecords {
   close(): Promise<void>;
 }
 
+/**
+ * A workflow and the ones it owns: `customer-onboarding:<orderId>` covers its children
+ * `customer-onboarding:<orderId>:<integration>[:retry-N]` (order IDs hold no ":"), so revoking an order also
+ * withdraws the links e-mails made for its children.
+ */
+export const withinWorkflow = (workflowId: string, of: string) => workflowId === of || workflowId.startsWith(`${of}:`);
+
+/** `googleDelegation` and `google-delegation` name the same integration. */
+const sameIntegration = (a: string, b: string) =>
+  a.replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase()) ===
+  b.replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+
 const covers = (r: ChecklistRevocation, c: Pick<ChecklistClaims, 'wf' | 'int' | 'ims'>) =>
-  r.workflowId === c.wf && (!r.integration || r.integration === c.int) && r.at.getTime() >= c.ims;
+  withinWorkflow(c.wf, r.workflowId) &&
+  (!r.integration || sameIntegration(r.integration, c.int)) &&
+  r.at.getTime() >= c.ims;
 
 /** JSON lines in a directory: `audit.jsonl`, `revocations.jsonl` (appends of one line are atomic enough here). */
 export class FileChecklistRecords implements ChecklistRecords {
@@ -86,7 +100,7 @@ export class FileChecklistRecords implements ChecklistRecords {
 
   async auditOf(workflowId: string): Promise<ChecklistAuditRow[]> {
     return this.read<ChecklistAuditEntry & { at: string }>('audit.jsonl')
-      .filter((r) => r.workflowId === workflowId)
+      .filter((r) => withinWorkflow(r.workflowId, workflowId))
       .map((r) => ({ ...r, at: new Date(r.at) }));
   }
 
@@ -164,7 +178,7 @@ export class PostgresChecklistRecords implements ChecklistRecords {
       action: string;
       detail: string | null;
     }>(
-      'SELECT at, actor, workflow_id, integration, link_id, action, detail FROM onramp_checklist_audit WHERE workflow_id = $1 ORDER BY id',
+      "SELECT at, actor, workflow_id, integration, link_id, action, detail FROM onramp_checklist_audit WHERE workflow_id = $1 OR left(workflow_id, length($1) + 1) = $1 || ':' ORDER BY id",
       [workflowId]
     );
     return r.rows.map((x) => ({
@@ -188,11 +202,17 @@ export class PostgresChecklistRecords implements ChecklistRecords {
 
   async isRevoked(c: Pick<ChecklistClaims, 'wf' | 'int' | 'ims'>): Promise<boolean> {
     await this.schema();
-    const r = await this.pool.query(
-      'SELECT 1 FROM onramp_checklist_revocations WHERE workflow_id = $1 AND (integration IS NULL OR integration = $2) AND at >= $3 LIMIT 1',
-      [c.wf, c.int, new Date(c.ims)]
+    // Candidates by workflow (the link's own, or an order it belongs to); the rest of the rule as the files apply it.
+    const r = await this.pool.query<{ workflow_id: string; integration: string | null; at: Date; by: string }>(
+      "SELECT workflow_id, integration, at, by FROM onramp_checklist_revocations WHERE workflow_id = $1 OR left($1, length(workflow_id) + 1) = workflow_id || ':'",
+      [c.wf]
     );
-    return (r.rowCount ?? 0) > 0;
+    return r.rows.some((x) =>
+      covers(
+        { workflowId: x.workflow_id, ...(x.integration ? { integration: x.integration } : {}), at: x.at, by: x.by },
+        c
+      )
+    );
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import { registerGoogleCommands } from './commands/google-commands';
 import { registerOrderCommands } from './commands/order-commands';
 import { registerScheduleCommands } from './commands/schedule-commands';
 import { registerSecretsCommands } from './commands/secret-commands';
+import { registerChecklistCommands } from './commands/checklist-commands';
 import { registerFindingCommands } from './commands/finding-commands';
 import { CliError, type Out } from './context';
 import { registerSandboxCommands } from '../sandbox/guides';
@@ -40,6 +41,7 @@ export function buildProgram(out: Out = (s) => process.stdout.write(`${s}\n`)): 
   registerFindingCommands(program, out);
   registerOffboardCommand(program, out);
   registerSecretsCommands(program, out);
+  registerChecklistCommands(program, out);
 
   // Sandbox commands (`onramp sandbox <guide>`): defined in ./sandbox/, registered here and only here.
   registerSandboxCommands(program, out);

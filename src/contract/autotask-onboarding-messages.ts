@@ -1,3 +1,4 @@
+import type { OrderMailV1 } from './mail-messages';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
 /**
@@ -67,6 +68,8 @@ export interface AutotaskOnboardingInputV1 {
   integrationId: string;
   /** The Autotask admin who creates the API user: e-mailed the checklist (issue 22); unset, only the operator is. */
   adminEmail?: string;
+  /** E-mail while the admin's step waits: the reminder schedule (`mail.remindAfter`, default ["24h", "72h"]). */
+  mail?: OrderMailV1;
   /** Supplied now, or later by the operator through the `supplyCredentials` update. */
   credentials?: AutotaskCredentialsV1;
   webhook: WebhookConfigV1;

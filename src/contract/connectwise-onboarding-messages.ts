@@ -1,3 +1,4 @@
+import type { OrderMailV1 } from './mail-messages';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   CompanyAddressV1,
@@ -39,6 +40,8 @@ export interface ConnectwiseOnboardingInputV1 {
   vendor: { name: string };
   /** The ConnectWise admin who creates the API member and its keys: e-mailed the checklist (issue 22); unset, only the operator is. */
   adminEmail?: string;
+  /** E-mail while the admin's step waits: the reminder schedule (`mail.remindAfter`, default ["24h", "72h"]). */
+  mail?: OrderMailV1;
   /** Known details; the rest (typically the private key) arrive through the provideConnection Update. */
   connection?: Partial<ConnectwiseConnectionV1>;
   keyWait: {
@@ -66,6 +69,7 @@ export interface ConnectwiseOnboardingRequestV1 {
   customer: { name: string };
   vendor?: Partial<ConnectwiseOnboardingInputV1['vendor']>;
   adminEmail?: string;
+  mail?: OrderMailV1;
   connection?: Partial<ConnectwiseConnectionV1>;
   keyWait?: Partial<ConnectwiseOnboardingInputV1['keyWait']>;
   permissionWait?: Partial<ConnectwiseOnboardingInputV1['permissionWait']>;

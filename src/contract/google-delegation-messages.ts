@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { OrderMailV1 } from './mail-messages';
 
 /**
  * The messages of the Google domain-wide delegation workflows (seed 000): googleDelegationOnboarding and
@@ -20,6 +21,8 @@ export interface DelegationInputV1 {
   serviceAccount: { clientId: string; email: string; keyRef: string };
   scopes: string[];
   polling: DelegationPollingV1;
+  /** E-mail to the admin and the operator while the grant waits: the reminder schedule. */
+  mail?: OrderMailV1;
 }
 
 export interface DelegationPollingV1 {

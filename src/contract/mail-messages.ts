@@ -36,3 +36,15 @@ export interface MailSendResult {
   messageId?: string;
   to?: string;
 }
+
+/**
+ * An order's e-mail settings for the humans of its waiting steps, version 1 (optional on the inputs that send
+ * mail; src/domain/mail-schema.ts validates it at the door).
+ */
+export interface OrderMailV1 {
+  /**
+   * When reminders go out after the step began waiting, while it still waits: whole `s`/`m`/`h`/`d` delays in
+   * increasing order, e.g. `["24h", "72h"]` (the default when absent; src/rules/human-mail-text.ts). `[]`: none.
+   */
+  remindAfter?: string[];
+}

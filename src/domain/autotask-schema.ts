@@ -1,3 +1,4 @@
+import { orderMailSchema } from './mail-schema';
 import { z } from 'zod';
 import type { Assert, Same } from './type-equality';
 import { emailAddress, isLoopbackUrl, parseOrThrow, secretRef } from './field-validators';
@@ -143,6 +144,8 @@ export const autotaskOnboardingInputSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a lower-case slug like "office-protect"'),
   /** The Autotask admin who creates the API user: e-mailed the checklist; unset, only the operator is. */
   adminEmail: emailAddress.optional(),
+  /** E-mail while the admin's step waits: the reminder schedule (`mail.remindAfter`, default ["24h", "72h"]). */
+  mail: orderMailSchema.optional(),
   /** Supplied now, or later by the operator through the `supplyCredentials` update. */
   credentials: autotaskCredentialsSchema.optional(),
   webhook: webhookConfigSchema,

@@ -1,3 +1,4 @@
+import { orderMailSchema } from './mail-schema';
 import { z } from 'zod';
 import type { Mutual } from './type-equality';
 import type {
@@ -205,6 +206,8 @@ export const onboardingInputSchema = z.strictObject({
     .default({ name: 'Sophos Central' }),
   /** The ConnectWise admin who creates the API member and its keys: e-mailed the checklist; unset, only the operator. */
   adminEmail: emailAddress.optional(),
+  /** E-mail while the admin's step waits: the reminder schedule (`mail.remindAfter`, default ["24h", "72h"]). */
+  mail: orderMailSchema.optional(),
   /** Known details; the rest (typically the private key) arrive through the provideConnection Update. */
   connection: connectionSchema.partial().optional(),
   keyWait: z

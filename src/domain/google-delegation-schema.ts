@@ -1,3 +1,4 @@
+import { orderMailSchema } from './mail-schema';
 import { z } from 'zod';
 import type { Mutual } from './type-equality';
 import { domainName, emailAddress, emailDomain, isWithinDomain, parseOrThrow, secretRef } from './field-validators';
@@ -101,6 +102,8 @@ export const delegationInputSchema = z
         message: 'maxIntervalSeconds must be at least initialIntervalSeconds',
         path: ['maxIntervalSeconds'],
       }),
+    /** E-mail while the grant waits: `mail.remindAfter`, e.g. ["24h", "72h"] (the default). */
+    mail: orderMailSchema.optional(),
   })
   .superRefine((v, ctx) => {
     const domains = [v.customer.domain, ...(v.customer.secondaryDomains ?? [])];

@@ -97,7 +97,7 @@ export function pageChecklist(checklist: readonly string[]): string[] {
           )
           .replace(
             /Store the secret in the worker's secret store and send Onramp its reference \(env:NAME or file:\/path\), never the secret itself\./,
-            'Paste the username, the secret and the tracking identifier in the form on this page (below).'
+            "Paste the API user's username and its secret in the form on this page (below)."
           )
           .replace(/the private key reference/, 'the private key (the form below)')
       : step

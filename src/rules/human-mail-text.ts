@@ -7,10 +7,34 @@ import type { MailKind } from '../contract/mail-messages';
  */
 
 /**
- * When reminders go out, in hours after the step began waiting: the next morning, then once more before
- * most operators' three-day follow-up. A step that is no longer waiting sends none.
+ * When reminders go out by default, after the step began waiting: the next morning, then once more before
+ * most operators' three-day follow-up. An order may set its own (`mail.remindAfter`). A step that is no longer
+ * waiting sends none.
  */
-export const REMINDER_AFTER_HOURS: readonly number[] = [24, 72];
+export const DEFAULT_REMIND_AFTER: readonly string[] = ['24h', '72h'];
+
+/** A reminder delay as an order writes it: whole seconds, minutes, hours or days (`30s`, `15m`, `24h`, `3d`). */
+export const REMIND_AFTER_PATTERN = /^([1-9]\d{0,5})(s|m|h|d)$/;
+/** The longest delay an order may set: a month. */
+export const REMIND_AFTER_MAX_MS = 30 * 24 * 3600_000;
+/** At most this many reminders per step. */
+export const REMIND_AFTER_MAX_COUNT = 10;
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3600_000, d: 24 * 3600_000 } as const;
+
+/** `24h` → 86 400 000; undefined when it is not a delay of REMIND_AFTER_PATTERN. */
+export function remindAfterMs(delay: string): number | undefined {
+  const m = REMIND_AFTER_PATTERN.exec(delay);
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
+}
+
+/**
+ * The reminder delays in ms after the step began waiting: the order's (validated at the door) or the default.
+ * Anything unparseable is dropped rather than thrown in a workflow (a run started around the door).
+ */
+export function reminderDelaysMs(remindAfter: readonly string[] = DEFAULT_REMIND_AFTER): number[] {
+  return remindAfter.map(remindAfterMs).filter((ms): ms is number => ms !== undefined);
+}
 
 /** What an e-mail of one waiting step is about. */
 export interface MailTopic {

@@ -27,6 +27,8 @@ export interface SandboxDescriptor {
   autotaskSigningKeyRef: string;
   /** Where sandbox guides store the credentials the simulated admins hand out (the worker reads file: refs). */
   secretsDir: string;
+  /** The customer admin's checklist page service (links: `onramp checklist link`, or the e-mails). */
+  checklistUrl?: string;
 }
 
 export function sandboxDir(dataDir: string): string {

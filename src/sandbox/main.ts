@@ -12,6 +12,7 @@ import { connectClient } from '../client';
 import { createIntakeServer } from '../intake/intake-server';
 import { loadConfig, processEnv } from '../config';
 import { codecServerFromConfig } from '../codec-server';
+import { checklistPageFromConfig } from '../checklist-page';
 import { createLogger } from '../logger';
 import { createGoogleSimulator } from '../simulators/google/google-simulator';
 import { createSandboxServiceAccount, type ServiceAccountKeyFile } from '../simulators/google/service-account';
@@ -202,6 +203,14 @@ async function run(started: StartedResources): Promise<void> {
     logger,
   });
 
+  // The customer admin's checklist page, on loopback (links from `onramp checklist link` and the e-mails).
+  const checklistPage = started.add(
+    'checklist page',
+    await checklistPageFromConfig(config, intakeClient, { logger }),
+    (c) => c.closeAll()
+  );
+  const checklistUrl = await checklistPage.listen(config.checklist.port, '127.0.0.1');
+
   const descriptor: SandboxDescriptor = {
     pid: process.pid,
     temporalAddress: temporal.address,
@@ -220,6 +229,7 @@ async function run(started: StartedResources): Promise<void> {
     autotaskReceiverUrl,
     autotaskSigningKeyRef: `file:${signingKeyPath}`,
     secretsDir,
+    checklistUrl,
   };
   writeFileSync(descriptorPath(dataDir), JSON.stringify(descriptor, null, 2));
 
@@ -239,6 +249,7 @@ async function run(started: StartedResources): Promise<void> {
       `  Intake API          http://127.0.0.1:${intakePort}/v1/onboardings   (bearer token in ${tokenPath}; OpenAPI at /v1/openapi.json)`,
       `  Task queue          ${config.temporal.taskQueue}`,
       `  Codec server        ${codecUrl}   (payloads are encrypted; the Web UI decodes through it)`,
+      `  Checklist page      ${checklistUrl}/c/<token>   (the customer admin's page; a link: ./bin/onramp checklist link <orderId> --integration <name>)`,
       '',
       'Play a guide in another terminal (each command plays the humans too):',
       '  ./bin/onramp sandbox delegation     # seed 000: Google domain-wide delegation',

@@ -1,3 +1,4 @@
+import { reminderDelaysMs } from '../rules/human-mail-text';
 import { Progress, activityCause } from './progress';
 import { startedWith } from './identity';
 import {
@@ -237,6 +238,7 @@ async function obtainCredentials(run: OnboardingRun): Promise<Target> {
       topic: autotaskMailTopic(input),
       instructions: numberedSteps(run.checklist),
       since: Date.now(),
+      remindAfterMs: reminderDelaysMs(input.mail?.remindAfter),
       warnings: [],
     };
     void mailWhileWaiting(run.humans, () => run.verified === undefined);

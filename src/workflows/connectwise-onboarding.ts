@@ -1,4 +1,5 @@
 import { heartbeating } from './activity-timeouts';
+import { reminderDelaysMs } from '../rules/human-mail-text';
 import { mailWhileWaiting, withResultMail, type HumanStep } from './human-mail';
 import { unverifiedRowWarnings } from '../rules/status-warnings';
 import { Progress } from './progress';
@@ -289,6 +290,7 @@ function mailTheAdmin(o: Onboarding): void {
     topic: connectwiseMailTopic(o.input),
     instructions: o.checklist.map((c, i) => `${i + 1}. ${c}`).join('\n'),
     since: Date.now(),
+    remindAfterMs: reminderDelaysMs(o.input.mail?.remindAfter),
     warnings: [],
   };
   void mailWhileWaiting(o.humans, () => o.target === undefined);

@@ -28,6 +28,7 @@ import {
   type ScopeStatus,
 } from '../contract/google-delegation-messages';
 import { inputV1 } from './input';
+import { reminderDelaysMs } from '../rules/human-mail-text';
 import { mailResult, mailVendor, mailWhileWaiting, type HumanStep } from './human-mail';
 import { FailureType } from '../contract/failure-types';
 
@@ -134,6 +135,7 @@ function openDelegation(request: DelegationRequestV1, input: DelegationInputV1, 
       topic: text.delegationMailTopic(input),
       instructions: text.delegationInstructions(input).text,
       since: startedAt,
+      remindAfterMs: reminderDelaysMs(input.mail?.remindAfter),
       warnings: [],
     },
     waiting: true,

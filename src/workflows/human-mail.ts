@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
 import type { MailKind, MailRecipientV1 } from '../contract/mail-messages';
-import { REMINDER_AFTER_HOURS, resultMail, waitingMail, type MailText, type MailTopic } from '../rules/human-mail-text';
+import { reminderDelaysMs, resultMail, waitingMail, type MailText, type MailTopic } from '../rules/human-mail-text';
 import { HEARTBEAT } from './activity-timeouts';
 import { activityCause } from './progress';
 
@@ -34,6 +34,8 @@ export interface HumanStep {
   instructions: string;
   /** When the step began waiting (ms): reminders count from it, also across continue-as-new. */
   since: number;
+  /** When reminders go out, in ms after `since` (the order's `mail.remindAfter`); default 24 h and 72 h. */
+  remindAfterMs?: readonly number[];
   /** Mail problems (refused recipient, server away past the retries): shown to the operator, never fatal. */
   warnings: string[];
 }
@@ -79,14 +81,16 @@ async function mailEach(
 }
 
 /**
- * The instruction once, then a reminder at each of REMINDER_AFTER_HOURS while `waiting()` holds. Runs beside
- * the step's own wait; resolves when the step stops waiting or the last reminder is out.
+ * The instruction once, then a reminder at each of `h.remindAfterMs` (default 24 h, 72 h) while `waiting()`
+ * holds. Runs beside the step's own wait; resolves when the step stops waiting or the last reminder is out.
  */
 export async function mailWhileWaiting(h: HumanStep, waiting: () => boolean): Promise<void> {
   await mailEach(h, 'instruction', (role) => waitingMail(h.topic, 'instruction', role, h.instructions));
-  for (const [i, hours] of REMINDER_AFTER_HOURS.entries()) {
-    const dueIn = h.since + hours * 3600_000 - Date.now();
+  for (const [i, afterMs] of (h.remindAfterMs ?? reminderDelaysMs()).entries()) {
+    const dueIn = h.since + afterMs - Date.now();
     if (await condition(() => !waiting(), Math.max(dueIn, 1))) return;
+    // The reminder's timer and the step's end in the same workflow task: the end wins, nothing is sent.
+    if (!waiting()) return;
     const kind: MailKind = `reminder-${i + 1}`;
     await mailEach(h, kind, (role) => waitingMail(h.topic, kind, role, h.instructions));
   }

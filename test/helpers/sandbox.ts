@@ -26,6 +26,13 @@ import type { Simulator } from '../../src/simulators/http';
 import { listen } from '../../src/simulators/http';
 import { createNotifyReceiver } from '../../src/simulators/notify-receiver';
 import { integration, uniqueTaskQueue } from './integration';
+import { mailCatcher, type MailCatcher } from './mailpit';
+import { FileSentMailStore } from '../../src/activities/notify/sent-mail';
+import type { MailSettings } from '../../src/activities/notify/email';
+import type { ChecklistKeys } from '../../src/checklist';
+import { FileChecklistRecords } from '../../src/checklist/checklist-records';
+import { createChecklistPageServer } from '../../src/checklist-page';
+import { keyRing } from '../../src/codec/key-ring';
 
 export interface SandboxStack {
   env: TestWorkflowEnvironment;
@@ -37,10 +44,20 @@ export interface SandboxStack {
   connectwise: ConnectwiseSimulator;
   /** Every line the drivers printed. */
   lines: string[];
+  /** With `pages`: the mail catcher and the page's audit and revocation records. */
+  pages?: PageSide;
   teardown(): Promise<void>;
 }
 
-export async function sandboxStack(name: string): Promise<SandboxStack> {
+export interface SandboxStackOptions {
+  /**
+   * The customer admins' side as `npm start` has it: a real Mailpit, the e-mail channel on the worker, and the
+   * checklist page service; the guides' admins then follow their e-mailed links and use their pages.
+   */
+  pages?: boolean;
+}
+
+export async function sandboxStack(name: string, opts: SandboxStackOptions = {}): Promise<SandboxStack> {
   const stack = await integration();
   const env = stack.env;
   const taskQueue = uniqueTaskQueue(name);
@@ -75,8 +92,10 @@ export async function sandboxStack(name: string): Promise<SandboxStack> {
   const receiver: FastifyInstance = createSandboxAutotaskReceiver({ db: autotask.db, masterKey }).app;
   const autotaskReceiverUrl = await listen(receiver);
 
+  const pages = opts.pages ? await pageSide(env, dir, taskQueue, cwHost) : undefined;
   await stack.worker(
     createActivities({
+      ...(pages ? { mail: pages.mail } : {}),
       google: { tokenUrl: `${googleUrl}/token` },
       notify: { webhookUrl: notifyUrl },
       googleAdmin: { apiRootUrl: googleUrl },
@@ -117,6 +136,9 @@ export async function sandboxStack(name: string): Promise<SandboxStack> {
     intakeUrl,
     intakeToken: token,
     secretsDir: join(dir, 'secrets'),
+    ...(pages
+      ? { mailUrl: pages.mailUrl, checklistUrl: pages.checklistUrl, checklistKeys: async () => pages.keys }
+      : {}),
     fast: true,
     out: (l) => void lines.push(l),
   };
@@ -128,7 +150,9 @@ export async function sandboxStack(name: string): Promise<SandboxStack> {
     autotask,
     connectwise,
     lines,
+    ...(pages ? { pages } : {}),
     teardown: async () => {
+      await pages?.close();
       await intake.close();
       await stack.teardown();
       await Promise.all([google.close(), autotask.close(), connectwise.close(), notify.close(), receiver.close()]);
@@ -153,4 +177,54 @@ export function vendorWrites(...sims: Simulator[]): Record<string, number> {
       out[`${sim.options.name} ${key}`] = n;
     }
   return out;
+}
+
+export interface PageSide {
+  mail: MailSettings;
+  mailUrl: string;
+  checklistUrl: string;
+  keys: ChecklistKeys;
+  records: FileChecklistRecords;
+  catcher: MailCatcher;
+  close(): Promise<void>;
+}
+
+async function pageSide(
+  env: TestWorkflowEnvironment,
+  dir: string,
+  taskQueue: string,
+  cwHost: string
+): Promise<PageSide> {
+  const catcher = await mailCatcher();
+  const keys = keyRing([{ id: 'sandbox-test', key: randomBytes(32) }]);
+  const records = new FileChecklistRecords(join(dir, 'checklist'));
+  const page = createChecklistPageServer({
+    client: env.client,
+    keys,
+    records,
+    config: {
+      temporal: { address: env.address, namespace: 'default', taskQueue },
+      connectwise: { allowedHosts: [cwHost] },
+    },
+    secrets: { dir: join(dir, 'secrets') },
+  });
+  const checklistUrl = await page.listen(0);
+  return {
+    mail: {
+      smtpUrl: catcher.smtpUrl,
+      from: 'Onramp <onramp@msp.sandbox.localhost>',
+      operatorEmail: 'operator@msp.sandbox.localhost',
+      store: new FileSentMailStore(join(dir, 'sent-mail')),
+      checklist: { baseUrl: checklistUrl, ttlSeconds: 3600, keys: async () => keys },
+    },
+    mailUrl: catcher.uiUrl,
+    checklistUrl,
+    keys,
+    records,
+    catcher,
+    close: async () => {
+      await page.close();
+      await catcher.stop();
+    },
+  };
 }

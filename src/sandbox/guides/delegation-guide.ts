@@ -3,6 +3,7 @@ import { DEFAULT_DELEGATION_SCOPES, type DelegationRequest } from '../../domain/
 import type { DelegationStatus } from '../../contract/google-delegation-messages';
 import { formatDelegationStatus } from '../../cli/format';
 import { admin, follow, GuideError, GuideLog, runTag, sleep, type GuideContext } from './guide-steps';
+import { mailedChecklistLink, openChecklistPage, pageCheckNow } from './checklist-admin';
 
 export interface DelegationGuideOptions {
   /** Customer domain; a new one per run by default. */
@@ -40,7 +41,11 @@ export async function runDelegationGuide(
     adminEmail,
     vendor: { name: 'Atera', supportEmail: 'support@atera.com' },
     serviceAccount: ctx.serviceAccount,
-    polling: { initialIntervalSeconds: ctx.fast ? 1 : 5, maxIntervalSeconds: ctx.fast ? 2 : 60, deadlineHours: 24 },
+    // With the e-mail and the checklist page the admin's "check now" ends the wait (Onramp's next check is 30 s away).
+    polling:
+      ctx.mailUrl && ctx.checklistUrl
+        ? { initialIntervalSeconds: 30, maxIntervalSeconds: 60, deadlineHours: 24 }
+        : { initialIntervalSeconds: ctx.fast ? 1 : 5, maxIntervalSeconds: ctx.fast ? 2 : 60, deadlineHours: 24 },
   };
   log.step('-', 'Onramp', 'Start the onboarding; it publishes the admin instruction and waits for the grant');
   const handle = await startGoogleDelegation(
@@ -52,6 +57,15 @@ export async function runDelegationGuide(
   const first = await handle.query<DelegationStatus>('status');
   log.note('Instruction for the customer admin (from the workflow):');
   log.note(first.instructions.text.replace(/^/gm, '  '));
+  // With npm start's mail catcher and checklist page, the admin works from the e-mail and the page.
+  let link: string | undefined;
+  if (ctx.mailUrl && ctx.checklistUrl) {
+    const mailed = await mailedChecklistLink(ctx, adminEmail);
+    link = mailed.link;
+    log.step('1', 'customer admin', `E-mail "${mailed.subject}" arrives; open its checklist page`);
+    log.note(link);
+    log.note(`the page: ${(await openChecklistPage(link)).status.slice(0, 160)}…`);
+  }
 
   if (opts.grant !== false) {
     await sleep(opts.grantAfterMs ?? (ctx.fast ? 0 : 3000));
@@ -68,6 +82,10 @@ export async function runDelegationGuide(
     log.note(
       `(simulator) PUT /_admin/domain-wide-delegation/${ctx.serviceAccount.clientId}; Google propagates it by ${grant.visibleAt ?? 'now'}`
     );
+    if (link) {
+      log.step('6', 'customer admin', 'On the checklist page: "I’ve done this — check now"');
+      if (!(await pageCheckNow(link))) log.note('the page already shows Done: Onramp’s own check got there first');
+    }
   }
 
   log.step('-', 'Onramp', 'Verify each scope with a token request as the admin, backing off until Google propagates');

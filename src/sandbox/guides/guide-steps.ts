@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
+import type { ChecklistKeys } from '../../checklist';
 import type { SandboxDescriptor } from '../descriptor';
 
 /**
@@ -29,6 +30,12 @@ export interface GuideContext {
   intakeToken?: string;
   /** Where the operator stores the credentials the simulated admins hand out (the worker reads file: refs). */
   secretsDir: string;
+  /** Mailpit's web UI and API: the e-mails Onramp sends (the admins' links to their checklist pages). */
+  mailUrl?: string;
+  /** The checklist page service: with it, the guides' admins act through their pages. */
+  checklistUrl?: string;
+  /** The keys the operator's links are signed with (default: the sandbox's, as `onramp checklist link` loads them). */
+  checklistKeys?: () => Promise<ChecklistKeys>;
   /** Poll faster (tests). */
   fast?: boolean;
   out(line: string): void;
@@ -57,6 +64,8 @@ export function contextFromDescriptor(sb: SandboxDescriptor, client: Client, out
     intakeUrl: sb.intakeUrl,
     intakeToken: readFileSync(sb.intakeTokenRef.replace(/^file:/, ''), 'utf8').trim(),
     secretsDir: sb.secretsDir,
+    ...(sb.mailUrl ? { mailUrl: sb.mailUrl } : {}),
+    ...(sb.checklistUrl ? { checklistUrl: sb.checklistUrl } : {}),
     out,
   };
 }

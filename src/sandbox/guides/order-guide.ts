@@ -5,6 +5,13 @@ import type { OrderStatus } from '../../services/orders';
 import { AUTOTASK_LEVEL, createApiUser, createSecurityLevel } from './autotask-guide';
 import { SANDBOX_CW_CLIENT_ID, SECURITY_ROLES_READ_STEP, SEED_002_ROLE_READABLE } from './connectwise-guide';
 import { admin, GuideError, GuideLog, runTag, sleep, storeSecret, waitUntil, type GuideContext } from './guide-steps';
+import {
+  mailedChecklistLink,
+  openChecklistPage,
+  operatorChecklistLink,
+  pageCheckNow,
+  pageSupply,
+} from './checklist-admin';
 
 export interface OrderGuideResult {
   orderId: string;
@@ -34,6 +41,8 @@ export async function runOrderGuide(
   const adminEmail = `admin@${domain}`;
   const orderId = `SO-${tag.toUpperCase()}`;
   const tenant = `msp-${tag}`;
+  const atAdmin = `autotask-admin@${tenant}.example`;
+  const cwAdmin = `connectwise-admin@${tenant}.example`;
   const intake = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${ctx.intakeUrl}${path}`, {
       method,
@@ -91,7 +100,10 @@ export async function runOrderGuide(
         vendor: { name: 'Atera', supportEmail: 'support@atera.com' },
         serviceAccount: ctx.serviceAccount,
         scopes: [...new Set([...DEFAULT_DELEGATION_SCOPES, ...Object.values(ADMIN_ROLE_SCOPES)])],
-        polling: { initialIntervalSeconds: ctx.fast ? 1 : 5, maxIntervalSeconds: ctx.fast ? 2 : 30, deadlineHours: 24 },
+        // With the checklist page the admin's "check now" is what ends the wait (Onramp's own next check is 30 s away).
+        polling: ctx.checklistUrl
+          ? { initialIntervalSeconds: 30, maxIntervalSeconds: 60, deadlineHours: 24 }
+          : { initialIntervalSeconds: ctx.fast ? 1 : 5, maxIntervalSeconds: ctx.fast ? 2 : 30, deadlineHours: 24 },
       },
       googleAdminRoles: {
         customer: { domain, customerId: google.customerId },
@@ -105,6 +117,7 @@ export async function runOrderGuide(
       },
       autotask: {
         customer: { id: tenant },
+        adminEmail: atAdmin,
         vendor: { name: 'Sophos Central' },
         // The deployment's profile holds the Integration Vendor and Sophos's own tracking identifier.
         vendorProfile: 'sophos-central',
@@ -125,6 +138,7 @@ export async function runOrderGuide(
       },
       connectwise: {
         customer: { name: `Customer ${tag}` },
+        adminEmail: cwAdmin,
         connection: {
           site: new URL(ctx.connectwiseUrl).host,
           companyId: company.companyId,
@@ -153,6 +167,17 @@ export async function runOrderGuide(
   );
 
   // ---- The humans act on what the order asks ----
+  // With the checklist page (npm start), the admins act through their pages: the Google admin follows the
+  // link e-mailed to them; the Autotask and ConnectWise admins get theirs from the operator.
+  const pages = !!ctx.checklistUrl;
+  let googleLink: string | undefined;
+  if (pages && ctx.mailUrl) {
+    const mailed = await mailedChecklistLink(ctx, adminEmail);
+    googleLink = mailed.link;
+    log.step('000/1', 'customer admin', `E-mail "${mailed.subject}" arrives; open its checklist page`);
+    log.note(googleLink);
+    log.note(`the page: ${(await openChecklistPage(googleLink)).status.slice(0, 160)}…`);
+  }
   log.step(
     '000/2-6',
     'customer admin',
@@ -162,6 +187,11 @@ export async function runOrderGuide(
     domain,
     scopes: order.integrations.googleDelegation!.scopes,
   });
+  log.note(`(simulator) PUT /_admin/domain-wide-delegation/${ctx.serviceAccount.clientId} (the Admin console)`);
+  if (googleLink) {
+    log.step('000/6', 'customer admin', 'On the checklist page: "I’ve done this — check now"');
+    if (!(await pageCheckNow(googleLink))) log.note('the page already shows Done: Onramp’s own check got there first');
+  }
 
   const status = async () => (await intake<OrderStatus>('GET', `/v1/onboardings/${orderId}`)).body;
   const waitingFor = async (name: 'autotask' | 'connectwise', step: string) =>
@@ -184,23 +214,62 @@ export async function runOrderGuide(
     log.note(r.body.message ?? '');
   };
 
+  /** The admin's link: the e-mail of the waiting step (Mailpit), or, without a mail catcher, from the operator. */
+  const adminLink = async (n: string, who: string, integration: string, to: string): Promise<string> => {
+    if (ctx.mailUrl) {
+      const mailed = await mailedChecklistLink(ctx, to);
+      log.step(n, who, `E-mail "${mailed.subject}" arrives; open its checklist page`);
+      log.note(mailed.link);
+      return mailed.link;
+    }
+    const link = await operatorChecklistLink(ctx, orderId, integration, to);
+    log.step(n, 'operator', `onramp checklist link ${orderId} --integration ${integration} --to ${to}`);
+    log.note(link);
+    return link;
+  };
   await waitingFor('autotask', 'awaiting-credentials');
-  log.step(
-    '001',
-    'operator',
-    `POST /v1/onboardings/${orderId}/actions/supply-credential: Autotask API user ${atUser.username}`
-  );
-  await supply('autotask', {
-    username: atUser.username,
-    secretRef: storeSecret(ctx, `order-${tag}-autotask`, atUser.secret),
-  });
+  if (pages) {
+    const link = await adminLink('001', 'Autotask admin', 'autotask', atAdmin);
+    log.step(
+      '001',
+      'Autotask admin',
+      `On the checklist page: API user ${atUser.username}, the secret shown once, Send`
+    );
+    const r = await pageSupply(link, { username: atUser.username }, atUser.secret);
+    if (!r.ok) throw new GuideError(`the Autotask credentials were refused: ${r.reason}`);
+    log.note('the page: Accepted: the vendor confirmed it works.');
+  } else {
+    log.step(
+      '001',
+      'operator',
+      `POST /v1/onboardings/${orderId}/actions/supply-credential: Autotask API user ${atUser.username}`
+    );
+    await supply('autotask', {
+      username: atUser.username,
+      secretRef: storeSecret(ctx, `order-${tag}-autotask`, atUser.secret),
+    });
+  }
   await waitingFor('connectwise', 'awaiting-connection');
-  log.step(
-    '002',
-    'operator',
-    `POST /v1/onboardings/${orderId}/actions/supply-credential: ConnectWise private key (by reference)`
-  );
-  await supply('connectwise', { privateKeyRef: storeSecret(ctx, `order-${tag}-connectwise`, cwKeys.privateKey) });
+  if (pages) {
+    const link = await adminLink('002', 'ConnectWise admin', 'connectwise', cwAdmin);
+    // A typo in the copied key first: the page shows the workflow's reason, the admin pastes it again.
+    const typo = cwKeys.privateKey.slice(0, -1) + (cwKeys.privateKey.endsWith('A') ? 'B' : 'A');
+    log.step('002', 'ConnectWise admin', 'On the checklist page: paste the private key (with a typo), Send');
+    const first = await pageSupply(link, {}, typo);
+    if (first.ok) throw new GuideError('a wrong private key was accepted');
+    log.note(`the page: ${first.reason}`);
+    log.step('002', 'ConnectWise admin', 'Paste the private key as shown once, Send');
+    const second = await pageSupply(link, {}, cwKeys.privateKey);
+    if (!second.ok) throw new GuideError(`the right private key was refused: ${second.reason}`);
+    log.note('the page: Accepted: the vendor confirmed it works.');
+  } else {
+    log.step(
+      '002',
+      'operator',
+      `POST /v1/onboardings/${orderId}/actions/supply-credential: ConnectWise private key (by reference)`
+    );
+    await supply('connectwise', { privateKeyRef: storeSecret(ctx, `order-${tag}-connectwise`, cwKeys.privateKey) });
+  }
 
   log.step('-', 'Onramp', 'Every integration runs; admin roles start once the delegation is verified');
   let last = '';
