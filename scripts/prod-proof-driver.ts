@@ -16,7 +16,12 @@
  * access token to the codec server; then the vendor limits under load across the workers: the simulators
  * enforce ConnectWise's ~1,000/min, Autotask's 3 threads per endpoint and hourly threshold and Google's
  * per-minute Directory quota, the workers share one limiter in PostgreSQL (ONRAMP_LIMITER_POSTGRES_URL),
- * and the simulators must count 0 throttling answers. It fails as soon as any service exits.
+ * and the simulators must count 0 throttling answers. Vendor profiles and e-mail as production provides them:
+ * deploy/vendor-profiles.example.yaml in the secrets volume with the tracking identifier in a file it references;
+ * Mailpit (ONRAMP_PROOF_MAILPIT) as the SMTP server requiring authentication, the URL with its password by
+ * reference; each order's instruction and result e-mails in Mailpit, once, with an onramp_sent_mail row each and
+ * no secret; the first admin's checklist link fetched over HTTPS from compose's checklist-page service. It fails
+ * as soon as any service exits.
  *
  * Environment: ONRAMP_PROOF_DIR (logs, secrets), ONRAMP_PROOF_TEMPORAL_ADDRESS (loopback host:port of the
  * server), ONRAMP_PROOF_PG_ADDRESS (loopback host:port of PostgreSQL), TEMPORAL_POSTGRES_PASSWORD,
@@ -352,6 +357,7 @@ async function checkChecklistLink(o: {
   customerName: string;
   publicUrl: string;
   ca: Buffer;
+  storeUrl: string;
   alive: () => void;
 }): Promise<void> {
   const tls = new Agent({ connect: { ca: o.ca } });
@@ -372,6 +378,22 @@ async function checkChecklistLink(o: {
     `checklist: the e-mailed link over HTTPS (the service's certificate verified against the CA) answered ${r.status}; the page shows "${integration}" for "${o.customerName}"`
   );
   await tls.close();
+  // The view is an audit row beside the secret store, naming the link's recipient (docs/operations.md, Audit).
+  const pg = new PgClient({ connectionString: o.storeUrl });
+  await pg.connect();
+  try {
+    const rows = (
+      await pg.query<{ actor: string; action: string; integration: string }>(
+        'SELECT actor, action, integration FROM onramp_checklist_audit'
+      )
+    ).rows;
+    check(
+      rows.some((r) => r.action === 'viewed' && r.actor === o.admin && r.integration === 'googleDelegation'),
+      `checklist: onramp_checklist_audit records the view by ${o.admin} (${rows.map((r) => `${r.action} ${r.integration}`).join(', ') || 'no rows'})`
+    );
+  } finally {
+    await pg.end();
+  }
 }
 
 /** Where the workers send the operators' copies (ONRAMP_OPERATOR_EMAIL). */
@@ -826,6 +848,7 @@ async function main(): Promise<void> {
         customerName: orders[0]!.customer.name,
         publicUrl: checklistPublicUrl,
         ca: readFileSync(join(secretsDir, 'temporal-tls/ca.pem')),
+        storeUrl,
         alive,
       });
     else say('checklist: docker-compose.yml has no checklist-page service: no link followed');
@@ -1116,7 +1139,7 @@ async function main(): Promise<void> {
     const sorted = [...durations].sort((a, b) => a - b);
     say('figures:');
     say(
-      `  Onramp processes                 ${running.filter((r) => r.name !== 'temporal-ui').length} (codec-server, intake, ${replicas} workers)${running.some((r) => r.name === 'temporal-ui') ? ' + the Web UI server' : ''}`
+      `  Onramp processes                 ${running.filter((r) => r.name !== 'temporal-ui').length} (codec-server, checklist-page, intake, ${replicas} workers)${running.some((r) => r.name === 'temporal-ui') ? ' + the Web UI server' : ''}`
     );
     say(`  orders completed                 ${onboardings}/${onboardings} through the intake API`);
     say(

@@ -10,7 +10,7 @@
 #   -> the Web UI server: ui-server at compose's temporalio/ui tag (v2.42.1), built from the Go module proxy
 #      (cached), and Debian's chromium
 #   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with the documented .env (deploy/env.example);
-#      its Onramp services (codec-server, intake, worker x compose's replicas = 3) started as the image's
+#      its Onramp services (codec-server, checklist-page, intake, worker x compose's replicas = 3) started as the image's
 #      `node dist/...` commands with compose's environment, container paths and hostnames mapped explicitly;
 #      the vendor profile file (deploy/vendor-profiles.example.yaml) and its tracking identifier in the secrets
 #      volume; Mailpit (cached, ~/.cache/onramp) as the SMTP server with authentication, the password by reference;
@@ -292,7 +292,7 @@ timed "tsc build + workflow bundle" build_image_code >"$RUN/logs/build.log" 2>&1
 tail -1 "$RUN/logs/build.log"
 
 # --- 7. docker-compose.yml's Onramp services as processes, full orders through the intake --------------------
-step "docker-compose.yml's Onramp services (codec-server, intake, workers) as processes, orders through the intake"
+step "docker-compose.yml's Onramp services (codec-server, checklist-page, intake, workers) as processes, orders through the intake"
 s=$(date +%s.%N)
 ONRAMP_PROOF_TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT ONRAMP_PROOF_DIR=$RUN \
   ONRAMP_PROOF_PG_ADDRESS=127.0.0.1:$PG_PORT TEMPORAL_POSTGRES_PASSWORD=$PG_PASSWORD \
@@ -320,4 +320,4 @@ step "figures"
 for f in "${figures[@]}"; do echo "  $f"; done
 echo "  total                              $(($(date +%s) - t0)) s"
 echo
-echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake, the vendor profile file with its tracking identifier by reference (secrets volume); each order's instruction and result e-mails over SMTP (Mailpit, password by reference) arrived once, recorded in onramp_sent_mail, no secret in any message; a credential supplied through the intake kept sealed in the secret store and read by a worker; the Web UI decoding for an OIDC-signed-in user; vendor limits shared by the workers under load (0 throttling responses)"
+echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, checklist-page, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake, the vendor profile file with its tracking identifier by reference (secrets volume); each order's instruction and result e-mails over SMTP (Mailpit, password by reference) arrived once, recorded in onramp_sent_mail, no secret in any message; an admin's e-mailed checklist link opened over HTTPS on compose's checklist-page service (200, the order's integration shown); a credential supplied through the intake kept sealed in the secret store and read by a worker; the Web UI decoding for an OIDC-signed-in user; vendor limits shared by the workers under load (0 throttling responses)"
