@@ -63,7 +63,7 @@ describe('offboarding forgets the stored credentials (or keeps them for a reques
       customer: { id: tenant, name: `Customer ${tenant}` },
       mode: 'apply',
       // Nothing was created in the vendors (no credentials accepted, no connection): only the store is left.
-      autotask: { tenant, webhooks: [] },
+      autotask: { tenant, vendorProfile: 'sophos-central', webhooks: [] },
       connectwise: { rotationKey: cwKey, agreementName: 'Onramp', catalogItem: 'ONRAMP' },
       ...(retainDays ? { credentials: { retainDays } } : {}),
     });

@@ -85,14 +85,21 @@ async function mailEach(
  * holds. Runs beside the step's own wait; resolves when the step stops waiting or the last reminder is out.
  */
 export async function mailWhileWaiting(h: HumanStep, waiting: () => boolean): Promise<void> {
-  await mailEach(h, 'instruction', (role) => waitingMail(h.topic, 'instruction', role, h.instructions));
-  for (const [i, afterMs] of (h.remindAfterMs ?? reminderDelaysMs()).entries()) {
-    const dueIn = h.since + afterMs - Date.now();
-    if (await condition(() => !waiting(), Math.max(dueIn, 1))) return;
-    // The reminder's timer and the step's end in the same workflow task: the end wins, nothing is sent.
-    if (!waiting()) return;
-    const kind: MailKind = `reminder-${i + 1}`;
-    await mailEach(h, kind, (role) => waitingMail(h.topic, kind, role, h.instructions));
+  try {
+    await mailEach(h, 'instruction', (role) => waitingMail(h.topic, 'instruction', role, h.instructions));
+    for (const [i, afterMs] of (h.remindAfterMs ?? reminderDelaysMs()).entries()) {
+      const dueIn = h.since + afterMs - Date.now();
+      if (await condition(() => !waiting(), Math.max(dueIn, 1))) return;
+      // The reminder's timer and the step's end in the same workflow task: the end wins, nothing is sent.
+      if (!waiting()) return;
+      const kind: MailKind = `reminder-${i + 1}`;
+      await mailEach(h, kind, (role) => waitingMail(h.topic, kind, role, h.instructions));
+    }
+  } catch (err) {
+    // The callers run this beside the step's wait, unawaited: a cancelled workflow cancels the reminder's timer
+    // too, and that rejection must end the reminders quietly (the step's own wait reports the cancellation),
+    // not fail the workflow task as an unhandled rejection.
+    if (!isCancellation(err)) throw err;
   }
 }
 
