@@ -10,9 +10,11 @@
 #   -> the Web UI server: ui-server at compose's temporalio/ui tag (v2.42.1), built from the Go module proxy
 #      (cached), and Debian's chromium
 #   -> scripts/prod-proof-driver.ts: docker-compose.yml resolved with the documented .env (deploy/env.example);
-#      its Onramp services (codec-server, intake, worker x compose's replicas = 3) started as the image's
+#      its Onramp services (codec-server, checklist-page, intake, worker x compose's replicas = 3) started as the image's
 #      `node dist/...` commands with compose's environment, container paths and hostnames mapped explicitly;
-#      full orders through the intake API; a credential supplied to the secret store; the codec server decoding for an OIDC access token; compose's
+#      the vendor profile file (deploy/vendor-profiles.example.yaml) and its tracking identifier in the secrets
+#      volume; Mailpit (cached, ~/.cache/onramp) as the SMTP server with authentication, the password by reference;
+#      full orders through the intake API, their e-mails in Mailpit and onramp_sent_mail; a credential supplied to the secret store; the codec server decoding for an OIDC access token; compose's
 #      temporal-ui signing a user in with a local OIDC provider in headless Chromium and showing a decoded
 #      payload (screenshot); the vendor limits under load across the 3 workers: 0 throttling answers.
 #
@@ -25,7 +27,8 @@
 # Environment (all optional): ONRAMP_CACHE_DIR, ONRAMP_PROOF_PG_PORT (55432), ONRAMP_PROOF_TEMPORAL_PORT
 # (17233; the server also uses +1, +2, +6, +10, -300..-294 and 18000 for its metrics),
 # ONRAMP_PROOF_WORKERS (compose's replicas: 3), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
-# (19460: worker metrics 19464.., Web UI 19480, codec server 19484, intake 19485), ONRAMP_PROOF_SKIP=ui,load,
+# (19460: worker metrics 19464.., Web UI 19480, codec server 19484, intake 19485, checklist page 19487,
+# Mailpit SMTP 19488 and API 19489), ONRAMP_PROOF_SKIP=ui,load,
 # load sizes (scripts/prod-proof-driver.ts),
 # ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
 set -euo pipefail
@@ -168,6 +171,11 @@ SCHEMA=$MODDIR/schema/postgresql/v12
 [ -d "$SCHEMA/temporal/versioned" ] || fail "no PostgreSQL schema under $SCHEMA"
 TEMPORAL_CLI=$(npx --no-install tsx scripts/ensure-temporal-cli.ts)
 [ -x "$TEMPORAL_CLI" ] || fail "no Temporal CLI binary ($TEMPORAL_CLI)"
+# The SMTP server the workers send through: Mailpit, built once from the Go module proxy like the sandbox's.
+MAILPIT=$(npx --no-install tsx scripts/ensure-mailpit.ts 2>"$RUN/logs/mailpit-build.log") ||
+  fail "building Mailpit failed (see $RUN/logs/mailpit-build.log)"
+[ -x "$MAILPIT" ] || fail "no Mailpit binary ($MAILPIT)"
+echo "SMTP server: $MAILPIT"
 
 # The Web UI: docker-compose.yml's temporalio/ui image is ui-server at the same version, which embeds the built
 # UI; built from the Go module proxy like the server (its module also ships the image's config/docker.yaml).
@@ -284,11 +292,11 @@ timed "tsc build + workflow bundle" build_image_code >"$RUN/logs/build.log" 2>&1
 tail -1 "$RUN/logs/build.log"
 
 # --- 7. docker-compose.yml's Onramp services as processes, full orders through the intake --------------------
-step "docker-compose.yml's Onramp services (codec-server, intake, workers) as processes, orders through the intake"
+step "docker-compose.yml's Onramp services (codec-server, checklist-page, intake, workers) as processes, orders through the intake"
 s=$(date +%s.%N)
 ONRAMP_PROOF_TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT ONRAMP_PROOF_DIR=$RUN \
   ONRAMP_PROOF_PG_ADDRESS=127.0.0.1:$PG_PORT TEMPORAL_POSTGRES_PASSWORD=$PG_PASSWORD \
-  ONRAMP_PROOF_UI_SERVER=$UI_BIN/server ONRAMP_PROOF_UI_CONFIG=$UI_MODDIR/config/docker.yaml \
+  ONRAMP_PROOF_UI_SERVER=$UI_BIN/server ONRAMP_PROOF_UI_CONFIG=$UI_MODDIR/config/docker.yaml ONRAMP_PROOF_MAILPIT=$MAILPIT \
   npx --no-install tsx scripts/prod-proof-driver.ts || fail "the services run failed (logs: $RUN/*.log)"
 e=$(date +%s.%N)
 figures+=("$(printf '%-34s %6.1f s' 'services start + orders + checks' "$(awk "BEGIN { print $e - $s }")")")
@@ -312,4 +320,4 @@ step "figures"
 for f in "${figures[@]}"; do echo "  $f"; done
 echo "  total                              $(($(date +%s) - t0)) s"
 echo
-echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake; a credential supplied through the intake kept sealed in the secret store and read by a worker; the Web UI decoding for an OIDC-signed-in user; vendor limits shared by the workers under load (0 throttling responses)"
+echo "prod-proof PASSED: Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL over mTLS; docker-compose.yml's codec-server, checklist-page, intake and ${ONRAMP_PROOF_WORKERS:-3} workers as processes with compose's environment; orders completed through the intake, the vendor profile file with its tracking identifier by reference (secrets volume); each order's instruction and result e-mails over SMTP (Mailpit, password by reference) arrived once, recorded in onramp_sent_mail, no secret in any message; an admin's e-mailed checklist link opened over HTTPS on compose's checklist-page service (200, the order's integration shown); a credential supplied through the intake kept sealed in the secret store and read by a worker; the Web UI decoding for an OIDC-signed-in user; vendor limits shared by the workers under load (0 throttling responses)"

@@ -63,8 +63,10 @@ export function groupRequests(
     google.sim.state.addUser(email);
     return email;
   });
+  // The domain's own Workspace customer (the simulator gives each domain its ID; the first one met gets the default).
+  const customerId = google.sim.state.customerOfDomain(domain);
   return Array.from({ length: groups }, (_, g) => ({
-    customer: { domain, customerId: google.customerId },
+    customer: { domain, customerId },
     adminEmail: admin,
     serviceAccount: { email: google.saEmail, keyRef: google.keyRef },
     group: {
