@@ -86,6 +86,17 @@ const refList = commaList(
 );
 
 /** Every variable Onramp's processes read. Each `.describe()` is docs/configuration.md's text for it. */
+/** A key ring by reference (`id=env:NAME,id=file:/path`, newest first): the codec's and the checklist links'. */
+function keyList() {
+  return z
+    .string()
+    .refine(
+      (v) => v.split(',').every((e) => /^\s*[A-Za-z0-9._-]{1,64}=(env|file):.+$/.test(e)),
+      'must list keys as id=env:NAME or id=file:/path, comma-separated, newest first'
+    )
+    .optional();
+}
+
 export const configSchema = z.object({
   // --- Temporal connection (the official SDKs' names, through @temporalio/envconfig) ---
   TEMPORAL_ADDRESS: z
@@ -247,16 +258,9 @@ export const configSchema = z.object({
     .describe('Pre-built workflow bundle the worker loads (the image sets it); unset: bundle from source at start.'),
 
   // --- Payload encryption and the codec server ---
-  ONRAMP_CODEC_KEYS: z
-    .string()
-    .refine(
-      (v) => v.split(',').every((e) => /^\s*[A-Za-z0-9._-]{1,64}=(env|file):.+$/.test(e)),
-      'must list keys as id=env:NAME or id=file:/path, comma-separated, newest first'
-    )
-    .optional()
-    .describe(
-      'Payload encryption keys, newest first: `id=env:NAME,id=file:/path` (32 random bytes, base64, each). Required in live mode.'
-    ),
+  ONRAMP_CODEC_KEYS: keyList().describe(
+    'Payload encryption keys, newest first: `id=env:NAME,id=file:/path` (32 random bytes, base64, each). Required in live mode.'
+  ),
   ONRAMP_CODEC_SERVER_HOST: z
     .string()
     .default('127.0.0.1')
@@ -311,16 +315,9 @@ export const configSchema = z.object({
   ),
 
   // --- The customer admin's checklist page (src/checklist-page) ---
-  ONRAMP_CHECKLIST_KEYS: z
-    .string()
-    .refine(
-      (v) => v.split(',').every((e) => /^\s*[A-Za-z0-9._-]{1,64}=(env|file):.+$/.test(e)),
-      'must list keys as id=env:NAME or id=file:/path, comma-separated, newest first'
-    )
-    .optional()
-    .describe(
-      'Keys that sign checklist links, newest first: `id=env:NAME,id=file:/path` (32 random bytes, base64, each; the newest signs, all verify). Required in live mode; the sandbox generates its own.'
-    ),
+  ONRAMP_CHECKLIST_KEYS: keyList().describe(
+    'Keys that sign checklist links, newest first: `id=env:NAME,id=file:/path` (32 random bytes, base64, each; the newest signs, all verify). Required in live mode; the sandbox generates its own.'
+  ),
   ONRAMP_CHECKLIST_BASE_URL: url
     .optional()
     .describe(

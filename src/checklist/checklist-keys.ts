@@ -1,9 +1,6 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { KEY_BYTES, decodeKey, keyRing, loadKeyRing, parseKeySpec } from '../codec/key-ring';
+import { loadKeyRing, parseKeySpec, sandboxKeyFile } from '../codec/key-ring';
 import { processEnv, type OnrampConfig } from '../config';
-import { registerSecret } from '../secrets/scrub';
 import type { ChecklistKeys } from './checklist-links';
 
 export const SANDBOX_CHECKLIST_KEY_ID = 'sandbox-checklist';
@@ -26,15 +23,5 @@ export async function checklistKeysFromConfig(
 }
 
 function sandboxChecklistKeys(sandboxDir: string): ChecklistKeys {
-  const path = join(sandboxDir, 'checklist-key');
-  mkdirSync(sandboxDir, { recursive: true });
-  try {
-    writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  chmodSync(path, 0o600);
-  const value = readFileSync(path, 'utf8');
-  registerSecret(value.trim());
-  return keyRing([{ id: SANDBOX_CHECKLIST_KEY_ID, key: decodeKey(SANDBOX_CHECKLIST_KEY_ID, value) }]);
+  return sandboxKeyFile(sandboxDir, 'checklist-key', SANDBOX_CHECKLIST_KEY_ID);
 }

@@ -94,7 +94,15 @@ export const SANDBOX_KEY_ID = 'sandbox';
  * earlier `npm start` runs stay readable. Never used in live mode.
  */
 export function sandboxKeyRing(sandboxDir: string): KeyRing {
-  const path = join(sandboxDir, 'codec-key');
+  return sandboxKeyFile(sandboxDir, 'codec-key', SANDBOX_KEY_ID);
+}
+
+/**
+ * A key ring of one sandbox key in `<sandboxDir>/<fileName>`: generated on first use (32 random bytes,
+ * base64, mode 0600), the same key on every later start; its value is registered with the log scrubber.
+ */
+export function sandboxKeyFile(sandboxDir: string, fileName: string, id: string): KeyRing {
+  const path = join(sandboxDir, fileName);
   mkdirSync(sandboxDir, { recursive: true });
   try {
     writeFileSync(path, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
@@ -105,5 +113,5 @@ export function sandboxKeyRing(sandboxDir: string): KeyRing {
   chmodSync(path, 0o600);
   const value = readFileSync(path, 'utf8');
   registerSecret(value.trim());
-  return keyRing([{ id: SANDBOX_KEY_ID, key: decodeKey(SANDBOX_KEY_ID, value) }]);
+  return keyRing([{ id, key: decodeKey(id, value) }]);
 }
