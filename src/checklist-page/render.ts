@@ -104,9 +104,7 @@ const FIELD = {
     { name: 'publicKey', label: 'Public key', key: 'publicKey' },
     { name: 'clientId', label: 'Integration clientId', key: 'clientId' },
   ],
-  autotask: [
-    { name: 'username', label: 'API user "Username (key)"', key: 'username' },
-  ],
+  autotask: [{ name: 'username', label: 'API user "Username (key)"', key: 'username' }],
 } as const;
 
 export interface FormState {
