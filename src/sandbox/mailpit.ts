@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { processEnv } from '../config';
 import { goInstallCached, hasGo, toolCacheBase } from '../temporal/go-install';
+import { startChildService } from './child-service';
 
 /**
  * Mailpit, the mail catcher of the sandbox and the tests (issue 22): an SMTP server that keeps every message,
@@ -75,31 +75,17 @@ export async function startMailpit(opts: {
     ...(opts.database ? ['--database', opts.database] : []),
     ...(opts.extraArgs ?? []),
   ];
-  const child: ChildProcess = spawn(opts.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = (b: Buffer) => opts.onLog?.(b.toString().trimEnd());
-  child.stdout?.on('data', log);
-  child.stderr?.on('data', log);
   const uiUrl = `http://127.0.0.1:${opts.uiPort}`;
-  let exited = false;
-  // `npm start` ending any way (an error included) takes its Mailpit with it.
-  const onExit = () => child.kill('SIGTERM');
-  process.once('exit', onExit);
-  child.once('exit', () => {
-    exited = true;
-    process.removeListener('exit', onExit);
+  // `npm start` ending any way (an error included) takes its Mailpit with it (startChildService's guard).
+  const { stop } = await startChildService({
+    command: opts.binary,
+    args,
+    ready: () => reachable(`${uiUrl}/api/v1/info`),
+    timeoutMs: 30_000,
+    pollMs: 100,
+    exitedMessage: `Mailpit exited at start (ports ${opts.smtpPort}/${opts.uiPort} in use?)`,
+    timeoutMessage: 'Mailpit did not answer within 30 s',
+    onLog: opts.onLog,
   });
-  const stop = async (): Promise<void> => {
-    if (exited) return;
-    await new Promise((res) => {
-      child.once('exit', res);
-      child.kill('SIGTERM');
-    });
-  };
-  for (let i = 0; i < 300; i++) {
-    if (exited) throw new Error(`Mailpit exited at start (ports ${opts.smtpPort}/${opts.uiPort} in use?)`);
-    if (await reachable(`${uiUrl}/api/v1/info`)) return { smtpUrl: `smtp://127.0.0.1:${opts.smtpPort}`, uiUrl, stop };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error('Mailpit did not answer within 30 s');
+  return { smtpUrl: `smtp://127.0.0.1:${opts.smtpPort}`, uiUrl, stop };
 }

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { devServerExtraArgs, searchAttributeArgs } from '../temporal/dev-server';
+import { startChildService } from './child-service';
 
 export interface LocalTemporal {
   address: string;
@@ -62,45 +63,16 @@ export async function startLocalTemporal(opts: {
     ...devServerExtraArgs(),
     ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
   ];
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const forward = (b: Buffer) =>
-    b
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .forEach((l) => opts.onLog?.(l));
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-  let exited = false;
-  // Last resort when this process ends without stopping it (an uncaught error, process.exit): a child
-  // outlives its parent, and this one would keep the ports the next `npm start` needs.
-  const orphanGuard = () => void (exited || child.kill('SIGTERM'));
-  process.once('exit', orphanGuard);
-  child.on('exit', () => {
-    exited = true;
-    process.removeListener('exit', orphanGuard);
+  const { child, stop } = await startChildService({
+    command: opts.cliPath,
+    args,
+    ready: () => reachable(address),
+    timeoutMs: 60_000,
+    pollMs: 250,
+    exitedMessage: `the Temporal dev server exited during start (port ${opts.port} or ${opts.uiPort} in use?)`,
+    timeoutMessage: `the Temporal dev server did not answer at ${address} within 60 s`,
+    onLog: opts.onLog,
   });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (exited) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
-
-  const deadline = Date.now() + 60_000;
-  while (!(await reachable(address))) {
-    if (exited)
-      throw new Error(`the Temporal dev server exited during start (port ${opts.port} or ${opts.uiPort} in use?)`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the Temporal dev server did not answer at ${address} within 60 s`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
   return {
     address,
     webUiUrl,
