@@ -30,7 +30,7 @@
 # (19460: worker metrics 19464.., Web UI 19480, codec server 19484, intake 19485, checklist page 19487,
 # Mailpit SMTP 19488 and API 19489), ONRAMP_PROOF_SKIP=ui,load,
 # load sizes (scripts/prod-proof-driver.ts),
-# ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
+# ONRAMP_PROOF_RUN_DIR ($ONRAMP_CACHE_DIR/prod-proof: data, logs; one per concurrent proof), ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -38,7 +38,7 @@ REPO=$(pwd)
 TEMPORAL_SERVER_VERSION=v1.29.1
 CACHE=${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}
 BIN=$CACHE/temporal-server-$TEMPORAL_SERVER_VERSION/bin
-RUN=$CACHE/prod-proof
+RUN=${ONRAMP_PROOF_RUN_DIR:-$CACHE/prod-proof}
 PG_PORT=${ONRAMP_PROOF_PG_PORT:-55432}
 TEMPORAL_PORT=${ONRAMP_PROOF_TEMPORAL_PORT:-17233}
 TEMPORAL_METRICS_PORT=${ONRAMP_PROOF_TEMPORAL_METRICS_PORT:-18000}
