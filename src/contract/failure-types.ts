@@ -76,6 +76,7 @@ export const FailureType = {
   GoogleInvalid: 'GoogleInvalid',
   GoogleInvalidSubject: 'GoogleInvalidSubject',
   GoogleMembersFailed: 'GoogleMembersFailed',
+  GoogleMemberSourceInvalid: 'GoogleMemberSourceInvalid',
   GoogleMembersPending: 'GoogleMembersPending',
   GoogleMembershipNotPropagated: 'GoogleMembershipNotPropagated',
   GoogleNotFound: 'GoogleNotFound',

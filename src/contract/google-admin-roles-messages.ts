@@ -16,6 +16,11 @@ export interface ProvisioningLedger {
   roleId?: string;
   roleCreated: boolean;
   assignmentIds: string[];
+  /**
+   * Members added from `membersFrom` (counted, not listed: a reference can name tens of thousands). Undo of a
+   * group this run created deletes them with the group; in a group that existed before, they are left.
+   */
+  membersAddedByReference?: number;
 }
 
 export type AdminRoleMode = 'apply' | 'plan' | 'undo';
@@ -27,6 +32,21 @@ export interface AdminRoleMemberV1 {
   type: 'USER' | 'GROUP';
 }
 
+/**
+ * Members beyond the inline bound (MEMBERS_INLINE_MAX), resolved by the worker page by page: every user of an
+ * org unit (Directory users.list `query=orgUnitPath='…'`, its sub-units included, as Google matches it), every
+ * member of another group (members.list), or a CSV file the worker reads (`file:/abs/path.csv`, one member per
+ * line: `email[,role[,type]]`, an optional `email,role,type` header). `role` applies to org-unit and group
+ * members (default MEMBER); a CSV row carries its own.
+ */
+export interface MembersFromV1 {
+  /** Exactly one of orgUnit, group and csv. */
+  orgUnit?: string;
+  group?: string;
+  csv?: string;
+  role?: MemberRole;
+}
+
 export type AdminRoleAssigneeV1 = { type: 'group' } | { type: 'user'; email: string };
 export type AdminRoleScopeV1 = { type: 'ORG_UNIT'; orgUnitPaths: string[] } | { type: 'CUSTOMER' };
 
@@ -36,6 +56,8 @@ export interface AdminRoleMembershipV1 {
   pollSeconds: number;
   /** Members per activity: each batch is one retryable unit with per-member progress. */
   batchSize: number;
+  /** Member pages per run before continuing as new (default MEMBER_PAGES_PER_RUN); tests set it low. */
+  pagesPerRun?: number;
 }
 
 /** The validated input, version 1: what the door's schema gives (normalised, defaults filled). */
@@ -55,7 +77,10 @@ export interface AdminRoleInputV1 {
     /** EMPTY: no initial owner; WITH_INITIAL_OWNER: the impersonated admin owns it. */
     initialGroupConfig: 'EMPTY' | 'WITH_INITIAL_OWNER';
   };
+  /** Inline members, at most MEMBERS_INLINE_MAX (5,000); more go through `membersFrom`. */
   members: AdminRoleMemberV1[];
+  /** Members by reference (an org unit, another group, a CSV file), added after the inline ones. */
+  membersFrom?: MembersFromV1;
   role: { name: string; description: string; privileges: string[] };
   /** Who receives the role: the group above (default) or one user. */
   assignee: AdminRoleAssigneeV1;
@@ -98,7 +123,16 @@ export interface AdminRolePlan {
   privileges: { name: string; serviceId: string }[];
   orgUnits: { path: string; orgUnitId: string }[];
   group: { state: 'absent' | 'present' | 'differs'; name?: string; id?: string; differences: string[] };
-  members: { toAdd: string[]; present: string[]; differs: { email: string; detail: string }[] };
+  /**
+   * The inline members against the group. In the status query and the result the lists hold one page
+   * (MEMBER_DETAIL_PAGE) and `counts` the totals; the inspection activity's own answer holds them all.
+   */
+  members: {
+    toAdd: string[];
+    present: string[];
+    differs: { email: string; detail: string }[];
+    counts?: { toAdd: number; present: number; differs: number };
+  };
   role: { state: 'absent' | 'present' | 'differs'; roleId?: string; differences: string[] };
   assignee: { type: 'group' | 'user'; id?: string; email: string };
   assignments: { toCreate: string[]; present: { scope: string; roleAssignmentId: string }[] };
@@ -127,6 +161,17 @@ export interface MemberCounts {
   pending: number;
 }
 
+/** Where members by reference stand: read so far, the total when the source tells it, done when read to its end. */
+export interface MemberSourceProgress {
+  /** "orgUnit /Teachers", "group all@x", "csv file:/…". */
+  source: string;
+  read: number;
+  total?: number;
+  done: boolean;
+  /** The next page's cursor (Google's pageToken, or the CSV's "byteOffset:row"); undefined before the first page. */
+  cursor?: string;
+}
+
 export interface AdminRoleStatus {
   workflowId: string;
   mode: AdminRoleMode;
@@ -135,11 +180,52 @@ export interface AdminRoleStatus {
   state: 'running' | 'completed' | 'failed';
   steps: Record<string, AdminRoleStepState>;
   members: MemberCounts;
-  /** Only members that are not simply added/present, to keep the query small for thousands of members. */
+  /**
+   * The first page (MEMBER_DETAIL_PAGE) of the members that could not be added; `members.failed` counts them all
+   * and the `membersPage` query pages through them. The whole status stays under 256 KB at any size.
+   */
   memberProblems: MemberProgress[];
+  /** Members by reference, when the order has `membersFrom`. */
+  membersFrom?: MemberSourceProgress;
+  /** Member lists trimmed to one page, with their counts (see AdminRolePlan.members). */
   plan?: AdminRolePlan;
+  /** `membersAdded` trimmed to one page; `membersAddedTotal` counts it, the result holds it all. */
   ledger: ProvisioningLedger;
+  membersAddedTotal: number;
   error?: string;
+}
+
+/** `membersPage`: one page of a member list the status only counts. */
+export interface MembersPageRequest {
+  /** failed: the members not added (the first MEMBER_FAILURES_KEPT are kept); added: the inline members added. */
+  list: 'failed' | 'added';
+  offset?: number;
+  /** At most MEMBER_PAGE_MAX (1,000). */
+  limit?: number;
+}
+
+export interface MembersPage {
+  list: 'failed' | 'added';
+  offset: number;
+  /** How many the list holds (failed: at most MEMBER_FAILURES_KEPT; `members.failed` counts them all). */
+  total: number;
+  items: MemberProgress[];
+}
+
+/**
+ * What a run hands the next when it continues as new in the middle of adding members: everything decided
+ * before (plan, group, ledger, steps) and where the members stand, so each run's history stays small.
+ */
+export interface AdminRoleCarry {
+  plan: AdminRolePlan;
+  group: { name?: string; id: string };
+  steps: Record<string, AdminRoleStepState>;
+  ledger: ProvisioningLedger;
+  counts: Pick<MemberCounts, 'added' | 'alreadyPresent' | 'failed'>;
+  failures: MemberProgress[];
+  /** Inline members still to add, in order. */
+  inlineLeft: string[];
+  source?: MemberSourceProgress;
 }
 
 export interface AdminRoleResult {
@@ -153,3 +239,4 @@ export interface AdminRoleResult {
 }
 
 export const adminRoleStatusQuery = defineQuery<AdminRoleStatus>('status');
+export const adminRoleMembersPageQuery = defineQuery<MembersPage, [MembersPageRequest]>('membersPage');

@@ -10,8 +10,13 @@ import {
   secretRef,
 } from './field-validators';
 export * from '../rules/google-admin-roles-rules';
-import { MEMBER_ROLES, withCustomerIdPrefix } from '../rules/google-admin-roles-rules';
-import type { AdminRoleInputV1, AdminRoleRequestV1, ProvisioningLedger } from '../contract/google-admin-roles-messages';
+import { MEMBER_ROLES, MEMBERS_INLINE_MAX, withCustomerIdPrefix } from '../rules/google-admin-roles-rules';
+import type {
+  AdminRoleInputV1,
+  AdminRoleRequestV1,
+  MembersFromV1,
+  ProvisioningLedger,
+} from '../contract/google-admin-roles-messages';
 
 /**
  * Seed 003 (Workspace for Education: custom admin roles for Classroom analytics and temporary class
@@ -72,6 +77,7 @@ export const ledgerSchema = z.strictObject({
   roleId: z.string().optional(),
   roleCreated: z.boolean(),
   assignmentIds: z.array(z.string()),
+  membersAddedByReference: z.number().int().min(0).optional(),
 });
 
 export const adminRoleInputSchema = z
@@ -94,9 +100,16 @@ export const adminRoleInputSchema = z
     }),
     members: z
       .array(memberSchema)
-      .max(20_000, 'at most 20,000 members per onboarding')
       .default([])
       .superRefine((members, ctx) => {
+        if (members.length > MEMBERS_INLINE_MAX) {
+          ctx.addIssue({
+            // Stryker disable next-line StringLiteral: the issue code is never shown or read (describeIssues reports path and message)
+            code: 'custom',
+            message: `${members.length.toLocaleString('en-US')} inline, more than ${MEMBERS_INLINE_MAX.toLocaleString('en-US')}; give membersFrom: {orgUnit|group|csv} instead (an org unit path, another group's email, or file:/path/members.csv), or split the list`,
+          });
+          return;
+        }
         const seen = new Map<string, number>();
         members.forEach((m, i) => {
           const first = seen.get(m.email);
@@ -110,6 +123,22 @@ export const adminRoleInputSchema = z
           else seen.set(m.email, i);
         });
       }),
+    /** Members by reference, resolved by the worker page by page: exactly one of orgUnit, group, csv. */
+    membersFrom: z
+      .strictObject({
+        orgUnit: orgUnitPath.optional(),
+        group: emailAddress.optional(),
+        csv: z
+          .string()
+          .trim()
+          .regex(
+            /^file:\/[^\0]*\.csv$/i,
+            'must be file:/absolute/path/members.csv, a file on the worker (one member per line: email[,role[,type]])'
+          )
+          .optional(),
+        role: z.enum(MEMBER_ROLES, { error: 'must be MEMBER, MANAGER or OWNER' }).optional(),
+      })
+      .optional(),
     role: z.strictObject({
       name: z.string().trim().min(1, 'name the role, e.g. "Education Admin"').max(100),
       description: z.string().trim().max(1000).default(''),
@@ -147,6 +176,8 @@ export const adminRoleInputSchema = z
         pollSeconds: z.number().positive().max(600).default(10),
         /** Members per activity: each batch is one retryable unit with per-member progress. */
         batchSize: z.number().int().min(1).max(1000).default(250),
+        /** Member pages per run before continuing as new (default 20). */
+        pagesPerRun: z.number().int().min(1).max(100).optional(),
       })
       .default({ propagationTimeoutMinutes: 15, pollSeconds: 10, batchSize: 250 }),
     /** Required in undo mode: the ledger an apply run returned. */
@@ -180,6 +211,7 @@ export const adminRoleInputSchema = z
         });
       }
     });
+    if (v.membersFrom) refineMembersFrom(v.membersFrom, v.group.email, ctx);
     if (v.assignee.type === 'user' && v.group.email === v.assignee.email) {
       ctx.addIssue({
         // Stryker disable next-line StringLiteral: the issue code is never shown or read (describeIssues reports path and message)
@@ -189,6 +221,23 @@ export const adminRoleInputSchema = z
       });
     }
   });
+
+/** membersFrom: exactly one source; a group cannot draw its members from itself; role fits the source. */
+function refineMembersFrom(from: MembersFromV1, groupEmail: string, ctx: z.RefinementCtx): void {
+  const given = (['orgUnit', 'group', 'csv'] as const).filter((k) => from[k] !== undefined);
+  const issue = (path: (string | number)[], message: string) =>
+    // Stryker disable next-line StringLiteral: the issue code is never shown or read (describeIssues reports path and message)
+    ctx.addIssue({ code: 'custom', path: ['membersFrom', ...path], message });
+  if (given.length !== 1)
+    issue(
+      [],
+      `give exactly one of orgUnit ("/Teachers"), group ("all-teachers@…") or csv ("file:/path/members.csv")${given.length ? `, not ${given.join(' and ')}` : ''}`
+    );
+  if (from.group !== undefined && from.group === groupEmail)
+    issue(['group'], 'is the group itself (group.email): a group cannot draw its members from itself');
+  if (from.csv !== undefined && from.role !== undefined)
+    issue(['role'], 'a CSV gives each row its role (email,role,type): remove membersFrom.role');
+}
 
 export type AdminRoleRequest = z.input<typeof adminRoleInputSchema>;
 export type AdminRoleInput = z.output<typeof adminRoleInputSchema>;

@@ -12,9 +12,14 @@ import type {
  */
 
 /** "a@x (reason); b@y (reason)", at most `max` of them, for failure messages. */
-export function formatMemberFailures(failed: MemberProgress[], max = 10): string {
+export function formatMemberFailures(failed: MemberProgress[], max = 10, count = failed.length): string {
   const shown = failed.slice(0, max).map((f) => `${f.email} (${f.reason ?? 'failed'})`);
-  return shown.join('; ') + (failed.length > max ? `; and ${failed.length - max} more (see the status query)` : '');
+  return (
+    shown.join('; ') +
+    (count > shown.length
+      ? `; and ${count - shown.length} more (the status query's membersPage, or onramp status <id> --members)`
+      : '')
+  );
 }
 
 export function inspectingDetails(input: AdminRoleInputV1): string {
@@ -52,8 +57,16 @@ export function addingMembersDetails(input: AdminRoleInputV1, count: number): st
   return `Adding ${count} member(s) to ${input.group.email}`;
 }
 
-export function membersFailedMessage(input: AdminRoleInputV1, failed: MemberProgress[]): string {
-  return `${failed.length} member(s) could not be added to ${input.group.email}: ${formatMemberFailures(failed)}. Fix the input and start again: what exists is kept, nothing is added twice.`;
+export function membersFailedMessage(input: AdminRoleInputV1, failed: MemberProgress[], count = failed.length): string {
+  return `${count} member(s) could not be added to ${input.group.email}: ${formatMemberFailures(failed, 10, count)}. Fix the input and start again: what exists is kept, nothing is added twice.`;
+}
+
+export function checkingSourceDetails(source: string): string {
+  return `Checking membersFrom: ${source}`;
+}
+
+export function addingSourceDetails(input: AdminRoleInputV1, source: string, read: number): string {
+  return `Adding members from ${source} to ${input.group.email} (${read} read so far)`;
 }
 
 export function awaitingPropagationDetails(added: number): string {
@@ -83,7 +96,10 @@ export function provisionedDetails(
 }
 
 export function undoingDetails(ledger: ProvisioningLedger): string {
-  return `Undoing: ${ledger.assignmentIds.length} assignment(s), ${ledger.roleCreated ? 'the role, ' : ''}${ledger.groupCreated ? 'the group' : `${ledger.membersAdded.length} membership(s)`}`;
+  const byReference = ledger.membersAddedByReference
+    ? ` (the ${ledger.membersAddedByReference} added from membersFrom stay: remove them in the Admin console if needed)`
+    : '';
+  return `Undoing: ${ledger.assignmentIds.length} assignment(s), ${ledger.roleCreated ? 'the role, ' : ''}${ledger.groupCreated ? 'the group' : `${ledger.membersAdded.length} membership(s)${byReference}`}`;
 }
 
 export const UNDONE_DETAILS = 'Undone: everything this onboarding created was removed.';

@@ -4,6 +4,7 @@ import { startedWith } from './identity';
 import {
   ActivityFailure,
   ApplicationFailure,
+  continueAsNew,
   proxyActivities,
   setHandler,
   sleep,
@@ -11,10 +12,20 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import { fillAdminRoleDefaults } from '../rules/google-admin-roles-rules';
+import {
+  fillAdminRoleDefaults,
+  MEMBER_DETAIL_PAGE,
+  MEMBER_FAILURES_KEPT,
+  MEMBER_PAGE_MAX,
+  MEMBER_PAGES_PER_RUN,
+  memberSourceLabel,
+  trimPlanMembers,
+} from '../rules/google-admin-roles-rules';
 import * as text from '../rules/google-admin-roles-instructions';
 import {
+  adminRoleMembersPageQuery,
   adminRoleStatusQuery,
+  type AdminRoleCarry,
   type AdminRoleInputV1,
   type AdminRolePlan,
   type AdminRoleRequestV1,
@@ -23,6 +34,7 @@ import {
   type AdminRoleStep,
   type MemberCounts,
   type MemberProgress,
+  type MemberSourceProgress,
   type ProvisioningLedger,
 } from '../contract/google-admin-roles-messages';
 import { inputV1 } from './input';
@@ -42,64 +54,104 @@ const MEMBERS = heartbeating({
 
 const acts = proxyActivities<OnrampActivities>(WRITE);
 
-type StepKey = 'inspect' | 'cycles' | 'group' | 'members' | 'propagation' | 'role' | 'assignments' | 'undo';
+type StepKey = 'inspect' | 'source' | 'cycles' | 'group' | 'members' | 'propagation' | 'role' | 'assignments' | 'undo';
 
-/** One provisioning's state: what the status query reports and the steps below share. */
+/**
+ * One provisioning's state: what the status query reports and the steps below share. Members are counted, not
+ * kept one by one (only the first MEMBER_FAILURES_KEPT failures are), so any size fits a run and its queries.
+ */
 interface Provisioning {
+  request: AdminRoleRequestV1;
   input: AdminRoleInputV1;
   caller: Caller;
   progress: Progress<AdminRoleStep>;
   steps: AdminRoleStatus['steps'];
-  members: Map<string, MemberProgress>;
+  counts: Pick<MemberCounts, 'added' | 'alreadyPresent' | 'failed'>;
+  failures: MemberProgress[];
+  /** Inline members the plan found missing and not yet added, in order. */
+  inlineLeft: string[];
+  /** membersFrom, once checked. */
+  source?: MemberSourceProgress;
+  /** Member pages (activities) in this run, for continue-as-new. */
+  pages: number;
   ledger: ProvisioningLedger;
   plan?: AdminRolePlan;
 }
+
+type Group = { name?: string; id: string };
 
 /**
  * Seed 003: a security group, its members, a custom admin role and its assignment to the group on the
  * chosen org units. `plan` inspects only; `undo` removes what an apply run's ledger says it created.
  */
-export async function googleAdminRoleProvisioning(request: AdminRoleRequestV1): Promise<AdminRoleResult> {
+export async function googleAdminRoleProvisioning(
+  request: AdminRoleRequestV1,
+  carry?: AdminRoleCarry
+): Promise<AdminRoleResult> {
   const input = inputV1<AdminRoleInputV1>(
     request,
     fillAdminRoleDefaults,
     ['customer', 'adminEmail', 'serviceAccount', 'group', 'role'],
     'Google admin role provisioning input'
   );
-  const p = openProvisioning(input);
+  const p = openProvisioning(request, input, carry);
   if (input.mode === 'undo') return undo(p);
+  // A continued run picks up the members where the last one stopped; everything before is decided.
+  if (carry) return provision(p, carry.plan, carry.group);
 
   // Before any write: what exists, what is missing, what differs; the org unit IDs (the guide's step 4) too.
   const plan = await inspect(p);
+  const sourceGroups = await checkMemberSource(p);
   if (input.mode === 'plan') return planned(p, plan);
   refuseConflicts(p, plan);
-  await refuseMembershipCycles(p, plan);
+  await refuseMembershipCycles(p, plan, sourceGroups);
   // 1. Security group.
   const group = await createSecurityGroup(p, plan);
-  // 2. Members, in batches, each batch resumable; nested memberships must propagate before the role is granted.
-  await addMembers(p, plan, group.id!);
-  await awaitMembershipPropagation(p, group.id!);
+  return provision(p, plan, group);
+}
+
+/** Steps 2 to 5, from the members on: what a continued run resumes. */
+async function provision(p: Provisioning, plan: AdminRolePlan, group: Group): Promise<AdminRoleResult> {
+  // 2. Members, page by page (continuing as new); nested memberships must propagate before the role is granted.
+  await addMembers(p, plan, group);
+  await awaitMembershipPropagation(p, group.id);
   // 3. Custom admin role.
   const roleId = await createAdminRole(p, plan);
   // 5. Role assignments: one per org unit (IDs from step 4), or one for the customer.
-  const assignmentIds = await assignRole(p, plan, roleId!, group.id!);
+  const assignmentIds = await assignRole(p, plan, roleId!, group.id);
 
   const members = memberCounts(p);
-  p.progress.enter('done', 'completed', text.provisionedDetails(input, plan, members, roleId));
-  return { mode: 'apply', plan, ledger: p.ledger, members, groupName: group.name, roleId, assignmentIds };
+  p.progress.enter('done', 'completed', text.provisionedDetails(p.input, plan, members, roleId));
+  return {
+    mode: 'apply',
+    plan: trimPlanMembers(plan),
+    ledger: p.ledger,
+    members,
+    groupName: group.name,
+    roleId,
+    assignmentIds,
+  };
 }
 
 /** The provisioning's state, its status query and its search attributes. */
-function openProvisioning(input: AdminRoleInputV1): Provisioning {
+function openProvisioning(request: AdminRoleRequestV1, input: AdminRoleInputV1, carry?: AdminRoleCarry): Provisioning {
   const { workflowId } = workflowInfo();
   const p: Provisioning = {
+    request,
     input,
     caller: callerOf(input),
     progress: new Progress<AdminRoleStep>('validating'),
-    steps: {},
-    members: new Map(input.members.map((m) => [m.email, { email: m.email, role: m.role, outcome: 'pending' }])),
-    ledger: input.undo?.ledger ?? { groupCreated: false, membersAdded: [], roleCreated: false, assignmentIds: [] },
+    steps: carry?.steps ?? {},
+    counts: carry?.counts ?? { added: 0, alreadyPresent: 0, failed: 0 },
+    failures: carry?.failures ?? [],
+    inlineLeft: carry?.inlineLeft ?? [],
+    source: carry?.source,
+    pages: 0,
+    plan: carry?.plan,
+    ledger: carry?.ledger ??
+      input.undo?.ledger ?? { groupCreated: false, membersAdded: [], roleCreated: false, assignmentIds: [] },
   };
+  // Counts and one page of detail, whatever the size: the status stays far under Temporal's payload limits.
   setHandler(adminRoleStatusQuery, () => {
     const failed = p.progress.state === 'failed';
     return {
@@ -111,11 +163,28 @@ function openProvisioning(input: AdminRoleInputV1): Provisioning {
       // A step still running when the onboarding failed is the one that failed.
       steps: Object.fromEntries(Object.entries(p.steps).map(([k, v]) => [k, failed && v === 'running' ? 'failed' : v])),
       members: memberCounts(p),
-      memberProblems: [...p.members.values()].filter((m) => m.outcome === 'failed'),
-      plan: p.plan,
-      ledger: p.ledger,
+      memberProblems: p.failures.slice(0, MEMBER_DETAIL_PAGE),
+      membersFrom: p.source,
+      plan: p.plan && trimPlanMembers(p.plan),
+      ledger: { ...p.ledger, membersAdded: p.ledger.membersAdded.slice(0, MEMBER_DETAIL_PAGE) },
+      membersAddedTotal: p.ledger.membersAdded.length,
       error: p.progress.error,
     };
+  });
+  setHandler(adminRoleMembersPageQuery, ({ list, offset = 0, limit = MEMBER_DETAIL_PAGE }) => {
+    if (list !== 'failed' && list !== 'added') throw new Error('membersPage: list must be "failed" or "added"');
+    const from = Math.max(0, Math.floor(offset) || 0);
+    const count = Math.min(Math.max(1, Math.floor(limit) || 1), MEMBER_PAGE_MAX);
+    const items: MemberProgress[] =
+      list === 'failed'
+        ? p.failures.slice(from, from + count)
+        : p.ledger.membersAdded.slice(from, from + count).map((email) => ({
+            email,
+            role: input.members.find((m) => m.email === email)?.role ?? 'MEMBER',
+            outcome: 'added',
+          }));
+    const total = list === 'failed' ? p.failures.length : p.ledger.membersAdded.length;
+    return { list, offset: from, total, items };
   });
   upsertSearchAttributes([
     { key: OnrampCustomer, value: startedWith(OnrampCustomer, input.customer.domain) },
@@ -125,16 +194,22 @@ function openProvisioning(input: AdminRoleInputV1): Provisioning {
   return p;
 }
 
+/** Inline members plus those read from membersFrom (its total once known); pending is what is left. */
 function memberCounts(p: Provisioning): MemberCounts {
-  const all = [...p.members.values()];
-  const n = (o: MemberProgress['outcome']) => all.filter((m) => m.outcome === o).length;
-  return {
-    total: all.length,
-    added: n('added'),
-    alreadyPresent: n('already-present'),
-    failed: n('failed'),
-    pending: n('pending'),
-  };
+  const fromSource = p.source ? Math.max(p.source.total ?? 0, p.source.read) : 0;
+  const total = p.input.members.length + fromSource;
+  const { added, alreadyPresent, failed } = p.counts;
+  return { total, added, alreadyPresent, failed, pending: Math.max(0, total - added - alreadyPresent - failed) };
+}
+
+/** Count one member's outcome; keep the first MEMBER_FAILURES_KEPT failures for membersPage. */
+function record(p: Provisioning, m: MemberProgress): void {
+  if (m.outcome === 'added') p.counts.added++;
+  else if (m.outcome === 'already-present') p.counts.alreadyPresent++;
+  else if (m.outcome === 'failed') {
+    p.counts.failed++;
+    if (p.failures.length < MEMBER_FAILURES_KEPT) p.failures.push(m);
+  }
 }
 
 /** Run one step's activity; a non-retryable failure (or retries run out) fails the onboarding with its message. */
@@ -161,17 +236,44 @@ async function inspect(p: Provisioning): Promise<AdminRolePlan> {
   );
   p.plan = plan;
   p.steps.inspect = 'done';
-  for (const e of plan.members.present) p.members.set(e, { ...p.members.get(e)!, outcome: 'already-present' });
+  const roles = new Map(input.members.map((m) => [m.email, m.role]));
+  for (const email of plan.members.present) record(p, { email, role: roles.get(email)!, outcome: 'already-present' });
   for (const d of plan.members.differs)
-    p.members.set(d.email, { ...p.members.get(d.email)!, outcome: 'failed', reason: `already a member: ${d.detail}` });
+    record(p, {
+      email: d.email,
+      role: roles.get(d.email)!,
+      outcome: 'failed',
+      reason: `already a member: ${d.detail}`,
+    });
+  const absent = new Set(plan.members.toAdd);
+  p.inlineLeft = input.members.filter((m) => absent.has(m.email)).map((m) => m.email);
   return plan;
+}
+
+/**
+ * membersFrom, read-only: the reference exists and (a CSV) is well-formed, before anything is written; answers
+ * its group-type members for the cycle check.
+ */
+async function checkMemberSource(p: Provisioning): Promise<string[]> {
+  const from = p.input.membersFrom;
+  if (!from) return [];
+  const label = memberSourceLabel(from);
+  p.progress.enter('inspecting', 'running', text.checkingSourceDetails(label));
+  const r = await runStep(p, 'source', () =>
+    acts.checkMembersSource.executeWithOptions({ ...READ, summary: `Check membersFrom: ${label}` }, [
+      { caller: p.caller, source: from },
+    ])
+  );
+  p.source = { source: label, read: 0, total: r.total, done: false };
+  p.steps.source = 'done';
+  return r.groups;
 }
 
 function planned(p: Provisioning, plan: AdminRolePlan): AdminRoleResult {
   p.progress.enter('done', 'completed', text.planDetails(plan));
   return {
     mode: 'plan',
-    plan,
+    plan: trimPlanMembers(plan),
     ledger: p.ledger,
     members: memberCounts(p),
     assignmentIds: plan.assignments.present.map((a) => a.roleAssignmentId),
@@ -191,10 +293,12 @@ function refuseConflicts(p: Provisioning, plan: AdminRolePlan): void {
  * other groups): Google refuses the insert, but only after the group and the other members were written.
  * Only an existing group can already be inside another one; a group created now cannot.
  */
-async function refuseMembershipCycles(p: Provisioning, plan: AdminRolePlan): Promise<void> {
+async function refuseMembershipCycles(p: Provisioning, plan: AdminRolePlan, sourceGroups: string[]): Promise<void> {
   const { input } = p;
   const toAdd = new Set(plan.members.toAdd);
-  const nested = input.members.filter((m) => m.type === 'GROUP' && toAdd.has(m.email)).map((m) => m.email);
+  const inline = input.members.filter((m) => m.type === 'GROUP' && toAdd.has(m.email)).map((m) => m.email);
+  // Referenced members: only their groups can close a cycle (users never contain anything).
+  const nested = [...new Set([...inline, ...sourceGroups])];
   const groupId = plan.group.state === 'present' ? plan.group.id : undefined;
   if (!groupId || !nested.length) return;
   p.progress.enter('inspecting', 'running', text.checkingCyclesDetails(nested.length));
@@ -209,7 +313,7 @@ async function refuseMembershipCycles(p: Provisioning, plan: AdminRolePlan): Pro
 }
 
 /** Step 1: the security group, unless the plan found it. */
-async function createSecurityGroup(p: Provisioning, plan: AdminRolePlan): Promise<{ name?: string; id?: string }> {
+async function createSecurityGroup(p: Provisioning, plan: AdminRolePlan): Promise<Group> {
   const { input } = p;
   let group = { name: plan.group.name, id: plan.group.id };
   if (plan.group.state === 'absent') {
@@ -225,37 +329,84 @@ async function createSecurityGroup(p: Provisioning, plan: AdminRolePlan): Promis
   }
   p.ledger.groupName = group.name;
   p.steps.group = plan.group.state === 'absent' ? 'done' : 'skipped';
-  return group;
+  return { name: group.name, id: group.id! };
 }
 
-/** Step 2: the members the plan found missing, in resumable batches; any member refused fails the onboarding. */
-async function addMembers(p: Provisioning, plan: AdminRolePlan, groupId: string): Promise<void> {
+/**
+ * Step 2: the inline members the plan found missing, then membersFrom, a page per activity (each resumable and
+ * idempotent), continuing as new every few pages; any member refused fails the onboarding once all were tried.
+ */
+async function addMembers(p: Provisioning, plan: AdminRolePlan, group: Group): Promise<void> {
   const { input } = p;
-  const absent = new Set(plan.members.toAdd);
-  const toAdd = input.members.filter((m) => absent.has(m.email));
-  if (toAdd.length) {
-    p.progress.enter('adding-members', 'running', text.addingMembersDetails(input, toAdd.length));
-    const size = input.membership.batchSize;
-    for (let i = 0; i < toAdd.length; i += size) {
-      const batch = toAdd.slice(i, i + size);
+  const size = input.membership.batchSize;
+  if (p.inlineLeft.length) {
+    p.progress.enter('adding-members', 'running', text.addingMembersDetails(input, p.inlineLeft.length));
+    const specs = new Map(input.members.map((m) => [m.email, m]));
+    while (p.inlineLeft.length) {
+      const batch = p.inlineLeft.slice(0, size).map((e) => specs.get(e)!);
+      const done = p.ledger.membersAdded.length + p.counts.alreadyPresent;
       const results = await runStep(p, 'members', () =>
         acts.addGroupMembers.executeWithOptions(
-          {
-            ...MEMBERS,
-            summary: `Add members ${i + 1}-${i + batch.length} of ${toAdd.length} to ${input.group.email}`,
-          },
-          [{ caller: p.caller, groupKey: groupId, members: batch }]
+          { ...MEMBERS, summary: `Add ${batch.length} inline member(s) after ${done} to ${input.group.email}` },
+          [{ caller: p.caller, groupKey: group.id, members: batch }]
         )
       );
       for (const r of results) {
-        p.members.set(r.email, r);
+        record(p, r);
+        // The plan saw it absent: even "already present" (a lost attempt's insert) is ours.
         if (r.outcome !== 'failed') p.ledger.membersAdded.push(r.email);
       }
+      p.inlineLeft = p.inlineLeft.slice(batch.length);
+      await continueAsNewWhenLong(p, plan, group);
     }
   }
-  const failed = [...p.members.values()].filter((m) => m.outcome === 'failed');
-  if (failed.length) p.progress.fail(text.membersFailedMessage(input, failed), FailureType.GoogleMembersFailed);
-  p.steps.members = toAdd.length ? 'done' : 'skipped';
+  while (p.source && !p.source.done) await addSourcePage(p, plan, group, p.source);
+  if (p.counts.failed)
+    p.progress.fail(text.membersFailedMessage(input, p.failures, p.counts.failed), FailureType.GoogleMembersFailed);
+  p.steps.members = p.steps.members === 'running' ? 'done' : 'skipped';
+}
+
+/** One page of membersFrom: read and added by one activity, from the cursor the last page left. */
+async function addSourcePage(p: Provisioning, plan: AdminRolePlan, group: Group, source: MemberSourceProgress) {
+  const { input } = p;
+  p.progress.enter('adding-members', 'running', text.addingSourceDetails(input, source.source, source.read));
+  const r = await runStep(p, 'members', () =>
+    acts.addMembersFromSource.executeWithOptions(
+      { ...MEMBERS, summary: `Add members ${source.read + 1}… from ${source.source} to ${input.group.email}` },
+      [
+        {
+          caller: p.caller,
+          groupKey: group.id,
+          source: input.membersFrom!,
+          cursor: source.cursor,
+          pageSize: input.membership.batchSize,
+        },
+      ]
+    )
+  );
+  p.counts.added += r.added.length;
+  p.counts.alreadyPresent += r.alreadyPresent;
+  for (const f of r.failed) record(p, f);
+  p.ledger.membersAddedByReference = (p.ledger.membersAddedByReference ?? 0) + r.added.length;
+  p.source = { ...source, read: source.read + r.read, cursor: r.next, done: !r.next };
+  await continueAsNewWhenLong(p, plan, group);
+}
+
+/** Keep each run's history small at any size: after a few member pages, continue as new with the state so far. */
+async function continueAsNewWhenLong(p: Provisioning, plan: AdminRolePlan, group: Group): Promise<void> {
+  const more = p.inlineLeft.length > 0 || (p.source !== undefined && !p.source.done);
+  const pagesPerRun = p.input.membership.pagesPerRun ?? MEMBER_PAGES_PER_RUN;
+  if (!more || (++p.pages < pagesPerRun && !workflowInfo().continueAsNewSuggested)) return;
+  await continueAsNew<typeof googleAdminRoleProvisioning>(p.request, {
+    plan: trimPlanMembers(plan),
+    group,
+    steps: p.steps,
+    ledger: p.ledger,
+    counts: p.counts,
+    failures: p.failures,
+    inlineLeft: p.inlineLeft,
+    source: p.source,
+  });
 }
 
 /** Nested memberships take up to 10 minutes to reach everything that reads them: wait before granting the role. */

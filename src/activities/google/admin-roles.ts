@@ -16,6 +16,7 @@ import {
   type GoogleApiErrorInfo,
 } from './google-error-classifier';
 import { createGroupActivities, findGroup, listMembers } from './groups';
+import { createMemberSourceActivities } from './member-sources';
 import { FailureType } from '../../contract/failure-types';
 
 export interface RoleSpec {
@@ -185,6 +186,7 @@ export function createAdminRoleActivities(settings: GoogleAdminSettings) {
 
   return {
     ...createGroupActivities(clientsFor, settings.memberConcurrency ?? 20),
+    ...createMemberSourceActivities(clientsFor, settings.memberConcurrency ?? 20),
 
     /**
      * Read-only inspection: resolves privileges and org units (unknown ones fail here, before anything is

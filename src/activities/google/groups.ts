@@ -173,35 +173,9 @@ export function createGroupActivities(clientsFor: ClientsFor, memberConcurrency:
       groupKey: string;
       members: MemberSpec[];
     }): Promise<MemberProgress[]> {
-      const { caller, groupKey } = input;
-      const what = `add members to ${groupKey}`;
-      const c = await clientsFor(caller, [ADMIN_ROLE_SCOPES.members], what);
-      const done = new Map<string, MemberProgress>();
-      const previous = activityInfo().heartbeatDetails as { done?: MemberProgress[] } | undefined;
-      for (const p of previous?.done ?? []) done.set(p.email, p);
-      let transient: { message: string; retryAfterMs?: number } | undefined;
-      let fatal: Error | undefined;
-
-      await mapWithConcurrency(input.members, memberConcurrency, async (m) => {
-        if (done.has(m.email) || fatal) return;
-        const outcome = await addOne(c, groupKey, m);
-        if ('fatal' in outcome) fatal = outcome.fatal;
-        else if ('transient' in outcome) transient = outcome.transient;
-        else {
-          done.set(m.email, outcome.progress);
-          if (done.size % 25 === 0) heartbeat({ done: [...done.values()] });
-        }
-      });
-      heartbeat({ done: [...done.values()] });
-      if (fatal) throw fatal;
-      if (transient) {
-        throw retryable(
-          `${what}: ${input.members.length - done.size} member(s) not added yet (${transient.message}); retrying the rest`,
-          FailureType.GoogleMembersPending,
-          transient.retryAfterMs
-        );
-      }
-      return input.members.map((m) => done.get(m.email)!);
+      const what = `add members to ${input.groupKey}`;
+      const c = await clientsFor(input.caller, [ADMIN_ROLE_SCOPES.members], what);
+      return addMembersResuming(c, input.groupKey, input.members, memberConcurrency, what);
     },
 
     /** Which of `emails` the Directory API shows as members right now (membership propagation). */
@@ -326,6 +300,46 @@ export function createGroupActivities(clientsFor: ClientsFor, memberConcurrency:
       }
     },
   };
+}
+
+/**
+ * Insert `members` with bounded concurrency (each call waits for the quota limiter); "already a member" with the
+ * same role is success. Progress is heartbeated, so a retried attempt (worker crash, rate limit) resumes where
+ * the last one stopped; a transient failure throws a retryable error after the rest were tried.
+ */
+export async function addMembersResuming(
+  c: AdminClients,
+  groupKey: string,
+  members: MemberSpec[],
+  concurrency: number,
+  what: string
+): Promise<MemberProgress[]> {
+  const done = new Map<string, MemberProgress>();
+  const previous = activityInfo().heartbeatDetails as { done?: MemberProgress[] } | undefined;
+  for (const p of previous?.done ?? []) done.set(p.email, p);
+  let transient: { message: string; retryAfterMs?: number } | undefined;
+  let fatal: Error | undefined;
+
+  await mapWithConcurrency(members, concurrency, async (m) => {
+    if (done.has(m.email) || fatal) return;
+    const outcome = await addOne(c, groupKey, m);
+    if ('fatal' in outcome) fatal = outcome.fatal;
+    else if ('transient' in outcome) transient = outcome.transient;
+    else {
+      done.set(m.email, outcome.progress);
+      if (done.size % 25 === 0) heartbeat({ done: [...done.values()] });
+    }
+  });
+  heartbeat({ done: [...done.values()] });
+  if (fatal) throw fatal;
+  if (transient) {
+    throw retryable(
+      `${what}: ${members.length - done.size} member(s) not added yet (${transient.message}); retrying the rest`,
+      FailureType.GoogleMembersPending,
+      transient.retryAfterMs
+    );
+  }
+  return members.map((m) => done.get(m.email)!);
 }
 
 function verifySecurity(g: FoundGroup, email: string): FoundGroup {

@@ -39,6 +39,8 @@ interface Persisted {
   users: string[];
   grants: Record<string, GrantChange[]>;
   roles?: Record<string, UserRole>;
+  /** User → org unit path (absent: the root, "/"). */
+  userOrgUnits?: Record<string, string>;
   customers?: Record<string, string>;
   disabledServices?: Record<string, string[]>;
 }
@@ -65,6 +67,7 @@ export class GoogleTenantState {
   private users = new Set<string>();
   private grants = new Map<string, GrantChange[]>();
   private roles = new Map<string, UserRole>();
+  private userOrgUnits = new Map<string, string>();
   /** Workspace domain → its customer ID. */
   private customers = new Map<string, string>();
   /** Project number → services disabled in it. */
@@ -81,6 +84,7 @@ export class GoogleTenantState {
       for (const u of p.users) this.users.add(u);
       for (const [k, v] of Object.entries(p.grants)) this.grants.set(k, v);
       for (const [k, v] of Object.entries(p.roles ?? {})) this.roles.set(k, v);
+      for (const [k, v] of Object.entries(p.userOrgUnits ?? {})) this.userOrgUnits.set(k, v);
       for (const [k, v] of Object.entries(p.customers ?? {})) this.customers.set(k, v);
       for (const [k, v] of Object.entries(p.disabledServices ?? {})) this.disabledServices.set(k, new Set(v));
     }
@@ -94,6 +98,7 @@ export class GoogleTenantState {
       users: [...this.users],
       grants: Object.fromEntries(this.grants),
       roles: Object.fromEntries(this.roles),
+      userOrgUnits: Object.fromEntries(this.userOrgUnits),
       customers: Object.fromEntries(this.customers),
       disabledServices: Object.fromEntries([...this.disabledServices].map(([k, v]) => [k, [...v]])),
     };
@@ -113,12 +118,18 @@ export class GoogleTenantState {
    * Add a user (idempotent). Without a role, an existing user keeps theirs and a new one is a super admin
    * when its local part is `admin` (the sandbox's and tests' convention), else a plain user.
    */
-  addUser(email: string, role?: UserRole): void {
+  addUser(email: string, role?: UserRole, orgUnitPath?: string): void {
     const e = email.toLowerCase();
     this.users.add(e);
+    if (orgUnitPath) this.userOrgUnits.set(e, orgUnitPath);
     this.roles.set(e, role ?? this.roles.get(e) ?? (e.split('@')[0] === 'admin' ? 'superAdmin' : 'user'));
     this.customerOfDomain(e.split('@')[1] ?? '');
     this.save();
+  }
+
+  /** The org unit a user is in (Directory's user.orgUnitPath); "/" unless placed elsewhere. */
+  orgUnitOfUser(email: string): string {
+    return this.userOrgUnits.get(email.toLowerCase()) ?? '/';
   }
 
   userRole(email: string): UserRole {

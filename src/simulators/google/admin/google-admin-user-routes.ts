@@ -62,12 +62,20 @@ export function registerGoogleAdminUserRoutes(api: AdminApi, { state, directory 
       summary: 'Create a user of the Workspace tenant',
       description:
         "The customer admin, Admin console > Directory > Users > Add new user (and Admin roles for `role`). Seed 000 step 1 needs a super admin to sign in as; seed 003 adds users to the security group. Without `role`, an existing user keeps theirs and a new one is a super admin when its address starts with `admin@`, else a plain user. The user's domain is a Workspace customer of its own (customer ID in the answer). Idempotent.",
-      body: z.object({ email, role: z.enum(['superAdmin', 'delegatedAdmin', 'user']).optional() }),
+      body: z.object({
+        email,
+        role: z.enum(['superAdmin', 'delegatedAdmin', 'user']).optional(),
+        /** Admin console > Directory > Users > Change organizational unit (default: the root, "/"). */
+        orgUnitPath: z
+          .string()
+          .regex(/^\/([^/].*[^/]|[^/])?$/)
+          .optional(),
+      }),
       response: z.object({ email: z.string(), id: z.string(), role: z.string(), customerId: z.string() }),
       status: 201,
     },
     async ({ body }) => {
-      state.addUser(body.email, body.role);
+      state.addUser(body.email, body.role, body.orgUnitPath);
       return {
         email: body.email,
         id: directory.userId(body.email),

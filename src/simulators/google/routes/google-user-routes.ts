@@ -33,7 +33,7 @@ export function registerGoogleUserRoutes({
       ipWhitelisted: false,
       emails: [{ address: email, primary: true }],
       customerId: tenant.customerOfUser(email),
-      orgUnitPath: '/',
+      orgUnitPath: tenant.orgUnitOfUser(email),
       isMailboxSetup: true,
       isEnrolledIn2Sv: false,
       isEnforcedIn2Sv: false,
@@ -69,6 +69,16 @@ export function registerGoogleUserRoutes({
     // `email:` prefix and exact match are simulated.
     const email = /(?:^|\s)email:'?([^'\s]+)'?/i.exec(q.query ?? '')?.[1]?.toLowerCase();
     if (email) all = all.filter((u) => (email.endsWith('*') ? u.startsWith(email.slice(0, -1)) : u === email));
+    // `orgUnitPath='/Teachers'` (operator =): the users of that org unit and of every unit below it, as Google
+    // matches "all org unit chains under the target" (docs/vendor-contracts.md).
+    const ou = /(?:^|\s)orgUnitPath\s*=\s*(?:'((?:[^'\\]|\\.)*)'|"([^"]*)"|(\S+))/i.exec(q.query ?? '');
+    if (ou) {
+      const path = (ou[1] ?? ou[2] ?? ou[3] ?? '/').replace(/\\(.)/g, '$1').toLowerCase().replace(/\/$/, '');
+      all = all.filter((u) => {
+        const p = tenant.orgUnitOfUser(u).toLowerCase();
+        return path === '' || p === path || p.startsWith(`${path}/`);
+      });
+    }
     if (q.sortOrder === 'DESCENDING') all = all.reverse();
     return {
       kind: 'admin#directory#users',
