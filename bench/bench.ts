@@ -9,6 +9,7 @@ import {
   type GroupRunResult,
 } from './scenarios/google-directory';
 import { idleMemory, type IdleMemoryResult } from './scenarios/idle-memory';
+import { largeMemberList, type LargeMemberListResult } from './scenarios/members';
 import { intakeLatency, type IntakeResult } from './scenarios/intake';
 import { sandboxIntake } from './scenarios/intake-sandbox';
 import { autotaskLimits, type AutotaskLimitResult } from './scenarios/autotask-limits';
@@ -16,7 +17,16 @@ import { recovery, type RecoveryResult } from './scenarios/recovery';
 import { postgresAvailable, startThrowawayPostgres } from './lib/postgres';
 import { orchestrationOverhead, type OverheadResult } from './scenarios/overhead';
 
-export const SCENARIOS = ['delegation', 'overhead', 'group', 'limits', 'intake', 'idle', 'recovery'] as const;
+export const SCENARIOS = [
+  'delegation',
+  'overhead',
+  'group',
+  'limits',
+  'intake',
+  'idle',
+  'recovery',
+  'members',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -40,6 +50,8 @@ export interface BenchOptions {
   intakeSandbox?: boolean;
   /** kill -9 trials of the recovery scenario (default 5; quick 1). */
   recoveryKills?: number;
+  /** Members of the large-list scenario, given by org unit (default 50,000; quick 2,000). */
+  largeMembers?: number;
 }
 
 /**
@@ -68,6 +80,8 @@ export interface BenchResult {
     /** Intake API latency at a steady rate; its orders run customerOnboarding end to end. */
     intake?: IntakeResult;
     idle?: IdleMemoryResult;
+    /** Issue #24: a group of tens of thousands by reference, at the Directory quota's own rate. */
+    members?: LargeMemberListResult;
   };
   skipped: { scenario: string; reason: string }[];
 }
@@ -126,6 +140,12 @@ export async function runBench(ctx: BenchContext, options: BenchOptions): Promis
   }
   if (want.has('recovery')) scenarios.recovery = await recovery(ctx, options.recoveryKills ?? (options.quick ? 1 : 5));
   if (want.has('idle')) scenarios.idle = await idleMemory(ctx, options.idleOnboardings);
+  if (want.has('members'))
+    scenarios.members = await largeMemberList(
+      ctx,
+      options.largeMembers ?? (options.quick ? 2000 : 50_000),
+      COMPRESSED_DIRECTORY_QUOTA
+    );
   return {
     schema: 'onramp-bench/1',
     startedAt,

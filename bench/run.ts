@@ -6,6 +6,7 @@
  *   npm run bench                                   # every scenario, full sizes (~10 min on 2 cores)
  *   npm run bench -- --quick                        # every scenario, small sizes (~2 min)
  *   npm run bench -- --scenario delegation --sizes 1,100,1000
+ *   npm run bench -- --scenario members --large-members 5000   # issue #24's group by reference (default 50,000)
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { runBench, SCENARIOS, type BenchOptions, type ScenarioName } from './bench';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
       count
     )
     .option('--kills <n>', 'kill -9 trials of the recovery scenario (default 5; quick 1)', count)
+    .option('--large-members <n>', 'members of the members scenario, by org unit (default 50000; quick 2000)', count)
     .option('--out <dir>', 'where results go', 'bench/results')
     .parse();
   const o = cmd.opts<{
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     limitWorkers?: number;
     autotaskOnboardings?: number;
     kills?: number;
+    largeMembers?: number;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
     limitWorkers: o.limitWorkers,
     autotaskOnboardings: o.autotaskOnboardings,
     recoveryKills: o.kills,
+    largeMembers: o.largeMembers,
   };
   const log = (line: string) => console.log(`[bench] ${line}`);
   log(

@@ -138,6 +138,33 @@ export const recorders: Record<string, Recorder> = {
     }
   },
 
+  /**
+   * Members by reference (an org unit) in pages of 2, two pages per run: the recorded run is the second of the
+   * chain, so it starts from a carry (plan, group, counts, cursor) and ends continuing as new.
+   */
+  async 'googleAdminRoleProvisioning-continued-as-new'(env, withWorker) {
+    const g = await googleAdminFixture();
+    try {
+      return await withWorker(g.activities(), async (taskQueue) => {
+        for (let i = 0; i < 9; i++) g.sim.state.addUser(`teacher${i}@${g.domain}`, 'user', '/Teachers');
+        const h = await startProvisioning(env.client, taskQueue, {
+          ...g.request('recorded-pages'),
+          members: g.users('member', 3).map((email) => ({ email })),
+          membersFrom: { orgUnit: '/Teachers' },
+          membership: { propagationTimeoutMinutes: 2, pollSeconds: 1, batchSize: 2, pagesPerRun: 2 },
+        });
+        await h.result();
+        const firstRunId = (await h.describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
+        const events = (await env.client.workflow.getHandle(h.workflowId, firstRunId).fetchHistory()).events ?? [];
+        const second = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+        if (!second) throw new Error('the recorded provisioning did not continue as new');
+        return env.client.workflow.getHandle(h.workflowId, second);
+      });
+    } finally {
+      await g.close();
+    }
+  },
+
   async 'googleAdminRoleProvisioning-undo'(env, withWorker) {
     const g = await googleAdminFixture();
     g.grant(Object.values(ADMIN_ROLE_SCOPES));

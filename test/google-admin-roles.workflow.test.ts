@@ -338,6 +338,7 @@ describe('googleAdminRoleProvisioning (real Temporal server + Google simulator o
       toAdd: [c],
       present: [a],
       differs: [{ email: b, detail: 'is OWNER, wanted MEMBER' }],
+      counts: { toAdd: 1, present: 1, differs: 1 },
     });
     assert.equal(plan.role.state, 'absent');
     assert.deepEqual(plan.assignments.toCreate, ['/Students', '/Teachers']);

@@ -12,6 +12,8 @@ import { loadConfig } from '../../config';
 import { customerOnboardingWorkflowId, INTEGRATIONS } from '../../domain/customer-onboarding-schema';
 import { customerOnboardingStatusQuery, type IntegrationName } from '../../contract/customer-onboarding-messages';
 import { checkNowSignal, type DelegationStatus } from '../../contract/google-delegation-messages';
+import { adminRoleMembersPageQuery } from '../../contract/google-admin-roles-messages';
+import { MEMBER_DETAIL_PAGE } from '../../rules/google-admin-roles-rules';
 import {
   acceptOrder,
   credentialTarget,
@@ -61,7 +63,13 @@ async function describeIfExists(client: Client, workflowId: string) {
  * such as `customer-onboarding:X:googleDelegation`, a schedule's run, a standalone onboarding). What is
  * shown is decided by the workflow's type, never by the shape of the ID.
  */
-async function showStatus(client: Client, id: string, json: boolean, out: Out): Promise<void> {
+/** What `status --members` asks for: which list, which page (1-based, MEMBER_DETAIL_PAGE per page). */
+interface MembersOption {
+  list: 'failed' | 'added';
+  page: number;
+}
+
+async function showStatus(client: Client, id: string, json: boolean, out: Out, members?: MembersOption): Promise<void> {
   let desc = id.includes(':') ? undefined : await describeIfExists(client, customerOnboardingWorkflowId(id));
   desc ??= await describeIfExists(client, id);
   if (!desc) {
@@ -69,6 +77,27 @@ async function showStatus(client: Client, id: string, json: boolean, out: Out): 
     throw new CliError(`no workflow ${id}: give an order ID or a workflow ID (onramp list shows them)`);
   }
   const handle = client.workflow.getHandle(desc.workflowId);
+  if (members) {
+    if (desc.type !== 'googleAdminRoleProvisioning')
+      throw new CliError(
+        `--members pages a googleAdminRoles provisioning's members; ${desc.workflowId} is a ${desc.type} (give the child's workflow ID, e.g. customer-onboarding:<order>:googleAdminRoles)`
+      );
+    const page = await handle.query(adminRoleMembersPageQuery, {
+      list: members.list,
+      offset: (members.page - 1) * MEMBER_DETAIL_PAGE,
+      limit: MEMBER_DETAIL_PAGE,
+    });
+    const pages = Math.max(1, Math.ceil(page.total / MEMBER_DETAIL_PAGE));
+    if (json) out(JSON.stringify({ ...page, page: members.page, pages }, null, 2));
+    else
+      out(
+        [
+          `${members.list} members, page ${members.page} of ${pages} (${page.total} in all)`,
+          ...page.items.map((m) => `  ${m.email} ${m.role}${m.reason ? `: ${m.reason}` : ''}`),
+        ].join('\n')
+      );
+    return;
+  }
   if (desc.type === 'customerOnboarding') {
     const { orderId } = await handle.query(customerOnboardingStatusQuery);
     const s = await getOrderStatus(client, orderId);
@@ -124,8 +153,23 @@ export function registerOrderCommands(program: Command, out: Out): void {
     .command('status <id>')
     .description('show an order (by order ID) or any Onramp workflow (by workflow ID, e.g. a child)')
     .option('--json', 'machine-readable output')
-    .action(async (id: string, opts: { json?: boolean }) => {
-      await withClient((client) => showStatus(client, id, opts.json ?? false, out));
+    .addOption(
+      new Option(
+        '--members [list]',
+        `a googleAdminRoles provisioning's members, ${MEMBER_DETAIL_PAGE} per page: failed (default) or added`
+      ).choices(['failed', 'added'])
+    )
+    .option('--page <n>', 'with --members: which page (from 1)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new CliError(`--page: ${v} is not a page number (1, 2, …)`);
+      return n;
+    })
+    .action(async (id: string, opts: { json?: boolean; members?: true | 'failed' | 'added'; page?: number }) => {
+      if (opts.page !== undefined && !opts.members) throw new CliError('--page goes with --members');
+      const members = opts.members
+        ? { list: opts.members === true ? ('failed' as const) : opts.members, page: opts.page ?? 1 }
+        : undefined;
+      await withClient((client) => showStatus(client, id, opts.json ?? false, out, members));
     });
 
   for (const [action, description] of [
