@@ -1,3 +1,4 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import {
   adminRoleWorkflowId,
   parseAdminRoleInput,
@@ -125,8 +126,11 @@ export async function largeMemberList(
 async function chainLength(ctx: BenchContext, workflowId: string, firstRunId: string): Promise<number> {
   let runs = 0;
   for (let runId: string | undefined = firstRunId; runId; runs++) {
-    const history = await ctx.client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const last = history.events?.[history.events.length - 1];
+    const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await ctx.client.workflow
+      .getHandle(workflowId, runId)
+      .fetchHistory();
+    const events = history.events ?? [];
+    const last = events[events.length - 1];
     runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }
   return runs;
