@@ -90,7 +90,8 @@ describe('googleAdminRoleProvisioning with large member lists', () => {
   });
 
   it('adds 5,000 inline members and an org unit of 2,000 users across continue-as-new, every status under 256 KB', async () => {
-    const inline = g.users('inline', 5000).map((email) => ({ email }));
+    // School-length addresses (firstname.lastname.class-of-2031…): 5,000 of them are ~375 KB as one list.
+    const inline = g.users('a-rather-long-student-name.of-the-class-of-2031.', 5000).map((email) => ({ email }));
     const teachers = Array.from({ length: 2000 }, (_, i) => {
       const email = `teacher${i}@${g.domain}`;
       g.sim.state.addUser(email, 'user', i % 2 ? '/Teachers' : '/Teachers/Grade5');
