@@ -178,5 +178,8 @@ function mergeLedgers(ledgers: ProvisioningLedger[]): ProvisioningLedger {
     roleCreated: ledgers.some((l) => l.roleCreated),
     ...(role?.roleId ? { roleId: role.roleId } : {}),
     assignmentIds: [...new Set(ledgers.flatMap((l) => l.assignmentIds))],
+    ...(ledgers.some((l) => l.membersAddedByReference)
+      ? { membersAddedByReference: ledgers.reduce((n, l) => n + (l.membersAddedByReference ?? 0), 0) }
+      : {}),
   };
 }
