@@ -38,9 +38,9 @@ describe('benchmark smoke (tiny sizes)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs delegation throughput and a quota-bound group, and writes a result file and chart of the right shape', async () => {
+  it('runs delegation throughput, a quota-bound group and a group by reference, and writes a result file and chart of the right shape', async () => {
     const options: BenchOptions = {
-      scenarios: ['delegation', 'group'],
+      scenarios: ['delegation', 'group', 'members'],
       quick: true,
       sizes: [1, 3],
       groupMembers: 20,
@@ -51,6 +51,7 @@ describe('benchmark smoke (tiny sizes)', () => {
       intakeSeconds: 1,
       connectwiseCustomers: 1,
       connectwiseRequestsPerMinute: 600,
+      largeMembers: 30,
     };
     const result = await runBench(
       contextOn(env, bundlePath, (l) => console.error(`[bench] ${l}`)),
@@ -61,7 +62,7 @@ describe('benchmark smoke (tiny sizes)', () => {
     const written = JSON.parse(readFileSync(files.json, 'utf8')) as BenchResult & { chart: string };
     assert.equal(written.schema, 'onramp-bench/1');
     assert.equal(written.chart, files.svg);
-    assert.deepEqual(Object.keys(written.scenarios).sort(), ['delegation', 'group']);
+    assert.deepEqual(Object.keys(written.scenarios).sort(), ['delegation', 'group', 'members']);
 
     const runs = written.scenarios.delegation!.runs;
     assert.deepEqual(
@@ -89,6 +90,14 @@ describe('benchmark smoke (tiny sizes)', () => {
     assert.equal(g.quota.limit, 2400);
     assert.ok(g.quotaBoundMinimumMs > 0 && Number.isFinite(g.ratioToQuotaBound));
     assert.equal(g.directoryUse.overLimit, false);
+
+    const m = written.scenarios.members!;
+    assert.equal(m.members, 30);
+    assert.equal(m.added, 30);
+    assert.equal(m.quotaErrors, 0);
+    assert.equal(m.quota.limit, 400, 'the compressed Directory quota');
+    assert.equal(m.quota.overLimit, false);
+    assert.ok(m.maxStatusBytes > 0 && m.maxStatusBytes < 256 * 1024, `status ${m.maxStatusBytes} bytes`);
 
     assert.ok(existsSync(files.svg));
     const svg = readFileSync(files.svg, 'utf8');
