@@ -18,7 +18,8 @@ import {
 import { SECURITY_LABEL, DISCUSSION_LABEL } from '../src/simulators/google/directory-state';
 import { FailureType } from '../src/contract/failure-types';
 import { googleAdminFixture, startProvisioning, type GoogleAdminFixture } from './helpers/google-admin';
-import { failureOf, integration, type Integration } from './helpers/integration';
+import { failureOf, integration, uniqueTaskQueue, type Integration } from './helpers/integration';
+import { cliRunner } from './helpers/cli';
 
 const STATUS_LIMIT = 256 * 1024;
 const SECURITY_LABELS = { [SECURITY_LABEL]: '', [DISCUSSION_LABEL]: '' };
@@ -48,17 +49,22 @@ async function statusSize(handle: WorkflowHandle): Promise<{ bytes: number; stat
 describe('googleAdminRoleProvisioning with large member lists', () => {
   let stack: Integration;
   let g: GoogleAdminFixture;
-  let taskQueue: string;
   let dir: string;
+  const taskQueue = uniqueTaskQueue('admin-roles-members');
+  const cli = cliRunner(() => ({
+    TEMPORAL_ADDRESS: stack.env.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ONRAMP_DATA_DIR: dir,
+  }));
 
   before(async () => {
     stack = await integration();
     // A roomy quota: these tests are about pages, cursors and sizes, not pacing (the bench measures that).
     g = await googleAdminFixture({ directoryQuota: { limit: 100_000, windowMs: 5000 } });
-    ({ taskQueue } = await stack.worker(
+    await stack.worker(
       g.activities({ directoryQuota: { limit: 90_000, windowMs: 5000, guardMs: 0 }, memberConcurrency: 20 }),
-      'admin-roles-members'
-    ));
+      { taskQueue }
+    );
     dir = mkdtempSync(join(tmpdir(), 'onramp-members-'));
   });
   after(async () => {
@@ -200,5 +206,37 @@ describe('googleAdminRoleProvisioning with large member lists', () => {
     assert.equal(failure.type, FailureType.GoogleCyclicMembership);
     assert.match(failure.message, new RegExp(`cannot add ${b.email} to ${a.email}: Cyclic memberships not allowed`));
     assert.deepEqual(g.writes(), before, 'nothing was written');
+  });
+
+  it('onramp status --members pages the failed and the added members the status only counts', async () => {
+    const real = g.users('paged', 2).map((email) => ({ email }));
+    const ghosts = Array.from({ length: 130 }, (_, i) => ({ email: `ghost${String(i).padStart(3, '0')}@${g.domain}` }));
+    const handle = await startProvisioning(stack.env.client, taskQueue, {
+      ...g.request('paged'),
+      members: [...real, ...ghosts],
+    });
+    const failure = await failureOf(handle);
+    assert.equal(failure.type, FailureType.GoogleMembersFailed);
+    assert.match(failure.message, /130 member\(s\) could not be added .* and 120 more \(.*--members\)/);
+    const status = await handle.query(adminRoleStatusQuery);
+    assert.equal(status.members.failed, 130);
+    assert.equal(status.memberProblems.length, 100, 'one page of problems in the status');
+
+    const page2 = await cli(['status', handle.workflowId, '--members', '--page', '2']);
+    assert.equal(page2.code, 0, page2.stderr);
+    const lines = page2.stdout.trim().split('\n');
+    assert.equal(lines[0], 'failed members, page 2 of 2 (130 in all)');
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.trim().split(' ')[0]),
+      ghosts.slice(100).map((m) => m.email)
+    );
+    const added = await cli(['status', handle.workflowId, '--members', 'added', '--json']);
+    assert.equal(added.code, 0, added.stderr);
+    const json = JSON.parse(added.stdout) as { total: number; items: { email: string }[] };
+    assert.equal(json.total, 2);
+    assert.deepEqual(json.items.map((i) => i.email).sort(), real.map((m) => m.email).sort());
+    const bad = await cli(['status', handle.workflowId, '--page', '2']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /--page goes with --members/);
   });
 });
