@@ -138,7 +138,12 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-      return problem(reply, 413, 'body_too_large', 'the body is larger than the intake accepts (256 KiB)');
+      return problem(
+        reply,
+        413,
+        'body_too_large',
+        'the body is larger than the intake accepts (256 KiB); a googleAdminRoles group of more than 5,000 members goes by reference: membersFrom: {orgUnit|group|csv}'
+      );
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return problem(reply, 415, 'unsupported_media_type', 'send Content-Type: application/json');
     if (err instanceof InputError) return problem(reply, 400, 'invalid_order', err.message, err.problems);
