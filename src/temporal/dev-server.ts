@@ -13,6 +13,12 @@ export const DEV_SERVER_DYNAMIC_CONFIG = [
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   // Long operator waits poll with growing intervals; keep visibility fresh for the CLI's `list`.
   'system.forceSearchAttributesCacheRefreshOnRead=true',
+  // Task-queue fairness (issue 25): each workflow and activity carries its customer as `priority.fairnessKey`
+  // (src/rules/fairness.ts); with these the matching service hands tasks out in turn across customers instead of
+  // first in, first out, so one customer's backlog does not queue ahead of everyone else's. Server >= 1.29
+  // (common/dynamicconfig/constants.go: `matching.enableFairness` implies the priority matcher `useNewMatcher`).
+  'matching.useNewMatcher=true',
+  'matching.enableFairness=true',
 ];
 
 export function devServerExtraArgs(opts: DevServerFlagOptions = {}): string[] {
