@@ -13,10 +13,20 @@ import { intakeLatency, type IntakeResult } from './scenarios/intake';
 import { sandboxIntake } from './scenarios/intake-sandbox';
 import { autotaskLimits, type AutotaskLimitResult } from './scenarios/autotask-limits';
 import { recovery, type RecoveryResult } from './scenarios/recovery';
+import { fairness, type FairnessResult, type FairnessSizes } from './scenarios/fairness';
 import { postgresAvailable, startThrowawayPostgres } from './lib/postgres';
 import { orchestrationOverhead, type OverheadResult } from './scenarios/overhead';
 
-export const SCENARIOS = ['delegation', 'overhead', 'group', 'limits', 'intake', 'idle', 'recovery'] as const;
+export const SCENARIOS = [
+  'delegation',
+  'overhead',
+  'group',
+  'limits',
+  'intake',
+  'idle',
+  'recovery',
+  'fairness',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -40,6 +50,22 @@ export interface BenchOptions {
   intakeSandbox?: boolean;
   /** kill -9 trials of the recovery scenario (default 5; quick 1). */
   recoveryKills?: number;
+  /** The fairness scenario's customers and sizes (defaults: fairnessSizes). */
+  fairness?: Partial<FairnessSizes>;
+}
+
+/** Issue 25: 20 customers, the big one with 2,000 ConnectWise companies and a 5,000-member Google group. */
+export function fairnessSizes(quick: boolean, o: Partial<FairnessSizes> = {}): FairnessSizes {
+  return {
+    customers: 20,
+    bigCompanies: quick ? 200 : 2000,
+    bigMembers: quick ? 600 : 5000,
+    smallCompanies: 3,
+    smallMembers: 5,
+    workers: 2,
+    connectwiseSpeedup: 2,
+    ...o,
+  };
 }
 
 /**
@@ -63,6 +89,8 @@ export interface BenchResult {
     group?: GroupRunResult;
     /** Vendor-limit use while a backlog exists, N worker processes sharing the limiter through PostgreSQL. */
     limits?: { googleDirectory: GroupRunResult; connectwise: ConnectwiseLimitResult; autotask: AutotaskLimitResult };
+    /** Issue 25: one big customer and many small ones on one worker pool, each with limits of its own. */
+    fairness?: FairnessResult;
     /** kill -9 of a worker mid-work: how long interrupted onboardings take to resume on a new worker. */
     recovery?: RecoveryResult;
     /** Intake API latency at a steady rate; its orders run customerOnboarding end to end. */
@@ -125,6 +153,17 @@ export async function runBench(ctx: BenchContext, options: BenchOptions): Promis
     }
   }
   if (want.has('recovery')) scenarios.recovery = await recovery(ctx, options.recoveryKills ?? (options.quick ? 1 : 5));
+  if (want.has('fairness')) {
+    const sizes = fairnessSizes(options.quick, options.fairness);
+    const pg = sizes.workers > 1 && postgresAvailable() ? await startThrowawayPostgres() : undefined;
+    if (sizes.workers > 1 && !pg)
+      skipped.push({ scenario: 'fairness', reason: 'no PostgreSQL server binaries: each worker limited alone' });
+    try {
+      scenarios.fairness = await fairness(ctx, sizes, pg?.url);
+    } finally {
+      await pg?.stop();
+    }
+  }
   if (want.has('idle')) scenarios.idle = await idleMemory(ctx, options.idleOnboardings);
   return {
     schema: 'onramp-bench/1',

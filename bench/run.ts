@@ -61,6 +61,9 @@ async function main(): Promise<void> {
       count
     )
     .option('--kills <n>', 'kill -9 trials of the recovery scenario (default 5; quick 1)', count)
+    .option('--fair-customers <n>', 'customers of the fairness scenario, one of them big (default 20)', count)
+    .option('--fair-companies <n>', "the big customer's ConnectWise companies (default 2000; quick 200)", count)
+    .option('--fair-members <n>', "the big customer's Google group members (default 5000; quick 600)", count)
     .option('--out <dir>', 'where results go', 'bench/results')
     .parse();
   const o = cmd.opts<{
@@ -78,6 +81,9 @@ async function main(): Promise<void> {
     limitWorkers?: number;
     autotaskOnboardings?: number;
     kills?: number;
+    fairCustomers?: number;
+    fairCompanies?: number;
+    fairMembers?: number;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -95,6 +101,11 @@ async function main(): Promise<void> {
     limitWorkers: o.limitWorkers,
     autotaskOnboardings: o.autotaskOnboardings,
     recoveryKills: o.kills,
+    fairness: {
+      ...(o.fairCustomers ? { customers: o.fairCustomers } : {}),
+      ...(o.fairCompanies ? { bigCompanies: o.fairCompanies } : {}),
+      ...(o.fairMembers ? { bigMembers: o.fairMembers } : {}),
+    },
   };
   const log = (line: string) => console.log(`[bench] ${line}`);
   log(
