@@ -52,6 +52,12 @@ export interface FairnessResult {
     p50Ratio: number;
     p99Ratio: number;
     maxRatio: number;
+    /**
+     * How long the small customers' tasks waited in the task queue under load (scheduled to started, from the
+     * server's history; workflow and activity tasks): the part of their slowdown the dispatch is responsible for.
+     * The rest is the machine (CPU shared with the big customer's calls) and the vendors' own latency.
+     */
+    queueWaitMs: { p50: number; p99: number; max: number };
   };
   /** Throttling answers from any simulator (Google 403 quota + 429s, ConnectWise 429s): 0 expected. */
   rejected: number;
@@ -118,6 +124,43 @@ export async function onboardCustomer(
   await Promise.all(work);
   return { ms: Date.now() - t0, admin: google.admin(domain) };
 }
+
+/** Scheduled-to-started waits of every workflow and activity task in the histories of `workflowIds`. */
+export async function queueWaits(client: Client, workflowIds: string[]): Promise<number[]> {
+  const waits: number[] = [];
+  const ms = (t: unknown) => {
+    const ts = t as { seconds?: { toNumber(): number } | number; nanos?: number } | null | undefined;
+    const s = typeof ts?.seconds === 'number' ? ts.seconds : (ts?.seconds?.toNumber() ?? 0);
+    return s * 1000 + (ts?.nanos ?? 0) / 1e6;
+  };
+  for (const id of workflowIds) {
+    const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const at = new Map(events.map((e) => [Number(e.eventId), ms(e.eventTime)]));
+    for (const e of events) {
+      const scheduledId =
+        e.activityTaskStartedEventAttributes?.scheduledEventId ??
+        e.workflowTaskStartedEventAttributes?.scheduledEventId;
+      if (scheduledId !== undefined && scheduledId !== null)
+        waits.push(Math.max(0, ms(e.eventTime) - (at.get(Number(scheduledId)) ?? ms(e.eventTime))));
+    }
+  }
+  return waits;
+}
+
+const summary = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return {
+    p50: Math.round(percentile(s, 50)),
+    p99: Math.round(percentile(s, 99)),
+    max: Math.round(s[s.length - 1] ?? NaN),
+  };
+};
+
+/** Mean of the vendors' mean window use, over the vendors whose backlog lasted at least one full window. */
+const meanUse = (uses: WindowUse[]) => {
+  const full = uses.filter((u) => u.fractions.length > 0);
+  return full.length ? Math.round((full.reduce((a, u) => a + u.meanFraction, 0) / full.length) * 1000) / 1000 : NaN;
+};
 
 /** Ratios of loaded to alone times: nearest-rank p50 / p99 and the maximum, rounded to 0.01. */
 export function ratioSummary(aloneMs: number[], loadedMs: number[]) {
@@ -250,16 +293,26 @@ export async function fairness(ctx: BenchContext, sizes: FairnessSizes, postgres
         id: big.id,
         elapsedMs: bigDone.ms,
         use: {
-          meanFraction: Math.round(((googleUse.meanFraction + cwUse.meanFraction) / 2) * 1000) / 1000,
+          meanFraction: meanUse([googleUse, cwUse]),
           googleDirectory: googleUse,
           connectwise: cwUse,
         },
       },
-      small: { aloneMs, loadedMs, ...ratioSummary(aloneMs, loadedMs) },
+      small: {
+        aloneMs,
+        loadedMs,
+        ...ratioSummary(aloneMs, loadedMs),
+        queueWaitMs: summary(
+          await queueWaits(
+            ctx.client,
+            smalls.flatMap((c) => [`fair-load-${c.id}-google`, `fair-load-${c.id}-cw`])
+          )
+        ),
+      },
       rejected,
     };
     ctx.log(
-      `fairness ×${sizes.customers} customers (big: ${sizes.bigCompanies} companies, ${sizes.bigMembers} members; ${sizes.workers} workers): big ${(bigDone.ms / 1000).toFixed(1)} s, use Google ${googleUse.meanFraction} ConnectWise ${cwUse.meanFraction} (mean ${result.bigCustomer.use.meanFraction}); small loaded/alone p50 ${result.small.p50Ratio} p99 ${result.small.p99Ratio}; ${rejected} throttling answers`
+      `fairness ×${sizes.customers} customers (big: ${sizes.bigCompanies} companies, ${sizes.bigMembers} members; ${sizes.workers} workers): big ${(bigDone.ms / 1000).toFixed(1)} s, use Google ${googleUse.meanFraction} ConnectWise ${cwUse.meanFraction} (mean ${result.bigCustomer.use.meanFraction}); small loaded/alone p50 ${result.small.p50Ratio} p99 ${result.small.p99Ratio} (task-queue wait p99 ${result.small.queueWaitMs.p99} ms); ${rejected} throttling answers`
     );
     return result;
   } finally {
