@@ -64,6 +64,11 @@ async function main(): Promise<void> {
     .option('--fair-customers <n>', 'customers of the fairness scenario, one of them big (default 20)', count)
     .option('--fair-companies <n>', "the big customer's ConnectWise companies (default 2000; quick 200)", count)
     .option('--fair-members <n>', "the big customer's Google group members (default 5000; quick 600)", count)
+    .option(
+      '--fair-workers <n>',
+      'worker processes of the fairness scenario, sharing limits in PostgreSQL (default 2)',
+      count
+    )
     .option('--out <dir>', 'where results go', 'bench/results')
     .parse();
   const o = cmd.opts<{
@@ -84,6 +89,7 @@ async function main(): Promise<void> {
     fairCustomers?: number;
     fairCompanies?: number;
     fairMembers?: number;
+    fairWorkers?: number;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -105,6 +111,7 @@ async function main(): Promise<void> {
       ...(o.fairCustomers ? { customers: o.fairCustomers } : {}),
       ...(o.fairCompanies ? { bigCompanies: o.fairCompanies } : {}),
       ...(o.fairMembers ? { bigMembers: o.fairMembers } : {}),
+      ...(o.fairWorkers ? { workers: o.fairWorkers } : {}),
     },
   };
   const log = (line: string) => console.log(`[bench] ${line}`);
