@@ -18,6 +18,7 @@ import { PostgresLimiterStore } from '../src/activities/limits/limiter-postgres'
 import { integrationWorkflowId } from '../src/domain/customer-onboarding-schema';
 import { customerPriority } from '../src/rules/fairness';
 import { startOrder } from '../src/services/orders';
+import { ensureSchedule, SCHEDULE_INTERVAL_MS } from '../src/services/schedules';
 import { googleFixture, type GoogleFixture } from './helpers/google';
 import { integration } from './helpers/integration';
 
@@ -128,6 +129,42 @@ describe('the customer is the fairness key of its workflows and activities (serv
         const a = e.activityTaskScheduledEventAttributes!;
         assert.equal(a.priority?.fairnessKey, customer, `${id}: ${a.activityType?.name} carries the fairness key`);
       }
+    }
+  });
+});
+
+describe("a customer's schedules start their runs with its fairness key", () => {
+  let h: Awaited<ReturnType<typeof integration>>;
+  before(async () => {
+    h = await integration();
+  });
+  after(async () => {
+    await h.teardown();
+  });
+
+  it('ensureSchedule: the start-workflow action carries priority.fairnessKey = customer ID', async () => {
+    const customerId = `fair-schedule-${process.pid}`;
+    const scheduleId = `fairness-test:${customerId}`;
+    const config = {
+      temporal: { address: h.env.address, namespace: 'default', taskQueue: `fair-schedule-${process.pid}` },
+    };
+    // Yearly: it never fires while the test runs.
+    await ensureSchedule(h.env.client, config, {
+      scheduleId,
+      workflowType: 'driftCheck',
+      args: [],
+      everyMs: SCHEDULE_INTERVAL_MS.max,
+      customerId,
+      integration: 'drift-check',
+      summary: 'fairness test',
+    });
+    const handle = h.env.client.schedule.getHandle(scheduleId);
+    try {
+      const desc = await handle.describe();
+      assert.equal(desc.action.type, 'startWorkflow');
+      assert.equal(desc.action.priority?.fairnessKey, customerId);
+    } finally {
+      await handle.delete();
     }
   });
 });
