@@ -58,6 +58,11 @@ export interface FairnessResult {
      * The rest is the machine (CPU shared with the big customer's calls) and the vendors' own latency.
      */
     queueWaitMs: { p50: number; p99: number; max: number };
+    /**
+     * Control: all small customers at once without the big one. Their ratio to alone is what the small customers
+     * cost each other on this machine; p99Ratio above it is what the big customer adds.
+     */
+    withoutBig: { ms: number[]; p99Ratio: number };
   };
   /** Throttling answers from any simulator (Google 403 quota + 429s, ConnectWise 429s): 0 expected. */
   rejected: number;
@@ -270,6 +275,9 @@ export async function fairness(ctx: BenchContext, sizes: FairnessSizes, postgres
     ctx.log(
       `fairness: ${smalls.length} small customers alone: ${aloneMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s`
     );
+    const withoutBigMs = (
+      await Promise.all(smalls.map((c) => onboardCustomer(ctx.client, taskQueue, google, c, small, 'together')))
+    ).map((r) => r.ms);
     const t0 = Date.now();
     const { loadedMs, big: bigDone } = await loadedRun(ctx.client, taskQueue, google, big, smalls, sizes);
     const googleUse = windowUse(
@@ -302,6 +310,7 @@ export async function fairness(ctx: BenchContext, sizes: FairnessSizes, postgres
         aloneMs,
         loadedMs,
         ...ratioSummary(aloneMs, loadedMs),
+        withoutBig: { ms: withoutBigMs, p99Ratio: ratioSummary(aloneMs, withoutBigMs).p99Ratio },
         queueWaitMs: summary(
           await queueWaits(
             ctx.client,
@@ -312,7 +321,7 @@ export async function fairness(ctx: BenchContext, sizes: FairnessSizes, postgres
       rejected,
     };
     ctx.log(
-      `fairness ×${sizes.customers} customers (big: ${sizes.bigCompanies} companies, ${sizes.bigMembers} members; ${sizes.workers} workers): big ${(bigDone.ms / 1000).toFixed(1)} s, use Google ${googleUse.meanFraction} ConnectWise ${cwUse.meanFraction} (mean ${result.bigCustomer.use.meanFraction}); small loaded/alone p50 ${result.small.p50Ratio} p99 ${result.small.p99Ratio} (task-queue wait p99 ${result.small.queueWaitMs.p99} ms); ${rejected} throttling answers`
+      `fairness ×${sizes.customers} customers (big: ${sizes.bigCompanies} companies, ${sizes.bigMembers} members; ${sizes.workers} workers): big ${(bigDone.ms / 1000).toFixed(1)} s, use Google ${googleUse.meanFraction} ConnectWise ${cwUse.meanFraction} (mean ${result.bigCustomer.use.meanFraction}); small loaded/alone p50 ${result.small.p50Ratio} p99 ${result.small.p99Ratio} (task-queue wait p99 ${result.small.queueWaitMs.p99} ms; all small ones together without the big one: p99 ${result.small.withoutBig.p99Ratio}); ${rejected} throttling answers`
     );
     return result;
   } finally {
