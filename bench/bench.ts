@@ -14,6 +14,7 @@ import { intakeLatency, type IntakeResult } from './scenarios/intake';
 import { sandboxIntake } from './scenarios/intake-sandbox';
 import { autotaskLimits, type AutotaskLimitResult } from './scenarios/autotask-limits';
 import { recovery, type RecoveryResult } from './scenarios/recovery';
+import { fairness, type FairnessResult, type FairnessSizes } from './scenarios/fairness';
 import { postgresAvailable, startThrowawayPostgres } from './lib/postgres';
 import { orchestrationOverhead, type OverheadResult } from './scenarios/overhead';
 
@@ -26,6 +27,7 @@ export const SCENARIOS = [
   'idle',
   'recovery',
   'members',
+  'fairness',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -52,6 +54,22 @@ export interface BenchOptions {
   recoveryKills?: number;
   /** Members of the large-list scenario, given by org unit (default 50,000; quick 2,000). */
   largeMembers?: number;
+  /** The fairness scenario's customers and sizes (defaults: fairnessSizes). */
+  fairness?: Partial<FairnessSizes>;
+}
+
+/** Issue 25: 20 customers, the big one with 2,000 ConnectWise companies and a 5,000-member Google group. */
+export function fairnessSizes(quick: boolean, o: Partial<FairnessSizes> = {}): FairnessSizes {
+  return {
+    customers: 20,
+    bigCompanies: quick ? 200 : 2000,
+    bigMembers: quick ? 600 : 5000,
+    smallCompanies: 3,
+    smallMembers: 5,
+    workers: 2,
+    connectwiseSpeedup: 2,
+    ...o,
+  };
 }
 
 /**
@@ -75,6 +93,8 @@ export interface BenchResult {
     group?: GroupRunResult;
     /** Vendor-limit use while a backlog exists, N worker processes sharing the limiter through PostgreSQL. */
     limits?: { googleDirectory: GroupRunResult; connectwise: ConnectwiseLimitResult; autotask: AutotaskLimitResult };
+    /** Issue 25: one big customer and many small ones on one worker pool, each with limits of its own. */
+    fairness?: FairnessResult;
     /** kill -9 of a worker mid-work: how long interrupted onboardings take to resume on a new worker. */
     recovery?: RecoveryResult;
     /** Intake API latency at a steady rate; its orders run customerOnboarding end to end. */
@@ -139,6 +159,17 @@ export async function runBench(ctx: BenchContext, options: BenchOptions): Promis
     }
   }
   if (want.has('recovery')) scenarios.recovery = await recovery(ctx, options.recoveryKills ?? (options.quick ? 1 : 5));
+  if (want.has('fairness')) {
+    const sizes = fairnessSizes(options.quick, options.fairness);
+    const pg = sizes.workers > 1 && postgresAvailable() ? await startThrowawayPostgres() : undefined;
+    if (sizes.workers > 1 && !pg)
+      skipped.push({ scenario: 'fairness', reason: 'no PostgreSQL server binaries: each worker limited alone' });
+    try {
+      scenarios.fairness = await fairness(ctx, sizes, pg?.url);
+    } finally {
+      await pg?.stop();
+    }
+  }
   if (want.has('idle')) scenarios.idle = await idleMemory(ctx, options.idleOnboardings);
   if (want.has('members'))
     scenarios.members = await largeMemberList(

@@ -63,6 +63,14 @@ async function main(): Promise<void> {
     )
     .option('--kills <n>', 'kill -9 trials of the recovery scenario (default 5; quick 1)', count)
     .option('--large-members <n>', 'members of the members scenario, by org unit (default 50000; quick 2000)', count)
+    .option('--fair-customers <n>', 'customers of the fairness scenario, one of them big (default 20)', count)
+    .option('--fair-companies <n>', "the big customer's ConnectWise companies (default 2000; quick 200)", count)
+    .option('--fair-members <n>', "the big customer's Google group members (default 5000; quick 600)", count)
+    .option(
+      '--fair-workers <n>',
+      'worker processes of the fairness scenario, sharing limits in PostgreSQL (default 2)',
+      count
+    )
     .option('--out <dir>', 'where results go', 'bench/results')
     .parse();
   const o = cmd.opts<{
@@ -81,6 +89,10 @@ async function main(): Promise<void> {
     autotaskOnboardings?: number;
     kills?: number;
     largeMembers?: number;
+    fairCustomers?: number;
+    fairCompanies?: number;
+    fairMembers?: number;
+    fairWorkers?: number;
     out: string;
   }>();
   const options: BenchOptions = {
@@ -99,6 +111,12 @@ async function main(): Promise<void> {
     autotaskOnboardings: o.autotaskOnboardings,
     recoveryKills: o.kills,
     largeMembers: o.largeMembers,
+    fairness: {
+      ...(o.fairCustomers ? { customers: o.fairCustomers } : {}),
+      ...(o.fairCompanies ? { bigCompanies: o.fairCompanies } : {}),
+      ...(o.fairMembers ? { bigMembers: o.fairMembers } : {}),
+      ...(o.fairWorkers ? { workers: o.fairWorkers } : {}),
+    },
   };
   const log = (line: string) => console.log(`[bench] ${line}`);
   log(

@@ -5,6 +5,7 @@ import { delegationWorkflowId, parseDelegationInput, type DelegationRequest } fr
 import { connectTemporal } from './temporal/connection';
 import { OnrampCustomer, OnrampIntegration, OnrampState, OnrampStep, OnrampVendor } from './contract/search-attributes';
 import type { googleDelegationOnboarding } from './workflows';
+import { customerPriority } from './rules/fairness';
 
 /**
  * Payloads and failures are encrypted with the configured key ring (src/codec), as the worker's are. The
@@ -42,6 +43,7 @@ export async function startGoogleDelegation(
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      priority: customerPriority(input.customer.domain),
       typedSearchAttributes: [
         { key: OnrampCustomer, value: input.customer.domain },
         { key: OnrampVendor, value: input.vendor.name },

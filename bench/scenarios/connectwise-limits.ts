@@ -56,9 +56,10 @@ export interface ConnectwiseLimitTenant {
   close(): Promise<void>;
 }
 
-export async function startConnectwiseLimitTenant(windowMs = 10_000): Promise<ConnectwiseLimitTenant> {
+export async function startConnectwiseLimitTenant(windowMs = 10_000, speedup = 1): Promise<ConnectwiseLimitTenant> {
   const compression = 60_000 / windowMs;
-  const vendorLimit = { limit: Math.floor(CONNECTWISE_REQUESTS_PER_MINUTE_LIMIT / compression), windowMs };
+  // `speedup` raises the rate itself (the fairness scenario's 2,000-company sync in minutes; Onramp's pace with it).
+  const vendorLimit = { limit: Math.floor((CONNECTWISE_REQUESTS_PER_MINUTE_LIMIT * speedup) / compression), windowMs };
   const sim = createConnectwiseSimulator({
     latencyMs: VENDOR_LATENCY_MS,
     requestsPerWindow: vendorLimit.limit,

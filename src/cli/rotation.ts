@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseDelegationInput } from '../domain/google-delegation-schema';
 import type { googleDelegationReverify } from '../workflows';
 import { readInputFile, withClient, type Out } from './context';
+import { customerPriority } from '../rules/fairness';
 
 export { ROTATION_WORKFLOWS, rotationSchedule, type RotationWorkflow } from '../services/rotation-schedules';
 
@@ -29,6 +30,7 @@ export function registerReverifyCommand(delegation: Command, out: Out): void {
           workflowId: `google-delegation-reverify:${input.customer.domain}:${input.serviceAccount.clientId}:${Date.now()}`,
           taskQueue: config.temporal.taskQueue,
           args: [input],
+          priority: customerPriority(input.customer.domain),
         });
         out(
           r.verified

@@ -24,6 +24,7 @@ import {
   type OffboardingIntegration,
   type OffboardingReport,
 } from '../contract/offboarding-messages';
+import { customerPriority } from '../rules/fairness';
 
 /**
  * What the onboarding of `orderId` set up, as the offboarding input. Refuses while the onboarding is still
@@ -91,6 +92,7 @@ export async function startOffboarding(
         : input,
     ],
     workflowIdConflictPolicy: 'USE_EXISTING',
+    priority: customerPriority(input.customer.id),
     typedSearchAttributes: [
       { key: OnrampCustomer, value: input.customer.id },
       { key: OnrampIntegration, value: 'customer-offboarding' },
@@ -113,6 +115,7 @@ export async function planOffboarding(
     workflowId: offboardingWorkflowId(orderId, 'plan', randomUUID().slice(0, 8)),
     taskQueue: config.temporal.taskQueue,
     args: [input],
+    priority: customerPriority(input.customer.id),
     typedSearchAttributes: [
       { key: OnrampCustomer, value: input.customer.id },
       { key: OnrampIntegration, value: 'customer-offboarding-plan' },

@@ -51,6 +51,7 @@ import { supplyAutotaskCredentialsUpdate } from '../contract/autotask-onboarding
 import { provideConnectionUpdate } from '../contract/connectwise-onboarding-messages';
 import { autotaskProfileOf, type VendorProfilesFile } from '../domain/vendor-profile-schema';
 import { loadVendorProfiles } from '../secrets/vendor-profile-file';
+import { customerPriority } from '../rules/fairness';
 
 export class OrderConflictError extends Error {
   constructor(readonly orderId: string) {
@@ -207,6 +208,7 @@ export async function startAcceptedOrder(
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       memo: { orderFingerprint: fingerprint },
+      priority: customerPriority(order.customer.id),
       typedSearchAttributes: [
         { key: OnrampCustomer, value: order.customer.id },
         {

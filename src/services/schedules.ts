@@ -15,6 +15,7 @@ import {
   OnrampState,
   OnrampStep,
 } from '../contract/search-attributes';
+import { customerPriority } from '../rules/fairness';
 
 /** Shortest and longest interval of any Onramp schedule: checked before a schedule is created or updated. */
 export const SCHEDULE_INTERVAL_MS = { min: 3600_000, max: 365 * 86_400_000 } as const;
@@ -46,6 +47,7 @@ export async function ensureSchedule(
     args: s.args,
     taskQueue: config.temporal.taskQueue,
     workflowId: `${s.scheduleId}:run`,
+    priority: customerPriority(s.customerId),
     typedSearchAttributes: [
       { key: OnrampCustomer, value: s.customerId },
       { key: OnrampIntegration, value: s.integration },

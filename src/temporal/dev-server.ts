@@ -13,6 +13,17 @@ export const DEV_SERVER_DYNAMIC_CONFIG = [
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   // Long operator waits poll with growing intervals; keep visibility fresh for the CLI's `list`.
   'system.forceSearchAttributesCacheRefreshOnRead=true',
+  // Task-queue fairness (issue 25): each workflow and activity carries its customer as `priority.fairnessKey`
+  // (src/rules/fairness.ts); with these the matching service hands tasks out in turn across customers instead of
+  // first in, first out, so one customer's backlog does not queue ahead of everyone else's. Server >= 1.29
+  // (common/dynamicconfig/constants.go: `matching.enableFairness` implies the priority matcher `useNewMatcher`).
+  'matching.useNewMatcher=true',
+  'matching.enableFairness=true',
+  // Fairness is kept per task-queue partition: with the default 4, a poller takes from whichever partition answers
+  // and a small customer's tasks still came 21st-25th of 33 behind a big one's 30 (test/fairness.test.ts); with one,
+  // 2nd, 4th and 6th (first in, first out: 31st-33rd). One matching host gains nothing from more partitions.
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
 ];
 
 export function devServerExtraArgs(opts: DevServerFlagOptions = {}): string[] {

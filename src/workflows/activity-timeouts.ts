@@ -1,4 +1,6 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import { workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { OnrampCustomer } from '../contract/search-attributes';
+import { customerPriority, type CustomerPriority } from '../rules/fairness';
 
 /**
  * Every activity is scheduled with this heartbeat timeout, and the worker's autoHeartbeat interceptor
@@ -13,10 +15,26 @@ export const HEARTBEAT = '15 seconds';
 export type HeartbeatingOptions = Omit<ActivityOptions, 'heartbeatTimeout'> & { heartbeatTimeout: typeof HEARTBEAT };
 
 /**
+ * The customer whose task this workflow's activities are (src/rules/fairness.ts): the fairness key the workflow was
+ * started with (Onramp's services start every workflow with one; children inherit it), else its OnrampCustomer search
+ * attribute. Both come from the workflow's history (start event, upserts), so replay computes the same key.
+ */
+export function workflowCustomerPriority(): CustomerPriority | undefined {
+  const info = workflowInfo();
+  return customerPriority(info.priority?.fairnessKey || info.typedSearchAttributes.get(OnrampCustomer));
+}
+
+/**
  * The one way workflows build activity options: whatever else they set, the heartbeat timeout is
  * HEARTBEAT. test/activity-heartbeat.test.ts fails when a `proxyActivities` or `executeWithOptions` in
  * src/workflows gets options whose type does not carry it.
+ *
+ * And every activity carries its customer's fairness key. Options are built once per workflow module, before any
+ * workflow runs, so `priority` is read when an activity is scheduled (the SDK copies the options then, inside the
+ * workflow): a getter, evaluated in the scheduling workflow's context. Priority is not part of replay matching.
  */
 export function heartbeating(options: Omit<ActivityOptions, 'heartbeatTimeout'>): HeartbeatingOptions {
-  return { ...options, heartbeatTimeout: HEARTBEAT };
+  const built: HeartbeatingOptions = { ...options, heartbeatTimeout: HEARTBEAT };
+  if (options.priority) return built;
+  return Object.defineProperty(built, 'priority', { enumerable: true, get: workflowCustomerPriority });
 }

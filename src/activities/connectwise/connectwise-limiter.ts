@@ -40,6 +40,15 @@ export class TenantLimiter {
   }
 }
 
+/**
+ * The key of a customer's ConnectWise limits: its tenant, i.e. the site and the company it logs in to (ConnectWise
+ * throttles per tenant), the same on every worker. Each customer has its own pace; one customer's sync never spends
+ * another's.
+ */
+export function connectwiseLimitKey(site: { apiBaseUrl: string }, connection: { companyId: string }): string {
+  return `${site.apiBaseUrl}|${connection.companyId.toLowerCase()}`;
+}
+
 export class TenantLimiters {
   private readonly byTenant = new Map<string, TenantLimiter>();
 

@@ -18,7 +18,7 @@ import { scrubSecrets } from '../../secrets/scrub';
 import { permanent } from '../failures';
 import { createCwClient, type CwClient } from './connectwise-client';
 import type { LimiterStore } from '../limits/limiter-store';
-import { TenantLimiters } from './connectwise-limiter';
+import { connectwiseLimitKey, TenantLimiters } from './connectwise-limiter';
 import { checkPermissions, type PermissionReport } from './permissions';
 import { discoverSite, type SiteSettings } from './site';
 import {
@@ -111,7 +111,7 @@ export function createConnectwiseActivities(settings: ConnectwiseSettings = {}) 
         privateKey: await privateKeyOf(connection),
         clientId: connection.clientId,
       },
-      limiter: limiters.for(`${site.apiBaseUrl}|${connection.companyId.toLowerCase()}`),
+      limiter: limiters.for(connectwiseLimitKey(site, connection)),
       timeoutMs,
       pageSize: settings.pageSize ?? 1000,
     });

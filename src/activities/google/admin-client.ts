@@ -34,18 +34,38 @@ export interface AdminClients {
 }
 
 /**
+ * The key of a caller's Directory quota in the limiter store. Google counts "queries per minute per user per Google
+ * Cloud project": the user is the customer's admin Onramp impersonates, the project the vendor's service account's.
+ * So each customer has a quota of its own, shared by every worker that calls for it, and one customer's burst never
+ * spends another's (issue 25: limits per customer). Until issue 25 one key served every customer.
+ */
+export function directoryQuotaKey(caller: Pick<GoogleAdminCaller, 'adminEmail' | 'serviceAccount'>): string {
+  return `google-directory:${caller.serviceAccount.email.toLowerCase()}|${caller.adminEmail.toLowerCase()}`;
+}
+
+/**
  * Authenticated googleapis clients for one caller and scope set, cached per worker so the access token
- * is reused; every Directory call waits for the shared quota limiter first.
+ * is reused; every Directory call waits for its customer's shared quota limiter first.
  */
 export function createAdminClientFactory(settings: GoogleAdminSettings) {
   const q = settings.directoryQuota ?? { limit: 2400, windowMs: 60_000 };
-  const limiter = new SlidingWindowLimiter(q.limit, q.windowMs, q.guardMs ?? 1000, settings.limiterStore);
+  const limiters = new Map<string, SlidingWindowLimiter>();
+  const limiterFor = (caller: GoogleAdminCaller): SlidingWindowLimiter => {
+    const key = directoryQuotaKey(caller);
+    let l = limiters.get(key);
+    if (!l) {
+      l = new SlidingWindowLimiter(q.limit, q.windowMs, q.guardMs ?? 1000, settings.limiterStore, key);
+      limiters.set(key, l);
+    }
+    return l;
+  };
   const cache = new Map<string, { jwt: JWT; clients: AdminClients }>();
 
   async function clientsFor(caller: GoogleAdminCaller, scopes: string[], what: string): Promise<AdminClients> {
     const cacheKey = `${caller.serviceAccount.keyRef}|${caller.adminEmail}|${[...scopes].sort().join(' ')}`;
     let entry = cache.get(cacheKey);
     if (!entry) {
+      const limiter = limiterFor(caller);
       const key = await loadServiceAccountKeyOrFail(caller.serviceAccount.keyRef);
       // Directory calls wait for the shared quota first; their timeout starts once they may be sent, and
       // each stays counted in the window until its answer is in (Google counts it on arrival).
@@ -76,5 +96,5 @@ export function createAdminClientFactory(settings: GoogleAdminSettings) {
     return entry.clients;
   }
 
-  return { clientsFor, limiter };
+  return { clientsFor, limiterFor };
 }

@@ -9,6 +9,7 @@ import { validateOrder } from '../../services/orders';
 import { googleAdminRoleProvisioning } from '../../workflows';
 import { CliError, readInputFile, sleep, withClient, type Out } from '../context';
 import { registerReverifyCommand } from '../rotation';
+import { customerPriority } from '../../rules/fairness';
 
 /** Print status changes until the onboarding ends; returns its final status. */
 export async function followDelegation(client: Client, workflowId: string, print: Out): Promise<DelegationStatus> {
@@ -64,6 +65,7 @@ export function registerGoogleCommands(program: Command, out: Out): void {
           workflowId: `${integrationWorkflowId(order.orderId, 'googleAdminRoles')}:plan:${Date.now()}`,
           taskQueue: config.temporal.taskQueue,
           args: [request],
+          priority: customerPriority(order.customer.id),
         });
         out(JSON.stringify(result.plan, null, 2));
       });

@@ -193,6 +193,8 @@ export class DirectoryState {
   /** Writes by kind (group.create, member.insert, role.insert, assignment.insert, …) that changed state. */
   readonly writes = new Map<string, number>();
   quotaErrors = 0;
+  /** When each Directory query was counted, per impersonated user (a measurement aid: who used how much of their quota). */
+  readonly quotaLog = new Map<string, number[]>();
   private quotaWindows = new Map<string, { start: number; count: number }>();
 
   constructor(
@@ -358,6 +360,9 @@ export class DirectoryState {
       this.quotaWindows.set(subject, w);
     }
     w.count++;
+    let log = this.quotaLog.get(subject);
+    if (!log) this.quotaLog.set(subject, (log = []));
+    log.push(now);
     if (w.count > q.limit) {
       this.quotaErrors++;
       return false;
