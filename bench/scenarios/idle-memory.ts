@@ -230,8 +230,12 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
   const parents: string[] = [];
   const opened: Record<IdleKind, number> = { googleDelegation: 0, googleAdminRoles: 0, autotask: 0, connectwise: 0 };
 
-  const count = async (q: string) =>
-    (await ctx.client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running" AND ${q}`)).count;
+  const count = async (q?: string) =>
+    (
+      await ctx.client.workflow.count(
+        `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"${q ? ` AND ${q}` : ''}`
+      )
+    ).count;
   const waitingQuery: Record<IdleKind, string> = {
     googleDelegation: `OnrampIntegration = "${ONRAMP_INTEGRATION.googleDelegationOnboarding}" AND OnrampState = "waiting-for-operator"`,
     googleAdminRoles: `OnrampIntegration = "${ONRAMP_INTEGRATION.customerOnboarding}" AND OnrampStep = "googleDelegation:running,googleAdminRoles:blocked"`,
@@ -302,7 +306,7 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
     const warmUp = Math.min(WARM_UP, n);
     await open(0, warmUp);
     await closeAll();
-    while ((await count('TRUE')) > 0) await sleep(1000);
+    while ((await count()) > 0) await sleep(1000);
     google.sim.tokenOutcomes.set('unauthorized_client', 0);
     const idle = await settled(worker, 'idle');
     const half = Math.floor(n / 2);
@@ -312,7 +316,7 @@ export async function idleMemory(ctx: BenchContext, n: number): Promise<IdleMemo
     startSeconds += await open(base + half, base + n);
     const loaded = await settled(worker, 'loaded');
     const waiting = await waitingNow();
-    const workflowsOpen = await count('TRUE');
+    const workflowsOpen = await count();
 
     // History per waiting onboarding, from the server: a sample of each kind, the order and its children.
     const history = {} as Record<IdleKind, IdleHistory>;
