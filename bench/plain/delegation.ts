@@ -5,7 +5,7 @@
  * the same libraries (google-auth-library, googleapis, undici) and the same concurrency (every delegation at
  * once, at most `maxConcurrentActivities` steps in flight as the worker's activity slots), and no Temporal.
  * A child process of the benchmark, as the worker is, so the simulators in the parent share the CPU the same
- * way. Configured by BENCH_PLAIN (JSON); says `ready`, runs on `go`, answers `done`.
+ * way. Says `ready`, runs on `go` (its configuration, over IPC: too large for the environment), answers `done`.
  */
 import { readFile } from 'node:fs/promises';
 import { admin_directory_v1 } from 'googleapis/build/src/apis/admin/directory_v1';
@@ -114,10 +114,9 @@ async function delegation(cfg: PlainConfig, d: PlainDelegation, step: ReturnType
 }
 
 async function main(): Promise<void> {
-  const cfg = JSON.parse(process.env.BENCH_PLAIN ?? '') as PlainConfig;
   const send = (m: PlainMessage) => process.send?.(m);
-  await new Promise<void>((resolve) => {
-    process.once('message', () => resolve());
+  const cfg = await new Promise<PlainConfig>((resolve) => {
+    process.once('message', (m: { type: 'go'; config: PlainConfig }) => resolve(m.config));
     send({ type: 'ready' });
   });
   const step = semaphore(cfg.maxConcurrentActivities);

@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startGoogleDelegation } from '../../src/client';
 import { loadConfig } from '../../src/config';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker';
 import { DEFAULT_DELEGATION_SCOPES } from '../../src/domain/google-delegation-schema';
 import type { PlainConfig, PlainMessage } from '../plain/delegation';
 import type { BenchContext } from '../lib/environment';
@@ -51,6 +52,7 @@ export interface ThroughputResult {
   workflow: 'googleDelegationOnboarding';
   note: string;
   maxConcurrentActivities: number;
+  maxCachedWorkflows: number;
   runs: ThroughputRun[];
 }
 
@@ -129,12 +131,11 @@ async function batchOf(
 async function plainBatch(cfg: PlainConfig): Promise<Extract<PlainMessage, { type: 'done' }>> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'plain', 'delegation.ts')], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, BENCH_PLAIN: JSON.stringify(cfg) },
   });
   try {
     return await new Promise((resolve, reject) => {
       child.on('message', (m: PlainMessage) => {
-        if (m.type === 'ready') child.send({ type: 'go' });
+        if (m.type === 'ready') child.send({ type: 'go', config: cfg });
         else resolve(m);
       });
       child.once('exit', (code) =>
@@ -154,6 +155,9 @@ export async function delegationThroughput(ctx: BenchContext, sizes: number[]): 
   const maxConcurrentActivities = Number(
     process.env.ONRAMP_MAX_CONCURRENT_ACTIVITIES || loadConfig({}).worker.maxConcurrentActivities
   );
+  const cacheSize = Number(
+    process.env.ONRAMP_MAX_CACHED_WORKFLOWS || loadConfig({}).worker.maxCachedWorkflows || DEFAULT_MAX_CACHED_WORKFLOWS
+  );
   const worker = await spawnWorker({
     address: ctx.address,
     namespace: ctx.namespace,
@@ -161,6 +165,7 @@ export async function delegationThroughput(ctx: BenchContext, sizes: number[]): 
     bundlePath: ctx.bundlePath,
     deps: google.deps(),
     maxConcurrentActivities,
+    maxCachedWorkflows: cacheSize,
   });
   const deps = google.deps();
   const keyPath = google.keyRef.replace(/^file:/, '');
@@ -237,8 +242,9 @@ export async function delegationThroughput(ctx: BenchContext, sizes: number[]): 
   }
   return {
     workflow: 'googleDelegationOnboarding',
-    note: `grant in place, 16 scopes, 1 s polling; one worker process with the shipped settings (${maxConcurrentActivities} concurrent activities); vendor latency 50-150 ms per call; plain: bench/plain/delegation.ts, the same vendor calls and concurrency without Temporal, in a process of its own, right after each batch`,
+    note: `grant in place, 16 scopes, 1 s polling; one worker process with the shipped settings (${maxConcurrentActivities} concurrent activities, ${cacheSize} cached workflows); vendor latency 50-150 ms per call; plain: bench/plain/delegation.ts, the same vendor calls and concurrency without Temporal, in a process of its own, right after each batch`,
     maxConcurrentActivities,
+    maxCachedWorkflows: cacheSize,
     runs,
   };
 }
