@@ -42,9 +42,9 @@ export class WorkerThreadIsolates {
   /** A full GC in every worker thread, then their heaps' used bytes (summed) and how many there are. */
   async collect(): Promise<{ isolates: number; heapUsedBytes: number }> {
     // Attached once, on first use; workers that start later attach on their own (autoAttach).
-    await (this.enabled ??= this.session.post('NodeWorker.enable', { waitForDebuggerOnStart: false }).then(() =>
-      new Promise((r) => setTimeout(r, 100))
-    ) as Promise<void>);
+    await (this.enabled ??= this.session
+      .post('NodeWorker.enable', { waitForDebuggerOnStart: false })
+      .then(() => new Promise<void>((r) => setTimeout(r, 100))));
     let heapUsedBytes = 0;
     const threads = [...this.threads];
     for (const t of threads) {

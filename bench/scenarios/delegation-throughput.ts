@@ -195,7 +195,7 @@ export async function delegationThroughput(ctx: BenchContext, sizes: number[]): 
             adminEmail: r.adminEmail,
             scopes: [...(r.scopes ?? DEFAULT_DELEGATION_SCOPES)],
             vendor: { name: r.vendor.name, supportEmail: r.vendor.supportEmail },
-            serviceAccount: { clientId: r.serviceAccount.clientId!, email: r.serviceAccount.email, keyPath },
+            serviceAccount: { clientId: r.serviceAccount.clientId, email: r.serviceAccount.email, keyPath },
           };
         }),
       });
