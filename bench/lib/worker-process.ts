@@ -9,7 +9,6 @@ import { createActivities, type ActivityDeps } from '../../src/activities';
 import { autoHeartbeat } from '../../src/activities/heartbeat';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker';
 import { benchDataConverter } from './codec';
-import { floorActivities } from './floor-activities';
 import { WorkerThreadIsolates } from './isolates';
 
 export interface BenchWorkerConfig {
@@ -20,8 +19,6 @@ export interface BenchWorkerConfig {
   deps: ActivityDeps;
   maxConcurrentActivities: number;
   maxCachedWorkflows?: number;
-  /** Bench-only: run the floor workflow's no-op activities (bench/workflows/floor.ts) instead of Onramp's. */
-  floorActivities?: boolean;
 }
 
 export type ParentMessage = { type: 'memory' } | { type: 'stop' } | { type: 'heapSnapshot'; path: string };
@@ -66,7 +63,7 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
-    activities: cfg.floorActivities ? floorActivities : createActivities(cfg.deps),
+    activities: createActivities(cfg.deps),
     dataConverter: await benchDataConverter(),
     // As src/worker.ts: one V8 context for all cached workflows.
     reuseV8Context: true,
