@@ -9,14 +9,13 @@ export function chartFor(result: BenchResult): string {
   const d = result.scenarios.delegation;
   if (d)
     panels.push({
-      title: 'Throughput: delegation onboardings completed per second (one worker), and the Temporal floor',
+      title:
+        'Throughput: delegation onboardings completed per second (one worker), and a plain script without Temporal',
       yLabel: 'completed / s',
       series: d.runs.flatMap((r) => [
-        { label: `${r.concurrent} concurrent`, points: r.completionsPerSecond },
-        // The same server's floor (no-op activities, same commands), measured right after in the same run.
-        ...(r.floorCompletionsPerSecond?.length
-          ? [{ label: `${r.concurrent} floor (ratio ${r.ratioToFloor})`, points: r.floorCompletionsPerSecond }]
-          : []),
+        { label: `${r.concurrent} concurrent`, points: r.completionsSeries },
+        // The same vendor calls from a plain Node script (bench/plain/delegation.ts), right after in the same run.
+        { label: `${r.concurrent} plain script (ratio ${r.ratioToPlain})`, points: r.plainCompletionsSeries },
       ]),
     });
   const use = [

@@ -41,7 +41,11 @@ async function main(): Promise<void> {
     .option('--sizes <list>', 'concurrent delegation onboardings per run (default 1,100,1000; quick 1,20)', list)
     .option('--members <n>', 'members of the issue #3 group (default 1000)', count)
     .option('--limit-members <n>', 'members for the vendor-limit backlog (default 2000; quick 600)', count)
-    .option('--idle <n>', 'onboardings left waiting for an operator (default 10000; quick 300)', count)
+    .option(
+      '--idle <n>',
+      'onboardings of the four integrations left waiting on their human step (default 10000; quick 300)',
+      count
+    )
     .option('--reps <n>', 'repetitions of the overhead comparison (default 5; quick 3)', count)
     .option('--intake-rate <n>', 'intake requests per second (default 20; quick 10)', count)
     .option('--intake-seconds <n>', 'how long the intake runs (default 20; quick 5)', count)

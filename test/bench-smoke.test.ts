@@ -38,14 +38,14 @@ describe('benchmark smoke (tiny sizes)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs delegation throughput, a quota-bound group and a group by reference, and writes a result file and chart of the right shape', async () => {
+  it('runs delegation throughput (against the plain script), a quota-bound group, a group by reference and idle memory, and writes a result file and chart of the right shape', async () => {
     const options: BenchOptions = {
-      scenarios: ['delegation', 'group', 'members'],
+      scenarios: ['delegation', 'group', 'members', 'idle'],
       quick: true,
       sizes: [1, 3],
       groupMembers: 20,
       limitMembers: 20,
-      idleOnboardings: 1,
+      idleOnboardings: 8,
       overheadRepetitions: 1,
       intakeRatePerSecond: 1,
       intakeSeconds: 1,
@@ -62,7 +62,7 @@ describe('benchmark smoke (tiny sizes)', () => {
     const written = JSON.parse(readFileSync(files.json, 'utf8')) as BenchResult & { chart: string };
     assert.equal(written.schema, 'onramp-bench/1');
     assert.equal(written.chart, files.svg);
-    assert.deepEqual(Object.keys(written.scenarios).sort(), ['delegation', 'group', 'members']);
+    assert.deepEqual(Object.keys(written.scenarios).sort(), ['delegation', 'group', 'idle', 'members']);
 
     const runs = written.scenarios.delegation!.runs;
     assert.deepEqual(
@@ -80,7 +80,44 @@ describe('benchmark smoke (tiny sizes)', () => {
       // the vendor calls really happened.
       assert.equal(r.vendorRequests, 19 * r.concurrent);
       assert.equal(r.vendor429s, 0);
+      // The plain script (no Temporal) made exactly the same vendor calls, counted at the simulators.
+      assert.equal(typeof r.completionsPerSecond, 'number');
+      assert.equal(typeof r.plainCompletionsPerSecond, 'number');
+      assert.equal(typeof r.ratioToPlain, 'number');
+      assert.deepEqual([r.plain.completed, r.plain.failed], [r.concurrent, 0]);
+      assert.deepEqual(r.plain.vendorCalls, r.vendorCalls);
+      assert.deepEqual(r.vendorCalls, {
+        tokens: 18 * r.concurrent,
+        usersGet: r.concurrent,
+        notifications: r.concurrent,
+        other: 0,
+        http429s: 0,
+      });
+      assert.equal(r.sameVendorCalls, true);
     }
+
+    // Idle: 8 onboardings, two of each integration, each seen waiting on its human step.
+    const idle = written.scenarios.idle!;
+    const each = { googleDelegation: 2, googleAdminRoles: 2, autotask: 2, connectwise: 2 };
+    assert.deepEqual(idle.perIntegration, each);
+    assert.deepEqual(idle.waiting, each);
+    // Orders + their children: delegation, admin roles (parent + delegation child), Autotask, ConnectWise.
+    assert.equal(idle.workflowsOpen, 16);
+    for (const m of [idle.startup, idle.idle, idle.mid.memory, idle.loaded.memory, idle.closed]) {
+      assert.ok(m.rssBytes > 0);
+      assert.equal(m.mainGc, true);
+      // The workflow isolate was found and collected too, not only the main thread's.
+      assert.ok(m.workflowIsolates >= 1 && m.workflowHeapUsedBytes > 0);
+    }
+    assert.equal(idle.loaded.openOnboardings, 8);
+    assert.equal(idle.marginalBytesPerOnboarding.to, 8);
+    // Only a run of 10,000 writes the 10,000 figures: nothing is extrapolated.
+    assert.equal(idle.at10k, undefined);
+    assert.equal(idle.marginalBytes5kTo10k, undefined);
+    assert.equal('projected10kRssBytes' in idle, false);
+    for (const h of Object.values(idle.history)) assert.ok(h.sampled === 2 && h.events > 0 && h.bytes > 0);
+    assert.ok(idle.historyBytesPerOnboarding > 0 && idle.historyEventsPerOnboarding > 0);
+    assert.ok(idle.startsPerSecond > 0);
 
     const g = written.scenarios.group!;
     assert.equal(g.added, 20);

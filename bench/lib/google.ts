@@ -18,6 +18,8 @@ export interface BenchGoogle {
   sim: GoogleSimulator;
   receiver: NotifyReceiver;
   requests: LoggedRequest[];
+  /** Every answered request of the notification receiver (the vendor-support endpoint). */
+  notifyRequests: LoggedRequest[];
   clientId: string;
   saEmail: string;
   keyRef: string;
@@ -39,6 +41,7 @@ export async function startBenchGoogle(directory: DirectorySimOptions = {}): Pro
   const requests = recordRequests(sim);
   const url = await sim.listen();
   const receiver = createNotifyReceiver();
+  const notifyRequests = recordRequests(receiver);
   // The notification receiver is a vendor endpoint too: same latency (createNotifyReceiver takes no options).
   receiver.options.latencyMs = VENDOR_LATENCY_MS;
   const notifyUrl = `${await receiver.listen()}/notify`;
@@ -57,6 +60,7 @@ export async function startBenchGoogle(directory: DirectorySimOptions = {}): Pro
     sim,
     receiver,
     requests,
+    notifyRequests,
     clientId: keyFile.client_id,
     saEmail: keyFile.client_email,
     keyRef,

@@ -20,6 +20,12 @@ export interface WorkerMemory {
   externalBytes: number;
   /** process.memoryUsage().arrayBuffers (part of external): Buffers and ArrayBuffers, e.g. payloads in flight. */
   arrayBuffersBytes: number;
+  /** Whether the main isolate's full GC ran (the worker runs with --expose-gc). */
+  mainGc: boolean;
+  /** The workflow isolates (SDK worker threads), each fully garbage-collected before the reading. */
+  workflowIsolates: number;
+  /** Their V8 heaps' used bytes after that GC (inside RSS; not in heapUsedBytes, which is the main isolate's). */
+  workflowHeapUsedBytes: number;
 }
 
 export interface BenchWorker {
@@ -102,6 +108,9 @@ export async function spawnWorker(cfg: BenchWorkerConfig): Promise<BenchWorker> 
         heapTotalBytes: m.heapTotal,
         externalBytes: m.external,
         arrayBuffersBytes: m.arrayBuffers,
+        mainGc: m.gcRan,
+        workflowIsolates: m.workflowIsolates ?? 0,
+        workflowHeapUsedBytes: m.workflowHeapUsed ?? 0,
       };
     },
     async heapSnapshot(path: string) {

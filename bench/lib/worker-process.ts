@@ -9,7 +9,7 @@ import { createActivities, type ActivityDeps } from '../../src/activities';
 import { autoHeartbeat } from '../../src/activities/heartbeat';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker';
 import { benchDataConverter } from './codec';
-import { floorActivities } from './floor-activities';
+import { WorkerThreadIsolates } from './isolates';
 
 export interface BenchWorkerConfig {
   address: string;
@@ -19,8 +19,6 @@ export interface BenchWorkerConfig {
   deps: ActivityDeps;
   maxConcurrentActivities: number;
   maxCachedWorkflows?: number;
-  /** Bench-only: run the floor workflow's no-op activities (bench/workflows/floor.ts) instead of Onramp's. */
-  floorActivities?: boolean;
 }
 
 export type ParentMessage = { type: 'memory' } | { type: 'stop' } | { type: 'heapSnapshot'; path: string };
@@ -34,6 +32,9 @@ export type ChildMessage =
       external: number;
       arrayBuffers: number;
       gcRan: boolean;
+      /** The workflow isolates (worker threads), each after a full GC of its own. */
+      workflowIsolates?: number;
+      workflowHeapUsed?: number;
     }
   | { type: 'stopped' }
   | { type: 'error'; message: string };
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
-    activities: cfg.floorActivities ? floorActivities : createActivities(cfg.deps),
+    activities: createActivities(cfg.deps),
     dataConverter: await benchDataConverter(),
     // As src/worker.ts: one V8 context for all cached workflows.
     reuseV8Context: true,
@@ -77,12 +78,25 @@ async function main(): Promise<void> {
     // so gc() and process.memoryUsage() see the workflow isolate's heap too.
     ...(process.env.ONRAMP_BENCH_WORKFLOWS_ON_MAIN_THREAD === '1' ? { debugMode: true } : {}),
   });
+  const isolates = new WorkerThreadIsolates();
   process.on('message', (m: ParentMessage) => {
     if (m.type === 'memory') {
-      // A full GC first (when --expose-gc), so the heap figure is what is retained, not garbage not yet collected.
-      const gc = (globalThis as { gc?: () => void }).gc;
-      gc?.();
-      send({ type: 'memory', ...memoryNow(), gcRan: !!gc });
+      // A full GC of both isolates first: the workflow thread(s) through the inspector, then the main thread
+      // (when --expose-gc), so the figures are what is retained, not garbage not yet collected.
+      void isolates.collect().then(
+        (w) => {
+          const gc = (globalThis as { gc?: () => void }).gc;
+          gc?.();
+          send({
+            type: 'memory',
+            ...memoryNow(),
+            gcRan: !!gc,
+            workflowIsolates: w.isolates,
+            workflowHeapUsed: w.heapUsedBytes,
+          });
+        },
+        (err: unknown) => send({ type: 'error', message: `workflow isolate GC: ${(err as Error).message}` })
+      );
     } else if (m.type === 'heapSnapshot') {
       (globalThis as { gc?: () => void }).gc?.();
       writeHeapSnapshot(m.path);

@@ -18,7 +18,7 @@ import { vendorTrackingIdentifier } from '../../src/simulators/autotask/autotask
 import { playVendorDeployments } from '../../src/simulators/autotask/vendor-deployment';
 
 /** The sandbox's vendor profiles; this process (and the workers it starts, which inherit its environment) plays the vendors. */
-const BENCH_PROFILES = playVendorDeployments(loadVendorProfiles(SANDBOX_VENDOR_PROFILES));
+export const BENCH_PROFILES = playVendorDeployments(loadVendorProfiles(SANDBOX_VENDOR_PROFILES));
 import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 
 export interface AutotaskLimitResult {

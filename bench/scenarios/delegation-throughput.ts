@@ -1,17 +1,13 @@
+import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startGoogleDelegation } from '../../src/client';
-import { writeWorkflowBundle } from '../../src/temporal/workflow-bundle';
-import {
-  OnrampCustomer,
-  OnrampIntegration,
-  OnrampState,
-  OnrampStep,
-  OnrampVendor,
-} from '../../src/contract/search-attributes';
-import type { onrampBenchThroughputFloor } from '../workflows/floor';
+import { loadConfig } from '../../src/config';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker';
+import { DEFAULT_DELEGATION_SCOPES } from '../../src/domain/google-delegation-schema';
+import type { PlainConfig, PlainMessage } from '../plain/delegation';
 import type { BenchContext } from '../lib/environment';
-import { startBenchGoogle } from '../lib/google';
+import { startBenchGoogle, type BenchGoogle } from '../lib/google';
 import { inParallel, perSecond, summarize, type LatencySummary } from '../lib/stats';
 import { spawnWorker } from '../lib/worker-handle';
 
@@ -20,28 +16,61 @@ export interface ThroughputRun {
   completed: number;
   failed: number;
   elapsedMs: number;
+  /** Completed onboardings / elapsed (first start request to last result), per second. */
+  completionsPerSecond: number;
+  /** Kept for earlier result files: the same figure as completionsPerSecond. */
   onboardingsPerSecond: number;
   endToEnd: LatencySummary;
-  /** Completions per second since the batch was submitted (the chart's throughput line). */
-  completionsPerSecond: { t: number; value: number }[];
+  /** Completions in each second since the batch was submitted (the chart's throughput line). */
+  completionsSeries: { t: number; value: number }[];
+  /** The vendor calls the simulators answered during the batch, by kind (counted by the simulators themselves). */
+  vendorCalls: VendorCalls;
   vendorRequests: number;
   vendor429s: number;
   /**
-   * The same server's floor, measured right after in the same run: N workflows with the same commands (four
-   * search-attribute upserts around three activities, no timer) whose activities do nothing
-   * (bench/workflows/floor.ts), on a worker process of their own with the same settings.
+   * The same delegations done by a plain Node script (bench/plain/delegation.ts) in a process of its own: the
+   * same vendor calls, the same libraries, the same concurrency, no Temporal; right after, same simulators.
    */
-  floorCompletionsPerSecond: { t: number; value: number }[];
-  floor: { completed: number; failed: number; elapsedMs: number; onboardingsPerSecond: number };
-  /** onboardingsPerSecond / floor.onboardingsPerSecond: 1.0 would mean Onramp costs nothing over Temporal's floor. */
-  ratioToFloor: number;
+  plainCompletionsPerSecond: number;
+  plainCompletionsSeries: { t: number; value: number }[];
+  plain: { completed: number; failed: number; elapsedMs: number; firstError?: string; vendorCalls: VendorCalls };
+  /** Both sides made the same vendor calls (by kind, counted at the simulators). */
+  sameVendorCalls: boolean;
+  /** completionsPerSecond / plainCompletionsPerSecond (target >= 0.8). */
+  ratioToPlain: number;
+}
+
+export interface VendorCalls {
+  tokens: number;
+  usersGet: number;
+  notifications: number;
+  other: number;
+  http429s: number;
 }
 
 export interface ThroughputResult {
   workflow: 'googleDelegationOnboarding';
   note: string;
+  maxConcurrentActivities: number;
+  maxCachedWorkflows: number;
   runs: ThroughputRun[];
 }
+
+function vendorCalls(google: BenchGoogle, from: { google: number; notify: number }): VendorCalls {
+  const g = google.requests.slice(from.google);
+  const n = google.notifyRequests.slice(from.notify);
+  const tokens = g.filter((r) => r.path === '/token').length;
+  const usersGet = g.filter((r) => r.method === 'GET' && /\/users\//.test(r.path)).length;
+  return {
+    tokens,
+    usersGet,
+    notifications: n.length,
+    other: g.length - tokens - usersGet,
+    http429s: [...g, ...n].filter((r) => r.status === 429).length,
+  };
+}
+
+const mark = (google: BenchGoogle) => ({ google: google.requests.length, notify: google.notifyRequests.length });
 
 /**
  * N Google delegation onboardings submitted at once to one worker, the grant already in place and short
@@ -98,37 +127,52 @@ async function batchOf(
   return { t0, latencies, doneAt, failed, elapsedMs: Math.max(...doneAt, t0) - t0 };
 }
 
+/** Run the plain script (bench/plain/delegation.ts) in a child process over `delegations`; resolves with its timings. */
+async function plainBatch(cfg: PlainConfig): Promise<Extract<PlainMessage, { type: 'done' }>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'plain', 'delegation.ts')], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      child.on('message', (m: PlainMessage) => {
+        if (m.type === 'ready') child.send({ type: 'go', config: cfg });
+        else resolve(m);
+      });
+      child.once('exit', (code) =>
+        reject(new Error(`plain delegation script exited (code ${code}) before its result`))
+      );
+    });
+  } finally {
+    if (child.exitCode === null) child.kill();
+  }
+}
+
 export async function delegationThroughput(ctx: BenchContext, sizes: number[]): Promise<ThroughputResult> {
   const google = await startBenchGoogle();
   google.grantAll();
   const taskQueue = ctx.taskQueue('delegation');
+  // The shipped setting (ONRAMP_MAX_CONCURRENT_ACTIVITIES, default 100); the plain script gets the same bound.
+  const maxConcurrentActivities = Number(
+    process.env.ONRAMP_MAX_CONCURRENT_ACTIVITIES || loadConfig({}).worker.maxConcurrentActivities
+  );
+  const cacheSize = Number(
+    process.env.ONRAMP_MAX_CACHED_WORKFLOWS || loadConfig({}).worker.maxCachedWorkflows || DEFAULT_MAX_CACHED_WORKFLOWS
+  );
   const worker = await spawnWorker({
     address: ctx.address,
     namespace: ctx.namespace,
     taskQueue,
     bundlePath: ctx.bundlePath,
     deps: google.deps(),
-    maxConcurrentActivities: 100,
+    maxConcurrentActivities,
+    maxCachedWorkflows: cacheSize,
   });
-  // The floor: a bench-only workflow with the same commands and no-op activities, on its own worker.
-  const floorQueue = ctx.taskQueue('floor');
-  const floorBundle = await writeWorkflowBundle(
-    join(resolve(__dirname, '..', '..'), '.onramp', 'bench', 'floor-bundle.js'),
-    require.resolve('../workflows/floor')
-  );
-  const floorWorker = await spawnWorker({
-    address: ctx.address,
-    namespace: ctx.namespace,
-    taskQueue: floorQueue,
-    bundlePath: floorBundle,
-    deps: google.deps(),
-    maxConcurrentActivities: 100,
-    floorActivities: true,
-  });
+  const deps = google.deps();
+  const keyPath = google.keyRef.replace(/^file:/, '');
   const runs: ThroughputRun[] = [];
   try {
     for (const [batch, n] of sizes.entries()) {
-      const requestsBefore = google.requests.length;
+      const before = mark(google);
       const onramp = await batchOf(n, `delegation ×${n}`, async (i) => {
         const request = google.delegationRequest(`c${i}-b${batch}-${taskQueue}.example`);
         return startGoogleDelegation(
@@ -137,56 +181,70 @@ export async function delegationThroughput(ctx: BenchContext, sizes: number[]): 
           request
         );
       });
-      const floor = await batchOf(n, `floor ×${n}`, (i) =>
-        ctx.client.workflow.start<typeof onrampBenchThroughputFloor>('onrampBenchThroughputFloor', {
-          workflowId: `floor-c${i}-b${batch}-${floorQueue}`,
-          taskQueue: floorQueue,
-          args: [],
-          typedSearchAttributes: [
-            { key: OnrampCustomer, value: `c${i}-b${batch}.example` },
-            { key: OnrampVendor, value: 'bench' },
-            { key: OnrampIntegration, value: 'google-delegation' },
-            { key: OnrampStep, value: 'validating' },
-            { key: OnrampState, value: 'running' },
-          ],
-        })
-      );
+      const calls = vendorCalls(google, before);
+      const plainBefore = mark(google);
+      const plain = await plainBatch({
+        tokenUrl: deps.google.tokenUrl,
+        apiRootUrl: deps.googleAdmin!.apiRootUrl!,
+        notifyUrl: deps.notify.webhookUrl!,
+        maxConcurrentActivities,
+        delegations: Array.from({ length: n }, (_, i) => {
+          const r = google.delegationRequest(`p${i}-b${batch}-${taskQueue}.example`);
+          return {
+            domain: r.customer.domain,
+            adminEmail: r.adminEmail,
+            scopes: [...(r.scopes ?? DEFAULT_DELEGATION_SCOPES)],
+            vendor: { name: r.vendor.name, supportEmail: r.vendor.supportEmail },
+            serviceAccount: { clientId: r.serviceAccount.clientId, email: r.serviceAccount.email, keyPath },
+          };
+        }),
+      });
+      const plainCalls = vendorCalls(google, plainBefore);
       const { latencies, doneAt, failed, t0 } = onramp;
       const elapsedMs = Math.max(...doneAt, t0) - t0;
-      const vendor = google.requests.slice(requestsBefore);
-      runs.push({
+      const plainElapsedMs = Math.max(...plain.doneAt, plain.t0) - plain.t0;
+      const rate = perSec(latencies.length, elapsedMs);
+      const plainRate = perSec(plain.doneAt.length, plainElapsedMs);
+      const r: ThroughputRun = {
         concurrent: n,
         completed: latencies.length,
         failed,
         elapsedMs,
-        onboardingsPerSecond: perSec(latencies.length, elapsedMs),
+        completionsPerSecond: rate,
+        onboardingsPerSecond: rate,
         endToEnd: summarize(latencies),
-        completionsPerSecond: perSecond(doneAt, t0),
-        vendorRequests: vendor.length,
-        vendor429s: vendor.filter((r) => r.status === 429).length,
-        floorCompletionsPerSecond: perSecond(floor.doneAt, floor.t0),
-        floor: {
-          completed: floor.latencies.length,
-          failed: floor.failed,
-          elapsedMs: floor.elapsedMs,
-          onboardingsPerSecond: perSec(floor.latencies.length, floor.elapsedMs),
+        completionsSeries: perSecond(doneAt, t0),
+        vendorCalls: calls,
+        vendorRequests: calls.tokens + calls.usersGet + calls.other,
+        vendor429s: calls.http429s,
+        plainCompletionsPerSecond: plainRate,
+        plainCompletionsSeries: perSecond(plain.doneAt, plain.t0),
+        plain: {
+          completed: plain.doneAt.length,
+          failed: plain.failed,
+          elapsedMs: plainElapsedMs,
+          ...(plain.firstError ? { firstError: plain.firstError } : {}),
+          vendorCalls: plainCalls,
         },
-        ratioToFloor: 0,
-      });
-      const r = runs[runs.length - 1]!;
-      r.ratioToFloor = Math.round((r.onboardingsPerSecond / Math.max(r.floor.onboardingsPerSecond, 0.01)) * 100) / 100;
+        sameVendorCalls: JSON.stringify(calls) === JSON.stringify(plainCalls),
+        ratioToPlain: Math.round((rate / Math.max(plainRate, 0.01)) * 100) / 100,
+      };
+      runs.push(r);
+      const c = (v: VendorCalls) =>
+        `${v.tokens} tokens, ${v.usersGet} users.get, ${v.notifications} notifications, ${v.other} other, ${v.http429s} 429s`;
       ctx.log(
-        `delegation ×${n}: ${r.completed} completed (${r.failed} failed) in ${(elapsedMs / 1000).toFixed(1)} s = ${r.onboardingsPerSecond}/s; end-to-end p50 ${r.endToEnd.p50Ms} ms, p95 ${r.endToEnd.p95Ms} ms, p99 ${r.endToEnd.p99Ms} ms; floor ${r.floor.onboardingsPerSecond}/s (${r.floor.completed} in ${(r.floor.elapsedMs / 1000).toFixed(1)} s), ratio ${r.ratioToFloor} (load average ${loadavg()[0]!.toFixed(1)})`
+        `delegation ×${n}: ${r.completed} completed (${r.failed} failed) in ${(elapsedMs / 1000).toFixed(1)} s = ${rate}/s; end-to-end p50 ${r.endToEnd.p50Ms} ms, p95 ${r.endToEnd.p95Ms} ms, p99 ${r.endToEnd.p99Ms} ms; plain script ${plainRate}/s (${r.plain.completed} in ${(plainElapsedMs / 1000).toFixed(1)} s, ${r.plain.failed} failed): ratio ${r.ratioToPlain}; vendor calls Onramp: ${c(calls)}; plain: ${c(plainCalls)}${r.sameVendorCalls ? ' (equal)' : ' (DIFFERENT)'} (load average ${loadavg()[0]!.toFixed(1)})`
       );
     }
   } finally {
     await worker.stop();
-    await floorWorker.stop();
     await google.close();
   }
   return {
     workflow: 'googleDelegationOnboarding',
-    note: 'grant in place, 16 scopes, 1 s polling; one worker process, 100 concurrent activities; vendor latency 50-150 ms per call; floor: same commands, no-op activities, its own worker, right after each batch',
+    note: `grant in place, 16 scopes, 1 s polling; one worker process with the shipped settings (${maxConcurrentActivities} concurrent activities, ${cacheSize} cached workflows); vendor latency 50-150 ms per call; plain: bench/plain/delegation.ts, the same vendor calls and concurrency without Temporal, in a process of its own, right after each batch`,
+    maxConcurrentActivities,
+    maxCachedWorkflows: cacheSize,
     runs,
   };
 }
