@@ -249,13 +249,13 @@ async function run(
   const waitingOrders = Array.from({ length: nWaiting }, (_, i) => order(`a${i + 1}`));
   const waitingParents = await Promise.all(waitingOrders.map(place));
   const waitingChildren = await Promise.all(waitingOrders.map(waitingChild));
+  // Their behavior is checked once they are done: a run that was not PINNED shows what that costs first (its next
+  // task after the switch fails on B's code).
+  const behaviorOnA = new Map<string, number | null | undefined>();
   for (const h of [...waitingParents, ...waitingChildren]) {
     const v = await versionOf(h);
-    must(
-      v.buildId === a.buildId && v.behavior === VersioningBehavior.VERSIONING_BEHAVIOR_PINNED,
-      `${h.workflowId} runs PINNED on A (${v.buildId})`,
-      say
-    );
+    behaviorOnA.set(h.workflowId, v.behavior);
+    must(v.buildId === a.buildId, `${h.workflowId} runs on A (${v.buildId})`, say);
   }
   const pinnedOnA = async () =>
     (
@@ -277,10 +277,18 @@ async function run(
   figures.versionB = versionString(b);
   must(b.buildId !== a.buildId, `version B ${versionString(b)}: the changed workflow code, a new build ID`, say);
   startWorker('upgrade-worker-b', bundleB, 1);
-  await until('version B registered (its worker polling)', async () => {
+  // Every task queue A polls (workflow and activity) must be polled by B too, or the server refuses to make B current
+  // ("missing active task queues"): the operator waits for B's replicas to be up, as here.
+  const queuesOf = async (v: WorkerDeploymentVersion) =>
+    new Set(
+      (
+        await service.describeWorkerDeploymentVersion({ namespace, deploymentVersion: v })
+      ).workerDeploymentVersionInfo?.taskQueueInfos?.map((q) => `${q.name}/${q.type}`) ?? []
+    );
+  await until('version B registered on every task queue A polls', async () => {
     alive();
-    const v = await service.describeWorkerDeploymentVersion({ namespace, deploymentVersion: b });
-    return v.workerDeploymentVersionInfo?.taskQueueInfos?.length ? true : undefined;
+    const [qa, qb] = await Promise.all([queuesOf(a), queuesOf(b)]);
+    return qa.size > 0 && [...qa].every((q) => qb.has(q));
   });
   must((await current()) === a.buildId, 'B polling alongside A did not make itself current (A is)', say);
   await runCli(
@@ -311,7 +319,7 @@ async function run(
   await sleep(3000);
   for (const o of [...waitingOrders, ...freshOrders]) d.google.grant(domains.get(o.orderId)!);
   /** The run's result, failing at once on a workflow task failure (a non-determinism shows there, not as a result). */
-  const finish = async (h: WorkflowHandle) => {
+  const finish = async (h: WorkflowHandle, children: WorkflowHandle[] = []) => {
     let settled = false;
     const result = h.result().finally(() => (settled = true));
     const watch = until(
@@ -319,16 +327,19 @@ async function run(
       async () => {
         if (settled) return true;
         alive();
-        const t = tasksOf(await h.fetchHistory());
-        if (t.failures.length)
-          throw new UpgradeFailure(`${h.workflowId}: workflow task failed: ${t.failures.join('; ')}`);
+        for (const w of [h, ...children]) {
+          const t = tasksOf(await w.fetchHistory());
+          if (t.failures.length)
+            throw new UpgradeFailure(`${w.workflowId}: workflow task failed: ${t.failures.join('; ')}`);
+        }
         return undefined;
       },
       180_000
     );
     await Promise.race([result, watch.then(() => result)]);
   };
-  await Promise.all([...waitingParents, ...freshParents].map(finish));
+  const children = [...waitingChildren, ...freshChildren];
+  await Promise.all([...waitingParents, ...freshParents].map((h, i) => finish(h, [children[i]!])));
   const lastAFinished = Date.now();
   const failures: string[] = [];
   const check = async (hs: WorkflowHandle[], v: WorkerDeploymentVersion) => {
@@ -343,6 +354,12 @@ async function run(
     }
   };
   await check([...waitingParents, ...waitingChildren], a);
+  const notPinned = [...behaviorOnA].filter(([, b]) => b !== VersioningBehavior.VERSIONING_BEHAVIOR_PINNED);
+  must(
+    notPinned.length === 0,
+    `the ${behaviorOnA.size} waiting workflows were PINNED to A${notPinned.length ? ` (not: ${notPinned.map(([id]) => id).join(', ')})` : ''}`,
+    say
+  );
   await check([...freshParents, ...freshChildren], b);
   const firstB = tasksOf(await freshChildren[0]!.fetchHistory());
   const firstA = tasksOf(await waitingChildren[0]!.fetchHistory());
