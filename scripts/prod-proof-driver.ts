@@ -30,7 +30,7 @@
  * (19460: Web UI +20, intake +25, codec server +24, worker i metrics +4+i), ONRAMP_PROOF_SCREENSHOT
  * (where the Web UI screenshot goes), load sizes ONRAMP_PROOF_CW_CUSTOMERS (240), ONRAMP_PROOF_GOOGLE_QUOTA
  * (300/min), ONRAMP_PROOF_GOOGLE_MEMBERS (330), ONRAMP_PROOF_AUTOTASK_HOURLY_LIMIT (150),
- * ONRAMP_PROOF_AUTOTASK_ONBOARDINGS (9); ONRAMP_PROOF_SKIP=ui,load leaves phases out (while working on one).
+ * ONRAMP_PROOF_AUTOTASK_ONBOARDINGS (9); ONRAMP_PROOF_SKIP=ui,load,upgrade leaves phases out (while working on one); ONRAMP_PROOF_TABLE (the rows file, default ONRAMP_PROOF_DIR/proof-table.jsonl).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -78,6 +78,8 @@ import {
 } from '../bench/scenarios/connectwise-limits';
 import { groupRequests, measureGroups, runGroupProvisioning } from '../bench/scenarios/google-directory';
 import { checkPage } from './browser-check';
+import { appendRow } from './proof/table';
+import { proveUpgrade } from './proof/upgrade';
 import { resolveComposeFiles, type ResolvedService } from './compose-resolve';
 
 const repoRoot = resolve(__dirname, '..');
@@ -103,6 +105,8 @@ const PORTS = {
 };
 const pgAddress = env('ONRAMP_PROOF_PG_ADDRESS', '127.0.0.1:55432');
 const skip = new Set(env('ONRAMP_PROOF_SKIP', '').split(',').filter(Boolean));
+/** The proof table's rows (scripts/proof/table.ts), one JSON line each. */
+const proofTableFile = env('ONRAMP_PROOF_TABLE', join(proofDir, 'proof-table.jsonl'));
 /** What the browser calls: both on loopback, one site (the UI's cookies are SameSite=Strict). */
 const uiOrigin = `http://127.0.0.1:${PORTS.ui}`;
 const codecPublicUrl = `https://127.0.0.1:${PORTS.codec}`;
@@ -1120,6 +1124,34 @@ async function main(): Promise<void> {
           .filter((h) => !atDone.has(h.workflowId))
           .map((h) => h.terminate('prod-proof: Autotask hourly budget reached, load phase over').catch(() => undefined))
       );
+    }
+
+    // --- Rolling upgrade: onboardings waiting on version A finish there while B becomes current --------------------
+    // scripts/proof/upgrade.ts; the proof table's `upgrade` row. Its workers' logs join the leak check below.
+    if (!skip.has('upgrade')) {
+      const row = await proveUpgrade({
+        client,
+        config,
+        configEnv: intakeEnv,
+        workerEnv,
+        secretsDir,
+        metricsPort: (i) => portBase + 45 + i,
+        google: {
+          addAdmin: (email) => google.sim.state.addUser(email),
+          grant: (domain) =>
+            google.sim.state.setGrant(keyFile.client_id, [...DEFAULT_DELEGATION_SCOPES], undefined, domain),
+          serviceAccount: {
+            clientId: keyFile.client_id,
+            email: keyFile.client_email,
+            keyRef: `file:${join(secretsDir, keyName)}`,
+          },
+        },
+        start: (name, serviceEnv) => startService(name, mapService(workerService, 0).argv, serviceEnv),
+        stop: stopService,
+        say,
+      });
+      appendRow(proofTableFile, row);
+      check(row.ok, `upgrade: ${row.detail ?? ''} (${JSON.stringify(row.figures)})`);
     }
 
     alive();

@@ -28,7 +28,7 @@
 # (17233; the server also uses +1, +2, +6, +10, -300..-294 and 18000 for its metrics),
 # ONRAMP_PROOF_WORKERS (compose's replicas: 3), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
 # (19460: worker metrics 19464.., Web UI 19480, codec server 19484, intake 19485, checklist page 19487,
-# Mailpit SMTP 19488 and API 19489), ONRAMP_PROOF_SKIP=ui,load,
+# Mailpit SMTP 19488 and API 19489, the upgrade phase's workers' metrics 19505..), ONRAMP_PROOF_SKIP=ui,load,upgrade,
 # load sizes (scripts/prod-proof-driver.ts),
 # ONRAMP_PROOF_RUN_DIR ($ONRAMP_CACHE_DIR/prod-proof: data, logs; one per concurrent proof), ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
 set -euo pipefail
@@ -303,6 +303,8 @@ figures+=("$(printf '%-34s %6.1f s' 'services start + orders + checks' "$(awk "B
 
 step "task queue $TASK_QUEUE as the server sees it (temporal task-queue describe)"
 "${T[@]}" task-queue describe --namespace "$NAMESPACE" --task-queue "$TASK_QUEUE" || true
+# The workers are versioned (compose's ONRAMP_WORKER_DEPLOYMENT): their pollers show under their deployment version.
+"${T[@]}" worker deployment describe --namespace "$NAMESPACE" --name onramp || true
 echo "Temporal server metrics: $(curl -fsS "http://127.0.0.1:$TEMPORAL_METRICS_PORT/metrics" | grep -c '^[a-z]') samples"
 rows=$(as_postgres "$PG_BIN/psql" -tA -h "$PGDATA" -p "$PG_PORT" -U postgres -d temporal \
   -c "SELECT count(*) FROM executions")

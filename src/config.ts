@@ -256,6 +256,22 @@ export const configSchema = z.object({
     .string()
     .optional()
     .describe('Pre-built workflow bundle the worker loads (the image sets it); unset: bundle from source at start.'),
+  ONRAMP_WORKER_DEPLOYMENT: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (Temporal refuses . and : in a deployment name)')
+    .optional()
+    .describe(
+      'Worker Deployment this worker belongs to (Worker Versioning, docs/operations.md, Rolling upgrades): the worker declares the version `<deployment>:<build ID>` and every workflow it starts stays PINNED to it; the first version of a deployment makes itself current, later ones wait for `set-current-version`. Unset: unversioned (sandbox, tests). docker-compose.yml: `onramp`.'
+    ),
+  ONRAMP_WORKER_BUILD_ID: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_+=@-][A-Za-z0-9._+=@-]*$/, 'letters, digits and . _ + = @ - only, e.g. 2026-12-05-abc1234')
+    .optional()
+    .describe(
+      "Build ID of this worker's version (with `ONRAMP_WORKER_DEPLOYMENT`). Unset: `bundle-` + the first 16 hex digits of the SHA-256 of `ONRAMP_WORKFLOW_BUNDLE`, so a new version exactly when the workflow code changes."
+    ),
 
   // --- Payload encryption and the codec server ---
   ONRAMP_CODEC_KEYS: keyList().describe(
@@ -438,7 +454,14 @@ export interface OnrampConfig {
   mail: MailConfig;
   sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number; smtp: number; mailUi: number };
   sandbox: { temporalPort: number; uiPort: number; propagationSeconds: number; receiverPort: number };
-  worker: { maxConcurrentActivities: number; maxCachedWorkflows?: number; workflowBundle?: string };
+  worker: {
+    maxConcurrentActivities: number;
+    maxCachedWorkflows?: number;
+    workflowBundle?: string;
+    /** Worker Versioning (src/temporal/worker-versioning.ts): unset deployment = unversioned. */
+    deploymentName?: string;
+    buildId?: string;
+  };
   /** Vendor limiter state: shared by every worker through PostgreSQL, or in this process. */
   limits: { postgresUrl?: string };
   metrics: { bindAddress?: string };
@@ -635,6 +658,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
   if (c.ONRAMP_SMTP_URL && !c.ONRAMP_MAIL_FROM) {
     problems.push('ONRAMP_MAIL_FROM: required with ONRAMP_SMTP_URL: set the sender, like Onramp <onramp@msp.example>');
   }
+  if (c.ONRAMP_WORKER_BUILD_ID && !c.ONRAMP_WORKER_DEPLOYMENT) {
+    problems.push(
+      'ONRAMP_WORKER_DEPLOYMENT: set it with ONRAMP_WORKER_BUILD_ID (a build ID names a version of a deployment), or unset ONRAMP_WORKER_BUILD_ID for an unversioned worker'
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
   const temporal = temporalSettings(env, c.TEMPORAL_TASK_QUEUE);
   return {
@@ -689,6 +717,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       maxConcurrentActivities: c.ONRAMP_MAX_CONCURRENT_ACTIVITIES,
       maxCachedWorkflows: c.ONRAMP_MAX_CACHED_WORKFLOWS,
       workflowBundle: c.ONRAMP_WORKFLOW_BUNDLE,
+      deploymentName: c.ONRAMP_WORKER_DEPLOYMENT,
+      buildId: c.ONRAMP_WORKER_BUILD_ID,
     },
     limits: { postgresUrl: c.ONRAMP_LIMITER_POSTGRES_URL },
     metrics: { bindAddress: c.ONRAMP_METRICS_BIND_ADDRESS },

@@ -13,6 +13,7 @@ import { rotationStateFromConfig } from './secrets/rotation-state';
 import { PostgresSecretStore, secretStore, useSecretStore } from './secrets/secret-store';
 import { connectTemporalNative, describeConnection } from './temporal/connection';
 import { installRuntime } from './temporal/runtime';
+import { makeCurrentIfNone, versionString, workerDeploymentOptions, workerVersion } from './temporal/worker-versioning';
 
 export interface CreateWorkerOptions {
   config: OnrampConfig;
@@ -139,13 +140,17 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   // `store:` references (credentials supplied through the intake or the CLI) resolve through the shared store,
   // its values sealed with the same key ring as the payloads.
   if (config.secretStore.url && !secretStore()) useSecretStore(new PostgresSecretStore(config.secretStore.url, codec));
+  const bundle = config.worker.workflowBundle ?? processEnv().ONRAMP_WORKFLOW_BUNDLE;
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     dataConverter: opts.dataConverter ?? createDataConverter(codec!),
     activities: opts.activities ?? activitiesFromConfig(config),
-    ...workflowSource(config.worker.workflowBundle ?? processEnv().ONRAMP_WORKFLOW_BUNDLE),
+    ...workflowSource(bundle),
+    // Rolling upgrades: the version this worker declares (ONRAMP_WORKER_DEPLOYMENT / ONRAMP_WORKER_BUILD_ID); every
+    // workflow it starts stays PINNED to it (src/temporal/worker-versioning.ts). Unset: unversioned.
+    ...workerDeploymentOptions(workerVersion(config.worker, bundle)),
     // Running activities heartbeat on their own, so a dead worker's activities are retried within seconds.
     interceptors: { activity: [autoHeartbeat] },
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
@@ -183,6 +188,14 @@ async function main(): Promise<void> {
   );
   const connection = await connectTemporalNative(config.temporal);
   const worker = await createWorker({ config, logger, connection });
+  const version = worker.options.workerDeploymentOptions?.version;
+  if (version) {
+    logger.info({ version: versionString(version) }, 'worker deployment version (Worker Versioning, PINNED)');
+    // The first version of a deployment makes itself current once the server has seen it poll.
+    void makeCurrentIfNone(connection.workflowService, config.temporal.namespace, version, {
+      identity: worker.options.identity,
+    }).then((r) => logger.info({ ...r, version: versionString(version) }, 'current version of the deployment'));
+  }
   // Worker.run() handles SIGINT/SIGTERM itself (graceful shutdown).
   await worker.run();
   // An open connection keeps the process alive after a SIGTERM drain: a replica must exit to be replaced.

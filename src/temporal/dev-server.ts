@@ -11,6 +11,9 @@ export const DEV_SERVER_DYNAMIC_CONFIG = [
   'frontend.enableExecuteMultiOperation=true',
   'frontend.enableUpdateWorkflowExecution=true',
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+  // Worker Versioning (rolling upgrades): on by default in v1.29.1, set as deploy/dynamicconfig/onramp.yaml does.
+  'system.enableDeploymentVersions=true',
+  'frontend.workerVersioningWorkflowAPIs=true',
   // Long operator waits poll with growing intervals; keep visibility fresh for the CLI's `list`.
   'system.forceSearchAttributesCacheRefreshOnRead=true',
   // Task-queue fairness (issue 25): each workflow and activity carries its customer as `priority.fairnessKey`

@@ -9,6 +9,8 @@ import {
   setHandler,
   startChild,
   upsertSearchAttributes,
+  setWorkflowOptions,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { OnrampActivities } from '../activities';
@@ -436,6 +438,19 @@ export async function driftFinding(input: DriftFindingInputV1): Promise<{ resolv
   new Progress<'drift-found' | 'resolved'>('drift-found').enter('resolved', 'completed');
   return { resolvedBy: resolvedBy! };
 }
+
+/**
+ * AUTO_UPGRADE, unlike every other type (PINNED, src/temporal/worker-versioning.ts): a finding waits without a
+ * deadline for an operator or the next drift check, so pinned it would keep its version's workers alive for good,
+ * and `onramp findings` queries it, which needs a worker of its version. Its history up to the resolution holds no
+ * command at all (handlers and one wait), so any version replays it; a change that adds a command before the wait
+ * would need `patched()`, which Onramp does not use: give the finding a new workflow type instead.
+ */
+setWorkflowOptions(
+  // Only on a versioned worker: an unversioned one (sandbox, tests) must not name a behavior (the server refuses it).
+  () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'AUTO_UPGRADE' } : {}),
+  driftFinding
+);
 
 /** The workflows keep the signatures their clients start them by (src/contract/drift-messages.ts). */
 export const driftCheckSignature: DriftCheckWorkflow = driftCheck;
