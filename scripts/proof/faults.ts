@@ -14,7 +14,7 @@
  * simulator, every secret-store row readable, the time from the fault to the next progress a worker reported to
  * Temporal, and the evidence that the fault fired. Each fault is one row of the proof's table (scripts/proof/table.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -455,9 +455,12 @@ async function restartTemporal(ctx: FaultContext, wave: Wave): Promise<Fired> {
   if (isAlive(before)) process.kill(before, 'SIGKILL');
   for (let i = 0; i < 50 && isAlive(before); i++) await sleep(100);
   const stoppedMs = Date.now() - at;
-  const r = spawnSync('bash', [join(ctx.repoRoot, 'scripts/proof/temporal-server.sh'), ctx.runDir], {
-    stdio: 'inherit',
-  });
+  const stoppedAt = Date.now();
+  const status = await runToExit(
+    'bash',
+    [join(ctx.repoRoot, 'scripts/proof/temporal-server.sh'), ctx.runDir],
+    join(ctx.runDir, 'logs', 'temporal-restart.log')
+  );
   const after = temporalPid(ctx);
   ctx.say(`restart-temporal: pid ${before} stopped in ${sec(stoppedMs)} s, started again as pid ${after}`);
   let healthy = false;
@@ -470,10 +473,11 @@ async function restartTemporal(ctx: FaultContext, wave: Wave): Promise<Fired> {
   }
   grant(ctx, wave);
   const problems: string[] = [];
-  if (r.status !== 0) problems.push('scripts/proof/temporal-server.sh failed');
+  if (status !== 0) problems.push('scripts/proof/temporal-server.sh failed');
   if (isAlive(before) || after === before) problems.push(`the server's pid did not change (${before} -> ${after})`);
   if (!healthy) problems.push('the server did not answer within 120 s of its restart');
-  const progressAt = healthy ? await nextProgress(ctx, wave.syncs, at) : undefined;
+  // The next progress after the old server was gone (it finishes some work while it shuts down).
+  const progressAt = healthy ? await nextProgress(ctx, wave.syncs, stoppedAt) : undefined;
   return {
     figures: { temporalPid: `${before}->${after}`, downSeconds: sec(Date.now() - at) },
     problems,
@@ -482,12 +486,33 @@ async function restartTemporal(ctx: FaultContext, wave: Wave): Promise<Fired> {
   };
 }
 
-function pgCtl(ctx: FaultContext, args: string[]) {
+/**
+ * Run a command to its exit, without pipes: a daemon it starts (pg_ctl's postmaster, the Temporal server) must not
+ * inherit one, or waiting for the pipe to close waits for the daemon. Output goes to `log`.
+ */
+async function runToExit(cmd: string, args: string[], log: string, env?: NodeJS.ProcessEnv): Promise<number> {
+  const { openSync, closeSync } = await import('node:fs');
+  const fd = openSync(log, 'a');
+  try {
+    const child = spawn(cmd, args, { stdio: ['ignore', fd, fd], env: env ?? process.env });
+    return await new Promise<number>((resolve) => {
+      child.once('exit', (code) => resolve(code ?? 1));
+      child.once('error', () => resolve(127));
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function pgCtl(ctx: FaultContext, args: string[]): Promise<number> {
   const cmd = join(ctx.pg.bin, 'pg_ctl');
   const root = process.getuid?.() === 0;
-  return spawnSync(root ? 'runuser' : cmd, root ? ['-u', 'postgres', '--', cmd, ...args] : args, {
-    encoding: 'utf8',
-  });
+  // PostgreSQL refuses to run as root: the postgres account then, as prod-proof.sh does.
+  return runToExit(
+    root ? 'runuser' : cmd,
+    root ? ['-u', 'postgres', '--', cmd, ...args] : args,
+    join(ctx.runDir, 'logs', 'pg_ctl.log')
+  );
 }
 
 async function postmasterStart(ctx: FaultContext): Promise<string> {
@@ -504,15 +529,29 @@ async function restartPostgres(ctx: FaultContext, wave: Wave): Promise<Fired> {
   await runningActivity(ctx, wave);
   const before = await postmasterStart(ctx);
   const at = Date.now();
-  const r = pgCtl(ctx, ['-D', ctx.pg.data, '-m', 'fast', '-w', '-t', '60', 'restart']);
+  // -l: the restarted server logs where the first one did (pg_ctl restart keeps the server's options, not its log).
+  const status = await pgCtl(ctx, [
+    '-D',
+    ctx.pg.data,
+    '-l',
+    join(ctx.pg.data, 'postgres.log'),
+    '-m',
+    'fast',
+    '-w',
+    '-t',
+    '60',
+    'restart',
+  ]);
+  const upAt = Date.now();
   let after = '';
   for (let i = 0; i < 60 && !after; i++) after = await postmasterStart(ctx).catch(() => '');
-  ctx.say(`restart-postgresql: pg_ctl restart (${r.status}), postmaster started ${before} -> ${after}`);
+  ctx.say(`restart-postgresql: pg_ctl restart (exit ${status}), postmaster started ${before} -> ${after}`);
   grant(ctx, wave);
   const problems: string[] = [];
-  if (r.status !== 0) problems.push(`pg_ctl restart failed: ${(r.stderr ?? '').trim().slice(0, 200)}`);
+  if (status !== 0) problems.push(`pg_ctl restart failed (exit ${status}, see logs/pg_ctl.log)`);
   if (!after || after === before) problems.push(`PostgreSQL's postmaster start time did not change (${before})`);
-  const progressAt = await nextProgress(ctx, wave.syncs, at);
+  // The next progress once PostgreSQL is back (Temporal stamps events before it writes them).
+  const progressAt = await nextProgress(ctx, wave.syncs, upAt);
   return { figures: { postmasterStart: `${before.slice(11, 19)}->${after.slice(11, 19)}` }, problems, at, progressAt };
 }
 
@@ -602,15 +641,16 @@ async function rotateCodecKey(ctx: FaultContext, wave: Wave): Promise<Fired> {
   const now = ctx.intakeEnv().ONRAMP_CODEC_KEYS ?? '';
   ctx.say(`rotate-codec-key: ONRAMP_CODEC_KEYS ${old} -> ${now}; restarted ${services.join(', ')} one by one`);
   grant(ctx, wave);
-  const rekey = spawnSync(
-    'node',
-    [join(ctx.repoRoot, 'bin/onramp'), 'secrets', 'rekey', '--json', '--actor', 'prod-proof'],
-    {
-      cwd: ctx.repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...ctx.intakeEnv() },
-      encoding: 'utf8',
-    }
-  );
+  // The operator's CLI, with the intake's environment (the secret store's URL, the new key ring).
+  const rekey = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      'node',
+      [join(ctx.repoRoot, 'bin/onramp'), 'secrets', 'rekey', '--json', '--actor', 'prod-proof'],
+      { cwd: ctx.repoRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...ctx.intakeEnv() } },
+      (err, stdout, stderr) =>
+        resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
+    );
+  });
   const problems: string[] = [];
   let report: { rekeyed?: number; currentKeyId?: string; usage?: Record<string, number>; failed?: unknown[] } = {};
   try {
