@@ -16,7 +16,10 @@
 #      volume; Mailpit (cached, ~/.cache/onramp) as the SMTP server with authentication, the password by reference;
 #      full orders through the intake API, their e-mails in Mailpit and onramp_sent_mail; a credential supplied to the secret store; the codec server decoding for an OIDC access token; compose's
 #      temporal-ui signing a user in with a local OIDC provider in headless Chromium and showing a decoded
-#      payload (screenshot); the vendor limits under load across the 3 workers: 0 throttling answers.
+#      payload (screenshot); the vendor limits under load across the 3 workers: 0 throttling answers;
+#      then faults under load (scripts/proof/faults.ts): a worker killed, Temporal and PostgreSQL restarted, a worker
+#      cut off for 60 s, the codec key rotated; each one row of the outcome table printed at the end
+#      (scripts/proof/table.ts, scripts/proof/report.ts): a FAILED or missing row fails the proof.
 #
 # Usage: bash scripts/prod-proof.sh          (or npm run prod-proof; CI: bash .ci/prod-proof)
 #   ONRAMP_PROOF_SCREENSHOT=docs/codec-ui-oidc-decoded.png bash scripts/prod-proof.sh   refreshes the docs' one
@@ -28,7 +31,9 @@
 # (17233; the server also uses +1, +2, +6, +10, -300..-294 and 18000 for its metrics),
 # ONRAMP_PROOF_WORKERS (compose's replicas: 3), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
 # (19460: worker metrics 19464.., Web UI 19480, codec server 19484, intake 19485, checklist page 19487,
-# Mailpit SMTP 19488 and API 19489), ONRAMP_PROOF_SKIP=ui,load,
+# Mailpit SMTP 19488 and API 19489), ONRAMP_PROOF_SKIP=ui,load,faults, ONRAMP_PROOF_FAULTS (a comma list of
+# kill-worker,restart-temporal,restart-postgresql,partition-worker,rotate-codec-key: all by default),
+# ONRAMP_PROOF_FAULT_CW_CUSTOMERS (60 per fault's wave), ONRAMP_PROOF_FAULT_ORDERS (2 per wave),
 # load sizes (scripts/prod-proof-driver.ts),
 # ONRAMP_PROOF_RUN_DIR ($ONRAMP_CACHE_DIR/prod-proof: data, logs; one per concurrent proof), ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
 set -euo pipefail

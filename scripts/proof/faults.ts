@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
+import { connectClient } from '../../src/client';
 import { loadConfig } from '../../src/config';
 import { codecFromConfig } from '../../src/codec/data-converter';
 import { METADATA_KEY_ID } from '../../src/codec/encryption-codec';
@@ -177,7 +178,7 @@ function grant(ctx: FaultContext, wave: Wave): void {
 }
 
 /** Until a sync's activity runs on some worker: its identity (pid@host) and the activity. */
-async function runningActivity(ctx: FaultContext, wave: Wave, timeoutMs = 30_000) {
+async function runningActivity(ctx: FaultContext, wave: Wave, timeoutMs = 30_000, on = '') {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     ctx.alive();
@@ -186,13 +187,13 @@ async function runningActivity(ctx: FaultContext, wave: Wave, timeoutMs = 30_000
       for (const a of d.raw.pendingActivities ?? [])
         if (
           a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED &&
-          a.lastWorkerIdentity
+          a.lastWorkerIdentity?.startsWith(on)
         )
           return { handle: h, activityId: a.activityId ?? '', identity: a.lastWorkerIdentity, attempt: a.attempt ?? 1 };
     }
     await sleep(250);
   }
-  throw new Error(`no activity of wave ${wave.label} started within ${timeoutMs / 1000} s`);
+  throw new Error(`no activity of wave ${wave.label} started${on ? ` on ${on}` : ''} within ${timeoutMs / 1000} s`);
 }
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -255,7 +256,8 @@ async function settle(ctx: FaultContext, wave: Wave, throttledBefore: Record<str
   const deadline = Date.now() + 300_000;
   const orderHandles = wave.orders.map((o) => ctx.client.workflow.getHandle(customerOnboardingWorkflowId(o.orderId)));
   let done = 0;
-  const all = [...wave.syncs, ...orderHandles];
+  // Handles of the client in use now (after a key rotation, the one with the new ring decodes what workers sealed).
+  const all = [...wave.syncs.map((h) => ctx.client.workflow.getHandle(h.workflowId)), ...orderHandles];
   await Promise.all(
     all.map(async (h) => {
       for (;;) {
@@ -277,7 +279,9 @@ async function settle(ctx: FaultContext, wave: Wave, throttledBefore: Record<str
             problems.push(`${h.workflowId}: ${m === 'timeout' ? 'not completed within 300 s' : m}`);
             return;
           }
-          if (/fail|terminat|cancel|timed out/i.test(err instanceof Error ? err.name : '')) {
+          // Only the server being away is worth asking again (a failed workflow or a payload the client cannot
+          // decode is an answer).
+          if ((err instanceof Error ? err.name : '') !== 'ServiceError') {
             problems.push(`${h.workflowId}: ${m}`);
             return;
           }
@@ -559,7 +563,8 @@ async function partitionWorker(ctx: FaultContext, wave: Wave): Promise<Fired> {
   const idx = ctx.running.findIndex((s) => s.name === `worker-${ctx.partition.worker + 1}`);
   const w = ctx.running[idx]!;
   const identityPrefix = `${w.child.pid}@`;
-  await runningActivity(ctx, wave);
+  // Cut while it runs one of the wave's activities (its heartbeats, its limiter calls go nowhere).
+  const act = await runningActivity(ctx, wave, 60_000, identityPrefix);
   const before = ctx.partition.proxies.map((p) => ({ ...p.stats }));
   const at = Date.now();
   for (const p of ctx.partition.proxies) p.cut();
@@ -591,14 +596,13 @@ async function partitionWorker(ctx: FaultContext, wave: Wave): Promise<Fired> {
   for (const s of cutStats)
     if (s.cut + s.refused === 0) problems.push(`the proxy to ${s.target} neither cut nor refused a connection`);
   if (!cutStats.some((s) => s.refused > 0)) problems.push('no reconnection was refused during the cut');
-  // The healed worker's own progress: a small wave after the heal gives it work even if the first one is done.
-  const extra = await startWave(ctx, `${wave.label}h`, ctx.replicas * 6, 0);
-  wave.syncs.push(...extra.syncs);
-  const progressAt = await waitOwnProgress(ctx, wave, healedAt, identityPrefix);
-  if (!progressAt) problems.push(`${w.name} reported no progress within 180 s of the heal`);
+  // Back: the server sees the healed worker poll again (both task queue kinds, after the heal).
+  const progressAt = await pollingAgain(ctx, identityPrefix, healedAt);
+  if (!progressAt) problems.push(`${w.name} did not poll again within 180 s of the heal`);
   return {
     figures: {
       cut: cutStats.map((s) => `${s.target.split(':')[1]}:${s.cut}cut/${s.refused}refused`).join(' '),
+      cutDuring: `activity ${act.activityId} of ${act.handle.workflowId.split('-').pop()}`,
       othersDuringCut: othersProgressAt ? `yes (+${sec(othersProgressAt - at)} s)` : 'no',
       fromHealSeconds: progressAt ? sec(progressAt - healedAt) : 'n/a',
     },
@@ -608,16 +612,29 @@ async function partitionWorker(ctx: FaultContext, wave: Wave): Promise<Fired> {
   };
 }
 
-async function waitOwnProgress(ctx: FaultContext, wave: Wave, since: number, prefix: string) {
+/** When the server last saw `prefix` (pid@) poll both the workflow and the activity queue after `since`. */
+async function pollingAgain(ctx: FaultContext, prefix: string, since: number): Promise<number | undefined> {
   const deadline = Date.now() + 180_000;
+  const kinds = [
+    temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+  ];
   while (Date.now() < deadline) {
     ctx.alive();
-    const t = (await histories(ctx, wave.syncs).catch(() => []))
-      .filter((e) => eventMs(e) > since && reporter(e)?.startsWith(prefix))
-      .map(eventMs)
-      .sort((a, b) => a - b)[0];
-    if (t) return t;
-    await sleep(1000);
+    const seen = await Promise.all(
+      kinds.map(async (taskQueueType) => {
+        const r = await ctx.client.workflowService.describeTaskQueue({
+          namespace: ctx.namespace,
+          taskQueue: { name: ctx.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType,
+        });
+        const p = r.pollers?.find((x) => x.identity?.startsWith(prefix));
+        const t = p?.lastAccessTime;
+        return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
+      })
+    ).catch(() => [0]);
+    if (seen.length === kinds.length && seen.every((t) => t > since)) return Math.max(...seen);
+    await sleep(500);
   }
   return undefined;
 }
@@ -638,6 +655,9 @@ async function rotateCodecKey(ctx: FaultContext, wave: Wave): Promise<Fired> {
     ...Array.from({ length: ctx.replicas }, (_, i) => `worker-${i + 1}`),
   ];
   await ctx.restartServices(services, { ONRAMP_CODEC_KEYS: keys });
+  // The proof's own client is one of "every client": it reconnects with the new ring too (k1 still decrypts).
+  ctx.client = await connectClient(loadConfig(ctx.intakeEnv()));
+  const switchedAt = Date.now();
   const now = ctx.intakeEnv().ONRAMP_CODEC_KEYS ?? '';
   ctx.say(`rotate-codec-key: ONRAMP_CODEC_KEYS ${old} -> ${now}; restarted ${services.join(', ')} one by one`);
   grant(ctx, wave);
@@ -675,11 +695,17 @@ async function rotateCodecKey(ctx: FaultContext, wave: Wave): Promise<Fired> {
   if (!report.rekeyed) problems.push('rekey re-sealed no row (nothing was sealed under k1?)');
   if (Object.keys(report.usage ?? {}).some((k) => k !== 'k2')) problems.push(`rows left under other keys: ${usage}`);
   if (keyId !== 'k2') problems.push(`a new order's input is sealed with ${keyId}, not k2`);
-  const progressAt = await nextProgress(ctx, wave.syncs, at);
+  // Recovery: from the ring switched everywhere (the last restart) to the next progress a worker reported.
+  const progressAt = await nextProgress(ctx, [...wave.syncs, h], switchedAt);
   return {
-    figures: { rekeyed: report.rekeyed ?? 0, storeKeys: usage || 'none', newPayloadKey: keyId },
+    figures: {
+      restartsSeconds: sec(switchedAt - at),
+      rekeyed: report.rekeyed ?? 0,
+      storeKeys: usage || 'none',
+      newPayloadKey: keyId,
+    },
     problems,
-    at,
+    at: switchedAt,
     progressAt,
   };
 }
