@@ -604,10 +604,11 @@ async function partitionWorker(ctx: FaultContext, wave: Wave): Promise<Fired> {
       cut: cutStats.map((s) => `${s.target.split(':')[1]}:${s.cut}cut/${s.refused}refused`).join(' '),
       cutDuring: `activity ${act.activityId} of ${act.handle.workflowId.split('-').pop()}`,
       othersDuringCut: othersProgressAt ? `yes (+${sec(othersProgressAt - at)} s)` : 'no',
-      fromHealSeconds: progressAt ? sec(progressAt - healedAt) : 'n/a',
+      cutSeconds: sec(healedAt - at),
     },
     problems,
-    at,
+    // Recovery counts from the heal: the 60 s before it are the fault itself (cutSeconds).
+    at: healedAt,
     progressAt,
   };
 }
