@@ -101,6 +101,7 @@ export interface FaultContext {
 
 const sec = (ms: number) => Math.round(ms / 100) / 10;
 const run = Date.now().toString(36);
+let waves = 0;
 
 // ---------------------------------------------------------------------------------------------------------
 // The load each fault lands in: a wave of ConnectWise syncs (new companies, the shared limiter busy) and orders.
@@ -113,10 +114,8 @@ interface Wave {
 }
 
 async function startWave(ctx: FaultContext, label: string, customers: number, orders: number): Promise<Wave> {
-  const code = label
-    .replace(/[^a-z]/g, '')
-    .slice(0, 4)
-    .toUpperCase();
+  // A code per wave: each wave's companies are new (two labels' initials may agree: restart-temporal, restart-postgresql).
+  const code = `F${++waves}`;
   const list = Array.from({ length: customers }, (_, i) => ({
     identifier: `${code}${run.slice(-4)}${String(i + 1).padStart(4, '0')}`,
     name: `Fault ${label} customer ${i + 1}`,
