@@ -30,7 +30,7 @@
  * (19460: Web UI +20, intake +25, codec server +24, worker i metrics +4+i), ONRAMP_PROOF_SCREENSHOT
  * (where the Web UI screenshot goes), load sizes ONRAMP_PROOF_CW_CUSTOMERS (240), ONRAMP_PROOF_GOOGLE_QUOTA
  * (300/min), ONRAMP_PROOF_GOOGLE_MEMBERS (330), ONRAMP_PROOF_AUTOTASK_HOURLY_LIMIT (150),
- * ONRAMP_PROOF_AUTOTASK_ONBOARDINGS (9); ONRAMP_PROOF_SKIP=ui,load,upgrade leaves phases out (while working on one); ONRAMP_PROOF_TABLE (the rows file, default ONRAMP_PROOF_DIR/proof-table.jsonl).
+ * ONRAMP_PROOF_AUTOTASK_ONBOARDINGS (9); ONRAMP_PROOF_SKIP=ui,load,upgrade,faults,fairness leaves phases out (while working on one); ONRAMP_PROOF_ROWS (the outcome table's rows, default ONRAMP_PROOF_DIR/proof-rows.jsonl).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +42,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -80,7 +81,11 @@ import { groupRequests, measureGroups, runGroupProvisioning } from '../bench/sce
 import { checkPage } from './browser-check';
 import { appendRow } from './proof/table';
 import { proveUpgrade } from './proof/upgrade';
+import { fairnessPhase } from './proof/fairness';
+import { expectRows } from './proof/report';
 import { resolveComposeFiles, type ResolvedService } from './compose-resolve';
+import { registerFaultRows, runFaults } from './proof/faults';
+import { startTcpProxy } from './proof/tcp-proxy';
 
 const repoRoot = resolve(__dirname, '..');
 const env = (name: string, fallback: string): string => process.env[name] || fallback;
@@ -105,8 +110,8 @@ const PORTS = {
 };
 const pgAddress = env('ONRAMP_PROOF_PG_ADDRESS', '127.0.0.1:55432');
 const skip = new Set(env('ONRAMP_PROOF_SKIP', '').split(',').filter(Boolean));
-/** The proof table's rows (scripts/proof/table.ts), one JSON line each. */
-const proofTableFile = env('ONRAMP_PROOF_TABLE', join(proofDir, 'proof-table.jsonl'));
+/** The proof's one outcome table (scripts/proof/table.ts); prod-proof.sh prints it (scripts/proof/report.ts). */
+const rowsFile = resolve(env('ONRAMP_PROOF_ROWS', join(proofDir, 'proof-rows.jsonl')));
 /** What the browser calls: both on loopback, one site (the UI's cookies are SameSite=Strict). */
 const uiOrigin = `http://127.0.0.1:${PORTS.ui}`;
 const codecPublicUrl = `https://127.0.0.1:${PORTS.codec}`;
@@ -532,12 +537,14 @@ async function main(): Promise<void> {
     ONRAMP_CHECKLIST_PUBLIC_URL: checklistPublicUrl,
   };
   say(`shell overrides (the rest from deploy/env.example as .env): ${Object.keys(shellEnv).join(', ')}`);
-  const services = resolveComposeFiles(
-    join(repoRoot, 'docker-compose.yml'),
-    join(repoRoot, 'deploy/env.example'),
-    shellEnv,
-    join(repoRoot, 'Dockerfile')
-  );
+  const resolveCompose = () =>
+    resolveComposeFiles(
+      join(repoRoot, 'docker-compose.yml'),
+      join(repoRoot, 'deploy/env.example'),
+      shellEnv,
+      join(repoRoot, 'Dockerfile')
+    );
+  let services = resolveCompose();
   const onramp = Object.values(services).filter((s) => s.built);
   check(
     onramp
@@ -546,28 +553,49 @@ async function main(): Promise<void> {
       .join(',') === 'checklist-page,codec-server,intake,worker',
     `docker-compose.yml's Onramp services resolved: ${onramp.map((s) => `${s.name} (${s.command.join(' ')})`).join('; ')}`
   );
-  const workerService = services.worker!;
+  let workerService = services.worker!;
   const replicas = int(
     'ONRAMP_PROOF_WORKERS',
     Number((workerService.raw.deploy as { replicas?: number } | undefined)?.replicas ?? 1)
   );
 
   const running: RunningService[] = [];
-  const start = (s: ResolvedService, name: string, replica = 0) => {
+  // Faults (scripts/proof/faults.ts): their rows are owed from now on; the last worker reaches Temporal and
+  // PostgreSQL only through TCP proxies the proof can cut (partition-worker).
+  const faultNames = skip.has('faults')
+    ? []
+    : registerFaultRows(rowsFile, env('ONRAMP_PROOF_FAULTS', '').split(',').filter(Boolean));
+  const proxies = faultNames.length
+    ? await Promise.all([startTcpProxy(temporalAddress), startTcpProxy(pgAddress)])
+    : [];
+  const partitioned = replicas - 1;
+  const start = (s: ResolvedService, name: string, replica = 0, through = false) => {
     const m = mapService(s, replica);
+    if (through && proxies.length) {
+      const [t, p] = proxies as [{ address: string }, { address: string }];
+      for (const [k, v] of Object.entries(m.env)) {
+        const nv = v.split(temporalAddress).join(t.address).split(`@${pgAddress}/`).join(`@${p.address}/`);
+        if (nv !== v) m.mapped.push(`${k}: ${redact(v)} -> ${redact(nv)} (the proof's TCP proxy, partition-worker)`);
+        m.env[k] = nv;
+      }
+    }
     say(`${name}: node ${m.argv.join(' ')}; ${Object.keys(m.env).length} variables from compose + image`);
     for (const line of m.mapped) say(`    ${line}`);
     running.push(startService(name, m.argv, m.env));
     return m.env;
+  };
+  const startWorker = (i: number) => {
+    const e = start(workerService, `worker-${i + 1}`, i, i === partitioned);
+    return { env: e, service: running.at(-1)! };
   };
   let failed = false;
   let client: Client | undefined;
   try {
     start(services['codec-server']!, 'codec-server');
     start(services['checklist-page']!, 'checklist-page');
-    const intakeEnv = start(services.intake!, 'intake');
-    let workerEnv: Record<string, string> = {};
-    for (let i = 0; i < replicas; i++) workerEnv = start(workerService, `worker-${i + 1}`, i);
+    let intakeEnv = start(services.intake!, 'intake');
+    // The first worker's environment stands for all (the last one's may name the partition proxies instead).
+    const workerEnv = Array.from({ length: replicas }, (_, i) => startWorker(i).env)[0]!;
     check(
       /^postgres:\/\/temporal:[^@]+@127\.0\.0\.1:\d+\/onramp$/.test(workerEnv.ONRAMP_LIMITER_POSTGRES_URL ?? ''),
       `every worker keeps its vendor limits in PostgreSQL: ONRAMP_LIMITER_POSTGRES_URL=${redact(workerEnv.ONRAMP_LIMITER_POSTGRES_URL ?? '(unset)')}`
@@ -1128,7 +1156,16 @@ async function main(): Promise<void> {
 
     // --- Rolling upgrade: onboardings waiting on version A finish there while B becomes current --------------------
     // scripts/proof/upgrade.ts; the proof table's `upgrade` row. Its workers' logs join the leak check below.
+    // --- Fair sharing between customers (scripts/proof/fairness.ts): the proof table's `fairness` row ------------
+    if (!skip.has('fairness')) {
+      expectRows(rowsFile, ['fairness']);
+      const row = await fairnessPhase({ client, taskQueue, google, googleQuota, say, alive });
+      appendRow(rowsFile, row);
+      check(row.ok, `fairness: ${row.detail ?? ''} (${JSON.stringify(row.figures)})`);
+    }
+
     if (!skip.has('upgrade')) {
+      expectRows(rowsFile, ['upgrade']);
       const row = await proveUpgrade({
         client,
         config,
@@ -1150,8 +1187,92 @@ async function main(): Promise<void> {
         stop: stopService,
         say,
       });
-      appendRow(proofTableFile, row);
+      appendRow(rowsFile, row);
       check(row.ok, `upgrade: ${row.detail ?? ''} (${JSON.stringify(row.figures)})`);
+    }
+
+    // --- Faults under load (scripts/proof/faults.ts): one row each in the proof's table ---------------------------
+    if (faultNames.length) {
+      const waitUp = async (name: string, svc: RunningService) => {
+        await eventually(
+          `${name} (pid ${svc.child.pid}) up again`,
+          async () => {
+            alive();
+            if (name.startsWith('worker-')) {
+              const ids = [
+                ...(await pollers(temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)),
+                ...(await pollers(temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)),
+              ];
+              if (ids.filter((id) => id.startsWith(`${svc.child.pid}@`)).length < 2) throw new Error('not polling');
+            } else if (name === 'intake') {
+              if (!(await fetch(`http://127.0.0.1:${PORTS.intake}/healthz`)).ok) throw new Error('intake not up');
+            } else await sleep(1000);
+          },
+          120_000
+        );
+      };
+      await runFaults({
+        names: faultNames,
+        rowsFile,
+        client,
+        namespace: config.temporal.namespace,
+        taskQueue,
+        replicas,
+        running,
+        startWorker: (i) => startWorker(i).service,
+        restartServices: async (names, extra) => {
+          Object.assign(shellEnv, extra);
+          services = resolveCompose();
+          workerService = services.worker!;
+          for (const name of names) {
+            const idx = running.findIndex((r) => r.name === name);
+            if (idx >= 0) {
+              const [old] = running.splice(idx, 1);
+              say(`${name}: stopping pid ${old!.child.pid} (${await stopService(old!)})`);
+              if (existsSync(old!.log)) renameSync(old!.log, old!.log.replace(/\.log$/, '.before-restart.log'));
+            }
+            if (name.startsWith('worker-')) startWorker(Number(name.split('-')[1]) - 1);
+            else {
+              const e = start(services[name]!, name);
+              if (name === 'intake') intakeEnv = e;
+            }
+            await waitUp(name, running.at(-1)!);
+          }
+        },
+        stopService,
+        alive,
+        say,
+        intakeEnv: () => intakeEnv,
+        placeOrder: async (order) => {
+          const r = await fetch(`http://127.0.0.1:${PORTS.intake}/v1/onboardings`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify(order),
+          });
+          return { status: r.status, text: await r.text() };
+        },
+        cw,
+        google,
+        serviceAccount: {
+          clientId: keyFile.client_id,
+          email: keyFile.client_email,
+          keyRef: `file:${join(secretsDir, keyName)}`,
+        },
+        notifications: () => [...receiver.notifications.values()],
+        mailApi: mailpit.uiUrl,
+        throttled: () => ({
+          connectwise: cw.sim.throttled(),
+          autotask: at.sim.throttled(),
+          google: google.sim.throttled(),
+        }),
+        storeUrl,
+        secretsDir,
+        partition: { worker: partitioned, proxies },
+        runDir: proofDir,
+        repoRoot,
+        pg: { data: env('ONRAMP_PROOF_PGDATA', ''), bin: env('ONRAMP_PROOF_PG_BIN', '') },
+        metricsUrl: (i) => `http://127.0.0.1:${PORTS.metrics(i)}/metrics`,
+      });
     }
 
     alive();
@@ -1207,6 +1328,7 @@ async function main(): Promise<void> {
     const codes = await Promise.all(running.map(async (s) => `${s.name} ${await stopService(s)}`));
     say(`services stopped: ${codes.join(', ')}`);
     await client?.connection.close();
+    await Promise.all(proxies.map((p) => p.close()));
     await Promise.all([google.close(), receiver.close(), cw.close(), at.close(), oidc.close(), mailpit.stop()]);
     mailLog.end();
     rmSync(mailDir, { recursive: true, force: true });

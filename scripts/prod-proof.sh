@@ -16,7 +16,10 @@
 #      volume; Mailpit (cached, ~/.cache/onramp) as the SMTP server with authentication, the password by reference;
 #      full orders through the intake API, their e-mails in Mailpit and onramp_sent_mail; a credential supplied to the secret store; the codec server decoding for an OIDC access token; compose's
 #      temporal-ui signing a user in with a local OIDC provider in headless Chromium and showing a decoded
-#      payload (screenshot); the vendor limits under load across the 3 workers: 0 throttling answers.
+#      payload (screenshot); the vendor limits under load across the 3 workers: 0 throttling answers;
+#      then faults under load (scripts/proof/faults.ts): a worker killed, Temporal and PostgreSQL restarted, a worker
+#      cut off for 60 s, the codec key rotated; each one row of the outcome table printed at the end
+#      (scripts/proof/table.ts, scripts/proof/report.ts): a FAILED or missing row fails the proof.
 #
 # Usage: bash scripts/prod-proof.sh          (or npm run prod-proof; CI: bash .ci/prod-proof)
 #   ONRAMP_PROOF_SCREENSHOT=docs/codec-ui-oidc-decoded.png bash scripts/prod-proof.sh   refreshes the docs' one
@@ -28,7 +31,9 @@
 # (17233; the server also uses +1, +2, +6, +10, -300..-294 and 18000 for its metrics),
 # ONRAMP_PROOF_WORKERS (compose's replicas: 3), ONRAMP_PROOF_ONBOARDINGS (4), ONRAMP_PROOF_PORT_BASE
 # (19460: worker metrics 19464.., Web UI 19480, codec server 19484, intake 19485, checklist page 19487,
-# Mailpit SMTP 19488 and API 19489, the upgrade phase's workers' metrics 19505..), ONRAMP_PROOF_SKIP=ui,load,upgrade,
+# Mailpit SMTP 19488 and API 19489, the upgrade phase's workers' metrics 19505..), ONRAMP_PROOF_SKIP=ui,load,upgrade,faults,fairness, ONRAMP_PROOF_FAULTS (a comma list of
+# kill-worker,restart-temporal,restart-postgresql,partition-worker,rotate-codec-key: all by default),
+# ONRAMP_PROOF_FAULT_CW_CUSTOMERS (60 per fault's wave), ONRAMP_PROOF_FAULT_ORDERS (2 per wave),
 # load sizes (scripts/prod-proof-driver.ts),
 # ONRAMP_PROOF_RUN_DIR ($ONRAMP_CACHE_DIR/prod-proof: data, logs; one per concurrent proof), ONRAMP_PROOF_KEEP=1 keeps PostgreSQL and Temporal running at the end (for a look in psql / the CLI).
 set -euo pipefail
@@ -114,7 +119,8 @@ stop_pidfile "$RUN/temporal.pid"
 stop_postgres
 [ "${ONRAMP_PROOF_STOP:-}" = 1 ] && { echo "stopped"; exit 0; }
 trap cleanup EXIT
-rm -rf "$RUN/logs"/* "$RUN"/*.log
+rm -rf "$RUN/logs"/* "$RUN"/*.log "$RUN"/proof-rows.jsonl*
+ROWS=$RUN/proof-rows.jsonl
 
 # The data directory lives in /tmp so the postgres account can reach it when we are root ($HOME is 0700).
 PGDATA=$(mktemp -d /tmp/onramp-prod-proof-pg.XXXXXX)
@@ -239,16 +245,20 @@ cp deploy/temporal/onramp.yaml.tmpl "$RUN/temporal/config/onramp.yaml" # rendere
 # The CLI as a client: the same client certificate the Onramp services use.
 T=("$TEMPORAL_CLI" --address "127.0.0.1:$TEMPORAL_PORT" --tls-ca-path "$TLS_DIR/ca.pem"
   --tls-cert-path "$TLS_DIR/client.pem" --tls-key-path "$TLS_DIR/client.key" --tls-server-name temporal)
+# The server's environment in a file (0600: the database password) and its start in scripts/proof/temporal-server.sh,
+# so the driver's restart-temporal fault starts it exactly as here.
+( umask 077 && cat >"$RUN/temporal.env" <<ENV
+export TEMPORAL_SERVER_BIN='$BIN/server'
+export TEMPORAL_POSTGRES_HOST=127.0.0.1 TEMPORAL_POSTGRES_PORT='$PG_PORT' TEMPORAL_POSTGRES_USER=temporal
+export TEMPORAL_POSTGRES_PASSWORD='$PG_PASSWORD' TEMPORAL_HISTORY_SHARDS=4 TEMPORAL_FRONTEND_PORT='$TEMPORAL_PORT'
+export TEMPORAL_METRICS_PORT='$TEMPORAL_METRICS_PORT' TEMPORAL_BIND_IP=127.0.0.1
+export TEMPORAL_DYNAMIC_CONFIG_FILE='$REPO/deploy/dynamicconfig/onramp.yaml'
+export TEMPORAL_TLS_SERVER_CERT='$TLS_DIR/server.pem' TEMPORAL_TLS_SERVER_KEY='$TLS_DIR/server.key'
+export TEMPORAL_TLS_SERVER_CA_CERT='$TLS_DIR/ca.pem' TEMPORAL_TLS_SERVER_NAME=temporal
+ENV
+)
 start_temporal() {
-  TEMPORAL_POSTGRES_HOST=127.0.0.1 TEMPORAL_POSTGRES_PORT=$PG_PORT TEMPORAL_POSTGRES_USER=temporal \
-    TEMPORAL_POSTGRES_PASSWORD=$PG_PASSWORD TEMPORAL_HISTORY_SHARDS=4 TEMPORAL_FRONTEND_PORT=$TEMPORAL_PORT \
-    TEMPORAL_METRICS_PORT=$TEMPORAL_METRICS_PORT TEMPORAL_BIND_IP=127.0.0.1 \
-    TEMPORAL_DYNAMIC_CONFIG_FILE=$REPO/deploy/dynamicconfig/onramp.yaml \
-    TEMPORAL_TLS_SERVER_CERT=$TLS_DIR/server.pem TEMPORAL_TLS_SERVER_KEY=$TLS_DIR/server.key \
-    TEMPORAL_TLS_SERVER_CA_CERT=$TLS_DIR/ca.pem TEMPORAL_TLS_SERVER_NAME=temporal \
-    "$BIN/server" --root "$RUN/temporal" --config config --env onramp --allow-no-auth start \
-    >"$RUN/logs/temporal.log" 2>&1 &
-  echo $! >"$RUN/temporal.pid"
+  bash scripts/proof/temporal-server.sh "$RUN" || return
   for _ in $(seq 1 120); do
     kill -0 "$(cat "$RUN/temporal.pid")" 2>/dev/null || return 1
     "${T[@]}" operator cluster health >/dev/null 2>&1 && return 0
@@ -297,8 +307,14 @@ s=$(date +%s.%N)
 ONRAMP_PROOF_TEMPORAL_ADDRESS=127.0.0.1:$TEMPORAL_PORT ONRAMP_PROOF_DIR=$RUN \
   ONRAMP_PROOF_PG_ADDRESS=127.0.0.1:$PG_PORT TEMPORAL_POSTGRES_PASSWORD=$PG_PASSWORD \
   ONRAMP_PROOF_UI_SERVER=$UI_BIN/server ONRAMP_PROOF_UI_CONFIG=$UI_MODDIR/config/docker.yaml ONRAMP_PROOF_MAILPIT=$MAILPIT \
-  npx --no-install tsx scripts/prod-proof-driver.ts || fail "the services run failed (logs: $RUN/*.log)"
+  ONRAMP_PROOF_ROWS=$ROWS ONRAMP_PROOF_PGDATA=$PGDATA ONRAMP_PROOF_PG_BIN=$PG_BIN \
+  npx --no-install tsx scripts/prod-proof-driver.ts || driver_failed=1
 e=$(date +%s.%N)
+# The proof's one outcome table (scripts/proof/table.ts): faults, fairness, upgrade; a FAILED or missing row fails.
+step "outcome table (faults x outcomes)"
+npx --no-install tsx scripts/proof/report.ts "$ROWS" || table_failed=1
+[ -z "${driver_failed:-}" ] || fail "the services run failed (logs: $RUN/*.log)"
+[ -z "${table_failed:-}" ] || fail "a row of the outcome table FAILED or is missing (above)"
 figures+=("$(printf '%-34s %6.1f s' 'services start + orders + checks' "$(awk "BEGIN { print $e - $s }")")")
 
 step "task queue $TASK_QUEUE as the server sees it (temporal task-queue describe)"
