@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LineCounter, parseDocument } from 'yaml';
 import { INTEGRATIONS } from '../rules/customer-onboarding-rules';
-import type { SalesMappingV1 } from '../rules/sales-mapping-rules';
+import type { SalesFieldSourceV1, SalesMappingV1 } from '../rules/sales-mapping-rules';
 import { hubspotSystemSchema } from './sales-hubspot-schema';
 import { salesforceSystemSchema } from './sales-salesforce-schema';
 import { connectwiseSalesSystemSchema } from './sales-connectwise-schema';
@@ -28,24 +28,39 @@ const name = (what: string, example: string) =>
     .min(1, `name the ${what}, e.g. ${example}`);
 
 const transform = z.enum(['slug', 'lowercase'], { error: 'must be slug or lowercase' }).optional();
-const fieldSource = z.union(
-  [
-    z.strictObject({ deal: name('deal property (its API name)', 'dealname'), transform }),
-    z.strictObject({ company: name('company field (its API name)', 'domain'), transform }),
-    z.strictObject({
-      contact: z.strictObject({
-        role: name('contact role (HubSpot association label, Salesforce contact role)', '"Technical admin"'),
-        field: name('contact field', 'email'),
-      }),
-      transform,
+const SOURCE_HINT =
+  'must say where the value comes from: { deal: <property> }, { company: <field> }, { contact: { role: <role>, field: email } } or { constant: <value> }';
+const sourceBranches = {
+  deal: z.strictObject({ deal: name('deal property (its API name)', 'dealname'), transform }),
+  company: z.strictObject({ company: name('company field (its API name)', 'domain'), transform }),
+  contact: z.strictObject({
+    contact: z.strictObject({
+      role: name('contact role (HubSpot association label, Salesforce contact role)', '"Technical admin"'),
+      field: name('contact field', 'email'),
     }),
-    z.strictObject({ constant: z.unknown().refine((v) => v !== undefined && v !== null, 'give the constant value') }),
-  ],
-  {
-    error:
-      'must say where the value comes from: { deal: <property> }, { company: <field> }, { contact: { role: <role>, field: email } } or { constant: <value> }',
+    transform,
+  }),
+  constant: z.strictObject({
+    constant: z.unknown().refine((v) => v !== undefined && v !== null, 'give the constant value'),
+  }),
+} as const;
+/** One source, checked against the branch its key names (a plain union would report every branch's complaint). */
+const fieldSource = z.unknown().transform((value, ctx): SalesFieldSourceV1 => {
+  const kind = (Object.keys(sourceBranches) as (keyof typeof sourceBranches)[]).find(
+    (k) => !!value && typeof value === 'object' && k in value
+  );
+  if (!kind) {
+    ctx.addIssue({ code: 'custom', message: SOURCE_HINT });
+    return z.NEVER;
   }
-);
+  const parsed = sourceBranches[kind].safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const i of parsed.error.issues) {
+    const { path, message } = described(i);
+    ctx.addIssue({ code: 'custom', message, path });
+  }
+  return z.NEVER;
+});
 
 const ORDER_FIELDS = ['customer.id', 'customer.name'] as const;
 

@@ -76,32 +76,35 @@ export async function salesDeal(input: SalesDealInputV1): Promise<SalesDealResul
   let scope: CancellationScope | undefined;
   let orderDone: Promise<void> | undefined;
   for (;;) {
-    const idle = run.status.state === 'cancelled' ? IDLE_AFTER_CANCEL_MS : undefined;
-    const woke = await condition(
-      () => run.dirty || run.status.state === 'order-completed' || run.status.state === 'order-failed',
-      idle
-    );
-    if (!woke || run.status.state === 'order-completed' || run.status.state === 'order-failed')
-      return { orderId: run.status.orderId, state: run.status.state };
+    const ended = () => run.status.state === 'order-completed' || run.status.state === 'order-failed';
+    // A deal cancelled before its order waits a while for a new won event, then ends.
+    const woke =
+      run.status.state === 'cancelled'
+        ? await condition(() => run.dirty, IDLE_AFTER_CANCEL_MS)
+        : (await condition(() => run.dirty || ended()), true);
+    if (!woke || ended()) return { orderId: run.status.orderId, state: run.status.state };
     run.dirty = false;
     const plan = await planSalesDeal({ ...input, supplied: run.supplied });
-    run.plans++;
-    if (!plan.won) {
-      if (await leaveWon(run, !!order, () => scope?.cancel())) {
-        await orderDone;
-        order = undefined;
-        scope = undefined;
+    try {
+      if (!plan.won) {
+        if (await leaveWon(run, !!order, () => scope?.cancel())) {
+          await orderDone;
+          order = undefined;
+          scope = undefined;
+        }
+      } else if (order) {
+        // still won: the order runs; nothing to change
+      } else if (plan.needs.length) {
+        waitForOperator(run, plan);
+      } else {
+        scope = new CancellationScope();
+        order = await scope.run(() => startOrder(run, plan));
+        orderDone = watchOrder(run, order);
       }
-      continue;
+    } finally {
+      // An operator's Update answers with the state this plan led to.
+      run.plans++;
     }
-    if (order) continue; // still won: the order runs; nothing to change
-    if (plan.needs.length) {
-      waitForOperator(run, plan);
-      continue;
-    }
-    scope = new CancellationScope();
-    order = await scope.run(() => startOrder(run, plan));
-    orderDone = watchOrder(run, order);
   }
 }
 
