@@ -36,5 +36,5 @@ export function salesCancelledNote(orderId: string, started: boolean): string {
 }
 
 export function salesLeftWonAfterWritesNote(orderId: string): string {
-  return `The deal left its won stage, but order ${orderId} has already written to a vendor (an integration that creates or changes something there has started). Onramp does not undo it by itself: decide, then \`onramp order cancel ${orderId}\` or \`onramp offboard ${orderId}\` if the customer is really gone.`;
+  return `The deal left its won stage, but order ${orderId} has already written to a vendor (an integration that creates or changes something there has started). Onramp does not undo it by itself: decide, then \`onramp cancel ${orderId}\` or \`onramp offboard ${orderId}\` if the customer is really gone.`;
 }
