@@ -223,7 +223,7 @@ export const configSchema = z.object({
     .string()
     .optional()
     .describe(
-      "Sales mapping file (YAML) of this deployment: which deal stage means won per sales system, which SKUs mean which integrations and vendor profiles, where each order field comes from, and how each sales system (HubSpot, Salesforce, ConnectWise Manage) is reached, its secrets by reference. Validated at start with line numbers. Set it on the worker, the intake (its `/v1/sales/<system>` receivers) and the CLI (`onramp sales`). Unset in live mode: no sales receivers. Default in sandbox mode: `config/sales-mapping.sandbox.yaml`."
+      'Sales mapping file (YAML) of this deployment: which deal stage means won per sales system, which SKUs mean which integrations and vendor profiles, where each order field comes from, and how each sales system (HubSpot, Salesforce, ConnectWise Manage) is reached, its secrets by reference. Validated at start with line numbers. Set it on the worker, the intake (its `/v1/sales/<system>` receivers) and the CLI (`onramp sales`). Unset in live mode: no sales receivers. Default in sandbox mode: `config/sales-mapping.sandbox.yaml`.'
     ),
   ONRAMP_CURRENT_CREDENTIALS_DIR: z
     .string()

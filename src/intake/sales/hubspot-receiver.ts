@@ -52,7 +52,7 @@ function workflowEvent(body: Record<string, unknown>, raw: Buffer, portalId: str
   >;
   const prop = (k: string): unknown => {
     const v = props[k] ?? body[k];
-    return v && typeof v === 'object' && 'value' in v ? (v).value : v;
+    return v && typeof v === 'object' && 'value' in v ? v.value : v;
   };
   const deal = idText(body.objectId) ?? idText(prop('hs_object_id')) ?? idText(body.dealId);
   if (!deal)
