@@ -44,6 +44,14 @@ import { CLIENT_ID, connectwiseFixture, customers, fullRole } from '../test/help
 import { googleAdminFixture, startProvisioning, type GoogleAdminFixture } from '../test/helpers/google-admin';
 import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from '../test/helpers/temporal';
 
+import { createSalesActivities } from '../src/activities/sales';
+import { salesDealStatusQuery } from '../src/contract/sales-deal-messages';
+import { InputError } from '../src/domain/field-validators';
+import { parseSalesMapping, salesMappingV1 } from '../src/domain/sales-mapping-schema';
+import { acceptOrder, type OrderConfig } from '../src/services/orders';
+import { deliverSalesEvent, supplySalesFields } from '../src/services/sales-deals';
+import { createHubspotSimulator } from '../src/simulators/hubspot/hubspot-simulator';
+
 const OUT = resolve(__dirname, '..', 'test', 'histories');
 
 /** Each recording owns its simulators: they are created in `run` and the worker gets their activities. */
@@ -392,6 +400,92 @@ export const recorders: Record<string, Recorder> = {
         return h;
       });
     } finally {
+      await receiver.close();
+      await g.close();
+    }
+  },
+
+  /**
+   * A HubSpot deal won without its admin's e-mail: the deal waits for the operator, who supplies it; the order
+   * (delegation) starts as a child and completes (issue 26).
+   */
+  async salesDeal(env, withWorker) {
+    const g = await googleAdminFixture();
+    g.grant([...DEFAULT_DELEGATION_SCOPES]);
+    const receiver = createNotifyReceiver();
+    const notifyUrl = `${await receiver.listen()}/notify`;
+    const hub = createHubspotSimulator({ accessToken: 'pat-recorded', clientSecret: 'recorded-secret' });
+    process.env.ONRAMP_RECORD_HUBSPOT_TOKEN = 'pat-recorded';
+    process.env.ONRAMP_RECORD_HUBSPOT_SECRET = 'recorded-secret';
+    try {
+      const mapping = parseSalesMapping(
+        [
+          'won: { hubspot: [closedwon] }',
+          'products: [{ sku: ONR-GWS-DWD, integrations: [googleDelegation] }]',
+          'order:',
+          '  customer.id: { company: name, transform: slug }',
+          '  customer.name: { company: name }',
+          'integrations:',
+          '  googleDelegation:',
+          '    customer.domain: { company: domain }',
+          '    adminEmail: { contact: { role: Technical admin, field: email } }',
+          '    vendor: { constant: { name: Atera, supportEmail: support@atera.example } }',
+          `    serviceAccount: { constant: { clientId: '${g.clientId}', email: '${g.saEmail}', keyRef: '${g.keyRef}' } }`,
+          '    polling: { constant: { initialIntervalSeconds: 1, maxIntervalSeconds: 1, deadlineHours: 1 } }',
+          'systems:',
+          '  hubspot:',
+          `    portalId: '${hub.portalId}'`,
+          '    clientSecretRef: env:ONRAMP_RECORD_HUBSPOT_SECRET',
+          '    accessTokenRef: env:ONRAMP_RECORD_HUBSPOT_TOKEN',
+          '    webhookUrl: http://127.0.0.1:1/v1/sales/hubspot',
+          `    apiBaseUrl: ${await hub.listen()}`,
+        ].join('\n'),
+        'recorded mapping'
+      );
+      const sales = createSalesActivities({
+        mapping,
+        client: async () => env.client,
+        validateOrder: (request) => {
+          try {
+            acceptOrder(request, { temporal: { taskQueue: 'x' } } as OrderConfig);
+            return [];
+          } catch (err) {
+            if (err instanceof InputError) return err.problems;
+            throw err;
+          }
+        },
+      });
+      return await withWorker({ ...notifyActivities(g, notifyUrl), ...sales }, async (taskQueue) => {
+        const dealId = hub.createDeal({
+          dealname: 'Recorded deal',
+          dealstage: 'closedwon',
+          company: { name: 'Recorded Customer', domain: g.domain },
+          contacts: [{ email: 'buyer@example.com', role: 'Decision maker' }],
+          lineItems: [{ sku: 'ONR-GWS-DWD', quantity: 1 }],
+        });
+        const event = {
+          system: 'hubspot' as const,
+          account: hub.portalId,
+          dealId,
+          eventId: '12345:1',
+          stage: 'closedwon',
+        };
+        const config = { temporal: { taskQueue } } as Parameters<typeof deliverSalesEvent>[1];
+        const { workflowId } = await deliverSalesEvent(env.client, config, salesMappingV1(mapping), event);
+        await deliverSalesEvent(env.client, config, salesMappingV1(mapping), event); // a redelivery
+        const h = env.client.workflow.getHandle(workflowId);
+        await eventually(
+          async () => (await h.query(salesDealStatusQuery)).state === 'waiting-for-operator',
+          'the deal waiting for the admin e-mail'
+        );
+        await supplySalesFields(env.client, 'hubspot', hub.portalId, dealId, {
+          'integrations.googleDelegation.adminEmail': g.admin,
+        });
+        await h.result();
+        return h;
+      });
+    } finally {
+      await hub.close();
       await receiver.close();
       await g.close();
     }

@@ -29,6 +29,8 @@ export function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** The vendor profiles the sandbox ships (seeds 001 and 004). */
 export const SANDBOX_VENDOR_PROFILES = resolve(__dirname, '..', 'config', 'vendor-profiles.sandbox.yaml');
+/** The sales mapping the sandbox ships (HubSpot simulator; issue 26). */
+export const SANDBOX_SALES_MAPPING = resolve(__dirname, '..', 'config', 'sales-mapping.sandbox.yaml');
 
 /**
  * Give this process an environment variable: the sandbox and the tests play the vendor's deployment, which
@@ -216,6 +218,12 @@ export const configSchema = z.object({
     .optional()
     .describe(
       "Vendor profile file (YAML or JSON) of this deployment: per vendor profile, the Autotask Integration Vendor, a reference to the vendor's tracking identifier, webhooks yes/no, rights and lines of business. Orders name a profile (`integrations.autotask.vendorProfile`). Set it on the worker and on the clients that accept orders. Default in sandbox mode: `config/vendor-profiles.sandbox.yaml`."
+    ),
+  ONRAMP_SALES_MAPPING: z
+    .string()
+    .optional()
+    .describe(
+      'Sales mapping file (YAML) of this deployment: which deal stage means won per sales system, which SKUs mean which integrations and vendor profiles, where each order field comes from, and how each sales system (HubSpot, Salesforce, ConnectWise Manage) is reached, its secrets by reference. Validated at start with line numbers. Set it on the worker, the intake (its `/v1/sales/<system>` receivers) and the CLI (`onramp sales`). Unset in live mode: no sales receivers. Default in sandbox mode: `config/sales-mapping.sandbox.yaml`.'
     ),
   ONRAMP_CURRENT_CREDENTIALS_DIR: z
     .string()
@@ -443,6 +451,8 @@ export interface OnrampConfig {
     /** The vendor profile file (ONRAMP_VENDOR_PROFILES); unset in live mode until configured. */
     vendorProfilesFile?: string;
   };
+  /** The sales mapping file (ONRAMP_SALES_MAPPING); unset in live mode until configured. */
+  sales: { mappingFile?: string };
   connectwise: {
     allowedHosts: string[];
     insecureHttpHosts: string[];
@@ -681,6 +691,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       receiverKeyringDir: c.ONRAMP_AUTOTASK_RECEIVER_KEYRING_DIR ?? `${c.ONRAMP_DATA_DIR}/autotask-keyring`,
       vendorProfilesFile: c.ONRAMP_VENDOR_PROFILES ?? (sandbox ? SANDBOX_VENDOR_PROFILES : undefined),
     },
+    sales: { mappingFile: c.ONRAMP_SALES_MAPPING ?? (sandbox ? SANDBOX_SALES_MAPPING : undefined) },
     connectwise: {
       allowedHosts: withSim(c.ONRAMP_CONNECTWISE_ALLOWED_HOSTS, connectwiseSim),
       insecureHttpHosts: withSim(c.ONRAMP_CONNECTWISE_INSECURE_HTTP_HOSTS, connectwiseSim),

@@ -11,6 +11,7 @@ import { createEmailActivities, type MailSettings } from './notify/email';
 import { createNotifyActivities, type NotifySettings } from './notify/webhook';
 import { createOnrampStateActivities, type OnrampStateSettings } from './onramp';
 import { createCredentialLifecycleActivities } from './onramp/credentials';
+import { createSalesActivities, type SalesActivitySettings } from './sales';
 
 export interface ActivityDeps {
   google: GoogleAuthSettings;
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   limits?: LimiterSettings;
   /** Onramp's own state in Temporal (drift checks read the order's progress); without it those activities refuse. */
   onramp?: OnrampStateSettings;
+  /** Sales deals (issue 26): the mapping, the intake's order check, readers; without it the sales activities refuse by name. */
+  sales?: SalesActivitySettings;
 }
 
 /**
@@ -51,6 +54,7 @@ export function createActivities(deps: ActivityDeps, limiterStore: LimiterStore 
     ...createAdminRoleActivities({ ...deps.google, ...deps.googleAdmin, limiterStore }),
     ...createOnrampStateActivities(onramp),
     ...createCredentialLifecycleActivities(),
+    ...createSalesActivities({ client: deps.onramp?.client, ...(deps.sales ?? { validateOrder: () => [] }) }),
   };
 }
 

@@ -13,6 +13,7 @@ import { registerScheduleCommands } from './commands/schedule-commands';
 import { registerSecretsCommands } from './commands/secret-commands';
 import { registerChecklistCommands } from './commands/checklist-commands';
 import { registerFindingCommands } from './commands/finding-commands';
+import { registerSalesCommands } from './commands/sales-commands';
 import { CliError, type Out } from './context';
 import { registerSandboxCommands } from '../sandbox/guides';
 import { registerOffboardCommand } from './offboard';
@@ -39,6 +40,7 @@ export function buildProgram(out: Out = (s) => process.stdout.write(`${s}\n`)): 
   registerGoogleCommands(program, out);
   registerScheduleCommands(program, out);
   registerFindingCommands(program, out);
+  registerSalesCommands(program, out);
   registerOffboardCommand(program, out);
   registerSecretsCommands(program, out);
   registerChecklistCommands(program, out);

@@ -111,6 +111,16 @@ export const FailureType = {
   OffboardingWebhookStillPresent: 'OffboardingWebhookStillPresent',
   OrderNotFound: 'OrderNotFound',
   PrivilegeNotOuScopable: 'PrivilegeNotOuScopable',
+  /** A sales system (HubSpot, Salesforce, ConnectWise Manage) has no such deal (or the token may not see it). */
+  SalesDealNotFound: 'SalesDealNotFound',
+  /** The sales system refused Onramp's credentials (401/403): fix the token/secret the mapping file references. */
+  SalesCredentialsRejected: 'SalesCredentialsRejected',
+  /** The sales system refused a request for another reason (4xx): the message names it. */
+  SalesRequestRejected: 'SalesRequestRejected',
+  /** 429/5xx/network: retried. */
+  SalesSystemUnavailable: 'SalesSystemUnavailable',
+  /** The worker's sales mapping (ONRAMP_SALES_MAPPING) has no block for this system, or there is no mapping. */
+  SalesSystemNotConfigured: 'SalesSystemNotConfigured',
   SecretUnavailable: 'SecretUnavailable',
   ServiceAccountClientIdMismatch: 'ServiceAccountClientIdMismatch',
   ServiceAccountKeyMismatch: 'ServiceAccountKeyMismatch',

@@ -36,4 +36,5 @@ export const ONRAMP_INTEGRATION = {
   customerOffboarding: 'customer-offboarding',
   connectwiseKeyRotation: 'connectwise-key-rotation',
   googleDelegationReverify: 'google-delegation-reverify',
+  salesDeal: 'sales-deal',
 } as const;

@@ -64,7 +64,7 @@ export class VendorProfileError extends Error {
 }
 
 /** The node of `path` for a line number: the key of its last segment, or the deepest parent that exists. */
-function nodeAt(root: Node | null, path: PropertyKey[]): Node | null {
+export function nodeAt(root: Node | null, path: PropertyKey[]): Node | null {
   let node = root;
   for (const [i, key] of path.entries()) {
     const last = i === path.length - 1;
@@ -84,7 +84,7 @@ function nodeAt(root: Node | null, path: PropertyKey[]): Node | null {
 }
 
 /** A zod issue as the file's reader needs it: the path (an unknown key included) and the message. */
-function described(i: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+export function described(i: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
   if (i.code === 'unrecognized_keys')
     return { path: [...i.path, i.keys[0]!], message: `unknown field: remove it (${i.keys.join(', ')})` };
   if (i.code === 'invalid_key') return { path: i.path, message: i.issues[0]?.message ?? i.message };

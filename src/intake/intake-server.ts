@@ -23,6 +23,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { IntakeAuthenticator, type IntakeAuthOptions } from './intake-auth';
 import { openApiDocument } from './openapi';
 import { duplicateKeys } from './strict-json';
+import { registerSalesRoutes, SALES_PATH_PREFIX, type SalesRoutesOptions } from './sales/sales-routes';
 
 export interface IntakeServerOptions {
   client: Client;
@@ -37,6 +38,8 @@ export interface IntakeServerOptions {
    * reference. Unset (sandbox): the intake takes references only.
    */
   secretStore?: SecretStore;
+  /** The sales systems' receivers (`POST /v1/sales/<system>`, issue 26); each verifies its sender itself. */
+  sales?: Omit<SalesRoutesOptions, 'client' | 'config' | 'logger'>;
 }
 
 const ACTIONS = ['check-now', 'retry', 'abandon', 'cancel', 'supply-credential', 'offboard'] as const;
@@ -127,6 +130,8 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
 
   app.addHook('preHandler', async (req, reply) => {
     if (req.url === '/healthz' || req.url.startsWith('/v1/openapi')) return;
+    // The sales systems sign their own way (src/intake/sales): their receivers verify, not the intake's auth.
+    if (opts.sales && req.url.startsWith(SALES_PATH_PREFIX)) return;
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const result = auth.check(req.headers, raw);
     if (!result.ok) {
@@ -185,6 +190,9 @@ export function createIntakeServer(opts: IntakeServerOptions): FastifyInstance {
     return parsed;
   };
   const orderIdParam = (params: unknown): string => parseOrderId((params as { orderId?: unknown }).orderId);
+
+  if (opts.sales)
+    registerSalesRoutes(app, { ...opts.sales, client: opts.client, config: opts.config, logger: opts.logger });
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/v1/openapi.json', async () => openapi);

@@ -8,6 +8,9 @@ import { resolveSecretRef } from '../secrets/secret-ref';
 import { PostgresSecretStore } from '../secrets/secret-store';
 import { loadIntakeConfig } from './intake-config';
 import { createIntakeServer } from './intake-server';
+import { loadSalesMapping } from '../secrets/sales-mapping-file';
+import { salesMappingV1 } from '../domain/sales-mapping-schema';
+import { receiversFromMapping } from './sales/receivers';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -23,7 +26,21 @@ async function main(): Promise<void> {
   const secretStore = config.secretStore.url
     ? new PostgresSecretStore(config.secretStore.url, await codecFromConfig(config))
     : undefined;
+  // The sales receivers (POST /v1/sales/<system>): a bad mapping or secret reference stops the start, by line.
+  const mapping = config.sales.mappingFile ? loadSalesMapping(config.sales.mappingFile) : undefined;
+  const receivers = mapping
+    ? receiversFromMapping(mapping, async (r) => resolveSecretRef(r)).catch((err: unknown) => {
+        // Live: a receiver secret that does not resolve stops the start. Sandbox (the default mapping): the
+        // HubSpot simulator's secrets exist only when the sandbox set them; without them, no sales receivers.
+        if (config.mode !== 'sandbox') throw err;
+        logger.warn({ err: (err as Error).message }, 'sales receivers off: their secrets did not resolve');
+        return undefined;
+      })
+    : undefined;
+  const built = await receivers;
+  const sales = mapping && built ? { mapping: salesMappingV1(mapping), receivers: built } : undefined;
   const app = createIntakeServer({
+    sales,
     client,
     config,
     // Callers are named by the reference of the secret or token they hold: the audit's "who".

@@ -11,3 +11,4 @@ export { customerOffboarding } from './customer-offboarding';
 export { connectwiseKeyRotation } from './connectwise-key-rotation';
 export { googleDelegationReverify } from './google-delegation-reverify';
 export { autotaskSecretRotation } from './autotask-secret-rotation';
+export { salesDeal } from './sales-deal';
