@@ -44,6 +44,8 @@ export const FailureType = {
   ConnectWiseForeignLink: 'ConnectWiseForeignLink',
   ConnectWiseKeyNotProvided: 'ConnectWiseKeyNotProvided',
   ConnectWiseOldKeyNotRemoved: 'ConnectWiseOldKeyNotRemoved',
+  /** The opportunity a callback named does not exist on the site (deleted, or another company's). */
+  ConnectWiseOpportunityNotFound: 'ConnectWiseOpportunityNotFound',
   ConnectWisePermissionDenied: 'ConnectWisePermissionDenied',
   ConnectWisePermissionsMissing: 'ConnectWisePermissionsMissing',
   ConnectWisePrivateKeyMalformed: 'ConnectWisePrivateKeyMalformed',
@@ -110,6 +112,17 @@ export const FailureType = {
   OffboardingWebhookStillPresent: 'OffboardingWebhookStillPresent',
   OrderNotFound: 'OrderNotFound',
   PrivilegeNotOuScopable: 'PrivilegeNotOuScopable',
+  /** Salesforce refused the External Client App's credentials (token request) or the session. */
+  SalesforceAuthRejected: 'SalesforceAuthRejected',
+  /** The token Salesforce issued belongs to another organization than the configured one. */
+  SalesforceOrgMismatch: 'SalesforceOrgMismatch',
+  /** The Opportunity an outbound message named does not exist or the Run As user cannot see it. */
+  SalesforceOpportunityNotFound: 'SalesforceOpportunityNotFound',
+  SalesforcePermissionDenied: 'SalesforcePermissionDenied',
+  SalesforceRateLimited: 'SalesforceRateLimited',
+  SalesforceRequestRejected: 'SalesforceRequestRejected',
+  SalesforceUnavailable: 'SalesforceUnavailable',
+  SalesforceUnreachable: 'SalesforceUnreachable',
   SecretUnavailable: 'SecretUnavailable',
   ServiceAccountClientIdMismatch: 'ServiceAccountClientIdMismatch',
   ServiceAccountKeyMismatch: 'ServiceAccountKeyMismatch',

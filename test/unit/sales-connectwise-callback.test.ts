@@ -95,10 +95,10 @@ describe('ConnectWise callback receiver', () => {
       401
     );
     const missing = await refusal(verify({ ...deliver(body), headers: {} }, configWith()));
-    assert.match(missing.reason, /x-content-signature header missing/);
+    assert.match(missing.message, /x-content-signature header missing/);
     const signed = deliver(body);
     const altered = { ...signed, rawBody: Buffer.from(signed.rawBody.toString().replace('4711', '4712')) };
-    assert.match((await refusal(verify(altered, configWith()))).reason, /does not match the body/);
+    assert.match((await refusal(verify(altered, configWith()))).message, /does not match the body/);
   });
 
   it('a key URL off the configured site is never fetched (401)', async () => {
@@ -111,7 +111,7 @@ describe('ConnectWise callback receiver', () => {
     ]) {
       const r = await refusal(verify(deliver(cwExampleCallback({ keyUrl: url as string })), configWith()));
       assert.equal(r.status, 401);
-      assert.match(r.reason, /not on the configured site/);
+      assert.match(r.message, /not on the configured site/);
     }
     assert.equal(fetched.length, before);
     assert.equal(
@@ -128,25 +128,25 @@ describe('ConnectWise callback receiver', () => {
     const r = await refusal(
       verify(deliver(cwExampleCallback({ keyUrl: keyUrl(), companyId: 'othermsp' })), configWith())
     );
-    assert.equal(r.status, 403);
-    assert.match(r.reason, /CompanyId "othermsp" is not the configured company/);
+    assert.deepEqual([r.status, r.reason], [403, 'wrong_account']);
+    assert.match(r.message, /CompanyId "othermsp" is not the configured company/);
   });
 
-  it('stale: a callback about a save long ago is refused 422', async () => {
+  it('stale: a callback about a save long ago is refused 401', async () => {
     const r = await refusal(
       verify(deliver(cwExampleCallback({ keyUrl: keyUrl(), lastUpdated: '2026-12-04T09:00:00Z' })), configWith())
     );
-    assert.equal(r.status, 422);
-    assert.match(r.reason, /stale/);
+    assert.deepEqual([r.status, r.reason], [401, 'stale']);
+    assert.match(r.message, /stale/);
   });
 
-  it('replayed: the same MessageId again is refused 409; forget() lets a retry through when recording failed', async () => {
+  it('replayed: the same MessageId again is refused 401; forget() lets a retry through when recording failed', async () => {
     const replay = replayMemory();
     const config = configWith({ replay });
     const body = cwExampleCallback({ keyUrl: keyUrl(), messageId: 'm-replay-1' });
     assert.equal((await verify(deliver(body), config)).length, 1);
     const r = await refusal(verify(deliver(body), config));
-    assert.equal(r.status, 409);
+    assert.deepEqual([r.status, r.reason], [401, 'replayed']);
     replay.forget('m-replay-1');
     assert.equal((await verify(deliver(body), config)).length, 1);
   });
@@ -154,7 +154,7 @@ describe('ConnectWise callback receiver', () => {
   it('a callback of another type is refused, naming the registration to fix', async () => {
     const body = { ...cwExampleCallback({ keyUrl: keyUrl() }), Type: 'ticket' };
     assert.match(
-      (await refusal(verify(deliver(body), configWith()))).reason,
+      (await refusal(verify(deliver(body), configWith()))).message,
       /register the callback with type Opportunity/
     );
   });

@@ -66,49 +66,49 @@ describe('Salesforce outbound message receiver', () => {
   it('forged: a message to the endpoint without the path token (or a wrong one) is refused 404, naming the token, not its value', () => {
     for (const url of ['/v1/sales/salesforce', '/v1/sales/salesforce/guess', `/v1/sales/salesforce/${TOKEN}x`]) {
       const r = refusal(() => verify(deliver(SF_EXAMPLE_OUTBOUND_MESSAGE, { url }), config));
-      assert.equal(r.status, 404);
-      assert.match(r.reason, /path token/);
-      assert.doesNotMatch(r.reason, new RegExp(TOKEN));
+      assert.deepEqual([r.status, r.reason], [404, 'unknown_endpoint']);
+      assert.match(r.message, /path token/);
+      assert.doesNotMatch(r.message, new RegExp(TOKEN));
     }
   });
 
   it('wrong organization: 403 naming the organization, nothing returned', () => {
     const other = SF_EXAMPLE_OUTBOUND_MESSAGE.replace(SF_ORG_ID, '00D5e000000ZZ9zEAG');
     const r = refusal(() => verify(deliver(other), config));
-    assert.equal(r.status, 403);
-    assert.match(r.reason, /OrganizationId 00D5e000000ZZ9zEAG is not the configured organization/);
+    assert.deepEqual([r.status, r.reason], [403, 'wrong_account']);
+    assert.match(r.message, /OrganizationId 00D5e000000ZZ9zEAG is not the configured organization/);
   });
 
   it('stale: an Opportunity last modified longer ago than Salesforce keeps a message is refused', () => {
     const r = refusal(() =>
       verify(deliver(SF_EXAMPLE_OUTBOUND_MESSAGE, { at: new Date('2026-12-06T12:00:00Z') }), config)
     );
-    assert.equal(r.status, 422);
-    assert.match(r.reason, /stale/);
+    assert.deepEqual([r.status, r.reason], [401, 'stale']);
+    assert.match(r.message, /stale/);
   });
 
   it('a message about another object is refused, naming the fix', () => {
     const account = SF_EXAMPLE_OUTBOUND_MESSAGE.replace('xsi:type="sf:Opportunity"', 'xsi:type="sf:Account"');
     const r = refusal(() => verify(deliver(account), config));
-    assert.equal(r.status, 422);
-    assert.match(r.reason, /not an Opportunity: define the outbound message on Opportunity/);
+    assert.deepEqual([r.status, r.reason], [400, 'wrong_object']);
+    assert.match(r.message, /not an Opportunity: define the outbound message on Opportunity/);
   });
 
   it('malformed, DOCTYPE-carrying, non-SOAP, wrong-type and wrong-method requests are refused', () => {
     assert.equal(refusal(() => verify(deliver('<soapenv:Envelope><oops'), config)).status, 400);
     const doctype = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>${SF_EXAMPLE_OUTBOUND_MESSAGE.replace(/^<\?xml[^>]*>/, '')}`;
-    assert.match(refusal(() => verify(deliver(doctype), config)).reason, /DOCTYPE/);
+    assert.match(refusal(() => verify(deliver(doctype), config)).message, /DOCTYPE/);
     assert.equal(refusal(() => verify(deliver('<a/>'), config)).status, 400);
     assert.equal(
       refusal(() => verify(deliver(SF_EXAMPLE_OUTBOUND_MESSAGE, { type: 'application/json' }), config)).status,
       415
     );
-    assert.equal(refusal(() => verify(deliver(SF_EXAMPLE_OUTBOUND_MESSAGE, { method: 'GET' }), config)).status, 405);
+    assert.equal(refusal(() => verify(deliver(SF_EXAMPLE_OUTBOUND_MESSAGE, { method: 'GET' }), config)).status, 400);
     const badId = SF_EXAMPLE_OUTBOUND_MESSAGE.replace(
       `<sf:Id>${SF_OPPORTUNITY_ID}</sf:Id>`,
       '<sf:Id>0065e00000GxW2qAAA</sf:Id>'
     );
-    assert.match(refusal(() => verify(deliver(badId), config)).reason, /sObject Id is missing or not a Salesforce ID/);
+    assert.match(refusal(() => verify(deliver(badId), config)).message, /sObject Id is missing or not a Salesforce ID/);
   });
 
   it('several notifications in one message give one event each', () => {

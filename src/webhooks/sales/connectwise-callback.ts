@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import type { SalesEventV1 } from '../../contract/sales-messages';
 import { apiHostFor } from '../../rules/connectwise-site-rules';
 import { SalesRefusal, header, type ReplayMemory, type SalesDelivery } from './sales-refusal';
@@ -27,7 +27,8 @@ import { SalesRefusal, header, type ReplayMemory, type SalesDelivery } from './s
  * ConnectWise retries a callback only when answered 404/409/419/429 (twice, +2 s and +4 s) and disables it after
  * three days of failures (vendor-apis.md C7). So: a verified event is answered 2xx once it is durably recorded;
  * when recording fails the route answers 429 (so ConnectWise retries) and calls `replay.forget(eventId)`.
- * Refusals: forged or unsigned 401, other company 403, replay of a MessageId already taken 409, stale 422.
+ * Refusals (none of which ConnectWise retries): forged or unsigned 401, stale 401, replay of a MessageId already
+ * taken 401, other company 403, not an opportunity 400.
  */
 
 export interface CallbackKeySource {
@@ -93,8 +94,12 @@ export function trustedKeyUrl(keyUrl: unknown, site: string): URL | undefined {
 }
 
 /** Keys fetched with undici, cached by URL for `ttlMs` (default 1 h), at most `max` (default 100). */
-export function callbackKeyFetcher(opts: { ttlMs?: number; timeoutMs?: number; max?: number } = {}): CallbackKeySource {
+export function callbackKeyFetcher(
+  opts: { ttlMs?: number; timeoutMs?: number; max?: number; ca?: string } = {}
+): CallbackKeySource {
   const ttl = opts.ttlMs ?? 3600_000;
+  // `ca`: a simulator's self-signed certificate; production trusts the system's CAs.
+  const dispatcher = opts.ca ? new Agent({ connect: { ca: opts.ca } }) : undefined;
   const cache = new Map<string, { key: string; at: number }>();
   return {
     async key(url, fresh = false) {
@@ -103,11 +108,12 @@ export function callbackKeyFetcher(opts: { ttlMs?: number; timeoutMs?: number; m
       let status: number;
       let text: string;
       try {
+        // undici's request follows no redirect: a key URL cannot bounce the fetch elsewhere.
         const res = await request(url, {
           method: 'GET',
+          ...(dispatcher ? { dispatcher } : {}),
           headersTimeout: opts.timeoutMs ?? 5000,
           bodyTimeout: opts.timeoutMs ?? 5000,
-          maxRedirections: 0,
         });
         status = res.statusCode;
         text = await res.body.text();
@@ -158,52 +164,61 @@ function entityOf(body: CallbackBody): Record<string, unknown> | undefined {
 /** Verify one callback; the Opportunity event it carries, or a SalesRefusal naming what is wrong. */
 export async function verify(req: SalesDelivery, config: ConnectwiseCallbackConfig): Promise<SalesEventV1[]> {
   if (req.method.toUpperCase() !== 'POST')
-    throw new SalesRefusal(405, `ConnectWise callbacks are POSTed; ${req.method} is not accepted here`);
+    throw new SalesRefusal(400, 'method', `ConnectWise callbacks are POSTed; ${req.method} is not accepted here`);
   if (req.rawBody.length > (config.maxBodyBytes ?? DEFAULT_MAX_BODY))
-    throw new SalesRefusal(413, `body of ${req.rawBody.length} bytes is larger than accepted`);
+    throw new SalesRefusal(413, 'too_large', `body of ${req.rawBody.length} bytes is larger than accepted`);
   const signature = header(req, 'x-content-signature');
-  if (!signature) throw new SalesRefusal(401, 'x-content-signature header missing: the callback is not signed');
+  if (!signature)
+    throw new SalesRefusal(401, 'bad_signature', 'x-content-signature header missing: the callback is not signed');
   let body: CallbackBody;
   try {
     body = JSON.parse(req.rawBody.toString('utf8')) as CallbackBody;
   } catch {
-    throw new SalesRefusal(400, 'body is not JSON');
+    throw new SalesRefusal(400, 'malformed', 'body is not JSON');
   }
-  if (!body || typeof body !== 'object') throw new SalesRefusal(400, 'body is not a JSON object');
+  if (!body || typeof body !== 'object') throw new SalesRefusal(400, 'malformed', 'body is not a JSON object');
   const keyUrl = trustedKeyUrl(body.Metadata?.key_url, config.site);
   if (!keyUrl)
     throw new SalesRefusal(
       401,
+      'bad_signature',
       `Metadata.key_url is missing or not on the configured site ${config.site}: the signing key is only fetched from the site itself`
     );
   let key = await config.keys.key(keyUrl);
   if (!signatureMatches(key, req.rawBody, signature)) {
     key = await config.keys.key(keyUrl, true);
     if (!signatureMatches(key, req.rawBody, signature))
-      throw new SalesRefusal(401, 'x-content-signature does not match the body: forged or altered callback');
+      throw new SalesRefusal(
+        401,
+        'bad_signature',
+        'x-content-signature does not match the body: forged or altered callback'
+      );
   }
 
   const company = typeof body.CompanyId === 'string' ? body.CompanyId : '';
   if (company.toLowerCase() !== config.companyId.toLowerCase())
     throw new SalesRefusal(
       403,
+      'wrong_account',
       `CompanyId "${company}" is not the configured company: this endpoint only takes callbacks of company ${config.companyId}`
     );
   if (typeof body.Type !== 'string' || body.Type.toLowerCase() !== 'opportunity')
     throw new SalesRefusal(
-      422,
+      400,
+      'wrong_object',
       `callback Type "${String(body.Type)}" is not opportunity: register the callback with type Opportunity`
     );
   const id = typeof body.ID === 'number' ? body.ID : Number(body.ID);
   if (!Number.isSafeInteger(id) || id <= 0)
-    throw new SalesRefusal(400, 'ID is not an opportunity ID (a positive integer)');
+    throw new SalesRefusal(400, 'malformed', 'ID is not an opportunity ID (a positive integer)');
 
   const entity = entityOf(body);
   const info = entity?._info as { lastUpdated?: unknown } | undefined;
   const updated = typeof info?.lastUpdated === 'string' ? Date.parse(info.lastUpdated) : NaN;
   if (!Number.isNaN(updated) && req.receivedAt.getTime() - updated > (config.maxAgeMs ?? DEFAULT_MAX_AGE_MS))
     throw new SalesRefusal(
-      422,
+      401,
+      'stale',
       `stale: the opportunity was saved at ${String(info?.lastUpdated)}, too long ago for a callback`
     );
 
@@ -212,7 +227,7 @@ export async function verify(req: SalesDelivery, config: ConnectwiseCallbackConf
       ? body.MessageId
       : `sha256:${createHash('sha256').update(req.rawBody).digest('hex')}`;
   if (config.replay && !config.replay.firstSeen(eventId, req.receivedAt.getTime()))
-    throw new SalesRefusal(409, `callback ${eventId} was already received: a replay, nothing started`);
+    throw new SalesRefusal(401, 'replayed', `callback ${eventId} was already received: a replay, nothing started`);
 
   const status = (entity?.status as { name?: unknown } | undefined)?.name;
   return [

@@ -1,16 +1,20 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Why a sales receiver refused a delivery: an HTTP status (4xx: the sender's fault, nothing started) and a reason
- * that names what is wrong. Reasons never carry a secret (no token, no signature, no signing key): they are
- * written to logs and answered to whoever sent the request.
+ * Why a sales receiver refused a delivery: an HTTP status (4xx: nothing started), a short machine-readable
+ * reason (`bad_signature`, `wrong_account`, `stale`, `replayed`, `malformed`, ...) and a message for the sender's
+ * administrator naming what is wrong and how to fix it. Same shape as the intake's SalesRefusal
+ * (src/intake/sales/sales-receiver.ts), which the intake adapters rethrow it as; this layer cannot import the
+ * intake. Messages never carry a secret (no token, no signature, no signing key).
  */
 export class SalesRefusal extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422,
-    readonly reason: string
+    /** 400 malformed, 401 bad/missing signature, stale or replayed, 403 wrong account, 404 unknown endpoint, 413/415 as HTTP says. */
+    readonly status: 400 | 401 | 403 | 404 | 413 | 415,
+    readonly reason: string,
+    message: string
   ) {
-    super(reason);
+    super(message);
     this.name = 'SalesRefusal';
   }
 }

@@ -21,7 +21,7 @@ import { SalesRefusal, header, sameSecret, type SalesDelivery } from './sales-re
  *    in Salesforce): the organization ID is not a secret, so without the token anyone who knows it could forge
  *    a message [community practice, e.g. hookdeck's salesforce-webhooks skill; not in Salesforce's docs];
  * 2. `OrganizationId` equals the configured organization (15- or 18-character form) — wrong org: 403, nothing
- *    started;
+ *    started (no token: 404; stale LastModifiedDate: 401; malformed or not an Opportunity: 400);
  * 3. every notification is an Opportunity with a well-formed ID.
  * IP allow-listing and the client certificate belong to the TLS front (reverse proxy), not to this function.
  *
@@ -84,7 +84,11 @@ function lastPathSegment(url: string): string {
 /** Check the request and its envelope; the Opportunity events it carries, or a SalesRefusal naming what is wrong. */
 export function verify(req: SalesDelivery, config: SalesforceOutboundConfig): SalesEventV1[] {
   if (req.method.toUpperCase() !== 'POST')
-    throw new SalesRefusal(405, `Salesforce outbound messages are POSTed; ${req.method} is not accepted here`);
+    throw new SalesRefusal(
+      400,
+      'method',
+      `Salesforce outbound messages are POSTed; ${req.method} is not accepted here`
+    );
   let segment: string;
   try {
     segment = lastPathSegment(req.url);
@@ -94,59 +98,72 @@ export function verify(req: SalesDelivery, config: SalesforceOutboundConfig): Sa
   if (!config.pathToken || !sameSecret(segment, config.pathToken))
     throw new SalesRefusal(
       404,
+      'unknown_endpoint',
       "unknown endpoint: the outbound message's Endpoint URL must end with this deployment's Salesforce path token (see the configuration's outboundPathTokenRef)"
     );
   const type = (header(req, 'content-type') ?? '').toLowerCase();
   if (!type.startsWith('text/xml') && !type.startsWith('application/soap+xml'))
-    throw new SalesRefusal(415, `content-type must be text/xml (a SOAP message), not "${type || 'none'}"`);
+    throw new SalesRefusal(
+      415,
+      'content_type',
+      `content-type must be text/xml (a SOAP message), not "${type || 'none'}"`
+    );
   if (req.rawBody.length > (config.maxBodyBytes ?? DEFAULT_MAX_BODY))
-    throw new SalesRefusal(413, `body of ${req.rawBody.length} bytes is larger than accepted`);
+    throw new SalesRefusal(413, 'too_large', `body of ${req.rawBody.length} bytes is larger than accepted`);
   const xml = req.rawBody.toString('utf8');
-  if (/<!DOCTYPE/i.test(xml)) throw new SalesRefusal(400, 'a DOCTYPE is not accepted in a SOAP message');
+  if (/<!DOCTYPE/i.test(xml)) throw new SalesRefusal(400, 'malformed', 'a DOCTYPE is not accepted in a SOAP message');
   const valid = XMLValidator.validate(xml);
   if (valid !== true)
-    throw new SalesRefusal(400, `body is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
+    throw new SalesRefusal(400, 'malformed', `body is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
   const doc = parser.parse(xml) as XmlNode;
   const body = (doc.Envelope as XmlNode | undefined)?.Body as XmlNode | undefined;
   const n = body?.notifications as XmlNode | undefined;
   if (!n || typeof n !== 'object')
-    throw new SalesRefusal(400, 'not a Salesforce outbound message: no soapenv:Envelope/soapenv:Body/notifications');
+    throw new SalesRefusal(
+      400,
+      'malformed',
+      'not a Salesforce outbound message: no soapenv:Envelope/soapenv:Body/notifications'
+    );
 
   const org = text(n.OrganizationId);
   if (!org || !salesforceId18(org))
-    throw new SalesRefusal(400, 'notifications/OrganizationId is missing or not a Salesforce ID');
+    throw new SalesRefusal(400, 'malformed', 'notifications/OrganizationId is missing or not a Salesforce ID');
   if (!sameSalesforceId(org, config.organizationId))
     throw new SalesRefusal(
       403,
+      'wrong_account',
       `OrganizationId ${org} is not the configured organization: this endpoint only takes messages from the organization in its configuration (organizationId)`
     );
   const account = salesforceId18(config.organizationId)!;
   const list = (n.Notification as XmlNode[] | undefined) ?? [];
-  if (list.length === 0) throw new SalesRefusal(400, 'the message has no Notification');
-  if (list.length > 100) throw new SalesRefusal(400, `${list.length} notifications: Salesforce sends at most 100`);
+  if (list.length === 0) throw new SalesRefusal(400, 'malformed', 'the message has no Notification');
+  if (list.length > 100)
+    throw new SalesRefusal(400, 'malformed', `${list.length} notifications: Salesforce sends at most 100`);
   const now = req.receivedAt.getTime();
   const maxAge = config.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
   return list.map((item, i) => {
     const at = `Notification ${i + 1}`;
     const eventId = text(item.Id);
     if (!eventId || !salesforceId18(eventId))
-      throw new SalesRefusal(400, `${at}: Id is missing or not a Salesforce ID`);
+      throw new SalesRefusal(400, 'malformed', `${at}: Id is missing or not a Salesforce ID`);
     const so = item.sObject as XmlNode | undefined;
-    if (!so || typeof so !== 'object') throw new SalesRefusal(400, `${at}: sObject is missing`);
+    if (!so || typeof so !== 'object') throw new SalesRefusal(400, 'malformed', `${at}: sObject is missing`);
     const xsiType = text(so['@type']) ?? '';
     if (xsiType.replace(/^.*:/, '') !== 'Opportunity')
       throw new SalesRefusal(
-        422,
+        400,
+        'wrong_object',
         `${at}: sObject is a ${xsiType || 'record of no type'}, not an Opportunity: define the outbound message on Opportunity`
       );
     const dealId = text(so.Id);
     if (!dealId || !salesforceId18(dealId))
-      throw new SalesRefusal(400, `${at}: sObject Id is missing or not a Salesforce ID`);
+      throw new SalesRefusal(400, 'malformed', `${at}: sObject Id is missing or not a Salesforce ID`);
     const modified = text(so.LastModifiedDate);
     const modifiedAt = modified ? Date.parse(modified) : NaN;
     if (!Number.isNaN(modifiedAt) && now - modifiedAt > maxAge)
       throw new SalesRefusal(
-        422,
+        401,
+        'stale',
         `${at}: stale: the Opportunity's LastModifiedDate ${modified} is older than Salesforce keeps a message (24 h)`
       );
     const stage = text(so.StageName);
