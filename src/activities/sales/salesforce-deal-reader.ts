@@ -36,14 +36,17 @@ interface Seen {
 }
 
 interface TransportLike {
-  httpRequest(req: unknown, opts?: unknown): PromiseLike<{ statusCode: number; headers: Record<string, unknown> }>;
+  httpRequest(req: unknown, opts?: object): PromiseLike<{ statusCode: number; headers: Record<string, unknown> }>;
 }
 
-/** Note the status and Retry-After of each answer a jsforce transport gets (its errors lose them). */
+/**
+ * Note the status and Retry-After of each answer a jsforce transport gets (its errors lose them), and turn off
+ * jsforce's own retries (up to 5, with its backoff, blind to Retry-After): the activity's retry policy decides.
+ */
 function watch(transport: TransportLike, seen: Seen): void {
   const original = transport.httpRequest.bind(transport);
   transport.httpRequest = (req, opts) => {
-    const p = original(req, opts);
+    const p = original(req, { ...opts, retry: { maxRetries: 0 } });
     p.then(
       (res) => {
         seen.status = res.statusCode;
