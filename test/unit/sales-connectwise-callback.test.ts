@@ -6,13 +6,13 @@
  * tests see which key URLs are fetched, and how often.
  */
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
   CallbackKeyUnavailable,
   callbackKeyFetcher,
-  connectwiseSignature,
   trustedKeyUrl,
   verify,
   type ConnectwiseCallbackConfig,
@@ -21,6 +21,9 @@ import { SalesRefusal, replayMemory } from '../../src/webhooks/sales/sales-refus
 import { cwExampleCallback } from '../helpers/sales-examples';
 
 const AT = new Date('2026-12-05T10:00:05Z');
+/** ConnectWise's signature, computed here as documented (not with the product's function). */
+const cwSign = (key: string, raw: Buffer | string) =>
+  createHmac('sha256', createHash('sha256').update(key).digest()).update(raw).digest('base64');
 
 describe('ConnectWise callback receiver', () => {
   let server: http.Server;
@@ -57,7 +60,7 @@ describe('ConnectWise callback receiver', () => {
       url: '/v1/sales/connectwise',
       headers: {
         'content-type': 'application/json',
-        ...(signature !== null ? { 'x-content-signature': signature ?? connectwiseSignature(signingKey, raw) } : {}),
+        ...(signature !== null ? { 'x-content-signature': signature ?? cwSign(signingKey, raw) } : {}),
       },
       rawBody: raw,
       receivedAt: at,
@@ -90,8 +93,7 @@ describe('ConnectWise callback receiver', () => {
     const body = cwExampleCallback({ keyUrl: keyUrl() });
     assert.equal((await refusal(verify(deliver(body, 'AAAA'), configWith()))).status, 401);
     assert.equal(
-      (await refusal(verify(deliver(body, connectwiseSignature('another-key', JSON.stringify(body))), configWith())))
-        .status,
+      (await refusal(verify(deliver(body, cwSign('another-key', JSON.stringify(body))), configWith()))).status,
       401
     );
     const missing = await refusal(verify({ ...deliver(body), headers: {} }, configWith()));
