@@ -52,8 +52,8 @@ export const salesforceSystemSchema = z.strictObject({
     ),
   clientSecretRef: secretRef('clientSecretRef (the Consumer Secret)'),
   /**
-   * The secret last path segment of the Endpoint URL typed in the outbound message:
-   * `https://<intake>/v1/sales/salesforce/<token>`. Outbound messages are not signed; see src/webhooks/sales/salesforce-outbound.ts.
+   * The secret token of the Endpoint URL typed in the outbound message:
+   * `https://<intake>/v1/sales/salesforce?token=<token>` (or as the URL's last path segment). Outbound messages are not signed; see src/webhooks/sales/salesforce-outbound.ts.
    */
   outboundPathTokenRef: secretRef('outboundPathTokenRef (the endpoint path token)'),
   /** REST API version the reader asks for. */

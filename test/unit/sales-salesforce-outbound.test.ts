@@ -58,16 +58,27 @@ describe('Salesforce outbound message receiver', () => {
     assert.deepEqual(again, first);
   });
 
+  it("the token may be the Endpoint URL's token query parameter (the intake route /v1/sales/:system)", () => {
+    const events = verify(deliver(SF_EXAMPLE_OUTBOUND_MESSAGE, { url: `/v1/sales/salesforce?token=${TOKEN}` }), config);
+    assert.equal(events[0]!.eventId, SF_NOTIFICATION_ID);
+  });
+
   it('the configured organization may be its 15-character form', () => {
     const events = verify(deliver(SF_EXAMPLE_OUTBOUND_MESSAGE), { ...config, organizationId: SF_ORG_ID.slice(0, 15) });
     assert.equal(events[0]!.account, SF_ORG_ID);
   });
 
   it('forged: a message to the endpoint without the path token (or a wrong one) is refused 404, naming the token, not its value', () => {
-    for (const url of ['/v1/sales/salesforce', '/v1/sales/salesforce/guess', `/v1/sales/salesforce/${TOKEN}x`]) {
+    for (const url of [
+      '/v1/sales/salesforce',
+      '/v1/sales/salesforce/guess',
+      `/v1/sales/salesforce/${TOKEN}x`,
+      `/v1/sales/salesforce?token=${TOKEN}x`,
+      `/v1/sales/salesforce/${TOKEN}?token=wrong`,
+    ]) {
       const r = refusal(() => verify(deliver(SF_EXAMPLE_OUTBOUND_MESSAGE, { url }), config));
       assert.deepEqual([r.status, r.reason], [404, 'unknown_endpoint']);
-      assert.match(r.message, /path token/);
+      assert.match(r.message, /Salesforce token/);
       assert.doesNotMatch(r.message, new RegExp(TOKEN));
     }
   });
