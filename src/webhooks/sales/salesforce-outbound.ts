@@ -17,9 +17,9 @@ import { SalesRefusal, header, sameSecret, type SalesDelivery } from './sales-re
  * offers: accept only Salesforce's IP ranges (which "doesn't guarantee that another customer isn't pointing to your
  * endpoint"), TLS, validating Salesforce's client certificate when the TLS server can, and checking the
  * organization ID every message carries. Onramp checks:
- * 1. a per-deployment secret token as the last segment of the endpoint path (the Endpoint URL the admin types
- *    in Salesforce): the organization ID is not a secret, so without the token anyone who knows it could forge
- *    a message [community practice, e.g. hookdeck's salesforce-webhooks skill; not in Salesforce's docs];
+ * 1. a per-deployment secret token in the Endpoint URL the admin types in Salesforce, as its `token` query
+ *    parameter (`https://<intake>/v1/sales/salesforce?token=<token>`) or its last path segment: the
+ *    organization ID is not a secret, so without the token anyone who knows it could forge a message [community practice, e.g. hookdeck's salesforce-webhooks skill; not in Salesforce's docs];
  * 2. `OrganizationId` equals the configured organization (15- or 18-character form) — wrong org: 403, nothing
  *    started (no token: 404; stale LastModifiedDate: 401; malformed or not an Opportunity: 400);
  * 3. every notification is an Opportunity with a well-formed ID.
@@ -75,8 +75,11 @@ function text(v: unknown): string | undefined {
   return undefined;
 }
 
-function lastPathSegment(url: string): string {
-  const path = url.split('?')[0] ?? '';
+/** The token the request presents: its `token` query parameter, else its last path segment. */
+function presentedToken(url: string): string {
+  const [path = '', query = ''] = url.split('?');
+  const fromQuery = new URLSearchParams(query).get('token');
+  if (fromQuery !== null) return fromQuery;
   const parts = path.split('/').filter(Boolean);
   return decodeURIComponent(parts[parts.length - 1] ?? '');
 }
@@ -91,7 +94,7 @@ export function verify(req: SalesDelivery, config: SalesforceOutboundConfig): Sa
     );
   let segment: string;
   try {
-    segment = lastPathSegment(req.url);
+    segment = presentedToken(req.url);
   } catch {
     segment = '';
   }
@@ -99,7 +102,7 @@ export function verify(req: SalesDelivery, config: SalesforceOutboundConfig): Sa
     throw new SalesRefusal(
       404,
       'unknown_endpoint',
-      "unknown endpoint: the outbound message's Endpoint URL must end with this deployment's Salesforce path token (see the configuration's outboundPathTokenRef)"
+      "unknown endpoint: the outbound message's Endpoint URL must carry this deployment's Salesforce token (?token=..., see the configuration's outboundPathTokenRef)"
     );
   const type = (header(req, 'content-type') ?? '').toLowerCase();
   if (!type.startsWith('text/xml') && !type.startsWith('application/soap+xml'))
