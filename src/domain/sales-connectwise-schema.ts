@@ -20,6 +20,11 @@ export const connectwiseSalesSystemSchema = z.strictObject({
     .trim()
     .regex(/^v[0-9a-z_]{1,30}$/, 'must be a ConnectWise codebase like v4_6_release (no slashes)')
     .default('v4_6_release'),
+  /**
+   * A PEM file of the CA that signed the site's TLS certificate, when it is not a public one (an on-premises
+   * site with an internal CA; the sandbox's simulator). Cloud sites need none.
+   */
+  caFile: z.string().trim().min(1, 'must be the path of a PEM file').optional(),
   /** Where ConnectWise posts opportunity callbacks: this intake's `/v1/sales/connectwise`, reachable from ConnectWise. */
   callbackUrl: httpsUrl('callbackUrl', 'https://onramp.msp.example/v1/sales/connectwise'),
 });

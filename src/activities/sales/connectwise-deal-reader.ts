@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { ManageAPI } from 'connectwise-rest';
 import type { SalesDealV1, SalesFieldValue } from '../../contract/sales-messages';
@@ -232,4 +233,4 @@ export function connectwiseDealReader(
 }
 
 export const connectwiseDealReaderFactory: SalesDealReaderFactory<ConnectwiseSalesSystemSettings> = (ctx) =>
-  connectwiseDealReader(ctx);
+  connectwiseDealReader(ctx, ctx.settings.caFile ? { ca: readFileSync(ctx.settings.caFile, 'utf8') } : {});

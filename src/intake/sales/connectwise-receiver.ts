@@ -5,6 +5,7 @@
  * (CallbackKeyUnavailable) is not the sender's fault and passes through: the route should answer it, like a
  * failed hand-over, with 429, because ConnectWise retries only after 404/409/419/429 (never after a 5xx).
  */
+import { readFileSync } from 'node:fs';
 import type { ConnectwiseSalesSystemSettings } from '../../domain/sales-connectwise-schema';
 import { callbackKeyFetcher, verify } from '../../webhooks/sales/connectwise-callback';
 import { SalesRefusal as VerifyRefusal, replayMemory } from '../../webhooks/sales/sales-refusal';
@@ -14,7 +15,7 @@ export const connectwiseReceiver: SalesReceiverFactory<ConnectwiseSalesSystemSet
   const config = {
     companyId: ctx.settings.companyId,
     site: ctx.settings.site,
-    keys: callbackKeyFetcher(),
+    keys: callbackKeyFetcher(ctx.settings.caFile ? { ca: readFileSync(ctx.settings.caFile, 'utf8') } : {}),
     replay: replayMemory(),
   };
   return Promise.resolve({
