@@ -44,6 +44,8 @@ export const FailureType = {
   ConnectWiseForeignLink: 'ConnectWiseForeignLink',
   ConnectWiseKeyNotProvided: 'ConnectWiseKeyNotProvided',
   ConnectWiseOldKeyNotRemoved: 'ConnectWiseOldKeyNotRemoved',
+  /** The opportunity a callback named does not exist on the site (deleted, or another company's). */
+  ConnectWiseOpportunityNotFound: 'ConnectWiseOpportunityNotFound',
   ConnectWisePermissionDenied: 'ConnectWisePermissionDenied',
   ConnectWisePermissionsMissing: 'ConnectWisePermissionsMissing',
   ConnectWisePrivateKeyMalformed: 'ConnectWisePrivateKeyMalformed',
@@ -121,6 +123,17 @@ export const FailureType = {
   SalesSystemUnavailable: 'SalesSystemUnavailable',
   /** The worker's sales mapping (ONRAMP_SALES_MAPPING) has no block for this system, or there is no mapping. */
   SalesSystemNotConfigured: 'SalesSystemNotConfigured',
+  /** Salesforce refused the External Client App's credentials (token request) or the session. */
+  SalesforceAuthRejected: 'SalesforceAuthRejected',
+  /** The token Salesforce issued belongs to another organization than the configured one. */
+  SalesforceOrgMismatch: 'SalesforceOrgMismatch',
+  /** The Opportunity an outbound message named does not exist or the Run As user cannot see it. */
+  SalesforceOpportunityNotFound: 'SalesforceOpportunityNotFound',
+  SalesforcePermissionDenied: 'SalesforcePermissionDenied',
+  SalesforceRateLimited: 'SalesforceRateLimited',
+  SalesforceRequestRejected: 'SalesforceRequestRejected',
+  SalesforceUnavailable: 'SalesforceUnavailable',
+  SalesforceUnreachable: 'SalesforceUnreachable',
   SecretUnavailable: 'SecretUnavailable',
   ServiceAccountClientIdMismatch: 'ServiceAccountClientIdMismatch',
   ServiceAccountKeyMismatch: 'ServiceAccountKeyMismatch',

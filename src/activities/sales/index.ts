@@ -3,6 +3,8 @@
  * the deployment's mapping, check the order as the intake does, and tell whether an order has written to a
  * vendor yet. Add a system by adding its reader to SALES_DEAL_READERS (one line).
  */
+import { connectwiseDealReaderFactory } from './connectwise-deal-reader';
+import { salesforceDealReaderFactory } from './salesforce-deal-reader';
 import type { Client } from '@temporalio/client';
 import { customerOnboardingStatusQuery } from '../../contract/customer-onboarding-messages';
 import { FailureType } from '../../contract/failure-types';
@@ -26,8 +28,8 @@ import type { SalesDealReader, SalesDealReaderFactory } from './sales-deal-reade
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const SALES_DEAL_READERS: Record<SalesSystem, SalesDealReaderFactory<any> | undefined> = {
   hubspot: hubspotDealReader,
-  salesforce: undefined,
-  connectwise: undefined,
+  salesforce: salesforceDealReaderFactory,
+  connectwise: connectwiseDealReaderFactory,
 };
 
 export interface SalesActivitySettings {

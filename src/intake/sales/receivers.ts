@@ -4,14 +4,16 @@
  */
 import type { SalesSystem } from '../../contract/sales-messages';
 import type { SalesMappingFile } from '../../domain/sales-mapping-schema';
+import { connectwiseReceiver } from './connectwise-receiver';
 import { hubspotReceiver } from './hubspot-receiver';
+import { salesforceReceiver } from './salesforce-receiver';
 import type { SalesReceiver, SalesReceiverFactory } from './sales-receiver';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const SALES_RECEIVERS: Record<SalesSystem, SalesReceiverFactory<any> | undefined> = {
   hubspot: hubspotReceiver,
-  salesforce: undefined,
-  connectwise: undefined,
+  salesforce: salesforceReceiver,
+  connectwise: connectwiseReceiver,
 };
 
 /** The receivers of every system the mapping configures (its secrets resolved now: a bad reference stops the start). */

@@ -1,0 +1,48 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { generate } from 'selfsigned';
+
+/**
+ * A TLS terminator on loopback in front of a simulator's plain-HTTP port, with a throwaway self-signed
+ * certificate for 127.0.0.1 (connectwise-rest speaks https only). Same as test/connectwise-third-party.test.ts's.
+ */
+export interface TlsFront {
+  /** host:port of the TLS side. */
+  host: string;
+  /** The certificate (PEM) to trust. */
+  ca: string;
+  close(): Promise<void>;
+}
+
+export async function tlsFront(target: string): Promise<TlsFront> {
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keySize: 2048,
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  const { port } = new URL(target);
+  const open = new Set<net.Socket>();
+  const server = tls.createServer({ key: pems.private, cert: pems.cert }, (client) => {
+    const upstream = net.connect(Number(port), '127.0.0.1');
+    open.add(client).add(upstream);
+    client.on('close', () => open.delete(client));
+    upstream.on('close', () => open.delete(upstream));
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address() as net.AddressInfo;
+  return {
+    host: `127.0.0.1:${addr.port}`,
+    ca: pems.cert,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        for (const sock of open) sock.destroy();
+      }),
+  };
+}
