@@ -171,7 +171,7 @@ describe('google admin roles', () => {
     assert.equal(formatMemberFailures([f(1, 'nope'), f(2)]), 'u1@x (nope); u2@x (failed)');
     assert.equal(
       formatMemberFailures([f(1), f(2), f(3)], 2),
-      'u1@x (failed); u2@x (failed); and 1 more (see the status query)'
+      "u1@x (failed); u2@x (failed); and 1 more (the status query's membersPage, or onramp status <id> --members)"
     );
     assert.equal(formatMemberFailures([f(1), f(2)], 2), 'u1@x (failed); u2@x (failed)');
   });
