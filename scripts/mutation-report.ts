@@ -51,6 +51,8 @@ export interface Report {
 }
 export interface Equivalent {
   file: string;
+  /** The source line the mutant starts on, trimmed (whitespace collapsed, cut at 60 characters). */
+  line: string;
   mutator: string;
   original: string;
   replacement: string;
@@ -128,17 +130,25 @@ function shorten(text: string): string {
 const codeCell = (text: string): string => `\`${text.replace(/\|/g, '\\|')}\``;
 const fromCodeCell = (cell: string): string => cell.replace(/^`|`$/g, '').replace(/\\\|/g, '|');
 
-/** The rows of reports/equivalent-mutants.md: | file | mutator | original | replacement | count | reason |. */
+/** The line a mutant starts on, as the equivalents list names it. */
+export function lineText(source: string, m: ReportMutant): string {
+  return shorten(source.split('\n')[m.location.start.line - 1] ?? '');
+}
+
+/** The rows of reports/equivalent-mutants.md: | file | line | mutator | original | replacement | count | reason |. */
 export function parseEquivalents(markdown: string): Equivalent[] {
   return tableCells(markdown)
     .slice(2)
     .map((cells, i) => {
-      const [file, mutator, original, replacement, count, reason] = cells;
-      if (!file || !mutator || !original || !replacement || !count || !reason || !/^\d+$/.test(count)) {
-        throw new Error(`${EQUIVALENTS}: row ${i + 1} needs file, mutator, original, replacement, count and a reason`);
+      const [file, line, mutator, original, replacement, count, reason] = cells;
+      if (!file || !line || !mutator || !original || !replacement || !count || !reason || !/^\d+$/.test(count)) {
+        throw new Error(
+          `${EQUIVALENTS}: row ${i + 1} needs file, line, mutator, original, replacement, count and a reason`
+        );
       }
       return {
         file: fromCodeCell(file),
+        line: fromCodeCell(line),
         mutator,
         original: fromCodeCell(original),
         replacement: fromCodeCell(replacement),
@@ -149,10 +159,11 @@ export function parseEquivalents(markdown: string): Equivalent[] {
 }
 
 const UNDETECTED: readonly Status[] = ['Survived', 'NoCoverage', 'Ignored'];
-const keyOf = (file: string, mutator: string, original: string, replacement: string): string =>
-  JSON.stringify([file, mutator, original, replacement]);
+const keyOf = (file: string, line: string, mutator: string, original: string, replacement: string): string =>
+  JSON.stringify([file, line, mutator, original, replacement]);
 const mutantKey = (file: string, source: string, m: ReportMutant): string =>
-  keyOf(file, m.mutatorName, originalText(source, m), shorten(m.replacement ?? m.mutatorName));
+  keyOf(file, lineText(source, m), m.mutatorName, originalText(source, m), shorten(m.replacement ?? m.mutatorName));
+const equivalentKey = (e: Equivalent): string => keyOf(e.file, e.line, e.mutator, e.original, shorten(e.replacement));
 
 /** Per-module scores (equivalents excluded) and the problems with the equivalents list. */
 export function scoreModules(
@@ -161,7 +172,7 @@ export function scoreModules(
 ): { modules: ModuleScore[]; problems: string[] } {
   const problems: string[] = [];
   const listed = new Map<string, Equivalent>();
-  for (const e of equivalents) listed.set(keyOf(e.file, e.mutator, e.original, shorten(e.replacement)), e);
+  for (const e of equivalents) listed.set(equivalentKey(e), e);
   const matched = new Map<string, number>();
   const modules = Object.entries(report.files)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -219,14 +230,51 @@ export function scoreModules(
   return { modules, problems };
 }
 
-/** Problems that make the report stale: what the `mutate` and test globs name today vs what the report holds. */
-export function staleness(report: Report, mutated: readonly string[], tests: readonly string[], root = ROOT): string[] {
+/**
+ * How many mutants Stryker's own instrumenter (the package @stryker-mutator/core runs, same version) makes of
+ * each file: Stryker leaves a file without mutants (types only) out of its report.
+ */
+export async function mutantCounts(files: readonly string[], root = ROOT): Promise<Map<string, number>> {
+  const counts = new Map<string, number>(files.map((f) => [f, 0]));
+  if (files.length === 0) return counts;
+  const { Instrumenter } = await import('@stryker-mutator/instrumenter');
+  const quiet = {
+    isTraceEnabled: () => false,
+    isDebugEnabled: () => false,
+    trace() {},
+    debug() {},
+    info() {},
+    warn() {},
+  };
+  const result = await new Instrumenter(quiet as never).instrument(
+    files.map((name) => ({ name, content: readFileSync(join(root, name), 'utf8'), mutate: true })),
+    { plugins: null, excludedMutations: [], ignorers: [], noHeader: true }
+  );
+  for (const m of result.mutants) counts.set(m.fileName, (counts.get(m.fileName) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Problems that make the report stale: what the `mutate` and test globs name today vs what the report holds.
+ * `mutantFree`: mutated files without an entry that have no mutants (mutantCounts), so none is expected.
+ */
+export function staleness(
+  report: Report,
+  mutated: readonly string[],
+  tests: readonly string[],
+  root = ROOT,
+  mutantFree: readonly string[] = []
+): string[] {
   const out: string[] = [];
   const compare = (kind: string, wanted: readonly string[], held: Record<string, { source?: string }>): void => {
     for (const file of wanted) {
       const entry = held[file];
-      if (!entry) out.push(`${kind} ${file}: no entry in ${REPORT}`);
-      else if (entry.source === undefined || sha256(entry.source) !== sha256(readFileSync(join(root, file), 'utf8'))) {
+      if (!entry) {
+        if (!(kind === 'mutated' && mutantFree.includes(file))) out.push(`${kind} ${file}: no entry in ${REPORT}`);
+      } else if (
+        entry.source === undefined ||
+        sha256(entry.source) !== sha256(readFileSync(join(root, file), 'utf8'))
+      ) {
         out.push(`${kind} ${file}: changed since the report (source hash differs)`);
       }
     }
@@ -269,14 +317,14 @@ export function tableMarkdown(modules: readonly ModuleScore[]): string {
 
 /** The mutants that count against their module (survived, no coverage, ignored and not listed), as list rows. */
 export function survivorRows(report: Report, equivalents: readonly Equivalent[]): string[] {
-  const listed = new Set(equivalents.map((e) => keyOf(e.file, e.mutator, e.original, shorten(e.replacement))));
+  const listed = new Set(equivalents.map(equivalentKey));
   const rows: string[] = [];
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     for (const m of mutants) {
       if (!UNDETECTED.includes(m.status) || listed.has(mutantKey(file, source, m))) continue;
       const at = `${m.location.start.line}:${m.location.start.column}`;
       rows.push(
-        `| \`${file}\` | ${m.mutatorName} | ${codeCell(originalText(source, m))} | ${codeCell(shorten(m.replacement ?? m.mutatorName))} | 1 | ${m.status} at line ${at}: (reason) |`
+        `| \`${file}\` | ${codeCell(lineText(source, m))} | ${m.mutatorName} | ${codeCell(originalText(source, m))} | ${codeCell(shorten(m.replacement ?? m.mutatorName))} | 1 | ${m.status} at line ${at}: (reason) |`
       );
     }
   }
@@ -299,7 +347,7 @@ function markedTable(doc: string): string {
   return doc.slice(s + START.length, e);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const config = readJson<{ mutate: string[]; tap: { testFiles: string[] } }>('stryker.config.json');
   if (!existsSync(join(ROOT, REPORT))) {
@@ -319,7 +367,11 @@ function main(): void {
     return;
   }
   const failures: string[] = [];
-  const stale = staleness(report, expandGlobs(config.mutate), expandGlobs(config.tap.testFiles));
+  const mutated = expandGlobs(config.mutate);
+  const unreported = mutated.filter((f) => !report.files[f]);
+  const counts = await mutantCounts(unreported);
+  const mutantFree = unreported.filter((f) => counts.get(f) === 0);
+  const stale = staleness(report, mutated, expandGlobs(config.tap.testFiles), ROOT, mutantFree);
   if (stale.length > 0) failures.push(`${REPORT} is stale:\n${stale.map((s) => `  - ${s}`).join('\n')}\n  ${REFRESH}`);
   failures.push(...problems);
   const low = modules.filter((m) => m.score < MODULE_THRESHOLD);
@@ -355,4 +407,9 @@ function main(): void {
   );
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`mutation report: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

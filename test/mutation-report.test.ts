@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import {
   expandGlobs,
   globToRegExp,
+  mutantCounts,
   parseEquivalents,
   scoreModules,
   staleness,
@@ -42,8 +43,8 @@ const cond = mutant('3', 'Killed', 'EqualityOperator', [col('x > 1'), col('x > 1
 
 const report = (mutants: ReportMutant[]): Report => ({ files: { 'src/a.ts': { source: SOURCE, mutants } } });
 const listRow = (original: string, replacement: string, count = 1) =>
-  `| File | Mutator | Original | Replacement | Count | Reason |\n| --- | --- | --- | --- | --- | --- |\n` +
-  `| \`src/a.ts\` | StringLiteral | \`${original}\` | \`${replacement}\` | ${count} | never shown |\n`;
+  `| File | Line | Mutator | Original | Replacement | Count | Reason |\n| --- | --- | --- | --- | --- | --- | --- |\n` +
+  `| \`src/a.ts\` | \`${SOURCE.trim()}\` | StringLiteral | \`${original}\` | \`${replacement}\` | ${count} | never shown |\n`;
 
 describe('scripts/mutation-report.ts', () => {
   const root = mkdtempSync(join(tmpdir(), 'mutation-report-'));
@@ -79,6 +80,17 @@ describe('scripts/mutation-report.ts', () => {
       'mutated src/domain/deep/b.ts: no entry in reports/stryker-incremental.json',
       'mutated src/gone.ts: in reports/stryker-incremental.json but no longer mutated',
       'test src/domain/a.ts: changed since the report (source hash differs)',
+    ]);
+  });
+
+  it("expects no entry for a file Stryker's instrumenter makes no mutant of (types only)", async () => {
+    writeFileSync(join(root, 'src/types.ts'), 'export type A = { a: string };\n');
+    const counts = await mutantCounts(['src/types.ts', 'src/x.ts'], root);
+    assert.equal(counts.get('src/types.ts'), 0);
+    assert.ok(counts.get('src/x.ts')! > 0);
+    const r: Report = { files: {}, testFiles: {} };
+    assert.deepEqual(staleness(r, ['src/types.ts', 'src/x.ts'], [], root, ['src/types.ts']), [
+      'mutated src/x.ts: no entry in reports/stryker-incremental.json',
     ]);
   });
 

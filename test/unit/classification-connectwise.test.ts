@@ -224,6 +224,12 @@ describe("What the client does with a non-2xx answer (cwFailedAnswer), and the p
       FailureType.ConnectWiseRequestRejected
     );
     assert.match(cwFailedAnswer(info, false).error.message, /^ConnectWise refused GET \/system\/info with 404/);
+    const conflict = { ...info, status: 409 };
+    assert.equal(
+      (cwFailedAnswer(conflict, true).error as ApplicationFailure).type,
+      FailureType.ConnectWiseRequestRejected,
+      'only a 404 there means rejected credentials'
+    );
     const exists = cwFailedAnswer(
       res(400, undefined, JSON.stringify({ errors: [{ code: 'ObjectExists', field: 'identifier' }] })),
       false

@@ -1,10 +1,18 @@
 /**
  * The ConnectWise security role a sync needs (src/rules/connectwise-rules.ts `requiredPermissions`): seed 002's
- * table, plus Company Maintenance Add when the sync may create companies. Pinned literally.
+ * table, plus Company Maintenance Add when the sync may create companies. Pinned literally. And the
+ * workflow's zod-free guards of the connection: a pasted private key, the site as the schema normalises it.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { REQUIRED_PERMISSIONS, requiredPermissions } from '../../src/rules/connectwise-rules';
+import {
+  connectionPatchProblems,
+  fillConnectwiseOnboardingDefaults,
+  normaliseConnectionPatch,
+  PRIVATE_KEY_PASTED,
+  REQUIRED_PERMISSIONS,
+  requiredPermissions,
+} from '../../src/rules/connectwise-rules';
 
 const SEED_TABLE = [
   { module: 'Companies', area: 'Company Maintenance', actions: ['inquire'] },
@@ -36,5 +44,24 @@ describe('requiredPermissions', () => {
   it("changes only the row whose module and area are both Company Maintenance's", () => {
     const creating = requiredPermissions({ createMissingCompanies: true });
     for (let i = 1; i < SEED_TABLE.length; i++) assert.equal(creating[i], REQUIRED_PERMISSIONS[i]);
+  });
+});
+
+describe("the connection's zod-free guards", () => {
+  it('recognises a pasted private key inside spaces', () => {
+    assert.deepEqual(connectionPatchProblems({ privateKeyRef: '  abcdEFGH12345678 ' }), [
+      `privateKeyRef: ${PRIVATE_KEY_PASTED}`,
+    ]);
+  });
+
+  it('normalises a patch without a site without inventing one', () => {
+    assert.deepEqual(normaliseConnectionPatch({ companyId: ' contoso ' }), { companyId: 'contoso' });
+  });
+
+  it("fills the onboarding's site as the schema does: trimmed, lower-cased, no scheme or trailing slash", () => {
+    const filled = fillConnectwiseOnboardingDefaults({ connection: { site: '  HTTPS://NA.MyConnectWise.net/ ' } }) as {
+      connection: { site: string };
+    };
+    assert.deepEqual(filled.connection, { site: 'na.myconnectwise.net' });
   });
 });
