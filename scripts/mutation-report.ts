@@ -308,7 +308,7 @@ export function tableMarkdown(modules: readonly ModuleScore[]): string {
   );
   const totalScore = (100 * total.detected) / Math.max(1, total.detected + total.undetected);
   return [
-    '| Module | Mutants | Killed | Not killed | Equivalent | Errors | Score % |',
+    '| Module | Mutants | Killed or timed out | Not killed | Equivalent | Errors | Score % |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     `| **all ${modules.length} modules** | ${total.mutants} | ${total.detected} | ${total.undetected} | ${total.equivalent} | ${total.errors} | **${pct(totalScore)}** |`,

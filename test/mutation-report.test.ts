@@ -117,7 +117,7 @@ describe('scripts/mutation-report.ts', () => {
   it("prints README's table: a row per module and the total", () => {
     const { modules } = scoreModules(report([big, small, cond]), parseEquivalents(listRow("'big'", '""')));
     assert.deepEqual(tableMarkdown(modules).split('\n'), [
-      '| Module | Mutants | Killed | Not killed | Equivalent | Errors | Score % |',
+      '| Module | Mutants | Killed or timed out | Not killed | Equivalent | Errors | Score % |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
       '| `src/a.ts` | 3 | 1 | 1 | 1 | 0 | 50.00 |',
       '| **all 1 modules** | 3 | 1 | 1 | 1 | 0 | **50.00** |',
