@@ -10,8 +10,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   classifyCwAnswer,
   connectWiseUnreachable,
+  CW_DEFAULT_THROTTLE_PAUSE_MS,
+  cwFailedAnswer,
   CwObjectExists,
   foreignLinkFailure,
+  parseLinkHeader,
   type CwAnswer,
 } from '../../src/activities/connectwise/connectwise-error-classifier';
 import { FailureType } from '../../src/contract/failure-types';
@@ -174,5 +177,78 @@ describe('ConnectWise requests without an answer, and links outside the API', ()
       foreignLinkFailure(new URL('https://cw.example/other/company'), base)?.type,
       FailureType.ConnectWiseForeignLink
     );
+  });
+});
+
+describe("What the client does with a non-2xx answer (cwFailedAnswer), and the pages' Link header", () => {
+  const base = new URL('https://cw.example/v4_6_release/apis/3.0/');
+  const url = new URL('https://cw.example/v4_6_release/apis/3.0/company/companies?page=2');
+  const res = (status: number, retryAfter: string | string[] | undefined, text = '{}') => ({
+    method: 'GET',
+    url,
+    base,
+    status,
+    text,
+    retryAfter,
+  });
+
+  it('a 429 pauses the tenant for its Retry-After (the first, if repeated), or 30 s without a readable one', () => {
+    const told = cwFailedAnswer(res(429, '7'), false);
+    assert.equal(told.pauseMs, 7000);
+    assert.ok(told.error instanceof ApplicationFailure);
+    assert.equal(told.error.type, FailureType.ConnectWiseThrottled);
+    assert.equal(
+      told.error.message,
+      'ConnectWise GET /company/companies answered 429; retrying',
+      'the path is below the API base'
+    );
+    assert.equal(cwFailedAnswer(res(429, ['2', '9']), false).pauseMs, 2000);
+    assert.equal(cwFailedAnswer(res(429, undefined), false).pauseMs, CW_DEFAULT_THROTTLE_PAUSE_MS);
+    assert.equal(cwFailedAnswer(res(429, 'soon'), false).pauseMs, 30_000);
+  });
+
+  it("any other answer pauses nothing and carries its Retry-After into the failure's next retry delay", () => {
+    const busy = cwFailedAnswer(res(503, '4'), false);
+    assert.equal(busy.pauseMs, undefined);
+    assert.ok(busy.error instanceof ApplicationFailure);
+    assert.equal(busy.error.type, FailureType.ConnectWiseUnavailable);
+    assert.equal(busy.error.nextRetryDelay, 4000);
+    assert.deepEqual(Object.keys(cwFailedAnswer(res(403, undefined), false)), ['error']);
+  });
+
+  it('isCloud reaches the classification: 404 on /system/info is rejected credentials on cloud only', () => {
+    const info = { ...res(404, undefined), url: new URL('https://cw.example/v4_6_release/apis/3.0/system/info') };
+    assert.equal((cwFailedAnswer(info, true).error as ApplicationFailure).type, FailureType.ConnectWiseAuthRejected);
+    assert.equal(
+      (cwFailedAnswer(info, false).error as ApplicationFailure).type,
+      FailureType.ConnectWiseRequestRejected
+    );
+    assert.match(cwFailedAnswer(info, false).error.message, /^ConnectWise refused GET \/system\/info with 404/);
+    const conflict = { ...info, status: 409 };
+    assert.equal(
+      (cwFailedAnswer(conflict, true).error as ApplicationFailure).type,
+      FailureType.ConnectWiseRequestRejected,
+      'only a 404 there means rejected credentials'
+    );
+    const exists = cwFailedAnswer(
+      res(400, undefined, JSON.stringify({ errors: [{ code: 'ObjectExists', field: 'identifier' }] })),
+      false
+    );
+    assert.ok(exists.error instanceof CwObjectExists);
+  });
+
+  it('parses RFC 5988 Link headers: rel to URL, quoted or not, any case, one header or several', () => {
+    assert.deepEqual(
+      parseLinkHeader(
+        '<https://cw.example/a?page=3>; rel="next", <https://cw.example/a?page=1>;rel=First , garbage, <x>; title="y"'
+      ),
+      { next: 'https://cw.example/a?page=3', first: 'https://cw.example/a?page=1' }
+    );
+    assert.deepEqual(parseLinkHeader(['<https://cw.example/p2>; rel="next"', '<https://cw.example/p9>; rel="last"']), {
+      next: 'https://cw.example/p2',
+      last: 'https://cw.example/p9',
+    });
+    assert.deepEqual(parseLinkHeader(undefined), {});
+    assert.deepEqual(parseLinkHeader('<https://cw.example/p2>  ;  rel=next'), { next: 'https://cw.example/p2' });
   });
 });

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { notificationSignature } from '../../src/activities/notify/webhook';
+import { notificationSignature } from '../../src/activities/notify/notification-signature';
 import { IntakeAuthenticator, safeEqual, signBody } from '../../src/intake/intake-auth';
 import { verifyAutotaskSignature } from '../../src/webhooks/autotask-receiver';
 

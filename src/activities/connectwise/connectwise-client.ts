@@ -1,6 +1,10 @@
 import { request } from 'undici';
-import { parseRetryAfter } from '../failures';
-import { classifyCwAnswer, connectWiseUnreachable, foreignLinkFailure } from './connectwise-error-classifier';
+import {
+  cwFailedAnswer,
+  connectWiseUnreachable,
+  foreignLinkFailure,
+  parseLinkHeader,
+} from './connectwise-error-classifier';
 import type { TenantLimiter } from './connectwise-limiter';
 
 // sync.ts looks a record up when its POST meets an existing identifier.
@@ -29,16 +33,6 @@ export type Query = Record<string, string | number | undefined>;
 
 export function basicAuth(c: CwCredentials): string {
   return `Basic ${Buffer.from(`${c.companyId}+${c.publicKey}:${c.privateKey}`).toString('base64')}`;
-}
-
-/** RFC 5988 `Link` header → rel → URL. */
-export function parseLinkHeader(value: string | string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',')) {
-    const m = /<([^>]+)>\s*;\s*rel="?([a-z]+)"?/i.exec(part.trim());
-    if (m) out[m[2]!.toLowerCase()] = m[1]!;
-  }
-  return out;
 }
 
 export interface CwClient {
@@ -84,11 +78,12 @@ export function createCwClient(o: CwClientOptions): CwClient {
     }
     const text = await res.body.text();
     if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, text, link: res.headers.link };
-    const retryAfter = res.headers['retry-after'];
-    const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    if (res.statusCode === 429) o.limiter.pauseFor(retryAfterMs ?? 30_000);
-    const path = url.pathname.slice(base.pathname.length - 1);
-    throw classifyCwAnswer({ method, path, status: res.statusCode, text, retryAfterMs }, o.isCloud);
+    const failed = cwFailedAnswer(
+      { method, url, base, status: res.statusCode, text, retryAfter: res.headers['retry-after'] },
+      o.isCloud
+    );
+    if (failed.pauseMs !== undefined) o.limiter.pauseFor(failed.pauseMs);
+    throw failed.error;
   };
 
   return {

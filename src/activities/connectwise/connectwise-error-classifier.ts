@@ -4,7 +4,7 @@
  * (connectwise-client.ts) makes the calls, pauses its limiter, and throws what these return.
  */
 import type { ApplicationFailure } from '@temporalio/common';
-import { isRetryableStatus, permanent, retryable, unreachable } from '../failures';
+import { isRetryableStatus, parseRetryAfter, permanent, retryable, unreachable } from '../failures';
 import { FailureType } from '../../contract/failure-types';
 
 /** ConnectWise's error body: `{code, message, errors: [{code, message, field}] | null}`. */
@@ -32,6 +32,42 @@ export function foreignLinkFailure(url: URL, base: URL): ApplicationFailure | un
     `ConnectWise returned a link outside its API (${url.origin}); refusing to follow it`,
     FailureType.ConnectWiseForeignLink
   );
+}
+
+/** RFC 5988 `Link` header → rel → URL. */
+export function parseLinkHeader(value: string | string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',')) {
+    const m = /<([^>]+)>\s*;\s*rel="?([a-z]+)"?/i.exec(part.trim());
+    if (m) out[m[2]!.toLowerCase()] = m[1]!;
+  }
+  return out;
+}
+
+/** How long the tenant's limiter pauses after a 429 that carries no (readable) Retry-After. */
+export const CW_DEFAULT_THROTTLE_PAUSE_MS = 30_000;
+
+/** A non-2xx answer as the client received it: the request's URL under the tenant's API `base`, raw headers. */
+export interface CwFailedResponse {
+  method: string;
+  url: URL;
+  base: URL;
+  status: number;
+  text: string;
+  retryAfter: string | string[] | undefined;
+}
+
+/**
+ * What the client does with a non-2xx answer: the error to throw (classifyCwAnswer, with the path below the API
+ * base and the parsed Retry-After) and, for a 429, how long to pause the tenant's limiter (Retry-After, or
+ * CW_DEFAULT_THROTTLE_PAUSE_MS without one).
+ */
+export function cwFailedAnswer(r: CwFailedResponse, isCloud: boolean): { error: Error; pauseMs?: number } {
+  const retryAfterMs = parseRetryAfter(Array.isArray(r.retryAfter) ? r.retryAfter[0] : r.retryAfter);
+  const path = r.url.pathname.slice(r.base.pathname.length - 1);
+  const error = classifyCwAnswer({ method: r.method, path, status: r.status, text: r.text, retryAfterMs }, isCloud);
+  if (r.status !== 429) return { error };
+  return { error, pauseMs: retryAfterMs ?? CW_DEFAULT_THROTTLE_PAUSE_MS };
 }
 
 /** A request (`method` on `path`) that got no answer is retried; any other error passes through. */

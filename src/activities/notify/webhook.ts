@@ -1,8 +1,8 @@
-import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { resolveSecretRef } from '../../secrets/secret-ref';
 import { isRetryableStatus, parseRetryAfter, permanent, retryable, unreachable } from '../failures';
 import { FailureType } from '../../contract/failure-types';
+import { notificationSignature } from './notification-signature';
 
 export interface NotifySettings {
   webhookUrl?: string;
@@ -20,14 +20,6 @@ export interface VendorNotification {
 export interface NotifyResult {
   status: number;
   duplicate: boolean;
-}
-
-/**
- * The `X-Onramp-Signature` of a notification (docs/operations.md): `sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`,
- * where the timestamp is the `X-Onramp-Timestamp` header (unix seconds) and the body the exact bytes sent.
- */
-export function notificationSignature(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
 export function createNotifyActivities(settings: NotifySettings) {
