@@ -185,6 +185,7 @@ async function run(started: StartedResources): Promise<void> {
     await startSandboxSales({
       dir,
       intakeUrl: `http://127.0.0.1:${intakePort}`,
+      ports: ports.sales,
       serviceAccount: { clientId: keyFile.client_id, email: keyFile.client_email, keyRef: `file:${keyPath}` },
     }),
     (s) => s.close()

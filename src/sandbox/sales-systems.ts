@@ -15,9 +15,6 @@ import { SANDBOX_SALES_MAPPING } from '../config';
 import { createHubspotSimulator, type HubspotSimulator } from '../simulators/hubspot/hubspot-simulator';
 import { sandboxConnectwise, sandboxSalesforce } from './sales-sf-cw-senders';
 
-/** Fixed sandbox ports (HubSpot's is the one config/sales-mapping.sandbox.yaml names). */
-export const SANDBOX_SALES_PORTS = { hubspot: 8496, salesforce: 8497, connectwise: 8498 } as const;
-
 /** What a guide needs to play the salespeople: each simulated CRM's admin URL and its account ID. */
 export interface SandboxSalesSystems {
   hubspot: { url: string; account: string };
@@ -36,10 +33,10 @@ export async function startSandboxSales(opts: {
   dir: string;
   intakeUrl: string;
   serviceAccount: { clientId: string; email: string; keyRef: string };
-  /** Default SANDBOX_SALES_PORTS; 0 = ephemeral (tests). */
-  ports?: { hubspot: number; salesforce: number; connectwise: number };
+  /** npm start: config.sandboxPorts.sales (ONRAMP_SANDBOX_*_PORT); 0 = ephemeral (tests). */
+  ports: { hubspot: number; salesforce: number; connectwise: number };
 }): Promise<StartedSandboxSales> {
-  const ports = opts.ports ?? SANDBOX_SALES_PORTS;
+  const { ports } = opts;
   const intakeUrl = opts.intakeUrl.replace(/\/$/, '');
   const secretsDir = join(opts.dir, 'secrets');
   mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
@@ -49,21 +46,30 @@ export async function startSandboxSales(opts: {
     return `file:${path}`;
   };
   const closers: (() => Promise<void>)[] = [];
+  // The simulators keep no state across restarts but the Temporal DB does: a deal ID of an earlier run would map
+  // to that run's order. Each start numbers its deals from its own base (seconds of this start, x1000).
+  const firstId = (Math.floor(Date.now() / 1000) % 1_000_000) * 1000;
   try {
     const webhookUrl = `${intakeUrl}/v1/sales/hubspot`;
     const hubspotSecrets = {
       accessToken: `pat-sandbox-${randomBytes(12).toString('hex')}`,
       clientSecret: randomBytes(16).toString('hex'),
     };
-    const hubspot: HubspotSimulator = createHubspotSimulator({ portalId: '62515', webhookUrl, ...hubspotSecrets });
+    const hubspot: HubspotSimulator = createHubspotSimulator({
+      portalId: '62515',
+      webhookUrl,
+      firstId,
+      ...hubspotSecrets,
+    });
     closers.push(() => hubspot.close());
     const hubspotUrl = await hubspot.listen(ports.hubspot);
     // The outbound message's Endpoint URL carries a path token (Salesforce signs nothing): new at each start.
     const token = randomBytes(18).toString('base64url');
-    const salesforce = await sandboxSalesforce({ intakeUrl, token, port: ports.salesforce });
+    const salesforce = await sandboxSalesforce({ intakeUrl, token, port: ports.salesforce, firstId });
     closers.push(() => salesforce.close());
     const connectwise = await sandboxConnectwise({ intakeUrl, dir: opts.dir, port: ports.connectwise });
     closers.push(() => connectwise.close());
+    connectwise.sim.firstDealId = firstId;
     // The senders' blocks name env: references; the sandbox keeps their values in files instead.
     const fileRefs = (settings: Record<string, unknown>, env: Record<string, string>) =>
       Object.fromEntries(

@@ -109,10 +109,14 @@ export async function runSalesGuide(ctx: GuideContext, system: SalesSystem): Pro
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     });
-  let deal = await waitUntil(async () => {
-    const s = await status();
-    return s && s.state !== 'reading' ? s : undefined;
-  }, `the deal workflow of ${system} deal ${dealId}`);
+  let deal = await waitUntil(
+    async () => {
+      const s = await status();
+      return s && s.state !== 'reading' ? s : undefined;
+    },
+    `the deal workflow of ${system} deal ${dealId} (none started: does won.${system} of the sales mapping list "${won}"'s stage value? the intake's log says why it ignored the event)`,
+    30_000
+  );
   log.webUi(`sales-deal:${deal.orderId}`);
   if (deal.state === 'waiting-for-operator') {
     log.note(`waiting for the operator: ${deal.needs.map((n) => `${n.field} (${n.from}: ${n.problem})`).join('; ')}`);

@@ -68,6 +68,8 @@ export interface ConnectwiseSalesSimulator extends Simulator {
   forecasts: Map<number, Record<string, unknown>[]>;
   callbacks: CwSalesCallbackEntry[];
   deliveries: CwSalesDelivery[];
+  /** Where `POST /_admin/deals` numbers new opportunities from (default 5000; the sandbox: new at each start). */
+  firstDealId?: number;
   /** Move an opportunity to Won and send the callbacks registered for it; resolves when delivered or given up. */
   winOpportunity(id: number): Promise<CwSalesDelivery[]>;
   listen(port?: number): Promise<string>;
@@ -319,7 +321,7 @@ export interface CwSalesDealSeed {
 
 function addDeal(sim: ConnectwiseSalesSimulator, seed: CwSalesDealSeed): number {
   const next = (m: Map<number, unknown>, from: number) => Math.max(from, ...m.keys()) + 1;
-  const id = next(sim.opportunities, 5000);
+  const id = next(sim.opportunities, sim.firstDealId ?? 5000);
   const companyId = next(sim.companies, 1000);
   const company = { id: companyId, identifier: seed.company.identifier, name: seed.company.name };
   sim.companies.set(companyId, { ...company, website: seed.company.website, status: { id: 1, name: 'Active' } });

@@ -51,9 +51,10 @@ const PREFIX: Record<string, string> = {
   User: '005',
 };
 
-export function createSalesforceSimulator(opts: { orgId?: string } = {}): SalesforceSimulator {
+/** `firstId`: the record counter's start (the sandbox starts each run elsewhere, so IDs stay new across restarts). */
+export function createSalesforceSimulator(opts: { orgId?: string; firstId?: number } = {}): SalesforceSimulator {
   const sim = createSimulatorApp({ name: 'salesforce' });
-  let counter = 0;
+  let counter = opts.firstId ?? 0;
   const newId = (type: string): string => {
     const id15 = `${PREFIX[type] ?? '0XX'}5e${String(++counter).padStart(10, '0')}`;
     return id15 + salesforceIdSuffix(id15);
