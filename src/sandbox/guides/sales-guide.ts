@@ -167,7 +167,7 @@ export async function runSalesGuide(ctx: GuideContext, system: SalesSystem): Pro
       ctx.webUiUrl
         ? `Web UI: ${ctx.webUiUrl}/namespaces/${ctx.namespace}/workflows?query=${encodeURIComponent(`WorkflowId STARTS_WITH "sales-deal:${deal.orderId}" OR WorkflowId STARTS_WITH "${deal.orderWorkflowId ?? deal.orderId}"`)}`
         : '',
-      `onramp sales status ${system} ${dealId}`,
+      `onramp sales status ${system} ${dealId} --account ${crm.account}`,
     ]
       .filter(Boolean)
       .join('\n')
