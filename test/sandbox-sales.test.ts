@@ -145,4 +145,17 @@ describe('onramp sandbox sales <system>: a deal won in the simulated CRM becomes
       assert.match(printed, /\n2\. \[salesperson\] The deal ".*" moves to /);
       assert.match(printed, /Result: order \S+: completed/);
     });
+
+  it('sandbox sales hubspot --without-admin: the order waits naming adminEmail; the operator supplies it; completed', async () => {
+    const from = lines.length;
+    const r = await runSalesGuide(ctx, 'hubspot', { withoutAdmin: true });
+    const printed = lines.slice(from).join('\n');
+    assert.equal(r.deal.state, 'order-completed', printed);
+    assert.deepEqual(r.deal.supplied, ['integrations.googleDelegation.adminEmail']);
+    assert.match(printed, /waiting for the operator: integrations\.googleDelegation\.adminEmail \(contact/);
+    assert.match(
+      printed,
+      /onramp sales supply hubspot 62515 \d+ --field integrations\.googleDelegation\.adminEmail=admin@/
+    );
+  });
 });

@@ -97,10 +97,13 @@ export function registerSandboxCommands(program: Command, out: (s: string) => vo
     .description(
       `issue 26: a deal moves to won in the simulated CRM (${SALES_SYSTEMS.join('|')}); its signed event reaches the intake, the order starts and completes`
     )
-    .action(async (system: string) => {
+    .option('--without-admin', 'the deal has no "Technical admin" contact: the order waits; the operator supplies it')
+    .action(async (system: string, opts: { withoutAdmin?: boolean }) => {
       if (!(SALES_SYSTEMS as readonly string[]).includes(system))
         throw new GuideError(`unknown sales system "${system}": use one of ${SALES_SYSTEMS.join(', ')}`);
-      await withSandbox(out, (ctx) => runSalesGuide(ctx, system as (typeof SALES_SYSTEMS)[number]));
+      await withSandbox(out, (ctx) =>
+        runSalesGuide(ctx, system as (typeof SALES_SYSTEMS)[number], { withoutAdmin: opts.withoutAdmin })
+      );
     });
 
   registerDayTwoCommands(sandbox, out, { descriptor, withSandbox });

@@ -26,7 +26,7 @@ const NAMES: Record<SalesSystem, { vendor: string; won: string }> = {
 async function createDeal(
   system: SalesSystem,
   url: string,
-  d: { name: string; company: string; domain: string; adminEmail: string }
+  d: { name: string; company: string; domain: string; adminEmail?: string }
 ): Promise<string> {
   if (system === 'hubspot')
     return (
@@ -34,7 +34,9 @@ async function createDeal(
         dealname: d.name,
         dealstage: 'contractsent',
         company: { name: d.company, domain: d.domain },
-        contacts: [{ email: d.adminEmail, firstname: 'Ada', lastname: 'Admin', role: 'Technical admin' }],
+        contacts: d.adminEmail
+          ? [{ email: d.adminEmail, firstname: 'Ada', lastname: 'Admin', role: 'Technical admin' }]
+          : [],
         lineItems: [{ sku: 'ONR-GWS-DWD', name: 'Google Workspace delegation for Atera', quantity: 1 }],
       })
     ).dealId;
@@ -43,14 +45,18 @@ async function createDeal(
       await admin<{ opportunityId: string }>(url, 'POST', '/deals', {
         name: d.name,
         account: { Name: d.company, Website: d.domain },
-        contacts: [{ FirstName: 'Ada', LastName: 'Admin', Email: d.adminEmail, Role: 'Technical admin' }],
+        contacts: d.adminEmail
+          ? [{ FirstName: 'Ada', LastName: 'Admin', Email: d.adminEmail, Role: 'Technical admin' }]
+          : [],
         products: [{ ProductCode: 'ONR-GWS-DWD', Name: 'Google Workspace delegation for Atera' }],
       })
     ).opportunityId;
   const id = await admin<{ opportunityId: number }>(url, 'POST', '/deals', {
     name: d.name,
     company: { identifier: d.company.replace(/\W/g, ''), name: d.company, website: `https://${d.domain}` },
-    contacts: [{ firstName: 'Ada', lastName: 'Admin', email: d.adminEmail, role: 'Technical admin' }],
+    contacts: d.adminEmail
+      ? [{ firstName: 'Ada', lastName: 'Admin', email: d.adminEmail, role: 'Technical admin' }]
+      : [],
     products: [{ identifier: 'ONR-GWS-DWD', description: 'Google Workspace delegation for Atera' }],
   });
   return String(id.opportunityId);
@@ -78,7 +84,11 @@ async function win(system: SalesSystem, url: string, dealId: string): Promise<st
  * the intake, the deal workflow reads the deal and starts the order (Google delegation only); the customer's admin
  * authorizes the scopes; the order completes.
  */
-export async function runSalesGuide(ctx: GuideContext, system: SalesSystem): Promise<SalesGuideResult> {
+export async function runSalesGuide(
+  ctx: GuideContext,
+  system: SalesSystem,
+  opts: { withoutAdmin?: boolean } = {}
+): Promise<SalesGuideResult> {
   const crm = ctx.sales?.[system];
   if (!crm)
     throw new GuideError('the running sandbox has no sales systems: stop `npm start` (Ctrl-C) and start it again');
@@ -94,9 +104,14 @@ export async function runSalesGuide(ctx: GuideContext, system: SalesSystem): Pro
   log.step(
     '1',
     'salesperson',
-    `In ${vendor}: the deal "${dealName}" for ${company} (${domain}), technical admin ${adminEmail}, one line item ONR-GWS-DWD`
+    `In ${vendor}: the deal "${dealName}" for ${company} (${domain}), ${opts.withoutAdmin ? 'NO technical admin contact (forgotten)' : `technical admin ${adminEmail}`}, one line item ONR-GWS-DWD`
   );
-  const dealId = await createDeal(system, crm.url, { name: dealName, company, domain, adminEmail });
+  const dealId = await createDeal(system, crm.url, {
+    name: dealName,
+    company,
+    domain,
+    ...(opts.withoutAdmin ? {} : { adminEmail }),
+  });
   await admin(ctx.googleUrl, 'POST', '/users', { email: adminEmail });
   log.note(`(simulator) deal ${dealId} created; the customer's super admin ${adminEmail} exists in Google`);
 
@@ -120,22 +135,30 @@ export async function runSalesGuide(ctx: GuideContext, system: SalesSystem): Pro
   log.webUi(`sales-deal:${deal.orderId}`);
   if (deal.state === 'waiting-for-operator') {
     log.note(`waiting for the operator: ${deal.needs.map((n) => `${n.field} (${n.from}: ${n.problem})`).join('; ')}`);
+    // What the operator knows (from the customer): the two fields a sandbox deal may lack.
+    const known: Record<string, string> = {
+      'integrations.googleDelegation.customer.domain': domain,
+      'integrations.googleDelegation.adminEmail': adminEmail,
+    };
     const fields: Record<string, string> = {};
     for (const n of deal.needs) {
-      if (n.field !== 'integrations.googleDelegation.customer.domain')
-        throw new GuideError(`the deal waits for ${n.field}, which the guide cannot supply`);
-      fields[n.field] = domain;
+      const value = known[n.field];
+      if (value === undefined) throw new GuideError(`the deal waits for ${n.field}, which the guide cannot supply`);
+      fields[n.field] = value;
     }
     log.step(
       '-',
       'operator',
-      `onramp sales supply ${system} ${crm.account} ${dealId} ${Object.keys(fields)
-        .map((f) => `--field ${f}=${domain}`)
+      `onramp sales supply ${system} ${crm.account} ${dealId} ${Object.entries(fields)
+        .map(([f, v]) => `--field ${f}=${v}`)
         .join(' ')}`
     );
-    log.note(
-      `(${vendor}'s company record has no "domain" field, the one the sandbox mapping reads: the operator gives it)`
-    );
+    if (fields['integrations.googleDelegation.customer.domain'])
+      log.note(
+        `(${vendor}'s company record has no "domain" field, the one the sandbox mapping reads: the operator gives it)`
+      );
+    if (fields['integrations.googleDelegation.adminEmail'])
+      log.note('(the deal has no contact with the role "Technical admin": the operator asked the customer)');
     deal = await supplySalesFields(ctx.client, system, crm.account, dealId, fields);
   }
   if (!deal.orderWorkflowId && deal.state !== 'order-started' && deal.state !== 'order-completed')
