@@ -410,6 +410,17 @@ export const configSchema = z.object({
   ONRAMP_SANDBOX_MAIL_UI_PORT: port.default(8526).describe("Mailpit's web UI and API port (sandbox)."),
   ONRAMP_SANDBOX_AUTOTASK_PORT: port.default(8482).describe('Autotask simulator port (sandbox).'),
   ONRAMP_SANDBOX_CONNECTWISE_PORT: port.default(8483).describe('ConnectWise simulator port (sandbox).'),
+  ONRAMP_SANDBOX_HUBSPOT_PORT: port
+    .default(8496)
+    .describe('HubSpot sales simulator port (`npm start`; `onramp sandbox sales hubspot`).'),
+  ONRAMP_SANDBOX_SALESFORCE_PORT: port
+    .default(8497)
+    .describe('Salesforce sales simulator port (`npm start`; `onramp sandbox sales salesforce`).'),
+  ONRAMP_SANDBOX_CONNECTWISE_SALES_PORT: port
+    .default(8498)
+    .describe(
+      'ConnectWise Manage sales simulator port (`npm start`; `onramp sandbox sales connectwise`; its TLS front takes a free port).'
+    ),
 
   // --- Development tooling ---
   TEMPORAL_CLI_PATH: z
@@ -462,7 +473,16 @@ export interface OnrampConfig {
   notify: { webhookUrl?: string; secretRef?: string };
   /** The e-mail channel: off when `smtpUrl` is unset. */
   mail: MailConfig;
-  sandboxPorts: { google: number; notify: number; autotask: number; connectwise: number; smtp: number; mailUi: number };
+  sandboxPorts: {
+    google: number;
+    notify: number;
+    autotask: number;
+    connectwise: number;
+    smtp: number;
+    mailUi: number;
+    /** The sales simulators of `npm start` (issue 26). */
+    sales: { hubspot: number; salesforce: number; connectwise: number };
+  };
   sandbox: { temporalPort: number; uiPort: number; propagationSeconds: number; receiverPort: number };
   worker: {
     maxConcurrentActivities: number;
@@ -717,6 +737,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): OnrampConfi
       connectwise: c.ONRAMP_SANDBOX_CONNECTWISE_PORT,
       smtp: c.ONRAMP_SANDBOX_SMTP_PORT,
       mailUi: c.ONRAMP_SANDBOX_MAIL_UI_PORT,
+      sales: {
+        hubspot: c.ONRAMP_SANDBOX_HUBSPOT_PORT,
+        salesforce: c.ONRAMP_SANDBOX_SALESFORCE_PORT,
+        connectwise: c.ONRAMP_SANDBOX_CONNECTWISE_SALES_PORT,
+      },
     },
     sandbox: {
       temporalPort: c.ONRAMP_SANDBOX_TEMPORAL_PORT,

@@ -68,6 +68,9 @@ describe('npm start that fails to start leaves nothing running', () => {
         'ONRAMP_SANDBOX_CONNECTWISE_PORT',
         'ONRAMP_SANDBOX_RECEIVER_PORT',
         'ONRAMP_INTAKE_PORT',
+        'ONRAMP_SANDBOX_HUBSPOT_PORT',
+        'ONRAMP_SANDBOX_SALESFORCE_PORT',
+        'ONRAMP_SANDBOX_CONNECTWISE_SALES_PORT',
       ];
       const ports: Record<string, string> = {};
       for (const n of names) ports[n] = String(await freePort());

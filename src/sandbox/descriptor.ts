@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SandboxSalesSystems } from './sales-systems';
 
 /**
  * What a running sandbox tells other local processes (the CLI's `sandbox` commands): where its
@@ -29,6 +30,9 @@ export interface SandboxDescriptor {
   secretsDir: string;
   /** The customer admin's checklist page service (links: `onramp checklist link`, or the e-mails). */
   checklistUrl?: string;
+  /** The simulated sales systems (issue 26) and the sales mapping file npm start wrote for them. */
+  sales?: SandboxSalesSystems;
+  salesMappingFile?: string;
 }
 
 export function sandboxDir(dataDir: string): string {

@@ -32,6 +32,11 @@ import { descriptorPath, sandboxDir, type SandboxDescriptor } from './descriptor
 import { startLocalTemporal } from './temporal-server';
 import { StartedResources } from './resources';
 import { ensureMailpit, startMailpit } from './mailpit';
+import { startSandboxSales } from './sales-systems';
+import { loadSalesMapping } from '../secrets/sales-mapping-file';
+import { salesMappingV1 } from '../domain/sales-mapping-schema';
+import { receiversFromMapping } from '../intake/sales/receivers';
+import { resolveSecretRef } from '../secrets/secret-ref';
 
 async function main(): Promise<void> {
   const started = new StartedResources();
@@ -172,6 +177,25 @@ async function run(started: StartedResources): Promise<void> {
   // listens before the worker is created, so a port in use fails the start before anything needs draining.
   const tokenPath = join(dir, 'intake-token');
   if (!existsSync(tokenPath)) writeFileSync(tokenPath, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  const intakePort = config.intake.port;
+  // The three sales systems (issue 26) and the complete sales mapping for them, which the intake's receivers
+  // and the worker's deal readers load at their start (unless ONRAMP_SALES_MAPPING names the user's own).
+  const sales = started.add(
+    'sales simulators',
+    await startSandboxSales({
+      dir,
+      intakeUrl: `http://127.0.0.1:${intakePort}`,
+      ports: ports.sales,
+      serviceAccount: { clientId: keyFile.client_id, email: keyFile.client_email, keyRef: `file:${keyPath}` },
+    }),
+    (s) => s.close()
+  );
+  const salesMappingFile = processEnv().ONRAMP_SALES_MAPPING ? config.sales.mappingFile : sales.mappingFile;
+  const salesConfig = { ...config, sales: { mappingFile: salesMappingFile } };
+  const salesMapping = salesMappingFile ? loadSalesMapping(salesMappingFile) : undefined;
+  const salesReceivers = salesMapping
+    ? await receiversFromMapping(salesMapping, (r) => resolveSecretRef(r))
+    : undefined;
   const intakeClient = started.add(
     'intake Temporal client',
     await connectClient({ ...config, temporal: { ...config.temporal, address: temporal.address } }),
@@ -184,10 +208,12 @@ async function run(started: StartedResources): Promise<void> {
       config,
       auth: { hmacSecrets: [], bearerTokens: [readFileSync(tokenPath, 'utf8').trim()] },
       logger,
+      ...(salesMapping && salesReceivers
+        ? { sales: { mapping: salesMappingV1(salesMapping), receivers: salesReceivers } }
+        : {}),
     }),
     (i) => i.close()
   );
-  const intakePort = config.intake.port;
   await intake.listen({ host: '127.0.0.1', port: intakePort });
 
   const connection = started.add(
@@ -196,10 +222,10 @@ async function run(started: StartedResources): Promise<void> {
     (c) => c.close()
   );
   const worker = await createWorker({
-    config: { ...config, temporal: { ...config.temporal, address: temporal.address } },
+    config: { ...salesConfig, temporal: { ...config.temporal, address: temporal.address } },
     connection,
     // The sandbox config already points every vendor at the simulators above (src/config.ts).
-    activities: createActivities(activityDepsFromConfig({ ...config, mail: mailConfig })),
+    activities: createActivities(activityDepsFromConfig({ ...salesConfig, mail: mailConfig })),
     logger,
   });
 
@@ -230,6 +256,8 @@ async function run(started: StartedResources): Promise<void> {
     autotaskSigningKeyRef: `file:${signingKeyPath}`,
     secretsDir,
     checklistUrl,
+    sales: sales.systems,
+    ...(salesMappingFile ? { salesMappingFile } : {}),
   };
   writeFileSync(descriptorPath(dataDir), JSON.stringify(descriptor, null, 2));
 
@@ -247,6 +275,8 @@ async function run(started: StartedResources): Promise<void> {
       `  Simulator admin API <simulator>/_admin/openapi.json   (plays the vendor and customer admins)`,
       `  Autotask callouts   ${autotaskReceiverUrl}/webhooks/autotask/<tenant>   (received: /events)`,
       `  Intake API          http://127.0.0.1:${intakePort}/v1/onboardings   (bearer token in ${tokenPath}; OpenAPI at /v1/openapi.json)`,
+      `  Sales systems       HubSpot ${sales.systems.hubspot.url}, Salesforce ${sales.systems.salesforce.url}, ConnectWise ${sales.systems.connectwise.url}`,
+      `  Sales mapping       ${salesMappingFile ?? '(none)'}   (ONRAMP_SALES_MAPPING of this worker and intake)`,
       `  Task queue          ${config.temporal.taskQueue}`,
       `  Codec server        ${codecUrl}   (payloads are encrypted; the Web UI decodes through it)`,
       `  Checklist page      ${checklistUrl}/c/<token>   (the customer admin's page; a link: ./bin/onramp checklist link <orderId> --integration <name>)`,
@@ -257,6 +287,7 @@ async function run(started: StartedResources): Promise<void> {
       '  ./bin/onramp sandbox autotask       # seeds 001 + 004: Autotask API user, webhook, rotation',
       '  ./bin/onramp sandbox connectwise    # seed 002: ConnectWise API member, key pair, security role',
       '  ./bin/onramp sandbox order          # one sales order with all four, through the intake API',
+      '  ./bin/onramp sandbox sales hubspot  # a deal won in HubSpot becomes an order (also: salesforce, connectwise)',
       '',
       'Ctrl-C stops everything; onboardings in flight resume at the next npm start.',
       '',

@@ -44,8 +44,10 @@ export async function sandboxSalesforce(opts: {
   token: string;
   port?: number;
   redeliveryMs?: number[];
+  /** The simulator's first record number (see createSalesforceSimulator). */
+  firstId?: number;
 }): Promise<SandboxSalesSystem<SalesforceSimulator>> {
-  const sim = createSalesforceSimulator();
+  const sim = createSalesforceSimulator({ firstId: opts.firstId });
   const url = await sim.listen(opts.port ?? 0);
   const opportunity = seedSalesforceDeal(sim);
   sim.outboundEndpoints = [

@@ -5,6 +5,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import type { ChecklistKeys } from '../../checklist';
 import type { SandboxDescriptor } from '../descriptor';
+import type { SandboxSalesSystems } from '../sales-systems';
 
 /**
  * What a sandbox guide needs: a Temporal client on the task queue a worker serves, the simulators' base
@@ -36,6 +37,8 @@ export interface GuideContext {
   checklistUrl?: string;
   /** The keys the operator's links are signed with (default: the sandbox's, as `onramp checklist link` loads them). */
   checklistKeys?: () => Promise<ChecklistKeys>;
+  /** The simulated sales systems (`onramp sandbox sales <system>`): their admin URLs and account IDs. */
+  sales?: SandboxSalesSystems;
   /** Poll faster (tests). */
   fast?: boolean;
   out(line: string): void;
@@ -66,6 +69,7 @@ export function contextFromDescriptor(sb: SandboxDescriptor, client: Client, out
     secretsDir: sb.secretsDir,
     ...(sb.mailUrl ? { mailUrl: sb.mailUrl } : {}),
     ...(sb.checklistUrl ? { checklistUrl: sb.checklistUrl } : {}),
+    ...(sb.sales ? { sales: sb.sales } : {}),
     out,
   };
 }

@@ -16,6 +16,7 @@ import { admin, contextFromDescriptor, GuideError, type GuideContext } from './g
 import { registerDayTwoCommands, saveSnapshot } from './day-two-commands';
 import { takeSnapshot } from './day-two-guide';
 import { runOrderGuide } from './order-guide';
+import { runSalesGuide, SALES_SYSTEMS } from './sales-guide';
 
 export function descriptor(): SandboxDescriptor {
   const sb = readSandboxDescriptor(loadConfig().dataDir);
@@ -90,6 +91,20 @@ export function registerSandboxCommands(program: Command, out: (s: string) => vo
           })
         ))
     );
+
+  sandbox
+    .command('sales <system>')
+    .description(
+      `issue 26: a deal moves to won in the simulated CRM (${SALES_SYSTEMS.join('|')}); its signed event reaches the intake, the order starts and completes`
+    )
+    .option('--without-admin', 'the deal has no "Technical admin" contact: the order waits; the operator supplies it')
+    .action(async (system: string, opts: { withoutAdmin?: boolean }) => {
+      if (!(SALES_SYSTEMS as readonly string[]).includes(system))
+        throw new GuideError(`unknown sales system "${system}": use one of ${SALES_SYSTEMS.join(', ')}`);
+      await withSandbox(out, (ctx) =>
+        runSalesGuide(ctx, system as (typeof SALES_SYSTEMS)[number], { withoutAdmin: opts.withoutAdmin })
+      );
+    });
 
   registerDayTwoCommands(sandbox, out, { descriptor, withSandbox });
 

@@ -68,6 +68,8 @@ export interface ConnectwiseSalesSimulator extends Simulator {
   forecasts: Map<number, Record<string, unknown>[]>;
   callbacks: CwSalesCallbackEntry[];
   deliveries: CwSalesDelivery[];
+  /** Where `POST /_admin/deals` numbers new opportunities from (default 5000; the sandbox: new at each start). */
+  firstDealId?: number;
   /** Move an opportunity to Won and send the callbacks registered for it; resolves when delivered or given up. */
   winOpportunity(id: number): Promise<CwSalesDelivery[]>;
   listen(port?: number): Promise<string>;
@@ -299,7 +301,74 @@ function registerRoutes(self: ConnectwiseSalesSimulator, base: string, clientId:
     self.callbacks.splice(i, 1);
     return reply.code(204).send();
   });
+  // Admin (the sandbox's hands on Manage, never ConnectWise's API): a new open opportunity, and winning it.
+  self.app.post('/_admin/deals', async (req) => ({ opportunityId: addDeal(self, req.body as CwSalesDealSeed) }));
+  self.app.post('/_admin/opportunities/:id/win', async (req, reply) => {
+    const id = Number((req.params as { id: string }).id);
+    if (!self.opportunities.has(id)) return reply.code(404).send({ error: { message: `no opportunity ${id}` } });
+    return { deliveries: await self.winOpportunity(id) };
+  });
   self.app.get(`/${self.codebase}/system/callbackkey/index.rails`, async () => ({ signing_key: self.signingKey }));
+}
+
+/** What `POST /_admin/deals` takes: a new open opportunity, its company, contacts with roles and products. */
+export interface CwSalesDealSeed {
+  name: string;
+  company: { identifier: string; name: string; website?: string };
+  contacts?: { firstName: string; lastName: string; email?: string; role: string }[];
+  products?: { identifier: string; description: string; quantity?: number }[];
+}
+
+function addDeal(sim: ConnectwiseSalesSimulator, seed: CwSalesDealSeed): number {
+  const next = (m: Map<number, unknown>, from: number) => Math.max(from, ...m.keys()) + 1;
+  const id = next(sim.opportunities, sim.firstDealId ?? 5000);
+  const companyId = next(sim.companies, 1000);
+  const company = { id: companyId, identifier: seed.company.identifier, name: seed.company.name };
+  sim.companies.set(companyId, { ...company, website: seed.company.website, status: { id: 1, name: 'Active' } });
+  const roles = (seed.contacts ?? []).map((c, i) => {
+    const contactId = next(sim.contacts, 3000);
+    const email = c.email
+      ? [{ id: i + 1, type: { id: 1, name: 'Email' }, value: c.email, defaultFlag: true, communicationType: 'Email' }]
+      : [];
+    sim.contacts.set(contactId, {
+      id: contactId,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      company,
+      communicationItems: email,
+    });
+    const name = `${c.firstName} ${c.lastName}`;
+    return {
+      id: i + 1,
+      contact: { id: contactId, name },
+      company,
+      role: { id: i + 1, name: c.role },
+      opportunityId: id,
+    };
+  });
+  sim.opportunities.set(id, {
+    id,
+    name: seed.name,
+    stage: { id: 4, name: '4.Negotiation' },
+    status: { id: 1, name: 'Open' },
+    company,
+    closedFlag: false,
+    _info: { lastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), updatedBy: 'simadmin' },
+  });
+  sim.oppContacts.set(id, roles);
+  sim.forecasts.set(
+    id,
+    (seed.products ?? []).map((p, i) => ({
+      id: i + 1,
+      forecastDescription: p.description,
+      quantity: p.quantity ?? 1,
+      catalogItem: { id: i + 1, identifier: p.identifier },
+      productDescription: p.description,
+      forecastType: 'Product',
+      includeFlag: true,
+    }))
+  );
+  return id;
 }
 
 /** A won-ready deal: Acme's opportunity with a company, two contacts with roles and two products. */

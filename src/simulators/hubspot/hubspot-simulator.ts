@@ -33,6 +33,8 @@ export interface HubspotSimulatorOptions extends Partial<SimulatorOptions> {
   clientSecret?: string;
   /** Where webhook events are posted (the app's target URL). */
   webhookUrl?: string;
+  /** The first object ID (default 1000); the sandbox starts each run elsewhere, so deal IDs stay new across restarts. */
+  firstId?: number;
 }
 
 export interface HubspotSimulator extends Simulator {
@@ -168,7 +170,7 @@ export function createHubspotSimulator(options: HubspotSimulatorOptions = {}): H
     string,
     { companies: string[]; line_items: string[]; contacts: Array<{ id: string; label?: string }> }
   >();
-  let nextId = 1000;
+  let nextId = options.firstId ?? 1000;
   let nextEvent = 1;
   const sent: unknown[] = [];
   const put = (kind: Kind, properties: Record<string, string | undefined>): string => {

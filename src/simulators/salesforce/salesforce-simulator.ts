@@ -51,9 +51,10 @@ const PREFIX: Record<string, string> = {
   User: '005',
 };
 
-export function createSalesforceSimulator(opts: { orgId?: string } = {}): SalesforceSimulator {
+/** `firstId`: the record counter's start (the sandbox starts each run elsewhere, so IDs stay new across restarts). */
+export function createSalesforceSimulator(opts: { orgId?: string; firstId?: number } = {}): SalesforceSimulator {
   const sim = createSimulatorApp({ name: 'salesforce' });
-  let counter = 0;
+  let counter = opts.firstId ?? 0;
   const newId = (type: string): string => {
     const id15 = `${PREFIX[type] ?? '0XX'}5e${String(++counter).padStart(10, '0')}`;
     return id15 + salesforceIdSuffix(id15);
@@ -118,6 +119,9 @@ export function createSalesforceSimulator(opts: { orgId?: string } = {}): Salesf
       return reply.code(401).send([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     return query(self, req, reply);
   });
+  // Admin (the sandbox's hands on the CRM, never Salesforce's API): a new open Opportunity with its Account,
+  // contact roles and products, in one call.
+  sim.app.post('/_admin/deals', async (req) => ({ opportunityId: addDeal(self, req.body as SalesforceDealSeed) }));
   sim.app.post('/_admin/opportunities/:id/close-won', async (req) => {
     self.closeWon((req.params as { id: string }).id);
     return { delivered: await self.deliverOutbound() };
@@ -243,6 +247,42 @@ async function deliverOutbound(self: SalesforceSimulator): Promise<SalesforceSim
     self.deliveries.push(d);
   }
   return out;
+}
+
+/** What `POST /_admin/deals` takes: a new open Opportunity, its Account, contact roles and products. */
+export interface SalesforceDealSeed {
+  name: string;
+  account: { Name: string; Website?: string };
+  contacts?: { FirstName?: string; LastName: string; Email?: string; Role?: string }[];
+  products?: { ProductCode: string; Name: string; Quantity?: number }[];
+}
+
+function addDeal(sim: SalesforceSimulator, seed: SalesforceDealSeed): string {
+  const account = sim.addRecord('Account', { ...seed.account });
+  const opp = sim.addRecord('Opportunity', {
+    Name: seed.name,
+    StageName: 'Negotiation/Review',
+    CloseDate: new Date().toISOString().slice(0, 10),
+    AccountId: account,
+    IsClosed: false,
+    IsWon: false,
+  });
+  for (const [i, c] of (seed.contacts ?? []).entries()) {
+    const { Role, ...fields } = c;
+    const contact = sim.addRecord('Contact', { ...fields, AccountId: account });
+    sim.addRecord('OpportunityContactRole', { OpportunityId: opp, ContactId: contact, Role, IsPrimary: i === 0 });
+  }
+  for (const p of seed.products ?? []) {
+    const product = sim.addRecord('Product2', { Name: p.Name, ProductCode: p.ProductCode });
+    sim.addRecord('OpportunityLineItem', {
+      OpportunityId: opp,
+      Product2Id: product,
+      Name: p.Name,
+      Quantity: p.Quantity ?? 1,
+      ProductCode: p.ProductCode,
+    });
+  }
+  return opp;
 }
 
 /** A won-ready deal: Acme's Opportunity with its Account, two contact roles and two products. */
