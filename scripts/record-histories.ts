@@ -6,7 +6,7 @@
  *   npx tsx scripts/record-histories.ts            # all, into test/histories/
  *   npx tsx scripts/record-histories.ts autotaskOnboarding driftCheck
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -414,7 +414,13 @@ export const recorders: Record<string, Recorder> = {
     g.grant([...DEFAULT_DELEGATION_SCOPES]);
     const receiver = createNotifyReceiver();
     const notifyUrl = `${await receiver.listen()}/notify`;
-    const hub = createHubspotSimulator({ accessToken: 'pat-recorded', clientSecret: 'recorded-secret' });
+    // Deal IDs of their own: the deal workflow's ID is system + portal + deal, and every test on the same Temporal
+    // server (the canary test replays this recorder) must not find another run's deal under that ID.
+    const hub = createHubspotSimulator({
+      accessToken: 'pat-recorded',
+      clientSecret: 'recorded-secret',
+      firstId: randomInt(1_000, 1_000_000_000),
+    });
     process.env.ONRAMP_RECORD_HUBSPOT_TOKEN = 'pat-recorded';
     process.env.ONRAMP_RECORD_HUBSPOT_SECRET = 'recorded-secret';
     try {

@@ -136,6 +136,9 @@ describe('onramp sandbox sales <system>: a deal won in the simulated CRM becomes
       const r = await runSalesGuide(ctx, system);
       const printed = lines.slice(from).join('\n');
       assert.equal(r.deal.state, 'order-completed', printed);
+      // Every field came from the CRM: Salesforce's Account Website and ConnectWise's company website give the
+      // customer's domain (the readers' withDomain), HubSpot has a domain field; no operator step.
+      assert.deepEqual(r.deal.supplied ?? [], [], printed);
       assert.equal(r.order.state, 'completed');
       assert.deepEqual(
         r.order.integrations.map((i) => [i.name, i.state]),

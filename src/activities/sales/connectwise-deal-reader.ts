@@ -14,7 +14,7 @@ import { CW_ACCEPT } from '../connectwise/connectwise-client';
 import { classifyCwAnswer, CwObjectExists } from '../connectwise/connectwise-error-classifier';
 import { parseRetryAfter, permanent, retryable } from '../failures';
 import type { SalesDealReader, SalesDealReaderContext, SalesDealReaderFactory } from './sales-deal-reader';
-import { flatten } from './flatten';
+import { flatten, withDomain } from './flatten';
 
 /**
  * Reads a ConnectWise Manage opportunity through connectwise-rest 1.3.0 (types generated from ConnectWise's
@@ -226,7 +226,7 @@ export function connectwiseDealReader(
               company: {
                 id: String(company.id),
                 name: company.name,
-                properties: flatten(company),
+                properties: withDomain(flatten(company), 'website'),
               },
             }
           : {}),

@@ -15,3 +15,24 @@ export function flatten(record: Record<string, unknown>, prefix = '', depth = 0)
   }
   return out;
 }
+
+/**
+ * A company's properties with `domain` filled from its website when the system has no domain field (Salesforce
+ * Account `Website`, ConnectWise company `website`), so one mapping line (`company: domain`) reads every system.
+ * The system's own `domain` always wins; a website that is not a URL or host gives nothing.
+ */
+export function withDomain(
+  properties: Record<string, SalesFieldValue>,
+  websiteField: string
+): Record<string, SalesFieldValue> {
+  if (properties.domain) return properties;
+  const website = properties[websiteField]?.trim();
+  if (!website) return properties;
+  try {
+    const host = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(website) ? website : `https://${website}`).hostname;
+    const domain = host.toLowerCase().replace(/^www\./, '');
+    return domain.includes('.') ? { ...properties, domain } : properties;
+  } catch {
+    return properties;
+  }
+}

@@ -9,7 +9,7 @@ import type { SalesforceSystemSettings } from '../../domain/sales-salesforce-sch
 import { sameSalesforceId, salesforceId18 } from '../../rules/sales-system-rules';
 import { isNetworkError, isRetryableStatus, parseRetryAfter, permanent, retryable } from '../failures';
 import type { SalesDealReader, SalesDealReaderContext, SalesDealReaderFactory } from './sales-deal-reader';
-import { flatten } from './flatten';
+import { flatten, withDomain } from './flatten';
 
 /**
  * Reads a Salesforce Opportunity through jsforce 3.10.16, read-only (SOQL queries), so a retry repeats nothing:
@@ -209,7 +209,7 @@ export function salesforceDealReader(
               company: {
                 id: String(account.Id),
                 ...(typeof account.Name === 'string' ? { name: account.Name } : {}),
-                properties: flatten(account),
+                properties: withDomain(flatten(account), 'Website'),
               },
             }
           : {}),
