@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectwiseSalesSystemSettings } from '../../domain/sales-connectwise-schema';
 import { callbackKeyFetcher, verify } from '../../webhooks/sales/connectwise-callback';
-import { SalesRefusal as VerifyRefusal, replayMemory } from '../../webhooks/sales/sales-refusal';
-import { SalesRefusal, type SalesReceiverFactory } from './sales-receiver';
+import { replayMemory } from '../../webhooks/sales/sales-refusal';
+import type { SalesReceiverFactory } from './sales-receiver';
 
 export const connectwiseReceiver: SalesReceiverFactory<ConnectwiseSalesSystemSettings> = (ctx) => {
   const config = {
@@ -21,12 +21,7 @@ export const connectwiseReceiver: SalesReceiverFactory<ConnectwiseSalesSystemSet
   return Promise.resolve({
     system: 'connectwise',
     async receive(req) {
-      try {
-        return await verify(req, config);
-      } catch (err) {
-        if (err instanceof VerifyRefusal) throw new SalesRefusal(err.status, err.reason, err.message);
-        throw err;
-      }
+      return await verify(req, config);
     },
     acknowledge: () => ({ status: 200, contentType: 'application/json', body: '{}' }),
   });

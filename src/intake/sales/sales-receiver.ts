@@ -39,19 +39,7 @@ export interface SalesAck {
  * stage that is not interesting): return `[]` and the sender is acknowledged with nothing started.
  * Throw a SalesRefusal for a request that must not be trusted or understood.
  */
-export class SalesRefusal extends Error {
-  constructor(
-    /** 400 malformed, 401 bad/missing signature or stale timestamp, 403 wrong account (portal/org/company), 413/415 as HTTP says. */
-    readonly status: 400 | 401 | 403 | 404 | 413 | 415,
-    /** Short machine-readable reason, e.g. `bad_signature`, `stale_timestamp`, `wrong_account`, `malformed`. */
-    readonly reason: string,
-    /** For the sender's administrator: names what is wrong and how to fix it. Never echoes a secret. */
-    message: string
-  ) {
-    super(message);
-    this.name = 'SalesRefusal';
-  }
-}
+export { SalesRefusal } from '../../webhooks/sales/sales-refusal';
 
 export interface SalesReceiver {
   readonly system: SalesSystem;

@@ -6,8 +6,7 @@
  */
 import type { SalesforceSystemSettings } from '../../domain/sales-salesforce-schema';
 import { acknowledgement, verify } from '../../webhooks/sales/salesforce-outbound';
-import { SalesRefusal as VerifyRefusal } from '../../webhooks/sales/sales-refusal';
-import { SalesRefusal, type SalesReceiverFactory } from './sales-receiver';
+import type { SalesReceiverFactory } from './sales-receiver';
 
 export const salesforceReceiver: SalesReceiverFactory<SalesforceSystemSettings> = async (ctx) => {
   const config = {
@@ -17,12 +16,7 @@ export const salesforceReceiver: SalesReceiverFactory<SalesforceSystemSettings> 
   return {
     system: 'salesforce',
     async receive(req) {
-      try {
-        return verify(req, config);
-      } catch (err) {
-        if (err instanceof VerifyRefusal) throw new SalesRefusal(err.status, err.reason, err.message);
-        throw err;
-      }
+      return verify(req, config);
     },
     acknowledge: () => {
       const ack = acknowledgement();

@@ -3,9 +3,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 /**
  * Why a sales receiver refused a delivery: an HTTP status (4xx: nothing started), a short machine-readable
  * reason (`bad_signature`, `wrong_account`, `stale`, `replayed`, `malformed`, ...) and a message for the sender's
- * administrator naming what is wrong and how to fix it. Same shape as the intake's SalesRefusal
- * (src/intake/sales/sales-receiver.ts), which the intake adapters rethrow it as; this layer cannot import the
- * intake. Messages never carry a secret (no token, no signature, no signing key).
+ * administrator naming what is wrong and how to fix it. The one refusal of every receiver: the intake's seam
+ * (src/intake/sales/sales-receiver.ts) re-exports it. Messages never carry a secret (no token, no signature, no
+ * signing key).
  */
 export class SalesRefusal extends Error {
   constructor(
