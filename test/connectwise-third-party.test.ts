@@ -6,12 +6,11 @@
  * against the contract schemas in test/contracts/connectwise.ts.
  */
 import assert from 'node:assert/strict';
+import { tlsFront, type TlsFront } from './helpers/tls-front';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { ManageAPI } from 'connectwise-rest';
 import { request } from 'undici';
@@ -37,40 +36,6 @@ import {
 } from './contracts/connectwise';
 import { CLIENT_ID, fullRole } from './helpers/connectwise';
 
-interface Front {
-  host: string;
-  close(): Promise<void>;
-}
-
-/** A TLS terminator on loopback in front of the simulator's plain-HTTP port. */
-async function tlsFront(target: string, key: string, cert: string): Promise<Front> {
-  const { port } = new URL(target);
-  const open = new Set<net.Socket>();
-  const server = tls.createServer({ key, cert }, (client) => {
-    const upstream = net.connect(Number(port), '127.0.0.1');
-    open.add(client).add(upstream);
-    client.on('close', () => open.delete(client));
-    upstream.on('close', () => open.delete(upstream));
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end);
-    upstream.on('error', end);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address() as net.AddressInfo;
-  return {
-    host: `127.0.0.1:${addr.port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        for (const sock of open) sock.destroy(); // keep-alive connections of the client's agent
-      }),
-  };
-}
-
 type ClientError = { status: number; data: unknown; message: string };
 const failure = async (p: Promise<unknown>): Promise<ClientError> =>
   p.then(
@@ -84,7 +49,7 @@ const quiet = () => undefined;
 
 describe('ConnectWise simulator through connectwise-rest (third-party client, contract-checked responses)', () => {
   let sim: ConnectwiseSimulator;
-  let front: Front;
+  let front: TlsFront;
   let url: string;
   let pems: { private: string; cert: string };
   let roleId = 500;
@@ -128,7 +93,7 @@ describe('ConnectWise simulator through connectwise-rest (third-party client, co
     https.globalAgent.options.ca = pems.cert;
     sim = createConnectwiseSimulator({ siteUrl: 'na.myconnectwise.net' });
     url = await sim.listen();
-    front = await tlsFront(url, pems.private, pems.cert);
+    front = await tlsFront(url, { key: pems.private, cert: pems.cert });
   });
   after(async () => {
     https.globalAgent.options.ca = originalCa;
@@ -426,7 +391,7 @@ describe('ConnectWise simulator through connectwise-rest (third-party client, co
   it('429 past the rate limit reaches the client with the documented body', async () => {
     const limited = createConnectwiseSimulator({ requestsPerWindow: 2 });
     const limitedUrl = await limited.listen();
-    const limitedFront = await tlsFront(limitedUrl, pems.private, pems.cert);
+    const limitedFront = await tlsFront(limitedUrl, { key: pems.private, cert: pems.cert });
     try {
       const cw = new ManageAPI({
         companyId: limited.state.companyId,

@@ -9,11 +9,9 @@
  * `<dir>/connectwise-sales-ca.pem` and named by the block's `caFile`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
-import tls from 'node:tls';
-import { generate } from 'selfsigned';
 import { ensureOpportunityCallback } from '../activities/sales/connectwise-callbacks';
+import { tlsFront } from '../simulators/tls-front';
 import type { ConnectwiseSalesSystemSettings } from '../domain/sales-connectwise-schema';
 import { connectwiseSalesSystemSchema } from '../domain/sales-connectwise-schema';
 import {
@@ -77,41 +75,15 @@ export async function sandboxSalesforce(opts: {
   };
 }
 
-async function tlsFront(
+/** The simulator behind a TLS front, its certificate in `dir` for the reader's `caFile`. */
+async function tlsFrontWithCaFile(
   target: string,
   dir: string
 ): Promise<{ host: string; caFile: string; close(): Promise<void> }> {
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keySize: 2048,
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  });
+  const front = await tlsFront(target);
   const caFile = join(dir, 'connectwise-sales-ca.pem');
-  writeFileSync(caFile, pems.cert);
-  const port = Number(new URL(target).port);
-  const open = new Set<net.Socket>();
-  const server = tls.createServer({ key: pems.private, cert: pems.cert }, (client) => {
-    const upstream = net.connect(port, '127.0.0.1');
-    open.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    host: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    caFile,
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        for (const s of open) s.destroy();
-      }),
-  };
+  writeFileSync(caFile, front.ca);
+  return { host: front.host, caFile, close: front.close };
 }
 
 /** ConnectWise: Onramp registers its callback (idempotent), then a won opportunity's signed callback reaches the intake. */
@@ -121,7 +93,7 @@ export async function sandboxConnectwise(opts: {
   port?: number;
 }): Promise<SandboxSalesSystem<ConnectwiseSalesSimulator> & { register(): Promise<unknown> }> {
   const sim = createConnectwiseSalesSimulator();
-  const front = await tlsFront(await sim.listen(opts.port ?? 0), opts.dir);
+  const front = await tlsFrontWithCaFile(await sim.listen(opts.port ?? 0), opts.dir);
   sim.publicHost = front.host;
   seedConnectwiseSalesDeal(sim);
   const settings = {
