@@ -580,7 +580,7 @@ function delegation(): Record<string, unknown> {
     ],
     notifyingVendor: dg.notifyingVendorDetails(DELEGATION),
     done: dg.delegationDoneDetails(DELEGATION),
-    reverify: [dg.reverifyDetails(DELEGATION, []), dg.reverifyDetails(DELEGATION, ['https://mail.google.com/'])],
+    reverify: [dg.reverifyDetails(DELEGATION, []), dg.reverifyDetails(DELEGATION, DELEGATION.scopes)],
     mailTopic: [dg.delegationMailTopic(DELEGATION), dg.delegationMailTopic(DELEGATION_PLAIN)],
     vendorGrantMail: [dg.vendorGrantMail(DELEGATION), dg.vendorGrantMail(DELEGATION_PLAIN)],
   };

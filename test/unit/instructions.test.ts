@@ -3,7 +3,7 @@
  * by test/unit/instructions-renders.ts with arguments that take every branch, must equal
  * test/unit/golden/instructions.json. A changed word is a change to review:
  * `ONRAMP_UPDATE_GOLDEN=1 npx tsx --test test/unit/instructions.test.ts` rewrites the golden after an intended
- * change (then read the diff). The checks below the golden hold whatever the golden says: a fix names an
+ * change (then `npx prettier --write` it, as `npm run format:check` wants, and read the diff). The checks below the golden hold whatever the golden says: a fix names an
  * action, no secret reference given in an input comes out, and the IDs and fields a text names are the ones given.
  */
 import assert from 'node:assert/strict';
