@@ -145,7 +145,7 @@ export function creatingWebhooks(count: number): string {
 }
 
 export function webhookNotReady(entity: string, id: number, deadlineMinutes: number): string {
-  return `The ${entity} webhook ${id} is not ready after ${deadlineMinutes} min: check it has a subscribed field and is active in Autotask`;
+  return `The ${entity} webhook ${id} is not ready after ${deadlineMinutes} min: check it has a subscribed field and is active (GET /V1.0/${entity}Webhooks/${id}), or run the Autotask onboarding again (it finishes or recreates its webhooks)`;
 }
 
 // ---- webhook rotation (seed 004) ----

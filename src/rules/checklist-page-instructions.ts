@@ -88,8 +88,9 @@ export const pageText = {
 /** The guide's last step asks operators for a reference; on the page the admin pastes the value itself. */
 export function pageChecklist(checklist: readonly string[]): string[] {
   return checklist.map((step) =>
-    /reference \((file:\/path or env:NAME|env:NAME or file:\/path)\)/.test(step) ||
-    /give its reference|send Onramp its reference/.test(step)
+    /reference \((file:\/path or env:NAME|env:NAME or file:\/path)\)|give its reference|send Onramp its reference|the private key reference/.test(
+      step
+    )
       ? step
           .replace(
             /Store the private key where the Onramp worker can read it and give its reference \(file:\/path or env:NAME\), never the key itself\./,

@@ -8,6 +8,13 @@ export function dealName(s: Pick<SalesDealStatusV1, 'system' | 'account' | 'deal
 }
 
 /** What the operator must supply, one line per field, and how. */
+/** Where each system's deal takes a product line, as its own UI names it. */
+const LINE_ITEMS_WHERE: Record<SalesDealStatusV1['system'], string> = {
+  hubspot: 'the deal record > Line items > Add',
+  salesforce: 'the opportunity > Products > Add Products',
+  connectwise: 'the opportunity > Forecast > +',
+};
+
 export function salesNeedsText(
   s: Pick<SalesDealStatusV1, 'system' | 'account' | 'dealId' | 'orderId'>,
   needs: readonly SalesFieldNeedV1[]
@@ -20,7 +27,7 @@ export function salesNeedsText(
     '',
     fields.length
       ? `Fix the deal in ${SYSTEM_NAME[s.system]} (a new stage change re-reads it), or supply the value: onramp sales supply ${s.system} ${s.account} ${s.dealId} ${fields.map((n) => `--field ${n.field}=<value>`).join(' ')}`
-      : `Add a line item with one of the mapping's SKUs to the deal in ${SYSTEM_NAME[s.system]}; the next stage change re-reads it.`,
+      : `Add a line item with one of the mapping's SKUs to the deal in ${SYSTEM_NAME[s.system]} (${LINE_ITEMS_WHERE[s.system]}); the next stage change re-reads it.`,
   ].join('\n');
 }
 
