@@ -23,7 +23,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# MALLOC_* (glibc arenas, fixed trim/mmap thresholds) and the 2 MB V8 semi-space: the worker's memory settings
+# MALLOC_* (glibc arenas, fixed trim/mmap thresholds), the 2 MB V8 semi-space and, in CMD (NODE_OPTIONS refuses it),
+# --optimize-for-size: the worker's memory settings
 # (src/worker.ts WORKER_PROCESS_ENV, WORKER_NODE_FLAGS, kept in step by test/launch-settings.test.ts; README
 # benchmark section). Harmless for the intake and the codec server.
 ENV ONRAMP_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
@@ -35,4 +36,4 @@ ENV ONRAMP_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
 USER node
 # 9464: worker Prometheus metrics (ONRAMP_METRICS_BIND_ADDRESS=0.0.0.0:9464); 8485: intake API; 8484: codec server.
 EXPOSE 9464 8485 8484
-CMD ["node", "dist/worker.js"]
+CMD ["node", "--optimize-for-size", "dist/worker.js"]

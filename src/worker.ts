@@ -52,14 +52,21 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
  *   after they are freed: the two arenas grew from 42 to 75 MB through a burst of 2,000 starts and kept it
  *   once all were closed; with fixed thresholds they stayed at ~38 MB;
  * - a 2 MB V8 semi-space (young generation) instead of 16 MB: each of the worker's two isolates (main
- *   thread and workflow thread) otherwise keeps up to 3 x 16 MB of young generation after a burst.
+ *   thread and workflow thread) otherwise keeps up to 3 x 16 MB of young generation after a burst;
+ * - --optimize-for-size: V8 grows its heaps less eagerly and keeps less compiled code. With 2,000 onboardings
+ *   waiting the worker read 206 and 206 MB RSS with it, 228, 229 and 243 MB without (anonymous memory 143 vs
+ *   165–181 MB; `npm run bench -- --scenario idle --idle 2000`, 2026-12-05, next to a mutation run), and started
+ *   them as fast (194 vs 191 s). NODE_OPTIONS refuses it, so the Dockerfile passes it in CMD; set at run time
+ *   (v8.setFlagsFromString) it saved nothing (229 MB): the main isolate exists by then.
  */
 export const WORKER_PROCESS_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
   MALLOC_TRIM_THRESHOLD_: '131072',
   MALLOC_MMAP_THRESHOLD_: '131072',
 };
-export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+export const WORKER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--optimize-for-size'];
+/** The part of WORKER_NODE_FLAGS that NODE_OPTIONS accepts (the Dockerfile's ENV; the rest goes in its CMD). */
+export const WORKER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=2'];
 
 /**
  * The workflow code: a bundle pre-built at build time when ONRAMP_WORKFLOW_BUNDLE names one (production,

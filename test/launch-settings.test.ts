@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { dockerfileRuntime } from '../scripts/compose-resolve';
-import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../src/worker';
+import { WORKER_NODE_FLAGS, WORKER_NODE_OPTIONS, WORKER_PROCESS_ENV } from '../src/worker';
 
 const repo = resolve(__dirname, '..');
 
@@ -26,13 +26,21 @@ function scriptLaunch(script: string): { env: Record<string, string>; flags: str
 describe("the worker's launch settings (src/worker.ts WORKER_PROCESS_ENV, WORKER_NODE_FLAGS) are what every launcher uses", () => {
   it("the Dockerfile's runtime stage sets the same environment and node flags", () => {
     // The same reading of the Dockerfile that scripts/prod-proof.sh's compose resolution uses.
-    const { env } = dockerfileRuntime(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
+    const { env, cmd } = dockerfileRuntime(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
     for (const [name, value] of Object.entries(WORKER_PROCESS_ENV))
       assert.equal(env[name], value, `Dockerfile ENV ${name} (src/worker.ts WORKER_PROCESS_ENV says ${value})`);
+    const nodeOptions = (env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean);
     assert.deepEqual(
-      (env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean),
+      nodeOptions,
+      [...WORKER_NODE_OPTIONS],
+      'Dockerfile ENV NODE_OPTIONS should be WORKER_NODE_OPTIONS'
+    );
+    // The flags NODE_OPTIONS refuses (--optimize-for-size) sit between `node` and the entry point of CMD.
+    assert.equal(cmd[0], 'node', `Dockerfile CMD ${JSON.stringify(cmd)}`);
+    assert.deepEqual(
+      [...nodeOptions, ...cmd.slice(1, -1)],
       [...WORKER_NODE_FLAGS],
-      'Dockerfile ENV NODE_OPTIONS should be WORKER_NODE_FLAGS'
+      'Dockerfile NODE_OPTIONS + CMD flags should be WORKER_NODE_FLAGS'
     );
   });
 
