@@ -73,7 +73,9 @@ services:
     assert.deepEqual(onramp.map((s) => s.name).sort(), ['checklist-page', 'codec-server', 'intake', 'worker']);
     for (const s of onramp) {
       assert.equal(s.command[0], 'node', `${s.name} runs node, not tsx/npx`);
-      assert.match(s.command[1] ?? '', /^dist\/.*\.js$/);
+      // node [flags] dist/<entry>.js (the worker's CMD carries --optimize-for-size: NODE_OPTIONS refuses it).
+      assert.match(s.command.at(-1) ?? '', /^dist\/.*\.js$/);
+      for (const flag of s.command.slice(1, -1)) assert.match(flag, /^--[a-z-]+(=\S+)?$/, `${s.name}: ${flag}`);
       // What broke in issue 11: compose hands `VAR=''`; the config must take it as unset. (Certificate
       // paths exist only in the container, so the Temporal TLS variables are left out here.)
       const env = Object.fromEntries(
