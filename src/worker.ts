@@ -16,6 +16,7 @@ import { rotationStateFromConfig } from './secrets/rotation-state';
 import { PostgresSecretStore, secretStore, useSecretStore } from './secrets/secret-store';
 import { connectTemporalNative, describeConnection } from './temporal/connection';
 import { installRuntime } from './temporal/runtime';
+import { sharedWorkflowModules } from './temporal/workflow-bundle';
 import { makeCurrentIfNone, versionString, workerDeploymentOptions, workerVersion } from './temporal/worker-versioning';
 
 export interface CreateWorkerOptions {
@@ -74,8 +75,10 @@ export const WORKER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=2'
  */
 export function workflowSource(
   bundle: string | undefined = processEnv().ONRAMP_WORKFLOW_BUNDLE
-): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  return bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('./workflows') };
+): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
+  if (bundle) return { workflowBundle: { codePath: bundle } };
+  const workflowsPath = require.resolve('./workflows');
+  return { workflowsPath, bundlerOptions: { preloadModules: sharedWorkflowModules(workflowsPath) } };
 }
 
 /** The activities' vendor endpoints and limits, from configuration (the sandbox passes simulator URLs the same way). */

@@ -3,8 +3,8 @@
  * OUT.js`) and loaded by every worker through ONRAMP_WORKFLOW_BUNDLE instead of running webpack at each
  * start. Only production dependencies here: the image's builder must not need test tooling.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../codec';
 
@@ -19,6 +19,7 @@ export async function writeWorkflowBundle(
   const { code } = await bundleWorkflowCode({
     workflowsPath,
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    preloadModules: sharedWorkflowModules(workflowsPath),
     logger: new DefaultLogger('WARN'),
   });
   const heavy = heavyModulesIn(code);
@@ -29,6 +30,24 @@ export async function writeWorkflowBundle(
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, code);
   return outPath;
+}
+
+/**
+ * The modules every cached workflow shares instead of evaluating its own copy (the SDK's `preloadModules`: with
+ * reuseV8Context each workflow otherwise runs every bundled module's top level again, in its own module cache).
+ * Only src/rules (pure, no module state, no clock or randomness at module scope: the layer's rule) and
+ * src/contract (message and query definitions, constants) qualify; the workflows' own modules, which hold
+ * activity proxies and per-run state, are not shared. Paths are absolute, next to `workflowsPath`, so a bundle
+ * built from a copy of the sources (scripts/proof/patched-bundle.ts) preloads the copy's modules.
+ */
+export function sharedWorkflowModules(workflowsPath: string): string[] {
+  const src = resolve(dirname(workflowsPath), '..');
+  return ['contract', 'rules'].flatMap((dir) =>
+    readdirSync(join(src, dir))
+      .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort()
+      .map((f) => join(src, dir, f))
+  );
 }
 
 /**
