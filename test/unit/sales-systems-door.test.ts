@@ -99,6 +99,7 @@ describe('systems.salesforce', () => {
       accepted('salesforce', {
         ...sf,
         organizationId: ' 00D5e000000KQ2e ',
+        clientId: ` ${sf.clientId} `,
         loginUrl: '  https://acme.my.salesforce.com//  ',
         apiVersion: ' 61.0 ',
       }),
