@@ -226,8 +226,12 @@ export const adminRoleInputSchema = z
 function refineMembersFrom(from: MembersFromV1, groupEmail: string, ctx: z.RefinementCtx): void {
   const given = (['orgUnit', 'group', 'csv'] as const).filter((k) => from[k] !== undefined);
   const issue = (path: (string | number)[], message: string) =>
-    // Stryker disable next-line StringLiteral: the issue code is never shown or read (describeIssues reports path and message)
-    ctx.addIssue({ code: 'custom', path: ['membersFrom', ...path], message });
+    ctx.addIssue({
+      // Stryker disable next-line StringLiteral: the issue code is never shown or read (describeIssues reports path and message)
+      code: 'custom',
+      path: ['membersFrom', ...path],
+      message,
+    });
   if (given.length !== 1)
     issue(
       [],

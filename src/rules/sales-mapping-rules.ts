@@ -82,12 +82,16 @@ export function describeSource(source: SalesFieldSourceV1): string {
 function transformed(value: string, transform: SalesTransformV1 | undefined): string {
   if (transform === 'lowercase') return value.toLowerCase();
   if (transform === 'slug')
-    return value
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 63);
+    return (
+      value
+        .toLowerCase()
+        .normalize('NFKD')
+        // NFKD splits "é" into "e" and a combining accent: drop the accent, keep the letter (Café → cafe).
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 63)
+    );
   return value;
 }
 
@@ -157,6 +161,7 @@ export function mapSalesDeal(
 ): SalesMapResult {
   const orderId = salesOrderId(deal.system, deal.account, deal.dealId);
   const integrations = selectedIntegrations(deal, mapping);
+  const sold = new Set(deal.lineItems.map((l) => l.sku?.trim()));
   const request: Record<string, unknown> = { orderId, integrations: {} };
   const needs: SalesFieldNeedV1[] = [];
   const fill = (path: string, source: SalesFieldSourceV1) => {
@@ -178,8 +183,10 @@ export function mapSalesDeal(
     setPath(request, `integrations.${name}`, {});
     for (const [path, source] of Object.entries(mapping.integrations[name] ?? {}))
       fill(`integrations.${name}.${path}`, source);
+    // The profile of a product this deal sells: another product of the mapping selling the same integration
+    // with a different profile must not lend it its own.
     const profile = mapping.products.find(
-      (p) => p.vendorProfile && p.integrations.includes(name) && name === 'autotask'
+      (p) => p.vendorProfile && p.integrations.includes(name) && name === 'autotask' && sold.has(p.sku)
     );
     if (profile?.vendorProfile) setPath(request, `integrations.${name}.vendorProfile`, profile.vendorProfile);
   }

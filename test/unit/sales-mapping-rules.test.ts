@@ -168,6 +168,8 @@ describe('reading a source from a deal', () => {
     assert.equal(of('Contoso School', 'lowercase'), 'contoso school');
     assert.equal(of('Contoso  &  Partners, Inc.', 'slug'), 'contoso-partners-inc');
     assert.equal(of('(Contoso) -- ', 'slug'), 'contoso');
+    // NFKD splits an accented letter in two; the accent is dropped, not turned into a dash.
+    assert.equal(of('Café Zürich Écoles', 'slug'), 'cafe-zurich-ecoles');
     assert.equal(
       of('The Northwind Traders Managed Services and Cloud Consulting Group of Greater Seattle', 'slug'),
       'the-northwind-traders-managed-services-and-cloud-consulting-gro'
@@ -235,6 +237,15 @@ describe('mapping a deal to an order request', () => {
       orderId: 'hubspot-62515-1000',
       integrations: { googleDelegation: {}, autotask: { vendorProfile: 'datto-rmm' } },
     });
+  });
+
+  it('a deal selling the plain Autotask product gets no vendor profile from another product of the mapping', () => {
+    const r = mapSalesDeal(deal({ lineItems: [{ id: '3', sku: 'ONR-AT', quantity: 1 }] }), {
+      ...mapping,
+      order: {},
+      integrations: {},
+    });
+    assert.deepEqual(r.request, { orderId: 'hubspot-62515-1000', integrations: { autotask: {} } });
   });
 
   it('an integration no vendor-profile product selects gets no vendorProfile field', () => {
