@@ -33,24 +33,7 @@ import { formatDuration, parseDelegationInput } from '../../src/domain/google-de
 import { formatMemberFailures } from '../../src/rules/google-admin-roles-instructions';
 import { delegationInstructions } from '../../src/rules/google-delegation-instructions';
 import { InputError } from '../../src/domain/field-validators';
-import type { AutotaskVendorProfileView } from '../../src/contract/vendor-profile-messages';
-
-const SOPHOS_VIEW: AutotaskVendorProfileView = {
-  profile: 'sophos-central',
-  vendorName: 'Sophos Central',
-  integrationVendor: 'Sophos Central - Security',
-  webhooks: true,
-  rights: [
-    { entity: 'Companies', actions: ['query'], grantedBy: 'CRM > Account & Contact Access (All)' },
-    {
-      entity: 'Tickets',
-      actions: ['query', 'create', 'update'],
-      grantedBy: 'Service Desk > Tickets (View, Add, Edit)',
-    },
-  ],
-  linesOfBusiness: ['General > IT Services'],
-  viewItemsWithoutLineOfBusiness: true,
-};
+import { SOPHOS_VIEW } from './fixtures-domain';
 
 const GOLDEN = join(__dirname, 'golden', 'domain.json');
 

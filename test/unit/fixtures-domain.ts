@@ -2,6 +2,7 @@
  * Valid inputs of every domain schema (each optional field present), shared by the Temporal-free domain
  * tests (test/unit/domain-inputs.test.ts). Each test takes a copy and breaks one field.
  */
+import type { AutotaskVendorProfileView } from '../../src/contract/vendor-profile-messages';
 import { InputError } from '../../src/domain/field-validators';
 
 export const SA_CLIENT_ID = '123456789012345678901';
@@ -224,3 +225,21 @@ export function problems(parse: (value: unknown) => unknown, value: unknown): st
     throw e;
   }
 }
+
+/** Seed 004's vendor (Sophos Central) as the Autotask texts see its profile. */
+export const SOPHOS_VIEW: AutotaskVendorProfileView = {
+  profile: 'sophos-central',
+  vendorName: 'Sophos Central',
+  integrationVendor: 'Sophos Central - Security',
+  webhooks: true,
+  rights: [
+    { entity: 'Companies', actions: ['query'], grantedBy: 'CRM > Account & Contact Access (All)' },
+    {
+      entity: 'Tickets',
+      actions: ['query', 'create', 'update'],
+      grantedBy: 'Service Desk > Tickets (View, Add, Edit)',
+    },
+  ],
+  linesOfBusiness: ['General > IT Services'],
+  viewItemsWithoutLineOfBusiness: true,
+};

@@ -18,6 +18,7 @@ import type { DelegationInputV1, ScopeStatus } from '../../src/contract/google-d
 import type { OffboardingIntegration, OffboardingStep } from '../../src/contract/offboarding-messages';
 import type { SalesDealStatusV1, SalesFieldNeedV1 } from '../../src/contract/sales-deal-messages';
 import type { AutotaskVendorProfileView } from '../../src/contract/vendor-profile-messages';
+import { SOPHOS_VIEW } from './fixtures-domain';
 import * as at from '../../src/rules/autotask-instructions';
 import { INTEGRATION_TITLE, pageChecklist, pageText } from '../../src/rules/checklist-page-instructions';
 import * as cw from '../../src/rules/connectwise-instructions';
@@ -50,20 +51,8 @@ export const IDS = {
 } as const;
 
 export const SOPHOS: AutotaskVendorProfileView = {
-  profile: 'sophos-central',
-  vendorName: 'Sophos Central',
-  integrationVendor: 'Sophos Central - Security',
-  webhooks: true,
-  rights: [
-    { entity: 'Companies', actions: ['query'], grantedBy: 'CRM > Account & Contact Access (All)' },
-    {
-      entity: 'Tickets',
-      actions: ['query', 'create', 'update'],
-      grantedBy: 'Service Desk > Tickets (View, Add, Edit)',
-    },
-  ],
+  ...SOPHOS_VIEW,
   linesOfBusiness: ['General > IT Services', 'General > Security'],
-  viewItemsWithoutLineOfBusiness: true,
 };
 /** Seed 001: no webhook step, no line of business. */
 export const OFFICE_PROTECT: AutotaskVendorProfileView = {
