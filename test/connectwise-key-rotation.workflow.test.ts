@@ -196,6 +196,68 @@ describe('connectwiseKeyRotation (real Temporal server + ConnectWise simulator o
     assert.ok((await cw.activities.verifyConnectwiseConnection(keyOf(second.result))).ok, 'in use');
   });
 
+  it('the operator\'s "old key deleted" that arrives while ConnectWise is being asked is not lost until the next re-check', async () => {
+    // The race a loaded CI run hit: the check of the old key answers "still works" (asked before the operator
+    // deleted it), and the operator's signal lands while that answer is on its way. The workflow must check
+    // again at once; the re-check interval here is an hour, so a lost signal leaves it waiting.
+    const m = await cw.newMember();
+    const heldQueue = uniqueTaskQueue('cw-rotation-held');
+    let armed = false;
+    let oldKeyChecks = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let onAsked!: () => void;
+    const asked = new Promise<void>((r) => (onAsked = r));
+    await stack.worker(
+      {
+        ...cw.activities,
+        verifyConnectwiseConnection: async (c) => {
+          const answer = await cw.activities.verifyConnectwiseConnection(c);
+          if (c.publicKey === m.publicKey && armed && ++oldKeyChecks === 1) {
+            // The revoke step's first check of the old key (armed once the new key was sent).
+            onAsked();
+            await released;
+          }
+          return answer;
+        },
+      },
+      { taskQueue: heldQueue }
+    );
+    const h = await env.client.workflow.start<typeof connectwiseKeyRotation>('connectwiseKeyRotation', {
+      workflowId: `cw-rotation-held-${randomUUID()}`,
+      taskQueue: heldQueue,
+      args: [
+        {
+          customer: { name: `Held check MSP ${m.identifier}` },
+          connection: connectionOf(m),
+          timing: { recheckSeconds: 3600, reminderMinutes: 60, operatorDeadlineHours: 2 },
+        },
+      ],
+    });
+    await eventually(async () => (await h.query(cwKeyRotationStatusQuery)).step === 'awaiting-new-key', 'the key step');
+    const fresh = (await adminKey(m, 'POST'))!;
+    armed = true;
+    await h.executeUpdate(provideNewKeyUpdate, {
+      args: [{ publicKey: fresh.publicKey, privateKeyRef: cw.secretFile(fresh.privateKey) }],
+    });
+    await asked;
+    await adminKey(m, 'DELETE', m.publicKey);
+    await h.signal(oldKeyDeletedSignal);
+    // The signal is in the history before the held answer is released (the server's order, not a delay).
+    await eventually(
+      async () => (await h.fetchHistory()).events?.some((e) => e.workflowExecutionSignaledEventAttributes) || undefined,
+      'the signal in the history'
+    );
+    release();
+    await eventually(
+      async () => (await h.query(cwKeyRotationStatusQuery)).step === 'done' || undefined,
+      'the rotation to finish on the signal (a lost one waits for the hourly re-check)'
+    );
+    const result = await h.result();
+    assert.equal(result.oldPublicKey, m.publicKey);
+    assert.equal(oldKeyChecks, 2, 'checked once more right after the signal, and found refused');
+  });
+
   it("a key the customer's admin deleted is found by a drift check and fixed by a rotation; a clean check closes the finding", async () => {
     const m = await cw.newMember();
     const customer = { id: `cw-drift-${m.identifier}`, name: `Drifting MSP ${m.identifier}` };

@@ -221,6 +221,9 @@ async function awaitOldKeyRefused(r: Rotation): Promise<void> {
     keyRotationText.deleteOldKey(r.old.apiMember, r.old.publicKey)
   );
   for (;;) {
+    // Cleared before the check, not after it: an operator's "deleted" that arrives while ConnectWise is being
+    // asked must wake the wait below at once (it was lost until the next re-check, minutes later).
+    r.oldKeyDeleted = false;
     const v = await act.verifyConnectwiseConnection(r.old);
     if (!v.ok && v.field === 'keys') return;
     if (Date.now() >= r.deadline)
@@ -228,7 +231,6 @@ async function awaitOldKeyRefused(r: Rotation): Promise<void> {
         keyRotationText.oldKeyStillWorks(r.old.publicKey, input.timing.operatorDeadlineHours),
         FailureType.ConnectWiseOldKeyNotRemoved
       );
-    r.oldKeyDeleted = false;
     await condition(() => r.oldKeyDeleted, Math.min(input.timing.recheckSeconds * 1000, r.deadline - Date.now()));
   }
 }
