@@ -46,9 +46,8 @@ import { createTestWorker, eventually, testEnv, uniqueTaskQueue } from '../test/
 
 import { createSalesActivities } from '../src/activities/sales';
 import { salesDealStatusQuery } from '../src/contract/sales-deal-messages';
-import { InputError } from '../src/domain/field-validators';
 import { parseSalesMapping, salesMappingV1 } from '../src/domain/sales-mapping-schema';
-import { acceptOrder, type OrderConfig } from '../src/services/orders';
+import { orderProblems, type OrderConfig } from '../src/services/orders';
 import { deliverSalesEvent, supplySalesFields } from '../src/services/sales-deals';
 import { createHubspotSimulator } from '../src/simulators/hubspot/hubspot-simulator';
 
@@ -451,15 +450,7 @@ export const recorders: Record<string, Recorder> = {
       const sales = createSalesActivities({
         mapping,
         client: async () => env.client,
-        validateOrder: (request) => {
-          try {
-            acceptOrder(request, { temporal: { taskQueue: 'x' } } as OrderConfig);
-            return [];
-          } catch (err) {
-            if (err instanceof InputError) return err.problems;
-            throw err;
-          }
-        },
+        validateOrder: (request) => orderProblems(request, { temporal: { taskQueue: 'x' } } as OrderConfig),
       });
       return await withWorker({ ...notifyActivities(g, notifyUrl), ...sales }, async (taskQueue) => {
         const dealId = hub.createDeal({

@@ -7,8 +7,7 @@ import { codecFromConfig, createDataConverter } from './codec';
 import { loadConfig, processEnv, type OnrampConfig } from './config';
 import { connectClient } from './client';
 import { loadSalesMapping } from './secrets/sales-mapping-file';
-import { acceptOrder } from './services/orders';
-import { InputError } from './domain/field-validators';
+import { orderProblems } from './services/orders';
 import { createLogger, type Logger } from './logger';
 import { createSentMailStore } from './activities/notify/sent-mail';
 import { checklistKeysFromConfig, type ChecklistKeys } from './checklist';
@@ -143,15 +142,7 @@ export function activityDepsFromConfig(config: OnrampConfig): ActivityDeps {
       // Read once at start: a bad file stops the worker with its line numbers.
       mapping: config.sales.mappingFile ? loadSalesMapping(config.sales.mappingFile) : undefined,
       // The intake's own check of an order (schema, ConnectWise hosts, vendor profiles): nothing duplicated.
-      validateOrder: (request) => {
-        try {
-          acceptOrder(request, config);
-          return [];
-        } catch (err) {
-          if (err instanceof InputError) return err.problems;
-          throw err;
-        }
-      },
+      validateOrder: (request) => orderProblems(request, config),
     },
   };
 }

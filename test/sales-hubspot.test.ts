@@ -11,13 +11,12 @@ import { createSalesActivities } from '../src/activities/sales';
 import type { OrderRequestV1 } from '../src/contract/customer-onboarding-messages';
 import { OnrampStep } from '../src/contract/search-attributes';
 import { salesDealStatusQuery } from '../src/contract/sales-deal-messages';
-import { InputError } from '../src/domain/field-validators';
 import { parseSalesMapping, salesMappingV1 } from '../src/domain/sales-mapping-schema';
 import { receiversFromMapping } from '../src/intake/sales/receivers';
 import { customerOnboardingWorkflowId } from '../src/rules/customer-onboarding-rules';
 import { salesDealWorkflowId } from '../src/rules/sales-mapping-rules';
 import { resolveSecretRef } from '../src/secrets/secret-ref';
-import { acceptOrder, type OrderConfig } from '../src/services/orders';
+import { orderProblems, type OrderConfig } from '../src/services/orders';
 import { supplySalesFields } from '../src/services/sales-deals';
 import {
   createHubspotSimulator,
@@ -128,15 +127,7 @@ describe('HubSpot deals become orders', () => {
         ...createSalesActivities({
           mapping,
           client: async () => world.env.client,
-          validateOrder: (request) => {
-            try {
-              acceptOrder(request, { temporal: { taskQueue: 'x' } } as OrderConfig);
-              return [];
-            } catch (err) {
-              if (err instanceof InputError) return err.problems;
-              throw err;
-            }
-          },
+          validateOrder: (request) => orderProblems(request, { temporal: { taskQueue: 'x' } } as OrderConfig),
         }),
         ...createEmailActivities({ from: 'Onramp <onramp@onramp.invalid>' }),
       },

@@ -18,7 +18,6 @@ import { createSalesActivities } from '../src/activities/sales';
 import type { OrderRequestV1 } from '../src/contract/customer-onboarding-messages';
 import { salesDealStatusQuery } from '../src/contract/sales-deal-messages';
 import type { SalesSystem } from '../src/contract/sales-messages';
-import { InputError } from '../src/domain/field-validators';
 import { parseSalesMapping, salesMappingV1 } from '../src/domain/sales-mapping-schema';
 import { createIntakeServer } from '../src/intake/intake-server';
 import { receiversFromMapping } from '../src/intake/sales/receivers';
@@ -26,7 +25,7 @@ import { customerOnboardingWorkflowId } from '../src/rules/customer-onboarding-r
 import { salesDealWorkflowId, salesOrderId } from '../src/rules/sales-mapping-rules';
 import { salesforceIdSuffix } from '../src/rules/sales-system-rules';
 import { resolveSecretRef } from '../src/secrets/secret-ref';
-import { acceptOrder, type OrderConfig } from '../src/services/orders';
+import { orderProblems, type OrderConfig } from '../src/services/orders';
 import {
   createConnectwiseSalesSimulator,
   cwCallbackSignature,
@@ -192,15 +191,7 @@ describe('Salesforce and ConnectWise deals become orders (documented examples, r
         ...createSalesActivities({
           mapping,
           client: async () => world.env.client,
-          validateOrder: (request) => {
-            try {
-              acceptOrder(request, { temporal: { taskQueue: 'x' } } as OrderConfig);
-              return [];
-            } catch (err) {
-              if (err instanceof InputError) return err.problems;
-              throw err;
-            }
-          },
+          validateOrder: (request) => orderProblems(request, { temporal: { taskQueue: 'x' } } as OrderConfig),
         }),
         ...createEmailActivities({ from: 'Onramp <onramp@onramp.invalid>' }),
       },

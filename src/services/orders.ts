@@ -153,6 +153,20 @@ export function acceptOrder(request: unknown, config: OrderConfig): AcceptedOrde
   };
 }
 
+/**
+ * The intake's own check of an order as a list of problems (empty: it would be accepted). What a sales deal's
+ * mapping is checked against before its order starts (src/activities/sales), so nothing is checked twice.
+ */
+export function orderProblems(request: unknown, config: OrderConfig): string[] {
+  try {
+    acceptOrder(request, config);
+    return [];
+  } catch (err) {
+    if (err instanceof InputError) return err.problems;
+    throw err;
+  }
+}
+
 /** An order validated as acceptOrder does, for the commands that need only the order. */
 export function validateOrder(request: unknown, config: OrderConfig): Order {
   return acceptOrder(request, config).order;

@@ -3,11 +3,10 @@ import type { Command } from 'commander';
 import { createSalesActivities } from '../../activities/sales';
 import { loadConfig } from '../../config';
 import type { SalesSystem } from '../../contract/sales-messages';
-import { InputError } from '../../domain/field-validators';
 import type { SalesMappingFile } from '../../domain/sales-mapping-schema';
 import { salesNeedsText } from '../../rules/sales-instructions';
 import { loadSalesMapping } from '../../secrets/sales-mapping-file';
-import { acceptOrder } from '../../services/orders';
+import { orderProblems } from '../../services/orders';
 import { salesDealStatus, supplySalesFields } from '../../services/sales-deals';
 import { CliError, withClient, type Out } from '../context';
 
@@ -47,15 +46,7 @@ export function registerSalesCommands(program: Command, out: Out): void {
       const sys = systemArg(system);
       const activities = createSalesActivities({
         mapping: m,
-        validateOrder: (request) => {
-          try {
-            acceptOrder(request, config);
-            return [];
-          } catch (err) {
-            if (err instanceof InputError) return err.problems;
-            throw err;
-          }
-        },
+        validateOrder: (request) => orderProblems(request, config),
       });
       const plan = await activities.planSalesDeal({ system: sys, account: accountOf(m, sys, opts.account), dealId });
       if (opts.json) return out(JSON.stringify(plan, null, 2));
