@@ -68,7 +68,7 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
     });
     baseUrl = await server.listen(0);
     // The world's worker, plus the e-mail channel: waiting steps mail their admin a link to this page.
-    const { sendHumanMail } = createActivities({
+    const { sendHumanMails } = createActivities({
       google: { tokenUrl: 'http://127.0.0.1:9/token' },
       notify: {},
       mail: {
@@ -79,7 +79,7 @@ describe('checklist page in a browser', { skip: !existsSync(CHROMIUM) && `${CHRO
         checklist: { baseUrl, ttlSeconds: 3600, keys: async () => keys },
       },
     });
-    await world.stack.worker({ ...world.activities, sendHumanMail }, { taskQueue: world.taskQueue });
+    await world.stack.worker({ ...world.activities, sendHumanMails }, { taskQueue: world.taskQueue });
     browser = await chromium.launch({ executablePath: CHROMIUM });
     // Nothing is granted yet in the customer's Google tenant.
     world.g.grant([]);

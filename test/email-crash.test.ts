@@ -71,12 +71,12 @@ describe('e-mail once across a worker SIGKILL (real Mailpit, real Temporal)', ()
     return { admin, handle, taskQueue };
   };
 
-  /** The attempts that completed sendHumanMail activities (the operator's copy, unconfigured here, completes at once). */
+  /** The attempts that completed sendHumanMails activities (the operator's copy, unconfigured here, goes nowhere). */
   const completedSendAttempts = async (handle: WorkflowHandle): Promise<number[]> => {
     const events = (await handle.fetchHistory()).events ?? [];
     const sends = new Set(
       events
-        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendHumanMail')
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendHumanMails')
         .map((e) => String(e.eventId))
     );
     const startedIds = events

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type OnrampActivities } from '../src/activities';
 import { FileSentMailStore } from '../src/activities/notify/sent-mail';
@@ -277,10 +277,13 @@ describe('e-mail to the humans of a waiting step (Mailpit over SMTP, real Tempor
     ...over,
   });
 
+  type SendAll = OnrampActivities['sendHumanMails'];
+  const sendAll = (acts: Pick<OnrampActivities, 'sendHumanMails'>, mails: HumanMailV1[]) =>
+    new MockActivityEnvironment().run<[HumanMailV1[]], MailSendResult[], SendAll>(acts.sendHumanMails, mails);
+
   it('the same message twice: sent once, the second answered from the record', async () => {
     const m = message();
-    const send = (x: HumanMailV1): Promise<MailSendResult> =>
-      new MockActivityEnvironment().run(activities.sendHumanMail, x);
+    const send = async (x: HumanMailV1): Promise<MailSendResult> => (await sendAll(activities, [x]))[0]!;
     const first = await send(m);
     const second = await send(m);
     assert.equal(first.status, 'accepted');
@@ -289,7 +292,7 @@ describe('e-mail to the humans of a waiting step (Mailpit over SMTP, real Tempor
     assert.equal(caught.length, 1);
   });
 
-  it('a recipient the server refuses (5xx) fails for good, naming the address; a server away is retried', async () => {
+  it('a recipient the server refuses (5xx) is reported with its address and the other copies still go; a server away is retried', async () => {
     const strict = await mailCatcher(['--smtp-allowed-recipients', '@allowed\\.example$']);
     try {
       const refusing = createActivities({
@@ -297,23 +300,26 @@ describe('e-mail to the humans of a waiting step (Mailpit over SMTP, real Tempor
         notify: {},
         mail: mailSettings(strict.smtpUrl),
       });
-      const err = await new MockActivityEnvironment().run(refusing.sendHumanMail, message()).then(
-        () => assert.fail('sent to a refused recipient'),
-        (e: unknown) => e as ApplicationFailure
+      const m = message();
+      const vendorCopy = { ...m, to: { role: 'vendor' as const, address: 'support@allowed.example' } };
+      const [admin, vendor] = await sendAll(refusing, [m, vendorCopy]);
+      assert.equal(admin!.status, 'refused');
+      assert.match(admin!.reason ?? '', /refused the recipient admin@customer\.example/);
+      assert.equal(vendor!.status, 'accepted', 'the refused copy does not hold back the other');
+      assert.deepEqual(
+        (await strict.messages()).map((c) => c.To.map((t) => t.Address)),
+        [['support@allowed.example']]
       );
-      assert.ok(err instanceof ApplicationFailure);
-      assert.equal(err.type, FailureType.MailRecipientRejected);
-      assert.equal(err.nonRetryable, true);
-      assert.match(err.message, /admin@customer\.example/);
     } finally {
       await strict.stop();
     }
     const away = createActivities({ google: { tokenUrl: '' }, notify: {}, mail: mailSettings(strict.smtpUrl) });
-    const err = await new MockActivityEnvironment().run(away.sendHumanMail, message()).then(
+    const err = await sendAll(away, [message()]).then(
       () => assert.fail('sent through a stopped server'),
       (e: unknown) => e as ApplicationFailure
     );
     assert.equal(err.type, FailureType.MailUnavailable);
     assert.equal(err.nonRetryable, false);
+    assert.match(err.message, /the admin's copy: SMTP server unavailable/);
   });
 });

@@ -61,7 +61,7 @@ export interface ScopeStatus {
   detail?: string;
 }
 
-export type DelegationStep = 'validating' | 'awaiting-grant' | 'verifying' | 'notifying-vendor' | 'done';
+export type DelegationStep = 'validating' | 'awaiting-grant' | 'notifying-vendor' | 'done';
 
 /** The admin's instruction, ready to paste (seed 000 steps 1-6). */
 export interface DelegationInstructions {

@@ -30,11 +30,13 @@ export interface HumanMailV1 {
 export interface MailSendResult {
   /**
    * `accepted`: the SMTP server took it now; `already-accepted`: the record shows an earlier attempt's acceptance,
-   * nothing sent; `not-configured`: no ONRAMP_SMTP_URL; `no-recipient`: operator message without ONRAMP_OPERATOR_EMAIL.
+   * nothing sent; `not-configured`: no ONRAMP_SMTP_URL; `no-recipient`: operator message without ONRAMP_OPERATOR_EMAIL;
+   * `refused`: the server refused this copy for good (a bad recipient, a rejected message), `reason` names the fix.
    */
-  status: 'accepted' | 'already-accepted' | 'not-configured' | 'no-recipient';
+  status: 'accepted' | 'already-accepted' | 'not-configured' | 'no-recipient' | 'refused';
   messageId?: string;
   to?: string;
+  reason?: string;
 }
 
 /**

@@ -14,6 +14,10 @@ export const DEV_SERVER_DYNAMIC_CONFIG = [
   // Worker Versioning (rolling upgrades): on by default in v1.29.1, set as deploy/dynamicconfig/onramp.yaml does.
   'system.enableDeploymentVersions=true',
   'frontend.workerVersioningWorkflowAPIs=true',
+  // Eager activities: an activity a workflow task schedules on the worker's own queue comes back in the answer to
+  // that task when the worker has a free slot, skipping the matching round trip (one task-queue write, one poll).
+  // A worker without a free slot gets none, so under load activities still queue fairly by customer.
+  'system.enableActivityEagerExecution=true',
   // Long operator waits poll with growing intervals; keep visibility fresh for the CLI's `list`.
   'system.forceSearchAttributesCacheRefreshOnRead=true',
   // Task-queue fairness (issue 25): each workflow and activity carries its customer as `priority.fairnessKey`

@@ -62,22 +62,16 @@ export async function googleDelegationReverify(request: DelegationRequestV1): Pr
   };
 }
 
+/** Seed 000's whole check in one activity: a token per scope and, when each works, one token for all of them. */
 async function scopesMissing(input: DelegationInputV1, progress: Progress<ReverifyStep>): Promise<string[]> {
-  const each = await check(input, progress, 'each');
-  const missing = each.filter((s) => !s.granted).map((s) => s.scope);
-  if (missing.length) return missing;
-  const together = await check(input, progress, 'together');
-  return together.every((s) => s.granted) ? [] : [...input.scopes];
-}
-
-async function check(input: DelegationInputV1, progress: Progress<ReverifyStep>, mode: 'each' | 'together') {
   try {
-    return await checkDelegatedScopes({
+    const round = await checkDelegatedScopes({
       subject: input.adminEmail,
       serviceAccount: input.serviceAccount,
       scopes: input.scopes,
-      mode,
+      mode: 'each-then-together',
     });
+    return round.filter((s) => !s.granted).map((s) => s.scope);
   } catch (err) {
     // A key Google rejects (the old one deleted, or the wrong file): say which fix, as the activity words it.
     const cause = activityCause(err);

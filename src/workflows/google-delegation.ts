@@ -29,7 +29,7 @@ import {
 } from '../contract/google-delegation-messages';
 import { inputV1 } from './input';
 import { reminderDelaysMs } from '../rules/human-mail-text';
-import { mailResult, mailVendor, mailWhileWaiting, type HumanStep } from './human-mail';
+import { mailResult, mailWhileWaiting, type HumanStep } from './human-mail';
 import { FailureType } from '../contract/failure-types';
 
 const CHECK_OPTIONS = heartbeating({
@@ -100,7 +100,12 @@ export async function googleDelegationOnboarding(
   // Step 7: the vendor learns the admin email.
   const verifiedAt = await notifyVendorOfGrant(d);
   d.progress.enter('done', 'completed', text.delegationDoneDetails(input));
-  await mailResult(d.humans, { done: true, summary: text.delegationDoneDetails(input) });
+  // The admin's and the operator's result, and the vendor's e-mail (seed 000 step 7 says e-mail), in one activity.
+  await mailResult(
+    d.humans,
+    { done: true, summary: text.delegationDoneDetails(input) },
+    { address: input.vendor.supportEmail, mail: text.vendorGrantMail(input) }
+  );
   return {
     customer: input.customer.domain,
     adminEmail: input.adminEmail,
@@ -164,8 +169,8 @@ function openDelegation(request: DelegationRequestV1, input: DelegationInputV1, 
 async function awaitGrant(d: Delegation): Promise<void> {
   d.progress.enter('awaiting-grant', 'waiting-for-operator', text.awaitingGrantDetails(d.input, d.instructions));
   for (;;) {
-    const missing = await checkEachScope(d);
-    if (!missing.length && (await checkAllTogether(d))) return;
+    const missing = await checkRound(d);
+    if (!missing) return;
     if (Date.now() >= d.deadlineAt)
       d.progress.fail(text.grantMissingMessage(d.input, d.instructions, missing), FailureType.DelegationNotGranted);
     await waitForNextRound(d);
@@ -173,32 +178,18 @@ async function awaitGrant(d: Delegation): Promise<void> {
   }
 }
 
-/** A token per scope not yet granted; returns the scopes still not granted. */
-async function checkEachScope(d: Delegation): Promise<ScopeStatus[]> {
-  const pending = [...d.scopes.values()].filter((s) => s.state !== 'granted').map((s) => s.scope);
-  if (pending.length) {
-    const results = await runCheck(d, 'each', pending);
-    if (results) record(d, results);
-  }
-  return [...d.scopes.values()].filter((s) => s.state !== 'granted');
-}
-
 /**
- * Every scope passed on its own: confirm the whole set in one token, as the vendor will use it. A scope
- * revoked or flapping starts the checks again from "check each".
+ * One round, in one activity: a token per scope not yet granted and, once each works, one token for the whole
+ * set as the vendor will use it (its verdict then stands for every scope: a scope revoked or flapping sends the
+ * whole set back to "check each"). Returns the scopes not granted, or undefined once the grant holds.
  */
-async function checkAllTogether(d: Delegation): Promise<boolean> {
-  d.progress.enter('verifying', 'running');
-  const together = await runCheck(d, 'together', d.input.scopes);
-  if (together?.every((r) => r.granted)) return true;
-  if (together)
-    record(
-      d,
-      together.map((r) => ({ ...r, granted: false }))
-    );
-  for (const s of d.scopes.values()) s.state = 'unchecked';
-  d.progress.enter('awaiting-grant', 'waiting-for-operator');
-  return false;
+async function checkRound(d: Delegation): Promise<ScopeStatus[] | undefined> {
+  const pending = [...d.scopes.values()].filter((s) => s.state !== 'granted').map((s) => s.scope);
+  const results = await runCheck(d, pending);
+  if (results) record(d, results);
+  const missing = [...d.scopes.values()].filter((s) => s.state !== 'granted');
+  // A round that could not run (retries exhausted) proves nothing, even with every scope granted before it.
+  return results && !missing.length ? undefined : missing;
 }
 
 /** Back off (doubling up to the cap) until the next round, or until the operator's "check now". */
@@ -227,24 +218,29 @@ async function continueAsNewWhenLong(d: Delegation): Promise<void> {
   }
 }
 
-/** One verification round; undefined when the round could not run (retries exhausted). */
-async function runCheck(
-  d: Delegation,
-  mode: 'each' | 'together',
-  toCheck: string[]
-): Promise<ScopeCheck[] | undefined> {
+/** One verification round (./checkRound); undefined when the round could not run (retries exhausted). */
+async function runCheck(d: Delegation, pending: string[]): Promise<ScopeCheck[] | undefined> {
   const { input } = d;
   d.checks++;
   try {
     return await checkDelegatedScopes.executeWithOptions(
       {
         ...CHECK_OPTIONS,
-        summary:
-          mode === 'each'
-            ? `Mint a token as ${input.adminEmail} for each of ${toCheck.length} scope(s)`
-            : `Mint one token as ${input.adminEmail} for all ${toCheck.length} scopes`,
+        summary: pending.length
+          ? `Mint a token as ${input.adminEmail} for each of ${pending.length} scope(s), then one for all ${input.scopes.length}`
+          : `Mint one token as ${input.adminEmail} for all ${input.scopes.length} scopes`,
       },
-      [{ subject: input.adminEmail, serviceAccount: input.serviceAccount, scopes: toCheck, mode }]
+      [
+        pending.length
+          ? {
+              subject: input.adminEmail,
+              serviceAccount: input.serviceAccount,
+              scopes: pending,
+              mode: 'each-then-together',
+              together: input.scopes,
+            }
+          : { subject: input.adminEmail, serviceAccount: input.serviceAccount, scopes: input.scopes, mode: 'together' },
+      ]
     );
   } catch (err) {
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
@@ -291,7 +287,6 @@ async function notifyVendorOfGrant(d: Delegation): Promise<string> {
       },
     ]
   );
-  await mailVendor(d.humans, input.vendor.supportEmail, text.vendorGrantMail(input));
   d.notifiedAt = new Date().toISOString();
   return verifiedAt;
 }

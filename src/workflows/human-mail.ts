@@ -1,6 +1,6 @@
 import { condition, ContinueAsNew, isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { OnrampActivities } from '../activities';
-import type { MailKind, MailRecipientV1 } from '../contract/mail-messages';
+import type { HumanMailV1, MailKind, MailRecipientV1 } from '../contract/mail-messages';
 import { reminderDelaysMs, resultMail, waitingMail, type MailText, type MailTopic } from '../rules/human-mail-text';
 import { heartbeating } from './activity-timeouts';
 import { activityCause } from './progress';
@@ -13,9 +13,9 @@ const MAIL_OPTIONS = heartbeating({
   retry: { initialInterval: '10s', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
 });
 
-const { sendHumanMail } = proxyActivities<OnrampActivities>(MAIL_OPTIONS);
+const { sendHumanMails } = proxyActivities<OnrampActivities>(MAIL_OPTIONS);
 
-/** One waiting step's humans: the admin (from the order, when it names one) and the operator (worker config). */
+/** One step's humans: the admin (from the order, when it names one) and the operator (worker config). */
 export interface HumanStep {
   step: string;
   topic: MailTopic;
@@ -38,37 +38,47 @@ function recipients(h: HumanStep): MailRecipientV1[] {
   ];
 }
 
-/** Send one kind of message to each human; a failure becomes a warning, the onboarding goes on. */
-async function mailEach(
-  h: HumanStep,
-  kind: MailKind,
-  compose: (role: 'admin' | 'operator') => MailText,
-  to_: MailRecipientV1[] = recipients(h)
-): Promise<void> {
+/** One message of a step to its humans. */
+interface Outgoing {
+  kind: MailKind;
+  compose: (role: 'admin' | 'operator') => MailText;
+  to?: MailRecipientV1[];
+}
+
+/**
+ * Send messages to their humans in one activity (every copy tried; ../activities/notify/email.ts); a copy that
+ * is refused or cannot be sent becomes a warning, the onboarding goes on.
+ */
+async function mailEach(h: HumanStep, ...outgoing: Outgoing[]): Promise<void> {
   const { workflowId } = workflowInfo();
-  await Promise.all(
-    to_.map(async (to) => {
-      try {
-        await sendHumanMail.executeWithOptions(
-          { ...MAIL_OPTIONS, summary: `E-mail the ${kind} of ${h.step} to the ${to.role}` },
-          [
-            {
-              workflowId,
-              step: h.step,
-              kind,
-              to,
-              ...compose(to.role === 'operator' ? 'operator' : 'admin'),
-              ...(kind === 'result' ? {} : { checklist: { integration: h.integration } }),
-            },
-          ]
-        );
-      } catch (err) {
-        const message = `${kind} e-mail to the ${to.role} not sent: ${activityCause(err)?.message ?? (err as Error).message}`;
-        log.warn(message);
-        h.warnings.push(message);
-      }
-    })
+  const mails: HumanMailV1[] = outgoing.flatMap(({ kind, compose, to = recipients(h) }) =>
+    to.map((to) => ({
+      workflowId,
+      step: h.step,
+      kind,
+      to,
+      ...compose(to.role === 'operator' ? 'operator' : 'admin'),
+      ...(kind === 'result' ? {} : { checklist: { integration: h.integration } }),
+    }))
   );
+  const warn = (message: string) => {
+    log.warn(message);
+    h.warnings.push(message);
+  };
+  const kinds = [...new Set(mails.map((m) => m.kind))].join(' and ');
+  const roles = mails.map((m) => m.to.role).join(', ');
+  try {
+    const results = await sendHumanMails.executeWithOptions(
+      { ...MAIL_OPTIONS, summary: `E-mail the ${kinds} of ${h.step} to the ${roles}` },
+      [mails]
+    );
+    results.forEach((r, i) => {
+      const m = mails[i]!;
+      if (r.status === 'refused') warn(`${m.kind} e-mail to the ${m.to.role} not sent: ${r.reason ?? 'refused'}`);
+    });
+  } catch (err) {
+    warn(`${kinds} e-mail to the ${roles} not sent: ${activityCause(err)?.message ?? (err as Error).message}`);
+  }
 }
 
 /**
@@ -77,14 +87,17 @@ async function mailEach(
  */
 export async function mailWhileWaiting(h: HumanStep, waiting: () => boolean): Promise<void> {
   try {
-    await mailEach(h, 'instruction', (role) => waitingMail(h.topic, 'instruction', role, h.instructions));
+    await mailEach(h, {
+      kind: 'instruction',
+      compose: (role) => waitingMail(h.topic, 'instruction', role, h.instructions),
+    });
     for (const [i, afterMs] of (h.remindAfterMs ?? reminderDelaysMs()).entries()) {
       const dueIn = h.since + afterMs - Date.now();
       if (await condition(() => !waiting(), Math.max(dueIn, 1))) return;
       // The reminder's timer and the step's end in the same workflow task: the end wins, nothing is sent.
       if (!waiting()) return;
       const kind: MailKind = `reminder-${i + 1}`;
-      await mailEach(h, kind, (role) => waitingMail(h.topic, kind, role, h.instructions));
+      await mailEach(h, { kind, compose: (role) => waitingMail(h.topic, kind, role, h.instructions) });
     }
   } catch (err) {
     // The callers run this beside the step's wait, unawaited: a cancelled workflow cancels the reminder's timer
@@ -95,19 +108,34 @@ export async function mailWhileWaiting(h: HumanStep, waiting: () => boolean): Pr
 }
 
 /**
- * The step's one result message. It does not wait for an instruction still being retried (an SMTP server away
- * must not hold the onboarding's end); reminders stop by themselves once the step no longer waits.
+ * The step's one result message, and the vendor's e-mail when there is one (same activity). It does not wait for an
+ * instruction still being retried (an SMTP server away must not hold the onboarding's end); reminders stop by
+ * themselves once the step no longer waits.
  */
 export async function mailResult(
   h: HumanStep,
-  outcome: { done: true; summary: string } | { done: false; reason: string }
+  outcome: { done: true; summary: string } | { done: false; reason: string },
+  vendor?: VendorMail
 ): Promise<void> {
-  await mailEach(h, 'result', () => resultMail(h.topic, outcome));
+  await mailEach(
+    h,
+    { kind: 'result', compose: () => resultMail(h.topic, outcome) },
+    ...(vendor
+      ? [
+          {
+            kind: 'result' as const,
+            compose: () => vendor.mail,
+            to: [{ role: 'vendor' as const, address: vendor.address }],
+          },
+        ]
+      : [])
+  );
 }
 
-/** Tell the vendor's support by e-mail too, where the order names its address (seed 000 says e-mail). */
-export async function mailVendor(h: HumanStep, address: string, mail: MailText): Promise<void> {
-  await mailEach(h, 'result', () => mail, [{ role: 'vendor', address }]);
+/** The vendor's support, told by e-mail too where the order names its address (seed 000 says e-mail). */
+export interface VendorMail {
+  address: string;
+  mail: MailText;
 }
 
 /**

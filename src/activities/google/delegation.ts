@@ -23,8 +23,13 @@ export interface CheckDelegationInput {
   /**
    * `each` mints one token per scope, so a missing scope is named exactly; `together` mints a single
    * token for all scopes, the way the vendor's integration will (one unauthorised scope fails it all).
+   * `each-then-together` is one whole round of seed 000's check: each of `scopes`, and once every one of them
+   * works, the token for all of `together` (the onboarding's full set; default `scopes`) and the super-admin
+   * check. One activity instead of two saves the round two workflow tasks and an activity task.
    */
-  mode: 'each' | 'together';
+  mode: 'each' | 'together' | 'each-then-together';
+  /** The full scope set of the combined token, for `each-then-together` (default `scopes`). */
+  together?: string[];
 }
 
 export interface ScopeCheck {
@@ -104,20 +109,26 @@ export function createDelegationActivities(settings: DelegationSettings) {
           return { granted: false, detail: classifyTokenError(err, ctx) };
         }
       };
-      if (input.mode === 'together') {
-        const r = await check(input.scopes);
+      const together = async (scopes: string[]): Promise<ScopeCheck[]> => {
+        const r = await check(scopes);
         // Every scope works as the admin: where a Directory user scope is among them, check step 1 too.
-        const userScope = input.scopes.find((s) => USER_READ_SCOPES.includes(s));
+        const userScope = scopes.find((s) => USER_READ_SCOPES.includes(s));
         if (r.granted && userScope) await checkSuperAdmin(settings, key, input.subject, userScope);
         const checkedAt = new Date().toISOString();
-        return input.scopes.map((scope) => ({ scope, checkedAt, ...r }));
-      }
+        return scopes.map((scope) => ({ scope, checkedAt, ...r }));
+      };
+      if (input.mode === 'together') return together(input.scopes);
       let done = 0;
-      return mapWithConcurrency(input.scopes, 4, async (scope) => {
+      const each = await mapWithConcurrency(input.scopes, 4, async (scope) => {
         const r = await check([scope]);
         heartbeat({ checked: ++done });
         return { scope, checkedAt: new Date().toISOString(), ...r };
       });
+      if (input.mode === 'each' || !each.every((r) => r.granted)) return each;
+      // Each one works: the combined token decides, and its verdict stands for every scope of the set.
+      return (await together(input.together ?? input.scopes)).map((r) =>
+        r.granted ? r : { ...r, detail: `each scope works alone; the token for all of them was refused: ${r.detail}` }
+      );
     },
   };
 }

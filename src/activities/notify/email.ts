@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { createTransport } from 'nodemailer';
 import { FailureType } from '../../contract/failure-types';
 import type { HumanMailV1, MailSendResult } from '../../contract/mail-messages';
 import { processEnv } from '../../config';
 import { registeredSecrets } from '../../secrets/scrub';
 import { isSecretRef, resolveSecretRef } from '../../secrets/secret-ref';
-import { permanent } from '../failures';
+import { permanent, retryable } from '../failures';
 import { classifySmtpError } from './smtp-errors';
 import type { SentMailStore } from './sent-mail';
 import { createChecklistLink, type ChecklistKeys } from '../../checklist';
@@ -119,32 +120,53 @@ export function createEmailActivities(settings: MailSettings) {
     }
   };
 
+  /**
+   * Send one message to a human, at most once per Message-ID as far as the record knows: a message the record
+   * shows accepted is not sent again; after the server accepts, the record is written before returning.
+   */
+  const sendHumanMail = async (mail: HumanMailV1): Promise<MailSendResult> => {
+    const { store } = settings;
+    if (!settings.smtpUrl || !store) return { status: 'not-configured' };
+    const to = recipientOf(mail);
+    if (!to) return { status: 'no-recipient' };
+    const messageId = mailMessageId(mail, to, settings.from);
+    if (await store.get(messageId)) return { status: 'already-accepted', messageId, to };
+    assertNoSecret(mail);
+    const response = await send(settings.smtpUrl, mail, to, messageId);
+    testKillHook('ONRAMP_TEST_KILL_AFTER_SMTP_ACCEPT');
+    await store.record({
+      messageId,
+      workflowId: mail.workflowId,
+      kind: `${mail.step}/${mail.kind}/${mail.to.role}`,
+      recipient: to,
+      acceptedAt: new Date().toISOString(),
+      smtpResponse: response,
+    });
+    testKillHook('ONRAMP_TEST_KILL_AFTER_MAIL_RECORD');
+    log.info('e-mail accepted by the SMTP server', { messageId, kind: mail.kind, step: mail.step });
+    return { status: 'accepted', messageId, to };
+  };
+
   return {
     /**
-     * Send one message to a human, at most once per Message-ID as far as the record knows: a message the record
-     * shows accepted is not sent again; after the server accepts, the record is written before returning.
+     * One message of a step to each of its humans, in one activity (a workflow's instruction goes to the admin and
+     * the operator at once: one activity task and one workflow task instead of two of each). Every copy is tried;
+     * a copy the server refuses for good comes back `refused` with the fix, so the other copies still go. A copy
+     * that failed for a while fails the attempt after the others were tried; the retry sends only what the record
+     * does not show accepted.
      */
-    async sendHumanMail(mail: HumanMailV1): Promise<MailSendResult> {
-      const { store } = settings;
-      if (!settings.smtpUrl || !store) return { status: 'not-configured' };
-      const to = recipientOf(mail);
-      if (!to) return { status: 'no-recipient' };
-      const messageId = mailMessageId(mail, to, settings.from);
-      if (await store.get(messageId)) return { status: 'already-accepted', messageId, to };
-      assertNoSecret(mail);
-      const response = await send(settings.smtpUrl, mail, to, messageId);
-      testKillHook('ONRAMP_TEST_KILL_AFTER_SMTP_ACCEPT');
-      await store.record({
-        messageId,
-        workflowId: mail.workflowId,
-        kind: `${mail.step}/${mail.kind}/${mail.to.role}`,
-        recipient: to,
-        acceptedAt: new Date().toISOString(),
-        smtpResponse: response,
-      });
-      testKillHook('ONRAMP_TEST_KILL_AFTER_MAIL_RECORD');
-      log.info('e-mail accepted by the SMTP server', { messageId, kind: mail.kind, step: mail.step });
-      return { status: 'accepted', messageId, to };
+    async sendHumanMails(mails: HumanMailV1[]): Promise<MailSendResult[]> {
+      const outcomes = await Promise.allSettled(mails.map((m) => sendHumanMail(m)));
+      const transient = outcomes.flatMap((o, i) =>
+        o.status === 'rejected' && !(o.reason instanceof ApplicationFailure && o.reason.nonRetryable)
+          ? [`the ${mails[i]!.to.role}'s copy: ${(o.reason as Error).message}`]
+          : []
+      );
+      if (transient.length) throw retryable(transient.join('; '), FailureType.MailUnavailable);
+      const results = outcomes.map((o): MailSendResult =>
+        o.status === 'fulfilled' ? o.value : { status: 'refused', reason: (o.reason as Error).message }
+      );
+      return results;
     },
   };
 }
