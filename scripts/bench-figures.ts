@@ -49,7 +49,11 @@ export function figureRows(r: BenchResult): [string, string, string][] {
       rows.push([
         `#24 throughput: ${n(run.concurrent)} concurrent delegations (\`delegation.runs[].completionsPerSecond\` / \`plainCompletionsPerSecond\`)`,
         run.concurrent === 1000 ? 'ratio ≥ 0.8' : 'reported',
-        `${run.completionsPerSecond}/s vs plain ${run.plainCompletionsPerSecond}/s: **ratio ${run.ratioToPlain}**`,
+        `${run.completionsPerSecond}/s vs plain ${run.plainCompletionsPerSecond}/s: **ratio ${run.ratioToPlain}**${
+          run.cpuMsPerDelegation && run.cpuSeconds
+            ? `; CPU per delegation ${run.cpuMsPerDelegation.onramp} ms vs ${run.cpuMsPerDelegation.plain} ms (worker ${run.cpuSeconds.onramp.worker ?? '?'} s, Temporal ${run.cpuSeconds.onramp.temporalServer ?? '?'} s, simulators ${run.cpuSeconds.onramp.benchProcess} s; plain script ${run.cpuSeconds.plain.script} s, simulators ${run.cpuSeconds.plain.benchProcess} s)`
+            : ''
+        }`,
       ]);
   if (fairness) {
     const s = fairness.small;

@@ -36,7 +36,16 @@ export interface PlainConfig {
 }
 
 export type PlainMessage =
-  { type: 'ready' } | { type: 'done'; t0: number; doneAt: number[]; failed: number; firstError?: string };
+  | { type: 'ready' }
+  | {
+      type: 'done';
+      t0: number;
+      doneAt: number[];
+      failed: number;
+      firstError?: string;
+      /** The script's own CPU time (user + system) over the batch, seconds. */
+      cpuSeconds: number;
+    };
 
 /** At most `n` steps at once: the worker's maxConcurrentActivityTaskExecutions. */
 function semaphore(n: number) {
@@ -120,6 +129,7 @@ async function main(): Promise<void> {
     send({ type: 'ready' });
   });
   const step = semaphore(cfg.maxConcurrentActivities);
+  const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   const doneAt: number[] = [];
   let failed = 0;
@@ -135,7 +145,8 @@ async function main(): Promise<void> {
       )
     )
   );
-  send({ type: 'done', t0, doneAt, failed, firstError });
+  const cpu = process.cpuUsage(cpu0);
+  send({ type: 'done', t0, doneAt, failed, firstError, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
 }
 
 main().then(

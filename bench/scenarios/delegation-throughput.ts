@@ -10,6 +10,7 @@ import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle, type BenchGoogle } from '../lib/google';
 import { inParallel, perSecond, summarize, type LatencySummary } from '../lib/stats';
 import { spawnWorker } from '../lib/worker-handle';
+import { devServerPid, ownCpuSeconds, processCpuSeconds } from '../lib/cpu';
 
 export interface ThroughputRun {
   concurrent: number;
@@ -38,6 +39,17 @@ export interface ThroughputRun {
   sameVendorCalls: boolean;
   /** completionsPerSecond / plainCompletionsPerSecond (target >= 0.8). */
   ratioToPlain: number;
+  /**
+   * Where the CPU went (user + system seconds, /proc): Onramp's batch in the worker process, the Temporal dev server
+   * and the benchmark's own process (the simulators and the client); the plain script's batch in its process and
+   * the benchmark's. Both sides share the same 2 cores, so the ratio is roughly the inverse of these totals.
+   */
+  cpuSeconds?: {
+    onramp: { worker?: number; temporalServer?: number; benchProcess: number; total: number };
+    plain: { script: number; benchProcess: number; total: number };
+  };
+  /** CPU milliseconds per completed delegation, all processes of each side (cpuSeconds totals / completed). */
+  cpuMsPerDelegation?: { onramp: number; plain: number };
 }
 
 export interface VendorCalls {
@@ -170,9 +182,14 @@ export async function delegationThroughput(ctx: BenchContext, sizes: number[]): 
   const deps = google.deps();
   const keyPath = google.keyRef.replace(/^file:/, '');
   const runs: ThroughputRun[] = [];
+  const serverPid = devServerPid(ctx.address);
+  const cpuOf = (pid?: number) => (pid === undefined ? undefined : processCpuSeconds(pid));
+  const minus = (a?: number, b?: number) =>
+    a === undefined || b === undefined ? undefined : Math.round((a - b) * 100) / 100;
   try {
     for (const [batch, n] of sizes.entries()) {
       const before = mark(google);
+      const cpu0 = { worker: cpuOf(worker.pid), server: cpuOf(serverPid), bench: ownCpuSeconds() };
       const onramp = await batchOf(n, `delegation ×${n}`, async (i) => {
         const request = google.delegationRequest(`c${i}-b${batch}-${taskQueue}.example`);
         return startGoogleDelegation(
@@ -182,7 +199,13 @@ export async function delegationThroughput(ctx: BenchContext, sizes: number[]): 
         );
       });
       const calls = vendorCalls(google, before);
+      const onrampCpu = {
+        worker: minus(cpuOf(worker.pid), cpu0.worker),
+        temporalServer: minus(cpuOf(serverPid), cpu0.server),
+        benchProcess: minus(ownCpuSeconds(), cpu0.bench)!,
+      };
       const plainBefore = mark(google);
+      const plainBench0 = ownCpuSeconds();
       const plain = await plainBatch({
         tokenUrl: deps.google.tokenUrl,
         apiRootUrl: deps.googleAdmin!.apiRootUrl!,
@@ -200,6 +223,11 @@ export async function delegationThroughput(ctx: BenchContext, sizes: number[]): 
         }),
       });
       const plainCalls = vendorCalls(google, plainBefore);
+      const plainBench = minus(ownCpuSeconds(), plainBench0)!;
+      const sum = (...xs: (number | undefined)[]) =>
+        Math.round(xs.reduce<number>((a, x) => a + (x ?? 0), 0) * 100) / 100;
+      const onrampTotal = sum(onrampCpu.worker, onrampCpu.temporalServer, onrampCpu.benchProcess);
+      const plainTotal = sum(plain.cpuSeconds, plainBench);
       const { latencies, doneAt, failed, t0 } = onramp;
       const elapsedMs = Math.max(...doneAt, t0) - t0;
       const plainElapsedMs = Math.max(...plain.doneAt, plain.t0) - plain.t0;
@@ -228,12 +256,20 @@ export async function delegationThroughput(ctx: BenchContext, sizes: number[]): 
         },
         sameVendorCalls: JSON.stringify(calls) === JSON.stringify(plainCalls),
         ratioToPlain: Math.round((rate / Math.max(plainRate, 0.01)) * 100) / 100,
+        cpuSeconds: {
+          onramp: { ...onrampCpu, total: onrampTotal },
+          plain: { script: Math.round(plain.cpuSeconds * 100) / 100, benchProcess: plainBench, total: plainTotal },
+        },
+        cpuMsPerDelegation: {
+          onramp: Math.round((onrampTotal * 1000) / Math.max(latencies.length, 1)),
+          plain: Math.round((plainTotal * 1000) / Math.max(plain.doneAt.length, 1)),
+        },
       };
       runs.push(r);
       const c = (v: VendorCalls) =>
         `${v.tokens} tokens, ${v.usersGet} users.get, ${v.notifications} notifications, ${v.other} other, ${v.http429s} 429s`;
       ctx.log(
-        `delegation ×${n}: ${r.completed} completed (${r.failed} failed) in ${(elapsedMs / 1000).toFixed(1)} s = ${rate}/s; end-to-end p50 ${r.endToEnd.p50Ms} ms, p95 ${r.endToEnd.p95Ms} ms, p99 ${r.endToEnd.p99Ms} ms; plain script ${plainRate}/s (${r.plain.completed} in ${(plainElapsedMs / 1000).toFixed(1)} s, ${r.plain.failed} failed): ratio ${r.ratioToPlain}; vendor calls Onramp: ${c(calls)}; plain: ${c(plainCalls)}${r.sameVendorCalls ? ' (equal)' : ' (DIFFERENT)'} (load average ${loadavg()[0]!.toFixed(1)})`
+        `delegation ×${n}: ${r.completed} completed (${r.failed} failed) in ${(elapsedMs / 1000).toFixed(1)} s = ${rate}/s; end-to-end p50 ${r.endToEnd.p50Ms} ms, p95 ${r.endToEnd.p95Ms} ms, p99 ${r.endToEnd.p99Ms} ms; plain script ${plainRate}/s (${r.plain.completed} in ${(plainElapsedMs / 1000).toFixed(1)} s, ${r.plain.failed} failed): ratio ${r.ratioToPlain}; vendor calls Onramp: ${c(calls)}; plain: ${c(plainCalls)}${r.sameVendorCalls ? ' (equal)' : ' (DIFFERENT)'}; CPU per delegation Onramp ${Math.round((onrampTotal * 1000) / Math.max(latencies.length, 1))} ms (worker ${onrampCpu.worker ?? '?'} s, Temporal ${onrampCpu.temporalServer ?? '?'} s, simulators and client ${onrampCpu.benchProcess} s), plain ${Math.round((plainTotal * 1000) / Math.max(plain.doneAt.length, 1))} ms (script ${Math.round(plain.cpuSeconds * 100) / 100} s, simulators ${plainBench} s) (load average ${loadavg()[0]!.toFixed(1)})`
       );
     }
   } finally {
