@@ -7,6 +7,8 @@ import type { BenchContext } from '../lib/environment';
 import { startBenchGoogle, type BenchGoogle } from '../lib/google';
 import { windowUse, type WindowUse } from '../lib/request-log';
 import { percentile } from '../lib/stats';
+import { cpus } from 'node:os';
+import { devServerPid, ownCpuSeconds, processCpuSeconds } from '../lib/cpu';
 import { spawnWorker, type BenchWorker } from '../lib/worker-handle';
 import { measureConnectwise, startConnectwiseLimitTenant, type ConnectwiseLimitTenant } from './connectwise-limits';
 import { groupRequests, type DirectoryQuota } from './google-directory';
@@ -62,10 +64,23 @@ export interface FairnessResult {
      * Control: all small customers at once without the big one. Their ratio to alone is what the small customers
      * cost each other on this machine; p99Ratio above it is what the big customer adds.
      */
-    withoutBig: { ms: number[]; p99Ratio: number };
+    withoutBig: { ms: number[]; p99Ratio: number; cpu?: PhaseCpu };
   };
   /** Throttling answers from any simulator (Google 403 quota + 429s, ConnectWise 429s): 0 expected. */
   rejected: number;
+}
+
+/**
+ * CPU over one phase (user + system seconds, /proc): the worker processes, the Temporal dev server and the benchmark's
+ * own process (simulators and client), and how busy that kept the machine (`busyFraction`: their sum over the
+ * phase's wall time times the cores). Well under 1 means the phase waited on something other than CPU.
+ */
+export interface PhaseCpu {
+  wallSeconds: number;
+  workers?: number;
+  temporalServer?: number;
+  benchProcess: number;
+  busyFraction: number;
 }
 
 /** Google's 2,400/min compressed to 400 per 10 s, as the limits scenario does. */
@@ -275,9 +290,36 @@ export async function fairness(ctx: BenchContext, sizes: FairnessSizes, postgres
     ctx.log(
       `fairness: ${smalls.length} small customers alone: ${aloneMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s`
     );
+    const serverPid = devServerPid(ctx.address);
+    const cpuNow = () => ({
+      t: Date.now(),
+      workers: procs.reduce<number | undefined>((a, p) => {
+        const c = processCpuSeconds(p.pid);
+        return a === undefined || c === undefined ? undefined : a + c;
+      }, 0),
+      server: serverPid === undefined ? undefined : processCpuSeconds(serverPid),
+      bench: ownCpuSeconds(),
+    });
+    const c0 = cpuNow();
     const withoutBigMs = (
       await Promise.all(smalls.map((c) => onboardCustomer(ctx.client, taskQueue, google, c, small, 'together')))
     ).map((r) => r.ms);
+    const c1 = cpuNow();
+    const d = (a?: number, b?: number) =>
+      a === undefined || b === undefined ? undefined : Math.round((a - b) * 100) / 100;
+    const controlCpu: PhaseCpu = {
+      wallSeconds: (c1.t - c0.t) / 1000,
+      workers: d(c1.workers, c0.workers),
+      temporalServer: d(c1.server, c0.server),
+      benchProcess: d(c1.bench, c0.bench)!,
+      busyFraction: 0,
+    };
+    controlCpu.busyFraction =
+      Math.round(
+        (((controlCpu.workers ?? 0) + (controlCpu.temporalServer ?? 0) + controlCpu.benchProcess) /
+          (controlCpu.wallSeconds * cpus().length)) *
+          100
+      ) / 100;
     const t0 = Date.now();
     const { loadedMs, big: bigDone } = await loadedRun(ctx.client, taskQueue, google, big, smalls, sizes);
     const googleUse = windowUse(
@@ -310,7 +352,7 @@ export async function fairness(ctx: BenchContext, sizes: FairnessSizes, postgres
         aloneMs,
         loadedMs,
         ...ratioSummary(aloneMs, loadedMs),
-        withoutBig: { ms: withoutBigMs, p99Ratio: ratioSummary(aloneMs, withoutBigMs).p99Ratio },
+        withoutBig: { ms: withoutBigMs, p99Ratio: ratioSummary(aloneMs, withoutBigMs).p99Ratio, cpu: controlCpu },
         queueWaitMs: summary(
           await queueWaits(
             ctx.client,
@@ -321,7 +363,7 @@ export async function fairness(ctx: BenchContext, sizes: FairnessSizes, postgres
       rejected,
     };
     ctx.log(
-      `fairness ×${sizes.customers} customers (big: ${sizes.bigCompanies} companies, ${sizes.bigMembers} members; ${sizes.workers} workers): big ${(bigDone.ms / 1000).toFixed(1)} s, use Google ${googleUse.meanFraction} ConnectWise ${cwUse.meanFraction} (mean ${result.bigCustomer.use.meanFraction}); small loaded/alone p50 ${result.small.p50Ratio} p99 ${result.small.p99Ratio} (task-queue wait p99 ${result.small.queueWaitMs.p99} ms; all small ones together without the big one: p99 ${result.small.withoutBig.p99Ratio}); ${rejected} throttling answers`
+      `fairness ×${sizes.customers} customers (big: ${sizes.bigCompanies} companies, ${sizes.bigMembers} members; ${sizes.workers} workers): big ${(bigDone.ms / 1000).toFixed(1)} s, use Google ${googleUse.meanFraction} ConnectWise ${cwUse.meanFraction} (mean ${result.bigCustomer.use.meanFraction}); small loaded/alone p50 ${result.small.p50Ratio} p99 ${result.small.p99Ratio} (task-queue wait p99 ${result.small.queueWaitMs.p99} ms; all small ones together without the big one: p99 ${result.small.withoutBig.p99Ratio}, machine ${Math.round(controlCpu.busyFraction * 100)} % busy meanwhile); ${rejected} throttling answers`
     );
     return result;
   } finally {

@@ -27,7 +27,7 @@ export interface HumanStep {
   since: number;
   /** When reminders go out, in ms after `since` (the order's `mail.remindAfter`); default 24 h and 72 h. */
   remindAfterMs?: readonly number[];
-  /** Mail problems (refused recipient, server away past the retries): shown to the operator, never fatal. */
+  /** Mail problems (refused recipient, server away past the retries): logged as warnings by the worker, never fatal. */
   warnings: string[];
 }
 
