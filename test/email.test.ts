@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { formatDelegationStatus } from '../src/cli/format';
 import { createActivities, type OnrampActivities } from '../src/activities';
 import { FileSentMailStore } from '../src/activities/notify/sent-mail';
 import { createEmailActivities, mailMessageId } from '../src/activities/notify/email';
@@ -112,6 +113,44 @@ describe('e-mail to the humans of a waiting step (Mailpit over SMTP, real Tempor
     assert.ok(!all.includes(g.key.private_key), 'the service-account key is in no e-mail');
     assert.ok(!/PRIVATE KEY/.test(all), 'no key material in any e-mail');
     assert.ok(!all.includes(g.keyPath), 'not even the key reference');
+  });
+
+  it('an admin address the SMTP server refuses: the operator still gets the copy, and the refusal shows in the status and the Web UI', async () => {
+    const strict = await mailCatcher(['--smtp-allowed-recipients', '@msp\\.example$']);
+    try {
+      const refusing = createActivities({
+        google: { tokenUrl: `${g.googleUrl}/token` },
+        notify: { webhookUrl: g.notifyUrl },
+        mail: mailSettings(strict.smtpUrl),
+      });
+      const { taskQueue } = await stack.worker(refusing, 'mail-refused');
+      const domain = `refused-${g.domain}`;
+      const admin = `admin@${domain}`;
+      g.sim.state.addUser(admin);
+      g.grant([], 0);
+      const handle = await startGoogleDelegation(
+        stack.env.client,
+        { temporal: { address: '', namespace: 'default', taskQueue } },
+        g.request({ customer: { domain, name: 'Acme Dental' }, adminEmail: admin })
+      );
+      const warning = new RegExp(
+        `instruction e-mail to the admin not sent: SMTP server refused the recipient ${admin}`
+      );
+      await eventually(
+        async () => (await handle.query(delegationStatusQuery)).mailWarnings?.some((w) => warning.test(w)) === true,
+        'the refusal in the status'
+      );
+      assert.equal((await strict.to(OPERATOR)).length, 1, 'the operator’s copy went out');
+      assert.equal((await strict.to(admin)).length, 0);
+      const { currentDetails } = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      assert.match(String(currentDetails), /\*\*Warnings:\*\*/);
+      assert.match(String(currentDetails), warning, 'under the Web UI’s details');
+      const plain = formatDelegationStatus(await handle.query(delegationStatusQuery));
+      assert.match(plain, /^ {2}WARNING instruction e-mail to the admin not sent: /m, 'in the plain `onramp status`');
+      await handle.terminate('test done');
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('Autotask: the admin named on the order gets the checklist with the security level’s rights, and the result', async () => {

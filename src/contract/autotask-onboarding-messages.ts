@@ -173,6 +173,8 @@ export interface AutotaskOnboardingStatus {
   credentialAttempts: number;
   lastCredentialError?: string;
   error?: string;
+  /** E-mails to this onboarding's humans that were not sent (a refused address, a server away past the retries). */
+  mailWarnings?: string[];
 }
 
 export interface AutotaskOnboardingResult {

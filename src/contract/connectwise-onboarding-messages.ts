@@ -158,6 +158,8 @@ export interface ConnectwiseStatus {
   unverified?: UnverifiedPermissions;
   sync?: SyncSummary;
   error?: string;
+  /** E-mails to this onboarding's humans that were not sent (a refused address, a server away past the retries). */
+  mailWarnings?: string[];
 }
 
 export interface ConnectwiseOnboardingResult {

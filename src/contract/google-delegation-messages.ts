@@ -84,6 +84,8 @@ export interface DelegationStatus {
   instructions: DelegationInstructions;
   notifiedAt?: string;
   error?: string;
+  /** E-mails to this onboarding's humans that were not sent (a refused address, a server away past the retries). */
+  mailWarnings?: string[];
 }
 
 export interface DelegationResult {

@@ -42,7 +42,7 @@ import {
   type WebhookSummary,
 } from '../contract/autotask-onboarding-messages';
 import { inputV1 } from './input';
-import { mailWhileWaiting, withResultMail, type HumanStep } from './human-mail';
+import { mailWarnings, mailWhileWaiting, withResultMail, type HumanStep } from './human-mail';
 import { OnrampCustomer, OnrampIntegration, OnrampVendor, ONRAMP_INTEGRATION } from '../contract/search-attributes';
 import { AUTOTASK_READ, type Target, type WebhookSet, ensureWebhooks, pollWebhooksReady } from './autotask-common';
 import { FailureType } from '../contract/failure-types';
@@ -157,6 +157,7 @@ function answerOperator(run: OnboardingRun): void {
     credentialAttempts: run.credentialAttempts,
     lastCredentialError: run.lastCredentialError,
     error: run.progress.error,
+    mailWarnings: mailWarnings(run.humans),
   }));
   setHandler(
     supplyAutotaskCredentialsUpdate,
@@ -240,7 +241,9 @@ async function obtainCredentials(run: OnboardingRun): Promise<Target> {
       since: Date.now(),
       remindAfterMs: reminderDelaysMs(input.mail?.remindAfter),
       warnings: [],
+      onWarning: () => progress.showWarnings(),
     };
+    progress.warnings = () => run.humans?.warnings ?? [];
     void mailWhileWaiting(run.humans, () => run.verified === undefined);
     const supplied = await condition(() => run.verified !== undefined, `${input.timing.operatorDeadlineHours} hours`, {
       summary: 'Wait for the operator to create the API user and send its credentials',
@@ -279,7 +282,10 @@ async function createWebhooks(run: OnboardingRun, target: Target): Promise<void>
   const { input, progress } = run;
   // Restricted (2) is not a failure: the integration can work, but may see fewer records. The warning goes to
   // the status query and under every later step's Web UI details (neither is a command: histories replay).
-  progress.warnings = () => describeRestrictedPermissions(run.permissions).map((w) => `Restricted: ${w}`);
+  progress.warnings = () => [
+    ...describeRestrictedPermissions(run.permissions).map((w) => `Restricted: ${w}`),
+    ...(run.humans?.warnings ?? []),
+  ];
   progress.enter('creating-webhooks', 'running', creatingWebhooks(input.webhook.entities.length));
   await ensureWebhooks(webhookSet(run, target), input.webhook, input.webhook.entities, run.verified!.resourceId);
 }

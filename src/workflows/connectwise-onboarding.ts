@@ -1,6 +1,6 @@
 import { heartbeating } from './activity-timeouts';
 import { reminderDelaysMs } from '../rules/human-mail-text';
-import { mailWhileWaiting, withResultMail, type HumanStep } from './human-mail';
+import { mailWarnings, mailWhileWaiting, withResultMail, type HumanStep } from './human-mail';
 import { unverifiedRowWarnings } from '../rules/status-warnings';
 import { Progress } from './progress';
 import { startedWith } from './identity';
@@ -191,6 +191,7 @@ function status(o: Onboarding): ConnectwiseStatus {
     unverified: o.unverified,
     sync: o.sync,
     error: o.progress.error,
+    mailWarnings: mailWarnings(o.humans),
   };
 }
 
@@ -292,7 +293,9 @@ function mailTheAdmin(o: Onboarding): void {
     since: Date.now(),
     remindAfterMs: reminderDelaysMs(o.input.mail?.remindAfter),
     warnings: [],
+    onWarning: () => o.progress.showWarnings(),
   };
+  o.progress.warnings = () => o.humans?.warnings ?? [];
   void mailWhileWaiting(o.humans, () => o.target === undefined);
 }
 
@@ -342,7 +345,7 @@ async function awaitSecurityRole(o: Onboarding, target: CwTarget): Promise<void>
     o.permissionSource = report.source;
     o.unverified = unverifiedPermissions(report.rows, report.unverifiedReason, input.permissionWait.unverified);
     // Rows only a write could prove stay a warning under every later step's details (and in `onramp status`).
-    progress.warnings = () => unverifiedRowWarnings(o.permissions);
+    progress.warnings = () => [...unverifiedRowWarnings(o.permissions), ...(o.humans?.warnings ?? [])];
     const held = o.unverified?.blocking ? o.unverified : undefined;
     if (report.missing === 0 && !held) return;
     const table = formatPermissionTable(report.rows);

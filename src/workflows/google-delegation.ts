@@ -29,7 +29,7 @@ import {
 } from '../contract/google-delegation-messages';
 import { inputV1 } from './input';
 import { reminderDelaysMs } from '../rules/human-mail-text';
-import { mailResult, mailWhileWaiting, type HumanStep } from './human-mail';
+import { mailResult, mailWarnings, mailWhileWaiting, type HumanStep } from './human-mail';
 import { FailureType } from '../contract/failure-types';
 
 const CHECK_OPTIONS = heartbeating({
@@ -158,7 +158,10 @@ function openDelegation(request: DelegationRequestV1, input: DelegationInputV1, 
     instructions: d.instructions,
     notifiedAt: d.notifiedAt,
     error: d.progress.error,
+    mailWarnings: mailWarnings(d.humans),
   }));
+  d.humans.onWarning = () => d.progress.showWarnings();
+  d.progress.warnings = () => d.humans.warnings;
   setHandler(checkNowSignal, () => {
     d.checkNow = true;
   });

@@ -27,8 +27,18 @@ export interface HumanStep {
   since: number;
   /** When reminders go out, in ms after `since` (the order's `mail.remindAfter`); default 24 h and 72 h. */
   remindAfterMs?: readonly number[];
-  /** Mail problems (refused recipient, server away past the retries): logged as warnings by the worker, never fatal. */
+  /**
+   * Mail problems (refused recipient, server away past the retries): never fatal; logged, in the workflow's status
+   * (`mailWarnings`) and, through `onWarning`, under the Web UI's details.
+   */
   warnings: string[];
+  /** Called after each new warning (the workflow shows its details again with it). */
+  onWarning?: () => void;
+}
+
+/** A status query's `mailWarnings`: the step's mail problems, or nothing when there are none. */
+export function mailWarnings(h: HumanStep | undefined): string[] | undefined {
+  return h?.warnings.length ? [...h.warnings] : undefined;
 }
 
 function recipients(h: HumanStep): MailRecipientV1[] {
@@ -64,6 +74,7 @@ async function mailEach(h: HumanStep, ...outgoing: Outgoing[]): Promise<void> {
   const warn = (message: string) => {
     log.warn(message);
     h.warnings.push(message);
+    h.onWarning?.();
   };
   const kinds = [...new Set(mails.map((m) => m.kind))].join(' and ');
   const roles = mails.map((m) => m.to.role).join(', ');

@@ -24,6 +24,8 @@ export class Progress<Step extends string> {
    * permissions), so the Web UI shows them at every later step, not only at the one that found them.
    */
   warnings?: () => readonly string[];
+  /** The details last published, without the warnings (showWarnings puts them under it again). */
+  private details?: string;
 
   constructor(
     public step: Step,
@@ -37,7 +39,15 @@ export class Progress<Step extends string> {
       { key: OnrampStep, value: step },
       { key: OnrampState, value: state },
     ]);
-    if (details) setCurrentDetails(`${details}${warningsMarkdown(this.warnings?.() ?? [])}`);
+    if (details) {
+      this.details = details;
+      setCurrentDetails(`${details}${warningsMarkdown(this.warnings?.() ?? [])}`);
+    }
+  }
+
+  /** The current details again with the warnings as they are now (a warning that arrived between steps). */
+  showWarnings(): void {
+    if (this.details !== undefined) setCurrentDetails(`${this.details}${warningsMarkdown(this.warnings?.() ?? [])}`);
   }
 
   /** Show where the workflow stands: the view's step, state and details (without a view: the current ones). */
