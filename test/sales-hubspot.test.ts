@@ -3,10 +3,15 @@
  * reads through @hubspot/api-client, signed webhook events), the intake's receiver, the salesDeal workflow.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { createEmailActivities } from '../src/activities/notify/email';
+import { FileSentMailStore } from '../src/activities/notify/sent-mail';
+import { formatOtherStatus } from '../src/cli/format';
 import { createSalesActivities } from '../src/activities/sales';
 import type { OrderRequestV1 } from '../src/contract/customer-onboarding-messages';
 import { OnrampStep } from '../src/contract/search-attributes';
@@ -26,9 +31,12 @@ import {
 import { createIntakeServer } from '../src/intake/intake-server';
 import type { RunningIntake } from './helpers/intake';
 import { decodedWorkflow, eventually, integration, type Integration } from './helpers/integration';
+import { mailCatcher, type MailCatcher } from './helpers/mailpit';
 
 const PORTAL = '62515';
 const SECRET = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
+/** The operator's address, which this file's SMTP server (Mailpit) refuses: the deal must say so. */
+const OPERATOR = 'ops@msp.example';
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -73,6 +81,8 @@ describe('HubSpot deals become orders', () => {
   let sim: HubspotSimulator;
   let intake: RunningIntake;
   let hookUrl: string;
+  let mail: MailCatcher;
+  let mailDir: string;
   const orderInput = async (orderId: string) => {
     const decoded = await decodedWorkflow(world.env.client, customerOnboardingWorkflowId(orderId));
     return decoded.values.find(
@@ -116,6 +126,8 @@ describe('HubSpot deals become orders', () => {
     process.env.ONRAMP_TEST_HUBSPOT_SECRET = SECRET;
     process.env.ONRAMP_TEST_HUBSPOT_TOKEN = 'pat-na1-test';
     world = await integration();
+    mail = await mailCatcher(['--smtp-allowed-recipients', '@customer\\.example$']);
+    mailDir = mkdtempSync(join(tmpdir(), 'onramp-sales-mail-'));
     sim = createHubspotSimulator({ portalId: PORTAL, accessToken: 'pat-na1-test', clientSecret: SECRET });
     const simUrl = await sim.listen();
     const port = await freePort();
@@ -129,7 +141,12 @@ describe('HubSpot deals become orders', () => {
           client: async () => world.env.client,
           validateOrder: (request) => orderProblems(request, { temporal: { taskQueue: 'x' } } as OrderConfig),
         }),
-        ...createEmailActivities({ from: 'Onramp <onramp@onramp.invalid>' }),
+        ...createEmailActivities({
+          from: 'Onramp <onramp@msp.example>',
+          smtpUrl: mail.smtpUrl,
+          operatorEmail: OPERATOR,
+          store: new FileSentMailStore(join(mailDir, 'sent-mail')),
+        }),
       },
       'sales'
     );
@@ -150,6 +167,8 @@ describe('HubSpot deals become orders', () => {
     await intake?.close();
     await sim?.close();
     await world?.teardown();
+    await mail?.stop();
+    if (mailDir) rmSync(mailDir, { recursive: true, force: true });
   });
 
   it("HubSpot's documented example event with a valid signature → one order with the mapped fields", async () => {
@@ -235,6 +254,24 @@ describe('HubSpot deals become orders', () => {
     await noWorkflow(customerOnboardingWorkflowId(orderId));
     const desc = await world.env.client.workflow.getHandle(salesDealWorkflowId('hubspot', PORTAL, dealId)).describe();
     assert.deepEqual(desc.typedSearchAttributes.get(OnrampStep), 'needs:integrations.googleDelegation.adminEmail');
+    // The operator's e-mail is refused by the SMTP server: the deal says so in its status, details and plain status.
+    const refused = new RegExp(
+      `instruction e-mail to the operator not sent: SMTP server refused the recipient ${OPERATOR}`
+    );
+    const warned = await until(async () => {
+      const s = await dealStatus(dealId);
+      assert.ok(
+        s.mailWarnings?.some((w) => refused.test(w)),
+        'the refusal in the status'
+      );
+      return s;
+    });
+    assert.equal((await mail.to(OPERATOR)).length, 0);
+    const dealHandle = world.env.client.workflow.getHandle(salesDealWorkflowId('hubspot', PORTAL, dealId));
+    const { currentDetails } = await dealHandle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    assert.match(String(currentDetails), /\*\*Warnings:\*\*/);
+    assert.match(String(currentDetails), refused, 'under the Web UI’s details');
+    assert.match(formatOtherStatus(warned, undefined), /^WARNING instruction e-mail to the operator not sent: /m);
     // A field it does not wait for is refused by name; a bad e-mail is named by the order's own check.
     await assert.rejects(
       supplySalesFields(world.env.client, 'hubspot', PORTAL, dealId, { 'customer.name': 'X' }),

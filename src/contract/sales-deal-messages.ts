@@ -69,6 +69,8 @@ export interface SalesDealStatusV1 {
   supplied: string[];
   /** What happened last, in a sentence for the operator. */
   note?: string;
+  /** E-mails to the operator that were not sent (refused address, server away past the retries), with the reason. */
+  mailWarnings?: string[];
 }
 
 export interface SalesDealResultV1 {

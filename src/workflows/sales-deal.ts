@@ -38,6 +38,7 @@ import {
   salesNeedsText,
   salesWaitingDetails,
 } from '../rules/sales-instructions';
+import { warningsMarkdown } from '../rules/status-warnings';
 import { heartbeating } from './activity-timeouts';
 import { mailWhileWaiting, type HumanStep } from './human-mail';
 
@@ -61,6 +62,8 @@ interface DealRun {
   plans: number;
   supplied: Record<string, string>;
   waits: number;
+  /** E-mails to the operator that were not sent, from every step of the deal (the status's `mailWarnings`). */
+  mailWarnings: string[];
 }
 
 /**
@@ -123,6 +126,7 @@ function startDeal(input: SalesDealInputV1): DealRun {
     plans: 0,
     supplied: {},
     waits: 0,
+    mailWarnings: [],
   };
   setHandler(salesEventSignal, (event) => {
     if (run.seen.has(event.eventId)) return; // a redelivery: already handled
@@ -130,7 +134,7 @@ function startDeal(input: SalesDealInputV1): DealRun {
     run.status.events = run.seen.size;
     run.dirty = true;
   });
-  setHandler(salesDealStatusQuery, () => run.status);
+  setHandler(salesDealStatusQuery, () => statusOf(run));
   setHandler(
     supplySalesFieldsUpdate,
     async ({ fields }) => {
@@ -139,7 +143,7 @@ function startDeal(input: SalesDealInputV1): DealRun {
       run.dirty = true;
       const before = run.plans;
       await condition(() => run.plans > before);
-      return run.status;
+      return statusOf(run);
     },
     {
       validator: ({ fields }) => {
@@ -152,6 +156,11 @@ function startDeal(input: SalesDealInputV1): DealRun {
   );
   publish(run);
   return run;
+}
+
+/** The status query's answer (and an Update's): the deal's state with the e-mails that were not sent. */
+function statusOf(run: DealRun): SalesDealStatusV1 {
+  return { ...run.status, ...(run.mailWarnings.length ? { mailWarnings: [...run.mailWarnings] } : {}) };
 }
 
 /** The deal's state to the query, the search attributes and the Web UI's details. */
@@ -174,7 +183,17 @@ function publish(run: DealRun): void {
       value: s.state === 'waiting-for-operator' ? `needs:${s.needs.map((n) => n.field).join(',')}` : s.state,
     },
   ]);
-  setCurrentDetails(salesWaitingDetails(s));
+  showDetails(run);
+}
+
+/** The Web UI's details: the deal's state, and under it the e-mails to the operator that were not sent. */
+function showDetails(run: DealRun): void {
+  setCurrentDetails(`${salesWaitingDetails(run.status)}${warningsMarkdown(run.mailWarnings)}`);
+}
+
+/** A step's e-mails to the operator; their problems go into the deal's status and details. */
+function humanStep(run: DealRun, step: Omit<HumanStep, 'warnings' | 'onWarning' | 'integration'>): HumanStep {
+  return { ...step, integration: 'salesDeal', warnings: run.mailWarnings, onWarning: () => showDetails(run) };
 }
 
 /** Missing or refused fields: name them everywhere, e-mail the operator once per distinct set. */
@@ -188,18 +207,16 @@ function waitForOperator(run: DealRun, plan: SalesDealPlanV1): void {
   publish(run);
   if (same) return;
   const wait = ++run.waits;
-  const step: HumanStep = {
+  const step = humanStep(run, {
     step: `sales-fields-${wait}`,
     topic: {
       customer: plan.dealName,
       vendor: dealName(run.status),
       action: `supply ${plan.needs.map((n) => n.field).join(', ')}`,
     },
-    integration: 'salesDeal',
     instructions: salesNeedsText(run.status, plan.needs),
     since: Date.now(),
-    warnings: [],
-  };
+  });
   void mailWhileWaiting(step, () => run.status.state === 'waiting-for-operator' && run.waits === wait);
 }
 
@@ -278,14 +295,12 @@ async function leaveWon(run: DealRun, hasOrder: boolean, cancel: () => void): Pr
 }
 
 async function mailOperator(run: DealRun, text: string): Promise<void> {
-  const step: HumanStep = {
+  const step = humanStep(run, {
     step: 'sales-left-won',
     topic: { customer: dealName(run.status), vendor: run.status.system, action: 'decide about the order' },
-    integration: 'salesDeal',
     instructions: text,
     since: Date.now(),
     remindAfterMs: [],
-    warnings: [],
-  };
+  });
   await mailWhileWaiting(step, () => false);
 }
