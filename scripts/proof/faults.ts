@@ -601,7 +601,8 @@ async function partitionWorker(ctx: FaultContext, wave: Wave): Promise<Fired> {
   return {
     figures: {
       cut: cutStats.map((s) => `${s.target.split(':')[1]}:${s.cut}cut/${s.refused}refused`).join(' '),
-      cutDuring: `activity ${act.activityId} of ${act.handle.workflowId.split('-').pop()}`,
+      // The cut hit this activity of this sync (`…-cw-<n>`: the wave's n-th sync).
+      cutDuring: `activity ${act.activityId} of sync ${act.handle.workflowId.split('-').pop()}`,
       othersDuringCut: othersProgressAt ? `yes (+${sec(othersProgressAt - at)} s)` : 'no',
       cutSeconds: sec(healedAt - at),
     },
