@@ -157,7 +157,7 @@ function answerOperator(run: OnboardingRun): void {
     credentialAttempts: run.credentialAttempts,
     lastCredentialError: run.lastCredentialError,
     error: run.progress.error,
-    mailWarnings: mailWarnings(run.humans),
+    mailWarnings: mailWarnings(run.humans?.warnings),
   }));
   setHandler(
     supplyAutotaskCredentialsUpdate,

@@ -191,7 +191,7 @@ function status(o: Onboarding): ConnectwiseStatus {
     unverified: o.unverified,
     sync: o.sync,
     error: o.progress.error,
-    mailWarnings: mailWarnings(o.humans),
+    mailWarnings: mailWarnings(o.humans?.warnings),
   };
 }
 

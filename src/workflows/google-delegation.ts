@@ -158,7 +158,7 @@ function openDelegation(request: DelegationRequestV1, input: DelegationInputV1, 
     instructions: d.instructions,
     notifiedAt: d.notifiedAt,
     error: d.progress.error,
-    mailWarnings: mailWarnings(d.humans),
+    mailWarnings: mailWarnings(d.humans.warnings),
   }));
   d.humans.onWarning = () => d.progress.showWarnings();
   d.progress.warnings = () => d.humans.warnings;

@@ -36,9 +36,9 @@ export interface HumanStep {
   onWarning?: () => void;
 }
 
-/** A status query's `mailWarnings`: the step's mail problems, or nothing when there are none. */
-export function mailWarnings(h: HumanStep | undefined): string[] | undefined {
-  return h?.warnings.length ? [...h.warnings] : undefined;
+/** A status query's `mailWarnings`: a copy of the mail problems (`HumanStep.warnings`), or nothing when there are none. */
+export function mailWarnings(warnings: readonly string[] | undefined): string[] | undefined {
+  return warnings?.length ? [...warnings] : undefined;
 }
 
 function recipients(h: HumanStep): MailRecipientV1[] {

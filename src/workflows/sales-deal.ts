@@ -40,7 +40,7 @@ import {
 } from '../rules/sales-instructions';
 import { warningsMarkdown } from '../rules/status-warnings';
 import { heartbeating } from './activity-timeouts';
-import { mailWhileWaiting, type HumanStep } from './human-mail';
+import { mailWarnings, mailWhileWaiting, type HumanStep } from './human-mail';
 
 const { planSalesDeal, salesOrderWritten } = proxyActivities<OnrampActivities>(
   heartbeating({
@@ -160,7 +160,7 @@ function startDeal(input: SalesDealInputV1): DealRun {
 
 /** The status query's answer (and an Update's): the deal's state with the e-mails that were not sent. */
 function statusOf(run: DealRun): SalesDealStatusV1 {
-  return { ...run.status, ...(run.mailWarnings.length ? { mailWarnings: [...run.mailWarnings] } : {}) };
+  return { ...run.status, mailWarnings: mailWarnings(run.mailWarnings) };
 }
 
 /** The deal's state to the query, the search attributes and the Web UI's details. */
