@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { BenchResult } from '../bench/bench';
-import { percentile } from '../bench/lib/stats';
+import { summarize } from '../bench/lib/stats';
 
 const MB = 1024 * 1024;
 const mb = (b: number | undefined) => (b === undefined ? '—' : `${(b / MB).toFixed(0)} MB`);
@@ -69,11 +69,7 @@ export function figureRows(r: BenchResult): [string, string, string][] {
       `**${s.p99Ratio}** (p50 ${s.p50Ratio}); without the big one (control) ${s.withoutBig.p99Ratio}; task-queue wait p99 ${s.queueWaitMs.p99} ms; ${fairness.rejected} throttling answers`,
     ]);
     // The same times against the control instead of each alone: what the big customer's presence adds.
-    const p99 = (ms: readonly number[]) =>
-      percentile(
-        [...ms].sort((a, b) => a - b),
-        99
-      );
+    const p99 = (ms: readonly number[]) => summarize(ms).p99Ms;
     const cpu = s.withoutBig.cpu;
     rows.push([
       '#25 fairness: what the big customer adds, small p99 loaded over p99 of the control',
