@@ -3,12 +3,6 @@ import { getOrderStatus, type OrderStatus } from '../services/orders';
 import type { DelegationStatus } from '../contract/google-delegation-messages';
 import { statusWarnings, warningLines } from '../rules/status-warnings';
 
-/** A status's `mailWarnings` (e-mails to its humans that were not sent), whatever the workflow. */
-function mailWarningsOf(status: unknown): string[] {
-  const w = (status as { mailWarnings?: unknown } | null | undefined)?.mailWarnings;
-  return Array.isArray(w) ? w.filter((x): x is string => typeof x === 'string') : [];
-}
-
 const ICON: Record<string, string> = { granted: 'ok ', missing: 'MISSING', unchecked: '...' };
 
 /** A human table of a delegation onboarding's status. */
@@ -36,7 +30,7 @@ export function formatOrderStatus(s: OrderStatus): string {
     if (i.error) lines.push(`    error: ${i.error}`);
     const d = s.details[i.name] as { step?: string; state?: string } | undefined;
     if (d?.step) lines.push(`    step ${d.step} (${d.state ?? ''})`);
-    lines.push(...warningLines([...statusWarnings(d), ...mailWarningsOf(d)], '    '));
+    lines.push(...warningLines(statusWarnings(d), '    '));
   }
   return lines.join('\n');
 }
@@ -56,6 +50,6 @@ export async function followOrder(client: Client, orderId: string, print: (s: st
 
 /** Any other workflow's status in plain output: its warnings first, where no one scrolls past them, then the status. */
 export function formatOtherStatus(status: unknown, fallback: unknown): string {
-  const warnings = warningLines([...statusWarnings(status), ...mailWarningsOf(status)], '');
+  const warnings = warningLines(statusWarnings(status), '');
   return [...warnings, JSON.stringify(status ?? fallback, null, 2)].join('\n');
 }

@@ -16,13 +16,20 @@ export function unverifiedRowWarnings(rows: readonly PermissionRow[] | undefined
     );
 }
 
-/** The warnings of any Onramp workflow's status: Autotask's Restricted rights, ConnectWise's unverified rows. */
+/**
+ * The warnings of any Onramp workflow's status: Autotask's Restricted rights, ConnectWise's unverified rows, and
+ * the e-mails to its humans that were not sent (`mailWarnings`, every onboarding with a human step and a sales deal).
+ */
 export function statusWarnings(status: unknown): string[] {
   if (!status || typeof status !== 'object') return [];
-  const s = status as { warnings?: unknown; permissions?: unknown };
-  const restricted = Array.isArray(s.warnings) ? s.warnings.filter((w): w is string => typeof w === 'string') : [];
+  const s = status as { warnings?: unknown; permissions?: unknown; mailWarnings?: unknown };
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((w): w is string => typeof w === 'string') : []);
   const rows = Array.isArray(s.permissions) ? (s.permissions as PermissionRow[]) : [];
-  return [...restricted.map((w) => `Restricted: ${w}`), ...unverifiedRowWarnings(rows)];
+  return [
+    ...strings(s.warnings).map((w) => `Restricted: ${w}`),
+    ...unverifiedRowWarnings(rows),
+    ...strings(s.mailWarnings),
+  ];
 }
 
 /** The warnings under the Web UI's current details (markdown), empty when there are none. */

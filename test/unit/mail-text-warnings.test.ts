@@ -64,20 +64,22 @@ describe('status warnings', () => {
     menuPath: `System > Security Roles > R > Finance > ${area}`,
   });
 
-  it('lists Restricted rights and unverified rows, nothing for anything else', () => {
+  it('lists Restricted rights, unverified rows and unsent e-mails, nothing for anything else', () => {
     assert.deepEqual(
       statusWarnings({
         warnings: ['Tickets: edit', 3],
         permissions: [row(true, 'A'), row('unverified', 'Agreements'), row(false, 'B')],
+        mailWarnings: ['instruction e-mail to the admin not sent: refused', 7],
       }),
       [
         'Restricted: Tickets: edit',
         'Finance > Agreements: add is unverified (needs All; Onramp does not write to prove it): check it in System > Security Roles > R > Finance > Agreements',
+        'instruction e-mail to the admin not sent: refused',
       ]
     );
     assert.deepEqual(statusWarnings(null), []);
     assert.deepEqual(statusWarnings('x'), []);
-    assert.deepEqual(statusWarnings({ warnings: 'x', permissions: 'y' }), []);
+    assert.deepEqual(statusWarnings({ warnings: 'x', permissions: 'y', mailWarnings: 'z' }), []);
     assert.deepEqual(unverifiedRowWarnings(undefined), []);
   });
 
